@@ -1,0 +1,132 @@
+import { fileURLToPath } from 'node:url'
+import type { Config } from './config.ts'
+import { type Database, openDatabase } from './db/database.ts'
+import { migrate } from './db/migrate.ts'
+import { openBus } from './events/bus.ts'
+import { EventLog } from './events/log.ts'
+import { eventRoutes } from './events/routes.ts'
+import { TopicRegistry } from './events/topics.ts'
+import { DomainError } from './errors.ts'
+import type { Identity } from './http/identity.ts'
+import { platformRoutes } from './http/platform-routes.ts'
+import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
+import { JobQueue } from './jobs/jobs.ts'
+import type { CoreContext, DemoLogin, KendaliApp, KendaliModule } from './module.ts'
+
+export interface KendaliOptions {
+  /** An already open database (tests share one per worker); it is not closed with the app. */
+  db?: Database
+  logger?: boolean
+  rateLimitPerMinute?: number
+  /** Start background work (job polling, module start hooks such as the simulator). */
+  background?: boolean
+}
+
+export interface Kendali {
+  app: KendaliApp
+  ctx: CoreContext
+  routes: RouteAccess[]
+  readiness: Readiness
+  /** Opens and migrates the database, seeds the demo when asked, starts background work. */
+  prepare(): Promise<{ demoLogins: DemoLogin[] }>
+  close(): Promise<void>
+}
+
+// Stands in for the database until it is open, so early requests get a clear 503.
+const notOpenYet: Database = {
+  kind: 'pglite',
+  query: () => Promise.reject(new DomainError('unavailable', 'The database is not open yet')),
+  transaction: () => Promise.reject(new DomainError('unavailable', 'The database is not open yet')),
+  exec: () => Promise.reject(new DomainError('unavailable', 'The database is not open yet')),
+  close: async () => undefined,
+}
+
+export async function createKendali(config: Config, modules: KendaliModule[], options: KendaliOptions = {}): Promise<Kendali> {
+  const bus = await openBus(config.natsUrl)
+  const readiness: Readiness = { ready: false, waitingFor: ['database'] }
+  let identity: Identity | null = null
+  const { app, routes } = await buildServer({
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 1200,
+    version: packageVersion(),
+    webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    readiness,
+    logger: options.logger,
+    identity: () => {
+      if (!identity) throw new Error('No module provides the identity (tenancy must be registered)')
+      return identity
+    },
+  })
+  const topics = new TopicRegistry()
+  const ctx: CoreContext = {
+    config,
+    db: options.db ?? notOpenYet,
+    bus,
+    events: new EventLog(bus),
+    jobs: new JobQueue(
+      () => ctx.db,
+      (err) => app.log.error({ err }, 'job polling failed'),
+    ),
+    topics,
+    log: app.log,
+  }
+
+  platformRoutes(app, ctx, readiness, packageVersion())
+  eventRoutes(app, ctx)
+  for (const module of modules) {
+    for (const [topic, readers] of Object.entries(module.topics ?? {})) topics.declare(topic, readers)
+    module.routes?.(app, ctx)
+    for (const [kind, handler] of Object.entries(module.jobs?.(ctx) ?? {})) ctx.jobs.handle(kind, handler)
+    identity = module.identity?.(ctx) ?? identity
+  }
+
+  async function seedDemo(): Promise<DemoLogin[]> {
+    const [state] = await ctx.db.query<{ value: string }>(`SELECT value FROM instance_state WHERE key = 'demo'`)
+    if (config.demo === 'off') return []
+    if (config.demo === 'auto' && !state) {
+      // A new data folder gets the demo; an install that already holds tenants is somebody's real city.
+      const [{ n }] = await ctx.db.query<{ n: number }>('SELECT count(*) AS n FROM event_counters')
+      if (n > 0) return []
+    }
+    await ctx.db.query(
+      `INSERT INTO instance_state (key, value) VALUES ('demo', 'seeding') ON CONFLICT (key) DO UPDATE SET value = CASE WHEN instance_state.value = 'seeded' THEN 'seeded' ELSE 'seeding' END`,
+    )
+    const logins: DemoLogin[] = []
+    for (const module of modules) logins.push(...((await module.seedDemo?.(ctx)) ?? []))
+    await ctx.db.query(`UPDATE instance_state SET value = 'seeded', updated_at = now() WHERE key = 'demo'`)
+    return logins
+  }
+
+  return {
+    app,
+    ctx,
+    routes,
+    readiness,
+    async prepare() {
+      if (!options.db) ctx.db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+      readiness.waitingFor = ['migrations']
+      await migrate(ctx.db, [
+        { owner: 'core', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) },
+        ...modules.filter((m) => m.migrations).map((m) => ({ owner: m.name, dir: m.migrations ?? '' })),
+      ])
+      readiness.waitingFor = ['demo seed']
+      const demoLogins = await seedDemo()
+      if (options.background ?? true) {
+        for (const module of modules) await module.start?.(ctx)
+        ctx.jobs.start()
+      }
+      readiness.waitingFor = []
+      readiness.ready = true
+      return { demoLogins }
+    },
+    async close() {
+      await ctx.jobs.stop()
+      for (const module of modules) await module.stop?.()
+      await app.close()
+      await bus.close()
+      if (!options.db) await ctx.db.close()
+    },
+  }
+}

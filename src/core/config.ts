@@ -1,0 +1,69 @@
+import { resolve } from 'node:path'
+
+/** Every setting Kendali reads from the environment, read once at start-up. */
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | null
+  natsUrl: string | null
+  mqttUrl: string | null
+  mqttPort: number
+  demo: 'auto' | 'on' | 'off'
+  demoPassword: string
+  simulator: boolean
+  logLevel: string
+  publicUrl: string | null
+  defaultTenant: string
+  mapStyleUrl: string | null
+  sessionDays: number
+  trustProxy: boolean
+  bodyLimitBytes: number
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  return n
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`)
+}
+
+function text(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name]
+  return raw === undefined || raw === '' ? null : raw
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const demoRaw = text(env, 'DEMO')
+  const demo = demoRaw === null ? 'auto' : flag(env, 'DEMO', true) ? 'on' : 'off'
+  return {
+    port: int(env, 'PORT', 3000),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
+    databaseUrl: text(env, 'DATABASE_URL'),
+    natsUrl: text(env, 'NATS_URL'),
+    mqttUrl: text(env, 'MQTT_URL'),
+    mqttPort: int(env, 'MQTT_PORT', 1883),
+    demo,
+    demoPassword: text(env, 'DEMO_PASSWORD') ?? 'kendali-demo',
+    simulator: flag(env, 'SIMULATOR', true),
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    publicUrl: text(env, 'PUBLIC_URL'),
+    defaultTenant: text(env, 'DEFAULT_TENANT') ?? '33.71',
+    mapStyleUrl: text(env, 'MAP_STYLE_URL'),
+    sessionDays: int(env, 'SESSION_DAYS', 7),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 5 * 1024 * 1024),
+  }
+}

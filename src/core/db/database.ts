@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import pg from 'pg'
+
+/** Anything SQL can be sent to: the database itself or an open transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
+}
+
+/** An open transaction. Work registered with afterCommit runs only once the commit succeeded. */
+export interface Tx extends Queryable {
+  afterCommit(fn: () => void): void
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres'
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>
+  close(): Promise<void>
+}
+
+// int8 (counts, sequences) and numeric (money, measurements) come back as JS numbers on both engines,
+// so code and tests never see a driver-specific string.
+const INT8 = 20
+const NUMERIC = 1700
+const toNumber = (v: string) => Number(v)
+
+function runAfterCommit(hooks: (() => void)[]): void {
+  for (const hook of hooks) hook()
+}
+
+class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const
+  constructor(private readonly pg: PGlite) {}
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pg.query<T>(sql, params as unknown[])).rows
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const hooks: (() => void)[] = []
+    const result = await this.pg.transaction(async (inner) =>
+      fn({
+        query: async <R>(sql: string, params: readonly unknown[] = []) => (await inner.query<R>(sql, params as unknown[])).rows,
+        afterCommit: (hook) => hooks.push(hook),
+      }),
+    )
+    runAfterCommit(hooks)
+    return result
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql)
+  }
+
+  async close(): Promise<void> {
+    await this.pg.close()
+  }
+}
+
+class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params as unknown[])).rows as T[]
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    const hooks: (() => void)[] = []
+    try {
+      await client.query('BEGIN')
+      const result = await fn({
+        query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
+        afterCommit: (hook) => hooks.push(hook),
+      })
+      await client.query('COMMIT')
+      runAfterCommit(hooks)
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw err
+    } finally {
+      client.release()
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql)
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+/** Opens the embedded PGlite (with PostGIS) in dataDir, or PostgreSQL when a URL is given. */
+export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8 || oid === NUMERIC ? toNumber : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    })
+    // Idle clients can lose their server (restart, failover); the pool replaces them on the next query.
+    pool.on('error', () => undefined)
+    return new PostgresDatabase(pool)
+  }
+  mkdirSync(opts.dataDir, { recursive: true })
+  const db = await PGlite.create({
+    dataDir: `${opts.dataDir}/pglite`,
+    extensions: { postgis },
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
+  })
+  return new PgliteDatabase(db)
+}

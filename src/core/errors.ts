@@ -1,0 +1,61 @@
+/**
+ * Domain errors with stable machine codes. Services throw these; the HTTP layer maps them to
+ * statuses in one place (core/http/errors.ts). Anything else is a bug and becomes a plain 500.
+ */
+export type ErrorCode =
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'invalid'
+  | 'invalid_credentials'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unavailable'
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'DomainError'
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('not_found', message, details)
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('conflict', message, details)
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'You may not do this here', details?: Record<string, unknown>) {
+    super('forbidden', message, details)
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(message = 'Log in or send a bearer token') {
+    super('unauthorized', message)
+  }
+}
+
+export class Invalid extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('invalid', message, details)
+  }
+}
+
+export class RateLimited extends DomainError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super('rate_limited', message, { retryAfter: retryAfterSeconds })
+  }
+}

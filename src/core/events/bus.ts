@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { type NatsConnection, connect } from 'nats'
+import type { KendaliEvent } from './log.ts'
+
+export type EventListener = (event: KendaliEvent) => void
+
+/** Carries committed events to every listener of every instance. The database log stays the truth. */
+export interface Bus {
+  readonly kind: 'memory' | 'nats'
+  publish(event: KendaliEvent): void
+  subscribe(listener: EventListener): () => void
+  close(): Promise<void>
+}
+
+class Listeners {
+  private readonly set = new Set<EventListener>()
+  add(listener: EventListener): () => void {
+    this.set.add(listener)
+    return () => this.set.delete(listener)
+  }
+  deliver(event: KendaliEvent): void {
+    for (const listener of this.set) listener(event)
+  }
+}
+
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const
+  private readonly listeners = new Listeners()
+  publish(event: KendaliEvent): void {
+    this.listeners.deliver(event)
+  }
+  subscribe(listener: EventListener): () => void {
+    return this.listeners.add(listener)
+  }
+  async close(): Promise<void> {}
+}
+
+interface Envelope {
+  origin: string
+  event: KendaliEvent
+}
+
+const SUBJECT = 'kendali.events'
+
+/**
+ * Events are delivered locally at once and sent over NATS for the other instances; an instance skips
+ * its own messages coming back. Lost or reordered messages are harmless: live clients fill gaps from
+ * the log, because sequences are gapless per tenant.
+ */
+export class NatsBus implements Bus {
+  readonly kind = 'nats' as const
+  private readonly listeners = new Listeners()
+  private readonly origin = randomUUID()
+  private readonly encoder = new TextEncoder()
+  private readonly decoder = new TextDecoder()
+
+  private constructor(private readonly nc: NatsConnection) {
+    const sub = nc.subscribe(`${SUBJECT}.>`)
+    void (async () => {
+      for await (const msg of sub) {
+        const envelope = JSON.parse(this.decoder.decode(msg.data)) as Envelope
+        if (envelope.origin !== this.origin) this.listeners.deliver(envelope.event)
+      }
+    })()
+  }
+
+  static async connect(url: string): Promise<NatsBus> {
+    const bus = new NatsBus(await connect({ servers: url, name: 'kendali', maxReconnectAttempts: -1 }))
+    await bus.nc.flush()
+    return bus
+  }
+
+  publish(event: KendaliEvent): void {
+    this.listeners.deliver(event)
+    const envelope: Envelope = { origin: this.origin, event }
+    // Tenant codes contain dots, which NATS reads as subject levels; underscores keep one level.
+    this.nc.publish(`${SUBJECT}.${event.tenant.replaceAll('.', '_')}`, this.encoder.encode(JSON.stringify(envelope)))
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.listeners.add(listener)
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain()
+  }
+}
+
+export async function openBus(natsUrl: string | null): Promise<Bus> {
+  return natsUrl ? NatsBus.connect(natsUrl) : new MemoryBus()
+}

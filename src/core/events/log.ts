@@ -1,0 +1,97 @@
+import type { Queryable, Tx } from '../db/database.ts'
+import type { Bus } from './bus.ts'
+
+/** One entry of the event log, exactly as the API and the live channel send it. */
+export interface KendaliEvent {
+  seq: number
+  tenant: string
+  topic: string
+  type: string
+  entity: string | null
+  actor: string | null
+  at: string
+  data: Record<string, unknown>
+}
+
+export interface EventInput {
+  topic: string
+  type: string
+  entity?: string | null
+  data?: Record<string, unknown>
+}
+
+interface EventRow {
+  seq: number
+  tenant: string
+  topic: string
+  type: string
+  entity: string | null
+  actor: string | null
+  at: Date
+  data: Record<string, unknown>
+}
+
+export const EVENT_COLUMNS = 'seq, tenant, topic, type, entity, actor, at, data'
+
+export function toEvent(row: EventRow): KendaliEvent {
+  return { ...row, at: row.at.toISOString() }
+}
+
+/** Writes events in the caller's transaction and hands them to the bus once that transaction commits. */
+export class EventLog {
+  constructor(private readonly bus: Bus) {}
+
+  async record(tx: Tx, tenant: string, actor: string | null, input: EventInput): Promise<KendaliEvent> {
+    // The counter row stays locked until commit: events of one tenant commit in sequence order.
+    const [counter] = await tx.query<{ last_seq: number }>(
+      `INSERT INTO event_counters (tenant, last_seq) VALUES ($1, 1)
+       ON CONFLICT (tenant) DO UPDATE SET last_seq = event_counters.last_seq + 1
+       RETURNING last_seq`,
+      [tenant],
+    )
+    const [row] = await tx.query<EventRow>(
+      `INSERT INTO events (tenant, seq, topic, type, entity, actor, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${EVENT_COLUMNS}`,
+      [tenant, counter.last_seq, input.topic, input.type, input.entity ?? null, actor, JSON.stringify(input.data ?? {})],
+    )
+    const event = toEvent(row)
+    tx.afterCommit(() => this.bus.publish(event))
+    return event
+  }
+}
+
+export interface EventQuery {
+  after?: number
+  before?: number
+  upTo?: number
+  topics: readonly string[]
+  types?: readonly string[]
+  order: 'asc' | 'desc'
+  limit: number
+}
+
+export async function listEvents(db: Queryable, tenant: string, q: EventQuery): Promise<KendaliEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events
+     WHERE tenant = $1 AND topic = ANY($2::text[])
+       AND ($3::bigint IS NULL OR seq > $3) AND ($4::bigint IS NULL OR seq < $4) AND ($5::bigint IS NULL OR seq <= $5)
+       AND ($6::text[] IS NULL OR type = ANY($6::text[]))
+     ORDER BY seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT $7`,
+    [tenant, q.topics, q.after ?? null, q.before ?? null, q.upTo ?? null, q.types ?? null, q.limit],
+  )
+  return rows.map(toEvent)
+}
+
+export async function countEvents(db: Queryable, tenant: string, topics: readonly string[], types?: readonly string[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM events WHERE tenant = $1 AND topic = ANY($2::text[]) AND ($3::text[] IS NULL OR type = ANY($3::text[]))`,
+    [tenant, topics, types ?? null],
+  )
+  return row.n
+}
+
+/** The newest sequence number of a tenant's log (0 when empty). */
+export async function headSeq(db: Queryable, tenant: string): Promise<number> {
+  const [row] = await db.query<{ last_seq: number }>('SELECT last_seq FROM event_counters WHERE tenant = $1', [tenant])
+  return row?.last_seq ?? 0
+}

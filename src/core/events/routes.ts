@@ -1,0 +1,97 @@
+import { Type } from 'typebox'
+import { readableRoles } from '../http/access.ts'
+import { ErrorBody } from '../http/errors.ts'
+import { principalOf, tenantOf } from '../http/request.ts'
+import { decodeCursor, encodeCursor, Page } from '../http/paging.ts'
+import type { CoreContext, KendaliApp } from '../module.ts'
+import { LiveClient } from './live.ts'
+import { countEvents, listEvents } from './log.ts'
+
+export const EventSchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    tenant: Type.String(),
+    topic: Type.String(),
+    type: Type.String(),
+    entity: Type.Union([Type.String(), Type.Null()]),
+    actor: Type.Union([Type.String(), Type.Null()]),
+    at: Type.String({ format: 'date-time' }),
+    data: Type.Record(Type.String(), Type.Unknown()),
+  },
+  {},
+)
+
+const TenantParams = Type.Object({ tenant: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$' }) })
+const Seq = Type.Integer({ minimum: 0 })
+const Topics = Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Comma-separated topics' })
+
+/** The event log over HTTP (paged, filtered to what the caller's roles may read) and the live WebSocket. */
+export function eventRoutes(app: KendaliApp, ctx: CoreContext): void {
+  app.get(
+    '/api/t/:tenant/events',
+    {
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags: ['events'],
+        summary: 'Pages the event log (the audit trail); ascending after `after`, or newest first with order=desc',
+        params: TenantParams,
+        querystring: Type.Object({
+          after: Type.Optional(Seq),
+          order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+          topic: Type.Optional(Topics),
+          type: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
+        response: { 200: Page(EventSchema), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request)
+      const q = request.query
+      const visible = ctx.topics.visibleTo(readableRoles(principalOf(request), tenant))
+      const wanted = q.topic ? new Set(q.topic.split(',')) : null
+      const topics = wanted ? visible.filter((t) => wanted.has(t)) : visible
+      const types = q.type ? q.type.split(',') : undefined
+      const order = q.order ?? 'asc'
+      const limit = q.limit ?? 50
+      const position = decodeCursor<{ seq: number }>(q.cursor, ['seq'])
+      const items = await listEvents(ctx.db, tenant.code, {
+        after: order === 'asc' ? (position?.seq ?? q.after) : q.after,
+        before: order === 'desc' ? position?.seq : undefined,
+        topics,
+        types,
+        order,
+        limit,
+      })
+      const total = await countEvents(ctx.db, tenant.code, topics, types)
+      const next = items.length === limit ? encodeCursor({ seq: items[items.length - 1].seq }) : null
+      return { items, total, next }
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/live',
+    {
+      websocket: true,
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags: ['events'],
+        summary: 'WebSocket: one JSON event per message, every event after `after` (exclusive) in order; send {"subscribe":[topics]} to narrow',
+        params: TenantParams,
+        querystring: Type.Object({ after: Type.Optional(Seq) }),
+      },
+    },
+    (socket, request) => {
+      const tenant = tenantOf(request)
+      new LiveClient(socket, {
+        tenant: tenant.code,
+        after: request.query.after ?? null,
+        visibleTopics: ctx.topics.visibleTo(readableRoles(principalOf(request), tenant)),
+        db: () => ctx.db,
+        bus: ctx.bus,
+        onError: (err) => request.log.error({ err, tenant: tenant.code }, 'live channel failed'),
+      })
+    },
+  )
+}

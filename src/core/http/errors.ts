@@ -1,0 +1,86 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { DomainError, RateLimited } from '../errors.ts'
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  { description: 'Every error: a stable machine code, a readable message, and details such as the field at fault.' },
+)
+
+const STATUS: Record<DomainError['code'], number> = {
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthorized: 401,
+  invalid: 400,
+  invalid_credentials: 401,
+  rate_limited: 429,
+  payload_too_large: 413,
+  unavailable: 503,
+}
+
+// Fastify's own client errors, turned into our codes.
+const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid', message: 'The JSON body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid', message: 'The body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 400, code: 'invalid', message: 'Content-Type is empty' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'invalid', message: 'Content-Type is not valid' },
+}
+
+export interface ErrorPayload {
+  error: { code: string; message: string; details?: Record<string, unknown> }
+}
+
+function validationPayload(err: FastifyError): ErrorPayload {
+  const first = err.validation?.[0]
+  const location = err.validationContext ?? 'body'
+  const path = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.')
+  const missing = first?.keyword === 'required' ? String((first.params as { missingProperty?: string }).missingProperty ?? '') : ''
+  const extra = first?.keyword === 'additionalProperties' ? String((first.params as { additionalProperty?: string }).additionalProperty ?? '') : ''
+  const field = [path, missing || extra].filter(Boolean).join('.')
+  const what = extra ? 'is not a known field' : missing ? 'is required' : (first?.message ?? 'is not valid')
+  return {
+    error: {
+      code: 'invalid',
+      message: field ? `${location}.${field} ${what}` : `${location} ${what}`,
+      details: { location, field: field || null, issues: (err.validation ?? []).map((v) => ({ path: v.instancePath, message: v.message })) },
+    },
+  }
+}
+
+/** The single place where anything thrown becomes an HTTP answer; internals never reach the client. */
+export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (err.validation) {
+    reply.status(400).send(validationPayload(err))
+    return
+  }
+  if (err instanceof DomainError) {
+    if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds))
+    reply.status(STATUS[err.code]).send({ error: { code: err.code, message: err.message, details: err.details } })
+    return
+  }
+  const known = err.code ? FASTIFY_CODES[err.code] : undefined
+  if (known) {
+    reply.status(known.status).send({ error: { code: known.code, message: known.message ?? err.message } })
+    return
+  }
+  if (err.statusCode === 429) {
+    reply.status(429).send({ error: { code: 'rate_limited', message: 'Too many requests; slow down' } })
+    return
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    reply.status(err.statusCode).send({ error: { code: 'invalid', message: err.message } })
+    return
+  }
+  request.log.error({ err, tenant: (request.params as { tenant?: string } | undefined)?.tenant }, 'request failed')
+  reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on the server; it has been logged', details: { requestId: request.id } } })
+}

@@ -1,0 +1,34 @@
+import { type TSchema, Type } from 'typebox'
+import { Invalid } from '../errors.ts'
+
+export const PageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Items per page (at most 1,000)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 500, description: 'The `next` value of the previous page' })),
+})
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page; null on the last page' }),
+  })
+}
+
+/** Cursors are opaque to clients: base64url JSON of whatever the list needs to continue. */
+export function encodeCursor(position: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url')
+}
+
+export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, keys: (keyof T)[]): T | null {
+  if (!cursor) return null
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
+    for (const key of keys) {
+      const v = value[key as string]
+      if (typeof v !== 'string' && typeof v !== 'number') throw new Error('missing key')
+    }
+    return value as T
+  } catch {
+    throw new Invalid('cursor is not one this API gave out', { field: 'cursor' })
+  }
+}

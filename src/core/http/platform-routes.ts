@@ -1,0 +1,52 @@
+import { Type } from 'typebox'
+import type { CoreContext, KendaliApp } from '../module.ts'
+import type { Readiness } from './server.ts'
+
+const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('starting')]),
+  db: Type.Union([Type.Literal('pglite'), Type.Literal('postgres'), Type.Null()]),
+  bus: Type.Union([Type.Literal('memory'), Type.Literal('nats')]),
+  version: Type.String(),
+  waitingFor: Type.Optional(Type.Array(Type.String())),
+})
+
+/** Health and the public client configuration. */
+export function platformRoutes(app: KendaliApp, ctx: CoreContext, readiness: Readiness, version: string): void {
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['platform'],
+        summary: 'Ready once migrations ran and the demo seed (when on) is complete; 503 before',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      const db = readiness.ready ? ctx.db.kind : null
+      if (!readiness.ready) {
+        return reply.status(503).send({ status: 'starting', db, bus: ctx.bus.kind, version, waitingFor: readiness.waitingFor })
+      }
+      return { status: 'ok' as const, db, bus: ctx.bus.kind, version }
+    },
+  )
+
+  app.get(
+    '/api/config',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['platform'],
+        summary: 'Settings the web app needs before login',
+        response: {
+          200: Type.Object({
+            defaultTenant: Type.String(),
+            mapStyleUrl: Type.Union([Type.String(), Type.Null()]),
+            languages: Type.Array(Type.String()),
+          }),
+        },
+      },
+    },
+    async () => ({ defaultTenant: ctx.config.defaultTenant, mapStyleUrl: ctx.config.mapStyleUrl, languages: ['id', 'en'] }),
+  )
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
+import Fastify, { type FastifyRequest } from 'fastify'
+import { DomainError, NotFound } from '../errors.ts'
+import type { KendaliApp } from '../module.ts'
+import { type Access, authorize, type Principal } from './access.ts'
+import { handleError } from './errors.ts'
+import { type Identity, SESSION_COOKIE, type TenantInfo } from './identity.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route; required on every /api route. */
+    access?: Access
+  }
+  interface FastifyRequest {
+    principal: Principal | null
+    /** The tenant of a /api/t/:tenant route, checked to exist. */
+    tenant: TenantInfo | null
+  }
+}
+
+export interface RouteAccess {
+  method: string
+  url: string
+  access: Access
+  websocket: boolean
+}
+
+export interface Readiness {
+  ready: boolean
+  waitingFor: string[]
+}
+
+export interface ServerOptions {
+  logLevel: string
+  bodyLimitBytes: number
+  trustProxy: boolean
+  rateLimitPerMinute: number
+  version: string
+  webDist: string
+  identity: () => Identity
+  readiness: Readiness
+  logger?: boolean
+}
+
+const TENANT_ROUTE = '/api/t/:tenant'
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+/** Reads the caller from the session cookie or the bearer token; null when anonymous. */
+async function resolvePrincipal(request: FastifyRequest, identity: Identity): Promise<Principal | null> {
+  const header = request.headers.authorization
+  if (header?.startsWith('Bearer ')) return identity.principalFromApiToken(header.slice(7).trim())
+  const session = request.cookies[SESSION_COOKIE]
+  return session ? identity.principalFromSession(session) : null
+}
+
+/**
+ * Assembles the HTTP server: one error shape, OpenAPI from the route schemas, access declared and
+ * checked on every /api route, the tenant of every /api/t/:tenant route checked to exist.
+ */
+export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliApp; routes: RouteAccess[] }> {
+  const app: KendaliApp = Fastify({
+    logger: opts.logger === false ? false : { level: opts.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
+    bodyLimit: opts.bodyLimitBytes,
+    trustProxy: opts.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider()
+  const routes: RouteAccess[] = []
+
+  app.setErrorHandler(handleError)
+  app.decorateRequest('principal', null)
+  app.decorateRequest('tenant', null)
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return
+    const access = route.config?.access
+    if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`)
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      routes.push({ method, url: route.url, access, websocket: Boolean(route.websocket) })
+    }
+    const isTenantRoute = route.url === TENANT_ROUTE || route.url.startsWith(`${TENANT_ROUTE}/`)
+    const check = async (request: FastifyRequest) => {
+      if (isTenantRoute) {
+        const code = (request.params as { tenant: string }).tenant
+        request.tenant = await opts.identity().tenant(code)
+        if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
+      }
+      if (access === 'public' && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return
+      request.principal = await resolvePrincipal(request, opts.identity())
+      authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
+    }
+    route.onRequest = [...[route.onRequest ?? []].flat(), check]
+  })
+
+  // While the database opens and migrates, the API answers 503 and says what it waits for.
+  app.addHook('onRequest', async (request) => {
+    if (opts.readiness.ready || !request.url.startsWith('/api/') || request.url.startsWith('/api/health')) return
+    throw new DomainError('unavailable', `Kendali is starting: waiting for ${opts.readiness.waitingFor.join(', ')}`)
+  })
+
+  await app.register(cookie)
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  if (opts.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, { max: opts.rateLimitPerMinute, timeWindow: '1 minute' })
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Kendali API',
+        version: opts.version,
+        description: 'Smart-city command center. Errors are always `{error:{code,message,details}}`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from POST /api/t/{tenant}/tokens' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+
+  const hasWeb = existsSync(join(opts.webDist, 'index.html'))
+  if (hasWeb) await app.register(fastifyStatic, { root: opts.webDist, wildcard: false })
+  app.setNotFoundHandler((request, reply) => {
+    // The single-page app owns every other GET path (/login, /t/33.71/console…).
+    if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html')
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } })
+  })
+
+  return { app, routes }
+}

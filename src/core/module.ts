@@ -1,0 +1,53 @@
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Config } from './config.ts'
+import type { Database } from './db/database.ts'
+import type { Bus } from './events/bus.ts'
+import type { EventLog } from './events/log.ts'
+import type { TopicRegistry } from './events/topics.ts'
+import type { Role } from './http/access.ts'
+import type { Identity } from './http/identity.ts'
+import type { JobHandler, JobQueue } from './jobs/jobs.ts'
+
+export type KendaliApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
+
+/** What every module's services and routes are handed: the shared infrastructure, nothing of other modules. */
+export interface CoreContext {
+  readonly config: Config
+  /** Set once the database is open; before that every call fails as `unavailable`. */
+  db: Database
+  readonly bus: Bus
+  readonly events: EventLog
+  readonly jobs: JobQueue
+  readonly topics: TopicRegistry
+  readonly log: FastifyBaseLogger
+}
+
+export interface DemoLogin {
+  username: string
+  password: string
+  tenant: string
+  roles: Role[]
+}
+
+/**
+ * The one interface a module implements to join the platform. Adding a module is adding its folder and
+ * one line to src/modules/index.ts.
+ */
+export interface KendaliModule {
+  name: string
+  /** Folder of numbered `NNN_name.sql` migrations owned by this module. */
+  migrations?: string
+  /** Event topics this module writes and which roles may read them. */
+  topics?: Record<string, readonly Role[] | 'any'>
+  routes?(app: KendaliApp, ctx: CoreContext): void
+  jobs?(ctx: CoreContext): Record<string, JobHandler>
+  /** Seeds the demo city; runs in module order on a new data folder in demo mode. Returns logins to print. */
+  seedDemo?(ctx: CoreContext): Promise<DemoLogin[] | undefined>
+  /** Background work once the platform is ready (simulators, listeners). */
+  start?(ctx: CoreContext): Promise<void>
+  stop?(): Promise<void>
+  /** The module that knows tenants, users and tokens provides the identity the HTTP layer checks. */
+  identity?(ctx: CoreContext): Identity
+}

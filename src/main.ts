@@ -1,0 +1,46 @@
+import { createKendali } from './core/app.ts'
+import { ConfigError, readConfig } from './core/config.ts'
+import { allModules } from './modules/index.ts'
+
+// config → server (listening, answering 503 while starting) → database → migrations → demo seed → ready.
+async function main(): Promise<void> {
+  let config: ReturnType<typeof readConfig>
+  try {
+    config = readConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const kendali = await createKendali(config, allModules())
+  const log = kendali.app.log
+  await kendali.app.listen({ port: config.port, host: config.host })
+  const url = config.publicUrl ?? `http://localhost:${config.port}`
+  log.info(`Kendali is starting at ${url} (database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info(`${signal}: stopping`)
+    await kendali.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+
+  const { demoLogins } = await kendali.prepare()
+  const lines = [`Kendali is ready: ${url}`, `  console: ${url}/login    API docs: ${url}/api/docs`]
+  if (demoLogins.length > 0) {
+    lines.push('  Demo logins (DEMO=0 turns the demo off; DEMO_PASSWORD sets the password):')
+    for (const login of demoLogins) lines.push(`    ${login.username.padEnd(16)} ${login.password}   ${login.tenant}  ${login.roles.join(', ')}`)
+  }
+  console.log(lines.join('\n'))
+}
+
+main().catch((err: unknown) => {
+  console.error('Kendali failed to start:', err)
+  process.exit(1)
+})

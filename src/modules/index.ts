@@ -1,0 +1,7 @@
+import type { KendaliModule } from '../core/module.ts'
+import { tenancyModule } from './tenancy/index.ts'
+
+/** Every module of the platform, in start-up order (migrations, routes, demo seed). Add a module here. */
+export function allModules(): KendaliModule[] {
+  return [tenancyModule()]
+}

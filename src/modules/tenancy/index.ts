@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { AccountService } from './accounts.ts'
+import { AgencyService } from './agencies.ts'
+import { seedTenancyDemo } from './demo.ts'
+import { TENANCY_TOPICS } from './events.ts'
+import { RegionService } from './regions.ts'
+import { tenancyRoutes } from './routes.ts'
+import { TenantService } from './tenants.ts'
+
+export interface TenancyServices {
+  tenants: TenantService
+  regions: RegionService
+  agencies: AgencyService
+  accounts: AccountService
+}
+
+export function tenancyServices(ctx: CoreContext): TenancyServices {
+  return {
+    tenants: new TenantService(() => ctx.db, ctx.events),
+    regions: new RegionService(ctx.events),
+    agencies: new AgencyService(ctx.events),
+    accounts: new AccountService(ctx.events, ctx.config.sessionDays),
+  }
+}
+
+/** Tenants, regions, agencies (OPD), people, roles, sessions and API tokens. */
+export function tenancyModule(): KendaliModule {
+  let services: TenancyServices | null = null
+  const of = (ctx: CoreContext) => {
+    services ??= tenancyServices(ctx)
+    return services
+  }
+  return {
+    name: 'tenancy',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: TENANCY_TOPICS,
+    routes: (app, ctx) => tenancyRoutes(app, ctx, of(ctx)),
+    seedDemo: (ctx) => seedTenancyDemo(ctx.db, of(ctx), ctx.config.demoPassword),
+    identity: (ctx) => ({
+      principalFromSession: (token) => of(ctx).accounts.principalFromSession(ctx.db, token),
+      principalFromApiToken: (token) => of(ctx).accounts.principalFromApiToken(ctx.db, token),
+      tenant: (code) => of(ctx).tenants.info(code),
+    }),
+  }
+}

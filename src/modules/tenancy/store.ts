@@ -1,0 +1,340 @@
+import type { Queryable } from '../../core/db/database.ts'
+import { GEOM_TO_GEOJSON } from '../../core/geo/geojson.ts'
+import type { Role } from '../../core/http/access.ts'
+import type { Agency, ApiToken, RegionLevel, RegionRef, Tenant, User } from './schema.ts'
+
+// This module's SQL and nothing else. Every function takes the handle (database or transaction) first.
+
+export interface TenantRow {
+  code: string
+  name: string
+  kind: Tenant['kind']
+  parent: string | null
+  timezone: string
+}
+
+const TENANT_BBOX = `(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE
+    json_build_array(ST_XMin(ST_Extent(r.geom)), ST_YMin(ST_Extent(r.geom)), ST_XMax(ST_Extent(r.geom)), ST_YMax(ST_Extent(r.geom))) END
+  FROM regions r WHERE r.tenant = t.code) AS bbox`
+
+export async function listTenants(db: Queryable): Promise<Tenant[]> {
+  return db.query<Tenant>(`SELECT code, name, kind, parent, timezone, ${TENANT_BBOX} FROM tenants t ORDER BY code`)
+}
+
+export async function findTenant(db: Queryable, code: string): Promise<Tenant | null> {
+  const [row] = await db.query<Tenant>(`SELECT code, name, kind, parent, timezone, ${TENANT_BBOX} FROM tenants t WHERE code = $1`, [code])
+  return row ?? null
+}
+
+export async function insertTenant(db: Queryable, t: TenantRow): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO tenants (code, name, kind, parent, timezone) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (code) DO NOTHING RETURNING code`,
+    [t.code, t.name, t.kind, t.parent, t.timezone],
+  )
+  return rows.length === 1
+}
+
+export interface RegionRow {
+  code: string
+  level: RegionLevel
+  name: string
+  parent: string | null
+  geometry: string
+}
+
+/** Inserts or replaces one region; the geometry is GeoJSON text, made valid and multi. */
+export async function upsertRegion(db: Queryable, tenant: string, r: RegionRow): Promise<void> {
+  await db.query(
+    `INSERT INTO regions (tenant, code, level, name, parent, geom)
+     VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)), 3)))
+     ON CONFLICT (tenant, code) DO UPDATE SET level = EXCLUDED.level, name = EXCLUDED.name, parent = EXCLUDED.parent, geom = EXCLUDED.geom`,
+    [tenant, r.code, r.level, r.name, r.parent, r.geometry],
+  )
+}
+
+/** Checks a GeoJSON geometry text; returns the reason it is unusable, or null. */
+export async function geometryProblem(db: Queryable, geometry: string): Promise<string | null> {
+  const [row] = await db.query<{ problem: string | null }>(
+    `SELECT CASE
+       WHEN GeometryType(g) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN 'must be a Polygon or MultiPolygon, not ' || GeometryType(g)
+       WHEN ST_IsEmpty(g) THEN 'is empty'
+       WHEN ST_XMin(g) < -180 OR ST_XMax(g) > 180 OR ST_YMin(g) < -90 OR ST_YMax(g) > 90 THEN 'has coordinates outside WGS84 longitude/latitude'
+       END AS problem
+     FROM (SELECT ST_GeomFromGeoJSON($1) AS g) s`,
+    [geometry],
+  )
+  return row.problem
+}
+
+export interface RegionFeature {
+  code: string
+  name: string
+  level: RegionLevel
+  parent: string | null
+  geometry: unknown
+}
+
+export async function listRegions(db: Queryable, tenant: string, level: RegionLevel | undefined): Promise<RegionFeature[]> {
+  return db.query<RegionFeature>(
+    `SELECT code, name, level, parent, ${GEOM_TO_GEOJSON('geom')} AS geometry
+     FROM regions WHERE tenant = $1 AND ($2::text IS NULL OR level = $2) ORDER BY code`,
+    [tenant, level ?? null],
+  )
+}
+
+export async function findRegion(db: Queryable, tenant: string, code: string): Promise<RegionRef | null> {
+  const [row] = await db.query<RegionRef>('SELECT code, name FROM regions WHERE tenant = $1 AND code = $2', [tenant, code])
+  return row ?? null
+}
+
+/** The kelurahan/desa covering a point, or else the nearest one within maxMetres (borders leave slivers). */
+export async function kelurahanAt(
+  db: Queryable,
+  tenant: string,
+  lon: number,
+  lat: number,
+  maxMetres: number,
+): Promise<{ code: string; name: string; parent: string | null; distance_m: number } | null> {
+  const [row] = await db.query<{ code: string; name: string; parent: string | null; distance_m: number }>(
+    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
+     SELECT code, name, parent,
+       CASE WHEN ST_Covers(geom, p.g) THEN 0 ELSE ST_Distance(geom::geography, p.g::geography) END AS distance_m
+     FROM regions, p
+     WHERE tenant = $1 AND level IN ('kelurahan', 'desa') AND ST_DWithin(geom::geography, p.g::geography, $4)
+     ORDER BY distance_m, code LIMIT 1`,
+    [tenant, lon, lat, maxMetres],
+  )
+  return row ?? null
+}
+
+// Agencies
+
+const AGENCY = `id, code, name, short_name AS "shortName", to_json(created_at) #>> '{}' AS "createdAt", to_json(updated_at) #>> '{}' AS "updatedAt"`
+
+export async function listAgencies(db: Queryable, tenant: string, limit: number, afterCode: string | null): Promise<Agency[]> {
+  return db.query<Agency>(
+    `SELECT ${AGENCY} FROM agencies WHERE tenant = $1 AND archived_at IS NULL AND ($2::text IS NULL OR code > $2) ORDER BY code LIMIT $3`,
+    [tenant, afterCode, limit],
+  )
+}
+
+export async function countAgencies(db: Queryable, tenant: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM agencies WHERE tenant = $1 AND archived_at IS NULL', [tenant])
+  return row.n
+}
+
+export async function findAgency(db: Queryable, tenant: string, id: string): Promise<Agency | null> {
+  const [row] = await db.query<Agency>(`SELECT ${AGENCY} FROM agencies WHERE tenant = $1 AND id = $2 AND archived_at IS NULL`, [tenant, id])
+  return row ?? null
+}
+
+export async function agencyCodeTaken(db: Queryable, tenant: string, code: string, exceptId: string | null): Promise<boolean> {
+  const rows = await db.query(
+    'SELECT 1 FROM agencies WHERE tenant = $1 AND code = $2 AND archived_at IS NULL AND ($3::uuid IS NULL OR id <> $3)',
+    [tenant, code, exceptId],
+  )
+  return rows.length > 0
+}
+
+export async function insertAgency(db: Queryable, tenant: string, a: { code: string; name: string; shortName: string | null }): Promise<Agency> {
+  const [row] = await db.query<Agency>(
+    `INSERT INTO agencies (tenant, code, name, short_name) VALUES ($1, $2, $3, $4) RETURNING ${AGENCY}`,
+    [tenant, a.code, a.name, a.shortName],
+  )
+  return row
+}
+
+export async function updateAgency(db: Queryable, tenant: string, id: string, a: { code: string; name: string; shortName: string | null }): Promise<Agency> {
+  const [row] = await db.query<Agency>(
+    `UPDATE agencies SET code = $3, name = $4, short_name = $5, updated_at = now() WHERE tenant = $1 AND id = $2 RETURNING ${AGENCY}`,
+    [tenant, id, a.code, a.name, a.shortName],
+  )
+  return row
+}
+
+export async function archiveAgency(db: Queryable, tenant: string, id: string): Promise<void> {
+  await db.query('UPDATE agencies SET archived_at = now(), updated_at = now() WHERE tenant = $1 AND id = $2', [tenant, id])
+}
+
+// People and access
+
+export interface UserAuthRow {
+  id: string
+  tenant: string
+  username: string
+  name: string
+  password_hash: string
+  is_platform_admin: boolean
+  disabled_at: Date | null
+}
+
+export async function findUserByUsername(db: Queryable, username: string): Promise<UserAuthRow | null> {
+  const [row] = await db.query<UserAuthRow>(
+    'SELECT id, tenant, username, name, password_hash, is_platform_admin, disabled_at FROM users WHERE lower(username) = lower($1)',
+    [username],
+  )
+  return row ?? null
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<UserAuthRow | null> {
+  const [row] = await db.query<UserAuthRow>(
+    'SELECT id, tenant, username, name, password_hash, is_platform_admin, disabled_at FROM users WHERE id = $1',
+    [id],
+  )
+  return row ?? null
+}
+
+export async function grantsOf(db: Queryable, userId: string): Promise<{ tenant: string; roles: Role[] }[]> {
+  return db.query<{ tenant: string; roles: Role[] }>(
+    'SELECT tenant, array_agg(role ORDER BY role) AS roles FROM role_grants WHERE user_id = $1 GROUP BY tenant ORDER BY tenant',
+    [userId],
+  )
+}
+
+const USER = `u.id, u.username, u.name, u.tenant,
+  coalesce((SELECT array_agg(g.role ORDER BY g.role) FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1), '{}') AS roles,
+  u.disabled_at IS NOT NULL AS disabled, to_json(u.created_at) #>> '{}' AS "createdAt"`
+
+/** People of a tenant: those whose home it is and those holding a grant in it. */
+export async function listUsers(db: Queryable, tenant: string, limit: number, afterUsername: string | null): Promise<User[]> {
+  return db.query<User>(
+    `SELECT ${USER} FROM users u
+     WHERE (u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1))
+       AND ($2::text IS NULL OR u.username > $2)
+     ORDER BY u.username LIMIT $3`,
+    [tenant, afterUsername, limit],
+  )
+}
+
+export async function countUsers(db: Queryable, tenant: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM users u WHERE u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1)`,
+    [tenant],
+  )
+  return row.n
+}
+
+export async function findUserInTenant(db: Queryable, tenant: string, id: string): Promise<User | null> {
+  const [row] = await db.query<User>(
+    `SELECT ${USER} FROM users u
+     WHERE u.id = $2 AND (u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1))`,
+    [tenant, id],
+  )
+  return row ?? null
+}
+
+export async function insertUser(
+  db: Queryable,
+  tenant: string,
+  u: { username: string; name: string; passwordHash: string; isPlatformAdmin: boolean },
+): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO users (tenant, username, name, password_hash, is_platform_admin) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [tenant, u.username, u.name, u.passwordHash, u.isPlatformAdmin],
+  )
+  return row.id
+}
+
+export async function updateUserFields(
+  db: Queryable,
+  id: string,
+  u: { name?: string; passwordHash?: string; disabled?: boolean },
+): Promise<void> {
+  await db.query(
+    `UPDATE users SET name = coalesce($2, name), password_hash = coalesce($3, password_hash),
+       disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, now()) ELSE NULL END,
+       updated_at = now()
+     WHERE id = $1`,
+    [id, u.name ?? null, u.passwordHash ?? null, u.disabled ?? null],
+  )
+}
+
+export async function setRoles(db: Queryable, tenant: string, userId: string, roles: readonly Role[]): Promise<void> {
+  await db.query('DELETE FROM role_grants WHERE tenant = $1 AND user_id = $2 AND NOT (role = ANY($3::text[]))', [tenant, userId, roles])
+  await db.query(
+    `INSERT INTO role_grants (tenant, user_id, role) SELECT $1, $2, r FROM unnest($3::text[]) AS r ON CONFLICT DO NOTHING`,
+    [tenant, userId, roles],
+  )
+}
+
+export async function insertSession(
+  db: Queryable,
+  s: { tokenHash: string; userId: string; expiresAt: Date; ip: string; userAgent: string | null },
+): Promise<void> {
+  await db.query(
+    'INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)',
+    [s.tokenHash, s.userId, s.expiresAt.toISOString(), s.ip, s.userAgent],
+  )
+}
+
+export async function sessionUser(db: Queryable, tokenHash: string): Promise<UserAuthRow | null> {
+  const [row] = await db.query<UserAuthRow>(
+    `SELECT u.id, u.tenant, u.username, u.name, u.password_hash, u.is_platform_admin, u.disabled_at
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
+    [tokenHash],
+  )
+  return row ?? null
+}
+
+export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])
+}
+
+export async function deleteSessionsOf(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
+}
+
+export async function recentLoginFailures(db: Queryable, username: string, ip: string, windowSeconds: number) {
+  const [row] = await db.query<{ by_user: number; by_ip: number; oldest_user: Date | null; oldest_ip: Date | null }>(
+    `SELECT count(*) FILTER (WHERE username = $1) AS by_user, count(*) FILTER (WHERE ip = $2) AS by_ip,
+       min(at) FILTER (WHERE username = $1) AS oldest_user, min(at) FILTER (WHERE ip = $2) AS oldest_ip
+     FROM login_failures WHERE at > now() - make_interval(secs => $3) AND (username = $1 OR ip = $2)`,
+    [username, ip, windowSeconds],
+  )
+  return row
+}
+
+export async function insertLoginFailure(db: Queryable, username: string, ip: string): Promise<void> {
+  await db.query('INSERT INTO login_failures (username, ip) VALUES ($1, $2)', [username, ip])
+}
+
+export async function clearLoginFailures(db: Queryable, username: string, windowSeconds: number): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE username = $1 OR at < now() - make_interval(secs => $2)', [username, windowSeconds])
+}
+
+const TOKEN = `id, name, roles, prefix, created_by AS "createdBy", to_json(created_at) #>> '{}' AS "createdAt",
+  to_json(last_used_at) #>> '{}' AS "lastUsedAt", revoked_at IS NOT NULL AS revoked`
+
+export async function insertToken(
+  db: Queryable,
+  tenant: string,
+  t: { name: string; roles: readonly Role[]; tokenHash: string; prefix: string; createdBy: string },
+): Promise<ApiToken> {
+  const [row] = await db.query<ApiToken>(
+    `INSERT INTO api_tokens (tenant, name, roles, token_hash, prefix, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TOKEN}`,
+    [tenant, t.name, t.roles, t.tokenHash, t.prefix, t.createdBy],
+  )
+  return row
+}
+
+export async function listTokens(db: Queryable, tenant: string): Promise<ApiToken[]> {
+  return db.query<ApiToken>(`SELECT ${TOKEN} FROM api_tokens WHERE tenant = $1 ORDER BY created_at DESC`, [tenant])
+}
+
+export async function revokeToken(db: Queryable, tenant: string, id: string): Promise<ApiToken | null> {
+  const [row] = await db.query<ApiToken>(
+    `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE tenant = $1 AND id = $2 RETURNING ${TOKEN}`,
+    [tenant, id],
+  )
+  return row ?? null
+}
+
+export async function tokenByHash(db: Queryable, tokenHash: string): Promise<{ id: string; tenant: string; name: string; roles: Role[] } | null> {
+  const [row] = await db.query<{ id: string; tenant: string; name: string; roles: Role[] }>(
+    `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id, tenant, name, roles`,
+    [tokenHash],
+  )
+  return row ?? null
+}
