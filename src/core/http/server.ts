@@ -6,6 +6,8 @@ import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
 import Fastify, { type FastifyRequest } from 'fastify'
 import { DomainError, NotFound } from '../errors.ts'
 import type { KendaliApp } from '../module.ts'
@@ -72,9 +74,19 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
     logger: opts.logger === false ? false : { level: opts.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
     bodyLimit: opts.bodyLimitBytes,
     trustProxy: opts.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider()
   const routes: RouteAccess[] = []
+
+  // Query strings and paths are text, so numbers there are coerced; a JSON body must already have the
+  // right types (coercion would turn a null into "" and an unknown field must be refused, not dropped).
+  const ajvFor = (coerceTypes: false | 'array') => {
+    const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
+    addFormats.default(ajv)
+    return ajv
+  }
+  const strictAjv = ajvFor(false)
+  const coercingAjv = ajvFor('array')
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema))
 
   app.setErrorHandler(handleError)
   app.decorateRequest('principal', null)

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RouteAccess } from '../../src/core/http/server.ts'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
+
+// Routes anyone may call. Adding a public route means adding it here, on purpose.
+const PUBLIC_ROUTES = [
+  'GET /api/health',
+  'GET /api/config',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/tenants',
+  'GET /api/t/:tenant',
+  'GET /api/t/:tenant/regions',
+  'GET /api/t/:tenant/regions/lookup',
+  'GET /api/t/:tenant/agencies',
+  'GET /api/t/:tenant/agencies/:id',
+]
+
+function concreteUrl(route: RouteAccess, tenant: string): string {
+  return route.url.replace(':tenant', tenant).replace(/:[a-zA-Z]+/g, () => randomUUID())
+}
+
+const bodyOf = (method: string) => (method === 'GET' || method === 'DELETE' ? undefined : {})
+
+describe('every route declares who may call it', () => {
+  let server: TestServer
+  let malangAdmin: string
+  let eventsBefore: number
+
+  beforeAll(async () => {
+    server = await startTestKendali({ listen: false })
+    malangAdmin = await loginCookie(server.kendali, 'malang_admin')
+    const [row] = await server.kendali.ctx.db.query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE tenant = '33.71'`)
+    eventsBefore = row.n
+  })
+  afterAll(() => server.close())
+
+  const closed = () => server.kendali.routes.filter((r) => r.access !== 'public')
+
+  it('lists exactly the intended public routes', () => {
+    const open = server.kendali.routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`)
+    expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort())
+    expect(closed().length).toBeGreaterThan(10)
+  })
+
+  it('answers 401 with an error and no data to anonymous callers on every other route', async () => {
+    for (const route of closed()) {
+      const res = await server.kendali.app.inject({ method: route.method as 'GET', url: concreteUrl(route, '33.71'), payload: bodyOf(route.method) })
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401)
+      const body = json(res)
+      expect(Object.keys(body)).toEqual(['error'])
+    }
+  })
+
+  it('answers 403 to an administrator of another city on every route of 33.71', async () => {
+    const tenantRoutes = closed().filter((r) => r.url.startsWith('/api/t/:tenant') || r.access === 'platform_admin')
+    expect(tenantRoutes.length).toBeGreaterThan(8)
+    for (const route of tenantRoutes) {
+      const res = await server.kendali.app.inject({
+        method: route.method as 'GET',
+        url: concreteUrl(route, '33.71'),
+        payload: bodyOf(route.method),
+        headers: { cookie: malangAdmin },
+      })
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(403)
+      expect(json<{ error: { code: string } }>(res).error.code).toBe('forbidden')
+    }
+  })
+
+  it('leaves the walked tenant unchanged', async () => {
+    const [row] = await server.kendali.ctx.db.query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE tenant = '33.71'`)
+    expect(row.n).toBe(eventsBefore)
+  })
+
+  it('answers 404 for a tenant that does not exist, before anything else', async () => {
+    const res = await server.kendali.app.inject({ method: 'GET', url: '/api/t/99.99/events' })
+    expect(res.statusCode).toBe(404)
+    expect(json<{ error: { message: string } }>(res).error.message).toContain('99.99')
+  })
+
+  it('lets a province grant read its cities but not change them', async () => {
+    const superadmin = await loginCookie(server.kendali, 'superadmin')
+    const username = unique('prov').toLowerCase()
+    const created = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33/users',
+      headers: { cookie: superadmin },
+      payload: { username, name: 'Admin Provinsi', password: 'kendali-demo', roles: ['admin'] },
+    })
+    expect(created.statusCode).toBe(201)
+    const provinceAdmin = await loginCookie(server.kendali, username)
+    const read = await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/users?limit=1', headers: { cookie: provinceAdmin } })
+    expect(read.statusCode).toBe(200)
+    const write = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      headers: { cookie: provinceAdmin },
+      payload: { code: unique('prov'), name: 'Tidak Boleh' },
+    })
+    expect(write.statusCode).toBe(403)
+    expect(json<{ error: { message: string } }>(write).error.message).toContain('read-only')
+    const otherProvince = await server.kendali.app.inject({ method: 'GET', url: '/api/t/35.73/events?limit=1', headers: { cookie: provinceAdmin } })
+    expect(otherProvince.statusCode).toBe(403)
+  })
+
+  it('refuses a role that the route does not name', async () => {
+    const operator = await loginCookie(server.kendali, 'operator')
+    const res = await server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/agencies', payload: { code: 'nope', name: 'Nope' }, headers: { cookie: operator } })
+    expect(res.statusCode).toBe(403)
+    const users = await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/users', headers: { cookie: operator } })
+    expect(users.statusCode).toBe(403)
+  })
+})

@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
+import { testDatabaseKind } from '../support/db.ts'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
+
+type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } }
+type Page<T> = { items: T[]; total: number; next: string | null }
+
+let server: TestServer
+let admin: string
+const inject = (opts: InjectOptions) => server.kendali.app.inject(opts)
+const errorOf = (res: LightMyRequestResponse) => json<ErrorBody>(res).error
+
+beforeAll(async () => {
+  server = await startTestKendali({ listen: false })
+  admin = await loginCookie(server.kendali, 'admin')
+})
+afterAll(() => server.close())
+
+describe('health and docs', () => {
+  it('reports ok with the database in use', async () => {
+    const res = await inject({ method: 'GET', url: '/api/health' })
+    expect(res.statusCode).toBe(200)
+    expect(json(res)).toMatchObject({ status: 'ok', db: testDatabaseKind() })
+  })
+
+  it('serves OpenAPI 3.1 generated from the route schemas', async () => {
+    const res = await inject({ method: 'GET', url: '/api/docs/json' })
+    const doc = json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>(res)
+    expect(doc.openapi).toBe('3.1.0')
+    expect(doc.paths['/api/t/{tenant}/agencies'].post.requestBody).toBeDefined()
+    expect(Object.keys(doc.paths)).toContain('/api/t/{tenant}/regions/lookup')
+  })
+})
+
+describe('login', () => {
+  it('sets an httpOnly session cookie and answers me; logout ends it', async () => {
+    const login = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: 'kendali-demo' } })
+    expect(login.statusCode).toBe(200)
+    expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly/i)
+    expect(login.body).not.toContain('password')
+    const cookie = `kendali_session=${login.cookies[0].value}`
+    const me = await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })
+    expect(json<{ user: { username: string; grants: unknown[] } }>(me).user).toMatchObject({ username: 'operator', grants: [{ tenant: '33.71', roles: ['operator'] }] })
+    await inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } })
+    expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401)
+  })
+
+  it('answers a wrong password and an unknown name alike', async () => {
+    const wrong = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: 'nope' }, remoteAddress: '10.9.0.1' })
+    const unknown = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'nope' }, remoteAddress: '10.9.0.1' })
+    expect(wrong.statusCode).toBe(401)
+    expect(unknown.statusCode).toBe(401)
+    expect(errorOf(wrong)).toEqual(errorOf(unknown))
+  })
+
+  it('locks an account after five failures, even for the right password, and says when to retry', async () => {
+    const username = unique('locked').toLowerCase()
+    await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Dikunci', password: 'benar-sekali-123', roles: ['operator'] } })
+    for (let i = 0; i < 5; i++) {
+      const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: `salah-${i}` }, remoteAddress: `10.8.0.${i}` })
+      expect(res.statusCode).toBe(401)
+    }
+    const right = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'benar-sekali-123' }, remoteAddress: '10.8.1.1' })
+    expect(right.statusCode).toBe(429)
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0)
+    expect(errorOf(right).code).toBe('rate_limited')
+  })
+
+  it('limits failures from one address across accounts', async () => {
+    const ip = '10.7.0.1'
+    for (let i = 0; i < 30; i++) {
+      await inject({ method: 'POST', url: '/api/auth/login', payload: { username: `ghost${i}`, password: 'x' }, remoteAddress: ip })
+    }
+    const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: 'kendali-demo' }, remoteAddress: ip })
+    expect(res.statusCode).toBe(429)
+    const elsewhere = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: 'kendali-demo' }, remoteAddress: '10.7.0.2' })
+    expect(elsewhere.statusCode).toBe(200)
+  })
+})
+
+describe('tenants and regions', () => {
+  it('lists tenants with public fields to anyone', async () => {
+    const res = await inject({ method: 'GET', url: '/api/tenants' })
+    const magelang = json<Page<{ code: string; name: string; timezone: string; bbox: number[] }>>(res).items.find((t) => t.code === '33.71')
+    expect(magelang).toMatchObject({ name: 'Kota Magelang', kind: 'kota', parent: '33', timezone: 'Asia/Jakarta' })
+    expect(magelang?.bbox[0]).toBeCloseTo(110.2, 1)
+  })
+
+  it('serves the 17 kelurahan and 3 kecamatan of Kota Magelang as GeoJSON', async () => {
+    const kel = json<{ type: string; features: { id: string; geometry: { type: string }; properties: { code: string; level: string; parent: string } }[] }>(
+      await inject({ method: 'GET', url: '/api/t/33.71/regions?level=kelurahan' }),
+    )
+    expect(kel.type).toBe('FeatureCollection')
+    expect(kel.features).toHaveLength(17)
+    expect(kel.features.every((f) => f.geometry.type === 'MultiPolygon' && f.id === f.properties.code && f.properties.parent.startsWith('33.71.'))).toBe(true)
+    const kec = json<{ features: unknown[] }>(await inject({ method: 'GET', url: '/api/t/33.71/regions?level=kecamatan' }))
+    expect(kec.features).toHaveLength(3)
+  })
+
+  it('finds the kelurahan and kecamatan of a point by its real boundary', async () => {
+    // Alun-alun Kota Magelang lies in Kelurahan Cacaban, Kecamatan Magelang Tengah.
+    const res = await inject({ method: 'GET', url: '/api/t/33.71/regions/lookup?lon=110.2176&lat=-7.4773' })
+    expect(res.statusCode).toBe(200)
+    expect(json(res)).toMatchObject({ kelurahan: { name: 'Cacaban' }, kecamatan: { code: '33.71.03', name: 'Magelang Tengah' }, distanceM: 0 })
+  })
+
+  it('answers 404 with a clear message for a point outside the city, and 400 for a bad coordinate', async () => {
+    const outside = await inject({ method: 'GET', url: '/api/t/33.71/regions/lookup?lon=112.63&lat=-7.98' })
+    expect(outside.statusCode).toBe(404)
+    expect(errorOf(outside).message).toContain('outside Kota Magelang')
+    const bad = await inject({ method: 'GET', url: '/api/t/33.71/regions/lookup?lon=500&lat=-7.98' })
+    expect(bad.statusCode).toBe(400)
+    expect(errorOf(bad).details).toMatchObject({ field: 'lon' })
+  })
+
+  it('keeps each city to its own boundaries', async () => {
+    const malangPoint = await inject({ method: 'GET', url: '/api/t/35.73/regions/lookup?lon=112.6304&lat=-7.9797' })
+    expect(malangPoint.statusCode).toBe(200)
+    const sameInMagelang = await inject({ method: 'GET', url: '/api/t/33.71/regions/lookup?lon=112.6304&lat=-7.9797' })
+    expect(sameInMagelang.statusCode).toBe(404)
+  })
+
+  it('imports boundaries per feature: stores the good ones and names what is wrong with the others', async () => {
+    const malangAdmin = await loginCookie(server.kendali, 'malang_admin')
+    const square = { type: 'Polygon', coordinates: [[[112.6, -7.99], [112.61, -7.99], [112.61, -7.98], [112.6, -7.98], [112.6, -7.99]]] }
+    const feature = (code: string, level: string, geometry: unknown = square) => ({ type: 'Feature', geometry, properties: { code, name: `Uji ${code}`, level, parent: null } })
+    const res = await inject({
+      method: 'POST',
+      url: '/api/t/35.73/regions/import',
+      headers: { cookie: malangAdmin },
+      payload: {
+        type: 'FeatureCollection',
+        features: [
+          feature('35.73.05.1999', 'kelurahan'),
+          feature('33.71.01.1999', 'kelurahan'),
+          feature('35.73.05', 'kelurahan'),
+          feature('35.73.05.1998', 'kelurahan', { type: 'Point', coordinates: [112.6, -7.99] }),
+        ],
+      },
+    })
+    expect(res.statusCode).toBe(200)
+    const result = json<{ accepted: number; rejected: { index: number; field: string }[] }>(res)
+    expect(result.accepted).toBe(1)
+    expect(result.rejected.map((r) => [r.index, r.field])).toEqual([
+      [1, 'properties.code'],
+      [2, 'properties.level'],
+      [3, 'geometry'],
+    ])
+    const lookup = await inject({ method: 'GET', url: '/api/t/35.73/regions/lookup?lon=112.605&lat=-7.985' })
+    expect(json(lookup)).toMatchObject({ kelurahan: { code: expect.stringMatching(/^35\.73\./) } })
+  })
+})
+
+describe('agencies', () => {
+  it('creates, changes and archives an agency, each with an event', async () => {
+    const code = unique('dinas')
+    const created = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code, name: 'Dinas Uji' } })
+    expect(created.statusCode).toBe(201)
+    const agency = json<{ id: string; code: string }>(created)
+    const patched = await inject({ method: 'PATCH', url: `/api/t/33.71/agencies/${agency.id}`, headers: { cookie: admin }, payload: { name: 'Dinas Uji Baru', shortName: 'DUB' } })
+    expect(json(patched)).toMatchObject({ code, name: 'Dinas Uji Baru', shortName: 'DUB' })
+    const removed = await inject({ method: 'DELETE', url: `/api/t/33.71/agencies/${agency.id}`, headers: { cookie: admin } })
+    expect(removed.statusCode).toBe(204)
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/agencies/${agency.id}` })).statusCode).toBe(404)
+    const events = json<Page<{ type: string; entity: string; actor: string }>>(
+      await inject({ method: 'GET', url: '/api/t/33.71/events?order=desc&limit=3&topic=agencies', headers: { cookie: admin } }),
+    )
+    expect(events.items.map((e) => e.type)).toEqual(['agency.archived', 'agency.updated', 'agency.created'])
+    expect(events.items.every((e) => e.entity === agency.id && e.actor === 'admin')).toBe(true)
+  })
+
+  it('refuses a taken code with 409 and changes nothing', async () => {
+    const before = json<Page<unknown>>(await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=1' })).total
+    const res = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: 'dinkes', name: 'Dinas Kesehatan Lagi' } })
+    expect(res.statusCode).toBe(409)
+    expect(errorOf(res).details).toMatchObject({ field: 'code' })
+    expect(json<Page<unknown>>(await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=1' })).total).toBe(before)
+  })
+
+  it('names the field at fault for a bad body, and refuses unknown fields', async () => {
+    const missing = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: 'ok-code' } })
+    expect(missing.statusCode).toBe(400)
+    expect(errorOf(missing)).toMatchObject({ code: 'invalid', details: { field: 'name' } })
+    const extra = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: 'ok-code', name: 'Dinas', tenant: '35.73' } })
+    expect(extra.statusCode).toBe(400)
+    expect(errorOf(extra).details).toMatchObject({ field: 'tenant' })
+    const notJson = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin, 'content-type': 'application/json' }, payload: '{"code":' })
+    expect(notJson.statusCode).toBe(400)
+    expect(notJson.body).not.toMatch(/at .*\.(ts|js):\d+/)
+  })
+
+  it('refuses a body over the size limit with 413', async () => {
+    const res = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      payload: JSON.stringify({ code: 'big', name: 'x'.repeat(6 * 1024 * 1024) }),
+    })
+    expect(res.statusCode).toBe(413)
+    expect(errorOf(res).code).toBe('payload_too_large')
+  })
+
+  it('never shows or changes another city\'s agency through this city\'s path', async () => {
+    const malang = json<Page<{ id: string; code: string }>>(await inject({ method: 'GET', url: '/api/t/35.73/agencies' }))
+    const theirs = malang.items[0]
+    expect(theirs).toBeDefined()
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/agencies/${theirs.id}` })).statusCode).toBe(404)
+    const patch = await inject({ method: 'PATCH', url: `/api/t/33.71/agencies/${theirs.id}`, headers: { cookie: admin }, payload: { name: 'Diambil alih' } })
+    expect(patch.statusCode).toBe(404)
+    const still = json<{ name: string }>(await inject({ method: 'GET', url: `/api/t/35.73/agencies/${theirs.id}` }))
+    expect(still.name).not.toBe('Diambil alih')
+    const magelangCodes = json<Page<{ code: string }>>(await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=1000' })).items.map((a) => a.code)
+    expect(magelangCodes).toContain('diskominsta')
+    expect(malang.items.map((a) => a.id)).not.toEqual(expect.arrayContaining([expect.any(String), ...magelangCodes]))
+  })
+
+  it('pages with an opaque cursor', async () => {
+    const first = json<Page<{ code: string }>>(await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=5' }))
+    expect(first.items).toHaveLength(5)
+    expect(first.next).toEqual(expect.any(String))
+    const second = json<Page<{ code: string }>>(await inject({ method: 'GET', url: `/api/t/33.71/agencies?limit=5&cursor=${first.next}` }))
+    expect(second.items[0].code > first.items[4].code).toBe(true)
+    const bad = await inject({ method: 'GET', url: '/api/t/33.71/agencies?cursor=garbage' })
+    expect(bad.statusCode).toBe(400)
+  })
+})
+
+describe('people and tokens', () => {
+  it('creates a person who can log in with the roles given, and ends their sessions when disabled', async () => {
+    const username = unique('petugas').toLowerCase()
+    const created = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Petugas Baru', password: 'rahasia-panjang-1', roles: ['dispatcher'] } })
+    expect(created.statusCode).toBe(201)
+    expect(created.body).not.toContain('rahasia')
+    const user = json<{ id: string; roles: string[] }>(created)
+    expect(user.roles).toEqual(['dispatcher'])
+    const cookie = await loginCookie(server.kendali, username, 'rahasia-panjang-1')
+    expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200)
+    const dup = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Lagi', password: 'rahasia-panjang-1', roles: ['operator'] } })
+    expect(dup.statusCode).toBe(409)
+    const disabled = await inject({ method: 'PATCH', url: `/api/t/33.71/users/${user.id}`, headers: { cookie: admin }, payload: { disabled: true } })
+    expect(json(disabled)).toMatchObject({ disabled: true })
+    expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401)
+    const again = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'rahasia-panjang-1' }, remoteAddress: '10.6.0.1' })
+    expect(again.statusCode).toBe(401)
+  })
+
+  it('refuses a short password and a role that does not exist', async () => {
+    const short = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username: 'pendek', name: 'Pendek', password: 'abc', roles: ['operator'] } })
+    expect(errorOf(short).details).toMatchObject({ field: 'password' })
+    const role = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username: 'peran', name: 'Peran', password: 'cukup-panjang-1', roles: ['kapten'] } })
+    expect(role.statusCode).toBe(400)
+  })
+
+  it('does not let an administrator disable themselves', async () => {
+    const me = json<{ user: { id: string } }>(await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: admin } }))
+    const res = await inject({ method: 'PATCH', url: `/api/t/33.71/users/${me.user.id}`, headers: { cookie: admin }, payload: { disabled: true } })
+    expect(res.statusCode).toBe(409)
+  })
+
+  it('gives a system token once, stores only its hash, and revokes it at once', async () => {
+    const created = await inject({ method: 'POST', url: '/api/t/33.71/tokens', headers: { cookie: admin }, payload: { name: 'Aplikasi Dinkes', roles: ['operator'] } })
+    expect(created.statusCode).toBe(201)
+    const { id, token } = json<{ id: string; token: string }>(created)
+    expect(token).toMatch(/^kdl_/)
+    const bearer = { authorization: `Bearer ${token}` }
+    expect((await inject({ method: 'GET', url: '/api/t/33.71/events?limit=1', headers: bearer })).statusCode).toBe(200)
+    expect((await inject({ method: 'GET', url: '/api/t/35.73/events?limit=1', headers: bearer })).statusCode).toBe(403)
+    expect((await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: bearer, payload: { code: 'x1', name: 'X' } })).statusCode).toBe(403)
+    const list = await inject({ method: 'GET', url: '/api/t/33.71/tokens', headers: { cookie: admin } })
+    expect(list.body).not.toContain(token)
+    const [stored] = await server.kendali.ctx.db.query<{ token_hash: string }>('SELECT token_hash FROM api_tokens WHERE id = $1', [id])
+    expect(stored.token_hash).not.toContain(token.slice(4))
+    expect((await inject({ method: 'DELETE', url: `/api/t/33.71/tokens/${id}`, headers: { cookie: admin } })).statusCode).toBe(204)
+    expect((await inject({ method: 'GET', url: '/api/t/33.71/events?limit=1', headers: bearer })).statusCode).toBe(401)
+  })
+})

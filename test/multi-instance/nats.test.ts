@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { workerDatabaseUrl, testDatabase } from '../support/db.ts'
+import { PASSWORD } from '../support/fixtures.ts'
+import { LiveProbe } from '../support/live.ts'
+import { ROOT } from '../support/template.ts'
+
+// Two real server processes on one PostgreSQL and one NATS: what a load-balanced install runs.
+const natsUrl = process.env.NATS_URL
+if (!natsUrl) throw new Error('The multi-instance test needs NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run sets it')
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+interface Instance {
+  url: string
+  process: ChildProcess
+}
+
+/** Starts `tsx src/main.ts` and resolves once it prints that it is ready. */
+async function startInstance(): Promise<Instance> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: workerDatabaseUrl(), NATS_URL: natsUrl, DEMO: '0', LOG_LEVEL: 'warn', SIMULATOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('Kendali is ready')) resolve()
+    })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    child.once('exit', (code) => reject(new Error(`instance exited with ${code}:\n${output}`)))
+  })
+  return { url: `http://127.0.0.1:${port}`, process: child }
+}
+
+async function login(url: string, username: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
+  expect(res.status).toBe(200)
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kendali_session='))
+  if (!cookie) throw new Error('no session cookie')
+  return cookie.split(';')[0]
+}
+
+describe('two instances behind one load balancer', () => {
+  let a: Instance
+  let b: Instance
+
+  beforeAll(async () => {
+    await testDatabase()
+    ;[a, b] = await Promise.all([startInstance(), startInstance()])
+  })
+  afterAll(() => {
+    for (const instance of [a, b]) instance?.process.kill('SIGTERM')
+  })
+
+  it('delivers an event caused through instance A to a WebSocket client of instance B', async () => {
+    const operatorOnB = await LiveProbe.open(b.url, '33.71', await login(b.url, 'operator'))
+    const adminOnA = await login(a.url, 'admin')
+    const res = await fetch(`${a.url}/api/t/33.71/agencies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: adminOnA },
+      body: JSON.stringify({ code: `nats-${process.pid}-${Date.now().toString(36)}`, name: 'Dinas Lintas Instans' }),
+    })
+    expect(res.status).toBe(201)
+    await operatorOnB.waitFor(1)
+    expect(operatorOnB.events[0]).toMatchObject({ type: 'agency.created', actor: 'admin', data: { name: 'Dinas Lintas Instans' } })
+    await operatorOnB.close()
+  })
+
+  it('keeps a client of B in order and complete while A writes a burst', async () => {
+    const probe = await LiveProbe.open(b.url, '33.71', await login(b.url, 'operator'))
+    const adminOnA = await login(a.url, 'admin')
+    const burst = 20
+    await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        fetch(`${a.url}/api/t/33.71/agencies`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: adminOnA },
+          body: JSON.stringify({ code: `burst-${process.pid}-${i}-${Date.now().toString(36)}`, name: `Dinas Uji ${i}` }),
+        }),
+      ),
+    )
+    await probe.waitFor(burst)
+    const seqs = probe.events.map((e) => e.seq)
+    expect(seqs).toEqual(Array.from({ length: burst }, (_, i) => seqs[0] + i))
+    await probe.close()
+  })
+})
