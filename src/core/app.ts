@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url'
 import type { Config } from './config.ts'
 import { type Database, openDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
+import { DomainError } from './errors.ts'
 import { openBus } from './events/bus.ts'
 import { EventLog } from './events/log.ts'
 import { eventRoutes } from './events/routes.ts'
 import { TopicRegistry } from './events/topics.ts'
-import { DomainError } from './errors.ts'
 import type { Identity } from './http/identity.ts'
 import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
@@ -49,7 +49,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? 1200,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
     version: packageVersion(),
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     readiness,

@@ -19,6 +19,7 @@ export interface Config {
   sessionDays: number
   trustProxy: boolean
   bodyLimitBytes: number
+  rateLimitPerMinute: number
 }
 
 export class ConfigError extends Error {}
@@ -65,5 +66,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: int(env, 'SESSION_DAYS', 7),
     trustProxy: flag(env, 'TRUST_PROXY', false),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 5 * 1024 * 1024),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200),
   }
 }

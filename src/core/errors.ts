@@ -55,7 +55,10 @@ export class Invalid extends DomainError {
 }
 
 export class RateLimited extends DomainError {
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super('rate_limited', message, { retryAfter: retryAfterSeconds })
   }
 }

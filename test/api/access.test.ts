@@ -106,7 +106,12 @@ describe('every route declares who may call it', () => {
 
   it('refuses a role that the route does not name', async () => {
     const operator = await loginCookie(server.kendali, 'operator')
-    const res = await server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/agencies', payload: { code: 'nope', name: 'Nope' }, headers: { cookie: operator } })
+    const res = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      payload: { code: 'nope', name: 'Nope' },
+      headers: { cookie: operator },
+    })
     expect(res.statusCode).toBe(403)
     const users = await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/users', headers: { cookie: operator } })
     expect(users.statusCode).toBe(403)

@@ -9,7 +9,12 @@ let admin: string
 let operator: string
 
 const createAgency = async (name = 'Dinas Uji Siaran') => {
-  const res = await server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: unique('live'), name } })
+  const res = await server.kendali.app.inject({
+    method: 'POST',
+    url: '/api/t/33.71/agencies',
+    headers: { cookie: admin },
+    payload: { code: unique('live'), name },
+  })
   expect(res.statusCode).toBe(201)
 }
 const head = () => headSeq(server.kendali.ctx.db, '33.71')
@@ -53,22 +58,30 @@ describe('the event log', () => {
 
   it('pages forward from a sequence and backward from the newest', async () => {
     await createAgency()
-    const latest = json<{ items: KendaliEvent[]; next: string }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?order=desc&limit=2', headers: { cookie: admin } }))
+    const latest = json<{ items: KendaliEvent[]; next: string }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?order=desc&limit=2', headers: { cookie: admin } }),
+    )
     expect(latest.items[0].seq).toBe(await head())
     expect(latest.items[1].seq).toBe(latest.items[0].seq - 1)
     const older = json<{ items: KendaliEvent[] }>(
       await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/events?order=desc&limit=2&cursor=${latest.next}`, headers: { cookie: admin } }),
     )
     expect(older.items[0].seq).toBe(latest.items[1].seq - 1)
-    const after = json<{ items: KendaliEvent[] }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?after=3&limit=3', headers: { cookie: admin } }))
+    const after = json<{ items: KendaliEvent[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?after=3&limit=3', headers: { cookie: admin } }),
+    )
     expect(after.items.map((e) => e.seq)).toEqual([4, 5, 6])
   })
 
   it('shows each role only the topics it may read', async () => {
-    const forOperator = json<{ items: KendaliEvent[] }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?limit=1000', headers: { cookie: operator } }))
+    const forOperator = json<{ items: KendaliEvent[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?limit=1000', headers: { cookie: operator } }),
+    )
     expect(forOperator.items.length).toBeGreaterThan(0)
     expect(forOperator.items.some((e) => e.topic === 'access')).toBe(false)
-    const forAdmin = json<{ items: KendaliEvent[] }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?limit=1000&topic=access', headers: { cookie: admin } }))
+    const forAdmin = json<{ items: KendaliEvent[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/events?limit=1000&topic=access', headers: { cookie: admin } }),
+    )
     expect(forAdmin.items.some((e) => e.type === 'user.created')).toBe(true)
   })
 })
@@ -78,7 +91,13 @@ describe('the live channel', () => {
     const probe = await LiveProbe.open(server.url, '33.71', operator)
     await createAgency('Dinas Siaran Langsung')
     await probe.waitFor(1)
-    expect(probe.events[0]).toMatchObject({ tenant: '33.71', topic: 'agencies', type: 'agency.created', actor: 'admin', data: { name: 'Dinas Siaran Langsung' } })
+    expect(probe.events[0]).toMatchObject({
+      tenant: '33.71',
+      topic: 'agencies',
+      type: 'agency.created',
+      actor: 'admin',
+      data: { name: 'Dinas Siaran Langsung' },
+    })
     await probe.close()
   })
 
@@ -121,13 +140,20 @@ describe('the live channel', () => {
   it('keeps topics the role may not read out of the stream, and narrows on subscribe', async () => {
     const probe = await LiveProbe.open(server.url, '33.71', operator)
     const username = unique('siaran').toLowerCase()
-    await server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Rahasia', password: 'rahasia-panjang-1', roles: ['operator'] } })
+    await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Rahasia', password: 'rahasia-panjang-1', roles: ['operator'] },
+    })
     await createAgency()
     await probe.waitFor(1)
     expect(probe.events.map((e) => e.topic)).toEqual(['agencies'])
     await probe.send({ subscribe: ['regions'] })
     await createAgency()
-    await server.kendali.ctx.db.transaction((tx) => server.kendali.ctx.events.record(tx, '33.71', 'test', { topic: 'regions', type: 'regions.imported', data: {} }))
+    await server.kendali.ctx.db.transaction((tx) =>
+      server.kendali.ctx.events.record(tx, '33.71', 'test', { topic: 'regions', type: 'regions.imported', data: {} }),
+    )
     await probe.waitFor(2)
     expect(probe.events.map((e) => e.topic)).toEqual(['agencies', 'regions'])
     await probe.close()

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseKind } from '../support/db.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
 
@@ -41,7 +41,10 @@ describe('login', () => {
     expect(login.body).not.toContain('password')
     const cookie = `kendali_session=${login.cookies[0].value}`
     const me = await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })
-    expect(json<{ user: { username: string; grants: unknown[] } }>(me).user).toMatchObject({ username: 'operator', grants: [{ tenant: '33.71', roles: ['operator'] }] })
+    expect(json<{ user: { username: string; grants: unknown[] } }>(me).user).toMatchObject({
+      username: 'operator',
+      grants: [{ tenant: '33.71', roles: ['operator'] }],
+    })
     await inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } })
     expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401)
   })
@@ -56,7 +59,12 @@ describe('login', () => {
 
   it('locks an account after five failures, even for the right password, and says when to retry', async () => {
     const username = unique('locked').toLowerCase()
-    await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Dikunci', password: 'benar-sekali-123', roles: ['operator'] } })
+    await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Dikunci', password: 'benar-sekali-123', roles: ['operator'] },
+    })
     for (let i = 0; i < 5; i++) {
       const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: `salah-${i}` }, remoteAddress: `10.8.0.${i}` })
       expect(res.statusCode).toBe(401)
@@ -74,7 +82,12 @@ describe('login', () => {
     }
     const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: 'kendali-demo' }, remoteAddress: ip })
     expect(res.statusCode).toBe(429)
-    const elsewhere = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: 'kendali-demo' }, remoteAddress: '10.7.0.2' })
+    const elsewhere = await inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'operator', password: 'kendali-demo' },
+      remoteAddress: '10.7.0.2',
+    })
     expect(elsewhere.statusCode).toBe(200)
   })
 })
@@ -123,8 +136,23 @@ describe('tenants and regions', () => {
 
   it('imports boundaries per feature: stores the good ones and names what is wrong with the others', async () => {
     const malangAdmin = await loginCookie(server.kendali, 'malang_admin')
-    const square = { type: 'Polygon', coordinates: [[[112.6, -7.99], [112.61, -7.99], [112.61, -7.98], [112.6, -7.98], [112.6, -7.99]]] }
-    const feature = (code: string, level: string, geometry: unknown = square) => ({ type: 'Feature', geometry, properties: { code, name: `Uji ${code}`, level, parent: null } })
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [112.6, -7.99],
+          [112.61, -7.99],
+          [112.61, -7.98],
+          [112.6, -7.98],
+          [112.6, -7.99],
+        ],
+      ],
+    }
+    const feature = (code: string, level: string, geometry: unknown = square) => ({
+      type: 'Feature',
+      geometry,
+      properties: { code, name: `Uji ${code}`, level, parent: null },
+    })
     const res = await inject({
       method: 'POST',
       url: '/api/t/35.73/regions/import',
@@ -158,7 +186,12 @@ describe('agencies', () => {
     const created = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code, name: 'Dinas Uji' } })
     expect(created.statusCode).toBe(201)
     const agency = json<{ id: string; code: string }>(created)
-    const patched = await inject({ method: 'PATCH', url: `/api/t/33.71/agencies/${agency.id}`, headers: { cookie: admin }, payload: { name: 'Dinas Uji Baru', shortName: 'DUB' } })
+    const patched = await inject({
+      method: 'PATCH',
+      url: `/api/t/33.71/agencies/${agency.id}`,
+      headers: { cookie: admin },
+      payload: { name: 'Dinas Uji Baru', shortName: 'DUB' },
+    })
     expect(json(patched)).toMatchObject({ code, name: 'Dinas Uji Baru', shortName: 'DUB' })
     const removed = await inject({ method: 'DELETE', url: `/api/t/33.71/agencies/${agency.id}`, headers: { cookie: admin } })
     expect(removed.statusCode).toBe(204)
@@ -172,7 +205,12 @@ describe('agencies', () => {
 
   it('refuses a taken code with 409 and changes nothing', async () => {
     const before = json<Page<unknown>>(await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=1' })).total
-    const res = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: 'dinkes', name: 'Dinas Kesehatan Lagi' } })
+    const res = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      headers: { cookie: admin },
+      payload: { code: 'dinkes', name: 'Dinas Kesehatan Lagi' },
+    })
     expect(res.statusCode).toBe(409)
     expect(errorOf(res).details).toMatchObject({ field: 'code' })
     expect(json<Page<unknown>>(await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=1' })).total).toBe(before)
@@ -182,10 +220,20 @@ describe('agencies', () => {
     const missing = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: 'ok-code' } })
     expect(missing.statusCode).toBe(400)
     expect(errorOf(missing)).toMatchObject({ code: 'invalid', details: { field: 'name' } })
-    const extra = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin }, payload: { code: 'ok-code', name: 'Dinas', tenant: '35.73' } })
+    const extra = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      headers: { cookie: admin },
+      payload: { code: 'ok-code', name: 'Dinas', tenant: '35.73' },
+    })
     expect(extra.statusCode).toBe(400)
     expect(errorOf(extra).details).toMatchObject({ field: 'tenant' })
-    const notJson = await inject({ method: 'POST', url: '/api/t/33.71/agencies', headers: { cookie: admin, 'content-type': 'application/json' }, payload: '{"code":' })
+    const notJson = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      payload: '{"code":',
+    })
     expect(notJson.statusCode).toBe(400)
     expect(notJson.body).not.toMatch(/at .*\.(ts|js):\d+/)
   })
@@ -201,7 +249,7 @@ describe('agencies', () => {
     expect(errorOf(res).code).toBe('payload_too_large')
   })
 
-  it('never shows or changes another city\'s agency through this city\'s path', async () => {
+  it("never shows or changes another city's agency through this city's path", async () => {
     const malang = json<Page<{ id: string; code: string }>>(await inject({ method: 'GET', url: '/api/t/35.73/agencies' }))
     const theirs = malang.items[0]
     expect(theirs).toBeDefined()
@@ -229,14 +277,24 @@ describe('agencies', () => {
 describe('people and tokens', () => {
   it('creates a person who can log in with the roles given, and ends their sessions when disabled', async () => {
     const username = unique('petugas').toLowerCase()
-    const created = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Petugas Baru', password: 'rahasia-panjang-1', roles: ['dispatcher'] } })
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Petugas Baru', password: 'rahasia-panjang-1', roles: ['dispatcher'] },
+    })
     expect(created.statusCode).toBe(201)
     expect(created.body).not.toContain('rahasia')
     const user = json<{ id: string; roles: string[] }>(created)
     expect(user.roles).toEqual(['dispatcher'])
     const cookie = await loginCookie(server.kendali, username, 'rahasia-panjang-1')
     expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200)
-    const dup = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username, name: 'Lagi', password: 'rahasia-panjang-1', roles: ['operator'] } })
+    const dup = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Lagi', password: 'rahasia-panjang-1', roles: ['operator'] },
+    })
     expect(dup.statusCode).toBe(409)
     const disabled = await inject({ method: 'PATCH', url: `/api/t/33.71/users/${user.id}`, headers: { cookie: admin }, payload: { disabled: true } })
     expect(json(disabled)).toMatchObject({ disabled: true })
@@ -246,9 +304,19 @@ describe('people and tokens', () => {
   })
 
   it('refuses a short password and a role that does not exist', async () => {
-    const short = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username: 'pendek', name: 'Pendek', password: 'abc', roles: ['operator'] } })
+    const short = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username: 'pendek', name: 'Pendek', password: 'abc', roles: ['operator'] },
+    })
     expect(errorOf(short).details).toMatchObject({ field: 'password' })
-    const role = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { username: 'peran', name: 'Peran', password: 'cukup-panjang-1', roles: ['kapten'] } })
+    const role = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username: 'peran', name: 'Peran', password: 'cukup-panjang-1', roles: ['kapten'] },
+    })
     expect(role.statusCode).toBe(400)
   })
 
@@ -259,7 +327,12 @@ describe('people and tokens', () => {
   })
 
   it('gives a system token once, stores only its hash, and revokes it at once', async () => {
-    const created = await inject({ method: 'POST', url: '/api/t/33.71/tokens', headers: { cookie: admin }, payload: { name: 'Aplikasi Dinkes', roles: ['operator'] } })
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/tokens',
+      headers: { cookie: admin },
+      payload: { name: 'Aplikasi Dinkes', roles: ['operator'] },
+    })
     expect(created.statusCode).toBe(201)
     const { id, token } = json<{ id: string; token: string }>(created)
     expect(token).toMatch(/^kdl_/)

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { workerDatabaseUrl, testDatabase } from '../support/db.ts'
+import { testDatabase, workerDatabaseUrl } from '../support/db.ts'
 import { PASSWORD } from '../support/fixtures.ts'
 import { LiveProbe } from '../support/live.ts'
 import { ROOT } from '../support/template.ts'
@@ -31,7 +31,16 @@ async function startInstance(): Promise<Instance> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: workerDatabaseUrl(), NATS_URL: natsUrl, DEMO: '0', LOG_LEVEL: 'warn', SIMULATOR: '0' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: workerDatabaseUrl(),
+      NATS_URL: natsUrl,
+      DEMO: '0',
+      LOG_LEVEL: 'warn',
+      SIMULATOR: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -49,7 +58,11 @@ async function startInstance(): Promise<Instance> {
 }
 
 async function login(url: string, username: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  })
   expect(res.status).toBe(200)
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kendali_session='))
   if (!cookie) throw new Error('no session cookie')

@@ -12,8 +12,18 @@ export const PASSWORD = 'kendali-demo'
 export async function seedFixtures(k: Kendali): Promise<void> {
   const s = tenancyServices(k.ctx)
   const db = k.ctx.db
-  await ensureTenant(db, s, { code: '35', name: 'Provinsi Jawa Timur', kind: 'provinsi' }, readRegionFile(new URL('../fixtures/regions/jawa-timur-35-kabkota.geojson', import.meta.url)))
-  await ensureTenant(db, s, { code: '35.73', name: 'Kota Malang', kind: 'kota', parent: '35' }, readRegionFile(new URL('../fixtures/regions/kota-malang-35.73.geojson', import.meta.url)))
+  await ensureTenant(
+    db,
+    s,
+    { code: '35', name: 'Provinsi Jawa Timur', kind: 'provinsi' },
+    readRegionFile(new URL('../fixtures/regions/jawa-timur-35-kabkota.geojson', import.meta.url)),
+  )
+  await ensureTenant(
+    db,
+    s,
+    { code: '35.73', name: 'Kota Malang', kind: 'kota', parent: '35' },
+    readRegionFile(new URL('../fixtures/regions/kota-malang-35.73.geojson', import.meta.url)),
+  )
   const people = [
     { username: 'malang_admin', name: 'Admin Kota Malang', roles: ['admin' as const] },
     { username: 'malang_operator', name: 'Operator Kota Malang', roles: ['operator' as const] },

@@ -1,7 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { testDatabase } from '../../../test/support/db.ts'
 import { migrate, splitStatements } from './migrate.ts'
-import { fileURLToPath } from 'node:url'
 
 describe('splitStatements', () => {
   it('splits on semicolons outside strings, comments and dollar-quoted bodies', () => {

@@ -29,12 +29,12 @@ export async function migrate(db: Database, sources: MigrationSource[]): Promise
       version text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (owner, version))`)
-    const done = new Set(
-      (await tx.query<AppliedMigration>('SELECT owner, version FROM schema_migrations')).map((m) => `${m.owner}/${m.version}`),
-    )
+    const done = new Set((await tx.query<AppliedMigration>('SELECT owner, version FROM schema_migrations')).map((m) => `${m.owner}/${m.version}`))
     const applied: AppliedMigration[] = []
     for (const source of sources) {
-      const files = readdirSync(source.dir).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort()
+      const files = readdirSync(source.dir)
+        .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
+        .sort()
       for (const file of files) {
         const version = file.replace(/\.sql$/, '')
         if (done.has(`${source.owner}/${version}`)) continue

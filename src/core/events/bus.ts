@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type NatsConnection, connect } from 'nats'
+import { connect, type NatsConnection } from 'nats'
 import type { KendaliEvent } from './log.ts'
 
 export type EventListener = (event: KendaliEvent) => void

@@ -45,10 +45,12 @@ export class LiveClient {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(() => (this.closed ? undefined : work())).catch((err: unknown) => {
-      this.opts.onError(err)
-      this.socket.close(1011, 'server error')
-    })
+    this.queue = this.queue
+      .then(() => (this.closed ? undefined : work()))
+      .catch((err: unknown) => {
+        this.opts.onError(err)
+        this.socket.close(1011, 'server error')
+      })
   }
 
   private async start(): Promise<void> {

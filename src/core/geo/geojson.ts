@@ -14,10 +14,7 @@ export interface GeoPoint {
   coordinates: [number, number]
 }
 
-export const Geometry = Type.Object(
-  { type: Type.String(), coordinates: Type.Array(Type.Unknown()) },
-  { description: 'GeoJSON geometry (RFC 7946)' },
-)
+export const Geometry = Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }, { description: 'GeoJSON geometry (RFC 7946)' })
 
 export function FeatureCollection<P extends ReturnType<typeof Type.Object>>(properties: P) {
   return Type.Object({

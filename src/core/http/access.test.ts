@@ -11,7 +11,9 @@ describe('authorize', () => {
 
   it('refuses anonymous callers as unauthorized and others as forbidden', () => {
     expect(() => authorize(null, { roles: 'any' }, city, false)).toThrow(expect.objectContaining({ code: 'unauthorized' }))
-    expect(() => authorize(person([{ tenant: '35.73', roles: ['admin'] }]), { roles: 'any' }, city, false)).toThrow(expect.objectContaining({ code: 'forbidden' }))
+    expect(() => authorize(person([{ tenant: '35.73', roles: ['admin'] }]), { roles: 'any' }, city, false)).toThrow(
+      expect.objectContaining({ code: 'forbidden' }),
+    )
   })
 
   it('lets a province grant read a city but never write there', () => {

@@ -1,15 +1,6 @@
 import { Forbidden, Unauthorized } from '../errors.ts'
 
-export const ROLES = [
-  'admin',
-  'operator',
-  'dispatcher',
-  'agency_officer',
-  'field_crew',
-  'patrol_officer',
-  'collector',
-  'executive',
-] as const
+export const ROLES = ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'patrol_officer', 'collector', 'executive'] as const
 export type Role = (typeof ROLES)[number]
 
 export interface Grant {

@@ -54,8 +54,7 @@ export interface ServerOptions {
 const TENANT_ROUTE = '/api/t/:tenant'
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-export const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 /** Reads the caller from the session cookie or the bearer token; null when anonymous. */
 async function resolvePrincipal(request: FastifyRequest, identity: Identity): Promise<Principal | null> {

@@ -11,7 +11,10 @@ const failOnError = (err: unknown) => {
 // Each test uses its own job kind, so queues never pick up another test's jobs.
 const kind = () => `test_${randomUUID().slice(0, 8)}`
 const rowsOf = (k: string) =>
-  db.query<{ attempts: number; done_at: Date | null; failed_at: Date | null; last_error: string | null; run_at: Date }>('SELECT attempts, done_at, failed_at, last_error, run_at FROM jobs WHERE kind = $1', [k])
+  db.query<{ attempts: number; done_at: Date | null; failed_at: Date | null; last_error: string | null; run_at: Date }>(
+    'SELECT attempts, done_at, failed_at, last_error, run_at FROM jobs WHERE kind = $1',
+    [k],
+  )
 
 beforeAll(async () => {
   db = await testDatabase()

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import argon2 from 'argon2'
 import type { Database, Queryable } from '../../core/db/database.ts'
-import type { EventLog } from '../../core/events/log.ts'
 import { Conflict, DomainError, Forbidden, NotFound, RateLimited } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
 import type { Principal, Role } from '../../core/http/access.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
@@ -108,9 +108,19 @@ export class AccountService {
     const passwordHash = await hashPassword(input.password)
     return db.transaction(async (tx) => {
       if (await store.findUserByUsername(tx, input.username)) throw new Conflict(`Username ${input.username} is taken`, { field: 'username' })
-      const id = await store.insertUser(tx, tenant, { username: input.username, name: input.name, passwordHash, isPlatformAdmin: opts.isPlatformAdmin ?? false })
+      const id = await store.insertUser(tx, tenant, {
+        username: input.username,
+        name: input.name,
+        passwordHash,
+        isPlatformAdmin: opts.isPlatformAdmin ?? false,
+      })
       await store.setRoles(tx, tenant, id, input.roles)
-      await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'access', type: 'user.created', entity: id, data: { username: input.username, roles: input.roles } })
+      await recordTenancyEvent(this.events, tx, tenant, actor, {
+        topic: 'access',
+        type: 'user.created',
+        entity: id,
+        data: { username: input.username, roles: input.roles },
+      })
       return this.getUser(tx, tenant, id)
     })
   }
@@ -148,8 +158,19 @@ export class AccountService {
   async createToken(db: Database, tenant: string, actor: string, input: CreateToken): Promise<ApiToken & { token: string }> {
     const token = newSecret('kdl_')
     return db.transaction(async (tx) => {
-      const created = await store.insertToken(tx, tenant, { name: input.name, roles: input.roles, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy: actor })
-      await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'access', type: 'token.created', entity: created.id, data: { name: created.name, roles: created.roles } })
+      const created = await store.insertToken(tx, tenant, {
+        name: input.name,
+        roles: input.roles,
+        tokenHash: sha256(token),
+        prefix: token.slice(0, 10),
+        createdBy: actor,
+      })
+      await recordTenancyEvent(this.events, tx, tenant, actor, {
+        topic: 'access',
+        type: 'token.created',
+        entity: created.id,
+        data: { name: created.name, roles: created.roles },
+      })
       return { ...created, token }
     })
   }
@@ -162,7 +183,12 @@ export class AccountService {
     await db.transaction(async (tx) => {
       const token = await store.revokeToken(tx, tenant, id)
       if (!token) throw new NotFound(`There is no token ${id} in ${tenant}`)
-      await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'access', type: 'token.revoked', entity: id, data: { name: token.name, roles: token.roles } })
+      await recordTenancyEvent(this.events, tx, tenant, actor, {
+        topic: 'access',
+        type: 'token.revoked',
+        entity: id,
+        data: { name: token.name, roles: token.roles },
+      })
     })
   }
 

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
-import type { EventLog } from '../../core/events/log.ts'
 import { Conflict, NotFound } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
 import type { Agency, CreateAgency, UpdateAgency } from './schema.ts'
@@ -27,7 +27,12 @@ export class AgencyService {
     return db.transaction(async (tx) => {
       if (await store.agencyCodeTaken(tx, tenant, input.code, null)) throw new Conflict(`Agency code ${input.code} is taken`, { field: 'code' })
       const agency = await store.insertAgency(tx, tenant, { code: input.code, name: input.name, shortName: input.shortName ?? null })
-      await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'agencies', type: 'agency.created', entity: agency.id, data: { code: agency.code, name: agency.name } })
+      await recordTenancyEvent(this.events, tx, tenant, actor, {
+        topic: 'agencies',
+        type: 'agency.created',
+        entity: agency.id,
+        data: { code: agency.code, name: agency.name },
+      })
       return agency
     })
   }
@@ -42,7 +47,12 @@ export class AgencyService {
         name: input.name ?? current.name,
         shortName: input.shortName === undefined ? current.shortName : input.shortName,
       })
-      await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'agencies', type: 'agency.updated', entity: id, data: { code: agency.code, name: agency.name } })
+      await recordTenancyEvent(this.events, tx, tenant, actor, {
+        topic: 'agencies',
+        type: 'agency.updated',
+        entity: id,
+        data: { code: agency.code, name: agency.name },
+      })
       return agency
     })
   }
@@ -51,7 +61,12 @@ export class AgencyService {
     await db.transaction(async (tx) => {
       const current = await this.get(tx, tenant, id)
       await store.archiveAgency(tx, tenant, id)
-      await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'agencies', type: 'agency.archived', entity: id, data: { code: current.code, name: current.name } })
+      await recordTenancyEvent(this.events, tx, tenant, actor, {
+        topic: 'agencies',
+        type: 'agency.archived',
+        entity: id,
+        data: { code: current.code, name: current.name },
+      })
     })
   }
 }

@@ -64,7 +64,13 @@ export async function seedTenancyDemo(db: Database, s: TenancyServices, password
   }
   const logins: DemoLogin[] = []
   if (!(await store.findUserByUsername(db, 'superadmin'))) {
-    await s.accounts.createUser(db, '33', ACTOR, { username: 'superadmin', name: 'Administrator Platform', password, roles: ['admin'] }, { isPlatformAdmin: true })
+    await s.accounts.createUser(
+      db,
+      '33',
+      ACTOR,
+      { username: 'superadmin', name: 'Administrator Platform', password, roles: ['admin'] },
+      { isPlatformAdmin: true },
+    )
   }
   logins.push({ username: 'superadmin', password, tenant: '*', roles: ['admin'] })
   for (const person of DEMO_PEOPLE) {

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
-import type { EventLog } from '../../core/events/log.ts'
 import { NotFound } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
 import { recordTenancyEvent } from './events.ts'
 import type { BulkResult, RegionImport, RegionLevel, RegionRef } from './schema.ts'
 import * as store from './store.ts'
@@ -67,7 +67,12 @@ export class RegionService {
         accepted++
       }
       if (accepted > 0) {
-        await recordTenancyEvent(this.events, tx, tenant, actor, { topic: 'regions', type: 'regions.imported', entity: null, data: { accepted, rejected: rejected.length } })
+        await recordTenancyEvent(this.events, tx, tenant, actor, {
+          topic: 'regions',
+          type: 'regions.imported',
+          entity: null,
+          data: { accepted, rejected: rejected.length },
+        })
       }
       return { accepted, rejected }
     })

@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import { Unauthorized } from '../../core/errors.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { SESSION_COOKIE } from '../../core/http/identity.ts'
-import { PageQuery, Page } from '../../core/http/paging.ts'
+import { Page, PageQuery } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { TenancyServices } from './index.ts'
@@ -178,7 +178,13 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
     '/api/t/:tenant/agencies',
     {
       config: { access: 'public' },
-      schema: { tags: ['agencies'], summary: 'Agencies (OPD), by code', params: TenantParams, querystring: PageQuery, response: { 200: Page(Agency), ...errors } },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Agencies (OPD), by code',
+        params: TenantParams,
+        querystring: PageQuery,
+        response: { 200: Page(Agency), ...errors },
+      },
     },
     async (request) => s.agencies.list(ctx.db, tenantOf(request).code, request.query.limit ?? 50, request.query.cursor),
   )
@@ -211,7 +217,12 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
     '/api/t/:tenant/agencies/:id',
     {
       config: { access: { roles: ['admin'] } },
-      schema: { tags: ['agencies'], summary: 'Archives an agency (records pointing at it keep it)', params: IdParams, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Archives an agency (records pointing at it keep it)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       await s.agencies.archive(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
@@ -225,7 +236,13 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
     '/api/t/:tenant/users',
     {
       config: { access: { roles: ['admin'] } },
-      schema: { tags: ['users'], summary: 'People of the tenant with their roles here', params: TenantParams, querystring: PageQuery, response: { 200: Page(User), ...errors } },
+      schema: {
+        tags: ['users'],
+        summary: 'People of the tenant with their roles here',
+        params: TenantParams,
+        querystring: PageQuery,
+        response: { 200: Page(User), ...errors },
+      },
     },
     async (request) => s.accounts.listUsers(ctx.db, tenantOf(request).code, request.query.limit ?? 50, request.query.cursor),
   )
@@ -240,7 +257,13 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
     '/api/t/:tenant/users',
     {
       config: { access: { roles: ['admin'] } },
-      schema: { tags: ['users'], summary: 'Adds a person with roles in this tenant', params: TenantParams, body: CreateUser, response: { 201: User, ...errors } },
+      schema: {
+        tags: ['users'],
+        summary: 'Adds a person with roles in this tenant',
+        params: TenantParams,
+        body: CreateUser,
+        response: { 201: User, ...errors },
+      },
     },
     async (request, reply) => reply.status(201).send(await s.accounts.createUser(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
   )
@@ -301,4 +324,3 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
     },
   )
 }
-

@@ -1,7 +1,11 @@
 import { type Static, Type } from 'typebox'
 import { ROLES } from '../../core/http/access.ts'
 
-export const TenantCode = Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$', description: 'Kemendagri code: `33` province, `33.71` kota/kabupaten', examples: ['33.71'] })
+export const TenantCode = Type.String({
+  pattern: '^[0-9]{2}(\\.[0-9]{2})?$',
+  description: 'Kemendagri code: `33` province, `33.71` kota/kabupaten',
+  examples: ['33.71'],
+})
 export const TenantParams = Type.Object({ tenant: TenantCode })
 export const IdParams = Type.Object({ tenant: TenantCode, id: Type.String({ format: 'uuid' }) })
 
@@ -179,9 +183,6 @@ export const ApiToken = Type.Object(
 )
 export type ApiToken = Static<typeof ApiToken>
 
-export const CreateToken = Type.Object(
-  { name: Type.String({ minLength: 2, maxLength: 100 }), roles: Roles },
-  { additionalProperties: false },
-)
+export const CreateToken = Type.Object({ name: Type.String({ minLength: 2, maxLength: 100 }), roles: Roles }, { additionalProperties: false })
 export type CreateToken = Static<typeof CreateToken>
 export const CreatedToken = Type.Intersect([ApiToken, Type.Object({ token: Type.String({ description: 'Shown once; store it now' }) })])

@@ -130,18 +130,21 @@ export async function findAgency(db: Queryable, tenant: string, id: string): Pro
 }
 
 export async function agencyCodeTaken(db: Queryable, tenant: string, code: string, exceptId: string | null): Promise<boolean> {
-  const rows = await db.query(
-    'SELECT 1 FROM agencies WHERE tenant = $1 AND code = $2 AND archived_at IS NULL AND ($3::uuid IS NULL OR id <> $3)',
-    [tenant, code, exceptId],
-  )
+  const rows = await db.query('SELECT 1 FROM agencies WHERE tenant = $1 AND code = $2 AND archived_at IS NULL AND ($3::uuid IS NULL OR id <> $3)', [
+    tenant,
+    code,
+    exceptId,
+  ])
   return rows.length > 0
 }
 
 export async function insertAgency(db: Queryable, tenant: string, a: { code: string; name: string; shortName: string | null }): Promise<Agency> {
-  const [row] = await db.query<Agency>(
-    `INSERT INTO agencies (tenant, code, name, short_name) VALUES ($1, $2, $3, $4) RETURNING ${AGENCY}`,
-    [tenant, a.code, a.name, a.shortName],
-  )
+  const [row] = await db.query<Agency>(`INSERT INTO agencies (tenant, code, name, short_name) VALUES ($1, $2, $3, $4) RETURNING ${AGENCY}`, [
+    tenant,
+    a.code,
+    a.name,
+    a.shortName,
+  ])
   return row
 }
 
@@ -178,10 +181,7 @@ export async function findUserByUsername(db: Queryable, username: string): Promi
 }
 
 export async function findUserById(db: Queryable, id: string): Promise<UserAuthRow | null> {
-  const [row] = await db.query<UserAuthRow>(
-    'SELECT id, tenant, username, name, password_hash, is_platform_admin, disabled_at FROM users WHERE id = $1',
-    [id],
-  )
+  const [row] = await db.query<UserAuthRow>('SELECT id, tenant, username, name, password_hash, is_platform_admin, disabled_at FROM users WHERE id = $1', [id])
   return row ?? null
 }
 
@@ -236,11 +236,7 @@ export async function insertUser(
   return row.id
 }
 
-export async function updateUserFields(
-  db: Queryable,
-  id: string,
-  u: { name?: string; passwordHash?: string; disabled?: boolean },
-): Promise<void> {
+export async function updateUserFields(db: Queryable, id: string, u: { name?: string; passwordHash?: string; disabled?: boolean }): Promise<void> {
   await db.query(
     `UPDATE users SET name = coalesce($2, name), password_hash = coalesce($3, password_hash),
        disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, now()) ELSE NULL END,
@@ -252,20 +248,24 @@ export async function updateUserFields(
 
 export async function setRoles(db: Queryable, tenant: string, userId: string, roles: readonly Role[]): Promise<void> {
   await db.query('DELETE FROM role_grants WHERE tenant = $1 AND user_id = $2 AND NOT (role = ANY($3::text[]))', [tenant, userId, roles])
-  await db.query(
-    `INSERT INTO role_grants (tenant, user_id, role) SELECT $1, $2, r FROM unnest($3::text[]) AS r ON CONFLICT DO NOTHING`,
-    [tenant, userId, roles],
-  )
+  await db.query(`INSERT INTO role_grants (tenant, user_id, role) SELECT $1, $2, r FROM unnest($3::text[]) AS r ON CONFLICT DO NOTHING`, [
+    tenant,
+    userId,
+    roles,
+  ])
 }
 
 export async function insertSession(
   db: Queryable,
   s: { tokenHash: string; userId: string; expiresAt: Date; ip: string; userAgent: string | null },
 ): Promise<void> {
-  await db.query(
-    'INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)',
-    [s.tokenHash, s.userId, s.expiresAt.toISOString(), s.ip, s.userAgent],
-  )
+  await db.query('INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)', [
+    s.tokenHash,
+    s.userId,
+    s.expiresAt.toISOString(),
+    s.ip,
+    s.userAgent,
+  ])
 }
 
 export async function sessionUser(db: Queryable, tokenHash: string): Promise<UserAuthRow | null> {
@@ -324,10 +324,10 @@ export async function listTokens(db: Queryable, tenant: string): Promise<ApiToke
 }
 
 export async function revokeToken(db: Queryable, tenant: string, id: string): Promise<ApiToken | null> {
-  const [row] = await db.query<ApiToken>(
-    `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE tenant = $1 AND id = $2 RETURNING ${TOKEN}`,
-    [tenant, id],
-  )
+  const [row] = await db.query<ApiToken>(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE tenant = $1 AND id = $2 RETURNING ${TOKEN}`, [
+    tenant,
+    id,
+  ])
   return row ?? null
 }
 

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
-import type { EventLog } from '../../core/events/log.ts'
 import { Conflict, Invalid } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
 import type { TenantInfo } from '../../core/http/identity.ts'
 import { recordTenancyEvent } from './events.ts'
 import type { CreateTenant, Tenant } from './schema.ts'
@@ -54,9 +54,20 @@ export class TenantService {
     }
     return db.transaction(async (tx) => {
       if (parent && !(await store.findTenant(tx, parent))) throw new Invalid(`There is no tenant ${parent} to be the parent`, { field: 'parent' })
-      const inserted = await store.insertTenant(tx, { code: input.code, name: input.name, kind: input.kind, parent, timezone: input.timezone ?? 'Asia/Jakarta' })
+      const inserted = await store.insertTenant(tx, {
+        code: input.code,
+        name: input.name,
+        kind: input.kind,
+        parent,
+        timezone: input.timezone ?? 'Asia/Jakarta',
+      })
       if (!inserted) throw new Conflict(`Tenant ${input.code} exists already`, { field: 'code' })
-      await recordTenancyEvent(this.events, tx, input.code, actor, { topic: 'access', type: 'tenant.created', entity: input.code, data: { name: input.name, kind: input.kind } })
+      await recordTenancyEvent(this.events, tx, input.code, actor, {
+        topic: 'access',
+        type: 'tenant.created',
+        entity: input.code,
+        data: { name: input.name, kind: input.kind },
+      })
       const tenant = await store.findTenant(tx, input.code)
       if (!tenant) throw new Error('tenant vanished inside its own transaction')
       return tenant
