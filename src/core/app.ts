@@ -12,6 +12,7 @@ import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule } from './module.ts'
+import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
 
 export interface KendaliOptions {
   /** An already open database (tests share one per worker); it is not closed with the app. */
@@ -20,6 +21,8 @@ export interface KendaliOptions {
   rateLimitPerMinute?: number
   /** Start background work (job polling, module start hooks such as the simulator). */
   background?: boolean
+  /** Open the MQTT hub (embedded broker on MQTT_PORT, or MQTT_URL). */
+  mqtt?: boolean
 }
 
 export interface Kendali {
@@ -71,6 +74,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     ),
     topics,
     log: app.log,
+    mqtt: new UnavailableHub(),
   }
 
   platformRoutes(app, ctx, readiness, packageVersion())
@@ -111,6 +115,13 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
         { owner: 'core', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) },
         ...modules.filter((m) => m.migrations).map((m) => ({ owner: m.name, dir: m.migrations ?? '' })),
       ])
+      if (options.mqtt ?? true) {
+        ctx.mqtt = await openMqttHub({
+          mqttUrl: config.mqttUrl,
+          mqttPort: config.mqttPort,
+          onPortTaken: () => app.log.warn(`MQTT port ${config.mqttPort} is taken: devices cannot connect. Set MQTT_PORT, or MQTT_URL for an external broker.`),
+        })
+      }
       readiness.waitingFor = ['demo seed']
       const demoLogins = await seedDemo()
       if (options.background ?? true) {
@@ -125,6 +136,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       await ctx.jobs.stop()
       for (const module of modules) await module.stop?.()
       await app.close()
+      await ctx.mqtt.close()
       await bus.close()
       if (!options.db) await ctx.db.close()
     },

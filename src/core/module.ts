@@ -9,6 +9,7 @@ import type { TopicRegistry } from './events/topics.ts'
 import type { Role } from './http/access.ts'
 import type { Identity } from './http/identity.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
+import type { MqttHub } from './mqtt/hub.ts'
 
 export type KendaliApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 
@@ -22,6 +23,8 @@ export interface CoreContext {
   readonly jobs: JobQueue
   readonly topics: TopicRegistry
   readonly log: FastifyBaseLogger
+  /** Device messages over MQTT; set when the platform prepares (embedded broker or MQTT_URL). */
+  mqtt: MqttHub
 }
 
 export interface DemoLogin {

@@ -40,6 +40,8 @@ async function startInstance(): Promise<Instance> {
       DEMO: '0',
       LOG_LEVEL: 'warn',
       SIMULATOR: '0',
+      MQTT_URL: '',
+      MQTT_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -12,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const TMP = join(ROOT, '.tmp')
 
 export function testConfig(overrides: Record<string, string> = {}) {
-  return readConfig({ DATA_DIR: join(TMP, 'unused'), DEMO: '0', LOG_LEVEL: 'silent', SIMULATOR: '0', ...overrides })
+  return readConfig({ DATA_DIR: join(TMP, 'unused'), DEMO: '0', LOG_LEVEL: 'silent', SIMULATOR: '0', MQTT_PORT: '0', ...overrides })
 }
 
 function filesUnder(dir: string): string[] {
@@ -35,7 +35,7 @@ export function templateFingerprint(): string {
 
 /** Migrates and seeds a database with the demo city and the test fixtures. */
 export async function buildTemplate(db: Database): Promise<void> {
-  const k = await createKendali(testConfig({ DEMO: '1' }), allModules(), { db, logger: false, background: false })
+  const k = await createKendali(testConfig({ DEMO: '1' }), allModules(), { db, logger: false, background: false, mqtt: false })
   await k.prepare()
   await seedFixtures(k)
   await k.close()

@@ -6,6 +6,7 @@ const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('starting')]),
   db: Type.Union([Type.Literal('pglite'), Type.Literal('postgres'), Type.Null()]),
   bus: Type.Union([Type.Literal('memory'), Type.Literal('nats')]),
+  mqtt: Type.Union([Type.Literal('embedded'), Type.Literal('external'), Type.Literal('unavailable')]),
   version: Type.String(),
   waitingFor: Type.Optional(Type.Array(Type.String())),
 })
@@ -25,9 +26,9 @@ export function platformRoutes(app: KendaliApp, ctx: CoreContext, readiness: Rea
     async (_request, reply) => {
       const db = readiness.ready ? ctx.db.kind : null
       if (!readiness.ready) {
-        return reply.status(503).send({ status: 'starting', db, bus: ctx.bus.kind, version, waitingFor: readiness.waitingFor })
+        return reply.status(503).send({ status: 'starting', db, bus: ctx.bus.kind, mqtt: ctx.mqtt.kind, version, waitingFor: readiness.waitingFor })
       }
-      return { status: 'ok' as const, db, bus: ctx.bus.kind, version }
+      return { status: 'ok' as const, db, bus: ctx.bus.kind, mqtt: ctx.mqtt.kind, version }
     },
   )
 
