@@ -82,7 +82,10 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   for (const module of modules) {
     for (const [topic, readers] of Object.entries(module.topics ?? {})) topics.declare(topic, readers)
     module.routes?.(app, ctx)
-    for (const [kind, handler] of Object.entries(module.jobs?.(ctx) ?? {})) ctx.jobs.handle(kind, handler)
+    for (const [kind, job] of Object.entries(module.jobs?.(ctx) ?? {})) {
+      if (typeof job === 'function') ctx.jobs.handle(kind, job)
+      else ctx.jobs.every(kind, job.everySeconds, job.run)
+    }
     identity = module.identity?.(ctx) ?? identity
   }
 
@@ -126,6 +129,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       const demoLogins = await seedDemo()
       if (options.background ?? true) {
         for (const module of modules) await module.start?.(ctx)
+        await ctx.jobs.scheduleRecurring()
         ctx.jobs.start()
       }
       readiness.waitingFor = []

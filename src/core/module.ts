@@ -27,6 +27,11 @@ export interface CoreContext {
   mqtt: MqttHub
 }
 
+export interface RecurringJob {
+  everySeconds: number
+  run: JobHandler
+}
+
 export interface DemoLogin {
   username: string
   password: string
@@ -45,7 +50,8 @@ export interface KendaliModule {
   /** Event topics this module writes and which roles may read them. */
   topics?: Record<string, readonly Role[] | 'any'>
   routes?(app: KendaliApp, ctx: CoreContext): void
-  jobs?(ctx: CoreContext): Record<string, JobHandler>
+  /** Job handlers by kind; a `{everySeconds, run}` entry is a platform-wide recurring job. */
+  jobs?(ctx: CoreContext): Record<string, JobHandler | RecurringJob>
   /** Seeds the demo city; runs in module order on a new data folder in demo mode. Returns logins to print. */
   seedDemo?(ctx: CoreContext): Promise<DemoLogin[] | undefined>
   /** Background work once the platform is ready (simulators, listeners). */

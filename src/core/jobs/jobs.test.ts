@@ -92,4 +92,21 @@ describe('durable jobs', () => {
     await queue.enqueue(db, '33.71', k, {}, { dedupeKey: 'sla:report-1' })
     expect(await rowsOf(k)).toHaveLength(1)
   })
+  it('keeps exactly one pending run of a recurring job and schedules the next after each run', async () => {
+    const k = kind()
+    let runs = 0
+    const queue = new JobQueue(() => db, failOnError)
+    queue.every(k, 60, async () => {
+      runs++
+    })
+    await queue.scheduleRecurring()
+    await queue.scheduleRecurring()
+    expect(await rowsOf(k)).toHaveLength(1)
+    const now = new Date(Date.now() + 1000)
+    expect(await queue.runDue(10, now)).toBe(1)
+    expect(runs).toBe(1)
+    const pending = (await rowsOf(k)).filter((r) => r.done_at === null)
+    expect(pending).toHaveLength(1)
+    expect(pending[0].run_at.getTime()).toBe(now.getTime() + 60_000)
+  })
 })

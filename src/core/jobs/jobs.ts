@@ -27,6 +27,9 @@ interface JobRow {
   max_attempts: number
 }
 
+/** The tenant column of jobs that belong to the whole install rather than one tenant. */
+export const PLATFORM = '*'
+
 // How long a claimed job stays invisible to other workers; a worker that dies frees it after this.
 const LEASE_SECONDS = 300
 
@@ -36,6 +39,7 @@ const LEASE_SECONDS = 300
  */
 export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>()
+  private readonly recurring = new Map<string, number>()
   private timer: NodeJS.Timeout | null = null
   private running: Promise<number> | null = null
 
@@ -47,6 +51,24 @@ export class JobQueue {
   handle(kind: string, handler: JobHandler): void {
     if (this.handlers.has(kind)) throw new Error(`Job kind "${kind}" has two handlers`)
     this.handlers.set(kind, handler)
+  }
+
+  /**
+   * A platform-wide job that runs every `seconds`: one pending run exists at a time (whatever the number
+   * of instances), and each run schedules the next when it finishes.
+   */
+  every(kind: string, seconds: number, handler: JobHandler): void {
+    this.handle(kind, handler)
+    this.recurring.set(kind, seconds)
+  }
+
+  /** Makes sure every recurring job has its next run pending (called at start-up). */
+  async scheduleRecurring(): Promise<void> {
+    for (const kind of this.recurring.keys()) await this.scheduleNext(kind, new Date())
+  }
+
+  private async scheduleNext(kind: string, at: Date): Promise<void> {
+    await this.enqueue(this.db(), PLATFORM, kind, {}, { runAt: at, dedupeKey: 'recurring', maxAttempts: 3 })
   }
 
   /** Adds a job in the caller's transaction, so it exists only if the caller's change commits. */
@@ -86,6 +108,8 @@ export class JobQueue {
       if (!handler) throw new Error(`No handler for job kind ${row.kind}`)
       await handler(job)
       await this.db().query('UPDATE jobs SET done_at = now(), locked_until = NULL WHERE tenant = $1 AND id = $2', [row.tenant, row.id])
+      const every = this.recurring.get(row.kind)
+      if (every !== undefined) await this.scheduleNext(row.kind, new Date(now.getTime() + every * 1000))
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const giveUp = row.attempts >= row.max_attempts
@@ -98,6 +122,8 @@ export class JobQueue {
          WHERE tenant = $1 AND id = $2`,
         [row.tenant, row.id, message.slice(0, 2000), giveUp, now.toISOString(), delay],
       )
+      const every = this.recurring.get(row.kind)
+      if (giveUp && every !== undefined) await this.scheduleNext(row.kind, new Date(now.getTime() + every * 1000))
     }
   }
 

@@ -3,7 +3,7 @@ import argon2 from 'argon2'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, DomainError, Forbidden, NotFound, RateLimited } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import type { Principal, Role } from '../../core/http/access.ts'
+import type { Principal } from '../../core/http/access.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
 import type { ApiToken, CreateToken, CreateUser, Me, UpdateUser, User } from './schema.ts'
@@ -192,8 +192,7 @@ export class AccountService {
     })
   }
 
-  /** Grants roles in a tenant to an existing person (used by seeds and platform administration). */
-  async grant(db: Queryable, tenant: string, userId: string, roles: readonly Role[]): Promise<void> {
-    await store.setRoles(db, tenant, userId, roles)
+  async prune(db: Queryable): Promise<void> {
+    await store.pruneAccessRecords(db, LOGIN_WINDOW_SECONDS)
   }
 }

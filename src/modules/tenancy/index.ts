@@ -36,6 +36,9 @@ export function tenancyModule(): KendaliModule {
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     topics: TENANCY_TOPICS,
     routes: (app, ctx) => tenancyRoutes(app, ctx, of(ctx)),
+    jobs: (ctx) => ({
+      'tenancy.prune': { everySeconds: 3600, run: () => of(ctx).accounts.prune(ctx.db) },
+    }),
     seedDemo: (ctx) => seedTenancyDemo(ctx.db, of(ctx), ctx.config.demoPassword),
     identity: (ctx) => ({
       principalFromSession: (token) => of(ctx).accounts.principalFromSession(ctx.db, token),

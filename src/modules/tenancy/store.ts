@@ -338,3 +338,9 @@ export async function tokenByHash(db: Queryable, tokenHash: string): Promise<{ i
   )
   return row ?? null
 }
+
+/** Removes expired sessions and login failures older than the throttling window. */
+export async function pruneAccessRecords(db: Queryable, failureWindowSeconds: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE expires_at < now()')
+  await db.query('DELETE FROM login_failures WHERE at < now() - make_interval(secs => $1)', [failureWindowSeconds])
+}
