@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
 
-  const { demoLogins } = await kendali.prepare()
-  const lines = [`Kendali is ready: ${url}`, `  console: ${url}/login    API docs: ${url}/api/docs`]
+  const { demoLogins, notices } = await kendali.prepare()
+  const lines = [`Kendali is ready: ${url}`, `  console: ${url}/login    API docs: ${url}/api/docs`, ...notices.map((n) => `  ${n}`)]
   if (demoLogins.length > 0) {
     lines.push('  Demo logins (DEMO=0 turns the demo off; DEMO_PASSWORD sets the password):')
     for (const login of demoLogins) lines.push(`    ${login.username.padEnd(16)} ${login.password}   ${login.tenant}  ${login.roles.join(', ')}`)

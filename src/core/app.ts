@@ -31,7 +31,7 @@ export interface Kendali {
   routes: RouteAccess[]
   readiness: Readiness
   /** Opens and migrates the database, seeds the demo when asked, starts background work. */
-  prepare(): Promise<{ demoLogins: DemoLogin[] }>
+  prepare(): Promise<{ demoLogins: DemoLogin[]; notices: string[] }>
   close(): Promise<void>
 }
 
@@ -127,6 +127,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       }
       readiness.waitingFor = ['demo seed']
       const demoLogins = await seedDemo()
+      const notices: string[] = []
+      for (const module of modules) notices.push(...((await module.install?.(ctx)) ?? []))
       if (options.background ?? true) {
         for (const module of modules) await module.start?.(ctx)
         await ctx.jobs.scheduleRecurring()
@@ -134,7 +136,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       }
       readiness.waitingFor = []
       readiness.ready = true
-      return { demoLogins }
+      return { demoLogins, notices }
     },
     async close() {
       await ctx.jobs.stop()

@@ -11,6 +11,8 @@ export interface Config {
   mqttPort: number
   demo: 'auto' | 'on' | 'off'
   demoPassword: string
+  /** Password of the first platform administrator on an install without one; random when unset. */
+  adminPassword: string | null
   simulator: boolean
   logLevel: string
   publicUrl: string | null
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mqttPort: int(env, 'MQTT_PORT', 1883),
     demo,
     demoPassword: text(env, 'DEMO_PASSWORD') ?? 'kendali-demo',
+    adminPassword: text(env, 'ADMIN_PASSWORD'),
     simulator: flag(env, 'SIMULATOR', true),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     publicUrl: text(env, 'PUBLIC_URL'),

@@ -54,6 +54,8 @@ export interface KendaliModule {
   jobs?(ctx: CoreContext): Record<string, JobHandler | RecurringJob>
   /** Seeds the demo city; runs in module order on a new data folder in demo mode. Returns logins to print. */
   seedDemo?(ctx: CoreContext): Promise<DemoLogin[] | undefined>
+  /** Runs at every start after migrations (and the demo seed); returns lines to print, e.g. a first password. */
+  install?(ctx: CoreContext): Promise<string[]>
   /** Background work once the platform is ready (simulators, listeners). */
   start?(ctx: CoreContext): Promise<void>
   stop?(): Promise<void>

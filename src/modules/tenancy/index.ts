@@ -4,6 +4,7 @@ import { AccountService } from './accounts.ts'
 import { AgencyService } from './agencies.ts'
 import { seedTenancyDemo } from './demo.ts'
 import { TENANCY_TOPICS } from './events.ts'
+import { ensurePlatformAdmin } from './install.ts'
 import { RegionService } from './regions.ts'
 import { tenancyRoutes } from './routes.ts'
 import { TenantService } from './tenants.ts'
@@ -39,6 +40,7 @@ export function tenancyModule(): KendaliModule {
     jobs: (ctx) => ({
       'tenancy.prune': { everySeconds: 3600, run: () => of(ctx).accounts.prune(ctx.db) },
     }),
+    install: (ctx) => ensurePlatformAdmin(ctx.db, of(ctx), ctx.config.adminPassword),
     seedDemo: (ctx) => seedTenancyDemo(ctx.db, of(ctx), ctx.config.demoPassword),
     identity: (ctx) => ({
       principalFromSession: (token) => of(ctx).accounts.principalFromSession(ctx.db, token),

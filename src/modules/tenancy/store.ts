@@ -344,3 +344,14 @@ export async function pruneAccessRecords(db: Queryable, failureWindowSeconds: nu
   await db.query('DELETE FROM sessions WHERE expires_at < now()')
   await db.query('DELETE FROM login_failures WHERE at < now() - make_interval(secs => $1)', [failureWindowSeconds])
 }
+
+export async function hasPlatformAdmin(db: Queryable): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM users WHERE is_platform_admin AND disabled_at IS NULL LIMIT 1')
+  return rows.length > 0
+}
+
+/** The tenant a platform administrator belongs to: the first province, else the first tenant. */
+export async function homeForPlatformAdmin(db: Queryable): Promise<string | null> {
+  const [row] = await db.query<{ code: string }>(`SELECT code FROM tenants ORDER BY (kind = 'provinsi') DESC, code LIMIT 1`)
+  return row?.code ?? null
+}
