@@ -91,28 +91,6 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   app.decorateRequest('principal', null)
   app.decorateRequest('tenant', null)
 
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return
-    const access = route.config?.access
-    if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`)
-    for (const method of [route.method].flat()) {
-      if (method === 'HEAD') continue
-      routes.push({ method, url: route.url, access, websocket: Boolean(route.websocket) })
-    }
-    const isTenantRoute = route.url === TENANT_ROUTE || route.url.startsWith(`${TENANT_ROUTE}/`)
-    const check = async (request: FastifyRequest) => {
-      if (isTenantRoute) {
-        const code = (request.params as { tenant: string }).tenant
-        request.tenant = await opts.identity().tenant(code)
-        if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
-      }
-      if (access === 'public' && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return
-      request.principal = await resolvePrincipal(request, opts.identity())
-      authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
-    }
-    route.onRequest = [...[route.onRequest ?? []].flat(), check]
-  })
-
   // While the database opens and migrates, the API answers 503 and says what it waits for.
   app.addHook('onRequest', async (request) => {
     if (opts.readiness.ready || !request.url.startsWith('/api/') || request.url.startsWith('/api/health')) return
@@ -149,6 +127,29 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
     // The single-page app owns every other GET path (/login, /t/33.71/console…).
     if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html')
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } })
+  })
+
+  // Added after the platform's own plugins (docs, static files), so every route a module adds must say
+  // who may call it, whatever its path (/api/…, /open311/…).
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access
+    if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`)
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      routes.push({ method, url: route.url, access, websocket: Boolean(route.websocket) })
+    }
+    const isTenantRoute = route.url === TENANT_ROUTE || route.url.startsWith(`${TENANT_ROUTE}/`)
+    const check = async (request: FastifyRequest) => {
+      if (isTenantRoute) {
+        const code = (request.params as { tenant: string }).tenant
+        request.tenant = await opts.identity().tenant(code)
+        if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
+      }
+      if (access === 'public' && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return
+      request.principal = await resolvePrincipal(request, opts.identity())
+      authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
+    }
+    route.onRequest = [...[route.onRequest ?? []].flat(), check]
   })
 
   return { app, routes }
