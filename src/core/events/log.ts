@@ -20,16 +20,7 @@ export interface EventInput {
   data?: Record<string, unknown>
 }
 
-interface EventRow {
-  seq: number
-  tenant: string
-  topic: string
-  type: string
-  entity: string | null
-  actor: string | null
-  at: Date
-  data: Record<string, unknown>
-}
+type EventRow = Omit<KendaliEvent, 'at'> & { at: Date }
 
 export const EVENT_COLUMNS = 'seq, tenant, topic, type, entity, actor, at, data'
 

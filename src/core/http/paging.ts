@@ -32,3 +32,13 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
     throw new Invalid('cursor is not one this API gave out', { field: 'cursor' })
   }
 }
+
+/** The sort key a keyset-paged list continues after, from the cursor it gave out (null on the first page). */
+export function cursorKey(cursor: string | undefined): string | null {
+  return decodeCursor<{ k: string }>(cursor, ['k'])?.k ?? null
+}
+
+/** A page `{items, total, next}` of a list sorted by `keyOf`; a full page means there may be more. */
+export function keysetPage<T>(items: T[], total: number, limit: number, keyOf: (item: T) => string) {
+  return { items, total, next: items.length === limit && items.length > 0 ? encodeCursor({ k: keyOf(items[items.length - 1]) }) : null }
+}

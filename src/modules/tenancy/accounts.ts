@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, DomainError, Forbidden, NotFound, RateLimited } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { Principal } from '../../core/http/access.ts'
-import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
+import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
 import type { ApiToken, CreateToken, CreateUser, Me, UpdateUser, User } from './schema.ts'
 import * as store from './store.ts'
@@ -92,10 +92,8 @@ export class AccountService {
   }
 
   async listUsers(db: Queryable, tenant: string, limit: number, cursor?: string) {
-    const position = decodeCursor<{ username: string }>(cursor, ['username'])
-    const items = await store.listUsers(db, tenant, limit, position?.username ?? null)
-    const total = await store.countUsers(db, tenant)
-    return { items, total, next: items.length === limit ? encodeCursor({ username: items[items.length - 1].username }) : null }
+    const items = await store.listUsers(db, tenant, limit, cursorKey(cursor))
+    return keysetPage(items, await store.countUsers(db, tenant), limit, (u) => u.username)
   }
 
   async getUser(db: Queryable, tenant: string, id: string): Promise<User> {

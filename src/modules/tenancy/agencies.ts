@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
+import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
 import type { Agency, CreateAgency, UpdateAgency } from './schema.ts'
 import * as store from './store.ts'
@@ -11,10 +11,8 @@ export class AgencyService {
   constructor(private readonly events: EventLog) {}
 
   async list(db: Queryable, tenant: string, limit: number, cursor?: string) {
-    const position = decodeCursor<{ code: string }>(cursor, ['code'])
-    const items = await store.listAgencies(db, tenant, limit, position?.code ?? null)
-    const total = await store.countAgencies(db, tenant)
-    return { items, total, next: items.length === limit ? encodeCursor({ code: items[items.length - 1].code }) : null }
+    const items = await store.listAgencies(db, tenant, limit, cursorKey(cursor))
+    return keysetPage(items, await store.countAgencies(db, tenant), limit, (a) => a.code)
   }
 
   async get(db: Queryable, tenant: string, id: string): Promise<Agency> {
