@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+describe('the command-center console in a browser', () => {
+  let server: TestServer
+  let browser: Browser
+  let page: Page
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) })
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    })
+    page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('shows the city on the public landing page, in Bahasa Indonesia and in English', async () => {
+    await page.goto(`${server.url}/`)
+    await expect.poll(() => page.getByTestId('city-name').textContent()).toBe('Ruang Kendali Kota Magelang')
+    await shot('landing')
+    await page.getByTestId('language').selectOption('en')
+    await expect.poll(() => page.getByTestId('city-name').textContent()).toBe('Kota Magelang Command Center')
+    await page.getByTestId('language').selectOption('id')
+  })
+
+  it('refuses a wrong password with a clear message', async () => {
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'operator')
+    await page.fill('input[name=password]', 'bukan-ini')
+    await page.click('button[type=submit]')
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Nama pengguna atau kata sandi salah.')
+    await shot('login-error')
+  })
+
+  it('logs an operator in to a map of the 17 kelurahan and shows a clicked region', async () => {
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL('**/t/33.71/console')
+    await page.waitForSelector('[data-testid=map][data-kelurahan-count="17"]')
+    await page.waitForSelector('[data-testid=live-status][data-state=open]')
+    const map = await page.getByTestId('map').boundingBox()
+    if (!map) throw new Error('map has no box')
+    await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2)
+    const popup = page.getByTestId('region-popup')
+    await popup.waitFor()
+    expect(await popup.textContent()).toMatch(/Kelurahan.*33\.71\.\d{2}\.\d{4}/)
+    await shot('console')
+  })
+
+  it('shows an event caused elsewhere in the feed without reload', async () => {
+    const before = await page.getByTestId('event-item').count()
+    const admin = await loginCookie(server.kendali, 'admin')
+    const name = `Dinas Uji Siaran ${unique('b')}`
+    const res = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/agencies',
+      headers: { cookie: admin },
+      payload: { code: unique('ui'), name },
+    })
+    expect(res.statusCode).toBe(201)
+    const item = page.getByTestId('event-item').filter({ hasText: name })
+    await item.waitFor()
+    expect(await item.textContent()).toContain('Instansi (OPD) ditambahkan')
+    expect(await item.textContent()).toMatch(/\d{2}\.\d{2}\.\d{2} WIB/)
+    expect(await page.getByTestId('event-item').count()).toBe(before + 1)
+    await shot('console-with-event')
+  })
+})

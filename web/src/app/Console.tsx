@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useNavigate, useParams } from 'react-router-dom'
+import { MapView } from '../map/MapView.tsx'
+import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type Tenant } from './api.ts'
+import { useAuth } from './auth.tsx'
+import { EventFeed } from './EventFeed.tsx'
+import { LanguageSwitch } from './LanguageSwitch.tsx'
+import { useLive } from './live.ts'
+import { webModules } from './modules.ts'
+
+const FEED_SIZE = 100
+const allLayers = webModules.flatMap((m) => m.layers ?? [])
+const allPanels = webModules.flatMap((m) => m.panels ?? [])
+
+/** The command-center console: the city map with every module's layers, their panels, and the live feed. */
+export function Console() {
+  const { t } = useTranslation()
+  const { tenant: code = '' } = useParams()
+  const { me, logout } = useAuth()
+  const navigate = useNavigate()
+  const [tenant, setTenant] = useState<Tenant | null>(null)
+  const [config, setConfig] = useState<PlatformConfig | null>(null)
+  const [events, setEvents] = useState<KendaliEvent[]>([])
+  const [after, setAfter] = useState<number | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  const [visible, setVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(allLayers.map((l) => [l.id, l.visibleByDefault])))
+
+  useEffect(() => {
+    if (me === null) navigate('/login')
+  }, [me, navigate])
+
+  useEffect(() => {
+    if (!me) return
+    Promise.all([
+      api<Tenant>(`/api/t/${code}`),
+      api<PlatformConfig>('/api/config'),
+      api<Page<KendaliEvent>>(`/api/t/${code}/events?order=desc&limit=${FEED_SIZE}`),
+    ]).then(
+      ([tn, cf, recent]) => {
+        setTenant(tn)
+        setConfig(cf)
+        setEvents(recent.items)
+        setAfter(recent.items[0]?.seq ?? 0)
+      },
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) navigate('/login')
+        else if (err instanceof ApiError && err.status === 403) setProblem(t('console.noAccess'))
+        else setProblem(t('console.loadFailed', { message: err instanceof Error ? err.message : String(err) }))
+      },
+    )
+  }, [me, code, navigate, t])
+
+  const onEvent = useCallback((event: KendaliEvent) => setEvents((list) => [event, ...list].slice(0, FEED_SIZE)), [])
+  const liveState = useLive(code, after, onEvent)
+
+  if (problem) return <main className="console-problem">{problem}</main>
+  if (!tenant || !config || !me) return <main className="loading">…</main>
+
+  return (
+    <div className="console">
+      <header className="console-top">
+        <div className="title">
+          <span className="brand">{t('app.name')}</span>
+          <h1>
+            {t('console.title')} · {tenant.name}
+          </h1>
+        </div>
+        <span className={`live live-${liveState}`} data-testid="live-status" data-state={liveState}>
+          {t(`live.${liveState}`)}
+        </span>
+        <span className="user">{me.name}</span>
+        <LanguageSwitch />
+        <button type="button" className="button" onClick={() => logout().then(() => navigate('/login'))}>
+          {t('console.logout')}
+        </button>
+      </header>
+      <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+        {allLayers.map(({ id, Component }) => (
+          <Component key={id} tenant={tenant} visible={visible[id] ?? true} />
+        ))}
+      </MapView>
+      <aside className="side">
+        <section className="layers">
+          <h2>{t('console.layers')}</h2>
+          {allLayers.map((layer) => (
+            <label key={layer.id}>
+              <input type="checkbox" checked={visible[layer.id] ?? true} onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })} />
+              {t(layer.labelKey)}
+            </label>
+          ))}
+        </section>
+        {allPanels.map(({ id, Component }) => (
+          <Component key={id} tenant={tenant} />
+        ))}
+        <EventFeed events={events} timezone={tenant.timezone} />
+      </aside>
+    </div>
+  )
+}

@@ -1,0 +1,18 @@
+import { useTranslation } from 'react-i18next'
+import { LANGUAGES, setLanguage } from './i18n.ts'
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation()
+  return (
+    <label className="language">
+      <span className="sr-only">{t('language.label')}</span>
+      <select data-testid="language" value={i18n.language} onChange={(e) => setLanguage(e.target.value === 'en' ? 'en' : 'id')}>
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l}>
+            {t(`language.${l}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}

@@ -1,0 +1,64 @@
+import { type FormEvent, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate } from 'react-router-dom'
+import { ApiError } from './api.ts'
+import { homeTenant, useAuth } from './auth.tsx'
+import { LanguageSwitch } from './LanguageSwitch.tsx'
+import { usePublicInfo } from './usePublic.ts'
+
+export function Login() {
+  const { t } = useTranslation()
+  const { login } = useAuth()
+  const { config } = usePublicInfo()
+  const navigate = useNavigate()
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const me = await login(username, password)
+      navigate(`/t/${homeTenant(me, config?.defaultTenant ?? '33.71')}/console`)
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'invalid_credentials') setError(t('login.invalid'))
+      else if (err instanceof ApiError && err.code === 'rate_limited') {
+        setError(t('login.limited', { minutes: Math.ceil(Number(err.details.retryAfter ?? 60) / 60) }))
+      } else setError(t('login.failed', { message: err instanceof Error ? err.message : String(err) }))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main className="login">
+      <form className="card" onSubmit={submit} data-testid="login-form">
+        <div className="card-top">
+          <h1>{t('login.title')}</h1>
+          <LanguageSwitch />
+        </div>
+        <label>
+          {t('login.username')}
+          {/* biome-ignore lint/a11y/noAutofocus: the login page has one purpose; operators start typing at once */}
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+        </label>
+        <label>
+          {t('login.password')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error && (
+          <p className="error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button className="button primary" type="submit" disabled={busy}>
+          {busy ? t('login.busy') : t('login.submit')}
+        </button>
+        <Link to="/">{t('login.back')}</Link>
+      </form>
+    </main>
+  )
+}

@@ -1,0 +1,76 @@
+/** The API's error shape: `{error:{code,message,details}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; details?: Record<string, unknown> }
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: init.signal,
+  })
+  if (res.status === 204) return undefined as T
+  const text = await res.text()
+  const parsed: unknown = text ? JSON.parse(text) : undefined
+  if (!res.ok) {
+    const error = (parsed as ErrorBody | undefined)?.error
+    throw new ApiError(res.status, error?.code ?? 'unknown', error?.message ?? res.statusText, error?.details)
+  }
+  return parsed as T
+}
+
+export type Role = 'admin' | 'operator' | 'dispatcher' | 'agency_officer' | 'field_crew' | 'patrol_officer' | 'collector' | 'executive'
+
+export interface Me {
+  id: string
+  username: string
+  name: string
+  tenant: string
+  isPlatformAdmin: boolean
+  grants: { tenant: string; roles: Role[] }[]
+}
+
+export interface Tenant {
+  code: string
+  name: string
+  kind: 'provinsi' | 'kota' | 'kabupaten'
+  parent: string | null
+  timezone: string
+  bbox: [number, number, number, number] | null
+}
+
+export interface PlatformConfig {
+  defaultTenant: string
+  mapStyleUrl: string | null
+  languages: string[]
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  next: string | null
+}
+
+export interface KendaliEvent {
+  seq: number
+  tenant: string
+  topic: string
+  type: string
+  entity: string | null
+  actor: string | null
+  at: string
+  data: Record<string, unknown>
+}

@@ -1,0 +1,50 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import { ApiError, api, type Me } from './api.ts'
+
+interface Auth {
+  /** undefined while asking the server, null when nobody is logged in. */
+  me: Me | null | undefined
+  login(username: string, password: string): Promise<Me>
+  logout(): Promise<void>
+}
+
+const AuthContext = createContext<Auth | null>(null)
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined)
+
+  useEffect(() => {
+    api<{ user: Me }>('/api/auth/me').then(
+      (r) => setMe(r.user),
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) setMe(null)
+        else setMe(null)
+      },
+    )
+  }, [])
+
+  const login = useCallback(async (username: string, password: string) => {
+    const r = await api<{ user: Me }>('/api/auth/login', { method: 'POST', body: { username, password } })
+    setMe(r.user)
+    return r.user
+  }, [])
+
+  const logout = useCallback(async () => {
+    await api('/api/auth/logout', { method: 'POST' })
+    setMe(null)
+  }, [])
+
+  const value = useMemo(() => ({ me, login, logout }), [me, login, logout])
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext)
+  if (!auth) throw new Error('useAuth outside AuthProvider')
+  return auth
+}
+
+/** The tenant a person lands on after login: their first grant, else their home. */
+export function homeTenant(me: Me, fallback: string): string {
+  return me.grants[0]?.tenant ?? (me.isPlatformAdmin ? fallback : me.tenant)
+}

@@ -1,0 +1,19 @@
+import { useEffect, useState } from 'react'
+import { api, type Page, type PlatformConfig, type Tenant } from './api.ts'
+
+/** The install's public settings and tenants, for pages shown before login. */
+export function usePublicInfo() {
+  const [config, setConfig] = useState<PlatformConfig | null>(null)
+  const [tenants, setTenants] = useState<Tenant[]>([])
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    Promise.all([api<PlatformConfig>('/api/config'), api<Page<Tenant>>('/api/tenants')]).then(
+      ([c, t]) => {
+        setConfig(c)
+        setTenants(t.items)
+      },
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    )
+  }, [])
+  return { config, tenants, error }
+}
