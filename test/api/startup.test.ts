@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { createKendali } from '../../src/core/app.ts'
+import { allModules } from '../../src/modules/index.ts'
+import { json } from '../support/server.ts'
+import { testConfig } from '../support/template.ts'
+
+describe('while starting', () => {
+  it('answers health with 503 and what it waits for, and every other API call with 503, until ready', async () => {
+    const kendali = await createKendali(testConfig(), allModules(), { logger: false, background: false, mqtt: false })
+    try {
+      const health = await kendali.app.inject({ method: 'GET', url: '/api/health' })
+      expect(health.statusCode).toBe(503)
+      expect(json(health)).toMatchObject({ status: 'starting', waitingFor: ['database'] })
+      const tenants = await kendali.app.inject({ method: 'GET', url: '/api/tenants' })
+      expect(tenants.statusCode).toBe(503)
+      expect(json(tenants)).toMatchObject({ error: { code: 'unavailable' } })
+    } finally {
+      await kendali.close()
+    }
+  })
+})
