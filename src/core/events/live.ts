@@ -7,6 +7,17 @@ import { headSeq, type KendaliEvent, listEvents } from './log.ts'
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 const CATCH_UP_PAGE = 1000
 
+// One event from the bus goes to every client of its tenant: serialise it once, not once per client.
+const wireText = new WeakMap<KendaliEvent, string>()
+function toWire(event: KendaliEvent): string {
+  let text = wireText.get(event)
+  if (text === undefined) {
+    text = JSON.stringify(event)
+    wireText.set(event, text)
+  }
+  return text
+}
+
 export interface LiveOptions {
   tenant: string
   after: number | null
@@ -95,7 +106,7 @@ export class LiveClient {
       this.close()
       return
     }
-    this.socket.send(JSON.stringify(event))
+    this.socket.send(toWire(event))
   }
 
   private onMessage(raw: string): void {
