@@ -1,7 +1,8 @@
 import type { KendaliModule } from '../core/module.ts'
+import { sensorsModule } from './sensors/index.ts'
 import { tenancyModule } from './tenancy/index.ts'
 
 /** Every module of the platform, in start-up order (migrations, routes, demo seed). Add a module here. */
 export function allModules(): KendaliModule[] {
-  return [tenancyModule()]
+  return [tenancyModule(), sensorsModule()]
 }

@@ -1,0 +1,33 @@
+import type { Tx } from '../../core/db/database.ts'
+import type { EventLog } from '../../core/events/log.ts'
+
+export const SENSOR_TOPICS = {
+  /** Devices, their online state and alarms: the console shows them live. */
+  sensors: 'any',
+} as const
+
+export type SensorEvent =
+  | { topic: 'sensors'; type: 'device.created' | 'device.token_rotated'; entity: string; data: { name: string; kind: string } }
+  | { topic: 'sensors'; type: 'device.offline' | 'device.online'; entity: string; data: { name: string } }
+  | {
+      topic: 'sensors'
+      type: 'alarm.raised' | 'alarm.acknowledged' | 'alarm.cleared'
+      entity: string
+      data: {
+        name: string
+        deviceId: string
+        ruleId: string | null
+        kind: string
+        severity: string
+        status: string
+        metric: string | null
+        value: number | null
+        threshold: number | null
+        action?: string
+        location: unknown
+      }
+    }
+
+export function recordSensorEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: SensorEvent) {
+  return log.record(tx, tenant, actor, event)
+}

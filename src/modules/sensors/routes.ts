@@ -1,0 +1,176 @@
+import { Type } from 'typebox'
+import { Unauthorized } from '../../core/errors.ts'
+import { ErrorBody } from '../../core/http/errors.ts'
+import { Page, PageQuery } from '../../core/http/paging.ts'
+import { principalOf, tenantOf } from '../../core/http/request.ts'
+import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import {
+  Alarm,
+  AlarmQuery,
+  CreateDevice,
+  CreateRule,
+  Device,
+  DeviceParams,
+  DeviceWithToken,
+  History,
+  IngestResult,
+  ReadingsQuery,
+  Rule,
+  TenantParams,
+  UuidParams,
+} from './schema.ts'
+import type { SensorService } from './service.ts'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+const OPERATORS = ['admin', 'operator', 'dispatcher'] as const
+
+export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorService): void {
+  app.post(
+    '/api/t/:tenant/devices',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Registers a device; its token (MQTT password, HTTP bearer) is shown once and stored hashed',
+        params: TenantParams,
+        body: CreateDevice,
+        response: { 201: DeviceWithToken, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await sensors.createDevice(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+  )
+
+  app.get(
+    '/api/t/:tenant/devices',
+    {
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Devices with their latest value per metric and status',
+        params: TenantParams,
+        querystring: PageQuery,
+        response: { 200: Page(Device), ...errors },
+      },
+    },
+    async (request) => sensors.listDevices(ctx.db, tenantOf(request).code, request.query.limit ?? 50, request.query.cursor),
+  )
+
+  app.get(
+    '/api/t/:tenant/devices/:id',
+    {
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'One device with its latest value per metric and status',
+        params: DeviceParams,
+        response: { 200: Device, ...errors },
+      },
+    },
+    async (request) => sensors.getDevice(ctx.db, tenantOf(request).code, request.params.id),
+  )
+
+  app.post(
+    '/api/t/:tenant/devices/:id/token',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Gives the device a new token; the old one stops working at once',
+        params: DeviceParams,
+        response: { 200: DeviceWithToken, ...errors },
+      },
+    },
+    async (request) => sensors.rotateToken(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),
+  )
+
+  app.post(
+    '/api/t/:tenant/devices/:id/readings',
+    {
+      // The device's own token is the credential here, checked below, not a person's or system's role.
+      config: { access: 'public' },
+      bodyLimit: 1024 * 1024,
+      schema: {
+        tags: ['sensors'],
+        summary: 'Readings from a device (bearer = device token): {"ts","values"} objects or a SenML pack; answers per item',
+        params: DeviceParams,
+        body: Type.Unknown({ description: 'JSON {"ts":…, "values":{…}}, an array of those, or a SenML (RFC 8428) array' }),
+        response: { 200: IngestResult, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      const header = request.headers.authorization
+      const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : ''
+      const identity = token ? await sensors.authenticate(ctx.db, request.params.id, token) : null
+      if (!identity || identity.tenant !== tenant) throw new Unauthorized('Send the device token as a bearer token')
+      return sensors.ingest(ctx.db, tenant, request.params.id, request.body)
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/devices/:id/readings',
+    {
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'History of one metric: raw points up to 6 hours, 5-minute buckets up to 7 days, hourly beyond',
+        params: DeviceParams,
+        querystring: ReadingsQuery,
+        response: { 200: History, ...errors },
+      },
+    },
+    async (request) =>
+      sensors.history(ctx.db, tenantOf(request).code, request.params.id, request.query.metric, new Date(request.query.from), new Date(request.query.to)),
+  )
+
+  app.post(
+    '/api/t/:tenant/rules',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'A threshold rule for a device kind or one device',
+        params: TenantParams,
+        body: CreateRule,
+        response: { 201: Rule, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await sensors.createRule(ctx.db, tenantOf(request).code, request.body)),
+  )
+
+  app.get(
+    '/api/t/:tenant/rules',
+    {
+      config: { access: { roles: 'any' } },
+      schema: { tags: ['sensors'], summary: 'Threshold rules', params: TenantParams, response: { 200: Page(Rule), ...errors } },
+    },
+    async (request) => {
+      const items = await sensors.listRules(ctx.db, tenantOf(request).code)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/alarms',
+    {
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Alarms, newest first (default: open ones)',
+        params: TenantParams,
+        querystring: AlarmQuery,
+        response: { 200: Page(Alarm), ...errors },
+      },
+    },
+    async (request) => sensors.listAlarms(ctx.db, tenantOf(request).code, request.query.status, request.query.limit ?? 50, request.query.cursor),
+  )
+
+  app.post(
+    '/api/t/:tenant/alarms/:id/ack',
+    {
+      config: { access: { roles: OPERATORS } },
+      schema: { tags: ['sensors'], summary: 'Acknowledges an active alarm (who and when are kept)', params: UuidParams, response: { 200: Alarm, ...errors } },
+    },
+    async (request) => sensors.acknowledge(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),
+  )
+}

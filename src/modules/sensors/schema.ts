@@ -1,0 +1,132 @@
+import { type Static, Type } from 'typebox'
+import { Point } from '../../core/geo/geojson.ts'
+
+export const TenantParams = Type.Object({ tenant: Type.String() })
+export const DeviceParams = Type.Object({ tenant: Type.String(), id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' }) })
+export const UuidParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
+
+export const DEVICE_KINDS = ['flood_level', 'rain_gauge', 'air_quality', 'traffic_counter', 'weather_station'] as const
+export const SEVERITIES = ['info', 'waspada', 'siaga', 'awas'] as const
+
+const MetricName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'snake_case, e.g. water_level, pm25' })
+export const Metric = Type.Object(
+  { name: MetricName, unit: Type.String({ minLength: 1, maxLength: 20, description: 'SenML unit where one exists: cm, mm, ug/m3, Cel, %RH' }) },
+  { additionalProperties: false },
+)
+
+export const CreateDevice = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 120 }),
+    kind: Type.Enum(DEVICE_KINDS),
+    metrics: Type.Array(Metric, { minItems: 1, maxItems: 30 }),
+    location: Point,
+    agencyId: Type.Optional(Type.String({ format: 'uuid' })),
+    intervalSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'How often the device reports' })),
+  },
+  { additionalProperties: false },
+)
+export type CreateDevice = Static<typeof CreateDevice>
+
+const Latest = Type.Record(Type.String(), Type.Object({ value: Type.Number(), at: Type.String({ format: 'date-time' }) }))
+
+export const Device = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  metrics: Type.Array(Metric),
+  location: Point,
+  agencyId: Type.Union([Type.String(), Type.Null()]),
+  intervalSeconds: Type.Integer(),
+  status: Type.Union([Type.Literal('unknown'), Type.Literal('online'), Type.Literal('offline')]),
+  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  latest: Latest,
+  createdAt: Type.String({ format: 'date-time' }),
+})
+export type Device = Static<typeof Device>
+
+export const DeviceWithToken = Type.Intersect([
+  Device,
+  Type.Object({ token: Type.String({ description: 'Shown once: the MQTT password and HTTP bearer token' }) }),
+])
+
+export const ReadingsQuery = Type.Object({
+  metric: MetricName,
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+})
+
+export const History = Type.Object({
+  metric: Type.String(),
+  unit: Type.String(),
+  resolution: Type.Union([Type.Literal('raw'), Type.Literal('5m'), Type.Literal('1h')], {
+    description: 'raw up to 6 hours, 5-minute buckets up to 7 days, hourly beyond',
+  }),
+  points: Type.Array(Type.Object({ t: Type.String({ format: 'date-time' }), value: Type.Number() })),
+  buckets: Type.Array(
+    Type.Object({ t: Type.String({ format: 'date-time' }), count: Type.Integer(), min: Type.Number(), max: Type.Number(), avg: Type.Number() }),
+  ),
+})
+export type History = Static<typeof History>
+
+export const IngestResult = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })),
+})
+
+export const CreateRule = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 120 }),
+    deviceKind: Type.Optional(Type.Enum(DEVICE_KINDS)),
+    deviceId: Type.Optional(Type.String({ maxLength: 100 })),
+    metric: MetricName,
+    comparison: Type.Enum(['>', '>=', '<', '<='] as const),
+    threshold: Type.Number(),
+    durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+    hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
+    severity: Type.Enum(SEVERITIES),
+    action: Type.Optional(Type.Enum(['alarm', 'incident', 'alert_draft'] as const)),
+  },
+  { additionalProperties: false },
+)
+export type CreateRule = Static<typeof CreateRule>
+
+export const Rule = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  deviceKind: Type.Union([Type.String(), Type.Null()]),
+  deviceId: Type.Union([Type.String(), Type.Null()]),
+  metric: Type.String(),
+  comparison: Type.String(),
+  threshold: Type.Number(),
+  durationSeconds: Type.Integer(),
+  hysteresis: Type.Number(),
+  severity: Type.String(),
+  action: Type.String(),
+  enabled: Type.Boolean(),
+})
+export type Rule = Static<typeof Rule>
+
+export const Alarm = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('threshold'), Type.Literal('offline')]),
+  ruleId: Type.Union([Type.String(), Type.Null()]),
+  deviceId: Type.String(),
+  deviceName: Type.String(),
+  severity: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cleared')]),
+  metric: Type.Union([Type.String(), Type.Null()]),
+  value: Type.Union([Type.Number(), Type.Null()]),
+  threshold: Type.Union([Type.Number(), Type.Null()]),
+  location: Point,
+  raisedAt: Type.String({ format: 'date-time' }),
+  acknowledgedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  clearedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+})
+export type Alarm = Static<typeof Alarm>
+
+export const AlarmQuery = Type.Object({
+  status: Type.Optional(Type.Enum(['open', 'active', 'acknowledged', 'cleared'] as const, { description: 'open = active or acknowledged' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+})

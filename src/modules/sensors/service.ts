@@ -1,0 +1,285 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Database, Queryable, Tx } from '../../core/db/database.ts'
+import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
+import { cursorKey, encodeCursor, keysetPage } from '../../core/http/paging.ts'
+import type { DeviceIdentity } from '../../core/mqtt/hub.ts'
+import { recordSensorEvent } from './events.ts'
+import { parsePayload, type Reading, type Rejection } from './payload.ts'
+import { evaluateRule } from './rules.ts'
+import type { Alarm, CreateDevice, CreateRule, Device, History, Rule } from './schema.ts'
+import * as store from './store.ts'
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
+const newToken = () => `kdd_${randomBytes(24).toString('base64url')}`
+const newDeviceId = (kind: string) => `${kind.split('_')[0]}-${randomBytes(5).toString('hex')}`
+
+const RAW_LIMIT_MS = 6 * 3600_000
+const FIVE_MINUTE_LIMIT_MS = 7 * 86_400_000
+const OPEN = ['active', 'acknowledged']
+
+export interface IngestOutcome {
+  accepted: number
+  rejected: Rejection[]
+}
+
+function alarmEventData(alarm: Alarm, action?: string) {
+  return {
+    name: alarm.deviceName,
+    deviceId: alarm.deviceId,
+    ruleId: alarm.ruleId,
+    kind: alarm.kind,
+    severity: alarm.severity,
+    status: alarm.status,
+    metric: alarm.metric,
+    value: alarm.value,
+    threshold: alarm.threshold,
+    location: alarm.location,
+    ...(action ? { action } : {}),
+  }
+}
+
+/** Devices, their readings, threshold rules and alarms. */
+export class SensorService {
+  constructor(private readonly events: EventLog) {}
+
+  /** Registers a device; `fixed` gives a chosen id and token (the demo's predictable credentials). */
+  async createDevice(
+    db: Database,
+    tenant: string,
+    actor: string,
+    input: CreateDevice,
+    fixed?: { id: string; token: string },
+  ): Promise<Device & { token: string }> {
+    const names = input.metrics.map((m) => m.name)
+    if (new Set(names).size !== names.length) throw new Invalid('Each metric may be listed once', { field: 'metrics' })
+    const token = fixed?.token ?? newToken()
+    const id = fixed?.id ?? newDeviceId(input.kind)
+    return db.transaction(async (tx) => {
+      await store.insertDevice(tx, tenant, {
+        id,
+        name: input.name,
+        kind: input.kind,
+        metrics: input.metrics,
+        location: input.location,
+        agencyId: input.agencyId ?? null,
+        intervalSeconds: input.intervalSeconds ?? 300,
+        tokenHash: sha256(token),
+      })
+      await recordSensorEvent(this.events, tx, tenant, actor, {
+        topic: 'sensors',
+        type: 'device.created',
+        entity: id,
+        data: { name: input.name, kind: input.kind },
+      })
+      return { ...(await this.getDevice(tx, tenant, id)), token }
+    })
+  }
+
+  async rotateToken(db: Database, tenant: string, actor: string, id: string): Promise<Device & { token: string }> {
+    const token = newToken()
+    return db.transaction(async (tx) => {
+      if (!(await store.setTokenHash(tx, tenant, id, sha256(token)))) throw new NotFound(`There is no device ${id} in ${tenant}`)
+      const device = await this.getDevice(tx, tenant, id)
+      await recordSensorEvent(this.events, tx, tenant, actor, {
+        topic: 'sensors',
+        type: 'device.token_rotated',
+        entity: id,
+        data: { name: device.name, kind: device.kind },
+      })
+      return { ...device, token }
+    })
+  }
+
+  async getDevice(db: Queryable, tenant: string, id: string): Promise<Device> {
+    const device = await store.findDevice(db, tenant, id)
+    if (!device) throw new NotFound(`There is no device ${id} in ${tenant}`)
+    return device
+  }
+
+  async listDevices(db: Queryable, tenant: string, limit: number, cursor?: string) {
+    const items = await store.listDevices(db, tenant, limit, cursorKey(cursor))
+    return keysetPage(items, await store.countDevices(db, tenant), limit, (d) => d.id)
+  }
+
+  /** Checks a device's credentials (MQTT username/password, or the HTTP bearer token). */
+  async authenticate(db: Queryable, deviceId: string, token: string): Promise<DeviceIdentity | null> {
+    const device = await store.deviceForAuth(db, deviceId)
+    if (!device || device.token_hash !== sha256(token)) return null
+    return { tenant: device.tenant, device: device.id }
+  }
+
+  /**
+   * Parses a payload and stores every good reading in one transaction: readings, latest values, the
+   * device's online state, and the rules they trip. Bad items are counted, never stored.
+   */
+  async ingest(db: Database, tenant: string, deviceId: string, body: unknown, now: Date = new Date()): Promise<IngestOutcome> {
+    return (await this.ingestBatch(db, tenant, deviceId, [body], now))[0]
+  }
+
+  /** Several payloads of one device (e.g. MQTT messages gathered over a moment) in one transaction. */
+  async ingestBatch(db: Database, tenant: string, deviceId: string, bodies: unknown[], now: Date = new Date()): Promise<IngestOutcome[]> {
+    const device = await store.deviceForAuth(db, deviceId)
+    if (!device || device.tenant !== tenant) throw new NotFound(`There is no device ${deviceId} in ${tenant}`)
+    const metrics = new Map(device.metrics.map((m) => [m.name, m.unit]))
+    const parsed = bodies.map((body) => parsePayload(body, metrics, now))
+    const readings = parsed.flatMap((p) => p.readings)
+    const reasons = new Map<string, number>()
+    for (const r of parsed.flatMap((p) => p.rejected)) {
+      const reason = r.field.split('.')[0]
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
+    }
+    await db.transaction(async (tx) => {
+      await store.countRejections(tx, tenant, deviceId, now.toISOString().slice(0, 10), reasons)
+      if (readings.length > 0) await this.store(tx, tenant, device, readings)
+    })
+    return parsed.map((p) => ({ accepted: p.readings.length, rejected: p.rejected }))
+  }
+
+  /** Counts payloads that could not even be read (not JSON), for a known device. */
+  async countUnreadable(db: Queryable, tenant: string, deviceId: string, count: number, now: Date = new Date()): Promise<void> {
+    await store.countRejections(db, tenant, deviceId, now.toISOString().slice(0, 10), new Map([['payload', count]]))
+  }
+
+  rejections(db: Queryable, tenant: string, deviceId: string): Promise<Record<string, number>> {
+    return store.rejectionCounts(db, tenant, deviceId)
+  }
+
+  private async store(tx: Tx, tenant: string, device: store.DeviceRow, readings: Reading[]): Promise<void> {
+    readings.sort((a, b) => a.at.getTime() - b.at.getTime())
+    await store.insertReadings(tx, tenant, device.id, readings)
+    const latest = new Map<string, Reading>()
+    for (const r of readings) latest.set(r.metric, r)
+    await store.upsertLatest(tx, tenant, device.id, [...latest.values()])
+    const newest = readings[readings.length - 1].at
+    const before = await store.markSeen(tx, tenant, device.id, newest)
+    if (before === 'offline') await this.cameBack(tx, tenant, device.id, newest)
+    await this.applyRules(tx, tenant, device, readings)
+  }
+
+  private async cameBack(tx: Tx, tenant: string, deviceId: string, at: Date): Promise<void> {
+    const open = await store.openOfflineAlarm(tx, tenant, deviceId)
+    const cleared = open ? await store.clearAlarm(tx, tenant, open, at) : null
+    const device = await this.getDevice(tx, tenant, deviceId)
+    await recordSensorEvent(this.events, tx, tenant, null, { topic: 'sensors', type: 'device.online', entity: deviceId, data: { name: device.name } })
+    if (cleared)
+      await recordSensorEvent(this.events, tx, tenant, null, { topic: 'sensors', type: 'alarm.cleared', entity: cleared.id, data: alarmEventData(cleared) })
+  }
+
+  private async applyRules(tx: Tx, tenant: string, device: store.DeviceRow, readings: Reading[]): Promise<void> {
+    const rules = await store.rulesForDevice(tx, tenant, device.id, device.kind, [...new Set(readings.map((r) => r.metric))])
+    for (const rule of rules) {
+      let since = rule.breach_since
+      let open = rule.open_alarm
+      const threshold = { comparison: rule.comparison, threshold: rule.threshold, durationSeconds: rule.duration_seconds, hysteresis: rule.hysteresis }
+      for (const reading of readings) {
+        if (reading.metric !== rule.metric) continue
+        const step = evaluateRule(threshold, reading.value, reading.at, since, open !== null)
+        since = step.breachSince
+        if (step.raise) {
+          const alarm = await store.insertAlarm(tx, tenant, {
+            kind: 'threshold',
+            ruleId: rule.id,
+            deviceId: device.id,
+            severity: rule.severity,
+            metric: rule.metric,
+            value: reading.value,
+            threshold: rule.threshold,
+            at: reading.at,
+          })
+          if (alarm) {
+            open = alarm.id
+            await recordSensorEvent(this.events, tx, tenant, null, {
+              topic: 'sensors',
+              type: 'alarm.raised',
+              entity: alarm.id,
+              data: alarmEventData(alarm, rule.action),
+            })
+          }
+        }
+        if (step.clear && open) {
+          const cleared = await store.clearAlarm(tx, tenant, open, reading.at)
+          open = null
+          if (cleared)
+            await recordSensorEvent(this.events, tx, tenant, null, {
+              topic: 'sensors',
+              type: 'alarm.cleared',
+              entity: cleared.id,
+              data: alarmEventData(cleared),
+            })
+        }
+      }
+      if (since?.getTime() !== rule.breach_since?.getTime()) await store.saveRuleState(tx, tenant, rule.id, device.id, since)
+    }
+  }
+
+  /** Raises an offline alarm for every device silent for twice its interval (all tenants). */
+  async markSilentDevices(db: Database, now: Date = new Date()): Promise<number> {
+    const silent = await store.silentDevices(db, now)
+    for (const { tenant, id } of silent) {
+      await db.transaction(async (tx) => {
+        if (!(await store.markOffline(tx, tenant, id))) return
+        const device = await this.getDevice(tx, tenant, id)
+        await recordSensorEvent(this.events, tx, tenant, null, { topic: 'sensors', type: 'device.offline', entity: id, data: { name: device.name } })
+        const alarm = await store.insertAlarm(tx, tenant, {
+          kind: 'offline',
+          ruleId: null,
+          deviceId: id,
+          severity: 'waspada',
+          metric: null,
+          value: null,
+          threshold: null,
+          at: now,
+        })
+        if (alarm)
+          await recordSensorEvent(this.events, tx, tenant, null, { topic: 'sensors', type: 'alarm.raised', entity: alarm.id, data: alarmEventData(alarm) })
+      })
+    }
+    return silent.length
+  }
+
+  async history(db: Queryable, tenant: string, deviceId: string, metric: string, from: Date, to: Date): Promise<History> {
+    const device = await this.getDevice(db, tenant, deviceId)
+    const unit = device.metrics.find((m) => m.name === metric)?.unit
+    if (!unit) throw new Invalid(`Device ${deviceId} has no metric ${metric}`, { field: 'metric' })
+    const span = to.getTime() - from.getTime()
+    if (span <= 0) throw new Invalid('from must be before to', { field: 'from' })
+    if (span <= RAW_LIMIT_MS) return { metric, unit, resolution: 'raw', points: await store.rawHistory(db, tenant, deviceId, metric, from, to), buckets: [] }
+    const fiveMinutes = span <= FIVE_MINUTE_LIMIT_MS
+    const buckets = await store.bucketHistory(db, tenant, deviceId, metric, from, to, fiveMinutes ? 300 : 3600)
+    return { metric, unit, resolution: fiveMinutes ? '5m' : '1h', points: [], buckets }
+  }
+
+  async createRule(db: Database, tenant: string, input: CreateRule): Promise<Rule> {
+    if (Boolean(input.deviceKind) === Boolean(input.deviceId)) throw new Invalid('A rule watches either a deviceKind or one deviceId', { field: 'deviceId' })
+    if (input.deviceId) {
+      const device = await this.getDevice(db, tenant, input.deviceId)
+      if (!device.metrics.some((m) => m.name === input.metric)) throw new Invalid(`Device ${input.deviceId} has no metric ${input.metric}`, { field: 'metric' })
+    }
+    return store.insertRule(db, tenant, input)
+  }
+
+  listRules(db: Queryable, tenant: string): Promise<Rule[]> {
+    return store.listRules(db, tenant)
+  }
+
+  async listAlarms(db: Queryable, tenant: string, status: 'open' | 'active' | 'acknowledged' | 'cleared' | undefined, limit: number, cursor?: string) {
+    const statuses = !status || status === 'open' ? OPEN : [status]
+    const items = await store.listAlarms(db, tenant, statuses, limit, cursorKey(cursor))
+    const total = await store.countAlarms(db, tenant, statuses)
+    const last = items[items.length - 1]
+    return { items, total, next: items.length === limit && last ? encodeCursor({ k: `${last.raisedAt}${last.id}` }) : null }
+  }
+
+  async acknowledge(db: Database, tenant: string, actor: string, id: string): Promise<Alarm> {
+    return db.transaction(async (tx) => {
+      const outcome = await store.acknowledgeAlarm(tx, tenant, id, actor)
+      if (outcome === 'missing') throw new NotFound(`There is no alarm ${id} in ${tenant}`)
+      if (outcome === 'not_active') throw new Conflict('Only an active alarm can be acknowledged')
+      const alarm = await store.findAlarm(tx, tenant, id)
+      if (!alarm) throw new NotFound(`There is no alarm ${id} in ${tenant}`)
+      await recordSensorEvent(this.events, tx, tenant, actor, { topic: 'sensors', type: 'alarm.acknowledged', entity: id, data: alarmEventData(alarm) })
+      return alarm
+    })
+  }
+}

@@ -1,0 +1,323 @@
+import type { Queryable } from '../../core/db/database.ts'
+import type { GeoPoint } from '../../core/geo/geojson.ts'
+import type { Reading } from './payload.ts'
+import type { Comparison } from './rules.ts'
+import type { Alarm, CreateRule, Device, Rule } from './schema.ts'
+
+// This module's SQL and nothing else.
+
+const iso = (column: string) => `to_json(${column}) #>> '{}'`
+
+const DEVICE = `d.id, d.name, d.kind, d.metrics, ST_AsGeoJSON(d.location, 7)::json AS location, d.agency_id AS "agencyId",
+  d.interval_seconds AS "intervalSeconds", d.status, ${iso('d.last_seen_at')} AS "lastSeenAt", ${iso('d.created_at')} AS "createdAt",
+  coalesce((SELECT json_object_agg(l.metric, json_build_object('value', l.value, 'at', ${iso('l.at')}))
+            FROM latest_values l WHERE l.tenant = d.tenant AND l.device_id = d.id), '{}'::json) AS latest`
+
+export interface DeviceRow {
+  tenant: string
+  id: string
+  kind: string
+  metrics: { name: string; unit: string }[]
+  status: 'unknown' | 'online' | 'offline'
+  token_hash: string
+}
+
+export async function insertDevice(
+  db: Queryable,
+  tenant: string,
+  d: { id: string; name: string; kind: string; metrics: unknown; location: GeoPoint; agencyId: string | null; intervalSeconds: number; tokenHash: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO devices (tenant, id, name, kind, metrics, location, agency_id, interval_seconds, token_hash)
+     VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), $7, $8, $9)`,
+    [tenant, d.id, d.name, d.kind, JSON.stringify(d.metrics), JSON.stringify(d.location), d.agencyId, d.intervalSeconds, d.tokenHash],
+  )
+}
+
+export async function findDevice(db: Queryable, tenant: string, id: string): Promise<Device | null> {
+  const [row] = await db.query<Device>(`SELECT ${DEVICE} FROM devices d WHERE d.tenant = $1 AND d.id = $2 AND d.archived_at IS NULL`, [tenant, id])
+  return row ?? null
+}
+
+export async function listDevices(db: Queryable, tenant: string, limit: number, afterId: string | null): Promise<Device[]> {
+  return db.query<Device>(
+    `SELECT ${DEVICE} FROM devices d WHERE d.tenant = $1 AND d.archived_at IS NULL AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
+    [tenant, afterId, limit],
+  )
+}
+
+export async function countDevices(db: Queryable, tenant: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM devices WHERE tenant = $1 AND archived_at IS NULL', [tenant])
+  return row.n
+}
+
+/** A device by its install-wide id, for credentials that carry no tenant (MQTT). */
+export async function deviceForAuth(db: Queryable, id: string): Promise<DeviceRow | null> {
+  const [row] = await db.query<DeviceRow>('SELECT tenant, id, kind, metrics, status, token_hash FROM devices WHERE id = $1 AND archived_at IS NULL', [id])
+  return row ?? null
+}
+
+export async function setTokenHash(db: Queryable, tenant: string, id: string, tokenHash: string): Promise<boolean> {
+  return (
+    (await db.query('UPDATE devices SET token_hash = $3 WHERE tenant = $1 AND id = $2 AND archived_at IS NULL RETURNING id', [tenant, id, tokenHash]))
+      .length === 1
+  )
+}
+
+export async function insertReadings(db: Queryable, tenant: string, deviceId: string, readings: Reading[]): Promise<number> {
+  const rows = await db.query(
+    `INSERT INTO readings (tenant, device_id, metric, at, value)
+     SELECT $1, $2, m, a, v FROM unnest($3::text[], $4::timestamptz[], $5::float8[]) AS r(m, a, v)
+     ON CONFLICT DO NOTHING RETURNING 1`,
+    [tenant, deviceId, readings.map((r) => r.metric), readings.map((r) => r.at.toISOString()), readings.map((r) => r.value)],
+  )
+  return rows.length
+}
+
+export async function upsertLatest(db: Queryable, tenant: string, deviceId: string, latest: Reading[]): Promise<void> {
+  await db.query(
+    `INSERT INTO latest_values (tenant, device_id, metric, at, value)
+     SELECT $1, $2, m, a, v FROM unnest($3::text[], $4::timestamptz[], $5::float8[]) AS r(m, a, v)
+     ON CONFLICT (tenant, device_id, metric) DO UPDATE SET at = EXCLUDED.at, value = EXCLUDED.value
+       WHERE latest_values.at < EXCLUDED.at`,
+    [tenant, deviceId, latest.map((r) => r.metric), latest.map((r) => r.at.toISOString()), latest.map((r) => r.value)],
+  )
+}
+
+/** Marks a device seen; returns its status before, to tell a device coming back online. */
+export async function markSeen(db: Queryable, tenant: string, deviceId: string, at: Date): Promise<string> {
+  const [before] = await db.query<{ status: string }>('SELECT status FROM devices WHERE tenant = $1 AND id = $2 FOR UPDATE', [tenant, deviceId])
+  await db.query(
+    `UPDATE devices SET status = 'online', last_seen_at = greatest(coalesce(last_seen_at, $3::timestamptz), $3::timestamptz) WHERE tenant = $1 AND id = $2`,
+    [tenant, deviceId, at.toISOString()],
+  )
+  return before?.status ?? 'unknown'
+}
+
+export async function countRejections(db: Queryable, tenant: string, deviceId: string, day: string, reasons: Map<string, number>): Promise<void> {
+  if (reasons.size === 0) return
+  await db.query(
+    `INSERT INTO ingest_rejections (tenant, device_id, day, reason, count)
+     SELECT $1, $2, $3::date, r, c FROM unnest($4::text[], $5::bigint[]) AS x(r, c)
+     ON CONFLICT (tenant, device_id, day, reason) DO UPDATE SET count = ingest_rejections.count + EXCLUDED.count`,
+    [tenant, deviceId, day, [...reasons.keys()], [...reasons.values()]],
+  )
+}
+
+export async function rejectionCounts(db: Queryable, tenant: string, deviceId: string): Promise<Record<string, number>> {
+  const rows = await db.query<{ reason: string; n: number }>(
+    'SELECT reason, sum(count) AS n FROM ingest_rejections WHERE tenant = $1 AND device_id = $2 GROUP BY reason',
+    [tenant, deviceId],
+  )
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]))
+}
+
+export async function rawHistory(db: Queryable, tenant: string, deviceId: string, metric: string, from: Date, to: Date) {
+  return db.query<{ t: string; value: number }>(
+    `SELECT ${iso('at')} AS t, value FROM readings WHERE tenant = $1 AND device_id = $2 AND metric = $3 AND at >= $4 AND at < $5 ORDER BY at LIMIT 10000`,
+    [tenant, deviceId, metric, from.toISOString(), to.toISOString()],
+  )
+}
+
+export async function bucketHistory(db: Queryable, tenant: string, deviceId: string, metric: string, from: Date, to: Date, bucketSeconds: number) {
+  return db.query<{ t: string; count: number; min: number; max: number; avg: number }>(
+    `SELECT ${iso("date_bin(make_interval(secs => $6), at, '2000-01-01T00:00:00Z')")} AS t, count(*) AS count, min(value) AS min, max(value) AS max, avg(value) AS avg
+     FROM readings WHERE tenant = $1 AND device_id = $2 AND metric = $3 AND at >= $4 AND at < $5
+     GROUP BY 1 ORDER BY 1`,
+    [tenant, deviceId, metric, from.toISOString(), to.toISOString(), bucketSeconds],
+  )
+}
+
+// Rules and their running state
+
+const RULE = `id, name, device_kind AS "deviceKind", device_id AS "deviceId", metric, comparison, threshold,
+  duration_seconds AS "durationSeconds", hysteresis, severity, action, enabled`
+
+export async function insertRule(db: Queryable, tenant: string, r: CreateRule): Promise<Rule> {
+  const [row] = await db.query<Rule>(
+    `INSERT INTO rules (tenant, name, device_kind, device_id, metric, comparison, threshold, duration_seconds, hysteresis, severity, action)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${RULE}`,
+    [
+      tenant,
+      r.name,
+      r.deviceKind ?? null,
+      r.deviceId ?? null,
+      r.metric,
+      r.comparison,
+      r.threshold,
+      r.durationSeconds ?? 0,
+      r.hysteresis ?? 0,
+      r.severity,
+      r.action ?? 'alarm',
+    ],
+  )
+  return row
+}
+
+export async function listRules(db: Queryable, tenant: string): Promise<Rule[]> {
+  return db.query<Rule>(`SELECT ${RULE} FROM rules WHERE tenant = $1 ORDER BY name, id`, [tenant])
+}
+
+export interface RuleWithState {
+  id: string
+  name: string
+  metric: string
+  comparison: Comparison
+  threshold: number
+  duration_seconds: number
+  hysteresis: number
+  severity: string
+  action: string
+  breach_since: Date | null
+  open_alarm: string | null
+}
+
+/** The enabled rules that watch this device's metrics, with their state for this device; locked for the update. */
+export async function rulesForDevice(db: Queryable, tenant: string, deviceId: string, kind: string, metrics: string[]): Promise<RuleWithState[]> {
+  return db.query<RuleWithState>(
+    `SELECT r.id, r.name, r.metric, r.comparison, r.threshold, r.duration_seconds, r.hysteresis, r.severity, r.action,
+       s.breach_since,
+       (SELECT a.id FROM alarms a WHERE a.tenant = r.tenant AND a.device_id = $2 AND a.rule_id = r.id AND a.status <> 'cleared') AS open_alarm
+     FROM rules r
+     LEFT JOIN rule_states s ON s.tenant = r.tenant AND s.rule_id = r.id AND s.device_id = $2
+     WHERE r.tenant = $1 AND r.enabled AND r.metric = ANY($4::text[]) AND (r.device_id = $2 OR r.device_kind = $3)
+     ORDER BY r.id`,
+    [tenant, deviceId, kind, metrics],
+  )
+}
+
+export async function saveRuleState(db: Queryable, tenant: string, ruleId: string, deviceId: string, breachSince: Date | null): Promise<void> {
+  await db.query(
+    `INSERT INTO rule_states (tenant, rule_id, device_id, breach_since) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant, rule_id, device_id) DO UPDATE SET breach_since = EXCLUDED.breach_since`,
+    [tenant, ruleId, deviceId, breachSince?.toISOString() ?? null],
+  )
+}
+
+// Alarms
+
+const ALARM = `a.id, a.kind, a.rule_id AS "ruleId", a.device_id AS "deviceId", d.name AS "deviceName", a.severity, a.status, a.metric,
+  a.value, a.threshold, ST_AsGeoJSON(d.location, 7)::json AS location, ${iso('a.raised_at')} AS "raisedAt",
+  ${iso('a.acknowledged_at')} AS "acknowledgedAt", a.acknowledged_by AS "acknowledgedBy", ${iso('a.cleared_at')} AS "clearedAt"`
+
+export async function insertAlarm(
+  db: Queryable,
+  tenant: string,
+  a: {
+    kind: 'threshold' | 'offline'
+    ruleId: string | null
+    deviceId: string
+    severity: string
+    metric: string | null
+    value: number | null
+    threshold: number | null
+    at: Date
+  },
+): Promise<Alarm | null> {
+  const [inserted] = await db.query<{ id: string }>(
+    `INSERT INTO alarms (tenant, kind, rule_id, device_id, severity, metric, value, threshold, raised_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (tenant, device_id, coalesce(rule_id::text, kind)) WHERE status <> 'cleared' DO NOTHING RETURNING id`,
+    [tenant, a.kind, a.ruleId, a.deviceId, a.severity, a.metric, a.value, a.threshold, a.at.toISOString()],
+  )
+  return inserted ? findAlarm(db, tenant, inserted.id) : null
+}
+
+export async function findAlarm(db: Queryable, tenant: string, id: string): Promise<Alarm | null> {
+  const [row] = await db.query<Alarm>(
+    `SELECT ${ALARM} FROM alarms a JOIN devices d ON d.tenant = a.tenant AND d.id = a.device_id WHERE a.tenant = $1 AND a.id = $2`,
+    [tenant, id],
+  )
+  return row ?? null
+}
+
+export async function clearAlarm(db: Queryable, tenant: string, id: string, at: Date): Promise<Alarm | null> {
+  const rows = await db.query(`UPDATE alarms SET status = 'cleared', cleared_at = $3 WHERE tenant = $1 AND id = $2 AND status <> 'cleared' RETURNING id`, [
+    tenant,
+    id,
+    at.toISOString(),
+  ])
+  return rows.length ? findAlarm(db, tenant, id) : null
+}
+
+export async function openOfflineAlarm(db: Queryable, tenant: string, deviceId: string): Promise<string | null> {
+  const [row] = await db.query<{ id: string }>(`SELECT id FROM alarms WHERE tenant = $1 AND device_id = $2 AND kind = 'offline' AND status <> 'cleared'`, [
+    tenant,
+    deviceId,
+  ])
+  return row?.id ?? null
+}
+
+export async function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<'ok' | 'missing' | 'not_active'> {
+  const rows = await db.query(
+    `UPDATE alarms SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3 WHERE tenant = $1 AND id = $2 AND status = 'active' RETURNING id`,
+    [tenant, id, by],
+  )
+  if (rows.length) return 'ok'
+  return (await db.query('SELECT 1 FROM alarms WHERE tenant = $1 AND id = $2', [tenant, id])).length ? 'not_active' : 'missing'
+}
+
+export async function listAlarms(db: Queryable, tenant: string, statuses: string[], limit: number, before: string | null): Promise<Alarm[]> {
+  return db.query<Alarm>(
+    `SELECT ${ALARM} FROM alarms a JOIN devices d ON d.tenant = a.tenant AND d.id = a.device_id
+     WHERE a.tenant = $1 AND a.status = ANY($2::text[]) AND ($3::text IS NULL OR (${iso('a.raised_at')} || a.id::text) < $3)
+     ORDER BY a.raised_at DESC, a.id DESC LIMIT $4`,
+    [tenant, statuses, before, limit],
+  )
+}
+
+export async function countAlarms(db: Queryable, tenant: string, statuses: string[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM alarms WHERE tenant = $1 AND status = ANY($2::text[])', [tenant, statuses])
+  return row.n
+}
+
+/** Devices silent for longer than twice their interval that are not yet marked offline, across tenants. */
+export async function silentDevices(db: Queryable, now: Date): Promise<{ tenant: string; id: string }[]> {
+  return db.query<{ tenant: string; id: string }>(
+    `SELECT tenant, id FROM devices
+     WHERE archived_at IS NULL AND status <> 'offline'
+       AND coalesce(last_seen_at, created_at) < $1::timestamptz - make_interval(secs => interval_seconds * 2)`,
+    [now.toISOString()],
+  )
+}
+
+export async function markOffline(db: Queryable, tenant: string, id: string): Promise<boolean> {
+  return (await db.query(`UPDATE devices SET status = 'offline' WHERE tenant = $1 AND id = $2 AND status <> 'offline' RETURNING id`, [tenant, id])).length === 1
+}
+
+/** Creates the month partitions of readings from this month to `monthsAhead` later (idempotent). */
+export async function ensureReadingPartitions(db: Queryable, now: Date, monthsAhead: number): Promise<void> {
+  for (let i = 0; i <= monthsAhead; i++) {
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1))
+    const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))
+    const name = `readings_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, '0')}`
+    const exists = await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name])
+    if (exists.length) continue
+    // Rows already in the default partition for that month must move into the new one.
+    await db.query(`CREATE TABLE ${name} (LIKE readings INCLUDING ALL)`)
+    await db.query(`WITH moved AS (DELETE FROM readings_default WHERE at >= $1 AND at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`, [
+      start.toISOString(),
+      end.toISOString(),
+    ])
+    await db.query(`ALTER TABLE readings ATTACH PARTITION ${name} FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`)
+  }
+}
+
+/** Drops month partitions that end before the retention horizon; returns their names. */
+export async function dropOldPartitions(db: Queryable, horizon: Date): Promise<string[]> {
+  const rows = await db.query<{
+    name: string
+  }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+     WHERE p.relname = 'readings' AND c.relname ~ '^readings_[0-9]{4}_[0-9]{2}$'`)
+  const dropped: string[] = []
+  for (const { name } of rows) {
+    const [, year, month] = name.split('_')
+    const end = new Date(Date.UTC(Number(year), Number(month), 1))
+    if (end <= horizon) {
+      await db.query(`DROP TABLE ${name}`)
+      dropped.push(name)
+    }
+  }
+  await db.query('DELETE FROM readings_default WHERE at < $1', [horizon.toISOString()])
+  return dropped
+}
