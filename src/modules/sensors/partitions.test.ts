@@ -16,7 +16,10 @@ describe('readings partitions', () => {
     const db = await testDatabase()
     const at = '2031-03-15T00:00:00.000Z'
     const old = '2030-01-15T00:00:00.000Z'
-    await db.query(`INSERT INTO readings (tenant, device_id, metric, at, value) VALUES ('33.71', 'partition-probe', 'water_level', $1, 1), ('33.71', 'partition-probe', 'water_level', $2, 2)`, [at, old])
+    await db.query(
+      `INSERT INTO readings (tenant, device_id, metric, at, value) VALUES ('33.71', 'partition-probe', 'water_level', $1, 1), ('33.71', 'partition-probe', 'water_level', $2, 2)`,
+      [at, old],
+    )
     expect(await partitionOf(at)).toBe('readings_default')
     await ensureReadingPartitions(db, new Date('2031-02-10T00:00:00Z'), 2)
     await ensureReadingPartitions(db, new Date('2031-02-10T00:00:00Z'), 2)
