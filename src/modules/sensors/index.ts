@@ -5,6 +5,7 @@ import { SENSOR_TOPICS } from './events.ts'
 import { MqttIntake } from './mqtt-intake.ts'
 import { sensorRoutes } from './routes.ts'
 import { SensorService } from './service.ts'
+import { SensorSimulator } from './simulator.ts'
 import * as store from './store.ts'
 
 // Month partitions are made this far ahead; readings older than the retention are dropped.
@@ -29,6 +30,7 @@ export function sensorsModule(): KendaliModule {
   let service: SensorService | null = null
   let intake: MqttIntake | null = null
   let stopListening: (() => void) | null = null
+  let simulator: SensorSimulator | null = null
   const of = (ctx: CoreContext) => {
     service ??= new SensorService(ctx.events)
     return service
@@ -53,8 +55,13 @@ export function sensorsModule(): KendaliModule {
       const connection = connectMqtt(ctx, of(ctx))
       intake = connection.intake
       stopListening = connection.stop
+      if (ctx.config.simulator && ctx.config.demo !== 'off') {
+        simulator = new SensorSimulator(ctx, of(ctx))
+        if (!(await simulator.start())) simulator = null
+      }
     },
     stop: async () => {
+      await simulator?.stop()
       stopListening?.()
       await intake?.drain()
     },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams } from 'react-router-dom'
 import { MapView } from '../map/MapView.tsx'
@@ -7,6 +7,7 @@ import { useAuth } from './auth.tsx'
 import { EventFeed } from './EventFeed.tsx'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
 import { useLive } from './live.ts'
+import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
 import { webModules } from './modules.ts'
 
 const FEED_SIZE = 100
@@ -51,50 +52,59 @@ export function Console() {
     )
   }, [me, code, navigate, t])
 
-  const onEvent = useCallback((event: KendaliEvent) => setEvents((list) => [event, ...list].slice(0, FEED_SIZE)), [])
+  const liveEvents = useMemo(() => new LiveEvents(), [])
+  const onEvent = useCallback(
+    (event: KendaliEvent) => {
+      setEvents((list) => [event, ...list].slice(0, FEED_SIZE))
+      liveEvents.emit(event)
+    },
+    [liveEvents],
+  )
   const liveState = useLive(code, after, onEvent)
 
   if (problem) return <main className="console-problem">{problem}</main>
   if (!tenant || !config || !me) return <main className="loading">…</main>
 
   return (
-    <div className="console">
-      <header className="console-top">
-        <div className="title">
-          <span className="brand">{t('app.name')}</span>
-          <h1>
-            {t('console.title')} · {tenant.name}
-          </h1>
-        </div>
-        <span className={`live live-${liveState}`} data-testid="live-status" data-state={liveState}>
-          {t(`live.${liveState}`)}
-        </span>
-        <span className="user">{me.name}</span>
-        <LanguageSwitch />
-        <button type="button" className="button" onClick={() => logout().then(() => navigate('/login'))}>
-          {t('console.logout')}
-        </button>
-      </header>
-      <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
-        {allLayers.map(({ id, Component }) => (
-          <Component key={id} tenant={tenant} visible={visible[id] ?? true} />
-        ))}
-      </MapView>
-      <aside className="side">
-        <section className="layers">
-          <h2>{t('console.layers')}</h2>
-          {allLayers.map((layer) => (
-            <label key={layer.id}>
-              <input type="checkbox" checked={visible[layer.id] ?? true} onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })} />
-              {t(layer.labelKey)}
-            </label>
+    <LiveEventsProvider value={liveEvents}>
+      <div className="console">
+        <header className="console-top">
+          <div className="title">
+            <span className="brand">{t('app.name')}</span>
+            <h1>
+              {t('console.title')} · {tenant.name}
+            </h1>
+          </div>
+          <span className={`live live-${liveState}`} data-testid="live-status" data-state={liveState}>
+            {t(`live.${liveState}`)}
+          </span>
+          <span className="user">{me.name}</span>
+          <LanguageSwitch />
+          <button type="button" className="button" onClick={() => logout().then(() => navigate('/login'))}>
+            {t('console.logout')}
+          </button>
+        </header>
+        <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+          {allLayers.map(({ id, Component }) => (
+            <Component key={id} tenant={tenant} visible={visible[id] ?? true} />
           ))}
-        </section>
-        {allPanels.map(({ id, Component }) => (
-          <Component key={id} tenant={tenant} />
-        ))}
-        <EventFeed events={events} timezone={tenant.timezone} />
-      </aside>
-    </div>
+        </MapView>
+        <aside className="side">
+          <section className="layers">
+            <h2>{t('console.layers')}</h2>
+            {allLayers.map((layer) => (
+              <label key={layer.id}>
+                <input type="checkbox" checked={visible[layer.id] ?? true} onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })} />
+                {t(layer.labelKey)}
+              </label>
+            ))}
+          </section>
+          {allPanels.map(({ id, Component }) => (
+            <Component key={id} tenant={tenant} />
+          ))}
+          <EventFeed events={events} timezone={tenant.timezone} />
+        </aside>
+      </div>
+    </LiveEventsProvider>
   )
 }
