@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json, loginCookie, startTestServer, type TestServer } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+describe('sensor alarms on the console', () => {
+  let server: TestServer
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    })
+    page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('shows a flood alarm the moment a gauge crosses Awas, and lets the operator acknowledge it', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const inject = server.kendali.app.inject.bind(server.kendali.app)
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/devices',
+      headers: { cookie: admin },
+      payload: {
+        name: 'AWLR Uji Peramban',
+        kind: 'weather_station',
+        metrics: [{ name: 'water_level', unit: 'cm' }],
+        location: { type: 'Point', coordinates: [110.2176, -7.4773] },
+      },
+    })
+    const device = json<{ id: string; token: string }>(created)
+    await inject({
+      method: 'POST',
+      url: '/api/t/33.71/rules',
+      headers: { cookie: admin },
+      payload: { name: 'Awas peramban', deviceId: device.id, metric: 'water_level', comparison: '>', threshold: 300, severity: 'awas' },
+    })
+
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'operator')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForSelector('[data-testid=live-status][data-state=open]')
+    const item = page.getByTestId('alarm-item').filter({ hasText: 'AWLR Uji Peramban' })
+    expect(await item.count()).toBe(0)
+
+    const reading = await inject({
+      method: 'POST',
+      url: `/api/t/33.71/devices/${device.id}/readings`,
+      headers: { authorization: `Bearer ${device.token}` },
+      payload: { values: { water_level: 315 } },
+    })
+    expect(reading.statusCode).toBe(200)
+    await item.waitFor()
+    expect(await item.textContent()).toContain('Awas')
+    await page.screenshot({ path: join(SHOTS, 'console-alarm.png') })
+
+    await item.getByRole('button', { name: 'Akui' }).click()
+    await page.getByTestId('alarm-item').filter({ hasText: 'AWLR Uji Peramban' }).and(page.locator('[data-status=acknowledged]')).waitFor()
+    expect(await item.textContent()).toContain('Diakui oleh operator')
+  })
+})
