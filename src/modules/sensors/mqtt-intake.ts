@@ -2,19 +2,26 @@ import type { DeviceMessage } from '../../core/mqtt/hub.ts'
 
 type Flush = (tenant: string, deviceId: string, bodies: unknown[], unreadable: number) => Promise<void>
 
+interface Pending {
+  tenant: string
+  deviceId: string
+  bodies: unknown[]
+  unreadable: number
+}
+
 /**
- * Gathers device messages for a moment and hands each device's messages over together, so a busy broker
- * means fewer, larger transactions instead of one per reading.
+ * Hands device messages to storage, one device's messages together. An idle intake writes a message at
+ * once; while a write runs, new messages gather and go in the next one: low latency when quiet, few large
+ * transactions when busy.
  */
 export class MqttIntake {
-  private pending = new Map<string, { tenant: string; deviceId: string; bodies: unknown[]; unreadable: number }>()
-  private timer: NodeJS.Timeout | null = null
-  private flushing: Promise<void> = Promise.resolve()
+  private pending = new Map<string, Pending>()
+  private scheduled = false
+  private writing: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly flush: Flush,
     private readonly onError: (err: unknown) => void,
-    private readonly gatherMs = 200,
   ) {}
 
   add(message: DeviceMessage): void {
@@ -30,20 +37,22 @@ export class MqttIntake {
     } catch {
       entry.unreadable += 1
     }
-    this.timer ??= setTimeout(() => this.drain(), this.gatherMs)
+    if (!this.scheduled) {
+      this.scheduled = true
+      this.writing = this.writing.then(() => this.writePending())
+    }
   }
 
-  /** Writes everything gathered so far; resolves when it is stored. */
-  drain(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+  private async writePending(): Promise<void> {
+    this.scheduled = false
     const batch = [...this.pending.values()]
     this.pending = new Map()
-    this.flushing = this.flushing.then(async () => {
-      for (const entry of batch) {
-        await this.flush(entry.tenant, entry.deviceId, entry.bodies, entry.unreadable).catch(this.onError)
-      }
-    })
-    return this.flushing
+    for (const entry of batch) await this.flush(entry.tenant, entry.deviceId, entry.bodies, entry.unreadable).catch(this.onError)
+  }
+
+  /** Resolves once everything received so far is stored. */
+  drain(): Promise<void> {
+    this.writing = this.writing.then(() => this.writePending())
+    return this.writing
   }
 }
