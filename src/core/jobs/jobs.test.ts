@@ -71,7 +71,8 @@ describe('durable jobs', () => {
       throw new Error('gateway SMS tidak menjawab')
     })
     await queue.enqueue(db, '33.71', k, {}, { maxAttempts: 2 })
-    const start = new Date()
+    // A moment after the enqueue by any clock (the database's has microseconds, JavaScript's milliseconds).
+    const start = new Date(Date.now() + 1000)
     expect(await queue.runDue(10, start)).toBe(1)
     let [row] = await rowsOf(k)
     expect(row).toMatchObject({ attempts: 1, last_error: 'gateway SMS tidak menjawab', failed_at: null })

@@ -12,7 +12,10 @@ export interface Job {
 export type JobHandler = (job: Job) => Promise<void>
 
 export interface EnqueueOptions {
+  /** When to run (default: now, by the database's clock). */
   runAt?: Date
+  /** Added to runAt. */
+  delaySeconds?: number
   /** While a job with this key is pending, enqueueing another one does nothing. */
   dedupeKey?: string
   maxAttempts?: number
@@ -64,44 +67,48 @@ export class JobQueue {
 
   /** Makes sure every recurring job has its next run pending (called at start-up). */
   async scheduleRecurring(): Promise<void> {
-    for (const kind of this.recurring.keys()) await this.scheduleNext(kind, new Date())
+    for (const kind of this.recurring.keys()) await this.scheduleNext(kind, undefined, 0)
   }
 
-  private async scheduleNext(kind: string, at: Date): Promise<void> {
-    await this.enqueue(this.db(), PLATFORM, kind, {}, { runAt: at, dedupeKey: 'recurring', maxAttempts: 3 })
+  private async scheduleNext(kind: string, base: Date | undefined, delaySeconds: number): Promise<void> {
+    await this.enqueue(this.db(), PLATFORM, kind, {}, { runAt: base, delaySeconds, dedupeKey: 'recurring', maxAttempts: 3 })
   }
 
   /** Adds a job in the caller's transaction, so it exists only if the caller's change commits. */
   async enqueue(tx: Queryable, tenant: string, kind: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<void> {
     await tx.query(
       `INSERT INTO jobs (tenant, kind, payload, run_at, dedupe_key, max_attempts)
-       VALUES ($1, $2, $3, coalesce($4::timestamptz, now()), $5, $6)
+       VALUES ($1, $2, $3, coalesce($4::timestamptz, now()) + make_interval(secs => $7), $5, $6)
        ON CONFLICT (tenant, kind, dedupe_key) WHERE dedupe_key IS NOT NULL AND done_at IS NULL AND failed_at IS NULL DO NOTHING`,
-      [tenant, kind, JSON.stringify(payload), opts.runAt?.toISOString() ?? null, opts.dedupeKey ?? null, opts.maxAttempts ?? 5],
+      [tenant, kind, JSON.stringify(payload), opts.runAt?.toISOString() ?? null, opts.dedupeKey ?? null, opts.maxAttempts ?? 5, opts.delaySeconds ?? 0],
     )
   }
 
-  /** Claims and runs due jobs once; returns how many ran. `now` lets tests move the clock. */
-  async runDue(limit = 20, now: Date = new Date()): Promise<number> {
+  /**
+   * Claims and runs due jobs once; returns how many ran. Due-ness is judged by the database's clock, so
+   * instances with skewed clocks agree; `now` lets tests move the clock.
+   */
+  async runDue(limit = 20, now?: Date): Promise<number> {
     const kinds = [...this.handlers.keys()]
     if (kinds.length === 0) return 0
     const claimed = await this.db().transaction((tx) =>
       tx.query<JobRow>(
-        `UPDATE jobs SET attempts = attempts + 1, locked_until = $2::timestamptz + make_interval(secs => $3)
+        `WITH clock AS (SELECT coalesce($2::timestamptz, now()) AS now)
+         UPDATE jobs SET attempts = attempts + 1, locked_until = (SELECT now FROM clock) + make_interval(secs => $3)
          WHERE (tenant, id) IN (
-           SELECT tenant, id FROM jobs
-           WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $2 AND kind = ANY($4::text[])
-             AND (locked_until IS NULL OR locked_until < $2)
-           ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           SELECT tenant, id FROM jobs, clock
+           WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= clock.now AND kind = ANY($4::text[])
+             AND (locked_until IS NULL OR locked_until < clock.now)
+           ORDER BY run_at LIMIT $1 FOR UPDATE OF jobs SKIP LOCKED)
          RETURNING tenant, id, kind, payload, attempts, max_attempts`,
-        [limit, now.toISOString(), LEASE_SECONDS, kinds],
+        [limit, now?.toISOString() ?? null, LEASE_SECONDS, kinds],
       ),
     )
     for (const row of claimed) await this.runOne(row, now)
     return claimed.length
   }
 
-  private async runOne(row: JobRow, now: Date): Promise<void> {
+  private async runOne(row: JobRow, now: Date | undefined): Promise<void> {
     const handler = this.handlers.get(row.kind)
     const job: Job = { tenant: row.tenant, id: row.id, kind: row.kind, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts }
     try {
@@ -109,7 +116,7 @@ export class JobQueue {
       await handler(job)
       await this.db().query('UPDATE jobs SET done_at = now(), locked_until = NULL WHERE tenant = $1 AND id = $2', [row.tenant, row.id])
       const every = this.recurring.get(row.kind)
-      if (every !== undefined) await this.scheduleNext(row.kind, new Date(now.getTime() + every * 1000))
+      if (every !== undefined) await this.scheduleNext(row.kind, now, every)
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const giveUp = row.attempts >= row.max_attempts
@@ -118,12 +125,12 @@ export class JobQueue {
       await this.db().query(
         `UPDATE jobs SET last_error = $3, locked_until = NULL,
            failed_at = CASE WHEN $4 THEN now() END,
-           run_at = CASE WHEN $4 THEN run_at ELSE $5::timestamptz + make_interval(secs => $6) END
+           run_at = CASE WHEN $4 THEN run_at ELSE coalesce($5::timestamptz, now()) + make_interval(secs => $6) END
          WHERE tenant = $1 AND id = $2`,
-        [row.tenant, row.id, message.slice(0, 2000), giveUp, now.toISOString(), delay],
+        [row.tenant, row.id, message.slice(0, 2000), giveUp, now?.toISOString() ?? null, delay],
       )
       const every = this.recurring.get(row.kind)
-      if (giveUp && every !== undefined) await this.scheduleNext(row.kind, new Date(now.getTime() + every * 1000))
+      if (giveUp && every !== undefined) await this.scheduleNext(row.kind, now, every)
     }
   }
 
