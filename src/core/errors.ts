@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unavailable'
+  | 'upstream_unavailable'
 
 export class DomainError extends Error {
   constructor(
@@ -60,5 +61,12 @@ export class RateLimited extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super('rate_limited', message, { retryAfter: retryAfterSeconds })
+  }
+}
+
+/** Something Kendali depends on (a camera, a feed, a gateway) did not answer. */
+export class UpstreamUnavailable extends DomainError {
+  constructor(message: string) {
+    super('upstream_unavailable', message)
   }
 }

@@ -1,8 +1,9 @@
 import type { KendaliModule } from '../core/module.ts'
+import { cctvModule } from './cctv/index.ts'
 import { sensorsModule } from './sensors/index.ts'
 import { tenancyModule } from './tenancy/index.ts'
 
 /** Every module of the platform, in start-up order (migrations, routes, demo seed). Add a module here. */
 export function allModules(): KendaliModule[] {
-  return [tenancyModule(), sensorsModule()]
+  return [tenancyModule(), sensorsModule(), cctvModule()]
 }

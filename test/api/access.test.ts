@@ -17,6 +17,11 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/agencies/:id',
   // Devices authenticate with their own token, checked by the sensors module (tested there).
   'POST /api/t/:tenant/devices/:id/readings',
+  // Public cameras are for everyone; the cctv module hides internal ones from callers without a role (tested there).
+  'GET /api/t/:tenant/cameras',
+  'GET /api/t/:tenant/cameras/:id',
+  'GET /api/t/:tenant/cameras/:id/snapshot',
+  'GET /api/t/:tenant/cameras/:id/mjpeg',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

@@ -23,6 +23,7 @@ const STATUS: Record<DomainError['code'], number> = {
   rate_limited: 429,
   payload_too_large: 413,
   unavailable: 503,
+  upstream_unavailable: 502,
 }
 
 // Fastify's own client errors, turned into our codes.

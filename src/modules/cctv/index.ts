@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { cameraRoutes } from './routes.ts'
+import { CameraService } from './service.ts'
+
+const HEALTH_CHECK_SECONDS = 60
+
+/** CCTV: camera registry, health checks, snapshot and MJPEG through the server. */
+export function cctvModule(): KendaliModule {
+  let service: CameraService | null = null
+  const of = (ctx: CoreContext) => {
+    service ??= new CameraService(ctx.events)
+    return service
+  }
+  return {
+    name: 'cctv',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: { cctv: 'any' },
+    routes: (app, ctx) => cameraRoutes(app, ctx, of(ctx)),
+    jobs: (ctx) => ({
+      'cctv.health': { everySeconds: HEALTH_CHECK_SECONDS, run: async () => void (await of(ctx).checkAll(ctx.db)) },
+    }),
+  }
+}

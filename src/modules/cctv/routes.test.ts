@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs'
+import type { InjectOptions } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeCamera } from '../../../test/support/fake-camera.ts'
+import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { CameraService } from './service.ts'
+
+const JPEG = readFileSync(new URL('../../../test/fixtures/cctv/snapshot.jpg', import.meta.url))
+
+let server: TestServer
+let camera: Awaited<ReturnType<typeof startFakeCamera>>
+let admin: string
+let operator: string
+const inject = (opts: InjectOptions) => server.kendali.app.inject(opts)
+
+async function register(body: Record<string, unknown>): Promise<{ id: string }> {
+  const res = await inject({ method: 'POST', url: '/api/t/33.71/cameras', headers: { cookie: admin }, payload: body })
+  expect(res.statusCode).toBe(201)
+  return json<{ id: string }>(res)
+}
+
+beforeAll(async () => {
+  server = await startTestKendali({ listen: true })
+  camera = await startFakeCamera()
+  admin = await loginCookie(server.kendali, 'admin')
+  operator = await loginCookie(server.kendali, 'operator')
+})
+afterAll(async () => {
+  await camera.close()
+  await server.close()
+})
+
+describe('cameras', () => {
+  it('serves the snapshot through the server, never the source URL or its password', async () => {
+    const secretUrl = `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`
+    const { id } = await register({ name: 'Simpang Canguk', location: { type: 'Point', coordinates: [110.2195, -7.4637] }, snapshotUrl: secretUrl })
+    const shown = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}`, headers: { cookie: operator } })
+    expect(json(shown)).toMatchObject({ name: 'Simpang Canguk', views: { snapshot: true, mjpeg: false, hls: false } })
+    expect(shown.body).not.toContain('rahasia')
+    const list = await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: operator } })
+    expect(list.body).not.toContain('rahasia')
+    const snap = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/snapshot`, headers: { cookie: operator } })
+    expect(snap.statusCode).toBe(200)
+    expect(snap.headers['content-type']).toBe('image/jpeg')
+    expect(snap.rawPayload.equals(JPEG)).toBe(true)
+  })
+
+  it('asks the camera once for many viewers within a few seconds', async () => {
+    const { id } = await register({
+      name: 'Alun-alun Utara',
+      location: { type: 'Point', coordinates: [110.2176, -7.4765] },
+      snapshotUrl: `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`,
+    })
+    const before = camera.snapshotRequests()
+    for (let i = 0; i < 5; i++)
+      expect((await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/snapshot`, headers: { cookie: operator } })).statusCode).toBe(200)
+    expect(camera.snapshotRequests() - before).toBe(1)
+  })
+
+  it('hides internal cameras from anonymous callers and shows public ones on the portal', async () => {
+    const internal = await register({
+      name: 'Gudang Internal',
+      location: { type: 'Point', coordinates: [110.22, -7.47] },
+      mjpegUrl: `${camera.url}/video.mjpg`,
+    })
+    const open = await register({
+      name: 'Publik Alun-alun',
+      isPublic: true,
+      location: { type: 'Point', coordinates: [110.2177, -7.4771] },
+      mjpegUrl: `${camera.url}/video.mjpg`,
+    })
+    const anonymous = json<{ items: { id: string }[] }>(await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000' }))
+    expect(anonymous.items.map((c) => c.id)).toContain(open.id)
+    expect(anonymous.items.map((c) => c.id)).not.toContain(internal.id)
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/cameras/${internal.id}` })).statusCode).toBe(404)
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/cameras/${internal.id}/snapshot` })).statusCode).toBe(404)
+    const malang = await loginCookie(server.kendali, 'malang_operator')
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/cameras/${internal.id}`, headers: { cookie: malang } })).statusCode).toBe(404)
+  })
+
+  it('passes the live MJPEG stream through', async () => {
+    const { id } = await register({
+      name: 'Pasar Rejowinangun',
+      location: { type: 'Point', coordinates: [110.2203, -7.4862] },
+      mjpegUrl: `${camera.url}/video.mjpg`,
+    })
+    const abort = new AbortController()
+    const res = await fetch(`${server.url}/api/t/33.71/cameras/${id}/mjpeg`, { headers: { cookie: operator }, signal: abort.signal })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('multipart/x-mixed-replace')
+    const reader = res.body?.getReader()
+    let received = Buffer.alloc(0)
+    while (received.indexOf(Buffer.from([0xff, 0xd9])) === -1) {
+      const chunk = await reader?.read()
+      if (!chunk || chunk.done) break
+      received = Buffer.concat([received, Buffer.from(chunk.value)])
+    }
+    expect(received.includes(JPEG)).toBe(true)
+    abort.abort()
+  })
+
+  it('lists the cameras nearest a point first, with their distance', async () => {
+    const near = json<{ items: { name: string; distanceM: number }[] }>(
+      await inject({ method: 'GET', url: '/api/t/33.71/cameras?near=110.2203,-7.4860&limit=2', headers: { cookie: operator } }),
+    )
+    expect(near.items[0].name).toBe('Pasar Rejowinangun')
+    expect(near.items[0].distanceM).toBeLessThan(50)
+    expect(near.items[1].distanceM).toBeGreaterThan(near.items[0].distanceM)
+  })
+
+  it('answers 502 when a camera does not answer, and the health check marks it offline with an event', async () => {
+    const { id } = await register({
+      name: 'Kamera Mati',
+      location: { type: 'Point', coordinates: [110.21, -7.48] },
+      snapshotUrl: 'http://127.0.0.1:9/snapshot.jpg',
+    })
+    const snap = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/snapshot`, headers: { cookie: operator } })
+    expect(snap.statusCode).toBe(502)
+    expect(json(snap)).toMatchObject({ error: { code: 'upstream_unavailable' } })
+    const events: string[] = []
+    const stop = server.kendali.ctx.bus.subscribe((e) => {
+      if (e.entity === id) events.push(e.type)
+    })
+    await new CameraService(server.kendali.ctx.events, 1000).checkAll(server.kendali.ctx.db)
+    stop()
+    expect(json(await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}`, headers: { cookie: operator } }))).toMatchObject({ status: 'offline' })
+    expect(events).toEqual(['camera.offline'])
+  })
+
+  it('refuses a camera without any picture source, and registration by non-admins', async () => {
+    const none = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/cameras',
+      headers: { cookie: admin },
+      payload: { name: 'Kosong', location: { type: 'Point', coordinates: [110.21, -7.48] } },
+    })
+    expect(none.statusCode).toBe(400)
+    const byOperator = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/cameras',
+      headers: { cookie: operator },
+      payload: { name: 'X', location: { type: 'Point', coordinates: [110.21, -7.48] }, snapshotUrl: 'http://127.0.0.1:9/x.jpg' },
+    })
+    expect(byOperator.statusCode).toBe(403)
+  })
+})

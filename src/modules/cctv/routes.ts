@@ -1,0 +1,114 @@
+import { Readable } from 'node:stream'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { authorize } from '../../core/http/access.ts'
+import { ErrorBody } from '../../core/http/errors.ts'
+import { Page } from '../../core/http/paging.ts'
+import { principalOf, tenantOf } from '../../core/http/request.ts'
+import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import { Camera, CameraParams, CameraQuery, CreateCamera, TenantParams } from './schema.ts'
+import type { CameraAccess, CameraService } from './service.ts'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
+
+/** Anonymous callers see public cameras; anyone with a role in the tenant (or its province) sees all. */
+function accessOf(request: FastifyRequest): CameraAccess {
+  if (!request.principal) return 'public-only'
+  try {
+    authorize(request.principal, { roles: 'any' }, tenantOf(request), false)
+    return 'all'
+  } catch {
+    return 'public-only'
+  }
+}
+
+function parseNear(near: string | undefined): [number, number] | null {
+  if (!near) return null
+  const [lon, lat] = near.split(',').map(Number)
+  return [lon, lat]
+}
+
+export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraService): void {
+  app.post(
+    '/api/t/:tenant/cameras',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['cctv'],
+        summary: 'Registers a camera; its source URLs stay on the server',
+        params: TenantParams,
+        body: CreateCamera,
+        response: { 201: Camera, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await cameras.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+  )
+
+  app.get(
+    '/api/t/:tenant/cameras',
+    {
+      // Public cameras are for everyone (the public portal); the rest need a role in the tenant.
+      config: { access: 'public' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'Cameras by name, or nearest first with ?near=lon,lat; anonymous callers get public cameras only',
+        params: TenantParams,
+        querystring: CameraQuery,
+        response: { 200: Page(Camera), ...errors },
+      },
+    },
+    async (request) =>
+      cameras.list(ctx.db, tenantOf(request).code, accessOf(request), {
+        near: parseNear(request.query.near),
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      }),
+  )
+
+  app.get(
+    '/api/t/:tenant/cameras/:id',
+    { config: { access: 'public' }, schema: { tags: ['cctv'], summary: 'One camera', params: CameraParams, response: { 200: Camera, ...errors } } },
+    async (request) => cameras.get(ctx.db, tenantOf(request).code, request.params.id, accessOf(request)),
+  )
+
+  app.get(
+    '/api/t/:tenant/cameras/:id/snapshot',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cctv'],
+        summary: "The camera's current picture, fetched by the server (cached 5 s); 502 when the camera does not answer",
+        params: CameraParams,
+        response: { 200: Type.Unknown({ description: 'image/jpeg (or the camera’s image type)' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const snapshot = await cameras.snapshot(ctx.db, tenantOf(request).code, request.params.id, accessOf(request))
+      return reply.header('content-type', snapshot.contentType).header('cache-control', 'private, max-age=5').send(snapshot.body)
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/cameras/:id/mjpeg',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'The live MJPEG stream, passed through the server',
+        params: CameraParams,
+        response: { 200: Type.Unknown(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const abort = new AbortController()
+      request.raw.on('close', () => abort.abort())
+      const upstream = await cameras.mjpeg(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), abort.signal)
+      const body = upstream.body as WebReadableStream<Uint8Array>
+      return reply
+        .header('content-type', upstream.headers.get('content-type') ?? 'multipart/x-mixed-replace')
+        .header('cache-control', 'no-store')
+        .send(Readable.fromWeb(body).on('error', () => abort.abort()))
+    },
+  )
+}

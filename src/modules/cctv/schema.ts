@@ -1,0 +1,43 @@
+import { type Static, Type } from 'typebox'
+import { Point } from '../../core/geo/geojson.ts'
+
+export const TenantParams = Type.Object({ tenant: Type.String() })
+export const CameraParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
+
+const SourceUrl = Type.String({ pattern: '^https?://', maxLength: 1000 })
+
+export const CreateCamera = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 120 }),
+    location: Point,
+    agencyId: Type.Optional(Type.String({ format: 'uuid' })),
+    isPublic: Type.Optional(Type.Boolean()),
+    snapshotUrl: Type.Optional(SourceUrl),
+    mjpegUrl: Type.Optional(SourceUrl),
+    hlsUrl: Type.Optional(SourceUrl),
+    rtspUrl: Type.Optional(Type.String({ pattern: '^rtsps?://', maxLength: 1000, description: 'Kept for reference; browsers cannot play RTSP' })),
+  },
+  { additionalProperties: false },
+)
+export type CreateCamera = Static<typeof CreateCamera>
+
+/** A camera as clients see it: which views exist, never where they come from. */
+export const Camera = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  location: Point,
+  agencyId: Type.Union([Type.String(), Type.Null()]),
+  isPublic: Type.Boolean(),
+  views: Type.Object({ snapshot: Type.Boolean(), mjpeg: Type.Boolean(), hls: Type.Boolean() }),
+  status: Type.Union([Type.Literal('unknown'), Type.Literal('online'), Type.Literal('offline')]),
+  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  responseMs: Type.Union([Type.Integer(), Type.Null()]),
+  distanceM: Type.Optional(Type.Number({ description: 'With ?near=: metres from that point' })),
+})
+export type Camera = Static<typeof Camera>
+
+export const CameraQuery = Type.Object({
+  near: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+$', description: 'lon,lat: nearest cameras first' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+})

@@ -1,0 +1,95 @@
+import type { Queryable } from '../../core/db/database.ts'
+import type { Camera, CreateCamera } from './schema.ts'
+
+// This module's SQL and nothing else.
+
+const iso = (column: string) => `to_json(${column}) #>> '{}'`
+const CAMERA = `c.id, c.name, ST_AsGeoJSON(c.location, 7)::json AS location, c.agency_id AS "agencyId", c.is_public AS "isPublic",
+  json_build_object('snapshot', c.snapshot_url IS NOT NULL, 'mjpeg', c.mjpeg_url IS NOT NULL, 'hls', c.hls_url IS NOT NULL) AS views,
+  c.status, ${iso('c.last_seen_at')} AS "lastSeenAt", c.response_ms AS "responseMs"`
+
+export interface CameraSources {
+  id: string
+  tenant: string
+  name: string
+  is_public: boolean
+  status: string
+  snapshot_url: string | null
+  mjpeg_url: string | null
+  hls_url: string | null
+}
+
+export async function insertCamera(db: Queryable, tenant: string, c: CreateCamera): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO cameras (tenant, name, location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url)
+     VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      tenant,
+      c.name,
+      JSON.stringify(c.location),
+      c.agencyId ?? null,
+      c.isPublic ?? false,
+      c.snapshotUrl ?? null,
+      c.mjpegUrl ?? null,
+      c.hlsUrl ?? null,
+      c.rtspUrl ?? null,
+    ],
+  )
+  return row.id
+}
+
+export async function findCamera(db: Queryable, tenant: string, id: string): Promise<Camera | null> {
+  const [row] = await db.query<Camera>(`SELECT ${CAMERA} FROM cameras c WHERE c.tenant = $1 AND c.id = $2 AND c.archived_at IS NULL`, [tenant, id])
+  return row ?? null
+}
+
+export async function cameraSources(db: Queryable, tenant: string, id: string): Promise<CameraSources | null> {
+  const [row] = await db.query<CameraSources>(
+    'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL',
+    [tenant, id],
+  )
+  return row ?? null
+}
+
+/** Cameras by name, or nearest first when a point is given; `publicOnly` for the public portal. */
+export async function listCameras(
+  db: Queryable,
+  tenant: string,
+  opts: { near: [number, number] | null; publicOnly: boolean; limit: number; after: string | null },
+) {
+  return db.query<Camera & { distanceM: number | null }>(
+    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($4::float8, $5::float8), 4326) AS g)
+     SELECT ${CAMERA}, CASE WHEN $6 THEN ST_Distance(c.location::geography, p.g::geography) END AS "distanceM"
+     FROM cameras c, p
+     WHERE c.tenant = $1 AND c.archived_at IS NULL AND (NOT $2 OR c.is_public)
+       AND ($3::text IS NULL OR c.name || '|' || c.id > $3)
+     ORDER BY CASE WHEN $6 THEN c.location <-> p.g END, c.name, c.id
+     LIMIT $7`,
+    [tenant, opts.publicOnly, opts.after, opts.near?.[0] ?? 0, opts.near?.[1] ?? 0, opts.near !== null, opts.limit],
+  )
+}
+
+export async function countCameras(db: Queryable, tenant: string, publicOnly: boolean): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM cameras WHERE tenant = $1 AND archived_at IS NULL AND (NOT $2 OR is_public)', [
+    tenant,
+    publicOnly,
+  ])
+  return row.n
+}
+
+export async function allCameraSources(db: Queryable): Promise<CameraSources[]> {
+  return db.query<CameraSources>(
+    'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url FROM cameras WHERE archived_at IS NULL ORDER BY tenant, id',
+  )
+}
+
+/** Records a health check; returns the status before it, to tell a change. */
+export async function recordCheck(db: Queryable, tenant: string, id: string, online: boolean, responseMs: number | null): Promise<string> {
+  const [before] = await db.query<{ status: string }>('SELECT status FROM cameras WHERE tenant = $1 AND id = $2 FOR UPDATE', [tenant, id])
+  await db.query(
+    `UPDATE cameras SET status = $3, response_ms = $4, last_checked_at = now(), last_seen_at = CASE WHEN $3 = 'online' THEN now() ELSE last_seen_at END
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id, online ? 'online' : 'offline', responseMs],
+  )
+  return before?.status ?? 'unknown'
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+
+const JPEG = readFileSync(new URL('../fixtures/cctv/snapshot.jpg', import.meta.url))
+const BOUNDARY = 'kendaliframe'
+
+/**
+ * A camera on loopback, as an IP camera answers: `/snapshot.jpg` (behind basic auth `admin:rahasia`), an
+ * MJPEG stream at `/video.mjpg` that sends a frame every 100 ms, and a counter of snapshot requests.
+ */
+export async function startFakeCamera(): Promise<{ url: string; snapshotRequests: () => number; close: () => Promise<void> }> {
+  let snapshots = 0
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/snapshot.jpg') {
+      if (req.headers.authorization !== `Basic ${Buffer.from('admin:rahasia').toString('base64')}`) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="camera"' }).end()
+        return
+      }
+      snapshots++
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': JPEG.length }).end(JPEG)
+      return
+    }
+    if (req.url === '/video.mjpg') {
+      res.writeHead(200, { 'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}` })
+      const frame = () =>
+        res.write(
+          Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${JPEG.length}\r\n\r\n`), JPEG, Buffer.from('\r\n')]),
+        )
+      frame()
+      const timer = setInterval(frame, 100)
+      req.on('close', () => clearInterval(timer))
+      return
+    }
+    res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (!address || typeof address === 'string') throw new Error('fake camera has no port')
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    snapshotRequests: () => snapshots,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
