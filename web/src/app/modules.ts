@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react'
+import { cctvWeb } from '../modules/cctv/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
 import { tenancyWeb } from '../modules/tenancy/index.ts'
 import type { Tenant } from './api.ts'
@@ -23,4 +24,4 @@ export interface WebModule {
   routes?: { path: string; Component: ComponentType }[]
 }
 
-export const webModules: WebModule[] = [tenancyWeb, sensorsWeb]
+export const webModules: WebModule[] = [tenancyWeb, sensorsWeb, cctvWeb]

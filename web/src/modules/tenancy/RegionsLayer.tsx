@@ -1,4 +1,4 @@
-import { Popup } from 'maplibre-gl'
+import { type MapLayerMouseEvent, Popup } from 'maplibre-gl'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../app/api.ts'
@@ -62,7 +62,9 @@ export function KelurahanLayer({ tenant, visible }: MapLayerProps) {
       hovered = undefined
       map.getCanvas().style.cursor = ''
     }
-    const onClick = (e: { lngLat: { lng: number; lat: number }; features?: { properties: unknown }[] }) => {
+    const onClick = (e: MapLayerMouseEvent) => {
+      // A marker of another layer (sensor, camera…) under the pointer has its own popup and goes first.
+      if (map.queryRenderedFeatures(e.point).some((f) => f.layer.type === 'circle' || f.layer.type === 'symbol')) return
       const p = e.features?.[0]?.properties as RegionProperties | undefined
       if (!p) return
       const parent = p.parent ? `${names.get(p.parent) ?? ''} (${p.parent})` : '—'

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeCamera } from '../support/fake-camera.ts'
+import { loginCookie, startTestServer, type TestServer } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+describe('cameras on the console', () => {
+  let server: TestServer
+  let camera: Awaited<ReturnType<typeof startFakeCamera>>
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    camera = await startFakeCamera()
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    })
+    page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await camera?.close()
+    await server?.close()
+  })
+
+  it('shows a camera on the map and its live picture, through the server, on a click', async () => {
+    const tenant = await (await fetch(`${server.url}/api/t/33.71`)).json()
+    const [minLon, minLat, maxLon, maxLat] = tenant.bbox as number[]
+    const admin = await loginCookie(server.kendali, 'admin')
+    const res = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/cameras',
+      headers: { cookie: admin },
+      // At the middle of the city's extent, where the console centres the map.
+      payload: {
+        name: 'Kamera Tengah Kota',
+        location: { type: 'Point', coordinates: [(minLon + maxLon) / 2, (minLat + maxLat) / 2] },
+        mjpegUrl: `${camera.url}/video.mjpg`,
+      },
+    })
+    expect(res.statusCode).toBe(201)
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'operator')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForSelector('[data-testid=map][data-kelurahan-count="17"]')
+    const box = await page.getByTestId('map').boundingBox()
+    if (!box) throw new Error('map has no box')
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    const popup = page.getByTestId('camera-popup')
+    await popup.waitFor()
+    expect(await popup.textContent()).toContain('Kamera Tengah Kota')
+    const image = popup.locator('img.camera-view')
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64)
+    expect(await image.getAttribute('src')).not.toContain(camera.url)
+    await page.screenshot({ path: join(SHOTS, 'console-camera.png') })
+  })
+})
