@@ -71,5 +71,10 @@ describe('sensor alarms on the console', () => {
     await item.getByRole('button', { name: 'Akui' }).click()
     await page.getByTestId('alarm-item').filter({ hasText: 'AWLR Uji Peramban' }).and(page.locator('[data-status=acknowledged]')).waitFor()
     expect(await item.textContent()).toContain('Diakui oleh operator')
+
+    await page.goto(`${server.url}/t/33.71/devices/${device.id}`)
+    await expect.poll(() => page.getByTestId('device-latest').textContent()).toContain('315 cm')
+    await page.locator('[data-testid=device-chart] canvas').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'device-page.png') })
   })
 })

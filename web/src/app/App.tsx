@@ -4,8 +4,8 @@ import { AuthProvider } from './auth.tsx'
 import { Landing } from './Landing.tsx'
 import { Login } from './Login.tsx'
 
-// The console carries MapLibre; public pages stay small for slow phones.
-const Console = lazy(() => import('./Console.tsx').then((m) => ({ default: m.Console })))
+// The console and module pages carry MapLibre and charts; public pages stay small for slow phones.
+const TenantPages = lazy(() => import('./TenantPages.tsx').then((m) => ({ default: m.TenantPages })))
 
 export function App() {
   return (
@@ -14,7 +14,7 @@ export function App() {
         <Routes>
           <Route path="/" element={<Landing />} />
           <Route path="/login" element={<Login />} />
-          <Route path="/t/:tenant/console" element={<Console />} />
+          <Route path="/t/:tenant/*" element={<TenantPages />} />
           <Route path="*" element={<Landing />} />
         </Routes>
       </Suspense>

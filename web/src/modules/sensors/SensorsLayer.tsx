@@ -67,7 +67,7 @@ export function SensorsLayer({ tenant, visible }: MapLayerProps) {
       map.off('mouseleave', 'sensors-circle', normal)
       popup.remove()
     }
-  }, [map, t])
+  }, [map, t, tenant.code])
 
   return (
     <GeoJsonLayer

@@ -1,0 +1,17 @@
+import { Route, Routes } from 'react-router-dom'
+import { Console } from './Console.tsx'
+import { webModules } from './modules.ts'
+
+/** Everything under /t/:tenant/: the console and the modules' own pages (loaded apart from the public pages). */
+export function TenantPages() {
+  return (
+    <Routes>
+      <Route path="console" element={<Console />} />
+      {webModules
+        .flatMap((m) => m.routes ?? [])
+        .map(({ path, Component }) => (
+          <Route key={path} path={path} element={<Component />} />
+        ))}
+    </Routes>
+  )
+}
