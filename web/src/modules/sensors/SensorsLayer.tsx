@@ -48,7 +48,8 @@ export function SensorsLayer({ tenant, visible }: MapLayerProps) {
       popup
         .setLngLat(e.lngLat)
         .setHTML(
-          `<div data-testid="device-popup"><strong>${escapeHtml(String(p.name))}</strong><div class="muted">${escapeHtml(t(`sensors.status.${p.status}`))}${severity}</div>${lines}</div>`,
+          `<div data-testid="device-popup"><strong>${escapeHtml(String(p.name))}</strong><div class="muted">${escapeHtml(t(`sensors.status.${p.status}`))}${severity}</div>${lines}` +
+            `<a href="/t/${encodeURIComponent(tenant.code)}/devices/${encodeURIComponent(String(p.id))}">${escapeHtml(t('sensors.history'))}</a></div>`,
         )
         .addTo(map)
     }
