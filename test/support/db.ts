@@ -1,8 +1,9 @@
 import { cpSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
+import { inject } from 'vitest'
 import { type Database, openDatabase } from '../../src/core/db/database.ts'
-import { databaseUrl, TEMPLATE_DB } from './global-setup-postgres.ts'
+import { databaseUrl, templateName, workerDatabaseName } from './global-setup-postgres.ts'
 import { TMP } from './template.ts'
 
 // Keyed by kind: a worker process may serve files of both the PGlite and the PostgreSQL project.
@@ -27,13 +28,13 @@ export function testDatabase(): Promise<Database> {
 export function workerDatabaseUrl(): string {
   const base = process.env.TEST_DATABASE_URL
   if (!base) throw new Error('TEST_DATABASE_URL is not set')
-  return databaseUrl(base, `kendali_test_w${process.pid}`)
+  return databaseUrl(base, workerDatabaseName(inject('pgRun'), process.pid))
 }
 
 async function openPostgres(): Promise<Database> {
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
   await admin.connect()
-  await admin.query(`CREATE DATABASE "kendali_test_w${process.pid}" TEMPLATE "${TEMPLATE_DB}"`)
+  await admin.query(`CREATE DATABASE "${workerDatabaseName(inject('pgRun'), process.pid)}" TEMPLATE "${templateName(inject('pgRun'))}"`)
   await admin.end()
   return openDatabase({ databaseUrl: workerDatabaseUrl(), dataDir: '' })
 }

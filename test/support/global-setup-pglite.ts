@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase } from '../../src/core/db/database.ts'
 import { buildTemplate, isFresh, TMP, templateFingerprint } from './template.ts'
@@ -9,10 +9,14 @@ export async function setup(): Promise<void> {
   const marker = join(dir, 'fingerprint')
   const fingerprint = templateFingerprint()
   if (isFresh(marker, fingerprint)) return
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
-  const db = await openDatabase({ databaseUrl: null, dataDir: dir })
+  // Built aside and moved in whole, so another run in this checkout never copies a half-built template.
+  const building = `${dir}.building-${process.pid}`
+  rmSync(building, { recursive: true, force: true })
+  mkdirSync(building, { recursive: true })
+  const db = await openDatabase({ databaseUrl: null, dataDir: building })
   await buildTemplate(db)
   await db.close()
-  writeFileSync(marker, fingerprint)
+  writeFileSync(join(building, 'fingerprint'), fingerprint)
+  rmSync(dir, { recursive: true, force: true })
+  renameSync(building, dir)
 }
