@@ -9,6 +9,9 @@ const shared = {
   isolate: false,
   testTimeout: 60_000,
   hookTimeout: 180_000,
+  // expect.poll waits for something to happen (an event, a page change); on a loaded 2-core machine that
+  // can take more than the default second.
+  expect: { poll: { timeout: 30_000, interval: 50 } },
 }
 
 const CHROMIUM = '/usr/bin/chromium'
