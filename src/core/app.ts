@@ -44,6 +44,13 @@ const notOpenYet: Database = {
   close: async () => undefined,
 }
 
+/** The id every instance sharing this database shares, made once. */
+async function installId(db: Database): Promise<string> {
+  await db.query(`INSERT INTO instance_state (key, value) VALUES ('install_id', replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (key) DO NOTHING`)
+  const [row] = await db.query<{ value: string }>(`SELECT value FROM instance_state WHERE key = 'install_id'`)
+  return row.value
+}
+
 export async function createKendali(config: Config, modules: KendaliModule[], options: KendaliOptions = {}): Promise<Kendali> {
   const bus = await openBus(config.natsUrl)
   const readiness: Readiness = { ready: false, waitingFor: ['database'] }
@@ -125,6 +132,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
           onPortTaken: () => app.log.warn(`MQTT port ${config.mqttPort} is taken: devices cannot connect. Set MQTT_PORT, or MQTT_URL for an external broker.`),
         })
       }
+      bus.join(await installId(ctx.db))
       readiness.waitingFor = ['demo seed']
       const demoLogins = await seedDemo()
       const notices: string[] = []

@@ -7,6 +7,11 @@ export type EventListener = (event: KendaliEvent) => void
 /** Carries committed events to every listener of every instance. The database log stays the truth. */
 export interface Bus {
   readonly kind: 'memory' | 'nats'
+  /**
+   * Joins the instances sharing this database (their common id): installs that share a NATS server
+   * never hear each other's events, whose sequences belong to another log.
+   */
+  join(installId: string): void
   publish(event: KendaliEvent): void
   subscribe(listener: EventListener): () => void
   close(): Promise<void>
@@ -26,6 +31,7 @@ class Listeners {
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const
   private readonly listeners = new Listeners()
+  join(): void {}
   publish(event: KendaliEvent): void {
     this.listeners.deliver(event)
   }
@@ -54,8 +60,14 @@ export class NatsBus implements Bus {
   private readonly encoder = new TextEncoder()
   private readonly decoder = new TextDecoder()
 
-  private constructor(private readonly nc: NatsConnection) {
-    const sub = nc.subscribe(`${SUBJECT}.>`)
+  private subject: string | null = null
+
+  private constructor(private readonly nc: NatsConnection) {}
+
+  join(installId: string): void {
+    if (this.subject) return
+    this.subject = `${SUBJECT}.${installId}`
+    const sub = this.nc.subscribe(`${this.subject}.>`)
     void (async () => {
       for await (const msg of sub) {
         const envelope = JSON.parse(this.decoder.decode(msg.data)) as Envelope
@@ -74,7 +86,8 @@ export class NatsBus implements Bus {
     this.listeners.deliver(event)
     const envelope: Envelope = { origin: this.origin, event }
     // Tenant codes contain dots, which NATS reads as subject levels; underscores keep one level.
-    this.nc.publish(`${SUBJECT}.${event.tenant.replaceAll('.', '_')}`, this.encoder.encode(JSON.stringify(envelope)))
+    if (!this.subject) throw new Error('NATS bus used before joining its install')
+    this.nc.publish(`${this.subject}.${event.tenant.replaceAll('.', '_')}`, this.encoder.encode(JSON.stringify(envelope)))
   }
 
   subscribe(listener: EventListener): () => void {

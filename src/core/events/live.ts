@@ -85,7 +85,9 @@ export class LiveClient {
   }
 
   /** Sends every visible event in (last, upTo] from the log. */
-  private async catchUp(upTo: number): Promise<void> {
+  private async catchUp(announced: number): Promise<void> {
+    // Never move past what the log holds: a stray sequence (a misrouted message) must not skip real events.
+    const upTo = Math.min(announced, await headSeq(this.opts.db(), this.opts.tenant))
     while (this.last < upTo && !this.closed) {
       const page = await listEvents(this.opts.db(), this.opts.tenant, {
         after: this.last,
