@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react'
 import { cctvWeb } from '../modules/cctv/index.ts'
+import { incidentsWeb } from '../modules/incidents/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
 import { tenancyWeb } from '../modules/tenancy/index.ts'
 import type { Tenant } from './api.ts'
@@ -24,4 +25,4 @@ export interface WebModule {
   routes?: { path: string; Component: ComponentType }[]
 }
 
-export const webModules: WebModule[] = [tenancyWeb, sensorsWeb, cctvWeb]
+export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb]

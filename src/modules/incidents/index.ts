@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { listenForAlarms } from './alarm-intake.ts'
+import { seedIncidentDemo } from './demo.ts'
+import { DispatchService } from './dispatch.ts'
+import { INCIDENT_TOPICS } from './events.ts'
+import { FacilityService } from './facilities.ts'
+import { type Clock, IncidentService } from './incidents.ts'
+import { incidentRoutes } from './routes.ts'
+import { DispatchSimulator } from './simulator.ts'
+import * as store from './store.ts'
+import { tenancyLookups } from './tenancy.ts'
+import { OsrmTravel, straightLine } from './travel.ts'
+import { UnitService } from './units.ts'
+
+// Unit tracks (positions) are kept this long; the incidents and their timelines are kept.
+const TRACK_RETENTION_DAYS = 180
+
+export interface IncidentsServices {
+  incidents: IncidentService
+  dispatch: DispatchService
+  units: UnitService
+  facilities: FacilityService
+}
+
+/** The services of this module; other modules (reports, sensors, kpi) use them, never the tables. */
+export function incidentsServices(ctx: CoreContext, clock: Clock = () => new Date()): IncidentsServices {
+  const tenancy = tenancyLookups(ctx)
+  const travel = ctx.config.routingUrl
+    ? new OsrmTravel(ctx.config.routingUrl, (err) => ctx.log.warn({ err }, 'routing service failed; using estimates'))
+    : straightLine
+  const incidents = new IncidentService(ctx.events, tenancy, clock)
+  return {
+    incidents,
+    dispatch: new DispatchService(ctx.events, incidents, travel, clock),
+    units: new UnitService(ctx.events, tenancy, clock),
+    facilities: new FacilityService(ctx.events, tenancy),
+  }
+}
+
+/** Incidents and emergency dispatch: one incident record whatever its source, units, facilities, timers. */
+export function incidentsModule(): KendaliModule {
+  let services: IncidentsServices | null = null
+  let simulator: DispatchSimulator | null = null
+  let stopAlarms: (() => Promise<void>) | null = null
+  const of = (ctx: CoreContext) => {
+    services ??= incidentsServices(ctx)
+    return services
+  }
+  return {
+    name: 'incidents',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: INCIDENT_TOPICS,
+    routes: (app, ctx) => incidentRoutes(app, ctx, of(ctx)),
+    jobs: (ctx) => ({
+      'incidents.prune_tracks': { everySeconds: 86_400, run: async () => void (await store.pruneTracks(ctx.db, TRACK_RETENTION_DAYS)) },
+    }),
+    seedDemo: async (ctx) => {
+      await seedIncidentDemo(ctx.db, of(ctx), tenancyLookups(ctx))
+      return []
+    },
+    start: async (ctx) => {
+      stopAlarms = listenForAlarms(
+        ctx.bus,
+        of(ctx).incidents,
+        () => ctx.db,
+        (err) => ctx.log.warn({ err }, 'sensor alarm not turned into an incident'),
+      )
+      if (ctx.config.simulator && ctx.config.demo !== 'off') {
+        simulator = new DispatchSimulator(ctx.db, of(ctx), (err) => ctx.log.warn({ err }, 'dispatch simulator tick failed'))
+        if (!(await simulator.start())) simulator = null
+      }
+    },
+    stop: async () => {
+      await stopAlarms?.()
+      stopAlarms = null
+      await simulator?.stop()
+      simulator = null
+    },
+  }
+}

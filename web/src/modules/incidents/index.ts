@@ -1,0 +1,29 @@
+import i18n from 'i18next'
+import { lazy } from 'react'
+import type { WebModule } from '../../app/modules.ts'
+import { DispatchPanel, IncidentsLayer, UnitsLayer } from './ConsoleLayers.tsx'
+import en from './locales/en.json'
+import id from './locales/id.json'
+import './incidents.css'
+
+// This module's words live beside it, under the `incidents` key.
+i18n.addResourceBundle('id', 'translation', { incidents: id }, true, true)
+i18n.addResourceBundle('en', 'translation', { incidents: en }, true, true)
+
+const DispatchPage = lazy(() => import('./DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })))
+const IncidentPage = lazy(() => import('./IncidentPage.tsx').then((m) => ({ default: m.IncidentPage })))
+const FieldPage = lazy(() => import('./FieldPage.tsx').then((m) => ({ default: m.FieldPage })))
+
+export const incidentsWeb: WebModule = {
+  id: 'incidents',
+  layers: [
+    { id: 'incidents', labelKey: 'incidents.layers.incidents', visibleByDefault: true, Component: IncidentsLayer },
+    { id: 'units', labelKey: 'incidents.layers.units', visibleByDefault: true, Component: UnitsLayer },
+  ],
+  panels: [{ id: 'dispatch', Component: DispatchPanel }],
+  routes: [
+    { path: 'dispatch', Component: DispatchPage },
+    { path: 'incidents/:id', Component: IncidentPage },
+    { path: 'field', Component: FieldPage },
+  ],
+}
