@@ -1,62 +1,72 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
+import { connect } from 'nats'
+import pg from 'pg'
 import { createKendali, type Kendali } from '../src/core/app.ts'
 import { readConfig } from '../src/core/config.ts'
 import { type Database, openDatabase } from '../src/core/db/database.ts'
-import { headSeq } from '../src/core/events/log.ts'
+import { EVENT_COLUMNS, headSeq } from '../src/core/events/log.ts'
 import { allModules } from '../src/modules/index.ts'
-import type { ClientsJob, Receipts } from './live-clients.ts'
+import { type ClientsReply, type ClientsRequest, now, type Receipts } from './live-protocol.ts'
 
-// The live channel's throughput and latency: events written through the real event log (one transaction
-// each) and delivered to N WebSocket clients (in a worker thread), with the in-process bus and with NATS
-// between two instances.
+// The live channel end to end: events written through the real event log (one transaction each) and
+// delivered to N WebSocket clients, with the in-process bus and with NATS between two instances.
+// Prints events/s, deliveries/s and commit-to-client latency, against the bare write rate as baseline.
 
 const TENANT = '33.71'
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222'
+const BASELINE_EVENTS = 1000
+// Before the baselines: JIT, caches and the database's first pages, so the baseline is not the slowest row.
+const WARM_UP_EVENTS = 300
+// Fewer events for more clients: each event is N deliveries, and the whole bench should take minutes.
 const RUNS = [
   { clients: 1, events: 2000 },
-  { clients: 100, events: 1000 },
-  { clients: 1000, events: 300 },
+  { clients: 100, events: 2000 },
+  { clients: 1000, events: 500 },
 ]
+const WRITER_COUNTS = [1, 4]
+// Liveness guard, not a timed assertion: stop waiting for events that will never come.
+const STALL_MS = 15_000
 
 interface Row {
   bus: string
+  writers: number
   clients: number
   events: number
   eventsPerSecond: number
-  deliveriesPerSecond: number
-  /** Events per second written while latency was measured: half the burst rate, at most 100. */
-  pace: number
-  p50: number
-  p99: number
-  max: number
+  /** Same bus and writers, no clients. */
+  baseline: number
+  deliveriesPerSecond: number | null
+  /** Median time from commit until the writer's transaction() returned. */
+  writerWait: number
+  /** Reads of the log by the live channel (gap fills): none when every event arrives in order. */
+  logReads: number | null
+  p50: number | null
+  p99: number | null
+  max: number | null
 }
 
-interface Delivery {
-  eventsPerSecond: number
-  deliveriesPerSecond: number
-  latencies: number[]
+interface Section {
+  database: string
+  rows: Row[]
+  notes: string[]
 }
 
-// Worker threads do not take --import; the thread loads tsx's loader itself, then the TypeScript clients.
-const CLIENTS_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(
-  new URL('./live-clients.ts', import.meta.url).href,
-)}, ${JSON.stringify(import.meta.url)}))`
+const problems: string[] = []
 
-// Lets socket I/O run between writes, as it does between requests in the server.
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
-const sleepUntil = (t: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, t - performance.now())))
-
+// Two instances share one database: `demo` seeds once, `prepare` migrates once and finds the rest done.
 async function startInstance(db: Database, dataDir: string, natsUrl: string | null): Promise<{ kendali: Kendali; url: string }> {
-  const config = readConfig({ DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'silent', SIMULATOR: '0', ...(natsUrl ? { NATS_URL: natsUrl } : {}) })
+  const config = readConfig({ ...process.env, DEMO: 'on', DATA_DIR: dataDir, SIMULATOR: '0', NATS_URL: natsUrl ?? '' })
+  // No background jobs polling the database and no embedded MQTT broker (both instances would want
+  // port 1883): the bench is about the event path alone.
   const kendali = await createKendali(config, allModules(), { db, logger: false, rateLimitPerMinute: 0, background: false, mqtt: false })
   await kendali.prepare()
   await kendali.app.listen({ port: 0, host: '127.0.0.1' })
   const address = kendali.app.server.address()
-  if (!address || typeof address === 'string') throw new Error('no address')
+  if (!address || typeof address === 'string') throw new Error('the server has no TCP address')
   return { kendali, url: `http://127.0.0.1:${address.port}` }
 }
 
@@ -67,140 +77,423 @@ async function login(url: string): Promise<string> {
     body: JSON.stringify({ username: 'operator', password: 'kendali-demo' }),
   })
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kendali_session='))
-  if (!cookie) throw new Error(`login failed: ${res.status}`)
+  if (!cookie) throw new Error(`login failed: ${res.status} ${await res.text()}`)
   return cookie.split(';')[0]
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+interface Written {
+  seq: number
+  committedAt: number
+  /** When transaction() resolved: the in-process bus delivers to local clients in between. */
+  returnedAt: number
+}
+
+/** One event through the real write path; the time is taken at commit, before the bus sees the event. */
+async function writeEvent(k: Kendali, entity: string): Promise<Written> {
+  let committedAt = Number.NaN
+  const event = await k.ctx.db.transaction(async (tx) => {
+    // Registered before record() adds its own hook, so it runs first. After transaction() resolves would
+    // be too late: the in-process bus hands the event to every client inside it.
+    tx.afterCommit(() => {
+      committedAt = now()
+    })
+    return k.ctx.events.record(tx, TENANT, 'bench', {
+      topic: 'agencies',
+      type: 'agency.updated',
+      entity,
+      data: { t: performance.timeOrigin + performance.now() },
+    })
+  })
+  return { seq: event.seq, committedAt, returnedAt: now() }
+}
+
+// In the server every write is a request of its own, with socket I/O between them. PGlite answers in
+// microtasks only, so a bare loop of transactions would hold back all I/O (NATS included) until it ends.
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Writes `events` events with `writers` concurrent writers, each one transaction after the other. */
+async function writeAll(k: Kendali, events: number, writers: number): Promise<Written[]> {
+  const written: Written[] = []
+  let next = 0
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      while (next < events) {
+        next++
+        written.push(await writeEvent(k, 'bench'))
+        await yieldToIo()
+      }
+    }),
+  )
+  return written
+}
+
+async function baseline(bus: string, k: Kendali, writers: number): Promise<Row> {
+  const t0 = performance.now()
+  const written = await writeAll(k, BASELINE_EVENTS, writers)
+  const eventsPerSecond = BASELINE_EVENTS / ((performance.now() - t0) / 1000)
+  return {
+    bus,
+    writers,
+    clients: 0,
+    events: BASELINE_EVENTS,
+    eventsPerSecond,
+    baseline: eventsPerSecond,
+    deliveriesPerSecond: null,
+    writerWait: writerWait(written),
+    logReads: null,
+    p50: null,
+    p99: null,
+    max: null,
+  }
+}
+
+function writerWait(written: Written[]): number {
+  return percentile(Float64Array.from(written, (w) => w.returnedAt - w.committedAt).sort(), 50)
+}
+
+/** N WebSocket clients in a worker thread, driven by messages (see live-clients.ts). */
+class Clients {
+  private readonly worker: Worker
+  private readonly waiting = new Map<ClientsReply['kind'], (reply: ClientsReply) => void>()
+  private failure: Error | null = null
+
+  constructor() {
+    // Worker threads do not inherit tsx's loader: the thread registers it, then loads the TypeScript clients.
+    const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(
+      new URL('./live-clients.ts', import.meta.url).href,
+    )}, ${JSON.stringify(import.meta.url)}))`
+    this.worker = new Worker(bootstrap, { eval: true })
+    this.worker.on('message', (reply: ClientsReply) => {
+      if (reply.kind === 'error') return this.fail(new Error(reply.message))
+      const resolve = this.waiting.get(reply.kind)
+      this.waiting.delete(reply.kind)
+      resolve?.(reply)
+    })
+    this.worker.on('error', (err) => this.fail(err))
+  }
+
+  private fail(err: Error): void {
+    this.failure = err
+    for (const resolve of this.waiting.values()) resolve({ kind: 'error', message: err.message })
+    this.waiting.clear()
+  }
+
+  /** Waits for the next reply of the given kind. */
+  reply<K extends ClientsReply['kind']>(kind: K): Promise<Extract<ClientsReply, { kind: K }>> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise<ClientsReply>((resolve) => this.waiting.set(kind, resolve)).then((r) => {
+      if (r.kind === 'error') throw new Error(`clients: ${r.message}`)
+      return r as Extract<ClientsReply, { kind: K }>
+    })
+  }
+
+  /** Sends a request and waits for the reply of the given kind. */
+  ask<K extends ClientsReply['kind']>(request: ClientsRequest, answer: K): Promise<Extract<ClientsReply, { kind: K }>> {
+    const reply = this.reply(answer)
+    this.tell(request)
+    return reply
+  }
+
+  tell(request: ClientsRequest): void {
+    this.worker.postMessage(request)
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.ask({ kind: 'close' }, 'closed')
+    await this.worker.terminate()
+  }
 }
 
 /**
- * Writes `events` events on `writer` (as fast as possible, or `pace` per second) and waits until each of
- * `clients` clients of the reader (in a worker thread) has all of them, checking order and completeness.
+ * Clients connect without `after`: the server starts each one at the head of the log it reads after the
+ * upgrade, which may be after a write that follows the `open` event. So the writer writes until every
+ * client has received something: from then on each client has started and must get every event.
  */
-async function deliver(writer: Kendali, readerUrl: string, cookie: string, clients: number, events: number, pace: number | null): Promise<Delivery> {
-  const start = await headSeq(writer.ctx.db, TENANT)
-  // Commit time = when the bus hands the committed event on, taken before any live client sees it.
-  const committedAt = new Map<number, number>()
-  const stopTiming = writer.ctx.bus.subscribe((e) => committedAt.set(e.seq, Number(process.hrtime.bigint()) / 1e6))
-  const job: ClientsJob = { wsUrl: `${readerUrl.replace('http', 'ws')}/api/t/${TENANT}/live?after=${start}`, cookie, clients, events }
-  const worker = new Worker(CLIENTS_BOOTSTRAP, { eval: true, workerData: job })
-  const finished = new Promise<Receipts>((resolve, reject) => {
-    worker.on('message', (m: { kind: string; receipts?: Receipts; message?: string }) => {
-      if (m.kind === 'done' && m.receipts) resolve(m.receipts)
-      if (m.kind === 'error') reject(new Error(m.message))
-    })
-    worker.on('error', reject)
+async function syncClients(writer: Kendali, clients: Clients): Promise<void> {
+  const synced = clients.ask({ kind: 'sync' }, 'synced')
+  let done = false
+  void synced.then(() => {
+    done = true
   })
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: { kind: string }) => m.kind === 'open' && resolve())
-    worker.on('error', reject)
-  })
-  const t0 = performance.now()
-  for (let i = 0; i < events; i++) {
-    if (pace) await sleepUntil(t0 + (i * 1000) / pace)
-    await writer.ctx.db.transaction((tx) =>
-      writer.ctx.events.record(tx, TENANT, 'bench', { topic: 'agencies', type: 'agency.updated', entity: 'bench', data: { name: `Dinas Uji ${i}` } }),
-    )
-    await yieldToIo()
+  for (let attempt = 0; !done; attempt++) {
+    if (attempt === 100) throw new Error('the clients received none of 100 events written to sync them')
+    await writeEvent(writer, 'bench-sync')
+    await Promise.race([synced, new Promise((resolve) => setTimeout(resolve, 100))])
   }
-  const receipts = await finished
-  stopTiming()
-  const elapsed = (performance.now() - t0) / 1000
-  worker.postMessage({ kind: 'close' })
-  await worker.terminate()
-  const expected = Array.from({ length: events }, (_, i) => start + 1 + i)
-  const wrong = receipts.seqs.filter((seqs) => seqs.length !== events || seqs.some((s, i) => s !== expected[i])).length
-  if (wrong > 0) throw new Error(`${wrong} of ${clients} clients did not get every event exactly once, in order`)
-  const latencies = receipts.seqs.flatMap((seqs, c) => seqs.map((seq, i) => receipts.times[c][i] - (committedAt.get(seq) ?? Number.NaN)))
-  latencies.sort((a, b) => a - b)
-  return { eventsPerSecond: events / elapsed, deliveriesPerSecond: (events * clients) / elapsed, latencies }
 }
 
-/** Throughput from a burst, then latency at half that rate (at most 100 events/s), so queues stay short. */
-async function measure(bus: string, writer: Kendali, readerUrl: string, cookie: string, clients: number, events: number): Promise<Row> {
-  const burst = await deliver(writer, readerUrl, cookie, clients, events, null)
-  const pace = Math.max(1, Math.min(100, Math.floor(burst.eventsPerSecond / 2)))
-  const paced = await deliver(writer, readerUrl, cookie, clients, Math.min(events, pace * 5), pace)
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/** Writes `events` events on `writer` and waits until every client (connected to the reader) has them. */
+async function deliver(
+  bus: string,
+  writer: Kendali,
+  clients: Clients,
+  logReads: () => number,
+  n: number,
+  events: number,
+  writers: number,
+  base: number,
+): Promise<Row> {
+  await syncClients(writer, clients)
+  const readsBefore = logReads()
+  const from = (await headSeq(writer.ctx.db, TENANT)) + 1
+  await clients.ask({ kind: 'expect', from, count: events }, 'expecting')
+  const received = clients.reply('received')
+  const written = await writeAll(writer, events, writers)
+  clients.tell({ kind: 'written', stallMs: STALL_MS })
+  const { receipts } = await received
+  return { ...summarise(bus, writers, n, events, base, from, written, receipts), logReads: logReads() - readsBefore }
+}
+
+function summarise(bus: string, writers: number, n: number, events: number, base: number, from: number, written: Written[], r: Receipts): Row {
+  const committed = new Float64Array(events).fill(Number.NaN)
+  for (const w of written) {
+    if (w.seq >= from && w.seq < from + events) committed[w.seq - from] = w.committedAt
+    // Another writer (none in this bench) would shift the range and leave these clients waiting.
+    else problems.push(`${bus} N=${n}: wrote seq ${w.seq} outside ${from}..${from + events - 1}`)
+  }
+  const latencies = new Float64Array(r.times.length)
+  let firstCommit = Number.POSITIVE_INFINITY
+  let lastReceive = Number.NEGATIVE_INFINITY
+  for (const c of committed) firstCommit = Math.min(firstCommit, c)
+  let k = 0
+  for (let i = 0; i < r.times.length; i++) {
+    const t = r.times[i]
+    if (Number.isNaN(t)) continue
+    lastReceive = Math.max(lastReceive, t)
+    latencies[k++] = t - committed[i % events]
+  }
+  const sorted = latencies.subarray(0, k).sort()
+  if (r.missing + r.duplicates + r.outOfOrder > 0) {
+    problems.push(
+      `${bus} N=${n} writers=${writers}: ${r.missing} missing, ${r.duplicates} duplicated, ${r.outOfOrder} out of order deliveries` +
+        (r.problems.length ? ` (${r.problems.join('; ')})` : ''),
+    )
+  }
+  const seconds = (lastReceive - firstCommit) / 1000
   return {
     bus,
-    clients,
+    writers,
+    clients: n,
     events,
-    eventsPerSecond: burst.eventsPerSecond,
-    deliveriesPerSecond: burst.deliveriesPerSecond,
-    pace,
-    p50: percentile(paced.latencies, 50),
-    p99: percentile(paced.latencies, 99),
-    max: paced.latencies[paced.latencies.length - 1],
+    eventsPerSecond: events / seconds,
+    baseline: base,
+    deliveriesPerSecond: (events * n) / seconds,
+    writerWait: writerWait(written),
+    logReads: null,
+    p50: k ? percentile(sorted, 50) : null,
+    p99: k ? percentile(sorted, 99) : null,
+    max: k ? sorted[k - 1] : null,
   }
 }
 
-/** The cost of the write path alone: one transaction with one event, no client listening. */
-async function baseline(kendali: Kendali, events: number): Promise<number> {
-  const t0 = performance.now()
-  for (let i = 0; i < events; i++) {
-    await kendali.ctx.db.transaction((tx) => kendali.ctx.events.record(tx, TENANT, 'bench', { topic: 'agencies', type: 'agency.updated', data: { i } }))
+/** Baselines, then every client count and writer count, writing on `writer` and reading on `reader`. */
+async function measureBus(bus: string, writer: Kendali, readerUrl: string, cookie: string, logReads: () => number): Promise<Row[]> {
+  const rows: Row[] = []
+  const base = new Map<number, number>()
+  await writeAll(writer, WARM_UP_EVENTS, 1)
+  for (const writers of WRITER_COUNTS) {
+    const row = await baseline(bus, writer, writers)
+    base.set(writers, row.eventsPerSecond)
+    rows.push(row)
   }
-  return events / ((performance.now() - t0) / 1000)
+  const wsUrl = `${readerUrl.replace('http:', 'ws:')}/api/t/${TENANT}/live`
+  for (const run of RUNS) {
+    const clients = new Clients()
+    try {
+      await clients.ask({ kind: 'open', url: wsUrl, cookie, clients: run.clients }, 'opened')
+      for (const writers of WRITER_COUNTS) {
+        const row = await deliver(bus, writer, clients, logReads, run.clients, run.events, writers, base.get(writers) ?? Number.NaN)
+        rows.push(row)
+        console.error(`  ${bus} N=${run.clients} writers=${writers}: ${row.eventsPerSecond.toFixed(0)} events/s`)
+      }
+    } finally {
+      await clients.close()
+    }
+  }
+  return rows
 }
 
-async function natsReachable(url: string): Promise<boolean> {
-  const { connect } = await import('nats')
+/** Why NATS cannot be used, or null when it can. */
+async function natsUnavailable(url: string): Promise<string | null> {
   try {
     const nc = await connect({ servers: url, timeout: 2000, reconnect: false })
     await nc.close()
-    return true
-  } catch {
-    return false
+    return null
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err)
   }
 }
 
-function print(rows: Row[], baselineWrites: number, dbKind: string): void {
-  const f = (n: number, digits = 0) => n.toFixed(digits).padStart(10)
-  console.log(`\nKendali live-channel benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, database ${dbKind}`)
-  console.log(`baseline: ${baselineWrites.toFixed(0)} event writes/s with no client (one transaction per event)\n`)
-  console.log('burst: events written back to back; latency: from commit to client, measured at `pace` events/s\n')
-  console.log(
-    `${'bus'.padEnd(8)}${'clients'.padStart(8)}${'events'.padStart(8)}${'events/s'.padStart(10)}${'vs base'.padStart(10)}${'deliv./s'.padStart(10)}${'pace/s'.padStart(8)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'max ms'.padStart(10)}`,
-  )
-  for (const r of rows) {
-    console.log(
-      `${r.bus.padEnd(8)}${String(r.clients).padStart(8)}${String(r.events).padStart(8)}${f(r.eventsPerSecond)}${f(r.eventsPerSecond / baselineWrites, 2)}${f(r.deliveriesPerSecond)}${String(r.pace).padStart(8)}${f(r.p50, 2)}${f(r.p99, 2)}${f(r.max, 2)}`,
-    )
+/** The database as the instances see it, counting the live channel's reads of the log. */
+function countLogReads(db: Database): { db: Database; reads: () => number } {
+  // listEvents, the only reader of the log in this bench (no HTTP client pages /events here).
+  const logRead = `SELECT ${EVENT_COLUMNS} FROM events`
+  let reads = 0
+  const counted: Database = {
+    kind: db.kind,
+    query: <T>(sql: string, params?: readonly unknown[]) => {
+      if (sql.startsWith(logRead)) reads++
+      return db.query<T>(sql, params)
+    },
+    transaction: (fn) => db.transaction(fn),
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
   }
+  return { db: counted, reads: () => reads }
+}
+
+async function measureDatabase(database: Database, dataDir: string, label: string): Promise<Section> {
+  const section: Section = { database: label, rows: [], notes: [] }
+  const { db, reads } = countLogReads(database)
+  console.error(`${label}: memory bus`)
+  const memory = await startInstance(db, dataDir, null)
+  try {
+    const cookie = await login(memory.url)
+    section.rows.push(...(await measureBus('memory', memory.kendali, memory.url, cookie, reads)))
+  } finally {
+    await memory.kendali.close()
+  }
+
+  const natsProblem = await natsUnavailable(NATS_URL)
+  if (natsProblem) {
+    section.notes.push(`NATS skipped: ${NATS_URL} is not reachable (${natsProblem}); set BENCH_NATS_URL.`)
+    return section
+  }
+  console.error(`${label}: NATS bus`)
+  // Writer A, clients on B, one database: every event reaches the clients over NATS.
+  const a = await startInstance(db, dataDir, NATS_URL)
+  const b = await startInstance(db, dataDir, NATS_URL)
+  try {
+    const cookie = await login(b.url)
+    section.rows.push(...(await measureBus('nats', a.kendali, b.url, cookie, reads)))
+  } finally {
+    await a.kendali.close()
+    await b.kendali.close()
+  }
+  return section
+}
+
+async function pgliteSection(): Promise<Section> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-'))
+  try {
+    console.error('opening PGlite…')
+    // One PGlite for the whole bench: opening one takes seconds and about a gigabyte.
+    const db = await openDatabase({ databaseUrl: null, dataDir })
+    try {
+      return await measureDatabase(db, dataDir, 'PGlite (in-process, one connection)')
+    } finally {
+      await db.close()
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function postgresSection(adminUrl: string): Promise<Section> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  const url = new URL(adminUrl)
+  url.pathname = '/kendali_bench'
+  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-'))
+  try {
+    // A database of the bench's own, fresh each run.
+    await admin.query('DROP DATABASE IF EXISTS kendali_bench WITH (FORCE)')
+    await admin.query('CREATE DATABASE kendali_bench')
+    const db = await openDatabase({ databaseUrl: url.toString(), dataDir })
+    try {
+      return await measureDatabase(db, dataDir, `PostgreSQL ${url.host} (pool of 10)`)
+    } finally {
+      await db.close()
+    }
+  } finally {
+    await admin.query('DROP DATABASE IF EXISTS kendali_bench WITH (FORCE)')
+    await admin.end()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+function print(sections: Section[], seconds: number, loadAtStart: number): void {
+  const cpu = cpus()
+  const fixed = (n: number | null, digits: number) => (n === null ? '-' : n.toFixed(digits))
+  const columns: [string, number][] = [
+    ['bus', -8],
+    ['writers', 8],
+    ['N', 6],
+    ['events', 8],
+    ['events/s', 10],
+    ['x base', 8],
+    ['deliveries/s', 14],
+    ['wait ms', 9],
+    ['log reads', 11],
+    ['p50 ms', 9],
+    ['p99 ms', 9],
+    ['max ms', 9],
+  ]
+  const line = (cells: string[]) => cells.map((cell, i) => (columns[i][1] < 0 ? cell.padEnd(-columns[i][1]) : cell.padStart(columns[i][1]))).join('')
+  console.log(
+    `\nKendali live channel: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`,
+  )
+  console.log('N = WebSocket clients (in a worker thread of this process), N = 0: the baseline, writes with no client')
+  console.log('events/s = events / (first commit → last client has the last event); latency = commit → client receives it')
+  console.log('wait = median commit → transaction() returns to the writer; log reads = gap fills the live channel read from the database')
+  for (const section of sections) {
+    console.log(`\ndatabase: ${section.database}`)
+    if (section.rows.length > 0) console.log(line(columns.map(([name]) => name)))
+    for (const r of section.rows) {
+      console.log(
+        line([
+          r.bus,
+          String(r.writers),
+          String(r.clients),
+          String(r.events),
+          r.eventsPerSecond.toFixed(0),
+          (r.eventsPerSecond / r.baseline).toFixed(2),
+          r.deliveriesPerSecond === null ? '-' : r.deliveriesPerSecond.toFixed(0),
+          r.writerWait.toFixed(2),
+          r.logReads === null ? '-' : String(r.logReads),
+          fixed(r.p50, 2),
+          fixed(r.p99, 2),
+          fixed(r.max, 2),
+        ]),
+      )
+    }
+    for (const note of section.notes) console.log(note)
+  }
+  // Other work on the machine shows up in every figure: say how busy it was.
+  console.log(`\ntook ${seconds.toFixed(0)} s; load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`)
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-'))
-  const db = await openDatabase({ databaseUrl: null, dataDir })
-  const rows: Row[] = []
-  try {
-    const memory = await startInstance(db, dataDir, null)
-    const baselineWrites = await baseline(memory.kendali, 1000)
-    const cookie = await login(memory.url)
-    for (const run of RUNS) rows.push(await measure('memory', memory.kendali, memory.url, cookie, run.clients, run.events))
-    await memory.kendali.close()
-
-    if (await natsReachable(NATS_URL)) {
-      // Two instances on one database: the writer is A, every client is on B, so each event crosses NATS.
-      const a = await startInstance(db, dataDir, NATS_URL)
-      const b = await startInstance(db, dataDir, NATS_URL)
-      const natsCookie = await login(b.url)
-      for (const run of RUNS) rows.push(await measure('nats', a.kendali, b.url, natsCookie, run.clients, run.events))
-      await a.kendali.close()
-      await b.kendali.close()
-    } else {
-      console.log(`NATS at ${NATS_URL} is not reachable: the NATS rows are skipped (set NATS_URL).`)
+  const t0 = performance.now()
+  const loadAtStart = loadavg()[0]
+  const sections = [await pgliteSection()]
+  const pgUrl = process.env.BENCH_DATABASE_URL
+  if (!pgUrl) {
+    const notes = ['skipped: set BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to measure it']
+    sections.push({ database: 'PostgreSQL', rows: [], notes })
+  } else {
+    // Asked for, so a failure is an error; the PGlite figures are printed all the same.
+    try {
+      sections.push(await postgresSection(pgUrl))
+    } catch (err) {
+      problems.push(`PostgreSQL: ${err instanceof Error ? err.message : String(err)}`)
+      sections.push({ database: 'PostgreSQL', rows: [], notes: ['failed: see the errors below'] })
     }
-    print(rows, baselineWrites, db.kind)
-  } finally {
-    await db.close()
-    rmSync(dataDir, { recursive: true, force: true })
+  }
+  print(sections, (performance.now() - t0) / 1000, loadAtStart)
+  if (problems.length > 0) {
+    console.log('\nERRORS (delivery: every client must get every event exactly once, in order)')
+    for (const p of problems) console.log(`  ${p}`)
+    process.exitCode = 1
   }
 }
 
 main().catch((err: unknown) => {
   console.error(err)
+  // Whatever failed may have left a socket or a thread open: do not wait for it.
   process.exit(1)
 })

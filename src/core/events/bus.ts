@@ -24,7 +24,14 @@ class Listeners {
     return () => this.set.delete(listener)
   }
   deliver(event: KendaliEvent): void {
-    for (const listener of this.set) listener(event)
+    // A listener's failure is its own: it must neither stop the others nor fail a committed transaction.
+    for (const listener of this.set) {
+      try {
+        listener(event)
+      } catch (err) {
+        console.error('event listener failed', err)
+      }
+    }
   }
 }
 
@@ -70,14 +77,19 @@ export class NatsBus implements Bus {
     const sub = this.nc.subscribe(`${this.subject}.>`)
     void (async () => {
       for await (const msg of sub) {
-        const envelope = JSON.parse(this.decoder.decode(msg.data)) as Envelope
-        if (envelope.origin !== this.origin) this.listeners.deliver(envelope.event)
+        let envelope: Envelope
+        try {
+          envelope = JSON.parse(this.decoder.decode(msg.data)) as Envelope
+        } catch {
+          continue // Not ours, or damaged: a stray message must not stop the instance.
+        }
+        if (envelope.origin !== this.origin && envelope.event) this.listeners.deliver(envelope.event)
       }
     })()
   }
 
   static async connect(url: string): Promise<NatsBus> {
-    const bus = new NatsBus(await connect({ servers: url, name: 'kendali', maxReconnectAttempts: -1 }))
+    const bus = new NatsBus(await connect({ servers: url, name: 'kendali', maxReconnectAttempts: -1, noEcho: true }))
     await bus.nc.flush()
     return bus
   }
