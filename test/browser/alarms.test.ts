@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser.ts'
 import { json, loginCookie, startTestServer, type TestServer } from '../support/server.ts'
 import { ROOT } from '../support/template.ts'
 
@@ -15,11 +16,7 @@ describe('sensor alarms on the console', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     server = await startTestServer()
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    })
+    browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
   })
   afterAll(async () => {

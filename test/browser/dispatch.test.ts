@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser.ts'
 import { json, loginCookie, startTestServer, type TestServer } from '../support/server.ts'
 import { ROOT } from '../support/template.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = join(ROOT, 'test-results/screenshots')
 // The colour the console gives a dispatched unit (web/src/modules/incidents/api.ts).
 const DISPATCHED = '#ff8c1a'
@@ -28,11 +28,7 @@ describe('dispatch in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     server = await startTestServer()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    })
+    browser = await launchBrowser()
   })
   afterAll(async () => {
     await browser?.close()

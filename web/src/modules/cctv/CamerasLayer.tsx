@@ -6,6 +6,7 @@ import { useLiveEvents } from '../../app/liveEvents.tsx'
 import type { MapLayerProps } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { useMap } from '../../map/MapView.tsx'
+import { escapeHtml } from '../../map/popup.ts'
 
 interface Camera {
   id: string
@@ -14,10 +15,6 @@ interface Camera {
   isPublic: boolean
   views: { snapshot: boolean; mjpeg: boolean; hls: boolean }
   status: 'unknown' | 'online' | 'offline'
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** Cameras on the map (grey when offline); a click shows the picture, fetched through the server. */

@@ -4,12 +4,9 @@ import { useTranslation } from 'react-i18next'
 import type { MapLayerProps } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { useMap } from '../../map/MapView.tsx'
+import { escapeHtml } from '../../map/popup.ts'
 import { SEVERITY_COLORS, worstAlarm } from './api.ts'
 import { useSensorData } from './useSensorData.ts'
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 /** Devices on the map: coloured by their worst open alarm, grey when offline; click for the latest values. */
 export function SensorsLayer({ tenant, visible }: MapLayerProps) {

@@ -5,6 +5,7 @@ import { api } from '../../app/api.ts'
 import type { MapLayerProps } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { useMap } from '../../map/MapView.tsx'
+import { escapeHtml } from '../../map/popup.ts'
 
 interface RegionProperties {
   code: string
@@ -21,10 +22,6 @@ function useRegions(tenant: string, level: 'kelurahan' | 'kecamatan') {
     return () => abort.abort()
   }, [tenant, level])
   return data
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** Kelurahan fills (hover, click for name and code) and kecamatan outlines. */
