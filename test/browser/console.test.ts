@@ -36,6 +36,8 @@ describe('the command-center console in a browser', () => {
 
   it('refuses a wrong password with a clear message', async () => {
     await page.goto(`${server.url}/login`)
+    await page.getByTestId('login-form').waitFor()
+    await shot('login')
     await page.fill('input[name=username]', 'operator')
     await page.fill('input[name=password]', 'bukan-ini')
     await page.click('button[type=submit]')
@@ -75,5 +77,12 @@ describe('the command-center console in a browser', () => {
     expect(await item.textContent()).toMatch(/\d{2}\.\d{2}\.\d{2} WIB/)
     expect(await page.getByTestId('event-item').count()).toBe(before + 1)
     await shot('console-with-event')
+  })
+
+  it('switches the console to English without reload', async () => {
+    await page.getByTestId('language').selectOption('en')
+    await expect.poll(() => page.getByTestId('live-status').textContent()).toBe('Connected')
+    await expect.poll(() => page.getByTestId('event-feed').textContent()).toContain('Agency added')
+    await page.getByTestId('language').selectOption('id')
   })
 })

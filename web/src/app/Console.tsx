@@ -5,6 +5,7 @@ import { MapView } from '../map/MapView.tsx'
 import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type Tenant } from './api.ts'
 import { useAuth } from './auth.tsx'
 import { EventFeed } from './EventFeed.tsx'
+import { addToFeed, type FeedItem, feedOf } from './feed.ts'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
 import { useLive } from './live.ts'
 import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
@@ -22,7 +23,7 @@ export function Console() {
   const navigate = useNavigate()
   const [tenant, setTenant] = useState<Tenant | null>(null)
   const [config, setConfig] = useState<PlatformConfig | null>(null)
-  const [events, setEvents] = useState<KendaliEvent[]>([])
+  const [feed, setFeed] = useState<FeedItem[]>([])
   const [after, setAfter] = useState<number | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [visible, setVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(allLayers.map((l) => [l.id, l.visibleByDefault])))
@@ -41,7 +42,7 @@ export function Console() {
       ([tn, cf, recent]) => {
         setTenant(tn)
         setConfig(cf)
-        setEvents(recent.items)
+        setFeed(feedOf(recent.items, FEED_SIZE))
         setAfter(recent.items[0]?.seq ?? 0)
       },
       (err: unknown) => {
@@ -55,7 +56,7 @@ export function Console() {
   const liveEvents = useMemo(() => new LiveEvents(), [])
   const onEvent = useCallback(
     (event: KendaliEvent) => {
-      setEvents((list) => [event, ...list].slice(0, FEED_SIZE))
+      setFeed((items) => addToFeed(items, event, FEED_SIZE))
       liveEvents.emit(event)
     },
     [liveEvents],
@@ -90,19 +91,22 @@ export function Console() {
           ))}
         </MapView>
         <aside className="side">
-          <section className="layers">
-            <h2>{t('console.layers')}</h2>
-            {allLayers.map((layer) => (
-              <label key={layer.id}>
-                <input type="checkbox" checked={visible[layer.id] ?? true} onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })} />
-                {t(layer.labelKey)}
-              </label>
+          {/* Layers and module panels scroll on their own, so the live feed below always stays in view. */}
+          <div className="side-panels">
+            <section className="layers">
+              <h2>{t('console.layers')}</h2>
+              {allLayers.map((layer) => (
+                <label key={layer.id}>
+                  <input type="checkbox" checked={visible[layer.id] ?? true} onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })} />
+                  {t(layer.labelKey)}
+                </label>
+              ))}
+            </section>
+            {allPanels.map(({ id, Component }) => (
+              <Component key={id} tenant={tenant} />
             ))}
-          </section>
-          {allPanels.map(({ id, Component }) => (
-            <Component key={id} tenant={tenant} />
-          ))}
-          <EventFeed events={events} timezone={tenant.timezone} />
+          </div>
+          <EventFeed items={feed} timezone={tenant.timezone} />
         </aside>
       </div>
     </LiveEventsProvider>

@@ -16,6 +16,11 @@ export function Login() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
+  function retryMessage(retryAfter: unknown): string {
+    const seconds = typeof retryAfter === 'number' && retryAfter > 0 ? Math.ceil(retryAfter) : 60
+    return seconds < 60 ? t('login.limitedSeconds', { count: seconds }) : t('login.limitedMinutes', { count: Math.ceil(seconds / 60) })
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault()
     setBusy(true)
@@ -25,9 +30,8 @@ export function Login() {
       navigate(`/t/${homeTenant(me, config?.defaultTenant ?? '33.71')}/console`)
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') setError(t('login.invalid'))
-      else if (err instanceof ApiError && err.code === 'rate_limited') {
-        setError(t('login.limited', { minutes: Math.ceil(Number(err.details.retryAfter ?? 60) / 60) }))
-      } else setError(t('login.failed', { message: err instanceof Error ? err.message : String(err) }))
+      else if (err instanceof ApiError && err.code === 'rate_limited') setError(retryMessage(err.details.retryAfter))
+      else setError(t('login.failed', { message: err instanceof Error ? err.message : String(err) }))
     } finally {
       setBusy(false)
     }

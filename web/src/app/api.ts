@@ -14,6 +14,12 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: Record<string, unknown> }
 }
 
+/**
+ * Announces that the server no longer knows this browser's session (it expired, or was ended elsewhere): any
+ * 401 except a refused login. The auth context listens and sends the person back to the login page.
+ */
+export const sessionEnded = new EventTarget()
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',
@@ -26,6 +32,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const text = await res.text()
   const parsed: unknown = text ? JSON.parse(text) : undefined
   if (!res.ok) {
+    if (res.status === 401 && path !== '/api/auth/login') sessionEnded.dispatchEvent(new Event('ended'))
     const error = (parsed as ErrorBody | undefined)?.error
     throw new ApiError(res.status, error?.code ?? 'unknown', error?.message ?? res.statusText, error?.details)
   }

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
-import { ApiError, api, type Me } from './api.ts'
+import { ApiError, api, type Me, sessionEnded } from './api.ts'
 
 interface Auth {
   /** undefined while asking the server, null when nobody is logged in. */
@@ -17,10 +17,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     api<{ user: Me }>('/api/auth/me').then(
       (r) => setMe(r.user),
       (err: unknown) => {
-        if (err instanceof ApiError && err.status === 401) setMe(null)
-        else setMe(null)
+        // 401 is the ordinary anonymous visitor; anything else (server starting, network) is worth a trace.
+        if (!(err instanceof ApiError && err.status === 401)) console.warn('could not ask who is logged in', err)
+        setMe(null)
       },
     )
+  }, [])
+
+  useEffect(() => {
+    const ended = () => setMe(null)
+    sessionEnded.addEventListener('ended', ended)
+    return () => sessionEnded.removeEventListener('ended', ended)
   }, [])
 
   const login = useCallback(async (username: string, password: string) => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import type { KendaliEvent } from './api.ts'
+import { api, type KendaliEvent } from './api.ts'
 
 export type LiveState = 'connecting' | 'open' | 'closed'
 
@@ -21,6 +21,8 @@ export class LiveConnection {
     after: number,
     private readonly onEvent: (event: KendaliEvent) => void,
     private readonly onState: (state: LiveState) => void,
+    /** A connection attempt failed before it opened (server down, or the session is gone). */
+    private readonly onRefused: () => void,
   ) {
     this.lastSeq = after
     this.connect()
@@ -32,7 +34,9 @@ export class LiveConnection {
     const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
     const socket = new WebSocket(`${protocol}//${location.host}/api/t/${encodeURIComponent(this.tenant)}/live?after=${this.lastSeq}`)
     this.socket = socket
+    let opened = false
     socket.onopen = () => {
+      opened = true
       this.backoff = 1000
       this.onState('open')
     }
@@ -44,6 +48,7 @@ export class LiveConnection {
     }
     socket.onclose = () => {
       if (this.stopped) return
+      if (!opened) this.onRefused()
       this.onState('connecting')
       this.timer = setTimeout(() => this.connect(), this.backoff)
       this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2)
@@ -58,6 +63,15 @@ export class LiveConnection {
   }
 }
 
+// The browser hides why a WebSocket was refused; asking who is logged in tells, and api() announces a 401 to the
+// auth context, which sends the person to the login page. Other failures only mean: keep retrying.
+function askSession(): void {
+  api('/api/auth/me').then(
+    () => undefined,
+    () => undefined,
+  )
+}
+
 /** Connects once `after` is known; calls onEvent for each new event. */
 export function useLive(tenant: string, after: number | null, onEvent: (event: KendaliEvent) => void): LiveState {
   const [state, setState] = useState<LiveState>('connecting')
@@ -65,7 +79,7 @@ export function useLive(tenant: string, after: number | null, onEvent: (event: K
   handler.current = onEvent
   useEffect(() => {
     if (after === null) return
-    const connection = new LiveConnection(tenant, after, (e) => handler.current(e), setState)
+    const connection = new LiveConnection(tenant, after, (e) => handler.current(e), setState, askSession)
     return () => connection.close()
   }, [tenant, after])
   return state

@@ -1,5 +1,5 @@
 import { type MapLayerMouseEvent, Popup } from 'maplibre-gl'
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../app/api.ts'
 import type { MapLayerProps } from '../../app/modules.ts'
@@ -24,11 +24,30 @@ function useRegions(tenant: string, level: 'kelurahan' | 'kecamatan') {
   return data
 }
 
-/** Kelurahan fills (hover, click for name and code) and kecamatan outlines. */
+// Muted hues, clear of the status and alarm colours other layers use.
+const KECAMATAN_TINTS = ['#3b6fd8', '#8a5bd6', '#1d9a8a', '#4b4fc4', '#2a8fb8', '#6a7f9e']
+
+/**
+ * Gives each kelurahan the tint of its kecamatan. Kecamatan show as groups along the kelurahan's own edges: the
+ * kecamatan boundary dataset is far coarser (7–8 points each in Magelang) and its lines would cut across kelurahan.
+ */
+function tintByKecamatan(kelurahan: GeoJSON.FeatureCollection): GeoJSON.FeatureCollection {
+  const parents = [...new Set(kelurahan.features.map((f) => String(f.properties?.parent)))].sort()
+  return {
+    ...kelurahan,
+    features: kelurahan.features.map((f) => ({
+      ...f,
+      properties: { ...f.properties, tint: parents.indexOf(String(f.properties?.parent)) % KECAMATAN_TINTS.length },
+    })),
+  }
+}
+
+/** Kelurahan tinted by kecamatan (hover; click for name, code and kecamatan). */
 export function KelurahanLayer({ tenant, visible }: MapLayerProps) {
   const map = useMap()
   const { t } = useTranslation()
-  const kelurahan = useRegions(tenant.code, 'kelurahan')
+  const kelurahanData = useRegions(tenant.code, 'kelurahan')
+  const kelurahan = useMemo(() => kelurahanData && tintByKecamatan(kelurahanData), [kelurahanData])
   const kecamatan = useRegions(tenant.code, 'kecamatan')
 
   // The count of kelurahan actually in the map's source, for people reading the DOM (and the browser test).
@@ -87,27 +106,22 @@ export function KelurahanLayer({ tenant, visible }: MapLayerProps) {
   }, [map, t, kecamatan])
 
   return (
-    <>
-      <GeoJsonLayer
-        id="kelurahan"
-        data={kelurahan}
-        visible={visible}
-        layers={[
-          {
-            id: 'kelurahan-fill',
-            type: 'fill',
-            source: 'kelurahan',
-            paint: { 'fill-color': '#2d6cdf', 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.45, 0.18] },
+    <GeoJsonLayer
+      id="kelurahan"
+      data={kelurahan}
+      visible={visible}
+      layers={[
+        {
+          id: 'kelurahan-fill',
+          type: 'fill',
+          source: 'kelurahan',
+          paint: {
+            'fill-color': ['to-color', ['at', ['get', 'tint'], ['literal', KECAMATAN_TINTS]]],
+            'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.55, 0.25],
           },
-          { id: 'kelurahan-line', type: 'line', source: 'kelurahan', paint: { 'line-color': '#8fb3ff', 'line-width': 1 } },
-        ]}
-      />
-      <GeoJsonLayer
-        id="kecamatan"
-        data={kecamatan}
-        visible={visible}
-        layers={[{ id: 'kecamatan-line', type: 'line', source: 'kecamatan', paint: { 'line-color': '#f5c542', 'line-width': 2.5 } }]}
-      />
-    </>
+        },
+        { id: 'kelurahan-line', type: 'line', source: 'kelurahan', paint: { 'line-color': '#8fb3ff', 'line-width': 1 } },
+      ]}
+    />
   )
 }
