@@ -22,6 +22,27 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/cameras/:id',
   'GET /api/t/:tenant/cameras/:id/snapshot',
   'GET /api/t/:tenant/cameras/:id/mjpeg',
+  // Citizens report without an account; the reports module rate-limits them and shows only public fields (tested there).
+  'GET /api/t/:tenant/report-categories',
+  'GET /api/t/:tenant/reports/nearby',
+  'GET /api/t/:tenant/reports/public',
+  'POST /api/t/:tenant/reports',
+  'POST /api/t/:tenant/reports/:id/support',
+  'GET /api/t/:tenant/reports/:id/photos/:photoId',
+  'GET /api/t/:tenant/reports/track/:code',
+  'GET /api/t/:tenant/reports/track/:code/photos/:photoId',
+  'POST /api/t/:tenant/reports/track/:code/photos',
+  'POST /api/t/:tenant/reports/track/:code/reopen',
+  // Open311 GeoReport v2: reads are public by the spec, POST requires an api_key checked by the reports module.
+  'GET /open311/v2/services.json',
+  'GET /open311/v2/services.xml',
+  'GET /open311/v2/services/:file',
+  'GET /open311/v2/requests.json',
+  'GET /open311/v2/requests.xml',
+  'GET /open311/v2/requests/:file',
+  'POST /open311/v2/requests.json',
+  'POST /open311/v2/requests.xml',
+  'GET /open311/v2/tokens/:file',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

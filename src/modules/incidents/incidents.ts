@@ -1,4 +1,5 @@
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
+import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
@@ -210,7 +211,7 @@ export class IncidentService {
     const now = this.clock()
     const year = Number(new Intl.DateTimeFormat('en', { timeZone: await this.tenancy.timezone(tenant), year: 'numeric' }).format(now))
     return db.transaction(async (tx) => {
-      const serial = await store.nextSerial(tx, tenant, year)
+      const serial = await nextSerial(tx, 'incident_counters', tenant, year)
       const row = await store.insertIncident(tx, tenant, {
         number: `${tenant}-${year}-${String(serial).padStart(5, '0')}`,
         source: input.source,

@@ -71,16 +71,6 @@ export async function upsertTargets(db: Queryable, tenant: string, targets: Targ
 
 // Incidents
 
-/** The next serial of a tenant's year; the counter row stays locked until the caller commits. */
-export async function nextSerial(db: Queryable, tenant: string, year: number): Promise<number> {
-  const [row] = await db.query<{ last_serial: number }>(
-    `INSERT INTO incident_counters (tenant, year, last_serial) VALUES ($1, $2, 1)
-     ON CONFLICT (tenant, year) DO UPDATE SET last_serial = incident_counters.last_serial + 1 RETURNING last_serial`,
-    [tenant, year],
-  )
-  return row.last_serial
-}
-
 export interface NewIncident {
   number: string
   source: string

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { seedReportsDemo } from './demo.ts'
+import { REPORT_TOPICS } from './events.ts'
+import { deliverNotification } from './notify.ts'
+import { open311Routes } from './open311.ts'
+import { incidentRaiser, type TenancyLookups, tenancyLookups } from './ports.ts'
+import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_SLA, ReportService } from './reports.ts'
+import { reportRoutes } from './routes.ts'
+
+export interface ReportsServices {
+  reports: ReportService
+  tenancy: TenancyLookups
+}
+
+/** The services of this module; other modules (kpi, the public portal) use them, never the tables. */
+export function reportsServices(ctx: CoreContext): ReportsServices {
+  const tenancy = tenancyLookups(ctx)
+  return { reports: new ReportService(ctx.events, ctx.jobs, tenancy, incidentRaiser(ctx)), tenancy }
+}
+
+/** Citizen reports (aduan) routed to OPDs with SLAs and escalation, public tracking, Open311 GeoReport v2. */
+export function reportsModule(): KendaliModule {
+  let services: ReportsServices | null = null
+  const of = (ctx: CoreContext) => {
+    services ??= reportsServices(ctx)
+    return services
+  }
+  return {
+    name: 'reports',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: REPORT_TOPICS,
+    routes: (app, ctx) => {
+      reportRoutes(app, ctx, of(ctx))
+      open311Routes(app, ctx, of(ctx))
+    },
+    jobs: (ctx) => ({
+      [JOB_SLA]: (job) => of(ctx).reports.onSlaDue(ctx.db, job),
+      [JOB_AUTO_CLOSE]: (job) => of(ctx).reports.onAutoClose(ctx.db, job),
+      [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, job),
+    }),
+    seedDemo: async (ctx) => {
+      await seedReportsDemo(ctx.db, of(ctx))
+      return []
+    },
+  }
+}
