@@ -6,6 +6,7 @@ import { Login } from './Login.tsx'
 
 // The console and module pages carry MapLibre and charts; public pages stay small for slow phones.
 const TenantPages = lazy(() => import('./TenantPages.tsx').then((m) => ({ default: m.TenantPages })))
+const PortalPages = lazy(() => import('./PortalPages.tsx').then((m) => ({ default: m.PortalPages })))
 
 export function App() {
   return (
@@ -15,6 +16,7 @@ export function App() {
           <Route path="/" element={<Landing />} />
           <Route path="/login" element={<Login />} />
           <Route path="/t/:tenant/*" element={<TenantPages />} />
+          <Route path="/p/:tenant/*" element={<PortalPages />} />
           <Route path="*" element={<Landing />} />
         </Routes>
       </Suspense>

@@ -10,6 +10,7 @@ import { LanguageSwitch } from './LanguageSwitch.tsx'
 import { useLive } from './live.ts'
 import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
 import { webModules } from './modules.ts'
+import { StaffNav } from './StaffNav.tsx'
 
 const FEED_SIZE = 100
 const allLayers = webModules.flatMap((m) => m.layers ?? [])
@@ -76,6 +77,7 @@ export function Console() {
               {t('console.title')} · {tenant.name}
             </h1>
           </div>
+          <StaffNav tenant={tenant.code} parent={tenant.parent} />
           <span className={`live live-${liveState}`} data-testid="live-status" data-state={liveState}>
             {t(`live.${liveState}`)}
           </span>

@@ -19,9 +19,16 @@ export function Landing() {
         <p className="eyebrow">{t('app.tagline')}</p>
         <h1 data-testid="city-name">{city ? t('landing.title', { city: city.name }) : (error ?? t('landing.loading'))}</h1>
         <p className="lead">{t('landing.lead')}</p>
-        <Link className="button primary" to="/login" data-testid="login-link">
-          {t('landing.login')}
-        </Link>
+        <div className="actions">
+          {city && (
+            <Link className="button primary" to={`/p/${city.code}`} data-testid="portal-link">
+              {t('landing.portal')}
+            </Link>
+          )}
+          <Link className="button" to="/login" data-testid="login-link">
+            {t('landing.login')}
+          </Link>
+        </div>
       </section>
       {others.length > 0 && (
         <section className="others">
@@ -29,7 +36,7 @@ export function Landing() {
           <ul>
             {others.map((x) => (
               <li key={x.code}>
-                {x.name} <span className="code">{x.code}</span>
+                {x.kind === 'provinsi' ? x.name : <Link to={`/p/${x.code}`}>{x.name}</Link>} <span className="code">{x.code}</span>
               </li>
             ))}
           </ul>

@@ -3,7 +3,7 @@ import { cctvWeb } from '../modules/cctv/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
 import { tenancyWeb } from '../modules/tenancy/index.ts'
-import type { Tenant } from './api.ts'
+import type { Role, Tenant } from './api.ts'
 
 export interface MapLayerProps {
   tenant: Tenant
@@ -21,8 +21,16 @@ export interface WebModule {
   layers?: { id: string; labelKey: string; visibleByDefault: boolean; Component: ComponentType<MapLayerProps> }[]
   /** Panels of the console's side bar. */
   panels?: { id: string; Component: ComponentType<PanelProps> }[]
-  /** Pages of their own, under /t/:tenant/… */
+  /** Pages of their own for staff, under /t/:tenant/… (the API checks access; pages redirect to login on 401). */
   routes?: { path: string; Component: ComponentType }[]
+  /** Links in the staff menu, shown to people holding one of `roles` in the tenant (everyone with a role if absent). */
+  nav?: { path: string; labelKey: string; roles?: Role[] }[]
+  /** Public pages for citizens, no login, under /p/:tenant/… (keep them light: slow phones). */
+  publicRoutes?: { path: string; Component: ComponentType<PanelProps> }[]
+  /** Links in the public portal's menu, to this module's public pages. */
+  portalNav?: { path: string; labelKey: string }[]
+  /** Blocks on the public portal's front page, in module order. */
+  portalSections?: { id: string; Component: ComponentType<PanelProps> }[]
 }
 
 export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb]

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
+import { StaffNav } from '../../app/StaffNav.tsx'
 import { MapView, useMap } from '../../map/MapView.tsx'
 import {
   attachCall,
@@ -343,6 +344,7 @@ function Console({ tenant, config }: { tenant: Tenant; config: PlatformConfig })
             {t('incidents.dispatchTitle')} · {tenant.name}
           </h1>
         </div>
+        <StaffNav tenant={tenant.code} parent={tenant.parent} />
       </header>
       <aside className="dispatch-left">
         <Intake

@@ -21,6 +21,10 @@ export const incidentsWeb: WebModule = {
     { id: 'units', labelKey: 'incidents.layers.units', visibleByDefault: true, Component: UnitsLayer },
   ],
   panels: [{ id: 'dispatch', Component: DispatchPanel }],
+  nav: [
+    { path: 'dispatch', labelKey: 'incidents.nav.dispatch', roles: ['admin', 'operator', 'dispatcher'] },
+    { path: 'field', labelKey: 'incidents.nav.field', roles: ['field_crew'] },
+  ],
   routes: [
     { path: 'dispatch', Component: DispatchPage },
     { path: 'incidents/:id', Component: IncidentPage },
