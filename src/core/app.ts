@@ -10,6 +10,7 @@ import { TopicRegistry } from './events/topics.ts'
 import type { Identity } from './http/identity.ts'
 import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
+import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
@@ -51,6 +52,8 @@ async function installId(db: Database): Promise<string> {
   return row.value
 }
 
+const CLOSE_GRACE_MS = 3000
+
 export async function createKendali(config: Config, modules: KendaliModule[], options: KendaliOptions = {}): Promise<Kendali> {
   const bus = await openBus(config.natsUrl)
   const readiness: Readiness = { ready: false, waitingFor: ['database'] }
@@ -82,6 +85,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     topics,
     log: app.log,
     mqtt: new UnavailableHub(),
+    indicators: new IndicatorRegistry(),
   }
 
   platformRoutes(app, ctx, readiness, packageVersion())
@@ -93,6 +97,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       if (typeof job === 'function') ctx.jobs.handle(kind, job)
       else ctx.jobs.every(kind, job.everySeconds, job.run)
     }
+    for (const indicator of module.indicators?.(ctx) ?? []) ctx.indicators.register(module.name, indicator)
     identity = module.identity?.(ctx) ?? identity
   }
 
@@ -149,7 +154,10 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     async close() {
       await ctx.jobs.stop()
       for (const module of modules) await module.stop?.()
+      // Requests in flight get a short grace; streams that never end by themselves (camera feeds) do not hold the stop.
+      const grace = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS)
       await app.close()
+      clearTimeout(grace)
       await ctx.mqtt.close()
       await bus.close()
       if (!options.db) await ctx.db.close()

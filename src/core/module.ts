@@ -8,6 +8,7 @@ import type { EventLog } from './events/log.ts'
 import type { TopicRegistry } from './events/topics.ts'
 import type { Role } from './http/access.ts'
 import type { Identity } from './http/identity.ts'
+import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
 import type { MqttHub } from './mqtt/hub.ts'
 
@@ -25,6 +26,8 @@ export interface CoreContext {
   readonly log: FastifyBaseLogger
   /** Device messages over MQTT; set when the platform prepares (embedded broker or MQTT_URL). */
   mqtt: MqttHub
+  /** Every loaded module's computed indicators (read by the kpi module). */
+  readonly indicators: IndicatorRegistry
 }
 
 export interface RecurringJob {
@@ -56,6 +59,8 @@ export interface KendaliModule {
   seedDemo?(ctx: CoreContext): Promise<DemoLogin[] | undefined>
   /** Runs at every start after migrations (and the demo seed); returns lines to print, e.g. a first password. */
   install?(ctx: CoreContext): Promise<string[]>
+  /** Smart-city indicators this module computes from its own data (see core/indicators.ts). */
+  indicators?(ctx: CoreContext): ComputedIndicator[]
   /** Background work once the platform is ready (simulators, listeners). */
   start?(ctx: CoreContext): Promise<void>
   stop?(): Promise<void>

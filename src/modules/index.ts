@@ -1,11 +1,12 @@
 import type { KendaliModule } from '../core/module.ts'
 import { cctvModule } from './cctv/index.ts'
 import { incidentsModule } from './incidents/index.ts'
+import { postsModule } from './posts/index.ts'
 import { reportsModule } from './reports/index.ts'
 import { sensorsModule } from './sensors/index.ts'
 import { tenancyModule } from './tenancy/index.ts'
 
 /** Every module of the platform, in start-up order (migrations, routes, demo seed). Add a module here. */
 export function allModules(): KendaliModule[] {
-  return [tenancyModule(), incidentsModule(), sensorsModule(), cctvModule(), reportsModule()]
+  return [tenancyModule(), incidentsModule(), sensorsModule(), cctvModule(), reportsModule(), postsModule()]
 }

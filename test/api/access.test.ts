@@ -33,6 +33,11 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/reports/track/:code/photos/:photoId',
   'POST /api/t/:tenant/reports/track/:code/photos',
   'POST /api/t/:tenant/reports/track/:code/reopen',
+  // Citizens read published public agency posts and their attachments; the posts module hides drafts and internal ones (tested there).
+  'GET /api/t/:tenant/posts/public',
+  'GET /api/t/:tenant/posts/public/live',
+  'GET /api/t/:tenant/posts/public/:id',
+  'GET /api/t/:tenant/posts/:id/attachments/:attachmentId',
   // Open311 GeoReport v2: reads are public by the spec, POST requires an api_key checked by the reports module.
   'GET /open311/v2/services.json',
   'GET /open311/v2/services.xml',

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { cameraIndicators } from './indicators.ts'
 import { cameraRoutes } from './routes.ts'
 import { CameraService } from './service.ts'
 
@@ -17,6 +18,7 @@ export function cctvModule(): KendaliModule {
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     topics: { cctv: 'any' },
     routes: (app, ctx) => cameraRoutes(app, ctx, of(ctx)),
+    indicators: (ctx) => cameraIndicators(ctx),
     jobs: (ctx) => ({
       'cctv.health': { everySeconds: HEALTH_CHECK_SECONDS, run: async () => void (await of(ctx).checkAll(ctx.db)) },
     }),

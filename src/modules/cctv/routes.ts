@@ -89,6 +89,12 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
     },
   )
 
+  // Streams never end by themselves: a stopping server ends them instead of waiting for every viewer to leave.
+  const liveStreams = new Set<AbortController>()
+  app.addHook('preClose', async () => {
+    for (const abort of liveStreams) abort.abort()
+  })
+
   app.get(
     '/api/t/:tenant/cameras/:id/mjpeg',
     {
@@ -102,7 +108,12 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
     },
     async (request, reply) => {
       const abort = new AbortController()
-      request.raw.on('close', () => abort.abort())
+      // The response closes when the viewer leaves (or the server stops): stop pulling from the camera then.
+      liveStreams.add(abort)
+      reply.raw.on('close', () => {
+        liveStreams.delete(abort)
+        abort.abort()
+      })
       const upstream = await cameras.mjpeg(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), abort.signal)
       const body = upstream.body as WebReadableStream<Uint8Array>
       return reply

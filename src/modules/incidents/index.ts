@@ -6,6 +6,7 @@ import { DispatchService } from './dispatch.ts'
 import { INCIDENT_TOPICS } from './events.ts'
 import { FacilityService } from './facilities.ts'
 import { type Clock, IncidentService } from './incidents.ts'
+import { incidentIndicators } from './indicators.ts'
 import { incidentRoutes } from './routes.ts'
 import { DispatchSimulator } from './simulator.ts'
 import * as store from './store.ts'
@@ -55,6 +56,7 @@ export function incidentsModule(): KendaliModule {
     jobs: (ctx) => ({
       'incidents.prune_tracks': { everySeconds: 86_400, run: async () => void (await store.pruneTracks(ctx.db, TRACK_RETENTION_DAYS)) },
     }),
+    indicators: (ctx) => incidentIndicators(ctx),
     seedDemo: async (ctx) => {
       await seedIncidentDemo(ctx.db, of(ctx), tenancyLookups(ctx))
       return []

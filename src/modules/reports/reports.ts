@@ -37,6 +37,12 @@ const DEFAULT_SETTINGS: store.SettingsRow = {
   webhookSecret: null,
 }
 
+/** How reporters are told: by e-mail when SMTP is configured; links to the tracking page when the public address is known. */
+export interface Notifier {
+  canEmail: boolean
+  publicUrl: string | null
+}
+
 /** Who is acting on a report: the command center (operators, admins) and/or officers of some OPDs. */
 export interface ReportCaller {
   actor: string
@@ -124,6 +130,7 @@ export class ReportService {
     private readonly jobs: JobQueue,
     private readonly tenancy: TenancyLookups,
     private readonly incidents: IncidentRaiser,
+    private readonly notifier: Notifier = { canEmail: false, publicUrl: null },
   ) {}
 
   // Catalogue and settings
@@ -814,21 +821,29 @@ export class ReportService {
 
   // Notifications
 
-  /** Queues a signed webhook to the tenant's SMS/WhatsApp gateway when the reporter left a contact. */
+  /**
+   * Queues the reporter's notification: an e-mail when SMTP is configured and they left an address, and a
+   * signed webhook to the tenant's SMS/WhatsApp gateway when one is set; each a delivery with its own retries.
+   */
   private async notifyReporter(tx: Tx, tenant: string, row: store.ReportRow, at: Date): Promise<void> {
     if (!row.reporter?.phone && !row.reporter?.email) return
     const settings = await this.settings(tx, tenant)
-    if (!settings.webhookUrl) return
+    const channels = [...(this.notifier.canEmail && row.reporter.email ? (['email'] as const) : []), ...(settings.webhookUrl ? (['webhook'] as const) : [])]
+    if (channels.length === 0) return
     const label = STATUS_LABELS[row.status]
+    const track = this.notifier.publicUrl ? `\nLacak: ${this.notifier.publicUrl.replace(/\/$/, '')}/p/${tenant}/reports/track/${row.code}` : ''
     const payload = {
       type: 'report.status_changed',
       tenant,
       to: { name: row.reporter.name, phone: row.reporter.phone, email: row.reporter.email },
       report: { number: row.number, code: row.code, status: row.status, statusLabel: label, note: row.statusNote, at: at.toISOString() },
-      message: `Laporan ${row.number} (${row.code}): ${label.id}${row.statusNote ? ` — ${row.statusNote}` : ''}`,
+      subject: `Laporan ${row.number}: ${label.id}`,
+      message: `Laporan ${row.number} (${row.code}): ${label.id}${row.statusNote ? ` — ${row.statusNote}` : ''}${track}`,
     }
-    const delivery = await store.insertDelivery(tx, tenant, row.id, 'webhook', payload, at)
-    await this.jobs.enqueue(tx, tenant, JOB_NOTIFY, { deliveryId: delivery.id }, { maxAttempts: 6 })
+    for (const channel of channels) {
+      const delivery = await store.insertDelivery(tx, tenant, row.id, channel, payload, at)
+      await this.jobs.enqueue(tx, tenant, JOB_NOTIFY, { deliveryId: delivery.id }, { maxAttempts: 6 })
+    }
   }
 
   // Jobs

@@ -17,7 +17,7 @@ type Report = {
   sla: { statusDueAt: string | null; dueAt: string | null; overdue: boolean; escalationLevel: number }
 }
 type Detail = Report & { timeline: { kind: string; isPublic: boolean; data: Record<string, unknown> }[]; photos: { id: string; kind: string; url: string }[] }
-type Submitted = { id: string; number: string; code: string; status: string }
+type Submitted = { id: string; number: string; code: string; status: string; trackUrl: string }
 type Category = { code: string; agencyId: string | null; agency: { code: string } | null }
 type ErrorBody = { error: { code: string; message: string; details?: { field?: string } } }
 
@@ -109,6 +109,8 @@ describe('submission and tracking', () => {
     const sent = await submit({ reporter: { name: 'Bu Sri', phone: '0812-3456-7001' } })
     expect(sent.number).toMatch(/^R-\d{4}-\d{5}$/)
     expect(sent.code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/)
+    // The citizen's tracking page on the public portal.
+    expect(sent.trackUrl).toBe(`/p/33.71/reports/track/${sent.code}`)
     const report = await detail(sent)
     expect(report).toMatchObject({ status: 'submitted', agencyId: null, reporter: { name: 'Bu Sri', phone: '081234567001' } })
     expect(report.kelurahan?.code).toMatch(/^33\.71\.\d{2}\.\d{4}$/)

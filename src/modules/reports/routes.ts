@@ -197,7 +197,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
         ip: request.ip,
       })
       reply.status(201)
-      return { id: row.id, number: row.number, code: row.code, status: row.status, trackUrl: `/t/${tenant}/reports/track/${row.code}` }
+      return { id: row.id, number: row.number, code: row.code, status: row.status, trackUrl: `/p/${tenant}/reports/track/${row.code}` }
     },
   )
 

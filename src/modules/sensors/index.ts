@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedSensorDemo } from './demo.ts'
 import { SENSOR_TOPICS } from './events.ts'
+import { sensorIndicators } from './indicators.ts'
 import { MqttIntake } from './mqtt-intake.ts'
 import { sensorRoutes } from './routes.ts'
 import { SensorService } from './service.ts'
@@ -50,6 +51,7 @@ export function sensorsModule(): KendaliModule {
         },
       },
     }),
+    indicators: (ctx) => sensorIndicators(ctx),
     seedDemo: (ctx) => seedSensorDemo(ctx.db, of(ctx), ctx.config.demoPassword),
     start: async (ctx) => {
       const connection = connectMqtt(ctx, of(ctx))

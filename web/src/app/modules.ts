@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react'
 import { cctvWeb } from '../modules/cctv/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
+import { postsWeb } from '../modules/posts/index.ts'
+import { reportsWeb } from '../modules/reports/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
 import { tenancyWeb } from '../modules/tenancy/index.ts'
 import type { Role, Tenant } from './api.ts'
@@ -33,4 +35,4 @@ export interface WebModule {
   portalSections?: { id: string; Component: ComponentType<PanelProps> }[]
 }
 
-export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb]
+export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb, reportsWeb, postsWeb]

@@ -1,0 +1,56 @@
+import { type ReactNode, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useParams } from 'react-router-dom'
+import { ApiError, api, type PlatformConfig, type Role, type Tenant } from '../../app/api.ts'
+import { useAuth } from '../../app/auth.tsx'
+import { rolesIn, StaffNav } from '../../app/StaffNav.tsx'
+import { TenantLive } from '../incidents/TenantLive.tsx'
+
+export interface StaffContext {
+  tenant: Tenant
+  config: PlatformConfig
+  roles: Set<Role>
+}
+
+/** A staff page of this module: the tenant, the person's roles, the header with the staff menu, live events; login on 401. */
+export function StaffFrame({ title, children }: { title: string; children: (ctx: StaffContext) => ReactNode }) {
+  const { t } = useTranslation()
+  const { tenant: code = '' } = useParams()
+  const { me } = useAuth()
+  const navigate = useNavigate()
+  const [tenant, setTenant] = useState<Tenant | null>(null)
+  const [config, setConfig] = useState<PlatformConfig | null>(null)
+  useEffect(() => {
+    if (me === null) navigate('/login')
+  }, [me, navigate])
+  useEffect(() => {
+    Promise.all([api<Tenant>(`/api/t/${code}`), api<PlatformConfig>('/api/config')]).then(
+      ([tn, cf]) => {
+        setTenant(tn)
+        setConfig(cf)
+      },
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) navigate('/login')
+      },
+    )
+  }, [code, navigate])
+  if (!tenant || !config || !me) return <main className="loading">…</main>
+  return (
+    <TenantLive tenant={tenant.code}>
+      <div className="reports-page">
+        <header className="console-top">
+          <div className="title">
+            <Link className="brand" to={`/t/${tenant.code}/console`}>
+              {t('app.name')}
+            </Link>
+            <h1>
+              {title} · {tenant.name}
+            </h1>
+          </div>
+          <StaffNav tenant={tenant.code} parent={tenant.parent} />
+        </header>
+        {children({ tenant, config, roles: rolesIn(me, tenant.code, tenant.parent) })}
+      </div>
+    </TenantLive>
+  )
+}
