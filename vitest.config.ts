@@ -40,6 +40,8 @@ export default defineConfig({
                 ...shared,
                 name: 'browser',
                 include: ['test/browser/**/*.test.ts'],
+                // A browser test is a whole user journey (a citizen, an operator, an OPD): minutes on a busy 2-core box.
+                testTimeout: 240_000,
                 globalSetup: ['test/support/global-setup-pglite.ts'],
                 env: { KENDALI_TEST_DB: 'pglite' },
               },

@@ -27,6 +27,24 @@ export interface Config {
   /** Outgoing e-mail, e.g. smtp://user:pass@mail.example.go.id:587; no e-mail without it. */
   smtpUrl: string | null
   smtpFrom: string
+  /** BMKG feeds the alerts module polls; each off unless set. */
+  bmkg: {
+    /** Latest earthquake, e.g. https://data.bmkg.go.id/DataMKG/TEWS/autogempa.json */
+    autogempaUrl: string | null
+    /** Recent felt earthquakes, e.g. https://data.bmkg.go.id/DataMKG/TEWS/gempadirasakan.json */
+    gempadirasakanUrl: string | null
+    /** Recent M5+ earthquakes, e.g. https://data.bmkg.go.id/DataMKG/TEWS/gempaterkini.json */
+    gempaterkiniUrl: string | null
+    /** Weather warnings: a CAP 1.2 message or an RSS index of them (BMKG nowcast). */
+    capUrl: string | null
+    pollSeconds: number
+    /** An event this close to a tenant's area (km) concerns it. */
+    nearKm: number
+  }
+  /** Server key of the Midtrans account whose payment notifications the levies module accepts (MIDTRANS_SERVER_KEY). */
+  midtransServerKey: string | null
+  /** Hosts and CIDR ranges outbound calls (connectors, webhooks, probes) may reach although private or loopback. */
+  outboundAllow: string[]
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +96,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routingUrl: text(env, 'ROUTING_URL'),
     smtpUrl: text(env, 'SMTP_URL'),
     smtpFrom: text(env, 'SMTP_FROM') ?? 'Kendali <noreply@localhost>',
+    bmkg: {
+      autogempaUrl: text(env, 'BMKG_AUTOGEMPA_URL'),
+      gempadirasakanUrl: text(env, 'BMKG_GEMPADIRASAKAN_URL'),
+      gempaterkiniUrl: text(env, 'BMKG_GEMPATERKINI_URL'),
+      capUrl: text(env, 'BMKG_CAP_URL'),
+      pollSeconds: int(env, 'BMKG_POLL_SECONDS', 60),
+      nearKm: int(env, 'BMKG_NEAR_KM', 100),
+    },
+    midtransServerKey: text(env, 'MIDTRANS_SERVER_KEY'),
+    outboundAllow: (text(env, 'OUTBOUND_ALLOW') ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
   }
 }

@@ -1,6 +1,8 @@
 import type { KendaliModule } from '../core/module.ts'
+import { alertsModule } from './alerts/index.ts'
 import { cctvModule } from './cctv/index.ts'
 import { incidentsModule } from './incidents/index.ts'
+import { patrolsModule } from './patrols/index.ts'
 import { postsModule } from './posts/index.ts'
 import { reportsModule } from './reports/index.ts'
 import { sensorsModule } from './sensors/index.ts'
@@ -8,5 +10,5 @@ import { tenancyModule } from './tenancy/index.ts'
 
 /** Every module of the platform, in start-up order (migrations, routes, demo seed). Add a module here. */
 export function allModules(): KendaliModule[] {
-  return [tenancyModule(), incidentsModule(), sensorsModule(), cctvModule(), reportsModule(), postsModule()]
+  return [tenancyModule(), incidentsModule(), sensorsModule(), cctvModule(), reportsModule(), postsModule(), patrolsModule(), alertsModule()]
 }

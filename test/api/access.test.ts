@@ -22,6 +22,7 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/cameras/:id',
   'GET /api/t/:tenant/cameras/:id/snapshot',
   'GET /api/t/:tenant/cameras/:id/mjpeg',
+  'GET /api/t/:tenant/cameras/:id/hls/*',
   // Citizens report without an account; the reports module rate-limits them and shows only public fields (tested there).
   'GET /api/t/:tenant/report-categories',
   'GET /api/t/:tenant/reports/nearby',
@@ -48,6 +49,15 @@ const PUBLIC_ROUTES = [
   'POST /open311/v2/requests.json',
   'POST /open311/v2/requests.xml',
   'GET /open311/v2/tokens/:file',
+  // Public warnings are for everyone (CAP 1.2, Atom, the portal's list and map); citizens subscribe and unsubscribe
+  // without an account (gateway webhooks need an admin, checked by the alerts module and tested there).
+  'GET /cap/:tenant/alerts.atom',
+  'GET /cap/:tenant/alerts/:file',
+  'GET /api/t/:tenant/alerts/active',
+  'GET /api/t/:tenant/alerts/active/areas',
+  'POST /api/t/:tenant/subscriptions',
+  'POST /api/t/:tenant/subscriptions/unsubscribe',
+  'GET /api/t/:tenant/subscriptions/push-key',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

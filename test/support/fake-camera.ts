@@ -2,11 +2,17 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 
 const JPEG = readFileSync(new URL('../fixtures/cctv/snapshot.jpg', import.meta.url))
+const HLS: Record<string, [string, Buffer]> = {
+  '/live/index.m3u8': ['application/vnd.apple.mpegurl', readFileSync(new URL('../fixtures/cctv/hls/index.m3u8', import.meta.url))],
+  '/live/seg0.ts': ['video/mp2t', readFileSync(new URL('../fixtures/cctv/hls/seg0.ts', import.meta.url))],
+  '/live/seg1.ts': ['video/mp2t', readFileSync(new URL('../fixtures/cctv/hls/seg1.ts', import.meta.url))],
+}
 const BOUNDARY = 'kendaliframe'
 
 /**
  * A camera on loopback, as an IP camera answers: `/snapshot.jpg` (behind basic auth `admin:rahasia`), an
- * MJPEG stream at `/video.mjpg` that sends a frame every 100 ms, and a counter of snapshot requests.
+ * MJPEG stream at `/video.mjpg` that sends a frame every 100 ms, an HLS stream at `/live/index.m3u8` (a media
+ * server such as MediaMTX in front of an RTSP camera), and a counter of snapshot requests.
  */
 export async function startFakeCamera(): Promise<{ url: string; snapshotRequests: () => number; close: () => Promise<void> }> {
   let snapshots = 0
@@ -29,6 +35,11 @@ export async function startFakeCamera(): Promise<{ url: string; snapshotRequests
       frame()
       const timer = setInterval(frame, 100)
       req.on('close', () => clearInterval(timer))
+      return
+    }
+    const hls = HLS[req.url ?? '']
+    if (hls) {
+      res.writeHead(200, { 'content-type': hls[0], 'content-length': hls[1].length }).end(hls[1])
       return
     }
     res.writeHead(404).end()

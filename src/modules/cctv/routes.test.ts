@@ -99,6 +99,29 @@ describe('cameras', () => {
     abort.abort()
   })
 
+  it('plays HLS through the server: the playlist points back at the server and segments pass through', async () => {
+    const { id } = await register({
+      name: 'Simpang Armada',
+      location: { type: 'Point', coordinates: [110.2185, -7.4702] },
+      hlsUrl: `${camera.url}/live/index.m3u8`,
+    })
+    const playlist = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/hls/`, headers: { cookie: operator } })
+    expect(playlist.statusCode).toBe(200)
+    expect(playlist.headers['content-type']).toContain('mpegurl')
+    expect(playlist.body).toContain('#EXTM3U')
+    expect(playlist.body).not.toContain('127.0.0.1')
+    const segments = playlist.body.split('\n').filter((line) => line.endsWith('.ts'))
+    expect(segments).toEqual(['seg0.ts', 'seg1.ts'])
+    const segment = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/hls/${segments[0]}`, headers: { cookie: operator } })
+    expect(segment.statusCode).toBe(200)
+    expect(segment.rawPayload.equals(readFileSync(new URL('../../../test/fixtures/cctv/hls/seg0.ts', import.meta.url)))).toBe(true)
+    // Nothing outside the stream's folder is reachable through the proxy.
+    for (const path of ['..%2Fsnapshot.jpg', '../snapshot.jpg', 'missing.ts'])
+      expect((await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/hls/${path}`, headers: { cookie: operator } })).statusCode).toBe(404)
+    // An internal camera's stream is not for anonymous callers.
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/hls/` })).statusCode).toBe(404)
+  })
+
   it('lists the cameras nearest a point first, with their distance', async () => {
     const near = json<{ items: { name: string; distanceM: number }[] }>(
       await inject({ method: 'GET', url: '/api/t/33.71/cameras?near=110.2203,-7.4860&limit=2', headers: { cookie: operator } }),

@@ -96,6 +96,30 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   })
 
   app.get(
+    '/api/t/:tenant/cameras/:id/hls/*',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'The live HLS stream through the server: `hls/` is the playlist, the rest are its files (play with hls.js)',
+        params: Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }), '*': Type.String({ maxLength: 300 }) }),
+        response: { 200: Type.Unknown(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const abort = new AbortController()
+      reply.raw.on('close', () => abort.abort())
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+      const path = request.params['*'] + query
+      const file = await cameras.hls(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), path, abort.signal)
+      reply.header('content-type', file.contentType)
+      // Playlists of a live stream change every segment; segments never change.
+      if (file.kind === 'playlist') return reply.header('cache-control', 'no-cache').send(file.text)
+      return reply.header('cache-control', 'private, max-age=60').send(Readable.fromWeb(file.body as WebReadableStream<Uint8Array>))
+    },
+  )
+
+  app.get(
     '/api/t/:tenant/cameras/:id/mjpeg',
     {
       config: { access: 'public' },

@@ -10,6 +10,7 @@ const CHECK_TIMEOUT_MS = 5000
 const CHECK_CONCURRENCY = 16
 const SNAPSHOT_TTL_MS = 5000
 const MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
+const MAX_PLAYLIST_CHARS = 512 * 1024
 
 /** fetch() refuses URLs with credentials: move `user:pass@` into a Basic Authorization header. */
 export function cameraRequest(source: string, signal: AbortSignal): [string, RequestInit] {
@@ -66,8 +67,7 @@ export class CameraService {
 
   /** The camera's current picture, fetched by the server (cached a few seconds). */
   async snapshot(db: Queryable, tenant: string, id: string, access: CameraAccess): Promise<Snapshot> {
-    const sources = await store.cameraSources(db, tenant, id)
-    if (!sources || (access === 'public-only' && !sources.is_public)) throw new NotFound(`There is no camera ${id} in ${tenant}`)
+    const sources = await this.sources(db, tenant, id, access)
     if (!sources.snapshot_url) throw new NotFound(`Camera ${sources.name} has no snapshot`)
     const key = `${tenant}/${id}`
     const cached = this.snapshots.get(key)
@@ -93,8 +93,7 @@ export class CameraService {
 
   /** Opens the camera's MJPEG stream for the server to pass on. */
   async mjpeg(db: Queryable, tenant: string, id: string, access: CameraAccess, signal: AbortSignal): Promise<Response> {
-    const sources = await store.cameraSources(db, tenant, id)
-    if (!sources || (access === 'public-only' && !sources.is_public)) throw new NotFound(`There is no camera ${id} in ${tenant}`)
+    const sources = await this.sources(db, tenant, id, access)
     if (!sources.mjpeg_url) throw new NotFound(`Camera ${sources.name} has no MJPEG stream`)
     try {
       const res = await fetch(...cameraRequest(sources.mjpeg_url, signal))
@@ -103,6 +102,39 @@ export class CameraService {
     } catch {
       throw new CameraUnreachable()
     }
+  }
+
+  /**
+   * A file of the camera's HLS stream: `path` is relative to the folder of its playlist ('' is the playlist).
+   * Playlists are rewritten so every URI stays relative and so passes through the server too.
+   */
+  async hls(db: Queryable, tenant: string, id: string, access: CameraAccess, path: string, signal: AbortSignal): Promise<HlsFile> {
+    const sources = await this.sources(db, tenant, id, access)
+    if (!sources.hls_url) throw new NotFound(`Camera ${sources.name} has no HLS stream`)
+    const playlist = new URL(sources.hls_url)
+    const folder = new URL('.', playlist)
+    const target = path === '' ? playlist : hlsTarget(folder, path)
+    if (!target) throw new NotFound('No such file in the camera’s stream')
+    let res: Response
+    try {
+      res = await fetch(...cameraRequest(target.href, signal))
+    } catch {
+      throw new CameraUnreachable()
+    }
+    if (res.status === 404) throw new NotFound('No such file in the camera’s stream')
+    if (!res.ok || !res.body) throw new CameraUnreachable()
+    const contentType = res.headers.get('content-type') ?? ''
+    const isPlaylist = /mpegurl/i.test(contentType) || target.pathname.endsWith('.m3u8')
+    if (!isPlaylist) return { kind: 'segment', contentType: contentType || 'application/octet-stream', body: res.body }
+    const text = await res.text()
+    if (text.length > MAX_PLAYLIST_CHARS) throw new CameraUnreachable()
+    return { kind: 'playlist', contentType: 'application/vnd.apple.mpegurl', text: relativePlaylist(text, target, folder) }
+  }
+
+  private async sources(db: Queryable, tenant: string, id: string, access: CameraAccess) {
+    const sources = await store.cameraSources(db, tenant, id)
+    if (!sources || (access === 'public-only' && !sources.is_public)) throw new NotFound(`There is no camera ${id} in ${tenant}`)
+    return sources
   }
 
   /** Checks every camera once, several at a time (a dead camera costs a full timeout); a change of state is an event. */
@@ -150,6 +182,48 @@ export class CameraService {
       return false
     }
   }
+}
+
+export type HlsFile = { kind: 'playlist'; contentType: string; text: string } | { kind: 'segment'; contentType: string; body: ReadableStream<Uint8Array> }
+
+/** The camera's URL of a stream file, or null when the path would leave the stream's folder. */
+export function hlsTarget(folder: URL, path: string): URL | null {
+  if (!/^[A-Za-z0-9._~\-/]+(\?[A-Za-z0-9._~\-=&%]*)?$/.test(path) || path.split('?')[0].split('/').includes('..')) return null
+  const target = new URL(path, folder)
+  return target.origin === folder.origin && target.pathname.startsWith(folder.pathname) ? target : null
+}
+
+/**
+ * A playlist whose URIs (lines and `URI="…"` attributes) are relative to the stream's folder, so a player asks
+ * the server for them. URIs elsewhere are dropped with their segment: the browser never meets the camera.
+ */
+export function relativePlaylist(text: string, playlist: URL, folder: URL): string {
+  const relative = (uri: string): string | null => {
+    const url = new URL(uri, playlist)
+    if (url.origin !== folder.origin || !url.pathname.startsWith(folder.pathname)) return null
+    return url.pathname.slice(folder.pathname.length) + url.search
+  }
+  const out: string[] = []
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('#')) {
+      let foreign = false
+      const rewritten = line.replace(/URI="([^"]*)"/g, (_, uri: string) => {
+        const r = relative(uri)
+        if (r === null) foreign = true
+        return `URI="${r ?? ''}"`
+      })
+      if (!foreign) out.push(rewritten)
+    } else if (line.trim() === '') {
+      out.push(line)
+    } else {
+      const r = relative(line.trim())
+      // A foreign segment goes, and so does the #EXTINF that announced it.
+      if (r === null) {
+        if (out.at(-1)?.startsWith('#EXTINF')) out.pop()
+      } else out.push(r)
+    }
+  }
+  return out.join('\n')
 }
 
 export class CameraUnreachable extends UpstreamUnavailable {

@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react'
+import { alertsWeb } from '../modules/alerts/index.ts'
 import { cctvWeb } from '../modules/cctv/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
+import { patrolsWeb } from '../modules/patrols/index.ts'
 import { postsWeb } from '../modules/posts/index.ts'
 import { reportsWeb } from '../modules/reports/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
@@ -35,4 +37,4 @@ export interface WebModule {
   portalSections?: { id: string; Component: ComponentType<PanelProps> }[]
 }
 
-export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb, reportsWeb, postsWeb]
+export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb, reportsWeb, postsWeb, patrolsWeb, alertsWeb]

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { Readable } from 'node:stream'
+import pg from 'pg'
+import { createKendali } from '../src/core/app.ts'
+import { readConfig } from '../src/core/config.ts'
+import { type Database, openDatabase } from '../src/core/db/database.ts'
+import { allModules } from '../src/modules/index.ts'
+import { patrolsServices } from '../src/modules/patrols/index.ts'
+import type { PatrolCaller } from '../src/modules/patrols/patrols.ts'
+import { seedTenancyDemo } from '../src/modules/tenancy/demo.ts'
+import { tenancyServices } from '../src/modules/tenancy/index.ts'
+
+// ASN attendance at scale: the attendance import streamed from a generated 100,000-row CSV (rows/s and the
+// process's peak memory while it runs), and the monthly discipline view per OPD for 5,000 staff (p95).
+// Run: npx tsx bench/patrols.ts   (BENCH_DATABASE_URL=postgres://… adds a PostgreSQL row)
+
+const TENANT = '33.71'
+const STAFF = Number(process.env.BENCH_STAFF ?? 5_000)
+const DAYS = Number(process.env.BENCH_DAYS ?? 20)
+const SAMPLES = 20
+const READER: PatrolCaller = { actor: 'bench', isAdmin: true, isPatrolOfficer: false, seesAllFindings: true, agencyIds: [] }
+
+interface Row {
+  db: string
+  rows: number
+  rowsPerSecond: number
+  peakRssMb: number
+  discipline: number[]
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]
+
+// 5,000 distinct NIPs: the birth date varies with i, the sequence with i / 225.
+const staffNip = (i: number) =>
+  `19${70 + (i % 25)}0${1 + (Math.floor(i / 25) % 9)}${String(10 + (Math.floor(i / 225) % 18)).padStart(2, '0')}20100${1 + (i % 9)}1${String(1 + (i % 999)).padStart(3, '0')}`
+
+/** Working days of January 2026 (Monday to Friday, from the 5th), as many as asked. */
+function workdays(n: number): string[] {
+  const days: string[] = []
+  for (let d = new Date('2026-01-05T00:00:00Z'); days.length < n; d = new Date(d.getTime() + 86_400_000)) {
+    if (d.getUTCDay() >= 1 && d.getUTCDay() <= 5) days.push(d.toISOString().slice(0, 10))
+  }
+  return days
+}
+
+async function* attendanceCsv(days: string[]): AsyncGenerator<string> {
+  yield 'nip,tanggal,jam_masuk,jam_pulang,keterangan\n'
+  for (const day of days) {
+    let chunk = ''
+    for (let i = 0; i < STAFF; i++) {
+      const late = (i * 7 + day.charCodeAt(9)) % 50
+      chunk += i % 40 === 0 ? `${staffNip(i)},${day},,,TK\n` : `${staffNip(i)},${day},07:${String(late).padStart(2, '0')},16:05,H\n`
+    }
+    yield chunk
+  }
+}
+
+async function measure(db: Database, name: string, dataDir: string): Promise<Row> {
+  const config = readConfig({ DATA_DIR: dataDir, DEMO: '0', LOG_LEVEL: 'silent', SIMULATOR: '0', MQTT_PORT: '0' })
+  const kendali = await createKendali(config, allModules(), { db, logger: false, background: false, mqtt: false })
+  await kendali.prepare()
+  await seedTenancyDemo(db, tenancyServices(kendali.ctx), 'bench-password')
+  const s = patrolsServices(kendali.ctx)
+  const agencies = [...(await s.ports.agencies(db, TENANT)).values()]
+  async function* staffCsv() {
+    yield 'nip,nama,opd,jabatan\n'
+    for (let i = 0; i < STAFF; i++) yield `${staffNip(i)},Pegawai ${i},${agencies[i % agencies.length].code},Pelaksana\n`
+  }
+  const staff = await s.asn.import(db, TENANT, 'staff', Readable.from(staffCsv()), new Date('2026-02-01T00:00:00Z'))
+  if (staff.rejectedCount > 0) throw new Error(`staff rows rejected: ${JSON.stringify(staff.rejected.slice(0, 3))}`)
+  console.log(`${name}: importing ${(STAFF * DAYS).toLocaleString('en')} attendance rows…`)
+  let peak = process.memoryUsage().rss
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 50)
+  const t0 = performance.now()
+  const result = await s.asn.import(db, TENANT, 'attendance', Readable.from(attendanceCsv(workdays(DAYS))), new Date('2026-02-01T00:00:00Z'))
+  const seconds = (performance.now() - t0) / 1000
+  clearInterval(sampler)
+  const rows = result.imported + result.updated
+  const discipline: number[] = []
+  for (let i = 0; i < SAMPLES; i++) {
+    const t = performance.now()
+    await s.asn.discipline(db, TENANT, READER, '2026-01', new Date('2026-02-01T00:00:00Z'))
+    discipline.push(performance.now() - t)
+  }
+  await kendali.close()
+  return { db: name, rows, rowsPerSecond: rows / seconds, peakRssMb: peak / 1024 / 1024, discipline }
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = []
+  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-patrols-'))
+  const lite = await openDatabase({ databaseUrl: null, dataDir })
+  try {
+    rows.push(await measure(lite, 'pglite', dataDir))
+  } finally {
+    await lite.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  const pgUrl = process.env.BENCH_DATABASE_URL
+  if (pgUrl) {
+    const admin = new pg.Client({ connectionString: pgUrl })
+    await admin.connect()
+    await admin.query('DROP DATABASE IF EXISTS kendali_bench_patrols WITH (FORCE)')
+    await admin.query('CREATE DATABASE kendali_bench_patrols')
+    const url = new URL(pgUrl)
+    url.pathname = '/kendali_bench_patrols'
+    const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '' })
+    try {
+      rows.push(await measure(db, 'postgres', tmpdir()))
+    } finally {
+      await db.close()
+      await admin.query('DROP DATABASE IF EXISTS kendali_bench_patrols WITH (FORCE)')
+      await admin.end()
+    }
+  } else {
+    console.log('BENCH_DATABASE_URL is not set: the PostgreSQL row is skipped.')
+  }
+  console.log(`\nKendali ASN benchmark — ${cpus().length} cores, Node ${process.version}; ${STAFF.toLocaleString('en')} staff × ${DAYS} days`)
+  console.log(`${'db'.padEnd(10)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'peak RSS MB'.padStart(14)}${'discipline p50 / p95 ms'.padStart(26)}`)
+  for (const r of rows) {
+    const cell = `${pct(r.discipline, 50).toFixed(0)} / ${pct(r.discipline, 95).toFixed(0)}`
+    console.log(
+      `${r.db.padEnd(10)}${String(r.rows).padStart(10)}${r.rowsPerSecond.toFixed(0).padStart(10)}${r.peakRssMb.toFixed(0).padStart(14)}${cell.padStart(26)}`,
+    )
+  }
+}
+
+await main()

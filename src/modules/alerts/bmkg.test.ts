@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { validateXML } from 'xmllint-wasm'
+import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { type BmkgFeeds, BmkgIntake, parseCap, parseQuakes } from './bmkg.ts'
+import { alertsServices } from './index.ts'
+import { incidentPort, tenancyLookups } from './ports.ts'
+
+// Real-format BMKG samples (test/fixtures/alerts/bmkg/README.md says where each comes from).
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/alerts/bmkg/${name}`, import.meta.url), 'utf8')
+const XSD = readFileSync(new URL('../../../test/fixtures/alerts/CAP-v1.2.xsd', import.meta.url), 'utf8')
+// The day after the invented Magelang quake (2026-11-16T20:12:09Z) and the nowcast (17 Nov, 14:40 WIB).
+const NOW = new Date('2026-11-17T08:00:00Z')
+
+let feedServer: Server
+let base = ''
+let server: TestServer
+let cookie = ''
+
+function intake(feeds: Partial<BmkgFeeds>): BmkgIntake {
+  const ctx = server.kendali.ctx
+  return new BmkgIntake(
+    { autogempaUrl: null, gempadirasakanUrl: null, gempaterkiniUrl: null, capUrl: null, nearKm: 100, ...feeds },
+    ctx.events,
+    tenancyLookups(ctx),
+    incidentPort(ctx),
+    alertsServices(ctx, { clock: () => NOW }).alerts,
+  )
+}
+
+beforeAll(async () => {
+  feedServer = createServer((req, res) => {
+    const path = req.url ?? '/'
+    if (path === '/broken') return void res.writeHead(500).end('oops')
+    if (path === '/garbage.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"Infogempa": nul')
+    if (path === '/nowcast-rss.xml') return void res.writeHead(200).end(fixture('nowcast-rss.xml').replace('{BASE}', base))
+    const name = path.slice(1)
+    if (!/^[a-z-]+\.(json|xml)$/.test(name)) return void res.writeHead(404).end()
+    res.writeHead(200).end(fixture(name))
+  })
+  await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`
+  server = await startTestKendali({ listen: false })
+  cookie = await loginCookie(server.kendali, 'operator')
+})
+
+afterAll(async () => {
+  await server.close()
+  await new Promise<void>((resolve) => feedServer.close(() => resolve()))
+})
+
+describe('reading BMKG feeds', () => {
+  it('reads autogempa as one object and gempadirasakan as an array', () => {
+    const latest = parseQuakes('autogempa', JSON.parse(fixture('autogempa.json')))
+    expect(latest).toHaveLength(1)
+    expect(latest[0]).toMatchObject({ lat: -1.17, lon: 120.06, magnitude: 4.1, depth: '10 km', felt: 'III Sigi' })
+    expect(latest[0].at.toISOString()).toBe('2026-08-06T02:59:47.000Z')
+    const felt = parseQuakes('gempadirasakan', JSON.parse(fixture('gempadirasakan-magelang.json')))
+    expect(felt).toHaveLength(2)
+    expect(felt[0]).toMatchObject({ lat: -7.62, lon: 110.31, magnitude: 4.6, potential: null })
+    expect(felt[0].felt).toContain('Kota Magelang')
+    expect(() => parseQuakes('gempaterkini', { nothing: true })).toThrow()
+  })
+
+  it('reads a BMKG nowcast CAP warning (itself valid CAP 1.2) with its polygon', async () => {
+    const document = fixture('nowcast-cap.xml')
+    const result = await validateXML({ xml: [{ fileName: 'w.xml', contents: document }], schema: [{ fileName: 'CAP-v1.2.xsd', contents: XSD }] })
+    expect(result.errors).toEqual([])
+    const [w] = parseCap(document)
+    expect(w).toMatchObject({ identifier: 'CJT20261117001', event: 'Hujan Lebat dan Petir', severity: 'Moderate' })
+    expect(w.polygons[0][0]).toEqual([110.18, -7.52])
+    expect(w.expires?.toISOString()).toBe('2026-11-17T10:40:00.000Z')
+  })
+})
+
+describe('BMKG intake', () => {
+  it('raises an incident and a draft alert for a felt quake near the city, not for a far one, once', async () => {
+    const bmkg = intake({ gempadirasakanUrl: `${base}/gempadirasakan-magelang.json`, autogempaUrl: `${base}/autogempa.json` })
+    const first = await bmkg.poll(server.kendali.ctx.db, NOW)
+    expect(first.failed).toEqual([])
+    const magelang = first.drafted.filter((d) => d.tenant === '33.71')
+    expect(magelang).toHaveLength(1)
+    expect(first.drafted.some((d) => d.tenant === '35.73')).toBe(false)
+
+    const alert = json<{ status: string; author: string; event: string; incidentId: string; regions: { code: string }[]; source: string }>(
+      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${magelang[0].alertId}`, headers: { cookie } }),
+    )
+    expect(alert).toMatchObject({ status: 'draft', author: 'system:bmkg', event: 'Gempa bumi', source: 'bmkg', incidentId: magelang[0].incidentId })
+    expect(alert.regions.map((r) => r.code).sort()).toEqual(['33.71.01', '33.71.02', '33.71.03'])
+    const incident = json<{ source: string; alertId: string }>(
+      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/incidents/${magelang[0].incidentId}`, headers: { cookie } }),
+    )
+    expect(incident).toMatchObject({ source: 'bmkg', alertId: magelang[0].alertId })
+
+    const again = await bmkg.poll(server.kendali.ctx.db, NOW)
+    expect(again.drafted).toEqual([])
+  })
+
+  it('logs bad and unreachable feeds without stopping the others', async () => {
+    const bmkg = intake({
+      autogempaUrl: `${base}/broken`,
+      gempaterkiniUrl: `${base}/garbage.json`,
+      gempadirasakanUrl: 'http://127.0.0.1:9/nothing-listens-here',
+      capUrl: `${base}/nowcast-rss.xml`,
+    })
+    const outcome = await bmkg.poll(server.kendali.ctx.db, NOW)
+    expect(outcome.failed.map((f) => f.url).sort()).toEqual([`${base}/broken`, `${base}/garbage.json`, 'http://127.0.0.1:9/nothing-listens-here'].sort())
+    expect(outcome.failed.find((f) => f.url.endsWith('/broken'))?.error).toBe('answered 500')
+    // The weather warning over Kota Magelang still came through.
+    const warning = outcome.drafted.filter((d) => d.tenant === '33.71')
+    expect(warning).toHaveLength(1)
+    const alert = json<{ event: string; area: { type: string }; severity: string }>(
+      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${warning[0].alertId}`, headers: { cookie } }),
+    )
+    expect(alert).toMatchObject({ event: 'Hujan Lebat dan Petir', severity: 'Moderate', area: { type: 'MultiPolygon' } })
+  })
+})
+
+describe('prefilled drafts', () => {
+  it('drafts an alert from an incident, in its kelurahan', async () => {
+    const created = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/incidents',
+      headers: { cookie },
+      payload: { type: 'flood', source: 'operator', location: { type: 'Point', coordinates: [110.2117, -7.4787] }, description: 'Genangan 50 cm' },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const incident = json<{ id: string }>(created)
+    const res = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/alerts/prefill',
+      headers: { cookie },
+      payload: { incidentId: incident.id },
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    expect(json(res)).toMatchObject({ status: 'draft', event: 'Banjir', incidentId: incident.id, source: 'incident', regions: [{ code: '33.71.03.1002' }] })
+  })
+
+  it('answers 404 for an incident or alarm that is not the tenant’s', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000'
+    for (const payload of [{ incidentId: missing }, { alarmId: missing }]) {
+      const res = await server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/alerts/prefill', headers: { cookie }, payload })
+      expect(res.statusCode, res.body).toBe(404)
+    }
+  })
+})

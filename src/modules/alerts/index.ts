@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url'
+import type { TenantInfo } from '../../core/http/identity.ts'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { tenancyServices } from '../tenancy/index.ts'
+import { AlertService, type Clock, JOB_EXPIRE, JOB_FANOUT } from './alerts.ts'
+import { BmkgIntake } from './bmkg.ts'
+import { type Channels, DeliveryService, ensureVapidKeys, JOB_DELIVER, smtpMail } from './delivery.ts'
+import { ALERT_TOPICS } from './events.ts'
+import { alarmPort, incidentPort, tenancyLookups } from './ports.ts'
+import { alertRoutes } from './routes.ts'
+import { subscriptionRoutes } from './subscription-routes.ts'
+
+const JOB_BMKG = 'alerts.bmkg'
+// Published alerts past their expiry are marked (and announced) this often; lists filter by time anyway.
+const EXPIRE_EVERY_SECONDS = 60
+
+export interface AlertsServices {
+  alerts: AlertService
+  delivery: DeliveryService
+  bmkg: BmkgIntake
+  tenancy: { tenant(code: string): Promise<TenantInfo | null> }
+}
+
+/** The CAP sender's domain: the host of PUBLIC_URL, or a local name. */
+function senderDomain(ctx: CoreContext): string {
+  return ctx.config.publicUrl ? new URL(ctx.config.publicUrl).hostname : 'kendali.local'
+}
+
+/** The services of this module; other modules (the public portal, kpi) use them, never the tables. */
+export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Channels>; clock?: Clock } = {}): AlertsServices {
+  const tenancy = tenancyServices(ctx)
+  const lookups = tenancyLookups(ctx)
+  const alerts = new AlertService(ctx.events, ctx.jobs, lookups, incidentPort(ctx), alarmPort(ctx), senderDomain(ctx), opts.clock)
+  const baseUrl = (ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`).replace(/\/$/, '')
+  const delivery = new DeliveryService(
+    ctx.events,
+    ctx.jobs,
+    lookups,
+    alerts,
+    {
+      mail: ctx.config.smtpUrl ? smtpMail(ctx.config.smtpUrl, ctx.config.smtpFrom) : null,
+      fetcher: fetch,
+      vapidSubject: `mailto:noreply@${senderDomain(ctx)}`,
+      ...opts.channels,
+    },
+    baseUrl,
+    ctx.config.outboundAllow,
+  )
+  const bmkg = new BmkgIntake({ ...ctx.config.bmkg }, ctx.events, lookups, incidentPort(ctx), alerts, opts.channels?.fetcher ?? fetch)
+  return { alerts, delivery, bmkg, tenancy: { tenant: (code) => tenancy.tenants.info(code) } }
+}
+
+/** Public warnings in CAP 1.2 with two-person approval, BMKG intake, delivery to subscribers by kelurahan. */
+export function alertsModule(): KendaliModule {
+  let services: AlertsServices | null = null
+  const of = (ctx: CoreContext) => {
+    services ??= alertsServices(ctx)
+    return services
+  }
+  return {
+    name: 'alerts',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: ALERT_TOPICS,
+    routes: (app, ctx) => {
+      alertRoutes(app, ctx, of(ctx))
+      subscriptionRoutes(app, ctx, of(ctx))
+    },
+    jobs: (ctx) => ({
+      // Off unless a BMKG feed is configured; a feed that fails is logged and the poll retried with backoff.
+      ...(of(ctx).bmkg.isConfigured
+        ? {
+            [JOB_BMKG]: {
+              everySeconds: ctx.config.bmkg.pollSeconds,
+              run: async () => {
+                const outcome = await of(ctx).bmkg.poll(ctx.db)
+                for (const f of outcome.failed) ctx.log.warn({ url: f.url, error: f.error }, 'BMKG feed not read')
+                if (outcome.failed.length > 0) throw new Error(`BMKG feeds not read: ${outcome.failed.map((f) => f.url).join(', ')}`)
+              },
+            },
+          }
+        : {}),
+      [JOB_EXPIRE]: { everySeconds: EXPIRE_EVERY_SECONDS, run: async () => void (await of(ctx).alerts.expireDue(ctx.db)) },
+      [JOB_FANOUT]: (job) => of(ctx).delivery.fanOut(ctx.db, job),
+      [JOB_DELIVER]: (job) => of(ctx).delivery.deliver(ctx.db, job),
+    }),
+    install: async (ctx) => {
+      await ensureVapidKeys(ctx.db)
+      return []
+    },
+  }
+}

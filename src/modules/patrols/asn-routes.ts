@@ -1,0 +1,117 @@
+import type { Readable } from 'node:stream'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Invalid } from '../../core/errors.ts'
+import { ErrorBody } from '../../core/http/errors.ts'
+import { tenantOf } from '../../core/http/request.ts'
+import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import type { ImportKind } from './asn.ts'
+import { callerOf } from './caller.ts'
+import type { PatrolsServices } from './index.ts'
+import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, PersonMonth, TenantParams, YearQuery } from './schema.ts'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+const READERS = ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] as const
+
+/** ASN imports (CSV streamed, never held in memory whole), the discipline view per OPD, a person's month and the ladder. */
+export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices): void {
+  const tags = ['asn']
+
+  app.register(async (scope) => {
+    const api = scope.withTypeProvider<TypeBoxTypeProvider>()
+    // The body stays a stream: rows are parsed and stored as they arrive.
+    scope.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => done(null, payload))
+    const imports: [string, ImportKind, string][] = [
+      ['staff', 'staff', 'Imports the staff list (CSV `nip,nama,opd,jabatan`; opd is the OPD code or name)'],
+      ['attendance', 'attendance', 'Imports e-presensi attendance (CSV `nip,tanggal,jam_masuk,jam_pulang,keterangan`), one row per NIP and day'],
+      ['activities', 'activities', 'Imports e-Kinerja daily activities (CSV `nip,tanggal,mulai,selesai,aktivitas,output`)'],
+    ]
+    for (const [path, kind, summary] of imports) {
+      api.post(
+        `/api/t/:tenant/asn/${path}/import`,
+        {
+          config: { access: { roles: ['admin'] } },
+          schema: { tags, summary, consumes: ['text/csv'], params: TenantParams, response: { 200: ImportResult, ...errors } },
+        },
+        async (request) => {
+          const body = request.body as Readable | undefined
+          if (!body || typeof (body as Readable).pipe !== 'function') throw new Invalid('Send the CSV as text/csv', { field: 'body' })
+          return s.asn.import(ctx.db, tenantOf(request).code, kind, body)
+        },
+      )
+    }
+  })
+
+  app.get(
+    '/api/t/:tenant/asn/discipline',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Attendance, activity and Rojak findings per OPD for a month',
+        params: TenantParams,
+        querystring: MonthQuery,
+        response: { 200: Discipline, ...errors },
+      },
+    },
+    async (request) => s.asn.discipline(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.query.month),
+  )
+
+  app.get(
+    '/api/t/:tenant/asn/staff/:nip',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'One person’s month: each day with its TL/PSW/TK codes, and the activities',
+        params: NipParams,
+        querystring: MonthQuery,
+        response: { 200: PersonMonth, ...errors },
+      },
+    },
+    async (request) => s.asn.person(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.params.nip, request.query.month),
+  )
+
+  app.get(
+    '/api/t/:tenant/asn/ladder',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Who reached which discipline step for unexcused absence in a year',
+        params: TenantParams,
+        querystring: YearQuery,
+        response: { 200: Ladder, ...errors },
+      },
+    },
+    async (request) => s.asn.ladder(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.query.year),
+  )
+
+  app.get(
+    '/api/t/:tenant/asn/settings',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Working hours per weekday, overrides (Ramadan), holidays and the discipline ladder',
+        params: TenantParams,
+        response: { 200: AsnSettings, ...errors },
+      },
+    },
+    async (request) => s.asn.settings(ctx.db, tenantOf(request).code),
+  )
+
+  app.put(
+    '/api/t/:tenant/asn/settings',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags,
+        summary: 'Changes working hours, holidays and the ladder',
+        params: TenantParams,
+        body: AsnSettings,
+        response: { 200: AsnSettings, ...errors },
+      },
+    },
+    async (request) => s.asn.putSettings(ctx.db, tenantOf(request).code, request.body),
+  )
+}

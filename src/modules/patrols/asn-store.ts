@@ -1,0 +1,160 @@
+import type { Queryable } from '../../core/db/database.ts'
+import type { LadderStep, WorkSchedule } from './attendance.ts'
+
+// The SQL of ASN attendance and activity, and nothing else. Imports upsert in batches of validated rows.
+
+const iso = (column: string) => `to_json(${column}) #>> '{}'`
+
+export interface StaffRow {
+  nip: string
+  name: string
+  agencyId: string
+  position: string | null
+}
+
+export interface AttendanceRow {
+  nip: string
+  day: string
+  checkIn: string | null
+  checkOut: string | null
+  remark: string | null
+}
+
+export interface ActivityRow {
+  nip: string
+  day: string
+  starts: string
+  ends: string
+  activity: string
+  output: string | null
+}
+
+/** Counts what the upsert inserted and what it changed (xmax is 0 only on a fresh row). */
+async function upsert(db: Queryable, sql: string, params: unknown[]): Promise<{ inserted: number; updated: number }> {
+  const rows = await db.query<{ inserted: boolean }>(`${sql} RETURNING (xmax = 0) AS inserted`, params)
+  const inserted = rows.filter((r) => r.inserted).length
+  return { inserted, updated: rows.length - inserted }
+}
+
+export function upsertStaff(db: Queryable, tenant: string, rows: StaffRow[]) {
+  return upsert(
+    db,
+    `INSERT INTO asn_staff (tenant, nip, name, agency_id, position)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[])
+     ON CONFLICT (tenant, nip) DO UPDATE SET name = EXCLUDED.name, agency_id = EXCLUDED.agency_id, position = EXCLUDED.position, updated_at = now()`,
+    [tenant, rows.map((r) => r.nip), rows.map((r) => r.name), rows.map((r) => r.agencyId), rows.map((r) => r.position)],
+  )
+}
+
+export function upsertAttendance(db: Queryable, tenant: string, rows: AttendanceRow[]) {
+  return upsert(
+    db,
+    `INSERT INTO asn_attendance (tenant, nip, day, check_in, check_out, remark)
+     SELECT $1, * FROM unnest($2::text[], $3::date[], $4::time[], $5::time[], $6::text[])
+     ON CONFLICT (tenant, nip, day) DO UPDATE SET check_in = EXCLUDED.check_in, check_out = EXCLUDED.check_out, remark = EXCLUDED.remark, updated_at = now()`,
+    [tenant, rows.map((r) => r.nip), rows.map((r) => r.day), rows.map((r) => r.checkIn), rows.map((r) => r.checkOut), rows.map((r) => r.remark)],
+  )
+}
+
+export function upsertActivities(db: Queryable, tenant: string, rows: ActivityRow[]) {
+  return upsert(
+    db,
+    `INSERT INTO asn_activities (tenant, nip, day, starts, ends, activity, output)
+     SELECT $1, * FROM unnest($2::text[], $3::date[], $4::time[], $5::time[], $6::text[], $7::text[])
+     ON CONFLICT (tenant, nip, day, starts) DO UPDATE SET ends = EXCLUDED.ends, activity = EXCLUDED.activity, output = EXCLUDED.output, updated_at = now()`,
+    [
+      tenant,
+      rows.map((r) => r.nip),
+      rows.map((r) => r.day),
+      rows.map((r) => r.starts),
+      rows.map((r) => r.ends),
+      rows.map((r) => r.activity),
+      rows.map((r) => r.output),
+    ],
+  )
+}
+
+export async function staffNips(db: Queryable, tenant: string): Promise<Set<string>> {
+  const rows = await db.query<{ nip: string }>('SELECT nip FROM asn_staff WHERE tenant = $1', [tenant])
+  return new Set(rows.map((r) => r.nip))
+}
+
+export function listStaff(db: Queryable, tenant: string, agencyIds: string[] | null): Promise<StaffRow[]> {
+  return db.query<StaffRow>(
+    `SELECT nip, name, agency_id::text AS "agencyId", position FROM asn_staff WHERE tenant = $1 AND ($2::uuid[] IS NULL OR agency_id = ANY($2)) ORDER BY nip`,
+    [tenant, agencyIds],
+  )
+}
+
+export async function findStaff(db: Queryable, tenant: string, nip: string): Promise<StaffRow | null> {
+  const [row] = await db.query<StaffRow>('SELECT nip, name, agency_id::text AS "agencyId", position FROM asn_staff WHERE tenant = $1 AND nip = $2', [
+    tenant,
+    nip,
+  ])
+  return row ?? null
+}
+
+/** Attendance rows in [from, to], of some people or all. */
+export function attendanceBetween(db: Queryable, tenant: string, from: string, to: string, nip: string | null = null): Promise<AttendanceRow[]> {
+  return db.query<AttendanceRow>(
+    `SELECT nip, ${iso('day')} AS day, to_char(check_in, 'HH24:MI') AS "checkIn", to_char(check_out, 'HH24:MI') AS "checkOut", remark
+     FROM asn_attendance WHERE tenant = $1 AND day BETWEEN $2 AND $3 AND ($4::text IS NULL OR nip = $4)`,
+    [tenant, from, to, nip],
+  )
+}
+
+/** The days the imports cover: a working day in them without a row for a person is that person's TK. */
+export async function coveredDays(db: Queryable, tenant: string, from: string, to: string): Promise<Set<string>> {
+  const rows = await db.query<{ day: string }>(`SELECT DISTINCT ${iso('day')} AS day FROM asn_attendance WHERE tenant = $1 AND day BETWEEN $2 AND $3`, [
+    tenant,
+    from,
+    to,
+  ])
+  return new Set(rows.map((r) => r.day))
+}
+
+export function activityHoursByNip(db: Queryable, tenant: string, from: string, to: string): Promise<{ nip: string; hours: number }[]> {
+  return db.query<{ nip: string; hours: number }>(
+    `SELECT nip, (sum(extract(epoch FROM ends - starts)) / 3600)::float8 AS hours FROM asn_activities
+     WHERE tenant = $1 AND day BETWEEN $2 AND $3 GROUP BY nip`,
+    [tenant, from, to],
+  )
+}
+
+export function activitiesOf(db: Queryable, tenant: string, nip: string, from: string, to: string): Promise<ActivityRow[]> {
+  return db.query<ActivityRow>(
+    `SELECT nip, ${iso('day')} AS day, to_char(starts, 'HH24:MI') AS starts, to_char(ends, 'HH24:MI') AS ends, activity, output
+     FROM asn_activities WHERE tenant = $1 AND nip = $2 AND day BETWEEN $3 AND $4 ORDER BY day, starts`,
+    [tenant, nip, from, to],
+  )
+}
+
+/** Rojak findings per OPD (open, overdue) and per NIP, from this module's own findings. */
+export function findingsByAgency(db: Queryable, tenant: string, now: Date): Promise<{ agencyId: string; open: number; overdue: number }[]> {
+  return db.query(
+    `SELECT agency_id::text AS "agencyId", count(*) FILTER (WHERE status = 'open')::int AS open,
+       count(*) FILTER (WHERE status = 'open' AND due_at < $2)::int AS overdue
+     FROM patrol_findings WHERE tenant = $1 AND kind = 'asn' AND agency_id IS NOT NULL GROUP BY agency_id`,
+    [tenant, now],
+  )
+}
+
+export function findingsByNip(db: Queryable, tenant: string, from: string, to: string): Promise<{ nip: string; findings: number }[]> {
+  return db.query(
+    `SELECT nip, count(*)::int AS findings FROM patrol_findings WHERE tenant = $1 AND nip IS NOT NULL AND at >= $2::date AND at < $3::date + 1 GROUP BY nip`,
+    [tenant, from, to],
+  )
+}
+
+export async function findSettings(db: Queryable, tenant: string): Promise<{ schedule: WorkSchedule; ladder: LadderStep[] } | null> {
+  const [row] = await db.query<{ schedule: WorkSchedule; ladder: LadderStep[] }>('SELECT schedule, ladder FROM asn_settings WHERE tenant = $1', [tenant])
+  return row ?? null
+}
+
+export async function putSettings(db: Queryable, tenant: string, schedule: WorkSchedule, ladder: LadderStep[]): Promise<void> {
+  await db.query(
+    `INSERT INTO asn_settings (tenant, schedule, ladder) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant) DO UPDATE SET schedule = EXCLUDED.schedule, ladder = EXCLUDED.ladder, updated_at = now()`,
+    [tenant, JSON.stringify(schedule), JSON.stringify(ladder)],
+  )
+}

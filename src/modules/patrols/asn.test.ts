@@ -1,0 +1,197 @@
+import type { InjectOptions } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { tenancyServices } from '../tenancy/index.ts'
+
+type ImportResult = { imported: number; updated: number; rejectedCount: number; rejected: { row: number; field: string; message: string }[] }
+type Discipline = {
+  items: {
+    agencyId: string
+    staff: number
+    workdays: number
+    onTimePct: number | null
+    tkDays: number
+    tlMinutes: number
+    pswMinutes: number
+    activityHours: number
+  }[]
+}
+type Person = { nip: string; name: string; days: { date: string; codes: string[]; lateMinutes: number }[] }
+type Ladder = { items: { nip: string; name: string; tkDays: number; step: string }[] }
+
+let server: TestServer
+const cookies: Record<string, string> = {}
+const as = (who: string, opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { ...opts.headers, cookie: cookies[who] } })
+const upload = (who: string, kind: string, csv: string, tenant = '33.71') =>
+  as(who, { method: 'POST', url: `/api/t/${tenant}/asn/${kind}/import`, payload: csv, headers: { 'content-type': 'text/csv' } })
+
+// NIPs no other test of this run uses: a real birth date and appointment, the sequence counting up.
+let serial = (process.pid % 400) + 100
+const nip = () => {
+  serial += 1
+  return `19850315201001${1 + (serial % 2)}${String(serial % 1000).padStart(3, '0')}`
+}
+
+/** A fresh OPD of the demo city, so a test's numbers are its own. */
+async function freshAgency(): Promise<{ id: string; code: string }> {
+  const code = unique('opd')
+    .replace(/[^a-z0-9]/g, '_')
+    .slice(0, 40)
+  const agency = await tenancyServices(server.kendali.ctx).agencies.create(server.kendali.ctx.db, '33.71', 'system:test', { code, name: `OPD ${code}` })
+  return { id: agency.id, code }
+}
+
+async function imported(kind: string, csv: string): Promise<ImportResult> {
+  const res = await upload('admin', kind, csv)
+  expect(res.statusCode, res.body).toBe(200)
+  return json<ImportResult>(res)
+}
+
+beforeAll(async () => {
+  server = await startTestKendali({ listen: false })
+  for (const who of ['admin', 'operator', 'patrol_officer', 'executive', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
+})
+afterAll(() => server.close())
+
+describe('ASN imports', () => {
+  it('imports the staff list once, updates it from a corrected file, and reports bad rows', async () => {
+    const opd = await freshAgency()
+    const [a, b] = [nip(), nip()]
+    const file = `nip,nama,opd,jabatan\n${a},Andi,${opd.code},Analis\n${b},Budi,${opd.code},Pengadministrasi\n198513152010011001,Salah Tanggal,${opd.code},x\n${nip()},Tanpa OPD,opd_tidak_ada,x\n`
+    expect(await imported('staff', file)).toMatchObject({
+      imported: 2,
+      updated: 0,
+      rejectedCount: 2,
+      rejected: [
+        { row: 4, field: 'nip' },
+        { row: 5, field: 'opd' },
+      ],
+    })
+    expect(await imported('staff', file)).toMatchObject({ imported: 0, updated: 2 })
+    expect(await imported('staff', `nip,nama,opd,jabatan\n${a},Andi Wijaya,${opd.code},Analis\n`)).toMatchObject({ imported: 0, updated: 1 })
+    const person = json<Person>(await as('admin', { method: 'GET', url: `/api/t/33.71/asn/staff/${a}?month=2025-03` }))
+    expect(person.name).toBe('Andi Wijaya')
+  })
+
+  it('imports attendance once per NIP and day, refuses impossible rows and stores nothing of them', async () => {
+    const opd = await freshAgency()
+    const a = nip()
+    await imported('staff', `nip,nama,opd,jabatan\n${a},Citra,${opd.code},\n`)
+    const file = [
+      'nip,tanggal,jam_masuk,jam_pulang,keterangan',
+      `${a},2025-04-01,07:40,16:00,H`,
+      `${a},2025-04-02,07:30,16:05,`,
+      `${a},2025-04-03,16:00,07:30,H`,
+      `${a},2025-04-04,07:30,16:30,X`,
+      `${a},2099-01-01,07:30,16:00,H`,
+      `${a},2025-02-30,07:30,16:00,H`,
+      `${a},2025-04-07,25:00,16:00,H`,
+      `${nip()},2025-04-01,07:30,16:00,H`,
+    ].join('\n')
+    const first = await imported('attendance', file)
+    expect(first).toMatchObject({ imported: 2, updated: 0, rejectedCount: 6 })
+    expect(first.rejected.map((r) => [r.row, r.field])).toEqual([
+      [4, 'jam_pulang'],
+      [5, 'keterangan'],
+      [6, 'tanggal'],
+      [7, 'tanggal'],
+      [8, 'jam_masuk'],
+      [9, 'nip'],
+    ])
+    expect(await imported('attendance', file)).toMatchObject({ imported: 0, updated: 2, rejectedCount: 6 })
+    // A corrected file: 1 April was 08:10, not 07:40.
+    expect(await imported('attendance', `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${a},2025-04-01,08:10,16:00,H\n`)).toMatchObject({
+      imported: 0,
+      updated: 1,
+    })
+    const person = json<Person>(await as('admin', { method: 'GET', url: `/api/t/33.71/asn/staff/${a}?month=2025-04` }))
+    expect(person.days.map((d) => [d.date, d.codes, d.lateMinutes])).toEqual([
+      ['2025-04-01', ['TL2'], 40],
+      ['2025-04-02', [], 0],
+    ])
+  })
+
+  it('refuses a file without the expected columns, and other roles and tenants', async () => {
+    const res = await upload('admin', 'attendance', 'nip;tanggal\n198503152010011001;2025-04-01\n')
+    expect(res.statusCode).toBe(400)
+    expect(json<{ error: { details: { field: string } } }>(res).error.details.field).toBe('header')
+    expect((await upload('operator', 'staff', 'nip,nama,opd,jabatan\n')).statusCode).toBe(403)
+    expect((await upload('malang_admin', 'staff', 'nip,nama,opd,jabatan\n')).statusCode).toBe(403)
+    expect((await as('admin', { method: 'POST', url: '/api/t/33.71/asn/staff/import', payload: { nip: 'x' } })).statusCode).toBe(400)
+  })
+})
+
+describe('discipline per OPD', () => {
+  it('sums on-time days, TK, TL/PSW minutes and activity hours of a month, and masks NIPs per role', async () => {
+    const opd = await freshAgency()
+    const [a, b] = [nip(), nip()]
+    await imported('staff', `nip,nama,opd,jabatan\n${a},Dewi,${opd.code},\n${b},Eko,${opd.code},\n`)
+    // Monday 5 and Tuesday 6 May 2025: Dewi on time then 45 minutes late; Eko leaves 20 minutes early, then no record (TK).
+    await imported(
+      'attendance',
+      `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${a},2025-05-05,07:30,16:00,H\n${a},2025-05-06,08:15,16:00,H\n${b},2025-05-05,07:20,15:40,H\n`,
+    )
+    await imported(
+      'activities',
+      `nip,tanggal,mulai,selesai,aktivitas,output\n${a},2025-05-05,08:00,10:30,Menyusun laporan,1 laporan\n${a},2025-05-06,09:00,10:00,Rapat,notulen\n`,
+    )
+    const view = json<Discipline>(await as('executive', { method: 'GET', url: '/api/t/33.71/asn/discipline?month=2025-05' }))
+    expect(view.items.find((i) => i.agencyId === opd.id)).toEqual({
+      agencyId: opd.id,
+      agency: `OPD ${opd.code}`,
+      staff: 2,
+      workdays: 2,
+      onTimePct: 25,
+      tkDays: 1,
+      tlMinutes: 45,
+      pswMinutes: 20,
+      activityHours: 3.5,
+      openFindings: 0,
+      overdueFindings: 0,
+    })
+    const seen = async (who: string) => json<Person>(await as(who, { method: 'GET', url: `/api/t/33.71/asn/staff/${a}?month=2025-05` })).nip
+    expect(await seen('admin')).toBe(a)
+    expect(await seen('patrol_officer')).toBe(a)
+    expect(await seen('operator')).toBe(`${a.slice(0, 10)}********`)
+    expect(await seen('executive')).toBe(`${a.slice(0, 10)}********`)
+    expect((await as('malang_admin', { method: 'GET', url: `/api/t/35.73/asn/staff/${a}?month=2025-05` })).statusCode).toBe(404)
+    expect((await as('malang_admin', { method: 'GET', url: '/api/t/33.71/asn/discipline?month=2025-05' })).statusCode).toBe(403)
+  })
+
+  it('puts people on the ladder by their unexcused absence days in the year', async () => {
+    const opd = await freshAgency()
+    const [a, b] = [nip(), nip()]
+    await imported('staff', `nip,nama,opd,jabatan\n${a},Fajar,${opd.code},\n${b},Gita,${opd.code},\n`)
+    // Four working days of June 2024 in the export: Fajar absent on all four, Gita absent three times with one sick day.
+    const days = ['2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06']
+    const rows = days.flatMap((d, i) => [`${a},${d},,,TK`, i === 0 ? `${b},${d},,,S` : `${b},${d},,,TK`])
+    await imported('attendance', `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${rows.join('\n')}\n`)
+    const ladder = json<Ladder>(await as('admin', { method: 'GET', url: '/api/t/33.71/asn/ladder?year=2024' }))
+    expect(ladder.items.filter((i) => i.nip === a || i.nip === b).map((i) => [i.name, i.tkDays, i.step])).toEqual([
+      ['Fajar', 4, 'teguran_tertulis'],
+      ['Gita', 3, 'teguran_lisan'],
+    ])
+  })
+
+  it('follows the tenant’s holidays and hours set by the admin', async () => {
+    const current = json<Record<string, unknown>>(await as('admin', { method: 'GET', url: '/api/t/33.71/asn/settings' }))
+    const settings = current as { schedule: { holidays: string[] } }
+    const next = { ...current, schedule: { ...settings.schedule, holidays: [...settings.schedule.holidays, '2023-07-19'] } }
+    expect((await as('operator', { method: 'PUT', url: '/api/t/33.71/asn/settings', payload: next })).statusCode).toBe(403)
+    const backwards = { ...next, schedule: { ...next.schedule, weekdays: { '1': { start: '16:00', end: '07:30' } } } }
+    expect((await as('admin', { method: 'PUT', url: '/api/t/33.71/asn/settings', payload: backwards })).statusCode).toBe(400)
+    expect((await as('admin', { method: 'PUT', url: '/api/t/33.71/asn/settings', payload: next })).statusCode).toBe(200)
+    const opd = await freshAgency()
+    const [a, b] = [nip(), nip()]
+    await imported('staff', `nip,nama,opd,jabatan\n${a},Hana,${opd.code},\n${b},Irfan,${opd.code},\n`)
+    // 19 July 2023 (1 Muharram) is a holiday now: no record that day is no TK; 20 July without a record is.
+    await imported('attendance', `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${a},2023-07-18,07:30,16:00,H\n${a},2023-07-19,,,\n`)
+    await imported('attendance', `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${b},2023-07-20,07:30,16:00,H\n`)
+    const person = json<Person>(await as('admin', { method: 'GET', url: `/api/t/33.71/asn/staff/${a}?month=2023-07` }))
+    expect(person.days.map((d) => [d.date, d.codes])).toEqual([
+      ['2023-07-18', []],
+      ['2023-07-19', []],
+      ['2023-07-20', ['TK']],
+    ])
+  })
+})

@@ -1,0 +1,328 @@
+import type { Readable } from 'node:stream'
+import { parse } from 'csv-parse'
+import type { Database, Queryable, Tx } from '../../core/db/database.ts'
+import { Invalid, NotFound } from '../../core/errors.ts'
+import { zoneOffsetMinutes } from '../reports/sla.ts'
+import * as store from './asn-store.ts'
+import {
+  DEFAULT_LADDER,
+  DEFAULT_SCHEDULE,
+  dayCodes,
+  hoursOn,
+  isClockTime,
+  type LadderStep,
+  ladderStep,
+  minutesOf,
+  REMARKS,
+  type Remark,
+  type WorkSchedule,
+} from './attendance.ts'
+import { checkNip, maskNip } from './nip.ts'
+import type { PatrolCaller } from './patrols.ts'
+import type { AgencyRef, PatrolPorts } from './ports.ts'
+
+// Rows are validated one by one and upserted in batches inside one transaction: a file that cannot be read
+// at all (wrong header, broken CSV) stores nothing; a bad row is reported and skipped, the others stored.
+const BATCH = 1000
+// The answer lists at most this many rejected rows (the count covers them all).
+const MAX_REJECTED_LISTED = 1000
+
+export interface Rejection {
+  row: number
+  field: string
+  message: string
+}
+
+export interface ImportResult {
+  imported: number
+  updated: number
+  rejectedCount: number
+  rejected: Rejection[]
+}
+
+const HEADERS = {
+  staff: ['nip', 'nama', 'opd', 'jabatan'],
+  attendance: ['nip', 'tanggal', 'jam_masuk', 'jam_pulang', 'keterangan'],
+  activities: ['nip', 'tanggal', 'mulai', 'selesai', 'aktivitas', 'output'],
+} as const
+export type ImportKind = keyof typeof HEADERS
+
+class RowProblem extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const d = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value
+}
+
+/** Today's date in the tenant's zone. */
+export function localDate(now: Date, timezone: string): string {
+  return new Date(now.getTime() + zoneOffsetMinutes(timezone) * 60_000).toISOString().slice(0, 10)
+}
+
+function monthRange(month: string): { from: string; to: string } {
+  const m = /^(\d{4})-(\d{2})$/.exec(month)
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new Invalid('month must be YYYY-MM', { field: 'month' })
+  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate()
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
+}
+
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = []
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10))
+  return days
+}
+
+/** ASN staff, attendance and activity imports, the day codes, the discipline view per OPD and the ladder. */
+export class AsnService {
+  constructor(private readonly ports: PatrolPorts) {}
+
+  async settings(db: Queryable, tenant: string): Promise<{ schedule: WorkSchedule; ladder: LadderStep[] }> {
+    return (await store.findSettings(db, tenant)) ?? { schedule: DEFAULT_SCHEDULE, ladder: DEFAULT_LADDER }
+  }
+
+  async putSettings(db: Database, tenant: string, input: { schedule: WorkSchedule; ladder: LadderStep[] }) {
+    for (const hours of [input.schedule.weekdays, ...input.schedule.overrides.map((o) => o.weekdays)].flatMap((w) => Object.values(w))) {
+      if (minutesOf(hours.end) <= minutesOf(hours.start)) throw new Invalid('Working hours must end after they start', { field: 'schedule' })
+    }
+    await store.putSettings(db, tenant, input.schedule, input.ladder)
+    return input
+  }
+
+  /** Streams a CSV export into the tables; answers what was stored and which rows were refused and why. */
+  async import(db: Database, tenant: string, kind: ImportKind, csv: Readable, now = new Date()): Promise<ImportResult> {
+    const timezone = await this.ports.timezone(db, tenant)
+    const today = localDate(now, timezone)
+    const agencies = await this.ports.agencies(db, tenant)
+    const byName = new Map<string, AgencyRef>()
+    for (const a of agencies.values()) {
+      byName.set(a.code.toLowerCase(), a)
+      byName.set(a.name.toLowerCase(), a)
+    }
+    const result: ImportResult = { imported: 0, updated: 0, rejectedCount: 0, rejected: [] }
+    const parser = csv.pipe(
+      parse({
+        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+      }),
+    )
+    try {
+      await db.transaction(async (tx) => {
+        const known = kind === 'staff' ? null : await store.staffNips(tx, tenant)
+        // Later rows of the same key win within a batch (a file may correct itself).
+        let batch = new Map<string, store.StaffRow | store.AttendanceRow | store.ActivityRow>()
+        const flush = async () => {
+          if (batch.size === 0) return
+          const counts = await this.store(tx, tenant, kind, [...batch.values()])
+          result.imported += counts.inserted
+          result.updated += counts.updated
+          batch = new Map()
+        }
+        let row = 1
+        let isHeaderChecked = false
+        for await (const record of parser as AsyncIterable<Record<string, string>>) {
+          row += 1
+          if (!isHeaderChecked) {
+            const missing = HEADERS[kind].filter((h) => h !== 'output' && h !== 'jabatan' && h !== 'keterangan' && !(h in record))
+            if (missing.length > 0)
+              throw new Invalid(`The CSV lacks the columns ${missing.join(', ')} (expected ${HEADERS[kind].join(',')})`, { field: 'header' })
+            isHeaderChecked = true
+          }
+          try {
+            const { key, value } = this.parseRow(kind, record, { today, known, byName })
+            batch.set(key, value)
+          } catch (err) {
+            if (!(err instanceof RowProblem)) throw err
+            result.rejectedCount += 1
+            if (result.rejected.length < MAX_REJECTED_LISTED) result.rejected.push({ row, field: err.field, message: err.message })
+          }
+          if (batch.size >= BATCH) await flush()
+        }
+        await flush()
+      })
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('CSV_')) {
+        throw new Invalid(`The CSV cannot be read: ${err.message}`, { field: 'body' })
+      }
+      throw err
+    }
+    return result
+  }
+
+  private store(tx: Tx, tenant: string, kind: ImportKind, rows: (store.StaffRow | store.AttendanceRow | store.ActivityRow)[]) {
+    if (kind === 'staff') return store.upsertStaff(tx, tenant, rows as store.StaffRow[])
+    if (kind === 'attendance') return store.upsertAttendance(tx, tenant, rows as store.AttendanceRow[])
+    return store.upsertActivities(tx, tenant, rows as store.ActivityRow[])
+  }
+
+  private parseRow(
+    kind: ImportKind,
+    r: Record<string, string>,
+    ctx: { today: string; known: Set<string> | null; byName: Map<string, AgencyRef> },
+  ): { key: string; value: store.StaffRow | store.AttendanceRow | store.ActivityRow } {
+    const nip = (r.nip ?? '').replace(/\s/g, '')
+    const check = checkNip(nip)
+    if (!check.isValid) throw new RowProblem('nip', check.message)
+    if (ctx.known && !ctx.known.has(nip)) throw new RowProblem('nip', `NIP ${nip} is not in the staff list (import it first)`)
+    if (kind === 'staff') {
+      if (!r.nama) throw new RowProblem('nama', 'The name is empty')
+      const agency = ctx.byName.get((r.opd ?? '').toLowerCase())
+      if (!agency) throw new RowProblem('opd', `There is no OPD ${r.opd ?? ''}`)
+      return { key: nip, value: { nip, name: r.nama, agencyId: agency.id, position: r.jabatan || null } }
+    }
+    const day = r.tanggal ?? ''
+    if (!isRealDate(day)) throw new RowProblem('tanggal', `${day} is not a date YYYY-MM-DD`)
+    if (day > ctx.today) throw new RowProblem('tanggal', `${day} lies in the future`)
+    const time = (field: string, isRequired: boolean): string | null => {
+      const value = r[field] ?? ''
+      if (!value) {
+        if (isRequired) throw new RowProblem(field, 'The time is empty')
+        return null
+      }
+      if (!isClockTime(value)) throw new RowProblem(field, `${value} is not a time HH:MM`)
+      return value.slice(0, 5)
+    }
+    if (kind === 'attendance') {
+      const checkIn = time('jam_masuk', false)
+      const checkOut = time('jam_pulang', false)
+      if (checkIn && checkOut && checkOut < checkIn) throw new RowProblem('jam_pulang', `Leaving at ${checkOut} before arriving at ${checkIn} is impossible`)
+      const remark = (r.keterangan ?? '').toUpperCase()
+      if (remark && !(REMARKS as readonly string[]).includes(remark)) throw new RowProblem('keterangan', `${r.keterangan} is not one of ${REMARKS.join(', ')}`)
+      return { key: `${nip}|${day}`, value: { nip, day, checkIn, checkOut, remark: (remark || null) as Remark | null } }
+    }
+    const starts = time('mulai', true) ?? ''
+    const ends = time('selesai', true) ?? ''
+    if (ends <= starts) throw new RowProblem('selesai', `An activity cannot end at ${ends} when it starts at ${starts}`)
+    if (!r.aktivitas) throw new RowProblem('aktivitas', 'The activity is empty')
+    return { key: `${nip}|${day}|${starts}`, value: { nip, day, starts, ends, activity: r.aktivitas, output: r.output || null } }
+  }
+
+  private seesNip(caller: PatrolCaller, agencyId: string): boolean {
+    return caller.isAdmin || caller.isPatrolOfficer || caller.agencyIds.includes(agencyId)
+  }
+
+  /** The OPDs the caller may look into: all for readers of the tenant, their own for OPD heads. */
+  private scope(caller: PatrolCaller): string[] | null {
+    return caller.seesAllFindings ? null : caller.agencyIds
+  }
+
+  /** Per OPD for a month: staff, working days, on-time %, TK days, TL/PSW minutes, activity hours, Rojak findings. */
+  async discipline(db: Queryable, tenant: string, caller: PatrolCaller, month: string, now = new Date()) {
+    const { from, to: monthEnd } = monthRange(month)
+    const today = localDate(now, await this.ports.timezone(db, tenant))
+    const to = monthEnd < today ? monthEnd : today
+    const { schedule } = await this.settings(db, tenant)
+    const staff = await store.listStaff(db, tenant, this.scope(caller))
+    const covered = await store.coveredDays(db, tenant, from, to)
+    const workdays = daysBetween(from, to).filter((d) => hoursOn(d, schedule) !== null)
+    const rows = await store.attendanceBetween(db, tenant, from, to)
+    const byKey = new Map(rows.map((r) => [`${r.nip}|${r.day}`, r]))
+    const hours = new Map((await store.activityHoursByNip(db, tenant, from, to)).map((r) => [r.nip, r.hours]))
+    const findings = new Map((await store.findingsByAgency(db, tenant, now)).map((f) => [f.agencyId, f]))
+    const agencies = await this.ports.agencies(db, tenant)
+    const per = new Map<
+      string,
+      { staff: number; onTime: number; counted: number; tkDays: number; tlMinutes: number; pswMinutes: number; activityHours: number }
+    >()
+    for (const person of staff) {
+      const a = per.get(person.agencyId) ?? { staff: 0, onTime: 0, counted: 0, tkDays: 0, tlMinutes: 0, pswMinutes: 0, activityHours: 0 }
+      a.staff += 1
+      a.activityHours += hours.get(person.nip) ?? 0
+      for (const day of workdays) {
+        if (!covered.has(day)) continue
+        const record = byKey.get(`${person.nip}|${day}`)
+        const codes = dayCodes(day, record ? { ...record, remark: record.remark as Remark | null } : null, schedule)
+        a.counted += 1
+        if (codes.isOnTime) a.onTime += 1
+        if (codes.isAbsent) a.tkDays += 1
+        a.tlMinutes += codes.lateMinutes
+        a.pswMinutes += codes.earlyMinutes
+      }
+      per.set(person.agencyId, a)
+    }
+    const items = [...per.entries()].map(([agencyId, a]) => ({
+      agencyId,
+      agency: agencies.get(agencyId)?.name ?? agencyId,
+      staff: a.staff,
+      workdays: workdays.filter((d) => covered.has(d)).length,
+      onTimePct: a.counted === 0 ? null : Math.round((a.onTime / a.counted) * 1000) / 10,
+      tkDays: a.tkDays,
+      tlMinutes: a.tlMinutes,
+      pswMinutes: a.pswMinutes,
+      activityHours: Math.round(a.activityHours * 10) / 10,
+      openFindings: findings.get(agencyId)?.open ?? 0,
+      overdueFindings: findings.get(agencyId)?.overdue ?? 0,
+    }))
+    return { month, items: items.sort((x, y) => x.agency.localeCompare(y.agency)) }
+  }
+
+  /** One person's month: each day with its codes, activities and Rojak findings. */
+  async person(db: Queryable, tenant: string, caller: PatrolCaller, nip: string, month: string, now = new Date()) {
+    const person = await store.findStaff(db, tenant, nip)
+    if (!person || !(caller.seesAllFindings || caller.agencyIds.includes(person.agencyId))) throw new NotFound(`There is no ASN ${maskNip(nip)} in ${tenant}`)
+    const { from, to: monthEnd } = monthRange(month)
+    const today = localDate(now, await this.ports.timezone(db, tenant))
+    const to = monthEnd < today ? monthEnd : today
+    const { schedule } = await this.settings(db, tenant)
+    const covered = await store.coveredDays(db, tenant, from, to)
+    const byDay = new Map((await store.attendanceBetween(db, tenant, from, to, nip)).map((r) => [r.day, r]))
+    const agencies = await this.ports.agencies(db, tenant)
+    return {
+      nip: this.seesNip(caller, person.agencyId) ? nip : maskNip(nip),
+      name: person.name,
+      agency: agencies.get(person.agencyId)?.name ?? person.agencyId,
+      position: person.position,
+      days: daysBetween(from, to)
+        .filter((d) => covered.has(d) || byDay.has(d))
+        .map((day) => {
+          const r = byDay.get(day) ?? null
+          const codes = dayCodes(day, r ? { ...r, remark: r.remark as Remark | null } : null, schedule)
+          return { date: day, checkIn: r?.checkIn ?? null, checkOut: r?.checkOut ?? null, remark: r?.remark ?? null, ...codes }
+        }),
+      activities: await store.activitiesOf(db, tenant, nip, from, to),
+    }
+  }
+
+  /** Who has reached which step of the ladder in a year, with the TK days behind it and their Rojak findings. */
+  async ladder(db: Queryable, tenant: string, caller: PatrolCaller, year: number, now = new Date()) {
+    const from = `${year}-01-01`
+    const today = localDate(now, await this.ports.timezone(db, tenant))
+    const to = `${year}-12-31` < today ? `${year}-12-31` : today
+    const { schedule, ladder } = await this.settings(db, tenant)
+    const staff = await store.listStaff(db, tenant, this.scope(caller))
+    const covered = [...(await store.coveredDays(db, tenant, from, to))].filter((d) => hoursOn(d, schedule) !== null)
+    const rows = await store.attendanceBetween(db, tenant, from, to)
+    const byKey = new Map(rows.map((r) => [`${r.nip}|${r.day}`, r]))
+    const findings = new Map((await store.findingsByNip(db, tenant, from, to)).map((f) => [f.nip, f.findings]))
+    const agencies = await this.ports.agencies(db, tenant)
+    const items = []
+    for (const person of staff) {
+      const tkDates = covered.filter((day) => {
+        const r = byKey.get(`${person.nip}|${day}`)
+        return dayCodes(day, r ? { ...r, remark: r.remark as Remark | null } : null, schedule).isAbsent
+      })
+      const step = ladderStep(tkDates.length, ladder)
+      if (!step) continue
+      items.push({
+        nip: this.seesNip(caller, person.agencyId) ? person.nip : maskNip(person.nip),
+        name: person.name,
+        agency: agencies.get(person.agencyId)?.name ?? person.agencyId,
+        tkDays: tkDates.length,
+        tkDates: tkDates.sort(),
+        step,
+        findings: findings.get(person.nip) ?? 0,
+      })
+    }
+    return { year, items: items.sort((a, b) => b.tkDays - a.tkDays) }
+  }
+}

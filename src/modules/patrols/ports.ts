@@ -1,0 +1,102 @@
+import type { Database, Queryable } from '../../core/db/database.ts'
+import type { GeoPoint } from '../../core/geo/geojson.ts'
+import type { CoreContext } from '../../core/module.ts'
+import { incidentsServices } from '../incidents/index.ts'
+import { reportsServices } from '../reports/index.ts'
+import type { ReportCaller } from '../reports/reports.ts'
+import type { WorkCalendar } from '../reports/sla.ts'
+import { tenancyServices } from '../tenancy/index.ts'
+
+// What this module asks of other modules, through their services (never their tables).
+
+export interface AgencyRef {
+  id: string
+  code: string
+  name: string
+}
+
+interface Ref {
+  code: string
+  name: string
+}
+
+export interface PatrolPorts {
+  /** The kelurahan and kecamatan of a point; null outside the tenant. */
+  regionAt(db: Queryable, tenant: string, lon: number, lat: number): Promise<{ kelurahan: Ref; kecamatan: Ref | null } | null>
+  agencies(db: Queryable, tenant: string): Promise<Map<string, AgencyRef>>
+  /** The tenant's IANA zone, read on the caller's handle. */
+  timezone(db: Queryable, tenant: string): Promise<string>
+  /** Usernames of the tenant's people holding the role. */
+  usersWithRole(db: Queryable, tenant: string, role: 'patrol_officer'): Promise<Set<string>>
+  /** The tenant's working days, hours and holidays (kept by the reports module). */
+  calendar(db: Queryable, tenant: string): Promise<WorkCalendar>
+  /** The OPDs an agency officer heads. */
+  officerAgencies(db: Queryable, tenant: string, username: string): Promise<string[]>
+  /** Hands a city finding to the reports module as a report of the category. */
+  submitReport(db: Database, tenant: string, actor: string, input: HandOff & { category: string }): Promise<{ id: string; number: string }>
+  /** Patrol teams are officials: their report skips verification and goes to the category's OPD (safe to repeat). */
+  routeReport(db: Database, tenant: string, reportId: string, findingNumber: string): Promise<void>
+  /** Hands a city finding to the incidents module. */
+  raiseIncident(db: Database, tenant: string, actor: string, input: HandOff & { type: string }): Promise<{ id: string; number: string }>
+}
+
+export interface HandOff {
+  location: GeoPoint
+  description: string
+  findingId: string
+  findingNumber: string
+}
+
+/** Patrol teams are city officials: their findings skip the command center's verification. */
+const COMMAND_CENTER: ReportCaller = { actor: 'system:patrols', isOperator: true, seesAll: true, agencyIds: 'all' }
+
+export function patrolPorts(ctx: CoreContext): PatrolPorts {
+  const tenancy = tenancyServices(ctx)
+  const reports = reportsServices(ctx).reports
+  const incidents = incidentsServices(ctx).incidents
+  return {
+    regionAt: (db, tenant, lon, lat) => tenancy.regions.at(db, tenant, lon, lat),
+    agencies: async (db, tenant) => {
+      const page = await tenancy.agencies.list(db, tenant, 1000)
+      return new Map(page.items.map((a) => [a.id, { id: a.id, code: a.code, name: a.name }]))
+    },
+    timezone: async (db, tenant) => (await tenancy.tenants.get(db, tenant))?.timezone ?? 'Asia/Jakarta',
+    usersWithRole: async (db, tenant, role) => {
+      const page = await tenancy.accounts.listUsers(db, tenant, 1000)
+      return new Set(page.items.filter((u) => !u.disabled && u.roles.includes(role)).map((u) => u.username))
+    },
+    calendar: (db, tenant) => reports.calendar(db, tenant),
+    officerAgencies: (db, tenant, username) => reports.officerAgencies(db, tenant, username),
+    submitReport: async (db, tenant, actor, input) => {
+      const row = await reports.submit(
+        db,
+        tenant,
+        {
+          category: input.category,
+          description: `${input.findingNumber} (Rojak): ${input.description}`.slice(0, 4000),
+          location: input.location,
+          consent: true,
+        },
+        { source: 'operator', actor, ip: null, isTrusted: true, attributes: { patrolFindingId: input.findingId, patrolFindingNumber: input.findingNumber } },
+      )
+      return { id: row.id, number: row.number }
+    },
+    routeReport: async (db, tenant, reportId, findingNumber) => {
+      const report = await reports.get(db, tenant, reportId, COMMAND_CENTER)
+      if (report.status === 'submitted') await reports.verify(db, tenant, COMMAND_CENTER, reportId, `Temuan Rojak ${findingNumber}`)
+      else if (report.status !== 'verified') return
+      // A category without an OPD waits for the command center to route it.
+      const category = await reports.category(db, tenant, report.category)
+      if (category.agencyId) await reports.assign(db, tenant, COMMAND_CENTER, reportId, {})
+    },
+    raiseIncident: async (db, tenant, actor, input) => {
+      const incident = await incidents.create(db, tenant, actor, {
+        type: input.type,
+        source: 'patrol',
+        location: input.location,
+        description: `${input.findingNumber} (Rojak): ${input.description}`.slice(0, 4000),
+      })
+      return { id: incident.id, number: incident.number }
+    },
+  }
+}

@@ -1,0 +1,325 @@
+import multipart from '@fastify/multipart'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { Invalid } from '../../core/errors.ts'
+import { ErrorBody } from '../../core/http/errors.ts'
+import { Page } from '../../core/http/paging.ts'
+import { tenantOf } from '../../core/http/request.ts'
+import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from '../reports/photos.ts'
+import { callerOf } from './caller.ts'
+import type { PatrolsServices } from './index.ts'
+import {
+  CheckIn,
+  Checkin,
+  Finding,
+  FindingQuery,
+  FindingType,
+  FollowUps,
+  IdParams,
+  LivePatrol,
+  Patrol,
+  PatrolDetail,
+  PatrolQuery,
+  PhotoInfo,
+  PhotoParams,
+  PhotoQuery,
+  PlanPatrol,
+  RecordFinding,
+  Respond,
+  TenantParams,
+} from './schema.ts'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+
+// Who may do what (issue 9): the command center and Rojak teams plan; the team starts, checks in and records;
+// OPD heads answer ASN findings of their OPD; the inspectorate (patrol officers) closes or reopens; executives read.
+const PLANNERS = ['admin', 'operator', 'patrol_officer'] as const
+const PATROL_READERS = ['admin', 'operator', 'patrol_officer', 'executive'] as const
+const FIELD = ['admin', 'patrol_officer'] as const
+const FINDING_READERS = ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] as const
+const RESPONDERS = ['admin', 'agency_officer'] as const
+
+/** Reads the one photo of a multipart request and re-encodes it (EXIF and GPS dropped). */
+async function photoOf(request: FastifyRequest): Promise<EncodedPhoto> {
+  if (!request.isMultipart()) throw new Invalid('Send the photo as multipart/form-data in a field named photo', { field: 'photo' })
+  let bytes: Buffer
+  try {
+    const file = await request.file({ limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 5 } })
+    if (!file) throw new Invalid('Send the photo in a field named photo', { field: 'photo' })
+    bytes = await file.toBuffer()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new PhotoTooLarge()
+    throw err
+  }
+  return reencodePhoto(bytes)
+}
+
+export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices): void {
+  const tags = ['patrols']
+
+  app.get(
+    '/api/t/:tenant/finding-types',
+    {
+      config: { access: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'Finding types of the tenant (seeded with the Rojak defaults)',
+        params: TenantParams,
+        response: { 200: Page(FindingType), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await s.findings.types(ctx.db, tenantOf(request).code)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  // Patrols
+
+  app.post(
+    '/api/t/:tenant/patrols',
+    {
+      config: { access: { roles: PLANNERS } },
+      schema: {
+        tags,
+        summary: 'Plans a patrol: time window, team, area and checkpoints',
+        params: TenantParams,
+        body: PlanPatrol,
+        response: { 201: Patrol, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const row = await s.patrols.plan(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.body)
+      reply.status(201)
+      return row
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/patrols',
+    {
+      config: { access: { roles: PATROL_READERS } },
+      schema: { tags, summary: 'Patrols, latest first', params: TenantParams, querystring: PatrolQuery, response: { 200: Page(Patrol), ...errors } },
+    },
+    async (request) => s.patrols.list(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.query),
+  )
+
+  app.get(
+    '/api/t/:tenant/patrols/live',
+    {
+      config: { access: { roles: PATROL_READERS } },
+      schema: {
+        tags,
+        summary: 'The last check-in of every active patrol (then follow `patrol.checked_in` events)',
+        params: TenantParams,
+        response: { 200: Type.Object({ items: Type.Array(LivePatrol) }), ...errors },
+      },
+    },
+    async (request) => ({ items: await s.patrols.live(ctx.db, tenantOf(request).code) }),
+  )
+
+  app.get(
+    '/api/t/:tenant/patrols/:id',
+    {
+      config: { access: { roles: PATROL_READERS } },
+      schema: { tags, summary: 'A patrol with its track (check-ins in order) and findings', params: IdParams, response: { 200: PatrolDetail, ...errors } },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      const caller = await callerOf(request, s, ctx)
+      const patrol = await s.patrols.get(ctx.db, tenant, request.params.id)
+      return {
+        ...patrol,
+        checkins: await s.patrols.checkins(ctx.db, tenant, patrol.id),
+        findings: await s.findings.ofPatrol(ctx.db, tenant, caller, patrol.id),
+      }
+    },
+  )
+
+  for (const step of ['start', 'finish'] as const) {
+    app.post(
+      `/api/t/:tenant/patrols/:id/${step}`,
+      {
+        config: { access: { roles: FIELD } },
+        schema: {
+          tags,
+          summary: step === 'start' ? 'The team starts the patrol' : 'The team finishes the patrol',
+          params: IdParams,
+          response: { 200: Patrol, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = await callerOf(request, s, ctx)
+        const tenant = tenantOf(request).code
+        return step === 'start' ? s.patrols.start(ctx.db, tenant, caller, request.params.id) : s.patrols.finish(ctx.db, tenant, caller, request.params.id)
+      },
+    )
+  }
+
+  app.post(
+    '/api/t/:tenant/patrols/:id/checkins',
+    {
+      config: { access: { roles: FIELD } },
+      schema: {
+        tags,
+        summary: 'Checks in at a place: within a checkpoint or not, and the kelurahan; the same clientId again answers the first (200)',
+        params: IdParams,
+        body: CheckIn,
+        response: { 200: Checkin, 201: Checkin, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { isNew, checkin } = await s.patrols.checkIn(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.params.id, request.body)
+      reply.status(isNew ? 201 : 200)
+      return checkin
+    },
+  )
+
+  // Findings
+
+  app.post(
+    '/api/t/:tenant/findings',
+    {
+      config: { access: { roles: FIELD } },
+      schema: {
+        tags,
+        summary: 'Records a finding of a patrol; the same clientId again answers the first record (200)',
+        params: TenantParams,
+        body: RecordFinding,
+        response: { 200: Finding, 201: Finding, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request).code
+      const caller = await callerOf(request, s, ctx)
+      const { isNew, finding } = await s.findings.record(ctx.db, tenant, caller, request.body)
+      reply.status(isNew ? 201 : 200)
+      return s.findings.view(tenant, caller, finding)
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/findings',
+    {
+      config: { access: { roles: FINDING_READERS } },
+      schema: {
+        tags,
+        summary: 'Findings, latest first (OPD heads see their OPD’s)',
+        params: TenantParams,
+        querystring: FindingQuery,
+        response: { 200: Page(Finding), ...errors },
+      },
+    },
+    async (request) => s.findings.list(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.query),
+  )
+
+  app.get(
+    '/api/t/:tenant/findings/follow-ups',
+    {
+      config: { access: { roles: PATROL_READERS } },
+      schema: { tags, summary: 'ASN follow-ups per OPD: open, overdue, answered, closed', params: TenantParams, response: { 200: FollowUps, ...errors } },
+    },
+    async (request) => s.findings.followUps(ctx.db, tenantOf(request).code),
+  )
+
+  app.get(
+    '/api/t/:tenant/findings/:id',
+    {
+      config: { access: { roles: FINDING_READERS } },
+      schema: { tags, summary: 'A finding', params: IdParams, response: { 200: Finding, ...errors } },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      const caller = await callerOf(request, s, ctx)
+      return s.findings.view(tenant, caller, await s.findings.visible(ctx.db, tenant, caller, request.params.id))
+    },
+  )
+
+  app.post(
+    '/api/t/:tenant/findings/:id/respond',
+    {
+      config: { access: { roles: RESPONDERS } },
+      schema: {
+        tags,
+        summary: 'The OPD head answers an ASN finding with the action taken',
+        params: IdParams,
+        body: Respond,
+        response: { 200: Finding, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      const caller = await callerOf(request, s, ctx)
+      return s.findings.view(tenant, caller, await s.findings.respond(ctx.db, tenant, caller, request.params.id, request.body))
+    },
+  )
+
+  for (const step of ['close', 'reopen'] as const) {
+    app.post(
+      `/api/t/:tenant/findings/:id/${step}`,
+      {
+        config: { access: { roles: FIELD } },
+        schema: {
+          tags,
+          summary: step === 'close' ? 'The inspectorate accepts the answer and closes the finding' : 'The inspectorate sends the finding back to the OPD head',
+          params: IdParams,
+          response: { 200: Finding, ...errors },
+        },
+      },
+      async (request) => {
+        const tenant = tenantOf(request).code
+        const caller = await callerOf(request, s, ctx)
+        const row =
+          step === 'close'
+            ? await s.findings.close(ctx.db, tenant, caller, request.params.id)
+            : await s.findings.reopen(ctx.db, tenant, caller, request.params.id)
+        return s.findings.view(tenant, caller, row)
+      },
+    )
+  }
+
+  app.get(
+    '/api/t/:tenant/findings/:id/photos/:photoId',
+    {
+      config: { access: { roles: FINDING_READERS } },
+      schema: { tags, summary: 'A photo of a finding (JPEG, re-encoded)', params: PhotoParams },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request).code
+      const photo = await s.findings.photo(ctx.db, tenant, await callerOf(request, s, ctx), request.params.id, request.params.photoId)
+      reply.header('cache-control', 'private, max-age=3600').type(photo.mime)
+      return photo.bytes
+    },
+  )
+
+  // Photos: multipart, in their own scope so no other route parses multipart.
+  app.register(async (scope) => {
+    const api = scope.withTypeProvider<TypeBoxTypeProvider>()
+    await scope.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 5, parts: 6 } })
+    api.post(
+      '/api/t/:tenant/findings/:id/photos',
+      {
+        config: { access: { roles: FIELD } },
+        schema: {
+          tags,
+          summary: 'Adds a photo (JPEG, PNG or WebP, up to 8 MB, at most 3); `clientId` makes a resend answer the first (200)',
+          consumes: ['multipart/form-data'],
+          params: IdParams,
+          querystring: PhotoQuery,
+          response: { 200: PhotoInfo, 201: PhotoInfo, ...errors, 413: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const tenant = tenantOf(request).code
+        const caller = await callerOf(request, s, ctx)
+        await s.findings.visible(ctx.db, tenant, caller, request.params.id)
+        const photo = await photoOf(request)
+        const { isNew, photo: info } = await s.findings.addPhoto(ctx.db, tenant, caller, request.params.id, photo, request.query.clientId ?? null)
+        reply.status(isNew ? 201 : 200)
+        return info
+      },
+    )
+  })
+}

@@ -1,0 +1,133 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { samplePhoto } from '../../src/modules/reports/sample-photo.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+describe('Rojak patrols in the browser', () => {
+  let server: TestServer
+  let browser: Browser
+
+  async function login(context: BrowserContext, username: string): Promise<Page> {
+    const page = await context.newPage()
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', username)
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/t\//)
+    return page
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('records a finding with a photo offline, syncs it when back online, and the OPD head sees it', async () => {
+    // A started patrol of the demo patrol officer, made through the API.
+    const app = server.kendali.app
+    const cookie = await loginCookie(server.kendali, 'patrol_officer')
+    const now = Date.now()
+    const planned = await app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/patrols',
+      headers: { cookie },
+      payload: {
+        name: unique('Rojak Alun-alun'),
+        startsAt: new Date(now - 3_600_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        team: ['patrol_officer'],
+        checkpoints: [{ name: 'Alun-alun', location: { type: 'Point', coordinates: [110.2176, -7.4773] }, radiusM: 150 }],
+      },
+    })
+    expect(planned.statusCode, planned.body).toBe(201)
+    const patrol = json<{ id: string }>(planned)
+    expect((await app.inject({ method: 'POST', url: `/api/t/33.71/patrols/${patrol.id}/start`, headers: { cookie } })).statusCode).toBe(200)
+    const agencies = json<{ items: { id: string; code: string }[] }>(await app.inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=1000' }))
+    const dpupr = agencies.items.find((a) => a.code === 'dpupr')?.id ?? ''
+    const description = `ASN DPUPR di warung kopi pada jam kerja ${now}`
+
+    // The officer's phone, near Alun-alun.
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'id-ID',
+      isMobile: true,
+      hasTouch: true,
+      geolocation: { longitude: 110.2178, latitude: -7.4771 },
+      permissions: ['geolocation'],
+    })
+    const field = await login(phone, 'patrol_officer')
+    await field.goto(`${server.url}/t/33.71/patrols/field`)
+    await field.getByTestId('patrol-field').waitFor()
+    await field.screenshot({ path: join(SHOTS, 'patrols-field.png'), fullPage: true })
+    await field.locator(`select[name=patrol] option[value="${patrol.id}"]`).waitFor({ state: 'attached' })
+    await field.locator('select[name=patrol]').selectOption(patrol.id)
+    await field.locator('select[name=type] option[value=asn_di_luar_kantor]').waitFor({ state: 'attached' })
+
+    // The signal drops: the finding waits on the phone.
+    await phone.setOffline(true)
+    await field.locator('[data-testid=network][data-online=false]').waitFor()
+    await field.locator('select[name=type]').selectOption('asn_di_luar_kantor')
+    await field.locator('input[name=nip]').fill('198503152010011001')
+    await field.locator('input[name=name]').fill('Bambang Sutrisno')
+    await field.locator(`select[name=agency] option[value="${dpupr}"]`).waitFor({ state: 'attached' })
+    await field.locator('select[name=agency]').selectOption(dpupr)
+    await field.locator('textarea[name=description]').fill(description)
+    await field.locator('input[name=photo]').setInputFiles({ name: 'temuan.jpg', mimeType: 'image/jpeg', buffer: await samplePhoto('jpeg', 640, 480) })
+    await field.getByRole('button', { name: 'Simpan temuan' }).click()
+    await field.locator('[data-testid=outbox-count][data-count="1"]').waitFor()
+    await field.screenshot({ path: join(SHOTS, 'patrols-field-offline.png'), fullPage: true })
+
+    // The signal returns: the outbox empties by itself.
+    await phone.setOffline(false)
+    await field.locator('[data-testid=outbox-count][data-count="0"]').waitFor()
+    await field.screenshot({ path: join(SHOTS, 'patrols-field-synced.png'), fullPage: true })
+
+    // The DPUPR head finds it in the inbox, with its photo, and answers it.
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const head = await login(desk, 'agency_officer')
+    await head.goto(`${server.url}/t/33.71/patrols/findings`)
+    const item = head.locator('[data-testid=finding]', { hasText: description })
+    await item.waitFor()
+    await item.locator('img').first().waitFor()
+    expect(await item.textContent()).toContain('198503152010011001')
+    await item.locator('select[name=action]').selectOption('teguran_lisan')
+    await item.locator('input[name=note]').fill('Sudah ditegur lisan oleh kepala dinas')
+    await item.getByRole('button', { name: 'Kirim tindak lanjut' }).click()
+    await head.locator('[data-testid=finding]', { hasText: description }).waitFor({ state: 'detached' })
+    await head.getByRole('button', { name: 'Semua' }).click()
+    await head.locator('[data-testid=finding][data-status=responded]', { hasText: description }).waitFor()
+    await head.screenshot({ path: join(SHOTS, 'patrols-inbox.png'), fullPage: true })
+
+    // The finding was stored once, whatever the phone retried.
+    const findings = json<{ items: { description: string; photos: unknown[] }[] }>(
+      await app.inject({ method: 'GET', url: '/api/t/33.71/findings?limit=1000', headers: { cookie } }),
+    )
+    const mine = findings.items.filter((f) => f.description === description)
+    expect(mine).toHaveLength(1)
+    expect(mine[0].photos).toHaveLength(1)
+    await phone.close()
+    await desk.close()
+  })
+
+  it('shows the ASN discipline per OPD of the demo month to the admin', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const admin = await login(context, 'admin')
+    await admin.goto(`${server.url}/t/33.71/asn`)
+    await admin.locator('[data-testid=discipline] tbody tr').first().waitFor()
+    expect(await admin.locator('[data-testid=discipline] tbody tr').count()).toBeGreaterThan(5)
+    await admin.locator('[data-testid=asn-page] canvas').first().waitFor()
+    await admin.screenshot({ path: join(SHOTS, 'patrols-asn.png'), fullPage: true })
+    await context.close()
+  })
+})

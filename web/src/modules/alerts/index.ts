@@ -1,0 +1,25 @@
+import i18n from 'i18next'
+import { lazy } from 'react'
+import type { WebModule } from '../../app/modules.ts'
+import { ActiveAlerts } from './ActiveAlerts.tsx'
+import { ConsoleAlertsLayer } from './ConsoleLayer.tsx'
+import en from './locales/en.json'
+import id from './locales/id.json'
+import './alerts.css'
+
+// This module's words live beside it, under the `alerts` key.
+i18n.addResourceBundle('id', 'translation', { alerts: id }, true, true)
+i18n.addResourceBundle('en', 'translation', { alerts: en }, true, true)
+
+const AlertsPage = lazy(() => import('./AlertsPage.tsx').then((m) => ({ default: m.AlertsPage })))
+const PublicAlertsPage = lazy(() => import('./PublicAlertsPage.tsx').then((m) => ({ default: m.PublicAlertsPage })))
+
+export const alertsWeb: WebModule = {
+  id: 'alerts',
+  layers: [{ id: 'alerts', labelKey: 'alerts.layer', visibleByDefault: true, Component: ConsoleAlertsLayer }],
+  nav: [{ path: 'alerts', labelKey: 'alerts.nav', roles: ['admin', 'operator', 'dispatcher', 'agency_officer', 'executive'] }],
+  routes: [{ path: 'alerts', Component: AlertsPage }],
+  publicRoutes: [{ path: 'alerts', Component: PublicAlertsPage }],
+  portalNav: [{ path: 'alerts', labelKey: 'alerts.portal.nav' }],
+  portalSections: [{ id: 'alerts', Component: ActiveAlerts }],
+}

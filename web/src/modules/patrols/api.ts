@@ -1,0 +1,131 @@
+import { api, type Page } from '../../app/api.ts'
+
+export type Point = { type: 'Point'; coordinates: [number, number] }
+
+export interface Patrol {
+  id: string
+  name: string
+  startsAt: string
+  endsAt: string
+  team: string[]
+  status: 'planned' | 'active' | 'finished'
+  checkpoints: { id: string; name: string; location: Point; radiusM: number }[]
+}
+
+export interface FindingType {
+  code: string
+  label: { id: string; en: string }
+  kind: 'asn' | 'city' | 'other'
+}
+
+export interface Finding {
+  id: string
+  number: string
+  clientId: string
+  patrolId: string
+  type: string
+  kind: 'asn' | 'city' | 'other'
+  location: Point
+  at: string
+  description: string
+  kelurahan: { code: string; name: string } | null
+  nip: string | null
+  asnName: string | null
+  agencyId: string | null
+  status: 'open' | 'responded' | 'closed' | 'handed_off' | 'recorded'
+  dueAt: string | null
+  overdue: boolean
+  escalationLevel: number
+  response: { action: string; note: string | null; by: string; at: string } | null
+  reportNumber: string | null
+  incidentNumber: string | null
+  photos: { id: string; url: string }[]
+}
+
+export interface Agency {
+  id: string
+  code: string
+  name: string
+}
+
+export interface LivePatrol {
+  patrolId: string
+  name: string
+  actor: string
+  location: Point
+  at: string
+  isWithin: boolean
+  kelurahan: string | null
+}
+
+export interface FollowUp {
+  agencyId: string
+  agency: string | null
+  open: number
+  overdue: number
+  responded: number
+  closed: number
+}
+
+export const RESPONSE_ACTIONS = ['teguran_lisan', 'teguran_tertulis', 'pembinaan', 'pernyataan_tidak_puas', 'lainnya'] as const
+
+export const fetchMyPatrols = (tenant: string) => api<Page<Patrol>>(`/api/t/${tenant}/patrols?mine=true&limit=20`)
+export const fetchTypes = (tenant: string) => api<Page<FindingType>>(`/api/t/${tenant}/finding-types`)
+export const fetchAgencies = (tenant: string) => api<Page<Agency>>(`/api/t/${tenant}/agencies?limit=1000`)
+export const fetchLive = (tenant: string) => api<{ items: LivePatrol[] }>(`/api/t/${tenant}/patrols/live`)
+export const fetchFollowUps = (tenant: string) => api<{ items: FollowUp[] }>(`/api/t/${tenant}/findings/follow-ups`)
+export const fetchFindings = (tenant: string, status: string) => api<Page<Finding>>(`/api/t/${tenant}/findings?limit=200${status ? `&status=${status}` : ''}`)
+export const movePatrol = (tenant: string, id: string, step: 'start' | 'finish') => api<Patrol>(`/api/t/${tenant}/patrols/${id}/${step}`, { method: 'POST' })
+export const actOnFinding = (tenant: string, id: string, step: 'respond' | 'close' | 'reopen', body: Record<string, unknown> = {}) =>
+  api<Finding>(`/api/t/${tenant}/findings/${id}/${step}`, { method: 'POST', body })
+
+export interface DisciplineRow {
+  agencyId: string
+  agency: string
+  staff: number
+  workdays: number
+  onTimePct: number | null
+  tkDays: number
+  tlMinutes: number
+  pswMinutes: number
+  activityHours: number
+  openFindings: number
+  overdueFindings: number
+}
+
+export interface LadderRow {
+  nip: string
+  name: string
+  agency: string
+  tkDays: number
+  tkDates: string[]
+  step: string
+  findings: number
+}
+
+export interface ImportResult {
+  imported: number
+  updated: number
+  rejectedCount: number
+  rejected: { row: number; field: string; message: string }[]
+}
+
+export const fetchDiscipline = (tenant: string, month: string) => api<{ items: DisciplineRow[] }>(`/api/t/${tenant}/asn/discipline?month=${month}`)
+export const fetchLadder = (tenant: string, year: number) => api<{ items: LadderRow[] }>(`/api/t/${tenant}/asn/ladder?year=${year}`)
+
+/** Sends a CSV export as it is read from disk, reporting the upload's progress (0–1). */
+export function uploadCsv(tenant: string, kind: 'staff' | 'attendance' | 'activities', file: File, onProgress: (share: number) => void): Promise<ImportResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/api/t/${tenant}/asn/${kind}/import`)
+    xhr.setRequestHeader('content-type', 'text/csv')
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total)
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || '{}') as ImportResult & { error?: { message: string } }
+      if (xhr.status === 200) resolve(body)
+      else reject(new Error(body.error?.message ?? xhr.statusText))
+    }
+    xhr.onerror = () => reject(new Error('network'))
+    xhr.send(file)
+  })
+}

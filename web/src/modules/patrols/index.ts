@@ -1,0 +1,30 @@
+import i18n from 'i18next'
+import { lazy } from 'react'
+import type { WebModule } from '../../app/modules.ts'
+import en from './locales/en.json'
+import id from './locales/id.json'
+import { PatrolsLayer } from './PatrolsLayer.tsx'
+import './patrols.css'
+
+// This module's words live beside it, under the `patrols` key.
+i18n.addResourceBundle('id', 'translation', { patrols: id }, true, true)
+i18n.addResourceBundle('en', 'translation', { patrols: en }, true, true)
+
+const FieldPage = lazy(() => import('./FieldPage.tsx').then((m) => ({ default: m.FieldPage })))
+const AsnPage = lazy(() => import('./AsnPage.tsx').then((m) => ({ default: m.AsnPage })))
+const FindingsPage = lazy(() => import('./FindingsPage.tsx').then((m) => ({ default: m.FindingsPage })))
+
+export const patrolsWeb: WebModule = {
+  id: 'patrols',
+  layers: [{ id: 'patrols', labelKey: 'patrols.layer', visibleByDefault: true, Component: PatrolsLayer }],
+  nav: [
+    { path: 'patrols/field', labelKey: 'patrols.nav.field', roles: ['patrol_officer'] },
+    { path: 'patrols/findings', labelKey: 'patrols.nav.findings', roles: ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] },
+    { path: 'asn', labelKey: 'patrols.nav.asn', roles: ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] },
+  ],
+  routes: [
+    { path: 'patrols/field', Component: FieldPage },
+    { path: 'patrols/findings', Component: FindingsPage },
+    { path: 'asn', Component: AsnPage },
+  ],
+}
