@@ -2,6 +2,8 @@ import type { KendaliModule } from '../core/module.ts'
 import { alertsModule } from './alerts/index.ts'
 import { cctvModule } from './cctv/index.ts'
 import { incidentsModule } from './incidents/index.ts'
+import { kpiModule } from './kpi/index.ts'
+import { leviesModule } from './levies/index.ts'
 import { patrolsModule } from './patrols/index.ts'
 import { postsModule } from './posts/index.ts'
 import { reportsModule } from './reports/index.ts'
@@ -10,5 +12,16 @@ import { tenancyModule } from './tenancy/index.ts'
 
 /** Every module of the platform, in start-up order (migrations, routes, demo seed). Add a module here. */
 export function allModules(): KendaliModule[] {
-  return [tenancyModule(), incidentsModule(), sensorsModule(), cctvModule(), reportsModule(), postsModule(), patrolsModule(), alertsModule()]
+  return [
+    tenancyModule(),
+    incidentsModule(),
+    sensorsModule(),
+    cctvModule(),
+    reportsModule(),
+    postsModule(),
+    patrolsModule(),
+    alertsModule(),
+    leviesModule(),
+    kpiModule(),
+  ]
 }

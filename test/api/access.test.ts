@@ -58,6 +58,12 @@ const PUBLIC_ROUTES = [
   'POST /api/t/:tenant/subscriptions',
   'POST /api/t/:tenant/subscriptions/unsubscribe',
   'GET /api/t/:tenant/subscriptions/push-key',
+  // Payment providers notify without a session; the levies module checks the Midtrans signature and logs rejects (tested there).
+  'POST /api/t/:tenant/levies/payments/callback/midtrans',
+  // A market vendor sees their own bills by vendor code and phone, pays by QRIS and opens receipts (levies module, tested there).
+  'GET /api/t/:tenant/levies/public/bills',
+  'GET /api/t/:tenant/levies/public/bills/:number/qris',
+  'GET /api/t/:tenant/levies/public/payments/:receipt',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

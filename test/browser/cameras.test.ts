@@ -60,4 +60,59 @@ describe('cameras on the console', () => {
     expect(await image.getAttribute('src')).not.toContain(camera.url)
     await page.screenshot({ path: join(SHOTS, 'console-camera.png') })
   })
+
+  it('follows an incident on the camera wall: the nearest cameras fill the tiles, HLS plays through the server', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const spot = [110.2231, -7.4935]
+    const add = (payload: Record<string, unknown>) =>
+      server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/cameras', headers: { cookie: admin }, payload })
+    expect(
+      (
+        await add({
+          name: 'Kamera HLS Terdekat',
+          location: { type: 'Point', coordinates: [spot[0] + 0.0002, spot[1]] },
+          hlsUrl: `${camera.url}/live/index.m3u8`,
+        })
+      ).statusCode,
+    ).toBe(201)
+    expect(
+      (
+        await add({
+          name: 'Kamera Foto Kedua',
+          location: { type: 'Point', coordinates: [spot[0] + 0.0006, spot[1]] },
+          snapshotUrl: `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`,
+        })
+      ).statusCode,
+    ).toBe(201)
+    const incident = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/incidents',
+      headers: { cookie: admin },
+      payload: { type: 'fire', source: 'call_112', location: { type: 'Point', coordinates: spot }, description: 'Kebakaran gudang' },
+    })
+    expect(incident.statusCode).toBe(201)
+    const { id, number } = JSON.parse(incident.body) as { id: string; number: string }
+
+    const segment = page.waitForRequest((r) => r.url().includes('/hls/seg0.ts'))
+    await page.goto(`${server.url}/t/33.71/cameras`)
+    await page.getByTestId('layout-4').click()
+    await page.getByTestId('follow-incident').selectOption(id)
+    const tiles = page.getByTestId('camera-tile')
+    await expect.poll(() => tiles.count()).toBe(4)
+    await expect.poll(() => tiles.nth(0).textContent()).toContain('Kamera HLS Terdekat')
+    await expect.poll(() => tiles.nth(1).textContent()).toContain('Kamera Foto Kedua')
+    // The player asks the server for the stream's segments; the camera's own address never reaches the page.
+    expect((await segment).url()).toContain(`${server.url}/api/t/33.71/cameras/`)
+    await expect
+      .poll(() =>
+        tiles
+          .nth(1)
+          .locator('img')
+          .evaluate((img: HTMLImageElement) => img.naturalWidth),
+      )
+      .toBe(64)
+    expect(await page.content()).not.toContain(camera.url)
+    expect(await page.getByTestId('follow-incident').textContent()).toContain(number)
+    await page.screenshot({ path: join(SHOTS, 'camera-wall.png') })
+  })
 })

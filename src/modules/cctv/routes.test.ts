@@ -131,6 +131,31 @@ describe('cameras', () => {
     expect(near.items[1].distanceM).toBeGreaterThan(near.items[0].distanceM)
   })
 
+  it('gives the cameras nearest an incident to people who read incidents, nearest first', async () => {
+    const spot = [110.2162, -7.4791]
+    await register({ name: 'Dekat Kejadian', location: { type: 'Point', coordinates: [spot[0] + 0.0003, spot[1]] }, snapshotUrl: `${camera.url}/snapshot.jpg` })
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/incidents',
+      headers: { cookie: operator },
+      payload: { type: 'fire', source: 'call_112', location: { type: 'Point', coordinates: spot } },
+    })
+    expect(created.statusCode).toBe(201)
+    const incident = json<{ id: string }>(created)
+    const res = await inject({ method: 'GET', url: `/api/t/33.71/incidents/${incident.id}/cameras?limit=2`, headers: { cookie: operator } })
+    expect(res.statusCode).toBe(200)
+    const near = json<{ items: { name: string; distanceM: number }[] }>(res)
+    expect(near.items).toHaveLength(2)
+    expect(near.items[0]).toMatchObject({ name: 'Dekat Kejadian' })
+    expect(near.items[0].distanceM).toBeLessThan(40)
+    expect(near.items[1].distanceM).toBeGreaterThanOrEqual(near.items[0].distanceM)
+    // Not for anonymous callers, nor another city's people, nor an unknown incident.
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/incidents/${incident.id}/cameras` })).statusCode).toBe(401)
+    const malang = await loginCookie(server.kendali, 'malang_operator')
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/incidents/${incident.id}/cameras`, headers: { cookie: malang } })).statusCode).toBe(403)
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/incidents/${crypto.randomUUID()}/cameras`, headers: { cookie: operator } })).statusCode).toBe(404)
+  })
+
   it('answers 502 when a camera does not answer, and the health check marks it offline with an event', async () => {
     const { id } = await register({
       name: 'Kamera Mati',

@@ -7,8 +7,12 @@ import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import { type IncidentsServices, incidentsServices } from '../incidents/index.ts'
 import { Camera, CameraParams, CameraQuery, CreateCamera, TenantParams } from './schema.ts'
 import type { CameraAccess, CameraService } from './service.ts'
+
+// Who reads incidents reads the cameras around them (as the incidents module decides for its own routes).
+const INCIDENT_READERS = ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'executive'] as const
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
 
@@ -30,6 +34,12 @@ function parseNear(near: string | undefined): [number, number] | null {
 }
 
 export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraService): void {
+  let incidents: IncidentsServices | null = null
+  const incidentsOf = (c: CoreContext) => {
+    incidents ??= incidentsServices(c)
+    return incidents
+  }
+
   app.post(
     '/api/t/:tenant/cameras',
     {
@@ -64,6 +74,25 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
         limit: request.query.limit ?? 50,
         cursor: request.query.cursor,
       }),
+  )
+
+  app.get(
+    '/api/t/:tenant/incidents/:id/cameras',
+    {
+      config: { access: { roles: INCIDENT_READERS } },
+      schema: {
+        tags: ['cctv'],
+        summary: 'The cameras nearest an incident, nearest first with their distance (the camera wall follows an incident with it)',
+        params: CameraParams,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, default: 4 })) }),
+        response: { 200: Page(Camera), ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      const incident = await incidentsOf(ctx).incidents.get(ctx.db, tenant, request.params.id)
+      return cameras.list(ctx.db, tenant, 'all', { near: incident.location.coordinates as [number, number], limit: request.query.limit ?? 4 })
+    },
   )
 
   app.get(

@@ -2,6 +2,8 @@ import type { ComponentType } from 'react'
 import { alertsWeb } from '../modules/alerts/index.ts'
 import { cctvWeb } from '../modules/cctv/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
+import { kpiWeb } from '../modules/kpi/index.ts'
+import { leviesWeb } from '../modules/levies/index.ts'
 import { patrolsWeb } from '../modules/patrols/index.ts'
 import { postsWeb } from '../modules/posts/index.ts'
 import { reportsWeb } from '../modules/reports/index.ts'
@@ -37,4 +39,4 @@ export interface WebModule {
   portalSections?: { id: string; Component: ComponentType<PanelProps> }[]
 }
 
-export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb, reportsWeb, postsWeb, patrolsWeb, alertsWeb]
+export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb, reportsWeb, postsWeb, patrolsWeb, alertsWeb, leviesWeb, kpiWeb]

@@ -1,21 +1,12 @@
 import { Popup } from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api, type Page } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
 import type { MapLayerProps } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { useMap } from '../../map/MapView.tsx'
 import { escapeHtml } from '../../map/popup.ts'
-
-interface Camera {
-  id: string
-  name: string
-  location: { type: 'Point'; coordinates: [number, number] }
-  isPublic: boolean
-  views: { snapshot: boolean; mjpeg: boolean; hls: boolean }
-  status: 'unknown' | 'online' | 'offline'
-}
+import { type Camera, fetchCameras } from './api.ts'
 
 /** Cameras on the map (grey when offline); a click shows the picture, fetched through the server. */
 export function CamerasLayer({ tenant, visible }: MapLayerProps) {
@@ -23,7 +14,7 @@ export function CamerasLayer({ tenant, visible }: MapLayerProps) {
   const { t } = useTranslation()
   const [cameras, setCameras] = useState<Camera[]>([])
   const load = useCallback(() => {
-    api<Page<Camera>>(`/api/t/${tenant.code}/cameras?limit=1000`).then(
+    fetchCameras(tenant.code).then(
       (page) => setCameras(page.items),
       () => undefined,
     )

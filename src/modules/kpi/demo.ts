@@ -1,0 +1,47 @@
+import type { Database } from '../../core/db/database.ts'
+import type { CoreContext } from '../../core/module.ts'
+import { tenancyServices } from '../tenancy/index.ts'
+import { DEFAULT_CATALOGUE } from './catalogue.ts'
+import { periodAt, previousMonth } from './periods.ts'
+import type { KpiService } from './service.ts'
+import * as store from './store.ts'
+
+const DEMO = '33.71'
+const ACTOR = 'system:demo'
+
+/** A steady wobble, so the demo's series look lived-in and come out the same on every install. */
+const wobble = (seed: number) => Math.sin(seed * 12.9898) * 0.5 + 0.5
+
+/**
+ * Kota Magelang's catalogue, a year of entered values (one month left unentered, to show a missing value),
+ * populations per kelurahan, and the computed indicators of the last twelve months.
+ */
+export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<void> {
+  const db: Database = ctx.db
+  if (!(await store.hasCatalogue(db, DEMO))) await kpi.ensureCatalogue(db, DEMO)
+  else return
+  const month = periodAt(new Date(), 'monthly', 'Asia/Jakarta')
+  const months = [month]
+  while (months.length < 12) months.unshift(previousMonth(months[0]))
+  const kelurahan = await tenancyServices(ctx).regions.features(db, DEMO, 'kelurahan')
+  await db.transaction(async (tx) => {
+    const enter = (code: string, period: string, value: number, by = '', key = '') =>
+      store.enterValue(tx, DEMO, { code, period, by, key, value, note: null, evidenceUrl: null, actor: ACTOR })
+    for (const year of new Set(months.map((m) => m.slice(0, 4)))) {
+      for (const [i, feature] of kelurahan.features.entries())
+        await enter('population', year, 6000 + Math.round(wobble(i + 1) * 9000), 'kelurahan', feature.properties.code)
+      await enter('spbe_index', year, 3.4 + wobble(Number(year)) * 0.6)
+      await enter('poverty_rate_pct', year, 6.5 + wobble(Number(year) + 1) * 1.5)
+      await enter('green_space_pct', year, 20 + wobble(Number(year) + 2) * 6)
+    }
+    for (const [i, m] of months.entries()) {
+      // The latest month is not in yet: it shows as missing, not as zero.
+      if (i === months.length - 1) continue
+      for (const definition of DEFAULT_CATALOGUE.filter((d) => d.source === 'entered' && d.frequency === 'monthly')) {
+        const target = definition.target ?? 100
+        await enter(definition.code, m, Math.round(target * (0.7 + 0.35 * wobble(i * 7 + definition.code.length)) * 10) / 10)
+      }
+    }
+  })
+  for (const m of months) await kpi.computeMonth(db, DEMO, m)
+}

@@ -1,0 +1,18 @@
+import type { Tx } from '../../core/db/database.ts'
+import type { EventLog } from '../../core/events/log.ts'
+
+/** Topics of this module and who may read them. */
+export const KPI_TOPICS = {
+  /** Catalogue changes, entered values and recompute progress: the people who read the dashboard. */
+  kpi: ['admin', 'executive', 'operator', 'agency_officer'],
+} as const
+
+export type KpiEvent =
+  | { topic: 'kpi'; type: 'indicator.created' | 'indicator.updated'; entity: string; data: { code: string } }
+  | { topic: 'kpi'; type: 'value.entered'; entity: string; data: { code: string; period: string; breakdown: string; value: number; version: number } }
+  | { topic: 'kpi'; type: 'catalogue.copied'; entity: null; data: { from: string; indicators: number } }
+  | { topic: 'kpi'; type: 'recompute.requested' | 'recompute.progressed'; entity: string; data: { done: number; total: number; status: string } }
+
+export function recordKpiEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: KpiEvent) {
+  return log.record(tx, tenant, actor, event)
+}

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { seedKpiDemo } from './demo.ts'
+import { KPI_TOPICS } from './events.ts'
+import { kpiRoutes } from './routes.ts'
+import { JOB_RECOMPUTE, KpiService } from './service.ts'
+import { tenancyPort } from './tenancy.ts'
+
+// Computed indicators of the current (and previous) month are refreshed this often.
+const COMPUTE_SECONDS = 3600
+
+/** The services of this module. */
+export function kpiService(ctx: CoreContext): KpiService {
+  return new KpiService(ctx.events, ctx.jobs, ctx.indicators, tenancyPort(ctx))
+}
+
+/** Six-dimension smart-city KPIs: catalogue, entered and computed series, scores, province roll-up. */
+export function kpiModule(): KendaliModule {
+  let service: KpiService | null = null
+  const of = (ctx: CoreContext) => {
+    service ??= kpiService(ctx)
+    return service
+  }
+  return {
+    name: 'kpi',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: KPI_TOPICS,
+    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx)),
+    jobs: (ctx) => ({
+      'kpi.compute': { everySeconds: COMPUTE_SECONDS, run: () => of(ctx).computeCurrent(ctx.db) },
+      [JOB_RECOMPUTE]: (job) => of(ctx).runRecompute(ctx.db, job.tenant, String(job.payload.id)),
+    }),
+    seedDemo: async (ctx) => {
+      await seedKpiDemo(ctx, of(ctx))
+      return []
+    },
+  }
+}

@@ -1,0 +1,215 @@
+import { Type } from 'typebox'
+import { DIMENSIONS } from '../../core/indicators.ts'
+
+const TenantCode = Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$', description: 'Kemendagri code, e.g. `33.71`' })
+const Code = Type.String({ pattern: '^[a-z][a-z0-9_]{1,59}$', description: 'Stable snake_case code of the indicator' })
+const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'A month, YYYY-MM' })
+const PeriodKey = Type.String({ pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$', description: 'YYYY, YYYY-MM or YYYY-MM-DD' })
+const Label = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) })
+const LongLabel = Type.Object({ id: Type.String({ maxLength: 1000 }), en: Type.String({ maxLength: 1000 }) })
+const Dimension = Type.Enum(DIMENSIONS, { description: 'governance, branding, economy, living, society, environment' })
+const Direction = Type.Enum(['higher', 'lower'], { description: 'Whether a higher or a lower value is better' })
+const Frequency = Type.Enum(['daily', 'monthly', 'yearly'])
+const BreakdownBy = Type.Enum(['agency', 'kecamatan', 'kelurahan'])
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+const Uuid = Type.String({ format: 'uuid' })
+const ValueStatus = Type.Enum(['ok', 'missing', 'not_available'], {
+  description: '`missing`: nobody entered or computed it for the period; `not_available`: the module that computes it is not installed',
+})
+
+export const TenantParams = Type.Object({ tenant: TenantCode })
+export const CodeParams = Type.Object({ tenant: TenantCode, code: Code })
+export const RunParams = Type.Object({ tenant: TenantCode, id: Uuid })
+
+export const Indicator = Type.Object({
+  code: Type.String(),
+  name: Label,
+  dimension: Dimension,
+  unit: Type.String(),
+  direction: Direction,
+  frequency: Frequency,
+  source: Type.Enum(['computed', 'entered']),
+  module: Nullable(Type.String()),
+  agencyId: Nullable(Type.String()),
+  breakdowns: Type.Array(BreakdownBy),
+  formula: LongLabel,
+  isActive: Type.Boolean(),
+  availability: Type.Enum(['available', 'not_available']),
+  targets: Type.Array(Type.Object({ year: Type.Integer(), target: Type.Number() })),
+})
+
+export const CreateIndicator = Type.Object(
+  {
+    code: Code,
+    name: Label,
+    dimension: Dimension,
+    unit: Type.String({ minLength: 1, maxLength: 20 }),
+    direction: Direction,
+    frequency: Frequency,
+    source: Type.Enum(['computed', 'entered']),
+    breakdowns: Type.Optional(Type.Array(BreakdownBy, { uniqueItems: true })),
+    agencyId: Type.Optional(Nullable(Uuid)),
+    formula: Type.Optional(LongLabel),
+    target: Type.Optional(Type.Number({ description: "This year's target" })),
+  },
+  { additionalProperties: false },
+)
+
+export const UpdateIndicator = Type.Object(
+  {
+    name: Type.Optional(Label),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    direction: Type.Optional(Direction),
+    agencyId: Type.Optional(Nullable(Uuid)),
+    isActive: Type.Optional(Type.Boolean()),
+    formula: Type.Optional(LongLabel),
+    targets: Type.Optional(
+      Type.Array(Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), target: Nullable(Type.Number()) }), {
+        maxItems: 20,
+        description: 'Targets per year; null removes one',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const NewValue = Type.Object(
+  {
+    period: PeriodKey,
+    value: Type.Number(),
+    breakdown: Type.Optional(Type.Object({ by: BreakdownBy, key: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    evidenceUrl: Type.Optional(
+      Type.String({ format: 'uri', pattern: '^https?://', maxLength: 1000, description: 'A link to the evidence (document, dataset)' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const Value = Type.Object({
+  code: Type.String(),
+  period: Type.String(),
+  breakdownBy: Type.String(),
+  breakdownKey: Type.String(),
+  value: Type.Number(),
+  note: Nullable(Type.String()),
+  evidenceUrl: Nullable(Type.String()),
+  version: Type.Integer(),
+  updatedBy: Nullable(Type.String()),
+  updatedAt: Type.String(),
+})
+
+export const SeriesQuery = Type.Object({
+  from: PeriodKey,
+  to: PeriodKey,
+  by: Type.Optional(BreakdownBy),
+})
+
+export const Series = Type.Object({
+  indicator: Indicator,
+  items: Type.Array(
+    Type.Object({
+      period: Type.String(),
+      status: ValueStatus,
+      value: Nullable(Type.Number()),
+      target: Nullable(Type.Number()),
+      achievement: Nullable(Type.Number()),
+      breakdowns: Type.Optional(Type.Array(Type.Object({ key: Type.String(), value: Type.Number() }))),
+      note: Type.Optional(Nullable(Type.String())),
+      evidenceUrl: Type.Optional(Nullable(Type.String())),
+      version: Type.Optional(Type.Integer()),
+      updatedBy: Type.Optional(Nullable(Type.String())),
+      updatedAt: Type.Optional(Type.String()),
+    }),
+  ),
+})
+
+export const HistoryQuery = Type.Object({
+  period: PeriodKey,
+  by: Type.Optional(BreakdownBy),
+  key: Type.Optional(Type.String({ maxLength: 60 })),
+})
+
+export const History = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      value: Type.Number(),
+      note: Nullable(Type.String()),
+      evidenceUrl: Nullable(Type.String()),
+      changedBy: Type.String(),
+      changedAt: Type.String(),
+    }),
+  ),
+})
+
+export const ImportResult = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() })),
+})
+
+export const PeriodQuery = Type.Object({ period: Month })
+
+const Assessed = Type.Object({
+  code: Type.String(),
+  name: Label,
+  unit: Type.String(),
+  direction: Direction,
+  frequency: Frequency,
+  source: Type.Enum(['computed', 'entered']),
+  module: Nullable(Type.String()),
+  formula: LongLabel,
+  value: Nullable(Type.Number()),
+  target: Nullable(Type.Number()),
+  status: ValueStatus,
+  achievement: Nullable(Type.Number()),
+})
+
+export const Summary = Type.Object({
+  period: Type.String(),
+  formula: LongLabel,
+  dimensions: Type.Array(
+    Type.Object({
+      dimension: Dimension,
+      score: Nullable(Type.Number()),
+      previousScore: Nullable(Type.Number()),
+      trend: Type.Array(Type.Object({ period: Type.String(), score: Nullable(Type.Number()) })),
+      indicators: Type.Array(Assessed),
+    }),
+  ),
+})
+
+export const RecomputeRequest = Type.Object({ from: Month, to: Month }, { additionalProperties: false })
+
+export const Recompute = Type.Object({
+  id: Type.String(),
+  fromPeriod: Type.String(),
+  toPeriod: Type.String(),
+  total: Type.Integer(),
+  done: Type.Integer(),
+  status: Type.Enum(['pending', 'running', 'done', 'failed']),
+  error: Nullable(Type.String()),
+  requestedBy: Type.String(),
+  createdAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+})
+
+export const RollupQuery = Type.Object({ indicator: Code, period: Month })
+
+export const Rollup = Type.Object({
+  indicator: Type.String(),
+  period: Type.String(),
+  items: Type.Array(
+    Type.Object({
+      tenant: Type.String(),
+      name: Type.String(),
+      status: Type.Enum(['ok', 'missing', 'not_available', 'not_in_catalogue']),
+      value: Nullable(Type.Number()),
+      target: Nullable(Type.Number()),
+      achievement: Nullable(Type.Number()),
+      unit: Nullable(Type.String()),
+    }),
+  ),
+})
+
+export const CopyCatalogue = Type.Object({ from: TenantCode }, { additionalProperties: false })

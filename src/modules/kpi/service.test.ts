@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { type ComputedIndicator, IndicatorRegistry } from '../../core/indicators.ts'
+import { DEFAULT_CATALOGUE } from './catalogue.ts'
+import { KpiService } from './service.ts'
+
+// Service tests run on made-up tenant codes: the kpi tables are the module's own, and each test gets a
+// catalogue nobody else touches. The clock sits in mid-March 2026 (WIB).
+const NOW = new Date('2026-03-15T05:00:00Z')
+
+let server: TestServer
+let level = 40
+let snapshot = 70
+const probe: ComputedIndicator = {
+  code: 'probe_level',
+  name: { id: 'Level uji', en: 'Probe level' },
+  dimension: 'environment',
+  unit: '%',
+  direction: 'higher',
+  frequency: 'monthly',
+  breakdowns: ['agency'],
+  formula: { id: 'uji', en: 'probe' },
+  compute: async (scope) => [{ value: level }, { breakdown: { by: 'agency', key: `opd-${scope.period.key}` }, value: level / 2 }],
+}
+const camera: ComputedIndicator = { ...probe, code: 'probe_snapshot', isSnapshot: true, breakdowns: [], compute: async () => [{ value: snapshot }] }
+
+function service(registry = new IndicatorRegistry()): KpiService {
+  const tenancy = { timezone: async () => 'Asia/Jakarta', regionsOf: async () => [], cities: async () => [] }
+  return new KpiService(server.kendali.ctx.events, server.kendali.ctx.jobs, registry, tenancy, () => NOW)
+}
+const fakeTenant = () => unique('kpi')
+
+beforeAll(async () => {
+  server = await startTestKendali({ listen: false })
+})
+afterAll(() => server.close())
+
+describe('catalogue', () => {
+  it('seeds the default catalogue once, with targets for this year and the last', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    await kpi.ensureCatalogue(server.kendali.ctx.db, tenant)
+    await kpi.ensureCatalogue(server.kendali.ctx.db, tenant)
+    const list = await kpi.list(server.kendali.ctx.db, tenant)
+    expect(list).toHaveLength(DEFAULT_CATALOGUE.length)
+    expect(list.find((i) => i.code === 'report_sla_pct')?.targets).toEqual([
+      { year: 2025, target: 90 },
+      { year: 2026, target: 90 },
+    ])
+  })
+
+  it('shows a computed indicator whose module is not installed as not available, not as zero', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    await kpi.ensureCatalogue(server.kendali.ctx.db, tenant)
+    const summary = await kpi.summary(server.kendali.ctx.db, tenant, '2026-02')
+    const economy = summary.dimensions.find((d) => d.dimension === 'economy')
+    const levy = economy?.indicators.find((i) => i.code === 'levy_realisation_pct')
+    expect(levy).toMatchObject({ status: 'not_available', value: null, achievement: null })
+    const series = await kpi.series(server.kendali.ctx.db, tenant, 'levy_realisation_pct', '2026-01', '2026-02')
+    expect(series.items.map((p) => p.status)).toEqual(['not_available', 'not_available'])
+  })
+})
+
+describe('entered values', () => {
+  it('keeps a zero as a value and a period nobody entered as missing', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.ensureCatalogue(db, tenant)
+    await kpi.enter(db, tenant, 'opd', 'city_events', { period: '2026-01', value: 0 })
+    const { items } = await kpi.series(db, tenant, 'city_events', '2025-12', '2026-06')
+    // Months after the current one are not listed at all.
+    expect(items.map((p) => [p.period, p.status, p.value])).toEqual([
+      ['2025-12', 'missing', null],
+      ['2026-01', 'ok', 0],
+      ['2026-02', 'missing', null],
+      ['2026-03', 'missing', null],
+    ])
+    expect(items[1].achievement).toBe(0)
+  })
+
+  it('versions every change of a value and keeps who changed what', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.ensureCatalogue(db, tenant)
+    await kpi.enter(db, tenant, 'dinas-a', 'tourist_visits', { period: '2026-02', value: 50_000, note: 'dari BPS' })
+    const second = await kpi.enter(db, tenant, 'dinas-b', 'tourist_visits', {
+      period: '2026-02',
+      value: 52_500,
+      note: 'koreksi',
+      evidenceUrl: 'https://data.magelangkota.go.id/wisata.csv',
+    })
+    expect(second).toMatchObject({ version: 2, value: 52_500, updatedBy: 'dinas-b' })
+    const history = await kpi.history(db, tenant, 'tourist_visits', '2026-02')
+    expect(history.map((h) => [h.version, h.value, h.changedBy, h.note])).toEqual([
+      [2, 52_500, 'dinas-b', 'koreksi'],
+      [1, 50_000, 'dinas-a', 'dari BPS'],
+    ])
+  })
+
+  it('refuses a value for a computed indicator, a wrong period shape, a future period and an unknown breakdown', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.ensureCatalogue(db, tenant)
+    await expect(kpi.enter(db, tenant, 'x', 'report_sla_pct', { period: '2026-01', value: 1 })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(kpi.enter(db, tenant, 'x', 'population', { period: '2026-01', value: 1 })).rejects.toMatchObject({
+      code: 'invalid',
+      details: { field: 'period' },
+    })
+    await expect(kpi.enter(db, tenant, 'x', 'city_events', { period: '2026-04', value: 1 })).rejects.toMatchObject({ code: 'invalid' })
+    await expect(
+      kpi.enter(db, tenant, 'x', 'city_events', { period: '2026-01', value: 1, breakdown: { by: 'kelurahan', key: '33.71.01.1001' } }),
+    ).rejects.toMatchObject({
+      details: { field: 'breakdown.by' },
+    })
+    const { items } = await kpi.series(db, tenant, 'city_events', '2026-01', '2026-01')
+    expect(items[0].status).toBe('missing')
+  })
+
+  it('imports good CSV rows and lists the bad ones by row number', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.ensureCatalogue(db, tenant)
+    const csv = [
+      'indicator,period,value,breakdown_by,breakdown_key,note,evidence_url',
+      'waste_managed_pct,2026-01,71.5,,,timbangan TPA,https://example.go.id/tpa.pdf',
+      'population,2026,12000,kelurahan,33.71.01.1001,,',
+      'waste_managed_pct,2026-02,abc,,,,',
+      'no_such_indicator,2026-01,1,,,,',
+    ].join('\n')
+    const result = await kpi.importCsv(db, tenant, 'opd', csv)
+    expect(result.accepted).toBe(2)
+    expect(result.rejected.map((r) => [r.row, r.field])).toEqual([
+      [4, 'value'],
+      [5, 'indicator'],
+    ])
+    const { items } = await kpi.series(db, tenant, 'waste_managed_pct', '2026-01', '2026-01')
+    expect(items[0]).toMatchObject({ value: 71.5, note: 'timbangan TPA', evidenceUrl: 'https://example.go.id/tpa.pdf' })
+  })
+})
+
+describe('scores', () => {
+  it('scores a dimension as the mean of capped achievements, by the formula shown', async () => {
+    const kpi = service()
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.ensureCatalogue(db, tenant)
+    // Environment: green space yearly 15 of 30 (50 %), waste 100 of 80 (capped 100 %), sensor alarms
+    // (computed, module not in this registry: not available, left out).
+    await kpi.enter(db, tenant, 'x', 'green_space_pct', { period: '2026', value: 15 })
+    await kpi.enter(db, tenant, 'x', 'waste_managed_pct', { period: '2026-02', value: 100 })
+    await kpi.enter(db, tenant, 'x', 'waste_managed_pct', { period: '2026-01', value: 40 })
+    const summary = await kpi.summary(db, tenant, '2026-02')
+    expect(summary.dimensions.map((d) => d.dimension)).toEqual(['governance', 'branding', 'economy', 'living', 'society', 'environment'])
+    const environment = summary.dimensions.find((d) => d.dimension === 'environment')
+    expect(environment?.score).toBe(75)
+    // January: green space 50 %, waste 40 of 80 = 50 %.
+    expect(environment?.previousScore).toBe(50)
+    expect(environment?.trend).toHaveLength(12)
+    expect(environment?.trend[0]).toEqual({ period: '2025-03', score: null })
+    expect(summary.formula.en).toMatch(/mean/)
+    expect(summary.dimensions.find((d) => d.dimension === 'branding')?.score).toBeNull()
+  })
+})
+
+describe('computed values', () => {
+  it('stores computed values per period and breakdown, and a recompute rewrites a past month with progress', async () => {
+    const registry = new IndicatorRegistry()
+    registry.register('probe', probe)
+    const kpi = service(registry)
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.create(db, tenant, 'admin', { ...probe, source: 'computed', breakdowns: ['agency'], target: 80 })
+    level = 40
+    await kpi.computeMonth(db, tenant, '2026-01')
+    level = 60
+    let series = await kpi.series(db, tenant, 'probe_level', '2026-01', '2026-01', 'agency')
+    expect(series.items[0]).toMatchObject({ value: 40, target: 80, achievement: 50, breakdowns: [{ key: 'opd-2026-01', value: 20 }] })
+
+    const run = await kpi.requestRecompute(db, tenant, 'admin', '2025-12', '2026-01')
+    expect(run).toMatchObject({ status: 'pending', total: 2, done: 0 })
+    await kpi.runRecompute(db, tenant, run.id)
+    expect(await kpi.recompute(db, tenant, run.id)).toMatchObject({ status: 'done', done: 2, total: 2 })
+    series = await kpi.series(db, tenant, 'probe_level', '2025-12', '2026-01')
+    expect(series.items.map((p) => p.value)).toEqual([60, 60])
+  })
+
+  it('computes a snapshot indicator only for the current period and keeps past values on recompute', async () => {
+    const registry = new IndicatorRegistry()
+    registry.register('probe', camera)
+    const kpi = service(registry)
+    const tenant = fakeTenant()
+    const db = server.kendali.ctx.db
+    await kpi.create(db, tenant, 'admin', { ...camera, source: 'computed', breakdowns: [] })
+    snapshot = 70
+    await kpi.computeMonth(db, tenant, '2026-03')
+    snapshot = 20
+    await kpi.computeMonth(db, tenant, '2026-02')
+    const run = await kpi.requestRecompute(db, tenant, 'admin', '2026-02', '2026-02')
+    await kpi.runRecompute(db, tenant, run.id)
+    const { items } = await kpi.series(db, tenant, 'probe_snapshot', '2026-02', '2026-03')
+    expect(items.map((p) => [p.period, p.status, p.value])).toEqual([
+      ['2026-02', 'missing', null],
+      ['2026-03', 'ok', 70],
+    ])
+  })
+
+  it('refuses a recompute of months not begun and of more than three years', async () => {
+    const kpi = service()
+    const db = server.kendali.ctx.db
+    await expect(kpi.requestRecompute(db, fakeTenant(), 'admin', '2026-03', '2026-04')).rejects.toMatchObject({ details: { field: 'to' } })
+    await expect(kpi.requestRecompute(db, fakeTenant(), 'admin', '2022-01', '2026-01')).rejects.toMatchObject({ details: { field: 'from' } })
+  })
+})

@@ -1,0 +1,529 @@
+import { parse } from 'csv-parse/sync'
+import type { Database, Queryable } from '../../core/db/database.ts'
+import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
+import { type Breakdown, DIMENSIONS, type Dimension, type IndicatorRegistry, type IndicatorValue } from '../../core/indicators.ts'
+import type { JobQueue } from '../../core/jobs/jobs.ts'
+import { DEFAULT_CATALOGUE, type IndicatorDefinition } from './catalogue.ts'
+import { recordKpiEvent } from './events.ts'
+import { frequencyOf, monthsBetween, periodAt, periodOf, periodsInMonth, previousMonth } from './periods.ts'
+import { achievement, SCORE_FORMULA, score } from './scores.ts'
+import * as store from './store.ts'
+
+export const JOB_RECOMPUTE = 'kpi.recompute'
+
+/** What this module asks of the tenancy module, through its services. */
+export interface TenancyPort {
+  timezone(tenant: string): Promise<string>
+  /** The kota and kabupaten under a province, with their names. */
+  regionsOf(db: Queryable, province: string): Promise<{ code: string; name: string }[]>
+  /** Every kota and kabupaten of the install. */
+  cities(db: Queryable): Promise<string[]>
+}
+
+/** Whether an indicator can have values here: a computed one needs its module installed. */
+export type Availability = 'available' | 'not_available'
+export type ValueStatus = 'ok' | 'missing' | 'not_available'
+
+export interface Indicator {
+  code: string
+  name: { id: string; en: string }
+  dimension: Dimension
+  unit: string
+  direction: 'higher' | 'lower'
+  frequency: 'daily' | 'monthly' | 'yearly'
+  source: 'computed' | 'entered'
+  module: string | null
+  agencyId: string | null
+  breakdowns: Breakdown[]
+  formula: { id: string; en: string }
+  isActive: boolean
+  availability: Availability
+  targets: { year: number; target: number }[]
+}
+
+export interface SeriesPoint {
+  period: string
+  status: ValueStatus
+  value: number | null
+  target: number | null
+  achievement: number | null
+  breakdowns?: { key: string; value: number }[]
+  note?: string | null
+  evidenceUrl?: string | null
+  version?: number
+  updatedBy?: string | null
+  updatedAt?: string
+}
+
+export interface NewValue {
+  period: string
+  value: number
+  breakdown?: { by: Breakdown; key: string }
+  note?: string
+  evidenceUrl?: string
+}
+
+const yearOf = (period: string) => Number(period.slice(0, 4))
+
+/** Smart-city KPIs: catalogue, entered and computed values, dimension scores, province roll-up. */
+export class KpiService {
+  constructor(
+    private readonly events: EventLog,
+    private readonly jobs: JobQueue,
+    private readonly registry: IndicatorRegistry,
+    private readonly tenancy: TenancyPort,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private availability(row: { source: string; code: string }): Availability {
+    return row.source === 'entered' || this.registry.get(row.code) ? 'available' : 'not_available'
+  }
+
+  private toIndicator(row: store.IndicatorRow, targets: { year: number; target: number }[]): Indicator {
+    return {
+      code: row.code,
+      name: { id: row.nameId, en: row.nameEn },
+      dimension: row.dimension,
+      unit: row.unit,
+      direction: row.direction,
+      frequency: row.frequency,
+      source: row.source,
+      module: row.module,
+      agencyId: row.agencyId,
+      breakdowns: row.breakdowns,
+      // A module installed after the catalogue was made brings its own formula.
+      formula: row.formulaId || row.formulaEn ? { id: row.formulaId, en: row.formulaEn } : (this.registry.get(row.code)?.formula ?? { id: '', en: '' }),
+      isActive: row.isActive,
+      availability: this.availability(row),
+      targets,
+    }
+  }
+
+  /** Gives a city without a catalogue the default one, with this year's targets. */
+  async ensureCatalogue(db: Database, tenant: string): Promise<void> {
+    if (await store.hasCatalogue(db, tenant)) return
+    const year = yearOf(periodAt(this.clock(), 'yearly', await this.tenancy.timezone(tenant)))
+    await db.transaction(async (tx) => {
+      for (const definition of DEFAULT_CATALOGUE) {
+        const formula = this.registry.get(definition.code)?.formula ?? definition.formula
+        if (!(await store.insertIndicator(tx, tenant, { ...definition, formula }))) continue
+        if (definition.target !== undefined) {
+          for (const y of [year - 1, year]) await store.putTarget(tx, tenant, definition.code, y, definition.target)
+        }
+      }
+    })
+  }
+
+  async list(db: Queryable, tenant: string): Promise<Indicator[]> {
+    const [rows, targets] = await Promise.all([store.listIndicators(db, tenant), store.allTargets(db, tenant)])
+    return rows.map((row) => this.toIndicator(row, targets.get(row.code) ?? []))
+  }
+
+  async get(db: Queryable, tenant: string, code: string): Promise<Indicator> {
+    const row = await store.findIndicator(db, tenant, code)
+    if (!row) throw new NotFound(`There is no indicator ${code}`, { code })
+    return this.toIndicator(row, await store.targetsOf(db, tenant, code))
+  }
+
+  /** Adds an indicator: entered by an OPD, or computed by a module that registered its code. */
+  async create(db: Database, tenant: string, actor: string, input: IndicatorDefinition & { agencyId?: string | null }): Promise<Indicator> {
+    const registered = this.registry.get(input.code)
+    if (input.source === 'computed' && !registered) {
+      throw new Invalid(`No installed module computes ${input.code}`, { field: 'code' })
+    }
+    const definition = registered
+      ? { ...input, module: this.registry.moduleOf(input.code), frequency: registered.frequency, formula: input.formula ?? registered.formula }
+      : input
+    const year = yearOf(periodAt(this.clock(), 'yearly', await this.tenancy.timezone(tenant)))
+    await db.transaction(async (tx) => {
+      if (!(await store.insertIndicator(tx, tenant, definition))) throw new Conflict(`Indicator ${input.code} exists already`, { field: 'code' })
+      if (input.target !== undefined) await store.putTarget(tx, tenant, input.code, year, input.target)
+      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'indicator.created', entity: input.code, data: { code: input.code } })
+    })
+    return this.get(db, tenant, input.code)
+  }
+
+  async update(
+    db: Database,
+    tenant: string,
+    actor: string,
+    code: string,
+    change: store.IndicatorChange & { targets?: { year: number; target: number | null }[] },
+  ): Promise<Indicator> {
+    await db.transaction(async (tx) => {
+      if (!(await store.findIndicator(tx, tenant, code))) throw new NotFound(`There is no indicator ${code}`, { code })
+      await store.updateIndicator(tx, tenant, code, change)
+      for (const t of change.targets ?? []) await store.putTarget(tx, tenant, code, t.year, t.target)
+      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'indicator.updated', entity: code, data: { code } })
+    })
+    return this.get(db, tenant, code)
+  }
+
+  /** Copies the catalogue and targets of a template tenant (configuration only, never values). */
+  async copyCatalogue(db: Database, tenant: string, actor: string, from: string): Promise<number> {
+    if (from === tenant) throw new Invalid('A tenant cannot copy its own catalogue', { field: 'from' })
+    const rows = await store.listIndicators(db, from)
+    if (rows.length === 0) throw new NotFound(`${from} has no KPI catalogue to copy`, { field: 'from' })
+    return db.transaction(async (tx) => {
+      let copied = 0
+      for (const row of rows) {
+        const definition: IndicatorDefinition = {
+          code: row.code,
+          name: { id: row.nameId, en: row.nameEn },
+          dimension: row.dimension,
+          unit: row.unit,
+          direction: row.direction,
+          frequency: row.frequency,
+          source: row.source,
+          module: row.module ?? undefined,
+          breakdowns: row.breakdowns,
+          formula: { id: row.formulaId, en: row.formulaEn },
+        }
+        // OPDs differ between cities: the owner is left for the new city to set.
+        if (!(await store.insertIndicator(tx, tenant, definition))) continue
+        for (const t of await store.targetsOf(tx, from, row.code)) await store.putTarget(tx, tenant, row.code, t.year, t.target)
+        copied++
+      }
+      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'catalogue.copied', entity: null, data: { from, indicators: copied } })
+      return copied
+    })
+  }
+
+  // Values
+
+  /** Checks an entered value against its indicator: the right period shape, a supported breakdown, not in the future. */
+  private async checkEntry(tenant: string, indicator: Indicator, v: NewValue): Promise<void> {
+    if (indicator.source !== 'entered') throw new Conflict(`${indicator.code} is computed from the platform's data; it cannot be entered`, { field: 'code' })
+    if (frequencyOf(v.period) !== indicator.frequency) {
+      throw new Invalid(`${indicator.code} is ${indicator.frequency}: ${v.period} is not such a period`, { field: 'period' })
+    }
+    const period = periodOf(v.period, await this.tenancy.timezone(tenant))
+    if (period.start > this.clock()) throw new Invalid(`${v.period} has not started yet`, { field: 'period' })
+    if (v.breakdown && !indicator.breakdowns.includes(v.breakdown.by)) {
+      throw new Invalid(`${indicator.code} has no breakdown by ${v.breakdown.by}`, { field: 'breakdown.by' })
+    }
+    if (!Number.isFinite(v.value)) throw new Invalid('value is not a number', { field: 'value' })
+  }
+
+  async enter(db: Database, tenant: string, actor: string, code: string, v: NewValue): Promise<store.ValueRow> {
+    const indicator = await this.get(db, tenant, code)
+    await this.checkEntry(tenant, indicator, v)
+    return db.transaction(async (tx) => {
+      const row = await store.enterValue(tx, tenant, {
+        code,
+        period: v.period,
+        by: v.breakdown?.by ?? '',
+        key: v.breakdown?.key ?? '',
+        value: v.value,
+        note: v.note ?? null,
+        evidenceUrl: v.evidenceUrl ?? null,
+        actor,
+      })
+      await recordKpiEvent(this.events, tx, tenant, actor, {
+        topic: 'kpi',
+        type: 'value.entered',
+        entity: code,
+        data: { code, period: v.period, breakdown: v.breakdown ? `${v.breakdown.by}:${v.breakdown.key}` : '', value: v.value, version: row.version },
+      })
+      return row
+    })
+  }
+
+  /**
+   * Imports entered values from CSV with a header row: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`.
+   * Every good row is stored; bad rows are reported by row number (the header is row 1).
+   */
+  async importCsv(db: Database, tenant: string, actor: string, text: string) {
+    let records: Record<string, string>[]
+    try {
+      records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true })
+    } catch (err) {
+      throw new Invalid(`The CSV cannot be read: ${err instanceof Error ? err.message : String(err)}`, { field: 'body' })
+    }
+    const rejected: { row: number; field: string; message: string }[] = []
+    let accepted = 0
+    for (const [index, record] of records.entries()) {
+      const row = index + 2
+      const field = ['indicator', 'period', 'value'].find((f) => !record[f])
+      if (field) {
+        rejected.push({ row, field, message: `${field} is empty` })
+        continue
+      }
+      const value = Number(record.value)
+      if (!Number.isFinite(value)) {
+        rejected.push({ row, field: 'value', message: `${record.value} is not a number` })
+        continue
+      }
+      const by = record.breakdown_by
+      const breakdown = by ? { by: by as Breakdown, key: record.breakdown_key ?? '' } : undefined
+      try {
+        await this.enter(db, tenant, actor, record.indicator, {
+          period: record.period,
+          value,
+          breakdown,
+          note: record.note || undefined,
+          evidenceUrl: record.evidence_url || undefined,
+        })
+        accepted++
+      } catch (err) {
+        if (!(err instanceof Invalid || err instanceof NotFound || err instanceof Conflict)) throw err
+        const f = typeof err.details?.field === 'string' ? err.details.field : 'indicator'
+        rejected.push({ row, field: f, message: err.message })
+      }
+    }
+    return { accepted, rejected }
+  }
+
+  history(db: Queryable, tenant: string, code: string, period: string, breakdown?: { by: string; key: string }) {
+    return store.history(db, tenant, code, period, breakdown?.by ?? '', breakdown?.key ?? '')
+  }
+
+  /**
+   * The series of an indicator from one period to another (both in its frequency): every period appears,
+   * those nobody entered or computed as `missing` (never as zero). With `by`, each point lists its breakdown.
+   */
+  async series(db: Queryable, tenant: string, code: string, from: string, to: string, by?: Breakdown): Promise<{ indicator: Indicator; items: SeriesPoint[] }> {
+    const indicator = await this.get(db, tenant, code)
+    for (const [field, key] of [
+      ['from', from],
+      ['to', to],
+    ]) {
+      if (frequencyOf(key) !== indicator.frequency) throw new Invalid(`${code} is ${indicator.frequency}: ${key} is not such a period`, { field })
+    }
+    if (from > to) throw new Invalid('from comes after to', { field: 'from' })
+    if (by && !indicator.breakdowns.includes(by)) throw new Invalid(`${code} has no breakdown by ${by}`, { field: 'by' })
+    const keys = periodKeys(from, to, indicator.frequency)
+    if (keys.length > 1000) throw new Invalid('Ask for at most 1,000 periods at a time', { field: 'from' })
+    const rows = await store.values(db, tenant, [code], from, to, null)
+    const years = [...new Set(keys.map(yearOf))]
+    const targets = await store.targets(db, tenant, years)
+    const now = periodAt(this.clock(), indicator.frequency, await this.tenancy.timezone(tenant))
+    const items = keys
+      .filter((key) => key <= now)
+      .map((period): SeriesPoint => {
+        const whole = rows.find((r) => r.period === period && r.breakdownBy === '')
+        const target = targets.get(`${code}/${yearOf(period)}`) ?? null
+        const value = whole?.value ?? null
+        const point: SeriesPoint = {
+          period,
+          status: indicator.availability === 'not_available' ? 'not_available' : whole ? 'ok' : 'missing',
+          value,
+          target,
+          achievement: achievement(value, target, indicator.direction),
+        }
+        if (whole && indicator.source === 'entered') {
+          Object.assign(point, {
+            note: whole.note,
+            evidenceUrl: whole.evidenceUrl,
+            version: whole.version,
+            updatedBy: whole.updatedBy,
+            updatedAt: whole.updatedAt,
+          })
+        }
+        if (by) {
+          point.breakdowns = rows
+            .filter((r) => r.period === period && r.breakdownBy === by)
+            .map((r) => ({ key: r.breakdownKey, value: r.value }))
+            .sort((a, b) => (indicator.direction === 'higher' ? b.value - a.value : a.value - b.value))
+        }
+        return point
+      })
+    return { indicator, items }
+  }
+
+  // Computation
+
+  /** Computes every available computed indicator of a tenant for the periods of one month. */
+  async computeMonth(db: Database, tenant: string, month: string): Promise<number> {
+    const timezone = await this.tenancy.timezone(tenant)
+    const now = this.clock()
+    let computed = 0
+    for (const row of await store.listIndicators(db, tenant)) {
+      const indicator = row.source === 'computed' && row.isActive ? this.registry.get(row.code) : undefined
+      if (!indicator) continue
+      for (const key of periodsInMonth(month, indicator.frequency)) {
+        const period = periodOf(key, timezone)
+        if (period.start > now) continue
+        // A snapshot of the present says nothing of a period already over: its stored value stands.
+        if (indicator.isSnapshot && period.end <= now) continue
+        const scope = {
+          tenant,
+          period,
+          entered: async (code: string): Promise<IndicatorValue[]> =>
+            (await store.latestValues(db, tenant, code, key)).map((v) =>
+              v.breakdownBy ? { breakdown: { by: v.breakdownBy as Breakdown, key: v.breakdownKey }, value: v.value } : { value: v.value },
+            ),
+        }
+        const values = await indicator.compute(scope)
+        await db.transaction((tx) =>
+          store.replaceComputed(
+            tx,
+            tenant,
+            row.code,
+            key,
+            values.map((v) => ({ by: v.breakdown?.by ?? '', key: v.breakdown?.key ?? '', value: v.value })),
+          ),
+        )
+        computed++
+      }
+    }
+    return computed
+  }
+
+  /** The periodic run: every city's current month, and the month before for late data. */
+  async computeCurrent(db: Database): Promise<void> {
+    for (const tenant of await this.tenancy.cities(db)) {
+      await this.ensureCatalogue(db, tenant)
+      const month = periodAt(this.clock(), 'monthly', await this.tenancy.timezone(tenant))
+      await this.computeMonth(db, tenant, previousMonth(month))
+      await this.computeMonth(db, tenant, month)
+    }
+  }
+
+  /** Starts a recompute of past months as a durable job whose progress can be followed. */
+  async requestRecompute(db: Database, tenant: string, actor: string, from: string, to: string): Promise<store.RecomputeRow> {
+    const months = monthsBetween(from, to)
+    if (months.length > 36) throw new Invalid('Recompute at most 36 months at a time', { field: 'from' })
+    const current = periodAt(this.clock(), 'monthly', await this.tenancy.timezone(tenant))
+    if (to > current) throw new Invalid(`${to} has not started yet`, { field: 'to' })
+    return db.transaction(async (tx) => {
+      const run = await store.insertRecompute(tx, tenant, from, to, months.length, actor)
+      await this.jobs.enqueue(tx, tenant, JOB_RECOMPUTE, { id: run.id })
+      await recordKpiEvent(this.events, tx, tenant, actor, {
+        topic: 'kpi',
+        type: 'recompute.requested',
+        entity: run.id,
+        data: { done: 0, total: run.total, status: run.status },
+      })
+      return run
+    })
+  }
+
+  async recompute(db: Queryable, tenant: string, id: string): Promise<store.RecomputeRow> {
+    const run = await store.findRecompute(db, tenant, id)
+    if (!run) throw new NotFound(`There is no recompute ${id}`, { id })
+    return run
+  }
+
+  /** The job: one month after the other, progress written after each. */
+  async runRecompute(db: Database, tenant: string, id: string): Promise<void> {
+    const run = await this.recompute(db, tenant, id)
+    if (run.status === 'done') return
+    const months = monthsBetween(run.fromPeriod, run.toPeriod)
+    try {
+      for (const [index, month] of months.entries()) {
+        if (index < run.done) continue
+        await this.computeMonth(db, tenant, month)
+        const status = index + 1 === months.length ? 'done' : 'running'
+        await db.transaction(async (tx) => {
+          await store.progressRecompute(tx, tenant, id, index + 1, status)
+          await recordKpiEvent(this.events, tx, tenant, run.requestedBy, {
+            topic: 'kpi',
+            type: 'recompute.progressed',
+            entity: id,
+            data: { done: index + 1, total: months.length, status },
+          })
+        })
+      }
+    } catch (err) {
+      const current = await this.recompute(db, tenant, id)
+      await store.progressRecompute(db, tenant, id, current.done, 'failed', err instanceof Error ? err.message : String(err))
+      throw err
+    }
+  }
+
+  // Scores
+
+  /** The value of an indicator for a month: its month, its year, or the mean of its days (averaged by the store). */
+  private static valueIn(rows: { period: string; value: number }[], frequency: Indicator['frequency'], month: string): number | null {
+    const key = frequency === 'yearly' ? month.slice(0, 4) : month
+    return rows.find((r) => r.period === key)?.value ?? null
+  }
+
+  /** The six dimensions of one month: each indicator's value, target and achievement, the scores and their trend. */
+  async summary(db: Queryable, tenant: string, month: string, trendLength = 12) {
+    monthsBetween(month, month)
+    const months = [month]
+    while (months.length < trendLength) months.unshift(previousMonth(months[0]))
+    const indicators = (await this.list(db, tenant)).filter((i) => i.isActive)
+    const rows = await store.monthlyValues(
+      db,
+      tenant,
+      indicators.map((i) => i.code),
+      months[0].slice(0, 4),
+      `${month}-99`,
+    )
+    const targets = await store.targets(db, tenant, [...new Set(months.map(yearOf))])
+    const byCode = new Map<string, { period: string; value: number }[]>()
+    for (const row of rows) byCode.set(row.code, [...(byCode.get(row.code) ?? []), row])
+    const assess = (indicator: Indicator, m: string) => {
+      const value = indicator.availability === 'available' ? KpiService.valueIn(byCode.get(indicator.code) ?? [], indicator.frequency, m) : null
+      const target = targets.get(`${indicator.code}/${yearOf(m)}`) ?? null
+      const status: ValueStatus = indicator.availability === 'not_available' ? 'not_available' : value === null ? 'missing' : 'ok'
+      return { value, target, status, achievement: achievement(value, target, indicator.direction) }
+    }
+    const dimensions = DIMENSIONS.map((dimension) => {
+      const own = indicators.filter((i) => i.dimension === dimension)
+      const trend = months.map((m) => ({ period: m, score: score(own.map((i) => assess(i, m).achievement)) }))
+      return {
+        dimension,
+        score: trend[trend.length - 1].score,
+        previousScore: trend.length > 1 ? trend[trend.length - 2].score : null,
+        trend,
+        indicators: own.map((i) => ({
+          code: i.code,
+          name: i.name,
+          unit: i.unit,
+          direction: i.direction,
+          frequency: i.frequency,
+          source: i.source,
+          module: i.module,
+          formula: i.formula,
+          ...assess(i, month),
+        })),
+      }
+    })
+    return { period: month, formula: SCORE_FORMULA, dimensions }
+  }
+
+  /** One indicator for every city and regency of a province, ranked by achievement. */
+  async rollup(db: Queryable, province: string, code: string, month: string) {
+    monthsBetween(month, month)
+    const regions = await this.tenancy.regionsOf(db, province)
+    const items = []
+    for (const region of regions) {
+      const row = await store.findIndicator(db, region.code, code)
+      if (!row) {
+        items.push({ tenant: region.code, name: region.name, status: 'not_in_catalogue' as const, value: null, target: null, achievement: null, unit: null })
+        continue
+      }
+      const key = row.frequency === 'yearly' ? month.slice(0, 4) : month
+      const rows = await store.monthlyValues(db, region.code, [code], key, `${key}-99`)
+      const value = KpiService.valueIn(rows, row.frequency, month)
+      const target = (await store.targets(db, region.code, [yearOf(month)])).get(`${code}/${yearOf(month)}`) ?? null
+      const available = this.availability(row) === 'available'
+      items.push({
+        tenant: region.code,
+        name: region.name,
+        status: !available ? ('not_available' as const) : value === null ? ('missing' as const) : ('ok' as const),
+        value: available ? value : null,
+        target,
+        achievement: achievement(available ? value : null, target, row.direction),
+        unit: row.unit,
+      })
+    }
+    items.sort((a, b) => (b.achievement ?? -1) - (a.achievement ?? -1) || a.tenant.localeCompare(b.tenant))
+    return { indicator: code, period: month, items }
+  }
+}
+
+/** Every period key of a frequency from one to another. */
+function periodKeys(from: string, to: string, frequency: Indicator['frequency']): string[] {
+  if (frequency === 'monthly') return monthsBetween(from, to)
+  if (frequency === 'yearly') return Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => String(Number(from) + i))
+  const out: string[] = []
+  const end = Date.parse(`${to}T00:00:00Z`)
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length <= 1000; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10))
+  return out
+}

@@ -1,0 +1,289 @@
+import type { Queryable } from '../../core/db/database.ts'
+import type { Breakdown, Dimension, Direction, Frequency } from '../../core/indicators.ts'
+import type { IndicatorDefinition } from './catalogue.ts'
+
+export interface IndicatorRow {
+  code: string
+  nameId: string
+  nameEn: string
+  dimension: Dimension
+  unit: string
+  direction: Direction
+  frequency: Frequency
+  source: 'computed' | 'entered'
+  module: string | null
+  agencyId: string | null
+  breakdowns: Breakdown[]
+  formulaId: string
+  formulaEn: string
+  isActive: boolean
+  updatedAt: string
+}
+
+export interface ValueRow {
+  code: string
+  period: string
+  breakdownBy: string
+  breakdownKey: string
+  value: number
+  note: string | null
+  evidenceUrl: string | null
+  version: number
+  updatedBy: string | null
+  updatedAt: string
+}
+
+export interface HistoryRow {
+  version: number
+  value: number
+  note: string | null
+  evidenceUrl: string | null
+  changedBy: string
+  changedAt: string
+}
+
+export interface RecomputeRow {
+  id: string
+  fromPeriod: string
+  toPeriod: string
+  total: number
+  done: number
+  status: 'pending' | 'running' | 'done' | 'failed'
+  error: string | null
+  requestedBy: string
+  createdAt: string
+  finishedAt: string | null
+}
+
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+const INDICATOR = `code, name_id AS "nameId", name_en AS "nameEn", dimension, unit, direction, frequency, source, module,
+  agency_id::text AS "agencyId", breakdowns, formula_id AS "formulaId", formula_en AS "formulaEn", is_active AS "isActive",
+  ${iso('updated_at')} AS "updatedAt"`
+
+const VALUE = `code, period, breakdown_by AS "breakdownBy", breakdown_key AS "breakdownKey", value, note, evidence_url AS "evidenceUrl",
+  version, updated_by AS "updatedBy", ${iso('updated_at')} AS "updatedAt"`
+
+export function listIndicators(db: Queryable, tenant: string): Promise<IndicatorRow[]> {
+  return db.query(`SELECT ${INDICATOR} FROM kpi_indicators WHERE tenant = $1 ORDER BY dimension, code`, [tenant])
+}
+
+export async function findIndicator(db: Queryable, tenant: string, code: string): Promise<IndicatorRow | null> {
+  const [row] = await db.query<IndicatorRow>(`SELECT ${INDICATOR} FROM kpi_indicators WHERE tenant = $1 AND code = $2`, [tenant, code])
+  return row ?? null
+}
+
+export async function hasCatalogue(db: Queryable, tenant: string): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM kpi_indicators WHERE tenant = $1 LIMIT 1', [tenant])
+  return rows.length > 0
+}
+
+export async function catalogueTenants(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ tenant: string }>('SELECT DISTINCT tenant FROM kpi_indicators ORDER BY tenant')
+  return rows.map((r) => r.tenant)
+}
+
+/** Adds an indicator; false when the code is taken. */
+export async function insertIndicator(db: Queryable, tenant: string, d: IndicatorDefinition & { agencyId?: string | null }): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO kpi_indicators (tenant, code, name_id, name_en, dimension, unit, direction, frequency, source, module, agency_id, breakdowns, formula_id, formula_en)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING code`,
+    [
+      tenant,
+      d.code,
+      d.name.id,
+      d.name.en,
+      d.dimension,
+      d.unit,
+      d.direction,
+      d.frequency,
+      d.source,
+      d.module ?? null,
+      d.agencyId ?? null,
+      d.breakdowns,
+      d.formula?.id ?? '',
+      d.formula?.en ?? '',
+    ],
+  )
+  return rows.length > 0
+}
+
+export interface IndicatorChange {
+  name?: { id: string; en: string }
+  unit?: string
+  direction?: Direction
+  agencyId?: string | null
+  isActive?: boolean
+  formula?: { id: string; en: string }
+}
+
+export async function updateIndicator(db: Queryable, tenant: string, code: string, c: IndicatorChange): Promise<void> {
+  await db.query(
+    `UPDATE kpi_indicators SET
+       name_id = coalesce($3, name_id), name_en = coalesce($4, name_en), unit = coalesce($5, unit), direction = coalesce($6, direction),
+       agency_id = CASE WHEN $7 THEN $8::uuid ELSE agency_id END, is_active = coalesce($9, is_active),
+       formula_id = coalesce($10, formula_id), formula_en = coalesce($11, formula_en), updated_at = now()
+     WHERE tenant = $1 AND code = $2`,
+    [
+      tenant,
+      code,
+      c.name?.id ?? null,
+      c.name?.en ?? null,
+      c.unit ?? null,
+      c.direction ?? null,
+      c.agencyId !== undefined,
+      c.agencyId ?? null,
+      c.isActive ?? null,
+      c.formula?.id ?? null,
+      c.formula?.en ?? null,
+    ],
+  )
+}
+
+export async function targets(db: Queryable, tenant: string, years: number[]): Promise<Map<string, number>> {
+  const rows = await db.query<{ code: string; year: number; target: number }>(
+    'SELECT code, year, target FROM kpi_targets WHERE tenant = $1 AND year = ANY($2::int[])',
+    [tenant, years],
+  )
+  return new Map(rows.map((r) => [`${r.code}/${r.year}`, r.target]))
+}
+
+/** Every target of a tenant's catalogue, by indicator code. */
+export async function allTargets(db: Queryable, tenant: string): Promise<Map<string, { year: number; target: number }[]>> {
+  const rows = await db.query<{ code: string; year: number; target: number }>(
+    'SELECT code, year, target FROM kpi_targets WHERE tenant = $1 ORDER BY code, year',
+    [tenant],
+  )
+  const out = new Map<string, { year: number; target: number }[]>()
+  for (const r of rows) out.set(r.code, [...(out.get(r.code) ?? []), { year: r.year, target: r.target }])
+  return out
+}
+
+export async function targetsOf(db: Queryable, tenant: string, code: string): Promise<{ year: number; target: number }[]> {
+  return db.query('SELECT year, target FROM kpi_targets WHERE tenant = $1 AND code = $2 ORDER BY year', [tenant, code])
+}
+
+export async function putTarget(db: Queryable, tenant: string, code: string, year: number, target: number | null): Promise<void> {
+  if (target === null) await db.query('DELETE FROM kpi_targets WHERE tenant = $1 AND code = $2 AND year = $3', [tenant, code, year])
+  else {
+    await db.query(
+      `INSERT INTO kpi_targets (tenant, code, year, target) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant, code, year) DO UPDATE SET target = excluded.target`,
+      [tenant, code, year, target],
+    )
+  }
+}
+
+/** Values of some indicators in a range of period keys (string order is time order within one frequency). */
+export function values(db: Queryable, tenant: string, codes: string[], from: string, to: string, breakdownBy: string | null = ''): Promise<ValueRow[]> {
+  return db.query(
+    `SELECT ${VALUE} FROM kpi_values
+     WHERE tenant = $1 AND code = ANY($2::text[]) AND period >= $3 AND period <= $4 AND ($5::text IS NULL OR breakdown_by = $5)
+     ORDER BY code, period, breakdown_by, breakdown_key`,
+    [tenant, codes, from, to, breakdownBy],
+  )
+}
+
+/**
+ * Whole-city values of some indicators per month (`YYYY-MM`, daily values averaged in SQL) or per year
+ * (`YYYY`), from `from` to `to` period keys: what the dashboard reads.
+ */
+export function monthlyValues(
+  db: Queryable,
+  tenant: string,
+  codes: string[],
+  from: string,
+  to: string,
+): Promise<{ code: string; period: string; value: number }[]> {
+  return db.query(
+    `SELECT code, CASE WHEN length(period) = 10 THEN left(period, 7) ELSE period END AS period, avg(value) AS value
+     FROM kpi_values
+     WHERE tenant = $1 AND code = ANY($2::text[]) AND period >= $3 AND period <= $4 AND breakdown_by = ''
+     GROUP BY 1, 2`,
+    [tenant, codes, from, to],
+  )
+}
+
+/** The values of one indicator for the latest period at or before `period` that has any. */
+export async function latestValues(db: Queryable, tenant: string, code: string, period: string): Promise<ValueRow[]> {
+  return db.query(
+    `SELECT ${VALUE} FROM kpi_values
+     WHERE tenant = $1 AND code = $2 AND period = (SELECT max(period) FROM kpi_values WHERE tenant = $1 AND code = $2 AND period <= $3)`,
+    [tenant, code, period],
+  )
+}
+
+/** Replaces the computed values of one indicator and period with a fresh set. */
+export async function replaceComputed(db: Queryable, tenant: string, code: string, period: string, rows: { by: string; key: string; value: number }[]) {
+  await db.query('DELETE FROM kpi_values WHERE tenant = $1 AND code = $2 AND period = $3', [tenant, code, period])
+  if (rows.length === 0) return
+  await db.query(
+    `INSERT INTO kpi_values (tenant, code, period, breakdown_by, breakdown_key, value, updated_by)
+     SELECT $1, $2, $3, by, key, value, 'system:kpi'
+     FROM unnest($4::text[], $5::text[], $6::float8[]) AS v(by, key, value)`,
+    [tenant, code, period, rows.map((r) => r.by), rows.map((r) => r.key), rows.map((r) => r.value)],
+  )
+}
+
+export interface Entry {
+  code: string
+  period: string
+  by: string
+  key: string
+  value: number
+  note: string | null
+  evidenceUrl: string | null
+  actor: string
+}
+
+/** Writes an entered value as its next version and keeps the version in the history. */
+export async function enterValue(db: Queryable, tenant: string, e: Entry): Promise<ValueRow> {
+  const [row] = await db.query<ValueRow>(
+    `INSERT INTO kpi_values (tenant, code, period, breakdown_by, breakdown_key, value, note, evidence_url, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (tenant, code, period, breakdown_by, breakdown_key) DO UPDATE SET
+       value = excluded.value, note = excluded.note, evidence_url = excluded.evidence_url, updated_by = excluded.updated_by,
+       updated_at = now(), version = kpi_values.version + 1
+     RETURNING ${VALUE}`,
+    [tenant, e.code, e.period, e.by, e.key, e.value, e.note, e.evidenceUrl, e.actor],
+  )
+  await db.query(
+    `INSERT INTO kpi_value_history (tenant, code, period, breakdown_by, breakdown_key, version, value, note, evidence_url, changed_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [tenant, e.code, e.period, e.by, e.key, row.version, e.value, e.note, e.evidenceUrl, e.actor],
+  )
+  return row
+}
+
+export function history(db: Queryable, tenant: string, code: string, period: string, by: string, key: string): Promise<HistoryRow[]> {
+  return db.query(
+    `SELECT version, value, note, evidence_url AS "evidenceUrl", changed_by AS "changedBy", ${iso('changed_at')} AS "changedAt"
+     FROM kpi_value_history WHERE tenant = $1 AND code = $2 AND period = $3 AND breakdown_by = $4 AND breakdown_key = $5
+     ORDER BY version DESC`,
+    [tenant, code, period, by, key],
+  )
+}
+
+const RECOMPUTE = `id::text, from_period AS "fromPeriod", to_period AS "toPeriod", total, done, status, error,
+  requested_by AS "requestedBy", ${iso('created_at')} AS "createdAt", ${iso('finished_at')} AS "finishedAt"`
+
+export async function insertRecompute(db: Queryable, tenant: string, from: string, to: string, total: number, actor: string): Promise<RecomputeRow> {
+  const [row] = await db.query<RecomputeRow>(
+    `INSERT INTO kpi_recomputes (tenant, from_period, to_period, total, requested_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${RECOMPUTE}`,
+    [tenant, from, to, total, actor],
+  )
+  return row
+}
+
+export async function findRecompute(db: Queryable, tenant: string, id: string): Promise<RecomputeRow | null> {
+  const [row] = await db.query<RecomputeRow>(`SELECT ${RECOMPUTE} FROM kpi_recomputes WHERE tenant = $1 AND id = $2`, [tenant, id])
+  return row ?? null
+}
+
+export async function progressRecompute(db: Queryable, tenant: string, id: string, done: number, status: RecomputeRow['status'], error: string | null = null) {
+  await db.query(
+    `UPDATE kpi_recomputes SET done = $3, status = $4, error = $5, finished_at = CASE WHEN $4 IN ('done', 'failed') THEN now() END
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id, done, status, error],
+  )
+}

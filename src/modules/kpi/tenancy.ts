@@ -1,0 +1,13 @@
+import type { CoreContext } from '../../core/module.ts'
+import { tenancyServices } from '../tenancy/index.ts'
+import type { TenancyPort } from './service.ts'
+
+/** The tenancy module's services, as this module needs them. */
+export function tenancyPort(ctx: CoreContext): TenancyPort {
+  const s = tenancyServices(ctx)
+  return {
+    timezone: async (tenant) => (await s.tenants.info(tenant))?.timezone ?? 'Asia/Jakarta',
+    regionsOf: async (db, province) => (await s.tenants.list(db)).filter((t) => t.parent === province).map((t) => ({ code: t.code, name: t.name })),
+    cities: async (db) => (await s.tenants.list(db)).filter((t) => t.kind !== 'provinsi').map((t) => t.code),
+  }
+}

@@ -1,0 +1,40 @@
+import type { Tx } from '../../core/db/database.ts'
+import type { EventLog } from '../../core/events/log.ts'
+
+/** Topics of this module and who may read them. Vendors' NIK and phone never travel in events. */
+export const LEVY_TOPICS = {
+  /** Bills issued and payments received: the market office, collectors and the city's leaders follow revenue live. */
+  levies: ['admin', 'operator', 'agency_officer', 'collector', 'executive'],
+  /** Markets, stalls, vendors, permits, tariffs and settings. */
+  levy_config: ['admin', 'agency_officer'],
+} as const
+
+export type LevyEvent =
+  | { topic: 'levies'; type: 'levy.bills_generated'; entity: string; data: { period: string; created: number } }
+  | {
+      topic: 'levies'
+      type: 'levy.payment_recorded'
+      entity: string
+      data: {
+        receipt: string
+        billNumber: string
+        marketId: string
+        marketName: string
+        amount: number
+        method: string
+        isCashless: boolean
+        billStatus: string
+      }
+    }
+  | { topic: 'levies'; type: 'levy.notification_rejected'; entity: string | null; data: { provider: string; orderId: string | null; reason: string } }
+  | { topic: 'levies'; type: 'levy.collector_day_opened' | 'levy.collector_day_closed'; entity: string; data: Record<string, unknown> }
+  | {
+      topic: 'levy_config'
+      type: 'levy_market.created' | 'levy_stall.created' | 'levy_vendor.created' | 'levy_permit.created' | 'levy_tariff.created' | 'levy_settings.changed'
+      entity: string
+      data: Record<string, unknown>
+    }
+
+export function recordLevyEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: LevyEvent) {
+  return log.record(tx, tenant, actor, event)
+}

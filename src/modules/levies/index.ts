@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { seedLeviesDemo } from './demo.ts'
+import { LEVY_TOPICS } from './events.ts'
+import { JOB_GENERATE, JOB_MONTHLY, LevyService } from './levies.ts'
+import { tenancyLookups } from './ports.ts'
+import { midtransProvider, type PaymentProvider } from './providers.ts'
+import { levyRoutes } from './routes.ts'
+
+/**
+ * The Midtrans server key of the demo city, used only when MIDTRANS_SERVER_KEY is unset and this install
+ * holds the demo seed, so the demo's QRIS payments can be notified. Never valid at Midtrans.
+ */
+export const DEMO_MIDTRANS_SERVER_KEY = 'SB-Mid-server-KENDALI-DEMO-ONLY'
+
+export interface LeviesServices {
+  levies: LevyService
+  /** The Midtrans adapter with the configured key (or the demo key on a demo install); null when off. */
+  midtrans(): Promise<PaymentProvider | null>
+}
+
+export function leviesServices(ctx: CoreContext): LeviesServices {
+  let provider: Promise<PaymentProvider | null> | null = null
+  const resolve = async () => {
+    if (ctx.config.midtransServerKey) return midtransProvider(ctx.config.midtransServerKey)
+    const [demo] = await ctx.db.query<{ value: string }>(`SELECT value FROM instance_state WHERE key = 'demo'`)
+    return demo?.value === 'seeded' ? midtransProvider(DEMO_MIDTRANS_SERVER_KEY) : null
+  }
+  return {
+    levies: new LevyService(ctx.events, ctx.jobs, tenancyLookups(ctx)),
+    midtrans: () => {
+      provider ??= resolve().catch((err: unknown) => {
+        provider = null
+        throw err
+      })
+      return provider
+    },
+  }
+}
+
+/** e-Retribusi: market levies billed per period and paid by card, QRIS, transfer or cash, revenue live. */
+export function leviesModule(): KendaliModule {
+  let services: LeviesServices | null = null
+  const of = (ctx: CoreContext) => {
+    services ??= leviesServices(ctx)
+    return services
+  }
+  return {
+    name: 'levies',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: LEVY_TOPICS,
+    routes: (app, ctx) => levyRoutes(app, ctx, of(ctx)),
+    jobs: (ctx) => ({
+      [JOB_GENERATE]: (job) => of(ctx).levies.onGenerate(ctx.db, job),
+      [JOB_MONTHLY]: { everySeconds: 6 * 3600, run: () => of(ctx).levies.onMonthly(ctx.db) },
+    }),
+    seedDemo: async (ctx) => {
+      await seedLeviesDemo(ctx.db, of(ctx).levies, tenancyLookups(ctx))
+      return []
+    },
+  }
+}

@@ -1,0 +1,419 @@
+import type { InjectOptions } from 'fastify'
+import jsqr from 'jsqr'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { DEMO_MIDTRANS_SERVER_KEY } from './index.ts'
+import { midtransSignature } from './providers.ts'
+import { parseQris } from './qris.ts'
+
+type Market = { id: string; code: string; name: string; kelurahan: { code: string; name: string } | null; stalls: number }
+type Vendor = { id: string; code: string; name: string; nik: string | null; stalls: { code: string }[] }
+type Bill = {
+  number: string
+  period: string
+  amount: number
+  sanction: number
+  paid: number
+  outstanding: number
+  status: string
+  dueOn: string
+  vendor: { id: string }
+  lines: { tariffId: string; amount: number; legalBasis: string }[]
+}
+type Receipt = { receipt: string; amount: number; method: string; billNumber: string; bill: Bill }
+type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } }
+
+let server: TestServer
+const cookies: Record<string, string> = {}
+const inject = (opts: InjectOptions) => server.kendali.app.inject(opts)
+const as = (who: string, opts: InjectOptions) => inject({ ...opts, headers: { ...opts.headers, cookie: cookies[who] } })
+const get = async <T>(who: string, url: string) => {
+  const res = await as(who, { method: 'GET', url })
+  expect(res.statusCode, res.body).toBe(200)
+  return json<T>(res)
+}
+const post = async <T>(who: string, url: string, payload: unknown, status = 201) => {
+  const res = await as(who, { method: 'POST', url, payload: payload as Record<string, unknown> })
+  expect(res.statusCode, res.body).toBe(status)
+  return json<T>(res)
+}
+/** Runs the durable jobs until none is due. */
+async function runJobs() {
+  while ((await server.kendali.ctx.jobs.runDue(50)) > 0);
+}
+
+// The kelurahan the region lookup gives the seeded markets' locations.
+// Pasar Cacaban lies in Kelurahan Magelang, not in Kelurahan Cacaban.
+const SEEDED: Record<string, string> = { rejowinangun: 'Rejowinangun Utara', cacaban: 'Magelang', kebonpolo: 'Potrobangsan', gotong_royong: 'Gelangan' }
+const MALANG = '/api/t/35.73/levies'
+const MAGELANG = '/api/t/33.71/levies'
+// Near Pasar Besar Malang.
+const MALANG_POINT = { type: 'Point', coordinates: [112.6297, -7.9873] }
+const MAGELANG_POINT = { type: 'Point', coordinates: [110.2176, -7.4773] }
+
+/** A market of its own with one stall let to a fresh vendor from `startsOn`, in a tenant. */
+async function stallWithVendor(who: string, base: string, point: unknown, opts: { kind?: string; cls?: string; area?: number; startsOn?: string } = {}) {
+  const code = unique('psr').slice(-28)
+  const market = await post<Market>(who, `${base}/markets`, { code, name: `Pasar Uji ${code}`, location: point, terminal: 'PSRUJI' })
+  const stall = await post<{ id: string }>(who, `${base}/stalls`, {
+    marketId: market.id,
+    code: 'K-01',
+    kind: opts.kind ?? 'kios',
+    class: opts.cls ?? 'UJI',
+    areaM2: opts.area ?? 10,
+  })
+  const vendor = await post<Vendor>(who, `${base}/vendors`, { code: unique('v').slice(-28), name: 'Bu Uji', phone: '0812-1111-2222', nik: '3371014101800001' })
+  await post(who, `${base}/permits`, { vendorId: vendor.id, stallId: stall.id, startsOn: opts.startsOn ?? '2026-01-01' })
+  return { market, stall, vendor }
+}
+
+async function billsOf(who: string, base: string, vendorId: string, period?: string) {
+  return (await get<{ items: Bill[] }>(who, `${base}/bills?vendor=${vendorId}${period ? `&period=${period}` : ''}`)).items
+}
+
+/** A fresh Magelang vendor with one issued bill for November 2026 (10 m² at Rp1.000 a day = Rp300.000), due 10 December. */
+async function magelangBill(): Promise<Bill> {
+  const cls = unique('')
+    .replace(/[^0-9]/g, '')
+    .slice(-5)
+  await post('admin', `${MAGELANG}/tariffs`, {
+    kind: 'kios',
+    class: cls,
+    basis: 'per_m2_day',
+    rate: 1000,
+    legalBasis: 'Perda uji coba',
+    effectiveFrom: '2026-01-01',
+  })
+  const { vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { cls, startsOn: '2026-11-01' })
+  await levies().generate(server.kendali.ctx.db, '33.71', '2026-11', 'test')
+  const [bill] = await billsOf('admin', MAGELANG, vendor.id, '2026-11')
+  expect(bill.amount).toBe(300_000)
+  return bill
+}
+
+const levies = () => {
+  const service = servicesRef
+  if (!service) throw new Error('services not ready')
+  return service
+}
+let servicesRef: import('./levies.ts').LevyService | null = null
+
+beforeAll(async () => {
+  server = await startTestKendali({ listen: false })
+  for (const who of ['admin', 'agency_officer', 'collector', 'operator', 'executive', 'field_crew', 'malang_admin']) {
+    cookies[who] = await loginCookie(server.kendali, who)
+  }
+  const { leviesServices } = await import('./index.ts')
+  servicesRef = leviesServices(server.kendali.ctx).levies
+})
+afterAll(() => server.close())
+
+describe('markets, stalls, vendors', () => {
+  it('seeds Kota Magelang’s markets with the kelurahan the region lookup finds for each', async () => {
+    const markets = (await get<{ items: Market[] }>('agency_officer', `${MAGELANG}/markets`)).items
+    const names = markets.map((m) => m.name)
+    for (const name of ['Pasar Rejowinangun', 'Pasar Cacaban', 'Pasar Kebonpolo', 'Pasar Gotong Royong']) expect(names).toContain(name)
+    for (const m of markets.filter((x) => x.code in SEEDED)) {
+      expect(m.kelurahan?.code).toMatch(/^33\.71\.\d{2}\.\d{4}$/)
+      expect(m.stalls).toBeGreaterThan(0)
+    }
+    const kelurahan = Object.fromEntries(markets.filter((m) => m.code in SEEDED).map((m) => [m.code, m.kelurahan?.name]))
+    expect(kelurahan).toEqual(SEEDED)
+  })
+
+  it('masks the NIK for everyone but administrators', async () => {
+    const { vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
+    expect(vendor.nik).toBe('3371014101800001')
+    expect((await get<Vendor>('collector', `${MAGELANG}/vendors/${vendor.id}`)).nik).toBe('3371********0001')
+    expect((await get<Vendor>('agency_officer', `${MAGELANG}/vendors/${vendor.id}`)).nik).toBe('3371********0001')
+    const found = await get<{ items: Vendor[] }>('collector', `${MAGELANG}/vendors?q=${vendor.code}`)
+    expect(found.items.map((v) => [v.id, v.nik])).toEqual([[vendor.id, '3371********0001']])
+    expect(found.items[0].stalls.map((s) => s.code)).toEqual(['K-01'])
+  })
+
+  it('refuses wrong roles, other tenants and bad input without changing anything', async () => {
+    expect((await as('field_crew', { method: 'GET', url: `${MAGELANG}/markets` })).statusCode).toBe(403)
+    expect((await as('collector', { method: 'POST', url: `${MAGELANG}/tariffs`, payload: {} })).statusCode).toBe(403)
+    expect((await as('malang_admin', { method: 'GET', url: `${MAGELANG}/vendors` })).statusCode).toBe(403)
+    const malang = (await get<{ items: Market[] }>('malang_admin', `${MALANG}/markets`)).items
+    expect(malang.some((m) => m.name === 'Pasar Rejowinangun')).toBe(false)
+    const market = (await get<{ items: Market[] }>('admin', `${MAGELANG}/markets`)).items[0]
+    const bad = await as('admin', {
+      method: 'POST',
+      url: `${MAGELANG}/stalls`,
+      payload: { marketId: market.id, code: 'X-1', kind: 'kios', class: 'I', areaM2: -1 },
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(json<ErrorBody>(bad).error.code).toBe('invalid')
+    const outside = await as('admin', {
+      method: 'POST',
+      url: `${MAGELANG}/markets`,
+      payload: { code: unique('x').slice(-20), name: 'Pasar Luar', location: MALANG_POINT },
+    })
+    expect(outside.statusCode).toBe(400)
+    const stalls = (await get<{ items: { code: string }[] }>('admin', `${MAGELANG}/stalls?market=${market.id}`)).items
+    expect(stalls.some((s) => s.code === 'X-1')).toBe(false)
+    // A Malang administrator cannot let a Magelang stall.
+    const other = await as('malang_admin', {
+      method: 'POST',
+      url: `${MALANG}/stalls`,
+      payload: { marketId: market.id, code: 'X-2', kind: 'kios', class: 'I', areaM2: 4 },
+    })
+    expect(other.statusCode).toBe(400)
+  })
+
+  it('refuses a permit that overlaps another on the same stall', async () => {
+    const { stall } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { startsOn: '2026-01-01' })
+    const other = await post<Vendor>('admin', `${MAGELANG}/vendors`, { code: unique('v').slice(-28), name: 'Pak Lain' })
+    const res = await as('admin', { method: 'POST', url: `${MAGELANG}/permits`, payload: { vendorId: other.id, stallId: stall.id, startsOn: '2026-06-01' } })
+    expect(res.statusCode).toBe(409)
+  })
+})
+
+describe('bills', () => {
+  it('issues a period’s bills by the durable job once, however often asked, at the tariffs in force each day', async () => {
+    const cls = unique('')
+      .replace(/[^0-9]/g, '')
+      .slice(-5)
+    const tariff = (rate: number, effectiveFrom: string) =>
+      post<{ id: string }>('malang_admin', `${MALANG}/tariffs`, {
+        kind: 'los',
+        class: cls,
+        basis: 'per_m2_day',
+        rate,
+        legalBasis: `Perda Kota Malang uji ${rate}`,
+        effectiveFrom,
+      })
+    const old = await tariff(500, '2025-01-01')
+    const raised = await tariff(700, '2026-03-16')
+    const { vendor } = await stallWithVendor('malang_admin', MALANG, MALANG_POINT, { kind: 'los', cls, area: 4 })
+    await post('malang_admin', `${MALANG}/bills/generate`, { period: '2026-03' }, 202)
+    await post('malang_admin', `${MALANG}/bills/generate`, { period: '2026-03' }, 202)
+    await runJobs()
+    await post('malang_admin', `${MALANG}/bills/generate`, { period: '2026-03' }, 202)
+    await runJobs()
+    const bills = await billsOf('malang_admin', MALANG, vendor.id)
+    expect(bills).toHaveLength(1)
+    const [bill] = bills
+    expect(bill.number).toMatch(/^SKRD-3573-2026-\d{6}$/)
+    expect(bill.lines.map((l) => [l.tariffId, l.amount])).toEqual([
+      [old.id, 500 * 4 * 15],
+      [raised.id, 700 * 4 * 16],
+    ])
+    expect(bill.amount).toBe(30_000 + 44_800)
+    expect(bill.dueOn).toBe('2026-04-10')
+    // A later tariff dated back into March does not rewrite the issued bill.
+    await tariff(900, '2026-03-01')
+    await post('malang_admin', `${MALANG}/bills/generate`, { period: '2026-03' }, 202)
+    await runJobs()
+    const again = await get<Bill>('malang_admin', `${MALANG}/bills/${bill.number}`)
+    expect(again.amount).toBe(74_800)
+    // Overdue since 10 April: the sanction of 1 % a month is charged on top.
+    expect(again.sanction).toBeGreaterThanOrEqual(748 * 7)
+    expect(again.outstanding).toBe(again.amount + again.sanction)
+  })
+
+  it('issues nothing twice when two generations run at the same moment', async () => {
+    const cls = unique('')
+      .replace(/[^0-9]/g, '')
+      .slice(-5)
+    await post('malang_admin', `${MALANG}/tariffs`, {
+      kind: 'kios',
+      class: cls,
+      basis: 'flat_day',
+      rate: 1000,
+      legalBasis: 'Perda uji',
+      effectiveFrom: '2025-01-01',
+    })
+    const { vendor } = await stallWithVendor('malang_admin', MALANG, MALANG_POINT, { cls })
+    const db = server.kendali.ctx.db
+    const runs = await Promise.all([levies().generate(db, '35.73', '2026-05', 't'), levies().generate(db, '35.73', '2026-05', 't')])
+    expect(runs.some((r) => r.created === 0)).toBe(true)
+    expect(await billsOf('malang_admin', MALANG, vendor.id, '2026-05')).toHaveLength(1)
+  })
+
+  it('keeps one tenant’s bills from another', async () => {
+    const bill = await magelangBill()
+    expect((await as('malang_admin', { method: 'GET', url: `${MALANG}/bills/${bill.number}` })).statusCode).toBe(404)
+    expect((await as('malang_admin', { method: 'GET', url: `${MAGELANG}/bills/${bill.number}` })).statusCode).toBe(403)
+    const malangBills = (await get<{ items: Bill[] }>('malang_admin', `${MALANG}/bills?limit=1000`)).items
+    expect(malangBills.some((b) => b.number.startsWith('SKRD-3371'))).toBe(false)
+  })
+})
+
+describe('payments', () => {
+  it('takes partial payments with receipts and refuses to take more than is owed', async () => {
+    const bill = await magelangBill()
+    const url = `${MAGELANG}/bills/${bill.number}/payments`
+    const first = await post<Receipt>('collector', url, { amount: 100_000, method: 'cash' })
+    expect(first.receipt).toMatch(/^STS-3371-\d{4}-\d{6}$/)
+    expect(first.bill).toMatchObject({ status: 'partial', paid: 100_000, outstanding: 200_000 })
+    const over = await as('collector', { method: 'POST', url, payload: { amount: 200_001, method: 'cash' } })
+    expect(over.statusCode).toBe(409)
+    expect(json<ErrorBody>(over).error.details?.outstanding).toBe(200_000)
+    const noRef = await as('collector', { method: 'POST', url, payload: { amount: 10_000, method: 'card' } })
+    expect(noRef.statusCode).toBe(400)
+    const card = await post<Receipt>('agency_officer', url, { amount: 200_000, method: 'card', reference: 'EDC-BJTG-00042' })
+    expect(card.bill).toMatchObject({ status: 'paid', outstanding: 0 })
+    const receipt = await get<Receipt>('executive', `${MAGELANG}/payments/${first.receipt}`)
+    expect(receipt).toMatchObject({ amount: 100_000, method: 'cash', billNumber: bill.number })
+    expect((await as('collector', { method: 'POST', url, payload: { amount: 1, method: 'cash' } })).statusCode).toBe(409)
+    expect((await as('executive', { method: 'POST', url, payload: { amount: 1, method: 'cash' } })).statusCode).toBe(403)
+    expect((await as('malang_admin', { method: 'GET', url: `${MALANG}/payments/${first.receipt}` })).statusCode).toBe(404)
+  })
+
+  it('lets only one of two payments at the same moment through when together they pay too much', async () => {
+    const bill = await magelangBill()
+    const pay = () => as('collector', { method: 'POST', url: `${MAGELANG}/bills/${bill.number}/payments`, payload: { amount: 200_000, method: 'cash' } })
+    const results = await Promise.all([pay(), pay()])
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409])
+    expect((await get<Bill>('admin', `${MAGELANG}/bills/${bill.number}`)).paid).toBe(200_000)
+  })
+
+  it('reconciles a collector’s day and flags a short deposit', async () => {
+    const open = await as('collector', { method: 'POST', url: `${MAGELANG}/collector-days` })
+    // A day left open by an earlier run is closed first.
+    if (open.statusCode === 409) {
+      const id = String(json<ErrorBody>(open).error.details?.dayId)
+      await post('collector', `${MAGELANG}/collector-days/${id}/close`, { deposit: 0 }, 200)
+    }
+    const day =
+      open.statusCode === 201
+        ? json<{ id: string; status: string }>(open)
+        : await post<{ id: string; status: string }>('collector', `${MAGELANG}/collector-days`, {})
+    expect(day.status).toBe('open')
+    const bill = await magelangBill()
+    await post('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 50_000, method: 'cash' })
+    await post('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 25_000, method: 'cash' })
+    await post('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 10_000, method: 'qris', reference: 'QRIS-RRN-7781' })
+    const closed = await post<{ status: string; cash: number; cashless: number; difference: number }>(
+      'collector',
+      `${MAGELANG}/collector-days/${day.id}/close`,
+      { deposit: 70_000 },
+      200,
+    )
+    expect(closed).toMatchObject({ status: 'flagged', cash: 75_000, cashless: 10_000, difference: -5_000 })
+    expect((await as('collector', { method: 'POST', url: `${MAGELANG}/collector-days/${day.id}/close`, payload: { deposit: 75_000 } })).statusCode).toBe(409)
+  })
+})
+
+describe('QRIS', () => {
+  it('gives a bill a dynamic QRIS of what is owed, readable from its PNG', async () => {
+    const bill = await magelangBill()
+    await post('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 10_000, method: 'cash' })
+    const qris = await get<{ payload: string; imagePng: string; amount: number }>('collector', `${MAGELANG}/bills/${bill.number}/qris`)
+    expect(qris.amount).toBe(290_000)
+    expect(parseQris(qris.payload)).toMatchObject({ isDynamic: true, amount: 290_000, billNumber: bill.number, currency: '360', country: 'ID' })
+    const { data, info } = await sharp(Buffer.from(qris.imagePng, 'base64')).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
+    expect(jsqr.default(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data).toBe(qris.payload)
+    const verified = await post<{ bill: { number: string; amountMatches: boolean } }>('collector', `${MAGELANG}/qris/verify`, { payload: qris.payload }, 200)
+    expect(verified.bill).toMatchObject({ number: bill.number, amountMatches: true })
+    const tampered = qris.payload.replace('5406290000', '5406190000')
+    expect((await as('collector', { method: 'POST', url: `${MAGELANG}/qris/verify`, payload: { payload: tampered } })).statusCode).toBe(400)
+  })
+})
+
+describe('Midtrans notifications', () => {
+  const callback = (tenant: string, body: Record<string, string>) =>
+    inject({ method: 'POST', url: `/api/t/${tenant}/levies/payments/callback/midtrans`, payload: body })
+  const notice = (orderId: string, gross: string, overrides: Record<string, string> = {}) => {
+    const body: Record<string, string> = {
+      transaction_status: 'settlement',
+      status_code: '200',
+      transaction_id: unique('trx'),
+      payment_type: 'qris',
+      order_id: orderId,
+      gross_amount: gross,
+      fraud_status: 'accept',
+      ...overrides,
+    }
+    body.signature_key ??= midtransSignature(body.order_id, body.status_code, body.gross_amount, DEMO_MIDTRANS_SERVER_KEY)
+    return body
+  }
+  const notifications = async (order: string) =>
+    (await get<{ items: { outcome: string; reason: string | null }[] }>('admin', `${MAGELANG}/notifications?order=${order}`)).items
+
+  it('pays on settlement once, however often and however simultaneously it is notified', async () => {
+    const bill = await magelangBill()
+    const body = notice(bill.number, '300000.00')
+    const [a, b] = await Promise.all([callback('33.71', body), callback('33.71', body)])
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200])
+    expect([json<{ outcome: string }>(a).outcome, json<{ outcome: string }>(b).outcome].sort()).toEqual(['duplicate', 'paid'])
+    const third = await callback('33.71', body)
+    expect(json<{ outcome: string }>(third).outcome).toBe('duplicate')
+    const paid = await get<Bill & { payments: { method: string; provider: string }[] }>('admin', `${MAGELANG}/bills/${bill.number}`)
+    expect(paid).toMatchObject({ status: 'paid', paid: 300_000, payments: [{ method: 'qris', provider: 'midtrans' }] })
+  })
+
+  it('records pending, expire, deny and cancel without paying', async () => {
+    const bill = await magelangBill()
+    for (const status of ['pending', 'expire', 'deny', 'cancel']) {
+      const res = await callback('33.71', notice(bill.number, '300000.00', { transaction_status: status, status_code: status === 'pending' ? '201' : '202' }))
+      expect(json<{ outcome: string }>(res).outcome).toBe('recorded')
+    }
+    expect((await get<Bill>('admin', `${MAGELANG}/bills/${bill.number}`)).paid).toBe(0)
+    expect((await notifications(bill.number)).map((n) => n.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded'])
+  })
+
+  it('rejects and logs tampered, unknown, excessive and other-tenant notifications', async () => {
+    const bill = await magelangBill()
+    const tampered = { ...notice(bill.number, '300000.00'), gross_amount: '3100.00' }
+    expect((await callback('33.71', tampered)).statusCode).toBe(403)
+    expect((await callback('33.71', notice(bill.number, '400000.00'))).statusCode).toBe(409)
+    expect((await callback('35.73', notice(bill.number, '300000.00'))).statusCode).toBe(404)
+    const unknown = 'SKRD-3371-2026-999999'
+    expect((await callback('33.71', notice(unknown, '1000.00'))).statusCode).toBe(404)
+    expect((await get<Bill>('admin', `${MAGELANG}/bills/${bill.number}`)).paid).toBe(0)
+    const log = await notifications(bill.number)
+    expect(log.map((n) => n.outcome)).toEqual(['rejected', 'rejected'])
+    expect(log.map((n) => n.reason).join(' ')).toContain('signature')
+    expect((await notifications(unknown)).map((n) => n.reason)).toContain('unknown order_id')
+  })
+})
+
+describe('revenue and arrears', () => {
+  it('shows today’s collection with its cashless share, and arrears aging per vendor', async () => {
+    const before = await get<{ total: number; cashless: number }>('executive', `${MAGELANG}/revenue`)
+    const bill = await magelangBill()
+    await post('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 60_000, method: 'cash' })
+    await post('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 40_000, method: 'card', reference: 'EDC-1' })
+    const after = await get<{ total: number; cashless: number; cashlessShare: number; markets: { total: number }[] }>('executive', `${MAGELANG}/revenue`)
+    expect(after.total - before.total).toBe(100_000)
+    expect(after.cashless - before.cashless).toBe(40_000)
+    expect(after.cashlessShare).toBeCloseTo(after.cashless / after.total)
+    const arrears = await get<{ items: { key: { id: string }; outstanding: number; buckets: Record<string, number> }[] }>(
+      'operator',
+      `${MAGELANG}/arrears?by=vendor&date=2027-01-15`,
+    )
+    const mine = arrears.items.find((a) => a.key.id === bill.vendor.id)
+    // Due 10 December 2026; on 15 January 2027 it is 36 days late with 2 months of sanction begun.
+    expect(mine?.buckets.d31_60).toBe(200_000 + 3_000 * 2)
+    expect((await as('field_crew', { method: 'GET', url: `${MAGELANG}/revenue` })).statusCode).toBe(403)
+  })
+})
+
+describe('vendor self-service', () => {
+  it('shows a vendor their own bills, QRIS and receipts by vendor code and phone, and nothing to anyone else', async () => {
+    const bill = await magelangBill()
+    const detail = await get<Bill & { vendor: { code: string } }>('admin', `${MAGELANG}/bills/${bill.number}`)
+    const code = detail.vendor.code
+    const paid = await post<Receipt>('collector', `${MAGELANG}/bills/${bill.number}/payments`, { amount: 50_000, method: 'cash' })
+    const mine = await inject({ method: 'GET', url: `${MAGELANG}/public/bills?vendor=${code}&phone=%2B62%20812-1111-2222` })
+    expect(mine.statusCode, mine.body).toBe(200)
+    const body = json<{ vendor: { name: string }; bills: (Bill & { receipts: string[] })[] }>(mine)
+    expect(body.vendor.name).toBe('Bu Uji')
+    expect(body.bills.map((b) => [b.number, b.outstanding, b.receipts])).toEqual([[bill.number, 250_000, [paid.receipt]]])
+    expect(body.bills[0]).not.toHaveProperty('nik')
+    const proof = `vendor=${code}&phone=081211112222`
+    const qris = await inject({ method: 'GET', url: `${MAGELANG}/public/bills/${bill.number}/qris?${proof}` })
+    expect(parseQris(json<{ payload: string }>(qris).payload).amount).toBe(250_000)
+    const receipt = await inject({ method: 'GET', url: `${MAGELANG}/public/payments/${paid.receipt}?${proof}` })
+    expect(json<Receipt>(receipt).amount).toBe(50_000)
+    // A wrong phone, another vendor's bill or another tenant: nothing, and the same answer.
+    expect((await inject({ method: 'GET', url: `${MAGELANG}/public/bills?vendor=${code}&phone=081299999999` })).statusCode).toBe(404)
+    const other = await magelangBill()
+    expect((await inject({ method: 'GET', url: `${MAGELANG}/public/bills/${other.number}/qris?${proof}` })).statusCode).toBe(404)
+    expect((await inject({ method: 'GET', url: `${MALANG}/public/bills?${proof}` })).statusCode).toBe(404)
+  })
+})

@@ -1,0 +1,615 @@
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { DomainError } from '../../core/errors.ts'
+import { readableRoles, rolesIn } from '../../core/http/access.ts'
+import { ErrorBody } from '../../core/http/errors.ts'
+import { cursorKey, encodeCursor, Page } from '../../core/http/paging.ts'
+import { principalOf, tenantOf } from '../../core/http/request.ts'
+import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import type { LeviesServices } from './index.ts'
+import {
+  Arrears,
+  Bill,
+  BillDetail,
+  BillParams,
+  BillQuery,
+  CollectorDay,
+  CreateMarket,
+  CreatePermit,
+  CreateStall,
+  CreateTariff,
+  CreateVendor,
+  IdParams,
+  Market,
+  MidtransNotification,
+  Notification,
+  Pay,
+  Permit,
+  PutSettings,
+  Qris,
+  Receipt,
+  ReceiptParams,
+  Revenue,
+  Settings,
+  Stall,
+  Tariff,
+  TenantParams,
+  Vendor,
+} from './schema.ts'
+import type { BillStatus } from './store.ts'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+
+// Who may do what: the market office (admins, agency officers of Disdagkop) keeps markets, tariffs and bill
+// runs; collectors take payments in the field; the command center and leaders read revenue.
+const OFFICE = ['admin', 'agency_officer'] as const
+const PAYERS = ['admin', 'agency_officer', 'collector'] as const
+const READERS = ['admin', 'agency_officer', 'collector', 'operator', 'executive'] as const
+
+const DateQuery = Type.Object({ date: Type.Optional(Type.String({ format: 'date' })) })
+
+export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices): void {
+  const tags = ['levies']
+  const base = '/api/t/:tenant/levies'
+  const levies = s.levies
+  /** Only administrators see a vendor's NIK in full. */
+  const showsNik = (request: FastifyRequest) => {
+    const principal = principalOf(request)
+    return principal.isPlatformAdmin || rolesIn(principal, tenantOf(request)).direct.has('admin')
+  }
+  const isOffice = (request: FastifyRequest) => {
+    const principal = principalOf(request)
+    const roles = readableRoles(principal, tenantOf(request))
+    return principal.isPlatformAdmin || roles.has('admin') || roles.has('agency_officer')
+  }
+
+  app.get(
+    `${base}/settings`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: { tags, summary: 'Sanction, due days and the QRIS merchant account', params: TenantParams, response: { 200: Settings, ...errors } },
+    },
+    async (request) => levies.settings(ctx.db, tenantOf(request).code),
+  )
+
+  app.put(
+    `${base}/settings`,
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: { tags, summary: 'Changes levy settings', params: TenantParams, body: PutSettings, response: { 200: Settings, ...errors } },
+    },
+    async (request) => levies.putSettings(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body),
+  )
+
+  // Markets, stalls, vendors, permits, tariffs
+
+  app.get(
+    `${base}/markets`,
+    {
+      config: { access: { roles: READERS } },
+      schema: { tags, summary: 'Markets with their kelurahan and stall count', params: TenantParams, response: { 200: Page(Market), ...errors } },
+    },
+    async (request) => {
+      const items = await levies.markets(ctx.db, tenantOf(request).code)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.post(
+    `${base}/markets`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Adds a market; its kelurahan comes from its location',
+        params: TenantParams,
+        body: CreateMarket,
+        response: { 201: Market, ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201)
+      return levies.createMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+    },
+  )
+
+  app.get(
+    `${base}/stalls`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Stalls (of a market) with the vendor holding each today',
+        params: TenantParams,
+        querystring: Type.Object({ market: Type.Optional(Type.String({ format: 'uuid' })) }),
+        response: { 200: Page(Stall), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.stalls(ctx.db, tenantOf(request).code, request.query.market ?? null)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.post(
+    `${base}/stalls`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Adds a stall (kios, los, pelataran, lapak) to a market',
+        params: TenantParams,
+        body: CreateStall,
+        response: { 201: Stall, ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201)
+      return levies.createStall(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+    },
+  )
+
+  app.get(
+    `${base}/vendors`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Vendors by name, code, phone or stall code (NIK masked but for administrators)',
+        params: TenantParams,
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 60 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: { 200: Page(Vendor), ...errors },
+      },
+    },
+    async (request) => {
+      const page = await levies.vendors(
+        ctx.db,
+        tenantOf(request).code,
+        { search: request.query.q, cursor: cursorKey(request.query.cursor), limit: request.query.limit ?? 50 },
+        showsNik(request),
+      )
+      return { items: page.items, total: page.total, next: page.last ? encodeCursor({ k: page.last }) : null }
+    },
+  )
+
+  app.get(
+    `${base}/vendors/:id`,
+    {
+      config: { access: { roles: READERS } },
+      schema: { tags, summary: 'A vendor with the stalls held today', params: IdParams, response: { 200: Vendor, ...errors } },
+    },
+    async (request) => levies.vendor(ctx.db, tenantOf(request).code, request.params.id, showsNik(request)),
+  )
+
+  app.post(
+    `${base}/vendors`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: { tags, summary: 'Adds a vendor', params: TenantParams, body: CreateVendor, response: { 201: Vendor, ...errors } },
+    },
+    async (request, reply) => {
+      reply.status(201)
+      return levies.createVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body, showsNik(request))
+    },
+  )
+
+  app.get(
+    `${base}/permits`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Permits of a vendor or a stall',
+        params: TenantParams,
+        querystring: Type.Object({ vendor: Type.Optional(Type.String({ format: 'uuid' })), stall: Type.Optional(Type.String({ format: 'uuid' })) }),
+        response: { 200: Page(Permit), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.permits(ctx.db, tenantOf(request).code, request.query.vendor ?? null, request.query.stall ?? null)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.post(
+    `${base}/permits`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Lets a stall to a vendor over a period (no overlaps)',
+        params: TenantParams,
+        body: CreatePermit,
+        response: { 201: Permit, ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201)
+      return levies.createPermit(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+    },
+  )
+
+  app.get(
+    `${base}/tariffs`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Tariffs per stall kind and class, with legal basis and effective date',
+        params: TenantParams,
+        response: { 200: Page(Tariff), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.tariffs(ctx.db, tenantOf(request).code)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.post(
+    `${base}/tariffs`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Adds a tariff from a date (bills already issued keep their amounts)',
+        params: TenantParams,
+        body: CreateTariff,
+        response: { 201: Tariff, ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201)
+      return levies.createTariff(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+    },
+  )
+
+  // Bills
+
+  app.post(
+    `${base}/bills/generate`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Asks the durable job to issue a period’s bills (SKRD); asking again issues nothing twice',
+        params: TenantParams,
+        body: Type.Object({ period: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ period: Type.String(), queued: Type.Boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await levies.requestGeneration(ctx.db, tenantOf(request).code, request.body.period, principalOf(request).actor)
+      reply.status(202)
+      return { period: request.body.period, queued: true }
+    },
+  )
+
+  app.get(
+    `${base}/bills`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Bills, newest number first, by period, status, market, vendor, overdue',
+        params: TenantParams,
+        querystring: BillQuery,
+        response: { 200: Page(Bill), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const limit = q.limit ?? 50
+      const statuses = q.status ? [...new Set(q.status.split(',').flatMap((x) => (x === 'open' ? ['unpaid', 'partial'] : [x])))] : null
+      const page = await levies.bills(ctx.db, tenantOf(request).code, {
+        period: q.period ?? null,
+        statuses: statuses as BillStatus[] | null,
+        marketId: q.market ?? null,
+        vendorId: q.vendor ?? null,
+        overdue: q.overdue ?? false,
+        after: cursorKey(q.cursor),
+        limit,
+      })
+      const last = page.items[page.items.length - 1]
+      return { items: page.items, total: page.total, next: page.items.length === limit && last ? encodeCursor({ k: last.number }) : null }
+    },
+  )
+
+  app.get(
+    `${base}/bills/:number`,
+    {
+      config: { access: { roles: READERS } },
+      schema: { tags, summary: 'A bill with its lines, sanction and payments', params: BillParams, response: { 200: BillDetail, ...errors } },
+    },
+    async (request) => levies.bill(ctx.db, tenantOf(request).code, request.params.number),
+  )
+
+  app.get(
+    `${base}/bills/:number/qris`,
+    {
+      config: { access: { roles: READERS } },
+      schema: { tags, summary: 'The dynamic QRIS of what is owed on a bill, payload and PNG', params: BillParams, response: { 200: Qris, ...errors } },
+    },
+    async (request) => levies.qris(ctx.db, tenantOf(request).code, request.params.number),
+  )
+
+  app.post(
+    `${base}/qris/verify`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Parses and verifies a QRIS string (TLV, CRC) and finds the bill it names',
+        params: TenantParams,
+        body: Type.Object({ payload: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            isDynamic: Type.Boolean(),
+            merchantName: Type.String(),
+            city: Type.String(),
+            country: Type.String(),
+            currency: Type.String(),
+            amount: Type.Union([Type.Number(), Type.Null()]),
+            billNumber: Type.Union([Type.String(), Type.Null()]),
+            terminal: Type.Union([Type.String(), Type.Null()]),
+            nmid: Type.Union([Type.String(), Type.Null()]),
+            bill: Type.Union([
+              Type.Object({ number: Type.String(), status: Type.String(), outstanding: Type.Number(), amountMatches: Type.Boolean() }),
+              Type.Null(),
+            ]),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => levies.verifyQris(ctx.db, tenantOf(request).code, request.body.payload),
+  )
+
+  // Payments
+
+  app.post(
+    `${base}/bills/:number/payments`,
+    {
+      config: { access: { roles: PAYERS } },
+      schema: {
+        tags,
+        summary: 'Records a payment (cash by a collector, card with the EDC reference, transfer/VA, QRIS); partial allowed, overpayment refused',
+        params: BillParams,
+        body: Pay,
+        response: { 201: Receipt, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { receipt } = await levies.pay(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.number, request.body)
+      reply.status(201)
+      return receipt
+    },
+  )
+
+  app.get(
+    `${base}/payments`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Payments of a day (the tenant’s date), newest receipt first',
+        params: TenantParams,
+        querystring: Type.Object({
+          date: Type.Optional(Type.String({ format: 'date' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: { 200: Page(Type.Omit(Receipt, ['bill'])), ...errors },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 50
+      const page = await levies.payments(ctx.db, tenantOf(request).code, { date: request.query.date, cursor: cursorKey(request.query.cursor), limit })
+      const last = page.items[page.items.length - 1]
+      return { ...page, next: page.items.length === limit && last ? encodeCursor({ k: last.receipt }) : null }
+    },
+  )
+
+  app.get(
+    `${base}/payments/:receipt`,
+    {
+      config: { access: { roles: READERS } },
+      schema: { tags, summary: 'A receipt (STS / bukti bayar) with its bill', params: ReceiptParams, response: { 200: Receipt, ...errors } },
+    },
+    async (request) => levies.receipt(ctx.db, tenantOf(request).code, request.params.receipt),
+  )
+
+  app.post(
+    `${base}/payments/callback/midtrans`,
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Midtrans HTTP notification: signature checked, settlement/capture pays the bill once, other statuses are recorded',
+        params: TenantParams,
+        body: MidtransNotification,
+        response: { 200: Type.Object({ outcome: Type.String(), receipt: Type.Union([Type.String(), Type.Null()]) }), ...errors, 503: ErrorBody },
+      },
+    },
+    async (request) => {
+      const provider = await s.midtrans()
+      if (!provider) throw new DomainError('unavailable', 'Payment notifications are off: MIDTRANS_SERVER_KEY is not set')
+      return levies.notify(ctx.db, tenantOf(request).code, provider, request.body as Record<string, unknown>, (msg, data) => request.log.warn(data, msg))
+    },
+  )
+
+  app.get(
+    `${base}/notifications`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Payment provider notifications as received, with what each did (paid, recorded, duplicate, rejected)',
+        params: TenantParams,
+        querystring: Type.Object({
+          order: Type.Optional(Type.String({ maxLength: 64 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        }),
+        response: { 200: Page(Notification), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.notifications(ctx.db, tenantOf(request).code, request.query.order ?? null, request.query.limit ?? 100)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  // Vendor self-service on the public portal: the vendor code and phone number stand for a login.
+
+  const VendorProof = Type.Object({
+    vendor: Type.String({ minLength: 1, maxLength: 30, description: 'The vendor code' }),
+    phone: Type.String({ pattern: '^[0-9+() -]{6,20}$', description: 'The phone number the market office holds' }),
+  })
+  const publicErrors = { ...errors, 429: ErrorBody }
+
+  app.get(
+    `${base}/public/bills`,
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'A vendor’s own bills and receipts, by vendor code and phone number',
+        params: TenantParams,
+        querystring: VendorProof,
+        response: {
+          200: Type.Object({
+            vendor: Type.Object({ code: Type.String(), name: Type.String() }),
+            bills: Type.Array(Type.Intersect([Bill, Type.Object({ receipts: Type.Array(Type.String()) })])),
+          }),
+          ...publicErrors,
+        },
+      },
+    },
+    async (request) => levies.vendorBills(ctx.db, tenantOf(request).code, request.query.vendor, request.query.phone),
+  )
+
+  app.get(
+    `${base}/public/bills/:number/qris`,
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The QRIS of one of the vendor’s own bills',
+        params: BillParams,
+        querystring: VendorProof,
+        response: { 200: Qris, ...publicErrors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      await levies.ownBill(ctx.db, tenant, request.query.vendor, request.query.phone, request.params.number)
+      return levies.qris(ctx.db, tenant, request.params.number)
+    },
+  )
+
+  app.get(
+    `${base}/public/payments/:receipt`,
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'A receipt of one of the vendor’s own payments',
+        params: ReceiptParams,
+        querystring: VendorProof,
+        response: { 200: Receipt, ...publicErrors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      const receipt = await levies.receipt(ctx.db, tenant, request.params.receipt)
+      await levies.ownBill(ctx.db, tenant, request.query.vendor, request.query.phone, receipt.billNumber)
+      return receipt
+    },
+  )
+
+  // Collectors' days, revenue, arrears
+
+  app.post(
+    `${base}/collector-days`,
+    {
+      config: { access: { roles: PAYERS } },
+      schema: { tags, summary: 'Opens the caller’s collecting day', params: TenantParams, response: { 201: CollectorDay, ...errors } },
+    },
+    async (request, reply) => {
+      reply.status(201)
+      return levies.openDay(ctx.db, tenantOf(request).code, principalOf(request).actor)
+    },
+  )
+
+  app.get(
+    `${base}/collector-days`,
+    {
+      config: { access: { roles: PAYERS } },
+      schema: {
+        tags,
+        summary: 'Collecting days (a collector sees their own), newest first',
+        params: TenantParams,
+        response: { 200: Page(CollectorDay), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.days(ctx.db, tenantOf(request).code, isOffice(request) ? null : principalOf(request).actor, 200)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.post(
+    `${base}/collector-days/:id/close`,
+    {
+      config: { access: { roles: PAYERS } },
+      schema: {
+        tags,
+        summary: 'Closes a day with the cash deposited; a difference from the cash recorded is flagged',
+        params: IdParams,
+        body: Type.Object({ deposit: Type.Integer({ minimum: 0, maximum: 10_000_000_000 }) }, { additionalProperties: false }),
+        response: { 200: CollectorDay, ...errors },
+      },
+    },
+    async (request) => levies.closeDay(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.deposit, isOffice(request)),
+  )
+
+  app.get(
+    `${base}/revenue`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'A day’s collection, cashless share and arrears per market',
+        params: TenantParams,
+        querystring: DateQuery,
+        response: { 200: Revenue, ...errors },
+      },
+    },
+    async (request) => levies.revenue(ctx.db, tenantOf(request).code, request.query.date),
+  )
+
+  app.get(
+    `${base}/arrears`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Arrears aging per market or vendor',
+        params: TenantParams,
+        querystring: Type.Object({
+          by: Type.Optional(Type.Union([Type.Literal('market'), Type.Literal('vendor')])),
+          date: Type.Optional(Type.String({ format: 'date' })),
+        }),
+        response: { 200: Page(Arrears), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.arrears(ctx.db, tenantOf(request).code, request.query.by ?? 'market', request.query.date)
+      return { items, total: items.length, next: null }
+    },
+  )
+}

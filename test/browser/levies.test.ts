@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_MIDTRANS_SERVER_KEY, leviesServices } from '../../src/modules/levies/index.ts'
+import { midtransSignature } from '../../src/modules/levies/providers.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+describe('market levies from bill to QRIS payment to receipt', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('shows a collector the QRIS of a bill, pays it by the Midtrans notification and prints the receipt', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const inject = server.kendali.app.inject.bind(server.kendali.app)
+    const post = async <T>(url: string, payload: Record<string, unknown>) => {
+      const res = await inject({ method: 'POST', url: `/api/t/33.71/levies/${url}`, headers: { cookie: admin }, payload })
+      expect(res.statusCode, res.body).toBeLessThan(300)
+      return json<T>(res)
+    }
+    const markets = json<{ items: { id: string; code: string }[] }>(
+      await inject({ method: 'GET', url: '/api/t/33.71/levies/markets', headers: { cookie: admin } }),
+    ).items
+    const cacaban = markets.find((m) => m.code === 'cacaban')
+    expect(cacaban).toBeDefined()
+    const stallCode = `KB-${Date.now().toString(36).slice(-5)}`
+    const stall = await post<{ id: string }>('stalls', { marketId: cacaban?.id, code: stallCode, kind: 'kios', class: 'II', areaM2: 6 })
+    const vendorCode = unique('PDG').slice(-20)
+    const vendor = await post<{ id: string }>('vendors', { code: vendorCode, name: 'Bu Sumini Peramban', phone: '081299990000' })
+    await post('permits', { vendorId: vendor.id, stallId: stall.id, startsOn: '2026-11-01' })
+    const services = leviesServices(server.kendali.ctx).levies
+    await services.generate(server.kendali.ctx.db, '33.71', '2026-11', 'test')
+    const bills = json<{ items: { number: string; outstanding: number }[] }>(
+      await inject({ method: 'GET', url: `/api/t/33.71/levies/bills?vendor=${vendor.id}`, headers: { cookie: admin } }),
+    ).items
+    expect(bills).toHaveLength(1)
+    const bill = bills[0]
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'collector')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/t\/33\.71\//)
+    await page.goto(`${server.url}/t/33.71/levies/collect`)
+    await page.waitForSelector('[data-testid=live-status][data-state=open]', { state: 'attached' })
+    await page.getByTestId('levy-search').fill(vendorCode)
+    await page.keyboard.press('Enter')
+    await page.getByText('Bu Sumini Peramban').click()
+    const card = page.locator(`[data-testid=levy-bill][data-number="${bill.number}"]`)
+    await card.getByRole('button', { name: 'Tampilkan QRIS' }).click()
+    await page.getByTestId('levy-qris').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'levies-collector-qris.png'), fullPage: true })
+
+    // The vendor scans and pays; Midtrans notifies the city.
+    const gross = `${bill.outstanding}.00`
+    const notified = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/levies/payments/callback/midtrans',
+      payload: {
+        order_id: bill.number,
+        status_code: '200',
+        gross_amount: gross,
+        transaction_status: 'settlement',
+        transaction_id: unique('trx'),
+        payment_type: 'qris',
+        signature_key: midtransSignature(bill.number, '200', gross, DEMO_MIDTRANS_SERVER_KEY),
+      },
+    })
+    expect(json<{ outcome: string }>(notified).outcome).toBe('paid')
+
+    await expect.poll(() => page.getByTestId('levy-paid').textContent()).toContain('STS-3371-')
+    await page.getByRole('link', { name: 'Cetak bukti bayar' }).click()
+    const receipt = page.getByTestId('levy-receipt')
+    await receipt.waitFor()
+    const text = (await receipt.textContent()) ?? ''
+    expect(text).toContain(bill.number)
+    expect(text).toContain('QRIS')
+    expect(text).toContain('Bu Sumini Peramban')
+    expect(text).toContain('Pasar Cacaban')
+    await page.screenshot({ path: join(SHOTS, 'levies-receipt.png'), fullPage: true })
+    await page.close()
+
+    // The vendor finds the paid bill and its receipt on the public portal, without an account.
+    const portal = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
+    await portal.goto(`${server.url}/p/33.71/levies`)
+    await portal.getByLabel('Kode pedagang').fill(vendorCode)
+    await portal.getByLabel('Nomor HP terdaftar').fill('0812-9999-0000')
+    await portal.getByRole('button', { name: 'Lihat tagihan saya' }).click()
+    await portal.getByRole('button', { name: /Bukti bayar STS-3371-/ }).click()
+    const own = portal.getByTestId('levy-receipt')
+    await own.waitFor()
+    expect(await own.textContent()).toContain(bill.number)
+    await portal.screenshot({ path: join(SHOTS, 'levies-portal.png'), fullPage: true })
+    await portal.close()
+  })
+
+  it('shows the city’s levy collection on the console', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'executive')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    const panel = page.getByTestId('levy-revenue')
+    await panel.waitFor()
+    expect(await panel.textContent()).toContain('Pasar Rejowinangun')
+    await page.screenshot({ path: join(SHOTS, 'levies-console.png') })
+    await page.goto(`${server.url}/t/33.71/levies`)
+    await page.getByRole('button', { name: 'Tunggakan' }).click()
+    await page.getByText('Pasar Kebonpolo').first().waitFor()
+    await page.screenshot({ path: join(SHOTS, 'levies-office.png'), fullPage: true })
+    await page.close()
+  })
+})

@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
+import { ApiError, api } from '../../app/api.ts'
+import { currentMonth, type Dimension, downloadCsv, formatValue, labelOf, type Recompute, type Summary } from './api.ts'
+import { KpiFrame } from './KpiFrame.tsx'
+import { DimensionTiles } from './Tiles.tsx'
+
+/** The executive dashboard: six dimension tiles, then the indicators of the chosen dimension. */
+export function DashboardPage() {
+  const { t } = useTranslation()
+  return (
+    <KpiFrame title={t('kpi.title')}>
+      {({ tenant, roles }) => (
+        <Dashboard tenant={tenant.code} timeZone={tenant.timezone} isAdmin={roles.has('admin')} isProvince={tenant.kind === 'provinsi'} />
+      )}
+    </KpiFrame>
+  )
+}
+
+function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; timeZone: string; isAdmin: boolean; isProvince: boolean }) {
+  const { t, i18n } = useTranslation()
+  const [period, setPeriod] = useState(() => currentMonth(timeZone))
+  const [summary, setSummary] = useState<Summary | null>(null)
+  const [dimension, setDimension] = useState<Dimension | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  const [showFormula, setShowFormula] = useState(false)
+
+  const load = useCallback(() => {
+    if (isProvince) return
+    api<Summary>(`/api/t/${tenant}/kpi/summary?period=${period}`).then(
+      (s) => {
+        setSummary(s)
+        setProblem(null)
+      },
+      (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
+    )
+  }, [tenant, period, isProvince])
+  useEffect(load, [load])
+
+  if (isProvince) {
+    return (
+      <main className="page">
+        <p>
+          {t('kpi.provinceHint')} <Link to={`/t/${tenant}/kpi/rollup`}>{t('kpi.rollup.title')}</Link>
+        </p>
+      </main>
+    )
+  }
+  const chosen = summary?.dimensions.find((d) => d.dimension === dimension)
+  const lang = i18n.language
+  return (
+    <main className="page kpi-dashboard">
+      <div className="page-top">
+        <label>
+          {t('kpi.period')}{' '}
+          <input
+            type="month"
+            value={period}
+            max={currentMonth(timeZone)}
+            onChange={(e) => e.target.value && setPeriod(e.target.value)}
+            data-testid="kpi-period"
+          />
+        </label>
+        <button type="button" className="link" onClick={() => setShowFormula((v) => !v)}>
+          {t('kpi.howScored')}
+        </button>
+        <Link to={`/t/${tenant}/kpi/wall`}>{t('kpi.wall.open')}</Link>
+        {summary && (
+          <button
+            type="button"
+            onClick={() =>
+              downloadCsv(`kpi-${tenant}-${period}.csv`, [
+                ['dimension', 'score', 'indicator', 'value', 'unit', 'target', 'achievement', 'status'],
+                ...summary.dimensions.flatMap((d) =>
+                  d.indicators.map((i) => [d.dimension, d.score, i.code, i.value, i.unit, i.target, i.achievement, i.status]),
+                ),
+              ])
+            }
+          >
+            {t('kpi.csv')}
+          </button>
+        )}
+      </div>
+      {showFormula && summary && (
+        <p className="kpi-formula" data-testid="kpi-formula">
+          {labelOf(summary.formula, lang)}
+        </p>
+      )}
+      {problem && <p className="error">{problem}</p>}
+      {summary && <DimensionTiles summary={summary} selected={dimension} onSelect={setDimension} />}
+      {chosen && (
+        <section className="kpi-indicators" data-testid="kpi-indicators">
+          <h2>{t(`kpi.dimension.${chosen.dimension}`)}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('kpi.indicator')}</th>
+                <th>{t('kpi.value')}</th>
+                <th>{t('kpi.target')}</th>
+                <th>{t('kpi.achievement')}</th>
+                <th>{t('kpi.source')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {chosen.indicators.map((i) => (
+                <tr key={i.code} className={`status-${i.status}`}>
+                  <td>
+                    <Link to={`/t/${tenant}/kpi/indicators/${i.code}`}>{labelOf(i.name, lang)}</Link>
+                  </td>
+                  <td>
+                    {i.status === 'ok'
+                      ? formatValue(i.value, i.unit, lang)
+                      : t(i.status === 'missing' && i.source === 'computed' ? 'kpi.noData' : `kpi.status.${i.status}`)}
+                  </td>
+                  <td>{formatValue(i.target, i.unit, lang)}</td>
+                  <td>{i.achievement === null ? '—' : `${i.achievement.toFixed(1)} %`}</td>
+                  <td title={labelOf(i.formula, lang)}>{t(`kpi.sourceKind.${i.source}`)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {isAdmin && <RecomputePanel tenant={tenant} timeZone={timeZone} onDone={load} />}
+    </main>
+  )
+}
+
+/** Admins recompute past months; the progress is polled until the job is done. */
+function RecomputePanel({ tenant, timeZone, onDone }: { tenant: string; timeZone: string; onDone: () => void }) {
+  const { t } = useTranslation()
+  const month = currentMonth(timeZone)
+  const [from, setFrom] = useState(month)
+  const [to, setTo] = useState(month)
+  const [run, setRun] = useState<Recompute | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  useEffect(() => {
+    if (!run || run.status === 'done' || run.status === 'failed') return
+    const timer = setTimeout(() => {
+      api<Recompute>(`/api/t/${tenant}/kpi/recompute/${run.id}`).then((r) => {
+        setRun(r)
+        if (r.status === 'done') onDone()
+      }, setProblem)
+    }, 1500)
+    return () => clearTimeout(timer)
+  }, [run, tenant, onDone])
+  return (
+    <section className="kpi-recompute">
+      <h2>{t('kpi.recompute.title')}</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          api<Recompute>(`/api/t/${tenant}/kpi/recompute`, { method: 'POST', body: { from, to } }).then(
+            (r) => {
+              setRun(r)
+              setProblem(null)
+            },
+            (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)),
+          )
+        }}
+      >
+        <input type="month" value={from} max={month} onChange={(e) => setFrom(e.target.value)} aria-label={t('kpi.recompute.from')} />
+        <input type="month" value={to} max={month} onChange={(e) => setTo(e.target.value)} aria-label={t('kpi.recompute.to')} />
+        <button type="submit">{t('kpi.recompute.start')}</button>
+      </form>
+      {run && (
+        <p data-testid="kpi-recompute-progress">
+          <progress max={run.total} value={run.done} /> {run.done}/{run.total} · {t(`kpi.recompute.status.${run.status}`)}
+        </p>
+      )}
+      {problem && <p className="error">{String(problem)}</p>}
+    </section>
+  )
+}

@@ -1,0 +1,120 @@
+export type Dimension = 'governance' | 'branding' | 'economy' | 'living' | 'society' | 'environment'
+export type ValueStatus = 'ok' | 'missing' | 'not_available'
+export interface Label {
+  id: string
+  en: string
+}
+
+export interface AssessedIndicator {
+  code: string
+  name: Label
+  unit: string
+  direction: 'higher' | 'lower'
+  frequency: 'daily' | 'monthly' | 'yearly'
+  source: 'computed' | 'entered'
+  module: string | null
+  formula: Label
+  value: number | null
+  target: number | null
+  status: ValueStatus
+  achievement: number | null
+}
+
+export interface Summary {
+  period: string
+  formula: Label
+  dimensions: {
+    dimension: Dimension
+    score: number | null
+    previousScore: number | null
+    trend: { period: string; score: number | null }[]
+    indicators: AssessedIndicator[]
+  }[]
+}
+
+export interface Indicator {
+  code: string
+  name: Label
+  dimension: Dimension
+  unit: string
+  direction: 'higher' | 'lower'
+  frequency: 'daily' | 'monthly' | 'yearly'
+  source: 'computed' | 'entered'
+  module: string | null
+  breakdowns: ('agency' | 'kecamatan' | 'kelurahan')[]
+  formula: Label
+  availability: 'available' | 'not_available'
+  targets: { year: number; target: number }[]
+}
+
+export interface Series {
+  indicator: Indicator
+  items: {
+    period: string
+    status: ValueStatus
+    value: number | null
+    target: number | null
+    achievement: number | null
+    breakdowns?: { key: string; value: number }[]
+    note?: string | null
+    evidenceUrl?: string | null
+    version?: number
+    updatedBy?: string | null
+  }[]
+}
+
+export interface Recompute {
+  id: string
+  total: number
+  done: number
+  status: 'pending' | 'running' | 'done' | 'failed'
+  error: string | null
+}
+
+export interface Rollup {
+  indicator: string
+  period: string
+  items: {
+    tenant: string
+    name: string
+    status: ValueStatus | 'not_in_catalogue'
+    value: number | null
+    target: number | null
+    achievement: number | null
+    unit: string | null
+  }[]
+}
+
+/** The label in the reader's language. */
+export const labelOf = (label: Label, language: string) => (language === 'en' ? label.en : label.id)
+
+/** The current month in the tenant's zone, YYYY-MM. */
+export function currentMonth(timeZone: string, at = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).format(at).slice(0, 7)
+}
+
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number)
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+}
+
+/** A number as people read it here (id: 1.234,5). */
+export function formatValue(value: number | null, unit: string, language: string): string {
+  if (value === null) return '—'
+  const n = new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 1 }).format(value)
+  return unit === 'Rp' ? `Rp ${n}` : unit === '%' ? `${n} %` : `${n} ${unit}`
+}
+
+/** Downloads rows as a CSV file (RFC 4180 quoting). */
+export function downloadCsv(name: string, rows: (string | number | null)[][]): void {
+  const quote = (v: string | number | null) => {
+    const s = v === null ? '' : String(v)
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  }
+  const blob = new Blob([rows.map((r) => r.map(quote).join(',')).join('\r\n')], { type: 'text/csv;charset=utf-8' })
+  const link = document.createElement('a')
+  link.href = URL.createObjectURL(blob)
+  link.download = name
+  link.click()
+  URL.revokeObjectURL(link.href)
+}

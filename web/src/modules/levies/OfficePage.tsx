@@ -1,0 +1,241 @@
+import { type ReactNode, useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
+import { ApiError, type Tenant } from '../../app/api.ts'
+import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { formatTime } from '../../app/time.ts'
+import {
+  type Arrears,
+  type Bill,
+  type CollectorDay,
+  fetchArrears,
+  fetchBills,
+  fetchDays,
+  fetchMarkets,
+  fetchPayments,
+  fetchTariffs,
+  generateBills,
+  type Market,
+  type Payment,
+  rupiah,
+  type Tariff,
+} from './api.ts'
+import { LevyFrame } from './LevyFrame.tsx'
+
+const TABS = ['markets', 'bills', 'payments', 'arrears', 'tariffs', 'days'] as const
+type Tab = (typeof TABS)[number]
+
+/** A value loaded from the API, loaded again when `key` changes or on `reload()`. */
+function useLoad<T>(key: string, load: () => Promise<T>): [T | null, () => void] {
+  const [value, setValue] = useState<T | null>(null)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names everything the load depends on
+  const reload = useCallback(() => {
+    load().then(setValue, () => setValue(null))
+  }, [key])
+  useEffect(reload, [reload])
+  return [value, reload]
+}
+
+function Table({ head, children, empty }: { head: string[]; children: ReactNode[]; empty: string }) {
+  if (children.length === 0) return <p className="muted">{empty}</p>
+  return (
+    <table className="levy-table">
+      <thead>
+        <tr>
+          {head.map((h) => (
+            <th key={h}>{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  )
+}
+
+function currentPeriod(timezone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).format(new Date())
+}
+
+function Office({ tenant }: { tenant: Tenant }) {
+  const { t, i18n } = useTranslation()
+  const [tab, setTab] = useState<Tab>('markets')
+  const [period, setPeriod] = useState(currentPeriod(tenant.timezone))
+  const [by, setBy] = useState<'market' | 'vendor'>('market')
+  const [message, setMessage] = useState<string | null>(null)
+  const money = (n: number) => rupiah(n, i18n.language)
+  const code = tenant.code
+  const [markets] = useLoad<Market[]>(code, () => fetchMarkets(code).then((p) => p.items))
+  const [bills, reloadBills] = useLoad<Bill[]>(`${code}:${period}`, () => fetchBills(code, `period=${period}&limit=500`).then((p) => p.items))
+  const [payments, reloadPayments] = useLoad<Payment[]>(code, () => fetchPayments(code).then((p) => p.items))
+  const [arrears] = useLoad<Arrears[]>(`${code}:${by}`, () => fetchArrears(code, by).then((p) => p.items))
+  const [tariffs] = useLoad<Tariff[]>(code, () => fetchTariffs(code).then((p) => p.items))
+  const [days, reloadDays] = useLoad<CollectorDay[]>(code, () => fetchDays(code).then((p) => p.items))
+  useLiveEvents(['levies'], (e) => {
+    if (e.type === 'levy.payment_recorded') {
+      reloadPayments()
+      reloadBills()
+    }
+    if (e.type === 'levy.bills_generated') reloadBills()
+    if (e.type.startsWith('levy.collector_day')) reloadDays()
+  })
+  async function generate() {
+    try {
+      await generateBills(code, period)
+      setMessage(t('levies.office.queued', { period }))
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : String(err))
+    }
+  }
+  return (
+    <main className="page levy-office">
+      <nav className="levy-tabs">
+        {TABS.map((name) => (
+          <button key={name} type="button" className={`button${tab === name ? ' primary' : ''}`} onClick={() => setTab(name)}>
+            {t(`levies.office.${name}`)}
+          </button>
+        ))}
+      </nav>
+      {tab === 'markets' && (
+        <Table head={[t('levies.office.markets'), t('levies.office.kelurahan'), t('levies.office.stalls')]} empty={t('levies.office.none')}>
+          {(markets ?? []).map((m) => (
+            <tr key={m.id}>
+              <td>{m.name}</td>
+              <td>{m.kelurahan?.name ?? '—'}</td>
+              <td className="num">{m.stalls}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      {tab === 'bills' && (
+        <>
+          <div className="levy-toolbar">
+            <label>
+              {t('levies.office.period')} <input type="month" value={period} onChange={(e) => setPeriod(e.target.value)} />
+            </label>
+            <button type="button" className="button" onClick={generate}>
+              {t('levies.office.generate')}
+            </button>
+            {message && <span>{message}</span>}
+          </div>
+          <Table
+            head={[
+              t('levies.office.number'),
+              t('levies.office.vendor'),
+              t('levies.office.stall'),
+              t('levies.office.amount'),
+              t('levies.office.sanction'),
+              t('levies.office.outstanding'),
+              t('levies.office.due'),
+            ]}
+            empty={t('levies.office.none')}
+          >
+            {(bills ?? []).map((b) => (
+              <tr key={b.number}>
+                <td>{b.number}</td>
+                <td>{b.vendor.name}</td>
+                <td>
+                  {b.market.name} {b.stall.code}
+                </td>
+                <td className="num">{money(b.amount)}</td>
+                <td className="num">{money(b.sanction)}</td>
+                <td className={`num${b.isOverdue ? ' levy-overdue' : ''}`}>{b.status === 'paid' ? t('levies.status.paid') : money(b.outstanding)}</td>
+                <td>{b.dueOn}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+      {tab === 'payments' && (
+        <Table
+          head={[t('levies.office.receipt'), t('levies.office.number'), t('levies.office.method'), t('levies.office.amount'), t('levies.office.time')]}
+          empty={t('levies.office.none')}
+        >
+          {(payments ?? []).map((p) => (
+            <tr key={p.receipt}>
+              <td>
+                <Link to={`/t/${code}/levies/receipts/${p.receipt}`}>{p.receipt}</Link>
+              </td>
+              <td>{p.billNumber}</td>
+              <td>{t(`levies.method.${p.method}`)}</td>
+              <td className="num">{money(p.amount)}</td>
+              <td>{formatTime(p.paidAt, tenant.timezone, i18n.language)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      {tab === 'arrears' && (
+        <>
+          <div className="levy-toolbar">
+            <button type="button" className={`button${by === 'market' ? ' primary' : ''}`} onClick={() => setBy('market')}>
+              {t('levies.office.byMarket')}
+            </button>
+            <button type="button" className={`button${by === 'vendor' ? ' primary' : ''}`} onClick={() => setBy('vendor')}>
+              {t('levies.office.byVendor')}
+            </button>
+          </div>
+          <Table head={['', t('levies.office.bills_count'), t('levies.office.outstanding'), '1–30', '31–60', '61–90', '> 90']} empty={t('levies.office.none')}>
+            {(arrears ?? []).map((a) => (
+              <tr key={a.key.id}>
+                <td>{a.key.name}</td>
+                <td className="num">{a.bills}</td>
+                <td className="num">{money(a.outstanding)}</td>
+                <td className="num">{money(a.buckets.d1_30)}</td>
+                <td className="num">{money(a.buckets.d31_60)}</td>
+                <td className="num">{money(a.buckets.d61_90)}</td>
+                <td className="num">{money(a.buckets.over_90)}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+      {tab === 'tariffs' && (
+        <Table
+          head={[t('levies.office.kind'), t('levies.office.class'), t('levies.office.rate'), t('levies.office.from'), t('levies.office.legalBasis')]}
+          empty={t('levies.office.none')}
+        >
+          {(tariffs ?? []).map((x) => (
+            <tr key={x.id}>
+              <td>{t(`levies.kind.${x.kind}`)}</td>
+              <td>{x.class}</td>
+              <td className="num">
+                {money(x.rate)} {t(`levies.basis.${x.basis}`)}
+              </td>
+              <td>{x.effectiveFrom}</td>
+              <td>{x.legalBasis}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      {tab === 'days' && (
+        <Table
+          head={[
+            t('levies.office.collector'),
+            t('levies.office.opened'),
+            t('levies.office.deposit'),
+            t('levies.office.cash'),
+            t('levies.office.difference'),
+            '',
+          ]}
+          empty={t('levies.office.none')}
+        >
+          {(days ?? []).map((d) => (
+            <tr key={d.id} className={d.status === 'flagged' ? 'levy-flagged' : undefined}>
+              <td>{d.collector}</td>
+              <td>{formatTime(d.openedAt, tenant.timezone, i18n.language)}</td>
+              <td className="num">{d.deposit === null ? '—' : money(d.deposit)}</td>
+              <td className="num">{d.cash === null ? '—' : money(d.cash)}</td>
+              <td className="num">{d.difference === null ? '—' : money(d.difference)}</td>
+              <td>{t(`levies.office.dayStatus.${d.status}`)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </main>
+  )
+}
+
+/** The market office: markets, bill runs, payments, arrears, tariffs and collectors' reconciliation. */
+export function OfficePage() {
+  const { t } = useTranslation()
+  return <LevyFrame title={t('levies.office.title')}>{(tenant) => <Office tenant={tenant} />}</LevyFrame>
+}

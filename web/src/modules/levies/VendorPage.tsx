@@ -1,0 +1,106 @@
+import { type FormEvent, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError, api } from '../../app/api.ts'
+import type { PanelProps } from '../../app/modules.ts'
+import { type Bill, type Receipt, rupiah } from './api.ts'
+import { ReceiptView } from './ReceiptPage.tsx'
+
+type VendorBills = { vendor: { code: string; name: string }; bills: (Bill & { receipts: string[] })[] }
+
+/** Vendor self-service: my bills by vendor code and phone, pay by QRIS, see and print my receipts. */
+export function VendorPage({ tenant }: PanelProps) {
+  const { t, i18n } = useTranslation()
+  const [code, setCode] = useState('')
+  const [phone, setPhone] = useState('')
+  const [found, setFound] = useState<VendorBills | null>(null)
+  const [qris, setQris] = useState<{ number: string; image: string } | null>(null)
+  const [receipt, setReceipt] = useState<Receipt | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  const base = `/api/t/${tenant.code}/levies/public`
+  const proof = () => `vendor=${encodeURIComponent(code.trim())}&phone=${encodeURIComponent(phone.trim())}`
+  const money = (n: number) => rupiah(n, i18n.language)
+
+  async function run<T>(load: () => Promise<T>, then: (value: T) => void) {
+    setProblem(null)
+    try {
+      then(await load())
+    } catch (err) {
+      setProblem(err instanceof ApiError && err.status === 404 ? t('levies.portal.notFound') : String(err))
+    }
+  }
+  const find = (e?: FormEvent) => {
+    e?.preventDefault()
+    setQris(null)
+    setReceipt(null)
+    return run(() => api<VendorBills>(`${base}/bills?${proof()}`), setFound)
+  }
+
+  return (
+    <main className="levy-collect" data-testid="levy-portal">
+      <h1>{t('levies.portal.title')}</h1>
+      <form className="levy-pay" onSubmit={find}>
+        <label>
+          {t('levies.portal.code')}
+          <input value={code} onChange={(e) => setCode(e.target.value)} required />
+        </label>
+        <label>
+          {t('levies.portal.phone')}
+          <input inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} required />
+        </label>
+        <button type="submit" className="button primary">
+          {t('levies.portal.find')}
+        </button>
+      </form>
+      {problem && <p className="error">{problem}</p>}
+      {receipt && <ReceiptView tenant={tenant} receipt={receipt} />}
+      {found && (
+        <section>
+          <h2>{found.vendor.name}</h2>
+          <ul className="levy-bills">
+            {found.bills.map((b) => (
+              <li key={b.number} className="levy-bill">
+                <div className="levy-bill-head">
+                  <strong>{b.number}</strong>
+                  <span>
+                    {b.market.name} · {b.stall.code} · {b.period}
+                  </span>
+                  <span className={b.isOverdue ? 'levy-overdue' : 'muted'}>
+                    {b.status === 'paid' ? t('levies.status.paid') : `${money(b.outstanding)} · ${t('levies.office.due')} ${b.dueOn}`}
+                  </span>
+                </div>
+                {b.status !== 'paid' && (
+                  <button
+                    type="button"
+                    className="button primary"
+                    onClick={() =>
+                      run(
+                        () => api<{ imagePng: string }>(`${base}/bills/${b.number}/qris?${proof()}`),
+                        (q) => setQris({ number: b.number, image: q.imagePng }),
+                      )
+                    }
+                  >
+                    {t('levies.portal.payQris')}
+                  </button>
+                )}
+                {qris?.number === b.number && (
+                  <figure className="levy-qris">
+                    <img src={`data:image/png;base64,${qris.image}`} alt="QRIS" />
+                    <figcaption>{t('levies.collect.qrisHint')}</figcaption>
+                    <button type="button" className="button" onClick={() => find()}>
+                      {t('levies.portal.check')}
+                    </button>
+                  </figure>
+                )}
+                {b.receipts.map((r) => (
+                  <button key={r} type="button" className="button" onClick={() => run(() => api<Receipt>(`${base}/payments/${r}?${proof()}`), setReceipt)}>
+                    {t('levies.portal.receipt', { receipt: r })}
+                  </button>
+                ))}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </main>
+  )
+}
