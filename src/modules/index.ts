@@ -1,6 +1,7 @@
 import type { KendaliModule } from '../core/module.ts'
 import { alertsModule } from './alerts/index.ts'
 import { cctvModule } from './cctv/index.ts'
+import { datahubModule } from './datahub/index.ts'
 import { incidentsModule } from './incidents/index.ts'
 import { kpiModule } from './kpi/index.ts'
 import { leviesModule } from './levies/index.ts'
@@ -22,6 +23,7 @@ export function allModules(): KendaliModule[] {
     patrolsModule(),
     alertsModule(),
     leviesModule(),
+    datahubModule(),
     kpiModule(),
   ]
 }

@@ -64,6 +64,22 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/levies/public/bills',
   'GET /api/t/:tenant/levies/public/bills/:number/qris',
   'GET /api/t/:tenant/levies/public/payments/:receipt',
+  // Open data: public datasets, their rows, files and map points for everyone; the datahub module hides internal ones (tested there).
+  'GET /api/t/:tenant/datasets',
+  'GET /api/t/:tenant/datasets/:name',
+  'GET /api/t/:tenant/datasets/:name/resources/:id/versions',
+  'GET /api/t/:tenant/datasets/:name/resources/:id/download',
+  'GET /api/t/:tenant/datasets/:name/resources/:id/versions/:version/download',
+  'GET /api/t/:tenant/datasets/:name/resources/:id/rows',
+  'GET /api/t/:tenant/dataset-points',
+  // CKAN Action API v3 (read side) for harvesters and Satu Data portals: public datasets only.
+  'GET /api/3/action/:action',
+  'POST /api/3/action/:action',
+  'GET /api/t/:tenant/ckan/3/action/:action',
+  'POST /api/t/:tenant/ckan/3/action/:action',
+  // The same public catalogue as DCAT-AP (JSON-LD and Turtle).
+  'GET /api/t/:tenant/catalog.jsonld',
+  'GET /api/t/:tenant/catalog.ttl',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

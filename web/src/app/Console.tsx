@@ -99,7 +99,12 @@ export function Console() {
               <h2>{t('console.layers')}</h2>
               {allLayers.map((layer) => (
                 <label key={layer.id}>
-                  <input type="checkbox" checked={visible[layer.id] ?? true} onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    data-layer={layer.id}
+                    checked={visible[layer.id] ?? true}
+                    onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })}
+                  />
                   {t(layer.labelKey)}
                 </label>
               ))}

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react'
 import { alertsWeb } from '../modules/alerts/index.ts'
 import { cctvWeb } from '../modules/cctv/index.ts'
+import { datahubWeb } from '../modules/datahub/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
 import { kpiWeb } from '../modules/kpi/index.ts'
 import { leviesWeb } from '../modules/levies/index.ts'
@@ -39,4 +40,16 @@ export interface WebModule {
   portalSections?: { id: string; Component: ComponentType<PanelProps> }[]
 }
 
-export const webModules: WebModule[] = [tenancyWeb, incidentsWeb, sensorsWeb, cctvWeb, reportsWeb, postsWeb, patrolsWeb, alertsWeb, leviesWeb, kpiWeb]
+export const webModules: WebModule[] = [
+  tenancyWeb,
+  incidentsWeb,
+  sensorsWeb,
+  cctvWeb,
+  reportsWeb,
+  postsWeb,
+  patrolsWeb,
+  alertsWeb,
+  leviesWeb,
+  kpiWeb,
+  datahubWeb,
+]

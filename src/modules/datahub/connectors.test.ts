@@ -1,0 +1,229 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { InjectOptions } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { ConnectorService } from './connectors.ts'
+import { datahubServices } from './index.ts'
+import { OutboundError, OutboundPolicy } from './outbound.ts'
+import type { Connector, Dataset, Run } from './schema.ts'
+import * as store from './store.ts'
+
+type ErrorBody = { error: { code: string; details?: { field?: string } } }
+
+/** A fake OPD system: answers as `mode` says; `slow` never answers until the test ends. */
+let mode: 'ok' | 'ok2' | 'slow' | 'fail' | 'big' | 'redirect-private' = 'ok'
+const held: (() => void)[] = []
+let opd: Server
+let opdUrl = ''
+let server: TestServer
+let cookie = ''
+const inject = (opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { ...opts.headers, cookie } })
+
+const rowsOf = (n: number) => ({
+  meta: { source: 'SIM Wifi Diskominfo' },
+  data: {
+    items: Array.from({ length: n }, (_, i) => ({ name: `Hotspot ${i + 1}`, pos: { lat: -7.47 - i / 1000, lon: 110.21 }, state: i % 2 ? 'down' : 'up' })),
+  },
+})
+
+beforeAll(async () => {
+  opd = createServer((req, res) => {
+    if (mode === 'slow') return void held.push(() => res.end('{}'))
+    if (mode === 'fail') return void res.writeHead(500).end('Internal error')
+    if (mode === 'redirect-private') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end()
+    if (req.headers.authorization !== 'Bearer opd-secret') return void res.writeHead(401).end()
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(rowsOf(mode === 'big' ? 5000 : mode === 'ok2' ? 3 : 2)))
+  })
+  await new Promise<void>((resolve) => opd.listen(0, '127.0.0.1', resolve))
+  opdUrl = `http://127.0.0.1:${(opd.address() as AddressInfo).port}/api/wifi`
+  server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
+  cookie = await loginCookie(server.kendali, 'operator')
+})
+afterAll(async () => {
+  for (const release of held) release()
+  await server.close()
+  await new Promise((resolve) => opd.close(resolve))
+})
+
+describe('outbound guard', () => {
+  const strict = new OutboundPolicy([])
+
+  it('refuses loopback, private, link-local and mapped addresses, and allows public ones', () => {
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.5',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+    ])
+      expect(strict.addressAllowed(ip), ip).toBe(false)
+    for (const ip of ['8.8.8.8', '103.20.1.1', '2001:4860:4860::8888']) expect(strict.addressAllowed(ip), ip).toBe(true)
+  })
+
+  it('allows exactly the hosts and ranges of OUTBOUND_ALLOW', () => {
+    const policy = new OutboundPolicy(['10.0.0.0/8', '192.168.1.7', 'sim.internal'])
+    expect(policy.addressAllowed('10.20.30.40')).toBe(true)
+    expect(policy.addressAllowed('192.168.1.7')).toBe(true)
+    expect(policy.addressAllowed('192.168.1.8')).toBe(false)
+    expect(() => policy.checkUrl('http://sim.internal/x', 'url')).not.toThrow()
+    expect(() => policy.checkUrl('http://127.0.0.1/x', 'url')).toThrow()
+  })
+
+  it('refuses a literal forbidden address or localhost when saved, naming the field', () => {
+    for (const url of ['http://127.0.0.1:8080/', 'http://[::1]/', 'http://169.254.169.254/latest', 'http://localhost/x', 'file:///etc/passwd']) {
+      expect(() => strict.checkUrl(url, 'url'), url).toThrow(expect.objectContaining({ code: 'invalid', details: { field: 'url' } }))
+    }
+    expect(() => strict.checkUrl('https://data.magelangkota.go.id/api', 'url')).not.toThrow()
+  })
+
+  it('checks the resolved address of a host name at the call', async () => {
+    await expect(strict.fetch(opdUrl.replace('127.0.0.1', 'localhost'), { timeoutMs: 2000, maxBytes: 1000 })).rejects.toMatchObject({
+      reason: 'forbidden_address',
+    })
+    await expect(strict.fetch(opdUrl, { timeoutMs: 2000, maxBytes: 1000 })).rejects.toBeInstanceOf(OutboundError)
+  })
+
+  it('follows no redirect into a forbidden address', async () => {
+    mode = 'redirect-private'
+    const allowed = new OutboundPolicy(['127.0.0.1'])
+    await expect(allowed.fetch(opdUrl, { timeoutMs: 2000, maxBytes: 1000 })).rejects.toMatchObject({
+      reason: 'forbidden_address',
+      message: expect.stringContaining('169.254.169.254'),
+    })
+  })
+})
+
+describe('pull connectors', () => {
+  let dataset: Dataset
+  let connector: Connector
+
+  beforeAll(async () => {
+    const res = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/datasets',
+      payload: { name: unique('wifi'), title: 'Wifi publik (SIM Wifi)', organization: 'diskominsta' },
+    })
+    dataset = json<Dataset>(res)
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/connectors',
+      payload: {
+        name: 'SIM Wifi',
+        dataset: dataset.name,
+        url: opdUrl,
+        format: 'json',
+        rowsPath: 'data.items',
+        headers: { authorization: 'Bearer opd-secret' },
+        mapping: { nama: 'name', lat: 'pos.lat', lon: 'pos.lon', status: 'state' },
+      },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    connector = json<Connector>(created)
+  })
+
+  it('hides header values and refuses a private URL, another city and a bad schedule', async () => {
+    expect(connector.headerNames).toEqual(['authorization'])
+    expect(JSON.stringify(connector)).not.toContain('opd-secret')
+    const strictServer = await startTestKendali({ listen: false })
+    try {
+      const strictCookie = await loginCookie(strictServer.kendali, 'operator')
+      const res = await strictServer.kendali.app.inject({
+        method: 'POST',
+        url: '/api/t/33.71/connectors',
+        headers: { cookie: strictCookie },
+        payload: { name: 'Metadata', dataset: dataset.name, url: 'http://169.254.169.254/latest/meta-data/', format: 'json' },
+      })
+      expect(res.statusCode).toBe(400)
+      expect(json<ErrorBody>(res).error.details?.field).toBe('url')
+    } finally {
+      await strictServer.close()
+    }
+    const badCron = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/connectors',
+      payload: { name: 'Jam', dataset: dataset.name, url: opdUrl, format: 'json', schedule: 'every hour' },
+    })
+    expect(json<ErrorBody>(badCron).error.details?.field).toBe('schedule')
+    const malang = await loginCookie(server.kendali, 'malang_admin')
+    expect((await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/connectors', headers: { cookie: malang } })).statusCode).toBe(403)
+    expect(
+      (await server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/connectors/${connector.id}/run`, headers: { cookie: malang } })).statusCode,
+    ).toBe(403)
+  })
+
+  it('runs as a durable job, maps fields, stores a version, and recovers after slow and failing runs', async () => {
+    mode = 'ok'
+    const started = await inject({ method: 'POST', url: `/api/t/33.71/connectors/${connector.id}/run` })
+    expect(started.statusCode, started.body).toBe(202)
+    expect(json<Run>(started).status).toBe('running')
+    const runs = () => inject({ method: 'GET', url: `/api/t/33.71/connectors/${connector.id}/runs` }).then((r) => json<{ items: Run[] }>(r).items)
+    // Other modules' due jobs share the queue: run it until this run has finished.
+    await expect
+      .poll(async () => {
+        await server.kendali.ctx.jobs.runDue(1000)
+        return (await runs())[0].status
+      })
+      .not.toBe('running')
+    expect((await runs())[0]).toMatchObject({ status: 'ok', rows: 2, version: 1, error: null })
+    const rowsUrl = `/api/t/33.71/datasets/${dataset.name}/resources/${connector.resourceId}/rows`
+    expect(json<{ items: unknown[] }>(await inject({ method: 'GET', url: rowsUrl })).items).toEqual([
+      { _id: 1, nama: 'Hotspot 1', lat: -7.47, lon: 110.21, status: 'up' },
+      { _id: 2, nama: 'Hotspot 2', lat: -7.471, lon: 110.21, status: 'down' },
+    ])
+
+    // A short-fused service so the slow OPD times out and a large answer is cut.
+    const { datasets, lookups } = datahubServices(server.kendali.ctx)
+    const ctx = server.kendali.ctx
+    const strictLimits = new ConnectorService(ctx.events, ctx.jobs, datasets, new OutboundPolicy(['127.0.0.1']), lookups, { timeoutMs: 300, maxBytes: 20_000 })
+    const attempt = async (m: typeof mode) => {
+      mode = m
+      return strictLimits.pull(ctx.db, '33.71', connector.id, await store.startRun(ctx.db, '33.71', connector.id))
+    }
+    expect(await attempt('slow')).toMatchObject({ status: 'failed', error: expect.stringContaining('No answer within 300 ms') })
+    expect(await attempt('fail')).toMatchObject({ status: 'failed', error: 'The server answered 500' })
+    expect(await attempt('big')).toMatchObject({ status: 'failed', error: expect.stringContaining('larger than 20000 bytes') })
+    const alarms = await ctx.db.query<{ type: string }>("SELECT type FROM events WHERE tenant = '33.71' AND entity = $1 AND type = 'connector.failed'", [
+      connector.id,
+    ])
+    expect(alarms).toHaveLength(3)
+    // The last good version stays current while runs fail.
+    expect(json<{ total: number }>(await inject({ method: 'GET', url: rowsUrl })).total).toBe(2)
+    expect(await attempt('ok2')).toMatchObject({ status: 'ok', rows: 3, version: 2 })
+    expect(json<{ total: number }>(await inject({ method: 'GET', url: rowsUrl })).total).toBe(3)
+    expect((await runs()).map((r) => r.status)).toEqual(['ok', 'failed', 'failed', 'failed', 'ok'])
+  })
+
+  it('starts scheduled connectors once in the minute their cron fires', async () => {
+    mode = 'ok'
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/connectors',
+      payload: {
+        name: 'Tiap jam',
+        dataset: dataset.name,
+        url: opdUrl,
+        format: 'json',
+        rowsPath: 'data.items',
+        schedule: '0 * * * *',
+        headers: { authorization: 'Bearer opd-secret' },
+      },
+    })
+    const hourly = json<Connector>(created)
+    const { connectors } = datahubServices(server.kendali.ctx)
+    const db = server.kendali.ctx.db
+    const runsOf = async () => (await store.listRuns(db, '33.71', hourly.id, 10)).length
+    await connectors.schedule(db, new Date('2030-01-01T03:17:00Z'))
+    expect(await runsOf()).toBe(0)
+    await connectors.schedule(db, new Date('2030-01-01T03:00:05Z'))
+    await connectors.schedule(db, new Date('2030-01-01T03:00:40Z'))
+    expect(await runsOf()).toBe(1)
+  })
+})

@@ -1,0 +1,185 @@
+import type { Database, Queryable } from '../../core/db/database.ts'
+import { NotFound } from '../../core/errors.ts'
+import type { EventLog } from '../../core/events/log.ts'
+import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import { cronMatches, parseCron } from './cron.ts'
+import type { DatasetService } from './datasets.ts'
+import type { OutboundPolicy } from './outbound.ts'
+import type { Lookups } from './ports.ts'
+import type { Connector, CreateConnector, Run } from './schema.ts'
+import * as store from './store.ts'
+import { readRecords, tableFromRecords, valueAt } from './tabular.ts'
+
+export const JOB_PULL = 'datahub.pull'
+export const JOB_SCHEDULE = 'datahub.schedule'
+
+export interface PullLimits {
+  timeoutMs: number
+  maxBytes: number
+}
+
+export const DEFAULT_LIMITS: PullLimits = { timeoutMs: 30_000, maxBytes: 20 * 1024 * 1024 }
+
+function shape(row: store.ConnectorRow): Connector {
+  return {
+    id: row.id,
+    name: row.name,
+    dataset: row.dataset,
+    resourceId: row.resource_id,
+    url: row.url,
+    format: row.format,
+    rowsPath: row.rows_path,
+    headerNames: Object.keys(row.headers),
+    mapping: row.mapping,
+    schedule: row.schedule,
+    lastRunAt: row.last_run_at?.toISOString() ?? null,
+  }
+}
+
+/** Pull connectors: an OPD's HTTP endpoint fetched on a schedule into a new version of a resource. */
+export class ConnectorService {
+  constructor(
+    private readonly events: EventLog,
+    private readonly jobs: JobQueue,
+    private readonly datasets: DatasetService,
+    private readonly policy: OutboundPolicy,
+    private readonly lookups: Lookups,
+    private readonly limits: PullLimits = DEFAULT_LIMITS,
+  ) {}
+
+  async create(db: Database, tenant: string, actor: string, input: CreateConnector): Promise<Connector> {
+    this.policy.checkUrl(input.url, 'url')
+    const schedule = input.schedule?.trim() || 'manual'
+    if (schedule !== 'manual') parseCron(schedule)
+    return db.transaction(async (tx) => {
+      const dataset = await this.datasets.row(tx, tenant, input.dataset, 'all')
+      const resourceId = await store.insertResource(tx, tenant, dataset.id, {
+        name: input.name,
+        kind: 'connector',
+        url: null,
+        format: input.format,
+        columns: [],
+      })
+      const id = await store.insertConnector(tx, tenant, {
+        name: input.name,
+        datasetId: dataset.id,
+        resourceId,
+        url: input.url,
+        format: input.format,
+        rowsPath: input.rowsPath ?? null,
+        headers: input.headers ?? {},
+        mapping: input.mapping ?? null,
+        schedule,
+      })
+      await this.events.record(tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'connector.created',
+        entity: id,
+        data: { name: input.name, dataset: input.dataset },
+      })
+      return this.get(tx, tenant, id)
+    })
+  }
+
+  async get(db: Queryable, tenant: string, id: string): Promise<Connector> {
+    const row = await store.findConnector(db, tenant, id)
+    if (!row) throw new NotFound(`There is no connector ${id} in ${tenant}`)
+    return shape(row)
+  }
+
+  async list(db: Queryable, tenant: string): Promise<Connector[]> {
+    return (await store.listConnectors(db, tenant)).map(shape)
+  }
+
+  async runs(db: Queryable, tenant: string, id: string, limit: number): Promise<Run[]> {
+    await this.get(db, tenant, id)
+    return store.listRuns(db, tenant, id, limit)
+  }
+
+  /** Starts a run now: recorded as running, carried out by a durable job. */
+  async start(db: Database, tenant: string, id: string, at: Date | null = null): Promise<Run> {
+    await this.get(db, tenant, id)
+    const runId = await db.transaction(async (tx) => {
+      const runId = await store.startRun(tx, tenant, id, at)
+      await this.jobs.enqueue(tx, tenant, JOB_PULL, { connectorId: id, runId }, { maxAttempts: 1 })
+      return runId
+    })
+    const [run] = (await store.listRuns(db, tenant, id, 50)).filter((r) => r.id === runId)
+    return run
+  }
+
+  onPullJob(db: Database, job: Job): Promise<Run> {
+    return this.pull(db, job.tenant, String(job.payload.connectorId), String(job.payload.runId))
+  }
+
+  /**
+   * Fetches, maps and stores one run. A failed run records its error and raises `connector.failed`; the
+   * resource keeps its last good version.
+   */
+  async pull(db: Database, tenant: string, connectorId: string, runId: string): Promise<Run> {
+    const connector = await store.findConnector(db, tenant, connectorId)
+    if (!connector) throw new NotFound(`There is no connector ${connectorId} in ${tenant}`)
+    let bytes = 0
+    let lastProgress = 0
+    try {
+      const res = await this.policy.fetch(connector.url, {
+        headers: connector.headers,
+        timeoutMs: this.limits.timeoutMs,
+        maxBytes: this.limits.maxBytes,
+        onProgress: (n) => {
+          bytes = n
+          // Progress is written at most every megabyte so a large download does not become many writes.
+          if (n - lastProgress >= 1024 * 1024) {
+            lastProgress = n
+            void store.progressRun(db, tenant, runId, n)
+          }
+        },
+      })
+      bytes = res.body.length
+      const { records, points } = readRecords(connector.format, res.body, connector.rows_path)
+      const mapped = connector.mapping ? records.map((r) => mapRecord(r, connector.mapping ?? {})) : records
+      if (mapped.length === 0) throw new Error('The answer holds no rows')
+      const table = tableFromRecords(connector.format, mapped)
+      if (points) table.points = points
+      const filename = new URL(connector.url).pathname.split('/').pop() || `${connector.name}.${connector.format}`
+      const version = await db.transaction(async (tx) => {
+        const dataset = await store.findDatasetById(tx, tenant, connector.dataset_id)
+        if (!dataset) throw new Error('The dataset was deleted')
+        return this.datasets.storeVersion(tx, tenant, `connector:${connector.name}`, dataset, connector.resource_id, filename, res.body, table)
+      })
+      await store.finishRun(db, tenant, runId, { status: 'ok', rows: table.rows.length, bytes, version, error: null })
+    } catch (err) {
+      const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
+      await store.finishRun(db, tenant, runId, { status: 'failed', rows: 0, bytes, version: null, error: message })
+      await db.transaction((tx) =>
+        this.events.record(tx, tenant, null, {
+          topic: 'datahub',
+          type: 'connector.failed',
+          entity: connectorId,
+          data: { name: connector.name, dataset: connector.dataset, runId, error: message, severity: 'warning' },
+        }),
+      )
+    }
+    const [run] = (await store.listRuns(db, tenant, connectorId, 50)).filter((r) => r.id === runId)
+    return run
+  }
+
+  /** The recurring tick: starts the runs of every connector whose cron fires this minute (once per minute). */
+  async schedule(db: Database, now = new Date()): Promise<number> {
+    const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000)
+    let started = 0
+    for (const c of await store.scheduledConnectors(db)) {
+      if (c.last_run_at && c.last_run_at >= minute) continue
+      const zone = await this.lookups.timezone(c.tenant)
+      if (!cronMatches(parseCron(c.schedule), now, zone)) continue
+      await this.start(db, c.tenant, c.id, now)
+      started += 1
+    }
+    return started
+  }
+}
+
+/** A row of the target's columns, each taken from a dotted path of the source record. */
+function mapRecord(record: Record<string, unknown>, mapping: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(mapping).map(([column, path]) => [column, valueAt(record, path) ?? null]))
+}

@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url'
+import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { CkanApi } from './ckan.ts'
+import { ckanRoutes, dcatRoutes } from './ckan-routes.ts'
+import { connectorRoutes } from './connector-routes.ts'
+import { ConnectorService, JOB_PULL, JOB_SCHEDULE } from './connectors.ts'
+import { DATAHUB_TOPICS, DatasetService } from './datasets.ts'
+import { seedDatahubDemo } from './demo.ts'
+import { OutboundPolicy } from './outbound.ts'
+import { type Lookups, tenancyLookups } from './ports.ts'
+import { datasetRoutes } from './routes.ts'
+import { webhookRoutes } from './webhook-routes.ts'
+import { JOB_DELIVER, WebhookService } from './webhooks.ts'
+
+export interface DatahubServices {
+  datasets: DatasetService
+  connectors: ConnectorService
+  webhooks: WebhookService
+  ckan: CkanApi
+  lookups: Lookups
+}
+
+/** The services of this module; other modules (kpi, the portal) use them, never the tables. */
+export function datahubServices(ctx: CoreContext): DatahubServices {
+  const lookups = tenancyLookups(ctx)
+  const datasets = new DatasetService(ctx.events, lookups)
+  const policy = new OutboundPolicy(ctx.config.outboundAllow)
+  const connectors = new ConnectorService(ctx.events, ctx.jobs, datasets, policy, lookups)
+  return { datasets, connectors, webhooks: new WebhookService(ctx.jobs, policy, ctx.topics), ckan: new CkanApi(lookups), lookups }
+}
+
+/** Data hub: OPD datasets with versions, push and pull connectors, open data as CKAN. */
+export function datahubModule(): KendaliModule {
+  let services: DatahubServices | null = null
+  let unsubscribe = () => {}
+  const of = (ctx: CoreContext) => {
+    services ??= datahubServices(ctx)
+    return services
+  }
+  return {
+    name: 'datahub',
+    migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    topics: DATAHUB_TOPICS,
+    routes: (app, ctx) => {
+      datasetRoutes(app, ctx, of(ctx).datasets)
+      connectorRoutes(app, ctx, of(ctx).connectors)
+      webhookRoutes(app, ctx, of(ctx).webhooks)
+      ckanRoutes(app, ctx, of(ctx).ckan)
+      dcatRoutes(app, ctx, of(ctx).lookups)
+    },
+    start: async (ctx) => {
+      unsubscribe = ctx.bus.subscribe((event) => {
+        of(ctx)
+          .webhooks.onEvent(ctx.db, event)
+          .catch((err: unknown) => ctx.log.error({ err, tenant: event.tenant }, 'webhook deliveries not queued'))
+      })
+    },
+    stop: async () => unsubscribe(),
+    seedDemo: async (ctx) => {
+      await seedDatahubDemo(ctx.db, of(ctx).datasets)
+      return []
+    },
+    jobs: (ctx) => ({
+      [JOB_DELIVER]: (job) => of(ctx).webhooks.deliver(ctx.db, job),
+      [JOB_PULL]: async (job) => void (await of(ctx).connectors.onPullJob(ctx.db, job)),
+      [JOB_SCHEDULE]: { everySeconds: 60, run: async () => void (await of(ctx).connectors.schedule(ctx.db)) },
+    }),
+  }
+}

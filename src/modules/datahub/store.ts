@@ -1,0 +1,571 @@
+import type { Queryable } from '../../core/db/database.ts'
+import type { Run } from './schema.ts'
+import type { Cell, Column } from './tabular.ts'
+
+// The SQL of the data hub and nothing else; every function takes the tenant and the handle.
+
+export interface DatasetRow {
+  tenant: string
+  id: string
+  name: string
+  title: string
+  description: string
+  agency_id: string | null
+  tags: string[]
+  license: string
+  frequency: string | null
+  temporal_coverage: string | null
+  spatial_coverage: string | null
+  contact: string | null
+  producer: string | null
+  steward: string | null
+  is_public: boolean
+  created_at: Date
+  updated_at: Date
+}
+
+export interface DatasetValues {
+  title: string
+  description: string
+  agencyId: string | null
+  tags: string[]
+  license: string
+  frequency: string | null
+  temporalCoverage: string | null
+  spatialCoverage: string | null
+  contact: string | null
+  producer: string | null
+  steward: string | null
+  isPublic: boolean
+}
+
+const DATASET_COLUMNS = `tenant, id, name, title, description, agency_id, tags, license, frequency, temporal_coverage, spatial_coverage,
+  contact, producer, steward, is_public, created_at, updated_at`
+
+function datasetParams(v: DatasetValues): unknown[] {
+  return [
+    v.title,
+    v.description,
+    v.agencyId,
+    v.tags,
+    v.license,
+    v.frequency,
+    v.temporalCoverage,
+    v.spatialCoverage,
+    v.contact,
+    v.producer,
+    v.steward,
+    v.isPublic,
+  ]
+}
+
+export async function insertDataset(db: Queryable, tenant: string, name: string, v: DatasetValues): Promise<DatasetRow> {
+  const [row] = await db.query<DatasetRow>(
+    `INSERT INTO datahub_datasets (tenant, name, title, description, agency_id, tags, license, frequency, temporal_coverage, spatial_coverage,
+       contact, producer, steward, is_public)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${DATASET_COLUMNS}`,
+    [tenant, name, ...datasetParams(v)],
+  )
+  return row
+}
+
+export async function updateDataset(db: Queryable, tenant: string, id: string, v: DatasetValues): Promise<DatasetRow> {
+  const [row] = await db.query<DatasetRow>(
+    `UPDATE datahub_datasets SET title = $3, description = $4, agency_id = $5, tags = $6, license = $7, frequency = $8, temporal_coverage = $9,
+       spatial_coverage = $10, contact = $11, producer = $12, steward = $13, is_public = $14, updated_at = now()
+     WHERE tenant = $1 AND id = $2 RETURNING ${DATASET_COLUMNS}`,
+    [tenant, id, ...datasetParams(v)],
+  )
+  return row
+}
+
+export async function touchDataset(db: Queryable, tenant: string, id: string): Promise<void> {
+  await db.query('UPDATE datahub_datasets SET updated_at = now() WHERE tenant = $1 AND id = $2', [tenant, id])
+}
+
+export async function deleteDataset(db: Queryable, tenant: string, id: string): Promise<void> {
+  await db.query('DELETE FROM datahub_datasets WHERE tenant = $1 AND id = $2', [tenant, id])
+}
+
+export async function findDataset(db: Queryable, tenant: string, name: string): Promise<DatasetRow | null> {
+  const [row] = await db.query<DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM datahub_datasets WHERE tenant = $1 AND name = $2 AND deleted_at IS NULL`, [
+    tenant,
+    name,
+  ])
+  return row ?? null
+}
+
+export async function findDatasetById(db: Queryable, tenant: string | null, id: string): Promise<DatasetRow | null> {
+  const [row] = await db.query<DatasetRow>(
+    `SELECT ${DATASET_COLUMNS} FROM datahub_datasets WHERE ($1::text IS NULL OR tenant = $1) AND id = $2 AND deleted_at IS NULL`,
+    [tenant, id],
+  )
+  return row ?? null
+}
+
+/** What a dataset search filters on; a null tenant searches the public datasets of every tenant. */
+export interface DatasetFilter {
+  tenant: string | null
+  publicOnly: boolean
+  text: string | null
+  agencyIds: string[] | null
+  tags: string[]
+  formats: string[]
+  names?: string[]
+}
+
+function filterSql(f: DatasetFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = []
+  const clauses = ['d.deleted_at IS NULL']
+  const add = (value: unknown) => {
+    params.push(value)
+    return `$${params.length}`
+  }
+  if (f.tenant) clauses.push(`d.tenant = ${add(f.tenant)}`)
+  if (f.publicOnly) clauses.push('d.is_public')
+  if (f.text) {
+    const p = add(`%${f.text.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`)
+    clauses.push(
+      `(lower(d.name) LIKE ${p} OR lower(d.title) LIKE ${p} OR lower(d.description) LIKE ${p} OR EXISTS (SELECT 1 FROM unnest(d.tags) t WHERE lower(t) LIKE ${p}))`,
+    )
+  }
+  if (f.agencyIds) clauses.push(`d.agency_id = ANY(${add(f.agencyIds)}::uuid[])`)
+  if (f.tags.length > 0) clauses.push(`d.tags @> ${add(f.tags)}::text[]`)
+  for (const format of f.formats)
+    clauses.push(
+      `EXISTS (SELECT 1 FROM datahub_resources r WHERE r.tenant = d.tenant AND r.dataset_id = d.id AND upper(r.format) = ${add(format.toUpperCase())})`,
+    )
+  if (f.names) clauses.push(`d.name = ANY(${add(f.names)}::text[])`)
+  return { where: clauses.join(' AND '), params }
+}
+
+const SORTS: Record<string, string> = {
+  name: 'd.name',
+  title: 'd.title',
+  metadata_modified: 'd.updated_at',
+  metadata_created: 'd.created_at',
+}
+
+export async function searchDatasets(
+  db: Queryable,
+  f: DatasetFilter,
+  page: { limit: number; offset: number; sort?: { field: string; desc: boolean }[] },
+): Promise<DatasetRow[]> {
+  const { where, params } = filterSql(f)
+  const order = (page.sort ?? []).filter((s) => SORTS[s.field]).map((s) => `${SORTS[s.field]} ${s.desc ? 'DESC' : 'ASC'}`)
+  order.push('d.updated_at DESC', 'd.tenant', 'd.name')
+  return db.query<DatasetRow>(
+    `SELECT ${DATASET_COLUMNS.split(',')
+      .map((c) => `d.${c.trim()}`)
+      .join(', ')} FROM datahub_datasets d WHERE ${where}
+     ORDER BY ${order.join(', ')} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`,
+    params,
+  )
+}
+
+export async function countDatasets(db: Queryable, f: DatasetFilter): Promise<number> {
+  const { where, params } = filterSql(f)
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM datahub_datasets d WHERE ${where}`, params)
+  return row.n
+}
+
+/** Counts per organisation, tag and resource format among the datasets a search matches. */
+export async function facetCounts(
+  db: Queryable,
+  f: DatasetFilter,
+  field: 'organization' | 'tags' | 'res_format',
+): Promise<{ value: string; tenant: string; count: number }[]> {
+  const { where, params } = filterSql(f)
+  const select =
+    field === 'organization'
+      ? `SELECT d.tenant, d.agency_id::text AS value, count(*)::int AS count FROM datahub_datasets d WHERE ${where} AND d.agency_id IS NOT NULL GROUP BY 1, 2`
+      : field === 'tags'
+        ? `SELECT '' AS tenant, t AS value, count(*)::int AS count FROM datahub_datasets d, unnest(d.tags) t WHERE ${where} GROUP BY 1, 2`
+        : `SELECT '' AS tenant, upper(r.format) AS value, count(DISTINCT (d.tenant, d.id))::int AS count
+           FROM datahub_datasets d JOIN datahub_resources r ON r.tenant = d.tenant AND r.dataset_id = d.id WHERE ${where} GROUP BY 1, 2`
+  return db.query(`${select} ORDER BY count DESC, value`, params)
+}
+
+/** Tenants and agencies that own public datasets, with how many. */
+export async function publicOwners(db: Queryable, tenant: string | null): Promise<{ tenant: string; agency_id: string; count: number }[]> {
+  return db.query(
+    `SELECT tenant, agency_id::text AS agency_id, count(*)::int AS count FROM datahub_datasets
+     WHERE deleted_at IS NULL AND is_public AND agency_id IS NOT NULL AND ($1::text IS NULL OR tenant = $1) GROUP BY 1, 2`,
+    [tenant],
+  )
+}
+
+export async function publicTags(db: Queryable, tenant: string | null): Promise<string[]> {
+  const rows = await db.query<{ tag: string }>(
+    `SELECT DISTINCT t AS tag FROM datahub_datasets, unnest(tags) t WHERE deleted_at IS NULL AND is_public AND ($1::text IS NULL OR tenant = $1) ORDER BY 1`,
+    [tenant],
+  )
+  return rows.map((r) => r.tag)
+}
+
+// Resources and versions
+
+export interface ResourceRow {
+  tenant: string
+  id: string
+  dataset_id: string
+  name: string
+  kind: 'file' | 'link' | 'connector'
+  url: string | null
+  format: string
+  columns: Column[]
+  current_version: number | null
+  has_points: boolean
+  row_count: number
+  size: number
+  created_at: Date
+  updated_at: Date
+}
+
+const RESOURCE_SELECT = `SELECT r.tenant, r.id, r.dataset_id, r.name, r.kind, r.url, r.format, r.columns, r.current_version, r.has_points,
+    coalesce(v.row_count, 0) AS row_count, coalesce(v.size, 0) AS size, r.created_at, r.updated_at
+  FROM datahub_resources r LEFT JOIN datahub_versions v ON v.tenant = r.tenant AND v.resource_id = r.id AND v.version = r.current_version`
+
+export async function insertResource(
+  db: Queryable,
+  tenant: string,
+  datasetId: string,
+  r: { name: string; kind: 'file' | 'link' | 'connector'; url: string | null; format: string; columns: Column[] },
+): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    'INSERT INTO datahub_resources (tenant, dataset_id, name, kind, url, format, columns) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+    [tenant, datasetId, r.name, r.kind, r.url, r.format, JSON.stringify(r.columns)],
+  )
+  return row.id
+}
+
+export async function resourcesOf(db: Queryable, tenant: string | null, datasetIds: string[]): Promise<ResourceRow[]> {
+  if (datasetIds.length === 0) return []
+  return db.query<ResourceRow>(`${RESOURCE_SELECT} WHERE ($1::text IS NULL OR r.tenant = $1) AND r.dataset_id = ANY($2::uuid[]) ORDER BY r.created_at, r.id`, [
+    tenant,
+    datasetIds,
+  ])
+}
+
+export async function findResource(db: Queryable, tenant: string | null, id: string, lock = false): Promise<ResourceRow | null> {
+  if (lock) await db.query('SELECT 1 FROM datahub_resources WHERE tenant = $1 AND id = $2 FOR UPDATE', [tenant, id])
+  const [row] = await db.query<ResourceRow>(`${RESOURCE_SELECT} WHERE ($1::text IS NULL OR r.tenant = $1) AND r.id = $2`, [tenant, id])
+  return row ?? null
+}
+
+export async function setCurrentVersion(db: Queryable, tenant: string, id: string, version: number, columns: Column[], format: string): Promise<void> {
+  await db.query(
+    `UPDATE datahub_resources SET current_version = $3, columns = $4, format = $5, updated_at = now(),
+       has_points = EXISTS (SELECT 1 FROM datahub_rows WHERE tenant = $1 AND resource_id = $2 AND version = $3 AND location IS NOT NULL)
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id, version, JSON.stringify(columns), format],
+  )
+}
+
+export async function refreshPoints(db: Queryable, tenant: string, id: string): Promise<void> {
+  await db.query(
+    `UPDATE datahub_resources SET updated_at = now(),
+       has_points = EXISTS (SELECT 1 FROM datahub_rows WHERE tenant = $1 AND resource_id = $2 AND version = current_version AND location IS NOT NULL)
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id],
+  )
+}
+
+export interface VersionRow {
+  version: number
+  filename: string | null
+  format: string
+  media_type: string
+  size: number
+  columns: Column[]
+  row_count: number
+  created_by: string | null
+  created_at: Date
+}
+
+export async function insertVersion(
+  db: Queryable,
+  tenant: string,
+  resourceId: string,
+  v: { filename: string | null; format: string; mediaType: string; content: Buffer | null; columns: Column[]; rowCount: number; createdBy: string | null },
+): Promise<number> {
+  const [row] = await db.query<{ version: number }>(
+    `INSERT INTO datahub_versions (tenant, resource_id, version, filename, format, media_type, size, content, columns, row_count, created_by)
+     SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10 FROM datahub_versions WHERE tenant = $1 AND resource_id = $2
+     RETURNING version`,
+    [tenant, resourceId, v.filename, v.format, v.mediaType, v.content?.length ?? 0, v.content, JSON.stringify(v.columns), v.rowCount, v.createdBy],
+  )
+  return row.version
+}
+
+export async function addVersionRows(db: Queryable, tenant: string, resourceId: string, version: number, added: number): Promise<void> {
+  await db.query('UPDATE datahub_versions SET row_count = row_count + $4 WHERE tenant = $1 AND resource_id = $2 AND version = $3', [
+    tenant,
+    resourceId,
+    version,
+    added,
+  ])
+}
+
+export async function listVersions(db: Queryable, tenant: string, resourceId: string): Promise<VersionRow[]> {
+  return db.query<VersionRow>(
+    `SELECT version, filename, format, media_type, size, columns, row_count, created_by, created_at FROM datahub_versions
+     WHERE tenant = $1 AND resource_id = $2 ORDER BY version DESC`,
+    [tenant, resourceId],
+  )
+}
+
+export async function versionContent(
+  db: Queryable,
+  tenant: string,
+  resourceId: string,
+  version: number,
+): Promise<{ filename: string | null; media_type: string; format: string; content: Buffer | null } | null> {
+  const [row] = await db.query<{ filename: string | null; media_type: string; format: string; content: Buffer | Uint8Array | null }>(
+    'SELECT filename, media_type, format, content FROM datahub_versions WHERE tenant = $1 AND resource_id = $2 AND version = $3',
+    [tenant, resourceId, version],
+  )
+  if (!row) return null
+  return { ...row, content: row.content ? Buffer.from(row.content) : null }
+}
+
+// Rows
+
+const CHUNK = 2000
+
+/** Appends rows after the last one of a version, in chunks; returns how many were stored. */
+export async function insertRows(
+  db: Queryable,
+  tenant: string,
+  resourceId: string,
+  version: number,
+  rows: Record<string, Cell>[],
+  points: ([number, number] | null)[],
+): Promise<number> {
+  const [{ last }] = await db.query<{ last: number }>(
+    'SELECT coalesce(max(n), 0)::int AS last FROM datahub_rows WHERE tenant = $1 AND resource_id = $2 AND version = $3',
+    [tenant, resourceId, version],
+  )
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK).map((d, j) => {
+      const p = points[i + j]
+      return p ? { d, x: p[0], y: p[1] } : { d }
+    })
+    await db.query(
+      `INSERT INTO datahub_rows (tenant, resource_id, version, n, data, location)
+       SELECT $1, $2, $3, $4 + ord::int, e->'d',
+         CASE WHEN e ? 'x' THEN ST_SetSRID(ST_MakePoint((e->>'x')::float8, (e->>'y')::float8), 4326) END
+       FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS t(e, ord)`,
+      [tenant, resourceId, version, last + i, JSON.stringify(chunk)],
+    )
+  }
+  return rows.length
+}
+
+export interface RowQuery {
+  version: number
+  filters: Record<string, Cell>
+  text: string | null
+  limit: number
+  offset: number
+  sort?: { field: string; desc: boolean }[]
+}
+
+function rowWhere(tenant: string, resourceId: string, q: RowQuery): { where: string; params: unknown[] } {
+  const params: unknown[] = [tenant, resourceId, q.version]
+  const clauses = ['tenant = $1', 'resource_id = $2', 'version = $3']
+  if (Object.keys(q.filters).length > 0) {
+    params.push(JSON.stringify(q.filters))
+    clauses.push(`data @> $${params.length}::jsonb`)
+  }
+  if (q.text) {
+    params.push(`%${q.text.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`)
+    clauses.push(`lower(data::text) LIKE $${params.length}`)
+  }
+  return { where: clauses.join(' AND '), params }
+}
+
+export async function queryRows(db: Queryable, tenant: string, resourceId: string, q: RowQuery): Promise<{ n: number; data: Record<string, Cell> }[]> {
+  const { where, params } = rowWhere(tenant, resourceId, q)
+  const order = (q.sort ?? []).map((s) => {
+    params.push(s.field)
+    return `data->$${params.length} ${s.desc ? 'DESC' : 'ASC'}`
+  })
+  order.push('n')
+  return db.query(`SELECT n, data FROM datahub_rows WHERE ${where} ORDER BY ${order.join(', ')} LIMIT ${Number(q.limit)} OFFSET ${Number(q.offset)}`, params)
+}
+
+export async function countRows(db: Queryable, tenant: string, resourceId: string, q: RowQuery): Promise<number> {
+  const { where, params } = rowWhere(tenant, resourceId, q)
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM datahub_rows WHERE ${where}`, params)
+  return row.n
+}
+
+/** Points of the current versions of a tenant's resources with places, as GeoJSON features. */
+export async function pointFeatures(
+  db: Queryable,
+  tenant: string,
+  opts: { datasetId: string | null; publicOnly: boolean; limit: number },
+): Promise<{ dataset: string; title: string; lon: number; lat: number; data: Record<string, Cell> }[]> {
+  return db.query(
+    `SELECT d.name AS dataset, d.title, ST_X(w.location) AS lon, ST_Y(w.location) AS lat, w.data
+     FROM datahub_datasets d
+     JOIN datahub_resources r ON r.tenant = d.tenant AND r.dataset_id = d.id AND r.has_points
+     JOIN datahub_rows w ON w.tenant = r.tenant AND w.resource_id = r.id AND w.version = r.current_version AND w.location IS NOT NULL
+     WHERE d.tenant = $1 AND d.deleted_at IS NULL AND ($2::uuid IS NULL OR d.id = $2) AND (NOT $3 OR d.is_public)
+     ORDER BY d.name, w.n LIMIT ${Number(opts.limit)}`,
+    [tenant, opts.datasetId, opts.publicOnly],
+  )
+}
+
+// Pushed batches
+
+export async function claimBatch(db: Queryable, tenant: string, resourceId: string, batchId: string): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO datahub_batches (tenant, resource_id, batch_id, result) VALUES ($1, $2, $3, '{}') ON CONFLICT DO NOTHING RETURNING batch_id`,
+    [tenant, resourceId, batchId],
+  )
+  return rows.length === 1
+}
+
+export async function saveBatchResult(db: Queryable, tenant: string, resourceId: string, batchId: string, result: unknown): Promise<void> {
+  await db.query('UPDATE datahub_batches SET result = $4 WHERE tenant = $1 AND resource_id = $2 AND batch_id = $3', [
+    tenant,
+    resourceId,
+    batchId,
+    JSON.stringify(result),
+  ])
+}
+
+export async function batchResult<T>(db: Queryable, tenant: string, resourceId: string, batchId: string): Promise<T | null> {
+  const [row] = await db.query<{ result: T }>('SELECT result FROM datahub_batches WHERE tenant = $1 AND resource_id = $2 AND batch_id = $3', [
+    tenant,
+    resourceId,
+    batchId,
+  ])
+  return row?.result ?? null
+}
+
+// Connectors and their runs
+
+export interface ConnectorRow {
+  tenant: string
+  id: string
+  name: string
+  dataset_id: string
+  dataset: string
+  resource_id: string
+  url: string
+  format: 'json' | 'csv' | 'geojson'
+  rows_path: string | null
+  headers: Record<string, string>
+  mapping: Record<string, string> | null
+  schedule: string
+  last_run_at: Date | null
+}
+
+const CONNECTOR_SELECT = `SELECT c.tenant, c.id, c.name, c.dataset_id, d.name AS dataset, c.resource_id, c.url, c.format, c.rows_path, c.headers, c.mapping,
+    c.schedule, c.last_run_at
+  FROM datahub_connectors c JOIN datahub_datasets d ON d.tenant = c.tenant AND d.id = c.dataset_id`
+
+export async function insertConnector(
+  db: Queryable,
+  tenant: string,
+  c: {
+    name: string
+    datasetId: string
+    resourceId: string
+    url: string
+    format: string
+    rowsPath: string | null
+    headers: Record<string, string>
+    mapping: Record<string, string> | null
+    schedule: string
+  },
+): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO datahub_connectors (tenant, name, dataset_id, resource_id, url, format, rows_path, headers, mapping, schedule)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      tenant,
+      c.name,
+      c.datasetId,
+      c.resourceId,
+      c.url,
+      c.format,
+      c.rowsPath,
+      JSON.stringify(c.headers),
+      c.mapping ? JSON.stringify(c.mapping) : null,
+      c.schedule,
+    ],
+  )
+  return row.id
+}
+
+export async function findConnector(db: Queryable, tenant: string, id: string): Promise<ConnectorRow | null> {
+  const [row] = await db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.tenant = $1 AND c.id = $2`, [tenant, id])
+  return row ?? null
+}
+
+export async function listConnectors(db: Queryable, tenant: string): Promise<ConnectorRow[]> {
+  return db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.tenant = $1 ORDER BY c.name, c.id`, [tenant])
+}
+
+/** Connectors of every tenant that run on a schedule. */
+export async function scheduledConnectors(db: Queryable): Promise<ConnectorRow[]> {
+  return db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.schedule <> 'manual' AND d.deleted_at IS NULL`)
+}
+
+export async function startRun(db: Queryable, tenant: string, connectorId: string, at: Date | null = null): Promise<string> {
+  await db.query('UPDATE datahub_connectors SET last_run_at = coalesce($3::timestamptz, now()) WHERE tenant = $1 AND id = $2', [
+    tenant,
+    connectorId,
+    at?.toISOString() ?? null,
+  ])
+  const [row] = await db.query<{ id: string }>('INSERT INTO datahub_runs (tenant, connector_id) VALUES ($1, $2) RETURNING id', [tenant, connectorId])
+  return row.id
+}
+
+export async function progressRun(db: Queryable, tenant: string, id: string, bytes: number): Promise<void> {
+  await db.query('UPDATE datahub_runs SET bytes = $3 WHERE tenant = $1 AND id = $2', [tenant, id, bytes])
+}
+
+export async function finishRun(
+  db: Queryable,
+  tenant: string,
+  id: string,
+  r: { status: 'ok' | 'failed'; rows: number; bytes: number; version: number | null; error: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE datahub_runs SET status = $3, rows = $4, bytes = $5, version = $6, error = $7, finished_at = clock_timestamp() WHERE tenant = $1 AND id = $2`,
+    [tenant, id, r.status, r.rows, r.bytes, r.version, r.error],
+  )
+}
+
+export async function listRuns(db: Queryable, tenant: string, connectorId: string, limit: number): Promise<Run[]> {
+  const rows = await db.query<{
+    id: string
+    status: Run['status']
+    rows: number
+    bytes: number
+    version: number | null
+    error: string | null
+    started_at: Date
+    finished_at: Date | null
+  }>(
+    `SELECT id, status, rows, bytes, version, error, started_at, finished_at FROM datahub_runs WHERE tenant = $1 AND connector_id = $2
+     ORDER BY started_at DESC, id LIMIT ${Number(limit)}`,
+    [tenant, connectorId],
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    rows: r.rows,
+    bytes: r.bytes,
+    version: r.version,
+    error: r.error,
+    startedAt: r.started_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
+    durationMs: r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
+  }))
+}

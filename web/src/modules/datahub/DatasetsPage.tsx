@@ -1,0 +1,315 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useParams } from 'react-router-dom'
+import { ApiError, api, type Tenant } from '../../app/api.ts'
+import { useAuth } from '../../app/auth.tsx'
+import { StaffNav } from '../../app/StaffNav.tsx'
+import { formatTime } from '../../app/time.ts'
+import { type Connector, type Dataset, datasetBase, type Preview, type Run, sendFile, type Version } from './api.ts'
+
+interface Agency {
+  id: string
+  code: string
+  name: string
+}
+
+/** Staff page of the data hub: datasets of the OPDs, uploads with a preview, versions, publishing, connectors. */
+export function DatasetsPage() {
+  const { t } = useTranslation()
+  const { tenant: code = '' } = useParams()
+  const { me } = useAuth()
+  const navigate = useNavigate()
+  const [tenant, setTenant] = useState<Tenant | null>(null)
+  const [datasets, setDatasets] = useState<Dataset[]>([])
+  const [agencies, setAgencies] = useState<Agency[]>([])
+  const [selected, setSelected] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  const fail = useCallback(
+    (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) navigate('/login')
+      else setError(err instanceof Error ? err.message : String(err))
+    },
+    [navigate],
+  )
+  const load = useCallback(() => {
+    api<{ items: Dataset[] }>(`/api/t/${code}/datasets?limit=200`).then((page) => setDatasets(page.items), fail)
+  }, [code, fail])
+
+  useEffect(() => {
+    if (me === null) navigate('/login')
+  }, [me, navigate])
+  useEffect(() => {
+    api<Tenant>(`/api/t/${code}`).then(setTenant, fail)
+    api<{ items: Agency[] }>(`/api/t/${code}/agencies?limit=200`).then((page) => setAgencies(page.items), fail)
+    load()
+  }, [code, fail, load])
+
+  if (!tenant) return <main className="loading">…</main>
+  const current = datasets.find((d) => d.name === selected) ?? null
+  return (
+    <div className="datahub-page">
+      <header className="console-top">
+        <div className="title">
+          <Link className="brand" to={`/t/${tenant.code}/console`}>
+            {t('app.name')}
+          </Link>
+          <h1>
+            {t('datahub.title')} · {tenant.name}
+          </h1>
+        </div>
+        <StaffNav tenant={tenant.code} parent={tenant.parent} />
+      </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="datahub-columns">
+        <section className="datahub-list">
+          <h2>{t('datahub.datasets')}</h2>
+          {datasets.length === 0 && <p className="muted">{t('datahub.empty')}</p>}
+          <ul>
+            {datasets.map((d) => (
+              <li key={d.id}>
+                <button type="button" className={d.name === selected ? 'link active' : 'link'} onClick={() => setSelected(d.name)}>
+                  {d.title}
+                </button>{' '}
+                <span className={d.public ? 'badge public' : 'badge'}>{d.public ? t('datahub.public') : t('datahub.internal')}</span>
+              </li>
+            ))}
+          </ul>
+          <NewDataset
+            tenant={tenant.code}
+            agencies={agencies}
+            onCreated={(d) => {
+              load()
+              setSelected(d.name)
+            }}
+            onError={fail}
+          />
+        </section>
+        {current && <DatasetDetail key={current.name} tenant={tenant} dataset={current} onChanged={load} onError={fail} />}
+      </div>
+    </div>
+  )
+}
+
+function NewDataset({
+  tenant,
+  agencies,
+  onCreated,
+  onError,
+}: {
+  tenant: string
+  agencies: Agency[]
+  onCreated: (d: Dataset) => void
+  onError: (e: unknown) => void
+}) {
+  const { t } = useTranslation()
+  const [name, setName] = useState('')
+  const [title, setTitle] = useState('')
+  const [organization, setOrganization] = useState('')
+  const [tags, setTags] = useState('')
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const body = {
+      name,
+      title,
+      ...(organization ? { organization } : {}),
+      tags: tags
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }
+    api<Dataset>(`/api/t/${tenant}/datasets`, { method: 'POST', body }).then((d) => {
+      setName('')
+      setTitle('')
+      onCreated(d)
+    }, onError)
+  }
+  return (
+    <form className="datahub-form" onSubmit={submit}>
+      <h3>{t('datahub.newDataset')}</h3>
+      <label>
+        {t('datahub.name')}
+        <input name="name" value={name} onChange={(e) => setName(e.target.value.toLowerCase())} pattern="[a-z0-9][a-z0-9_\-]+" required />
+      </label>
+      <label>
+        {t('datahub.datasetTitle')}
+        <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} required minLength={2} />
+      </label>
+      <label>
+        {t('datahub.organization')}
+        <select name="organization" value={organization} onChange={(e) => setOrganization(e.target.value)}>
+          <option value="">—</option>
+          {agencies.map((a) => (
+            <option key={a.id} value={a.code}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('datahub.tags')}
+        <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+      </label>
+      <button type="submit" className="button primary">
+        {t('datahub.create')}
+      </button>
+    </form>
+  )
+}
+
+function DatasetDetail({ tenant, dataset, onChanged, onError }: { tenant: Tenant; dataset: Dataset; onChanged: () => void; onError: (e: unknown) => void }) {
+  const { t, i18n } = useTranslation()
+  const base = datasetBase(tenant.code, dataset.name)
+  const [file, setFile] = useState<File | null>(null)
+  const [preview, setPreview] = useState<Preview | null>(null)
+  const [versions, setVersions] = useState<Record<string, Version[]>>({})
+  const [connectors, setConnectors] = useState<Connector[]>([])
+  const [runs, setRuns] = useState<Record<string, Run[]>>({})
+  const target = dataset.resources.find((r) => r.kind === 'file')
+
+  useEffect(() => {
+    api<{ items: Connector[] }>(`/api/t/${tenant.code}/connectors`).then(
+      (page) => setConnectors(page.items.filter((c) => c.dataset === dataset.name)),
+      () => setConnectors([]),
+    )
+  }, [tenant.code, dataset.name])
+
+  const choose = (f: File | null) => {
+    setFile(f)
+    setPreview(null)
+    if (f) sendFile<Preview>(`${base}/resources/preview`, f).then(setPreview, onError)
+  }
+  const accept = () => {
+    if (!file) return
+    const url = target ? `${base}/resources/${target.id}/versions` : `${base}/resources`
+    sendFile(url, file).then(() => {
+      setFile(null)
+      setPreview(null)
+      onChanged()
+    }, onError)
+  }
+  const togglePublic = () => api(base, { method: 'PATCH', body: { public: !dataset.public } }).then(onChanged, onError)
+  const showVersions = (id: string) =>
+    api<{ items: Version[] }>(`${base}/resources/${id}/versions`).then((p) => setVersions({ ...versions, [id]: p.items }), onError)
+  const run = (id: string) =>
+    api(`/api/t/${tenant.code}/connectors/${id}/run`, { method: 'POST' })
+      .then(() => api<{ items: Run[] }>(`/api/t/${tenant.code}/connectors/${id}/runs?limit=10`))
+      .then((p) => setRuns({ ...runs, [id]: p.items }), onError)
+
+  return (
+    <section className="datahub-detail" data-testid="dataset-detail">
+      <h2>{dataset.title}</h2>
+      <p className="muted">
+        {dataset.name} · {dataset.organization?.name ?? '—'} · {dataset.tags.join(', ')}
+      </p>
+      <p>
+        <button type="button" className="button" onClick={togglePublic}>
+          {dataset.public ? t('datahub.unpublish') : t('datahub.publish')}
+        </button>
+      </p>
+
+      <h3>{t('datahub.resources')}</h3>
+      <ul className="datahub-resources">
+        {dataset.resources.map((r) => (
+          <li key={r.id}>
+            <strong>{r.name}</strong> · {r.format.toUpperCase()} · {r.version ? t('datahub.version', { version: r.version }) : '—'} ·{' '}
+            {t('datahub.rows', { count: r.rowCount })} {r.version && <a href={`${base}/resources/${r.id}/download`}>{t('datahub.download')}</a>}{' '}
+            {r.kind !== 'link' && (
+              <button type="button" className="link" onClick={() => showVersions(r.id)}>
+                {t('datahub.versions')}
+              </button>
+            )}
+            {versions[r.id] && (
+              <ul>
+                {versions[r.id].map((v) => (
+                  <li key={v.version}>
+                    <a href={`${base}/resources/${r.id}/versions/${v.version}/download`}>{t('datahub.version', { version: v.version })}</a> ·{' '}
+                    {v.filename ?? '—'} · {t('datahub.rows', { count: v.rowCount })} · {formatTime(v.createdAt, tenant.timezone, i18n.language)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+
+      <label className="datahub-upload">
+        {t('datahub.upload')}
+        <input type="file" name="file" accept=".csv,.xlsx,.json,.geojson" onChange={(e) => choose(e.target.files?.[0] ?? null)} />
+      </label>
+      {preview && (
+        <div className="datahub-preview" data-testid="upload-preview">
+          <h3>{t('datahub.preview')}</h3>
+          <p>{t('datahub.previewLead', { total: preview.total, points: preview.points })}</p>
+          <PreviewTable columns={preview.columns.map((c) => ({ name: c.name, note: t(`datahub.types.${c.type}`) }))} rows={preview.rows} />
+          <button type="button" className="button primary" onClick={accept}>
+            {t('datahub.accept')}
+          </button>{' '}
+          <button type="button" className="button" onClick={() => choose(null)}>
+            {t('datahub.cancel')}
+          </button>
+        </div>
+      )}
+
+      {connectors.length > 0 && (
+        <>
+          <h3>{t('datahub.connectors')}</h3>
+          <ul>
+            {connectors.map((c) => (
+              <li key={c.id}>
+                <strong>{c.name}</strong> · {c.format.toUpperCase()} · {c.schedule}{' '}
+                <button type="button" className="button" onClick={() => run(c.id)}>
+                  {t('datahub.run')}
+                </button>
+                {runs[c.id] && (
+                  <ul>
+                    {runs[c.id].map((r) => (
+                      <li key={r.id}>
+                        {formatTime(r.startedAt, tenant.timezone, i18n.language)} · {t(`datahub.status.${r.status}`)} · {t('datahub.rows', { count: r.rows })}
+                        {r.error ? ` · ${r.error}` : ''}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  )
+}
+
+/** A small table of rows under their column names (and, in a preview, their detected types). */
+export function PreviewTable({ columns, rows }: { columns: { name: string; note?: string }[]; rows: Record<string, unknown>[] }) {
+  return (
+    <div className="datahub-table">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.name}>
+                {c.name}
+                {c.note && <small>{c.note}</small>}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: preview rows have no id of their own
+            <tr key={i}>
+              {columns.map((c) => (
+                <td key={c.name}>{r[c.name] === null || r[c.name] === undefined ? '' : String(r[c.name])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

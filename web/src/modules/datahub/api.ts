@@ -1,0 +1,83 @@
+import { ApiError } from '../../app/api.ts'
+
+export interface Column {
+  name: string
+  type: 'integer' | 'number' | 'boolean' | 'date' | 'text'
+}
+
+export interface Resource {
+  id: string
+  name: string
+  kind: 'file' | 'link' | 'connector'
+  url: string | null
+  format: string
+  columns: Column[]
+  version: number | null
+  rowCount: number
+  hasPoints: boolean
+  updatedAt: string
+}
+
+export interface Dataset {
+  id: string
+  name: string
+  title: string
+  description: string
+  organization: { id: string; code: string; name: string } | null
+  tags: string[]
+  license: string
+  public: boolean
+  resources: Resource[]
+  updatedAt: string
+}
+
+export interface Version {
+  version: number
+  filename: string | null
+  format: string
+  size: number
+  rowCount: number
+  createdBy: string | null
+  createdAt: string
+  current: boolean
+}
+
+export interface Preview {
+  format: string
+  columns: Column[]
+  rows: Record<string, unknown>[]
+  total: number
+  points: number
+  dialect?: { delimiter: string; decimalComma: boolean }
+}
+
+export interface Connector {
+  id: string
+  name: string
+  dataset: string
+  url: string
+  format: string
+  schedule: string
+  lastRunAt: string | null
+}
+
+export interface Run {
+  id: string
+  status: 'running' | 'ok' | 'failed'
+  rows: number
+  error: string | null
+  startedAt: string
+  durationMs: number | null
+}
+
+/** Sends a file as multipart/form-data (the JSON helper cannot). */
+export async function sendFile<T>(path: string, file: File): Promise<T> {
+  const form = new FormData()
+  form.append('file', file)
+  const res = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' })
+  const body = (await res.json()) as T & { error?: { code: string; message: string } }
+  if (!res.ok) throw new ApiError(res.status, body.error?.code ?? 'unknown', body.error?.message ?? res.statusText)
+  return body
+}
+
+export const datasetBase = (tenant: string, name: string) => `/api/t/${encodeURIComponent(tenant)}/datasets/${encodeURIComponent(name)}`
