@@ -80,6 +80,8 @@ const PUBLIC_ROUTES = [
   // The same public catalogue as DCAT-AP (JSON-LD and Turtle).
   'GET /api/t/:tenant/catalog.jsonld',
   'GET /api/t/:tenant/catalog.ttl',
+  // The demo cameras' test-pattern snapshots (a name and the time, nothing else), so the demo needs no internet.
+  'GET /api/demo/cameras/:file',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../support/browser.ts'
 import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
@@ -95,5 +95,212 @@ describe('public warnings in the browser', () => {
     await card.getByTestId('alert-status').getByText('Terbit').waitFor()
     await page.screenshot({ path: join(SHOTS, 'staff-alerts.png'), fullPage: true })
     await page.close()
+  })
+
+  async function staffPage(who = 'operator'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 }, locale: 'id-ID' })
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', who)
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/t\//)
+    await page.goto(`${server.url}/t/33.71/alerts`)
+    await page.getByTestId('alert-form').waitFor()
+    return page
+  }
+
+  async function draftsNamed(event: string) {
+    const list = json<{ items: { id: string; event: string; area: unknown; regions: { code: string }[] }[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),
+    )
+    return list.items.filter((a) => a.event === event)
+  }
+
+  it('draws a polygon and a circle on the staff map and shows a draft’s area before approval', async () => {
+    const page = await staffPage()
+    const form = page.getByTestId('alert-form')
+    const canvas = form.locator('.alert-draw-map canvas')
+    await canvas.waitFor()
+
+    // A polygon: four corners, a double click on the last one finishes it.
+    const polygonEvent = unique('Longsor')
+    await form.locator('input[name=event]').fill(polygonEvent)
+    await form.locator('input[name=areaMode][value=polygon]').check()
+    // The form's help lines move the map: measure it after choosing the mode.
+    const at = async (fx: number, fy: number) => {
+      await canvas.scrollIntoViewIfNeeded()
+      const box = await canvas.boundingBox()
+      if (!box) throw new Error('the map has no size')
+      return [box.x + box.width * fx, box.y + box.height * fy] as const
+    }
+    await page.mouse.click(...(await at(0.3, 0.3)))
+    await page.mouse.click(...(await at(0.7, 0.3)))
+    await page.mouse.click(...(await at(0.7, 0.7)))
+    await page.mouse.dblclick(...(await at(0.3, 0.7)))
+    await page.screenshot({ path: join(SHOTS, 'staff-alert-polygon.png') })
+    await form.locator('button[type=submit]').click()
+    await expect.poll(async () => (await draftsNamed(polygonEvent)).length).toBe(1)
+    const [polygon] = await draftsNamed(polygonEvent)
+    const ring = (polygon.area as { type: string; coordinates: [number, number][][] }).coordinates[0]
+    expect((polygon.area as { type: string }).type).toBe('Polygon')
+    expect(ring).toHaveLength(5)
+    expect(ring[4]).toEqual(ring[0])
+    expect(polygon.regions).toEqual([])
+
+    // A circle: a click for the centre, the radius typed in, plus a chosen kecamatan.
+    const circleEvent = unique('Kebakaran')
+    await form.locator('input[name=event]').fill(circleEvent)
+    await form.locator('select[name=regions]').selectOption(['33.71.03'])
+    await form.locator('input[name=areaMode][value=circle]').check()
+    await page.mouse.click(...(await at(0.5, 0.5)))
+    await form.locator('input[name=radius]').fill('800')
+    await form.locator('button[type=submit]').click()
+    await expect.poll(async () => (await draftsNamed(circleEvent)).length).toBe(1)
+    const [circle] = await draftsNamed(circleEvent)
+    expect(circle.area).toMatchObject({ type: 'Feature', geometry: { type: 'Point' }, properties: { radius: 800 } })
+    expect(circle.regions.map((r) => r.code)).toEqual(['33.71.03'])
+
+    // The approver sees the area of each draft on a map before publishing.
+    const card = page.getByTestId('staff-alert').filter({ hasText: circleEvent })
+    await card.getByRole('button', { name: 'Lihat wilayah di peta' }).click()
+    await card.getByTestId('area-preview').locator('canvas').waitFor()
+    await card.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SHOTS, 'staff-alert-preview.png') })
+    await page.close()
+  })
+
+  it('drafts an update referencing the published alert and a cancel with its reason, and links each message’s CAP XML', async () => {
+    const headline = unique('Banjir Kali Elo')
+    const drafted = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/alerts',
+      headers: { cookie: operator },
+      payload: {
+        event: 'Banjir',
+        category: ['Met'],
+        urgency: 'Expected',
+        severity: 'Moderate',
+        certainty: 'Likely',
+        headline,
+        expires: new Date(Date.now() + 3_600_000).toISOString(),
+        regions: ['33.71.03.1006'],
+      },
+    })
+    const { id } = json<{ id: string }>(drafted)
+    const published = json<{ identifier: string }>(
+      await server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${id}/approve`, headers: { cookie: admin } }),
+    )
+
+    const page = await staffPage()
+    const card = page.getByTestId('staff-alert').filter({ hasText: published.identifier })
+    expect(await card.getByTestId('cap-link').getAttribute('href')).toBe(`/cap/33.71/alerts/${published.identifier}.xml`)
+    const cap = await page.request.get(`${server.url}/cap/33.71/alerts/${published.identifier}.xml`)
+    expect(await cap.text()).toContain(`<identifier>${published.identifier}</identifier>`)
+
+    await card.getByRole('button', { name: 'Perbarui' }).click()
+    const update = card.getByTestId('update-form')
+    await update.locator('select[name=severity]').selectOption('Severe')
+    await update.locator('textarea[name=instruction]').fill('Mengungsi ke balai kelurahan Gelangan.')
+    await update.locator('button[type=submit]').click()
+    const updateCard = page.getByTestId('staff-alert').filter({ hasText: 'Update' }).filter({ hasText: headline })
+    await updateCard.getByTestId('alert-references').getByText(published.identifier).waitFor()
+
+    await card.getByRole('button', { name: 'Batalkan' }).click()
+    const cancel = card.getByTestId('cancel-form')
+    await cancel.locator('textarea[name=note]').fill('Muka air Kali Elo sudah turun.')
+    await cancel.locator('button[type=submit]').click()
+    await page
+      .getByTestId('staff-alert')
+      .filter({ hasText: `DIBATALKAN: ${headline}` })
+      .waitFor()
+
+    const thread = json<{
+      items: {
+        msgType: string
+        status: string
+        references: string[]
+        description: string | null
+        instruction: string | null
+        severity: string
+        headline: string | null
+      }[]
+    }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } })).items.filter((a) =>
+      a.headline?.includes(headline),
+    )
+    const updateDraft = thread.find((a) => a.msgType === 'Update')
+    const cancelDraft = thread.find((a) => a.msgType === 'Cancel')
+    expect(updateDraft).toMatchObject({ severity: 'Severe', instruction: 'Mengungsi ke balai kelurahan Gelangan.' })
+    expect(updateDraft?.references[0]).toContain(`,${published.identifier},`)
+    expect(cancelDraft).toMatchObject({ description: 'Muka air Kali Elo sudah turun.' })
+    expect(cancelDraft?.references[0]).toContain(`,${published.identifier},`)
+    await page.screenshot({ path: join(SHOTS, 'staff-alert-followups.png'), fullPage: true })
+    await page.close()
+  })
+
+  // Chromium cannot reach a real push service offline, so PushManager.subscribe is replaced by one that
+  // answers a subscription of a made-up push service; everything else (permission, the service worker, the
+  // VAPID key, the subscription stored on the server, the worker showing a pushed message) is real.
+  it('subscribes this browser to Web Push for a kelurahan and shows a pushed warning as a notification', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
+    await context.grantPermissions(['notifications'], { origin: server.url })
+    const endpoint = `https://push.example.test/${unique('send')}`
+    await context.addInitScript((fakeEndpoint) => {
+      const w = window as unknown as { usedKey?: string }
+      PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+        const key = options?.applicationServerKey
+        w.usedKey = key instanceof Uint8Array ? btoa(String.fromCharCode(...key)) : String(key)
+        const json = {
+          endpoint: fakeEndpoint,
+          expirationTime: null,
+          keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' },
+        }
+        return { ...json, toJSON: () => json } as unknown as PushSubscription
+      }
+    }, endpoint)
+    const page = await context.newPage()
+    await page.goto(`${server.url}/p/33.71/alerts`)
+    const form = page.locator('form.alert-subscribe')
+    await form.locator('select[name=kelurahan] option[value="33.71.03.1002"]').waitFor({ state: 'attached' })
+    await form.locator('select[name=kelurahan]').selectOption('33.71.03.1002')
+    await form.getByLabel('Notifikasi di browser ini').check()
+    expect(await form.locator('input[name=email]').count()).toBe(0)
+    await form.locator('button[type=submit]').click()
+    await page.getByTestId('subscribed').waitFor()
+
+    const subscriptions = json<{ items: { channel: string; address: string; kelurahan: string }[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/subscriptions?limit=1000', headers: { cookie: admin } }),
+    ).items
+    expect(subscriptions.find((s) => s.address === endpoint)).toMatchObject({ channel: 'push', kelurahan: '33.71.03.1002' })
+    const { publicKey } = json<{ publicKey: string }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/subscriptions/push-key' }))
+    const usedKey = await page.evaluate(() => (window as unknown as { usedKey: string }).usedKey)
+    expect(Buffer.from(usedKey, 'base64').toString('base64url')).toBe(publicKey)
+
+    // The service worker covers the portal and shows what the server pushes.
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)
+    expect(scope).toBe(`${server.url}/p/`)
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('ServiceWorker.enable')
+    const registrationId = await new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+        const found = e.registrations.find((r) => r.scopeURL === `${server.url}/p/`)
+        if (found) resolve(found.registrationId)
+      })
+    })
+    const message = {
+      title: '[Severe] Banjir di Cacaban',
+      body: 'Jauhi bantaran Kali Progo.',
+      url: `${server.url}/p/33.71/alerts`,
+      identifier: '33.71-2026-99999',
+    }
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(message) })
+    await expect
+      .poll(() =>
+        page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url })),
+        ),
+      )
+      .toEqual([{ title: message.title, body: message.body, tag: message.identifier, url: message.url }])
+    await page.screenshot({ path: join(SHOTS, 'portal-alerts-push.png'), fullPage: true })
+    await context.close()
   })
 })

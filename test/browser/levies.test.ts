@@ -109,6 +109,110 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await portal.close()
   })
 
+  it('shows the vendor the receipt on the portal as soon as the QRIS payment is notified, without a press', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const inject = server.kendali.app.inject.bind(server.kendali.app)
+    const post = async <T>(url: string, payload: Record<string, unknown>) => {
+      const res = await inject({ method: 'POST', url: `/api/t/33.71/levies/${url}`, headers: { cookie: admin }, payload })
+      expect(res.statusCode, res.body).toBeLessThan(300)
+      return json<T>(res)
+    }
+    const markets = json<{ items: { id: string; code: string }[] }>(
+      await inject({ method: 'GET', url: '/api/t/33.71/levies/markets', headers: { cookie: admin } }),
+    ).items
+    const stall = await post<{ id: string }>('stalls', {
+      marketId: markets.find((m) => m.code === 'rejowinangun')?.id,
+      code: `LV-${Date.now().toString(36).slice(-5)}`,
+      kind: 'kios',
+      class: 'II',
+      areaM2: 4,
+    })
+    const vendorCode = unique('PDG').slice(-20)
+    const vendor = await post<{ id: string }>('vendors', { code: vendorCode, name: 'Pak Darmo Sayur', phone: '081277770000' })
+    await post('permits', { vendorId: vendor.id, stallId: stall.id, startsOn: '2026-11-01' })
+    await leviesServices(server.kendali.ctx).levies.generate(server.kendali.ctx.db, '33.71', '2026-11', 'test')
+    const [bill] = json<{ items: { number: string; outstanding: number }[] }>(
+      await inject({ method: 'GET', url: `/api/t/33.71/levies/bills?vendor=${vendor.id}`, headers: { cookie: admin } }),
+    ).items
+
+    const portal = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
+    await portal.goto(`${server.url}/p/33.71/levies`)
+    await portal.getByLabel('Kode pedagang').fill(vendorCode)
+    await portal.getByLabel('Nomor HP terdaftar').fill('081277770000')
+    await portal.getByRole('button', { name: 'Lihat tagihan saya' }).click()
+    await portal.getByRole('button', { name: 'Bayar dengan QRIS' }).click()
+    await portal.getByTestId('levy-qris-waiting').waitFor()
+    await portal.screenshot({ path: join(SHOTS, 'levies-portal-qris.png'), fullPage: true })
+
+    const gross = `${bill.outstanding}.00`
+    const notified = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/levies/payments/callback/midtrans',
+      payload: {
+        order_id: bill.number,
+        status_code: '200',
+        gross_amount: gross,
+        transaction_status: 'settlement',
+        transaction_id: unique('trx'),
+        payment_type: 'qris',
+        signature_key: midtransSignature(bill.number, '200', gross, DEMO_MIDTRANS_SERVER_KEY),
+      },
+    })
+    expect(json<{ outcome: string }>(notified).outcome).toBe('paid')
+
+    // Nobody presses anything: the page's next check finds the payment and shows its receipt.
+    const receipt = portal.getByTestId('levy-receipt')
+    await receipt.waitFor({ timeout: 15_000 })
+    expect(await receipt.textContent()).toContain(bill.number)
+    expect(await portal.getByTestId('levy-qris-waiting').count()).toBe(0)
+    await portal.screenshot({ path: join(SHOTS, 'levies-portal-live.png'), fullPage: true })
+    await portal.close()
+  })
+
+  it('lets the market office change a vendor’s phone and end a permit early from the vendors tab', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const inject = server.kendali.app.inject.bind(server.kendali.app)
+    const call = async <T>(method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => {
+      const res = await inject({ method, url: `/api/t/33.71/levies/${url}`, headers: { cookie: admin }, payload })
+      expect(res.statusCode, res.body).toBeLessThan(300)
+      return json<T>(res)
+    }
+    const markets = (await call<{ items: { id: string; code: string }[] }>('GET', 'markets')).items
+    const stall = await call<{ id: string }>('POST', 'stalls', {
+      marketId: markets.find((m) => m.code === 'kebonpolo')?.id,
+      code: `ED-${Date.now().toString(36).slice(-5)}`,
+      kind: 'los',
+      class: 'I',
+      areaM2: 3,
+    })
+    const vendorCode = unique('PDG').slice(-20)
+    const vendor = await call<{ id: string }>('POST', 'vendors', { code: vendorCode, name: 'Bu Painem', phone: '081233330000', nik: '3371014101800009' })
+    await call('POST', 'permits', { vendorId: vendor.id, stallId: stall.id, startsOn: '2027-01-01' })
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'agency_officer')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/t\/33\.71\//)
+    await page.goto(`${server.url}/t/33.71/levies`)
+    await page.getByRole('button', { name: 'Pedagang' }).click()
+    await page.getByLabel('Nama, kode, HP atau kode tempat').fill(vendorCode)
+    await page.getByRole('button', { name: 'Cari' }).click()
+    // An agency officer sees the NIK masked.
+    await page.getByRole('button', { name: `${vendorCode} · Bu Painem · 3371********0009` }).click()
+    await page.getByLabel('Nomor HP').fill('0813-4444-0000')
+    await page.getByRole('button', { name: 'Simpan' }).click()
+    await expect.poll(async () => (await call<{ phone: string }>('GET', `vendors/${vendor.id}`)).phone).toBe('081344440000')
+    await page.getByLabel('Berakhir pada').fill('2027-03-31')
+    await page.getByRole('button', { name: 'Akhiri izin' }).click()
+    await page.getByText('2027-01-01 – 2027-03-31').waitFor()
+    const [permit] = (await call<{ items: { endsOn: string | null }[] }>('GET', `permits?vendor=${vendor.id}`)).items
+    expect(permit.endsOn).toBe('2027-03-31')
+    await page.screenshot({ path: join(SHOTS, 'levies-vendors.png'), fullPage: true })
+    await page.close()
+  })
+
   it('shows the city’s levy collection on the console', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
     await page.goto(`${server.url}/login`)

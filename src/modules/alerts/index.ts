@@ -5,7 +5,9 @@ import { tenancyServices } from '../tenancy/index.ts'
 import { AlertService, type Clock, JOB_EXPIRE, JOB_FANOUT } from './alerts.ts'
 import { BmkgIntake } from './bmkg.ts'
 import { type Channels, DeliveryService, ensureVapidKeys, JOB_DELIVER, smtpMail } from './delivery.ts'
+import { seedAlertsDemo } from './demo.ts'
 import { ALERT_TOPICS } from './events.ts'
+import { alertIndicators } from './indicators.ts'
 import { alarmPort, incidentPort, tenancyLookups } from './ports.ts'
 import { alertRoutes } from './routes.ts'
 import { subscriptionRoutes } from './subscription-routes.ts'
@@ -83,6 +85,11 @@ export function alertsModule(): KendaliModule {
       [JOB_FANOUT]: (job) => of(ctx).delivery.fanOut(ctx.db, job),
       [JOB_DELIVER]: (job) => of(ctx).delivery.deliver(ctx.db, job),
     }),
+    indicators: (ctx) => alertIndicators(ctx),
+    seedDemo: async (ctx) => {
+      await seedAlertsDemo(ctx.db, (instant) => alertsServices(ctx, { clock: () => instant }).alerts)
+      return []
+    },
     install: async (ctx) => {
       await ensureVapidKeys(ctx.db)
       return []

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { seedCameraDemo } from './demo.ts'
 import { cameraIndicators } from './indicators.ts'
 import { cameraRoutes } from './routes.ts'
 import { CameraService } from './service.ts'
@@ -19,6 +20,10 @@ export function cctvModule(): KendaliModule {
     topics: { cctv: 'any' },
     routes: (app, ctx) => cameraRoutes(app, ctx, of(ctx)),
     indicators: (ctx) => cameraIndicators(ctx),
+    seedDemo: async (ctx) => {
+      await seedCameraDemo(ctx.db, of(ctx), ctx.config.port)
+      return undefined
+    },
     jobs: (ctx) => ({
       'cctv.health': { everySeconds: HEALTH_CHECK_SECONDS, run: async () => void (await of(ctx).checkAll(ctx.db)) },
     }),

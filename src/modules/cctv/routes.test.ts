@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
 import type { InjectOptions } from 'fastify'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCamera } from '../../../test/support/fake-camera.ts'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { DEMO_CAMERAS, demoPicture, demoSnapshot, seedCameraDemo } from './demo.ts'
 import { CameraService } from './service.ts'
 
 const JPEG = readFileSync(new URL('../../../test/fixtures/cctv/snapshot.jpg', import.meta.url))
@@ -190,5 +192,83 @@ describe('cameras', () => {
       payload: { name: 'X', location: { type: 'Point', coordinates: [110.21, -7.48] }, snapshotUrl: 'http://127.0.0.1:9/x.jpg' },
     })
     expect(byOperator.statusCode).toBe(403)
+  })
+
+  it('lets admins edit a camera, see its sources with the password masked, keep that password, and archive it', async () => {
+    const secret = `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`
+    const { id } = await register({ name: 'Jl. Pemuda', location: { type: 'Point', coordinates: [110.2172, -7.4748] }, snapshotUrl: secret })
+    const url = `/api/t/33.71/cameras/${id}`
+    const sources = await inject({ method: 'GET', url: `${url}/sources`, headers: { cookie: admin } })
+    expect(sources.statusCode).toBe(200)
+    expect(sources.body).not.toContain('rahasia')
+    const masked = json<{ snapshotUrl: string }>(sources).snapshotUrl
+    expect(masked).toBe(`${camera.url.replace('http://', 'http://admin:***@')}/snapshot.jpg`)
+
+    // Sending the masked URL back (with another setting changed) keeps the stored password: the snapshot still logs in.
+    const edited = await inject({
+      method: 'PATCH',
+      url,
+      headers: { cookie: admin },
+      payload: { name: 'Jl. Pemuda Utara', isPublic: true, snapshotUrl: masked },
+    })
+    expect(edited.statusCode).toBe(200)
+    expect(json(edited)).toMatchObject({ name: 'Jl. Pemuda Utara', isPublic: true })
+    const snap = await inject({ method: 'GET', url: `${url}/snapshot` })
+    // The fake camera answers its snapshot only to admin:rahasia.
+    expect(snap.statusCode).toBe(200)
+
+    // The mask cannot carry a password over to another user; a camera keeps at least one picture source.
+    const otherUser = await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { snapshotUrl: masked.replace('admin:', 'tamu:') } })
+    expect(otherUser.statusCode).toBe(400)
+    const noSource = await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { snapshotUrl: null } })
+    expect(noSource.statusCode).toBe(400)
+    expect(json(await inject({ method: 'GET', url: `${url}/sources`, headers: { cookie: admin } }))).toMatchObject({ snapshotUrl: masked })
+
+    // Only admins of the city manage cameras.
+    const malang = await loginCookie(server.kendali, 'malang_admin')
+    for (const cookie of [operator, malang]) {
+      expect((await inject({ method: 'PATCH', url, headers: { cookie }, payload: { name: 'Diubah' } })).statusCode).toBe(403)
+      expect((await inject({ method: 'DELETE', url, headers: { cookie } })).statusCode).toBe(403)
+      expect((await inject({ method: 'GET', url: `${url}/sources`, headers: { cookie } })).statusCode).toBe(403)
+    }
+    expect(json(await inject({ method: 'GET', url, headers: { cookie: operator } }))).toMatchObject({ name: 'Jl. Pemuda Utara' })
+
+    expect((await inject({ method: 'DELETE', url, headers: { cookie: admin } })).statusCode).toBe(204)
+    expect((await inject({ method: 'GET', url, headers: { cookie: operator } })).statusCode).toBe(404)
+    expect((await inject({ method: 'DELETE', url, headers: { cookie: admin } })).statusCode).toBe(404)
+    const list = json<{ items: { id: string }[] }>(await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: operator } }))
+    expect(list.items.map((c) => c.id)).not.toContain(id)
+  })
+
+  it('seeds the Magelang demo cameras once, their snapshots drawn by the server itself', async () => {
+    const names = async () =>
+      json<{ items: { name: string }[] }>(await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: operator } }))
+        .items.map((c) => c.name)
+        .filter((n) => DEMO_CAMERAS.some((d) => d.name === n))
+    expect((await names()).sort()).toEqual(DEMO_CAMERAS.map((d) => d.name).sort())
+    await seedCameraDemo(server.kendali.ctx.db, new CameraService(server.kendali.ctx.events), 3000)
+    expect(await names()).toHaveLength(DEMO_CAMERAS.length)
+    const admin33 = json<{ items: { id: string; name: string }[] }>(
+      await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: admin } }),
+    )
+    const alunAlun = admin33.items.find((c) => c.name === DEMO_CAMERAS[0].name)
+    const sources = json<{ snapshotUrl: string }>(
+      await inject({ method: 'GET', url: `/api/t/33.71/cameras/${alunAlun?.id}/sources`, headers: { cookie: admin } }),
+    )
+    expect(sources.snapshotUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/demo\/cameras\/1\.jpg$/)
+
+    const picture = await inject({ method: 'GET', url: '/api/demo/cameras/1.jpg' })
+    expect(picture.statusCode).toBe(200)
+    expect(picture.headers['content-type']).toBe('image/jpeg')
+    expect(await sharp(picture.rawPayload).metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 360 })
+    expect((await inject({ method: 'GET', url: `/api/demo/cameras/${DEMO_CAMERAS.length + 1}.jpg` })).statusCode).toBe(404)
+    expect((await inject({ method: 'GET', url: '/api/demo/cameras/satu.jpg' })).statusCode).toBe(400)
+  })
+
+  it('draws the camera name and the time in WIB on the demo picture', async () => {
+    const svg = demoPicture('CCTV Alun-alun <Magelang>', new Date('2026-11-23T01:00:00Z'))
+    expect(svg).toContain('CCTV Alun-alun &#60;Magelang&#62;')
+    expect(svg).toContain('08.00.00 WIB')
+    expect(await demoSnapshot(0)).toBeNull()
   })
 })

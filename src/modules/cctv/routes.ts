@@ -2,13 +2,15 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { NotFound } from '../../core/errors.ts'
 import { authorize } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type IncidentsServices, incidentsServices } from '../incidents/index.ts'
-import { Camera, CameraParams, CameraQuery, CreateCamera, TenantParams } from './schema.ts'
+import { demoSnapshot } from './demo.ts'
+import { Camera, CameraParams, CameraQuery, CameraSources, CreateCamera, TenantParams, UpdateCamera } from './schema.ts'
 import type { CameraAccess, CameraService } from './service.ts'
 
 // Who reads incidents reads the cameras around them (as the incidents module decides for its own routes).
@@ -101,6 +103,52 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
     async (request) => cameras.get(ctx.db, tenantOf(request).code, request.params.id, accessOf(request)),
   )
 
+  app.patch(
+    '/api/t/:tenant/cameras/:id',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['cctv'],
+        summary: 'Changes a camera; a source URL of null removes it, a password sent as *** keeps the stored one',
+        params: CameraParams,
+        body: UpdateCamera,
+        response: { 200: Camera, ...errors },
+      },
+    },
+    async (request) => cameras.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+  )
+
+  app.delete(
+    '/api/t/:tenant/cameras/:id',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['cctv'],
+        summary: 'Archives a camera: off the map, the wall and the checks',
+        params: CameraParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await cameras.archive(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/cameras/:id/sources',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['cctv'],
+        summary: "The camera's source URLs for editing, passwords masked as ***",
+        params: CameraParams,
+        response: { 200: CameraSources, ...errors },
+      },
+    },
+    async (request) => cameras.maskedSources(ctx.db, tenantOf(request).code, request.params.id),
+  )
+
   app.get(
     '/api/t/:tenant/cameras/:id/snapshot',
     {
@@ -115,6 +163,33 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
     async (request, reply) => {
       const snapshot = await cameras.snapshot(ctx.db, tenantOf(request).code, request.params.id, accessOf(request))
       return reply.header('content-type', snapshot.contentType).header('cache-control', 'private, max-age=5').send(snapshot.body)
+    },
+  )
+
+  // One picture per demo camera and second, however many ask: drawing costs more than sending.
+  const drawn = new Map<number, { second: number; jpeg: Buffer }>()
+  app.get(
+    '/api/demo/cameras/:file',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'A demo camera’s snapshot: a test pattern with its name and the time in WIB (the demo works without internet)',
+        params: Type.Object({ file: Type.String({ pattern: '^[0-9]{1,2}\\.jpg$' }) }),
+        response: { 200: Type.Unknown({ description: 'image/jpeg' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const n = Number.parseInt(request.params.file, 10)
+      const second = Math.floor(Date.now() / 1000)
+      let picture = drawn.get(n)
+      if (picture?.second !== second) {
+        const jpeg = await demoSnapshot(n)
+        if (!jpeg) throw new NotFound(`There is no demo camera ${n}`)
+        picture = { second, jpeg }
+        drawn.set(n, picture)
+      }
+      return reply.header('content-type', 'image/jpeg').header('cache-control', 'no-store').send(picture.jpeg)
     },
   )
 

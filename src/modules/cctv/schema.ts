@@ -5,6 +5,7 @@ export const TenantParams = Type.Object({ tenant: Type.String() })
 export const CameraParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
 
 const SourceUrl = Type.String({ pattern: '^https?://', maxLength: 1000 })
+const RtspUrl = Type.String({ pattern: '^rtsps?://', maxLength: 1000, description: 'Kept for reference; browsers cannot play RTSP' })
 
 export const CreateCamera = Type.Object(
   {
@@ -15,11 +16,38 @@ export const CreateCamera = Type.Object(
     snapshotUrl: Type.Optional(SourceUrl),
     mjpegUrl: Type.Optional(SourceUrl),
     hlsUrl: Type.Optional(SourceUrl),
-    rtspUrl: Type.Optional(Type.String({ pattern: '^rtsps?://', maxLength: 1000, description: 'Kept for reference; browsers cannot play RTSP' })),
+    rtspUrl: Type.Optional(RtspUrl),
   },
   { additionalProperties: false },
 )
 export type CreateCamera = Static<typeof CreateCamera>
+
+const Removable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Optional(Type.Union([t, Type.Null()]))
+
+/** Changes to a camera; a source URL of null removes it. A password shown masked (`***`) keeps the stored one. */
+export const UpdateCamera = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+    location: Type.Optional(Point),
+    agencyId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+    isPublic: Type.Optional(Type.Boolean()),
+    snapshotUrl: Removable(SourceUrl),
+    mjpegUrl: Removable(SourceUrl),
+    hlsUrl: Removable(SourceUrl),
+    rtspUrl: Removable(RtspUrl),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateCamera = Static<typeof UpdateCamera>
+
+/** A camera's source URLs for its admins, passwords masked: what they edit, never what the camera is logged in with. */
+export const CameraSources = Type.Object({
+  snapshotUrl: Type.Union([Type.String(), Type.Null()]),
+  mjpegUrl: Type.Union([Type.String(), Type.Null()]),
+  hlsUrl: Type.Union([Type.String(), Type.Null()]),
+  rtspUrl: Type.Union([Type.String(), Type.Null()]),
+})
+export type CameraSources = Static<typeof CameraSources>
 
 /** A camera as clients see it: which views exist, never where they come from. */
 export const Camera = Type.Object({

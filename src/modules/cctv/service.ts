@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
-import type { Camera, CreateCamera } from './schema.ts'
+import type { Camera, CameraSources, CreateCamera, UpdateCamera } from './schema.ts'
 import * as store from './store.ts'
 
 const CHECK_TIMEOUT_MS = 5000
@@ -22,6 +22,27 @@ export function cameraRequest(source: string, signal: AbortSignal): [string, Req
     url.password = ''
   }
   return [url.toString(), { headers, signal }]
+}
+
+const MASK = '***'
+
+/** The URL with its password replaced by `***`: what an admin may see of a camera's login. */
+export function maskedUrl(source: string | null): string | null {
+  if (!source) return source
+  const url = new URL(source)
+  if (url.password) url.password = MASK
+  return url.href
+}
+
+/** An edited URL that still shows the mask gets the stored password back, when it is for the same user. */
+export function unmaskedUrl(edited: string, stored: string | null): string {
+  const url = new URL(edited)
+  if (url.password !== MASK) return edited
+  const before = stored ? new URL(stored) : null
+  if (!before || before.username !== url.username || !before.password)
+    throw new Invalid('Type the camera’s password again: the masked one belongs to another user', { field: 'password' })
+  url.password = before.password
+  return url.href
 }
 
 export interface Snapshot {
@@ -48,6 +69,53 @@ export class CameraService {
       await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.created', entity: id, data: { name: input.name } })
       return this.get(tx, tenant, id, 'all')
     })
+  }
+
+  async update(db: Database, tenant: string, actor: string, id: string, input: UpdateCamera): Promise<Camera> {
+    const camera = await db.transaction(async (tx) => {
+      const row = await store.cameraRow(tx, tenant, id)
+      if (!row) throw new NotFound(`There is no camera ${id} in ${tenant}`)
+      const source = (edited: string | null | undefined, stored: string | null) =>
+        edited === undefined ? stored : edited === null ? null : unmaskedUrl(edited, stored)
+      const next: store.CameraRow = {
+        name: input.name ?? row.name,
+        location: input.location ?? row.location,
+        agency_id: input.agencyId === undefined ? row.agency_id : input.agencyId,
+        is_public: input.isPublic ?? row.is_public,
+        snapshot_url: source(input.snapshotUrl, row.snapshot_url),
+        mjpeg_url: source(input.mjpegUrl, row.mjpeg_url),
+        hls_url: source(input.hlsUrl, row.hls_url),
+        rtsp_url: source(input.rtspUrl, row.rtsp_url),
+      }
+      if (!next.snapshot_url && !next.mjpeg_url && !next.hls_url) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
+      await store.updateCamera(tx, tenant, id, next)
+      await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.updated', entity: id, data: { name: next.name } })
+      return this.get(tx, tenant, id, 'all')
+    })
+    // The next picture comes from wherever the camera now is.
+    this.snapshots.delete(`${tenant}/${id}`)
+    return camera
+  }
+
+  async archive(db: Database, tenant: string, actor: string, id: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      const name = await store.archiveCamera(tx, tenant, id)
+      if (name === null) throw new NotFound(`There is no camera ${id} in ${tenant}`)
+      await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.archived', entity: id, data: { name } })
+    })
+    this.snapshots.delete(`${tenant}/${id}`)
+  }
+
+  /** The source URLs, passwords masked, for the admin page's edit form. */
+  async maskedSources(db: Queryable, tenant: string, id: string): Promise<CameraSources> {
+    const row = await store.cameraRow(db, tenant, id)
+    if (!row) throw new NotFound(`There is no camera ${id} in ${tenant}`)
+    return {
+      snapshotUrl: maskedUrl(row.snapshot_url),
+      mjpegUrl: maskedUrl(row.mjpeg_url),
+      hlsUrl: maskedUrl(row.hls_url),
+      rtspUrl: maskedUrl(row.rtsp_url),
+    }
   }
 
   async get(db: Queryable, tenant: string, id: string, access: CameraAccess): Promise<Camera> {

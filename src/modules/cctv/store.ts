@@ -8,6 +8,43 @@ const CAMERA = `c.id, c.name, ST_AsGeoJSON(c.location, 7)::json AS location, c.a
   json_build_object('snapshot', c.snapshot_url IS NOT NULL, 'mjpeg', c.mjpeg_url IS NOT NULL, 'hls', c.hls_url IS NOT NULL) AS views,
   c.status, ${iso('c.last_seen_at')} AS "lastSeenAt", c.response_ms AS "responseMs"`
 
+export interface CameraRow {
+  name: string
+  location: unknown
+  agency_id: string | null
+  is_public: boolean
+  snapshot_url: string | null
+  mjpeg_url: string | null
+  hls_url: string | null
+  rtsp_url: string | null
+}
+
+export async function cameraRow(db: Queryable, tenant: string, id: string): Promise<CameraRow | null> {
+  const [row] = await db.query<CameraRow>(
+    `SELECT name, ST_AsGeoJSON(location, 7)::json AS location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url
+     FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE`,
+    [tenant, id],
+  )
+  return row ?? null
+}
+
+export async function updateCamera(db: Queryable, tenant: string, id: string, c: CameraRow): Promise<void> {
+  await db.query(
+    `UPDATE cameras SET name = $3, location = ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), agency_id = $5, is_public = $6,
+       snapshot_url = $7, mjpeg_url = $8, hls_url = $9, rtsp_url = $10
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id, c.name, JSON.stringify(c.location), c.agency_id, c.is_public, c.snapshot_url, c.mjpeg_url, c.hls_url, c.rtsp_url],
+  )
+}
+
+export async function archiveCamera(db: Queryable, tenant: string, id: string): Promise<string | null> {
+  const [row] = await db.query<{ name: string }>(
+    'UPDATE cameras SET archived_at = now() WHERE tenant = $1 AND id = $2 AND archived_at IS NULL RETURNING name',
+    [tenant, id],
+  )
+  return row?.name ?? null
+}
+
 export interface CameraSources {
   id: string
   tenant: string

@@ -30,7 +30,17 @@ export type LevyEvent =
   | { topic: 'levies'; type: 'levy.collector_day_opened' | 'levy.collector_day_closed'; entity: string; data: Record<string, unknown> }
   | {
       topic: 'levy_config'
-      type: 'levy_market.created' | 'levy_stall.created' | 'levy_vendor.created' | 'levy_permit.created' | 'levy_tariff.created' | 'levy_settings.changed'
+      type:
+        | 'levy_market.created'
+        | 'levy_market.changed'
+        | 'levy_stall.created'
+        | 'levy_stall.changed'
+        | 'levy_vendor.created'
+        | 'levy_vendor.changed'
+        | 'levy_permit.created'
+        | 'levy_permit.ended'
+        | 'levy_tariff.created'
+        | 'levy_settings.changed'
       entity: string
       data: Record<string, unknown>
     }

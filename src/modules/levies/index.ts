@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedLeviesDemo } from './demo.ts'
 import { LEVY_TOPICS } from './events.ts'
+import { levyIndicators } from './indicators.ts'
 import { JOB_GENERATE, JOB_MONTHLY, LevyService } from './levies.ts'
 import { tenancyLookups } from './ports.ts'
 import { midtransProvider, type PaymentProvider } from './providers.ts'
@@ -54,6 +55,7 @@ export function leviesModule(): KendaliModule {
       [JOB_GENERATE]: (job) => of(ctx).levies.onGenerate(ctx.db, job),
       [JOB_MONTHLY]: { everySeconds: 6 * 3600, run: () => of(ctx).levies.onMonthly(ctx.db) },
     }),
+    indicators: (ctx) => levyIndicators(ctx),
     seedDemo: async (ctx) => {
       await seedLeviesDemo(ctx.db, of(ctx).levies, tenancyLookups(ctx))
       return []

@@ -47,7 +47,7 @@ const tenantDigits = (tenant: string) => tenant.replaceAll('.', '')
 const billNumber = (tenant: string, year: number, serial: number) => `SKRD-${tenantDigits(tenant)}-${year}-${String(serial).padStart(6, '0')}`
 const receiptNumber = (tenant: string, year: number, serial: number) => `STS-${tenantDigits(tenant)}-${year}-${String(serial).padStart(6, '0')}`
 
-export type Bill = Omit<store.BillRow, 'sanction'> & { sanction: number; outstanding: number; isOverdue: boolean }
+export type Bill = store.BillRow & { outstanding: number; isOverdue: boolean }
 
 export interface PaymentInput {
   amount: number
@@ -154,6 +154,44 @@ export class LevyService {
     })
   }
 
+  /** Changes a market's name, address, OPD or QRIS labels; its code stays, bills and receipts name it. */
+  async updateMarket(
+    db: Database,
+    tenant: string,
+    actor: string,
+    id: string,
+    input: {
+      name?: string
+      address?: string | null
+      agencyId?: string | null
+      qrisName?: string
+      qrisCity?: string
+      postalCode?: string | null
+      terminal?: string
+    },
+  ): Promise<store.MarketRow> {
+    if (input.agencyId && !(await this.tenancy.hasAgency(db, tenant, input.agencyId))) {
+      throw new Invalid(`There is no agency ${input.agencyId} in ${tenant}`, { field: 'agencyId' })
+    }
+    return db.transaction(async (tx) => {
+      await this.market(tx, tenant, id)
+      const change = {
+        ...input,
+        qrisName: input.qrisName?.toUpperCase(),
+        qrisCity: input.qrisCity?.toUpperCase(),
+        terminal: input.terminal?.toUpperCase(),
+      }
+      await store.updateMarket(tx, tenant, id, change)
+      await recordLevyEvent(this.events, tx, tenant, actor, {
+        topic: 'levy_config',
+        type: 'levy_market.changed',
+        entity: id,
+        data: { fields: Object.keys(input) },
+      })
+      return this.market(tx, tenant, id)
+    })
+  }
+
   async stalls(db: Queryable, tenant: string, marketId: string | null) {
     return store.listStalls(db, tenant, await this.today(db, tenant), marketId)
   }
@@ -170,6 +208,33 @@ export class LevyService {
       if (!id) throw new Conflict(`The market already has a stall ${input.code}`, { field: 'code' })
       await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_stall.created', entity: id, data: { code: input.code } })
       const stall = await store.findStall(tx, tenant, await this.today(tx, tenant), id)
+      if (!stall) throw new NotFound(`There is no stall ${id}`)
+      return stall
+    })
+  }
+
+  /**
+   * Changes a stall's class or area (bills already issued keep theirs) or takes it out of use; a stall let
+   * today or later cannot be taken out of use until its permit ends.
+   */
+  async updateStall(
+    db: Database,
+    tenant: string,
+    actor: string,
+    id: string,
+    input: { class?: string; areaM2?: number; isActive?: boolean },
+  ): Promise<store.StallRow> {
+    return db.transaction(async (tx) => {
+      const today = await this.today(tx, tenant)
+      const [locked] = await tx.query('SELECT 1 FROM levy_stalls WHERE tenant = $1 AND id = $2 FOR UPDATE', [tenant, id])
+      if (!locked) throw new NotFound(`There is no stall ${id} in ${tenant}`)
+      if (input.isActive === false) {
+        const [held] = await store.overlappingPermits(tx, tenant, id, today, null)
+        if (held) throw new Conflict('The stall is let; end its permit before taking it out of use', { permitId: held.id })
+      }
+      await store.updateStall(tx, tenant, id, input)
+      await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_stall.changed', entity: id, data: { ...input } })
+      const stall = await store.findStall(tx, tenant, today, id)
       if (!stall) throw new NotFound(`There is no stall ${id}`)
       return stall
     })
@@ -212,6 +277,30 @@ export class LevyService {
     })
   }
 
+  /** Changes a vendor's name, phone or NIK; the code stays, it is what the vendor signs in with. */
+  async updateVendor(
+    db: Database,
+    tenant: string,
+    actor: string,
+    id: string,
+    input: { name?: string; phone?: string | null; nik?: string | null },
+    showNik: boolean,
+  ): Promise<store.VendorRow> {
+    return db.transaction(async (tx) => {
+      await this.vendor(tx, tenant, id, false)
+      const phone = input.phone ? input.phone.replace(/[^0-9+]/g, '') : input.phone
+      await store.updateVendor(tx, tenant, id, { ...input, phone })
+      // The fields changed, never their values: the NIK and phone stay out of the event log.
+      await recordLevyEvent(this.events, tx, tenant, actor, {
+        topic: 'levy_config',
+        type: 'levy_vendor.changed',
+        entity: id,
+        data: { fields: Object.keys(input) },
+      })
+      return this.vendor(tx, tenant, id, showNik)
+    })
+  }
+
   permits(db: Queryable, tenant: string, vendorId: string | null, stallId: string | null) {
     return store.listPermits(db, tenant, vendorId, stallId)
   }
@@ -228,7 +317,9 @@ export class LevyService {
       const today = await this.today(tx, tenant)
       if (!(await store.findVendor(tx, tenant, today, input.vendorId)))
         throw new Invalid(`There is no vendor ${input.vendorId} in ${tenant}`, { field: 'vendorId' })
-      if (!(await store.findStall(tx, tenant, today, input.stallId))) throw new Invalid(`There is no stall ${input.stallId} in ${tenant}`, { field: 'stallId' })
+      const stall = await store.findStall(tx, tenant, today, input.stallId)
+      if (!stall) throw new Invalid(`There is no stall ${input.stallId} in ${tenant}`, { field: 'stallId' })
+      if (!stall.isActive) throw new Conflict(`The stall ${stall.code} is out of use`, { field: 'stallId' })
       // Serialises permits of one stall so two overlapping ones cannot both pass the check.
       await tx.query('SELECT 1 FROM levy_stalls WHERE tenant = $1 AND id = $2 FOR UPDATE', [tenant, input.stallId])
       const overlapping = await store.overlappingPermits(tx, tenant, input.stallId, input.startsOn, endsOn)
@@ -237,6 +328,25 @@ export class LevyService {
       const id = await store.insertPermit(tx, tenant, permit)
       await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_permit.created', entity: id, data: { ...permit } })
       return { id, ...permit }
+    })
+  }
+
+  /**
+   * Ends a permit early: its last day becomes `endsOn`, so no bill charges a day after it. A bill already
+   * issued for later days is never rewritten: the permit cannot end before the last day billed.
+   */
+  async endPermit(db: Database, tenant: string, actor: string, id: string, endsOn: string): Promise<store.PermitRow> {
+    return db.transaction(async (tx) => {
+      const permit = await store.findPermit(tx, tenant, id, true)
+      if (!permit) throw new NotFound(`There is no permit ${id} in ${tenant}`)
+      if (endsOn < permit.startsOn) throw new Invalid(`The permit starts on ${permit.startsOn}, after ${endsOn}`, { field: 'endsOn' })
+      if (permit.endsOn && endsOn >= permit.endsOn)
+        throw new Conflict(`The permit already ends on ${permit.endsOn}`, { field: 'endsOn', endsOn: permit.endsOn })
+      const billed = await store.billChargingAfter(tx, tenant, id, endsOn)
+      if (billed) throw new Conflict(`The bill ${billed} already charges days after ${endsOn}`, { field: 'endsOn', billNumber: billed })
+      await store.endPermit(tx, tenant, id, endsOn)
+      await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_permit.ended', entity: id, data: { endsOn } })
+      return { ...permit, endsOn }
     })
   }
 
@@ -316,8 +426,8 @@ export class LevyService {
 
   /** A bill as of a date: the sanction it carries by then and what is left to pay. */
   shown(b: store.BillRow, settings: store.SettingsRow, asOf: string): Bill {
-    const sanction = b.status === 'paid' ? b.sanction : Math.max(b.sanction, sanctionOf(b.amount, b.dueOn, asOf, settings))
-    return { ...b, sanction, outstanding: Math.max(0, b.amount + sanction - b.paid), isOverdue: b.status !== 'paid' && asOf > b.dueOn }
+    const { sanction, months } = b.status === 'paid' ? { sanction: b.sanction, months: b.sanctionMonths } : sanctionOf(b, asOf, settings)
+    return { ...b, sanction, sanctionMonths: months, outstanding: Math.max(0, b.amount + sanction - b.paid), isOverdue: b.status !== 'paid' && asOf > b.dueOn }
   }
 
   async bills(db: Queryable, tenant: string, f: Omit<store.BillFilter, 'overdueOn'> & { overdue: boolean }) {
@@ -425,7 +535,7 @@ export class LevyService {
       })
       const paid = row.paid + input.amount
       const status = paid >= bill.amount + bill.sanction ? 'paid' : 'partial'
-      await store.updateBillPaid(tx, tenant, row.id, { sanction: bill.sanction, paid, status })
+      await store.updateBillPaid(tx, tenant, row.id, { sanction: bill.sanction, sanctionMonths: bill.sanctionMonths, paid, status })
       await recordLevyEvent(this.events, tx, tenant, actor, {
         topic: 'levies',
         type: 'levy.payment_recorded',

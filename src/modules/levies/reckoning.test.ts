@@ -49,8 +49,23 @@ describe('late sanction', () => {
     expect(monthsLate('2020-01-10', '2026-03-11', 24)).toBe(24)
   })
 
+  const TWO_PERCENT = { sanctionPercent: 2, sanctionMaxMonths: 24 }
+  const unpaid = { amount: 300_000, paid: 0, sanction: 0, sanctionMonths: 0, dueOn: '2026-02-10' }
+
   it('charges the configured percent of the levy per month', () => {
-    expect(sanctionOf(300_000, '2026-02-10', '2026-04-20', { sanctionPercent: 2, sanctionMaxMonths: 24 })).toBe(18_000)
-    expect(sanctionOf(300_000, '2026-02-10', '2026-02-01', { sanctionPercent: 2, sanctionMaxMonths: 24 })).toBe(0)
+    // 2 % of Rp300.000 = Rp6.000 for each of the 3 months begun by 20 April.
+    expect(sanctionOf(unpaid, '2026-04-20', TWO_PERCENT)).toEqual({ sanction: 18_000, months: 3 })
+    expect(sanctionOf(unpaid, '2026-02-01', TWO_PERCENT)).toEqual({ sanction: 0, months: 0 })
+  })
+
+  it('charges the months after a partial payment on the unpaid remainder only', () => {
+    // Rp100.000 paid on 5 March, in the first month late: that month's Rp6.000 was fixed with the payment.
+    const partly = { ...unpaid, paid: 100_000, sanction: 6_000, sanctionMonths: 1 }
+    // April and the month begun on 11 April: 2 % of the Rp200.000 left = Rp4.000 each, Rp14.000 in all (not Rp18.000).
+    expect(sanctionOf(partly, '2026-04-20', TWO_PERCENT)).toEqual({ sanction: 14_000, months: 3 })
+    // Still in the month the payment fell in: nothing more.
+    expect(sanctionOf(partly, '2026-03-10', TWO_PERCENT)).toEqual({ sanction: 6_000, months: 1 })
+    // The levy paid in full (Rp306.000 with the sanction part): later months add nothing.
+    expect(sanctionOf({ ...unpaid, paid: 300_000, sanction: 6_000, sanctionMonths: 1 }, '2026-09-20', TWO_PERCENT)).toEqual({ sanction: 6_000, months: 8 })
   })
 })

@@ -99,9 +99,21 @@ export function monthsLate(dueOn: string, asOf: string, maxMonths: number): numb
   return Math.min(Math.max(months, 1), maxMonths)
 }
 
-/** The administrative sanction of a bill: a percentage of the levy for each month late. */
-export function sanctionOf(amount: number, dueOn: string, asOf: string, settings: { sanctionPercent: number; sanctionMaxMonths: number }): number {
-  return Math.round((amount * settings.sanctionPercent) / 100) * monthsLate(dueOn, asOf, settings.sanctionMaxMonths)
+/**
+ * The administrative sanction of a bill on a date. Each month late begun adds the configured percent of the
+ * levy still unpaid when it begins; `sanction` is what was charged for the first `sanctionMonths` months,
+ * fixed at the last payment. Payments settle the levy first, then the sanction, so after a partial payment
+ * the following months are charged on the remainder only.
+ */
+export function sanctionOf(
+  bill: { amount: number; paid: number; sanction: number; sanctionMonths: number; dueOn: string },
+  asOf: string,
+  settings: { sanctionPercent: number; sanctionMaxMonths: number },
+): { sanction: number; months: number } {
+  const months = monthsLate(bill.dueOn, asOf, settings.sanctionMaxMonths)
+  if (months <= bill.sanctionMonths) return { sanction: bill.sanction, months: bill.sanctionMonths }
+  const unpaid = Math.max(0, bill.amount - bill.paid)
+  return { sanction: bill.sanction + Math.round((unpaid * settings.sanctionPercent) / 100) * (months - bill.sanctionMonths), months }
 }
 
 export function addDays(date: string, days: number): string {

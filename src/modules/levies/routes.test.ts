@@ -171,6 +171,121 @@ describe('markets, stalls, vendors', () => {
   })
 })
 
+describe('market office editing', () => {
+  const patch = (who: string, url: string, payload: unknown) => as(who, { method: 'PATCH', url, payload: payload as Record<string, unknown> })
+
+  it('changes a market’s name and OPD, and refuses wrong roles, other tenants and bad input without a change', async () => {
+    const { market } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
+    const agency = (await get<{ items: { id: string }[] }>('admin', '/api/t/33.71/agencies')).items[0]
+    const changed = json<Market & { agencyId: string; qrisName: string }>(
+      await patch('agency_officer', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Uji Baru', agencyId: agency.id, qrisName: 'upt pasar baru' }),
+    )
+    expect([changed.name, changed.agencyId, changed.qrisName, changed.code]).toEqual(['Pasar Uji Baru', agency.id, 'UPT PASAR BARU', market.code])
+    expect((await patch('collector', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Kolektor' })).statusCode).toBe(403)
+    expect((await patch('malang_admin', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Malang' })).statusCode).toBe(403)
+    // Through its own tenant a Malang administrator finds no such market.
+    expect((await patch('malang_admin', `${MALANG}/markets/${market.id}`, { name: 'Pasar Malang' })).statusCode).toBe(404)
+    expect((await patch('admin', `${MAGELANG}/markets/${market.id}`, { agencyId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(400)
+    expect((await patch('admin', `${MAGELANG}/markets/${market.id}`, { code: 'BARU' })).statusCode).toBe(400)
+    expect((await patch('admin', `${MAGELANG}/markets/${market.id}`, {})).statusCode).toBe(400)
+    const after = (await get<{ items: (Market & { agencyId: string })[] }>('admin', `${MAGELANG}/markets`)).items.find((m) => m.id === market.id)
+    expect([after?.name, after?.agencyId, after?.code]).toEqual(['Pasar Uji Baru', agency.id, market.code])
+  })
+
+  it('changes a vendor’s phone and NIK, shows the NIK in full to administrators only, and refuses a bad NIK', async () => {
+    const { vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
+    const res = await patch('agency_officer', `${MAGELANG}/vendors/${vendor.id}`, { phone: '+62 813-5555-0000', nik: '3371024202900002' })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(json<Vendor & { phone: string }>(res)).toMatchObject({ phone: '+6281355550000', nik: '3371********0002', code: vendor.code })
+    expect((await get<Vendor>('admin', `${MAGELANG}/vendors/${vendor.id}`)).nik).toBe('3371024202900002')
+    expect((await patch('admin', `${MAGELANG}/vendors/${vendor.id}`, { nik: '3371-0242' })).statusCode).toBe(400)
+    expect((await patch('collector', `${MAGELANG}/vendors/${vendor.id}`, { name: 'Bu Lain' })).statusCode).toBe(403)
+    expect((await patch('malang_admin', `${MALANG}/vendors/${vendor.id}`, { name: 'Bu Lain' })).statusCode).toBe(404)
+    const kept = await get<Vendor>('admin', `${MAGELANG}/vendors/${vendor.id}`)
+    expect([kept.name, kept.nik]).toEqual(['Bu Uji', '3371024202900002'])
+  })
+
+  it('ends a permit early: no bill charges a day after, and a permit already billed beyond the date cannot end before it', async () => {
+    const cls = unique('')
+      .replace(/[^0-9]/g, '')
+      .slice(-5)
+    await post('admin', `${MAGELANG}/tariffs`, {
+      kind: 'los',
+      class: cls,
+      basis: 'flat_day',
+      rate: 2000,
+      legalBasis: 'Perda uji coba',
+      effectiveFrom: '2026-01-01',
+    })
+    const { stall, vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { kind: 'los', cls, startsOn: '2026-01-01' })
+    const [permit] = (await get<{ items: { id: string; endsOn: string | null }[] }>('admin', `${MAGELANG}/permits?vendor=${vendor.id}`)).items
+    await levies().generate(server.kendali.ctx.db, '33.71', '2026-02', 'test')
+    // February is billed to its last day: the permit cannot end inside it.
+    const early = await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-02-20' } })
+    expect(early.statusCode).toBe(409)
+    expect(json<ErrorBody>(early).error.details?.billNumber).toMatch(/^SKRD-/)
+    expect((await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2025-12-31' } })).statusCode).toBe(400)
+    expect((await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: 'soon' } })).statusCode).toBe(400)
+    expect((await as('collector', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-03-15' } })).statusCode).toBe(403)
+    expect((await as('malang_admin', { method: 'POST', url: `${MALANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-03-15' } })).statusCode).toBe(404)
+    const ended = await post<{ endsOn: string }>('agency_officer', `${MAGELANG}/permits/${permit.id}/end`, { endsOn: '2026-03-15' }, 200)
+    expect(ended.endsOn).toBe('2026-03-15')
+    // A later end is no early end.
+    expect((await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-04-30' } })).statusCode).toBe(409)
+    await levies().generate(server.kendali.ctx.db, '33.71', '2026-03', 'test')
+    await levies().generate(server.kendali.ctx.db, '33.71', '2026-04', 'test')
+    // March: 15 days at Rp2.000 = Rp30.000; April: nothing.
+    expect((await billsOf('admin', MAGELANG, vendor.id, '2026-03')).map((b) => b.amount)).toEqual([30_000])
+    expect(await billsOf('admin', MAGELANG, vendor.id, '2026-04')).toEqual([])
+    // The stall is free again from 16 March, and now it can be taken out of use.
+    const stallNow = await patch('admin', `${MAGELANG}/stalls/${stall.id}`, { isActive: false })
+    expect(stallNow.statusCode, stallNow.body).toBe(200)
+    expect(json<{ isActive: boolean }>(stallNow).isActive).toBe(false)
+    const other = await post<Vendor>('admin', `${MAGELANG}/vendors`, { code: unique('v').slice(-28), name: 'Pak Baru' })
+    expect(
+      (await as('admin', { method: 'POST', url: `${MAGELANG}/permits`, payload: { vendorId: other.id, stallId: stall.id, startsOn: '2026-05-01' } }))
+        .statusCode,
+    ).toBe(409)
+  })
+
+  it('changes a stall’s area for bills to come only, and keeps a let stall in use', async () => {
+    const cls = unique('')
+      .replace(/[^0-9]/g, '')
+      .slice(-5)
+    await post('admin', `${MAGELANG}/tariffs`, {
+      kind: 'kios',
+      class: cls,
+      basis: 'per_m2_day',
+      rate: 100,
+      legalBasis: 'Perda uji coba',
+      effectiveFrom: '2026-01-01',
+    })
+    const { stall, vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { cls, area: 10, startsOn: '2026-01-01' })
+    await levies().generate(server.kendali.ctx.db, '33.71', '2026-06', 'test')
+    expect((await as('admin', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { isActive: false } })).statusCode).toBe(409)
+    expect((await as('admin', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 0 } })).statusCode).toBe(400)
+    const changed = await as('agency_officer', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 12 } })
+    expect(json<{ areaM2: number; isActive: boolean }>(changed)).toMatchObject({ areaM2: 12, isActive: true })
+    await levies().generate(server.kendali.ctx.db, '33.71', '2026-07', 'test')
+    // June: 10 m² × Rp100 × 30 days, issued before the change; July: 12 m² × Rp100 × 31 days.
+    expect((await billsOf('admin', MAGELANG, vendor.id, '2026-06')).map((b) => b.amount)).toEqual([30_000])
+    expect((await billsOf('admin', MAGELANG, vendor.id, '2026-07')).map((b) => b.amount)).toEqual([37_200])
+  })
+
+  it('adds a tariff version from a date and never a second one for the same date', async () => {
+    const cls = unique('')
+      .replace(/[^0-9]/g, '')
+      .slice(-5)
+    const tariff = { kind: 'lapak', class: cls, basis: 'flat_month', rate: 30_000, legalBasis: 'Perda 1/2026 Pasal 9', effectiveFrom: '2026-01-01' }
+    await post('agency_officer', `${MAGELANG}/tariffs`, tariff)
+    const again = await as('admin', { method: 'POST', url: `${MAGELANG}/tariffs`, payload: { ...tariff, rate: 45_000 } })
+    expect(again.statusCode).toBe(409)
+    expect((await as('admin', { method: 'POST', url: `${MAGELANG}/tariffs`, payload: { ...tariff, legalBasis: '' } })).statusCode).toBe(400)
+    const rates = (await get<{ items: { class: string; rate: number }[] }>('operator', `${MAGELANG}/tariffs`)).items.filter((t) => t.class === cls)
+    expect(rates.map((t) => t.rate)).toEqual([30_000])
+  })
+})
+
 describe('bills', () => {
   it('issues a period’s bills by the durable job once, however often asked, at the tariffs in force each day', async () => {
     const cls = unique('')
@@ -387,8 +502,9 @@ describe('revenue and arrears', () => {
       `${MAGELANG}/arrears?by=vendor&date=2027-01-15`,
     )
     const mine = arrears.items.find((a) => a.key.id === bill.vendor.id)
-    // Due 10 December 2026; on 15 January 2027 it is 36 days late with 2 months of sanction begun.
-    expect(mine?.buckets.d31_60).toBe(200_000 + 3_000 * 2)
+    // Due 10 December 2026; on 15 January 2027 it is 36 days late with 2 months of sanction begun, each
+    // 1 % of the Rp200.000 left after the Rp100.000 paid before the due date: Rp2.000 a month.
+    expect(mine?.buckets.d31_60).toBe(200_000 + 2_000 * 2)
     expect((await as('field_crew', { method: 'GET', url: `${MAGELANG}/revenue` })).statusCode).toBe(403)
   })
 })

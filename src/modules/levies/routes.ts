@@ -19,6 +19,7 @@ import {
   CreateStall,
   CreateTariff,
   CreateVendor,
+  EndPermit,
   IdParams,
   Market,
   MidtransNotification,
@@ -34,6 +35,9 @@ import {
   Stall,
   Tariff,
   TenantParams,
+  UpdateMarket,
+  UpdateStall,
+  UpdateVendor,
   Vendor,
 } from './schema.ts'
 import type { BillStatus } from './store.ts'
@@ -113,6 +117,21 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     },
   )
 
+  app.patch(
+    `${base}/markets/:id`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Changes a market’s name, address, OPD or QRIS labels (its code and location stay)',
+        params: IdParams,
+        body: UpdateMarket,
+        response: { 200: Market, ...errors },
+      },
+    },
+    async (request) => levies.updateMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+  )
+
   app.get(
     `${base}/stalls`,
     {
@@ -147,6 +166,21 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       reply.status(201)
       return levies.createStall(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
     },
+  )
+
+  app.patch(
+    `${base}/stalls/:id`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Changes a stall’s class or area for bills to come, or takes it out of use (isActive false) once no permit holds it',
+        params: IdParams,
+        body: UpdateStall,
+        response: { 200: Stall, ...errors },
+      },
+    },
+    async (request) => levies.updateStall(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
   )
 
   app.get(
@@ -197,6 +231,21 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     },
   )
 
+  app.patch(
+    `${base}/vendors/:id`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Changes a vendor’s name, phone or NIK (the code stays)',
+        params: IdParams,
+        body: UpdateVendor,
+        response: { 200: Vendor, ...errors },
+      },
+    },
+    async (request) => levies.updateVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body, showsNik(request)),
+  )
+
   app.get(
     `${base}/permits`,
     {
@@ -231,6 +280,21 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       reply.status(201)
       return levies.createPermit(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
     },
+  )
+
+  app.post(
+    `${base}/permits/:id/end`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Ends a permit early on a date: no bill charges a day after it (refused if one already does)',
+        params: IdParams,
+        body: EndPermit,
+        response: { 200: Permit, ...errors },
+      },
+    },
+    async (request) => levies.endPermit(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.endsOn),
   )
 
   app.get(

@@ -56,6 +56,19 @@ export const CreateMarket = Type.Object(
   { additionalProperties: false },
 )
 
+export const UpdateMarket = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 3, maxLength: 100 })),
+    address: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
+    agencyId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    qrisName: Type.Optional(Type.String({ minLength: 1, maxLength: 25 })),
+    qrisCity: Type.Optional(Type.String({ minLength: 1, maxLength: 15 })),
+    postalCode: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{5}$' }), Type.Null()])),
+    terminal: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,25}$' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
 export const Stall = Type.Object({
   id: Type.String(),
   marketId: Type.String(),
@@ -79,6 +92,15 @@ export const CreateStall = Type.Object(
   { additionalProperties: false },
 )
 
+export const UpdateStall = Type.Object(
+  {
+    class: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,5}$' })),
+    areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10000 })),
+    isActive: Type.Optional(Type.Boolean({ description: 'false takes the stall out of use (it keeps its bills)' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
 export const Vendor = Type.Object({
   id: Type.String(),
   code: Type.String(),
@@ -98,11 +120,22 @@ export const CreateVendor = Type.Object(
   { additionalProperties: false },
 )
 
+export const UpdateVendor = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+    phone: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9+() -]{6,20}$' }), Type.Null()])),
+    nik: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{16}$' }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
 export const Permit = Type.Object({ id: Type.String(), vendorId: Type.String(), stallId: Type.String(), startsOn: Day, endsOn: Type.Union([Day, Type.Null()]) })
 export const CreatePermit = Type.Object(
   { vendorId: Uuid, stallId: Uuid, startsOn: Day, endsOn: Type.Optional(Type.Union([Day, Type.Null()])) },
   { additionalProperties: false },
 )
+
+export const EndPermit = Type.Object({ endsOn: Day }, { additionalProperties: false })
 
 export const Tariff = Type.Object({
   id: Type.String(),

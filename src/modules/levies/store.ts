@@ -100,6 +100,37 @@ export async function insertMarket(db: Queryable, tenant: string, m: Omit<Market
   return row.id
 }
 
+/** Changes the given fields of a market; the code stays, bills and receipts name it. */
+export async function updateMarket(
+  db: Queryable,
+  tenant: string,
+  id: string,
+  m: Partial<Pick<MarketRow, 'name' | 'address' | 'agencyId' | 'qrisName' | 'qrisCity' | 'postalCode' | 'terminal'>>,
+): Promise<void> {
+  const columns = {
+    name: 'name',
+    address: 'address',
+    agencyId: 'agency_id',
+    qrisName: 'qris_name',
+    qrisCity: 'qris_city',
+    postalCode: 'postal_code',
+    terminal: 'terminal',
+  }
+  await updateColumns(db, 'levy_markets', tenant, id, columns, m)
+}
+
+/** `UPDATE … SET` of the fields given (undefined leaves a column alone, null clears it). */
+async function updateColumns(db: Queryable, table: string, tenant: string, id: string, columns: Record<string, string>, values: Record<string, unknown>) {
+  const sets: string[] = []
+  const params: unknown[] = [tenant, id]
+  for (const [field, column] of Object.entries(columns)) {
+    if (values[field] === undefined) continue
+    params.push(values[field])
+    sets.push(`${column} = $${params.length}`)
+  }
+  if (sets.length > 0) await db.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE tenant = $1 AND id = $2`, params)
+}
+
 // Stalls
 
 export interface StallRow {
@@ -140,6 +171,10 @@ export async function insertStall(db: Queryable, tenant: string, s: { marketId: 
     [tenant, s.marketId, s.code, s.kind, s.class, s.areaM2],
   )
   return row?.id ?? null
+}
+
+export async function updateStall(db: Queryable, tenant: string, id: string, s: Partial<Pick<StallRow, 'class' | 'areaM2' | 'isActive'>>): Promise<void> {
+  await updateColumns(db, 'levy_stalls', tenant, id, { class: 'class', areaM2: 'area_m2', isActive: 'is_active' }, s)
 }
 
 // Vendors
@@ -191,6 +226,10 @@ export async function insertVendor(db: Queryable, tenant: string, v: { code: str
   return row?.id ?? null
 }
 
+export async function updateVendor(db: Queryable, tenant: string, id: string, v: Partial<Pick<VendorRow, 'name' | 'phone' | 'nik'>>): Promise<void> {
+  await updateColumns(db, 'levy_vendors', tenant, id, { name: 'name', phone: 'phone', nik: 'nik' }, v)
+}
+
 // Permits
 
 export interface PermitRow {
@@ -218,6 +257,25 @@ export async function overlappingPermits(db: Queryable, tenant: string, stallId:
        AND starts_on <= coalesce($4::date, 'infinity'::date) AND coalesce(ends_on, 'infinity'::date) >= $3::date`,
     [tenant, stallId, startsOn, endsOn],
   )
+}
+
+export async function findPermit(db: Queryable, tenant: string, id: string, forUpdate = false): Promise<PermitRow | null> {
+  const [row] = await db.query<PermitRow>(`SELECT ${PERMIT} FROM levy_permits WHERE tenant = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [tenant, id])
+  return row ?? null
+}
+
+export async function endPermit(db: Queryable, tenant: string, id: string, endsOn: string): Promise<void> {
+  await db.query('UPDATE levy_permits SET ends_on = $3 WHERE tenant = $1 AND id = $2', [tenant, id, endsOn])
+}
+
+/** A bill of the permit that charges a day after a date, if any. */
+export async function billChargingAfter(db: Queryable, tenant: string, permitId: string, date: string): Promise<string | null> {
+  const [row] = await db.query<{ number: string }>(
+    `SELECT b.number FROM levy_bills b, jsonb_array_elements(b.lines) l
+     WHERE b.tenant = $1 AND b.permit_id = $2 AND (l->>'to')::date > $3::date ORDER BY b.period LIMIT 1`,
+    [tenant, permitId, date],
+  )
+  return row?.number ?? null
 }
 
 export async function insertPermit(db: Queryable, tenant: string, p: Omit<PermitRow, 'id'>): Promise<string> {
@@ -295,6 +353,8 @@ export interface BillRow {
   market: { id: string; code: string; name: string }
   amount: number
   sanction: number
+  /** The months late `sanction` already covers. */
+  sanctionMonths: number
   paid: number
   status: BillStatus
   dueOn: string
@@ -307,7 +367,7 @@ const BILL = `b.id::text AS id, b.number, b.period,
   json_build_object('id', v.id, 'code', v.code, 'name', v.name) AS vendor,
   json_build_object('id', s.id, 'code', s.code, 'kind', s.kind) AS stall,
   json_build_object('id', m.id, 'code', m.code, 'name', m.name) AS market,
-  b.amount, b.sanction, b.paid, b.status, ${day('b.due_on')} AS "dueOn", b.lines, ${iso('b.issued_at')} AS "issuedAt", ${iso('b.paid_at')} AS "paidAt"`
+  b.amount, b.sanction, b.sanction_months AS "sanctionMonths", b.paid, b.status, ${day('b.due_on')} AS "dueOn", b.lines, ${iso('b.issued_at')} AS "issuedAt", ${iso('b.paid_at')} AS "paidAt"`
 const BILL_FROM = `levy_bills b JOIN levy_vendors v ON v.tenant = b.tenant AND v.id = b.vendor_id
   JOIN levy_stalls s ON s.tenant = b.tenant AND s.id = b.stall_id JOIN levy_markets m ON m.tenant = b.tenant AND m.id = b.market_id`
 
@@ -339,11 +399,16 @@ export async function findBill(db: Queryable, tenant: string, number: string, fo
   return row ?? null
 }
 
-export async function updateBillPaid(db: Queryable, tenant: string, id: string, b: { sanction: number; paid: number; status: BillStatus }): Promise<void> {
+export async function updateBillPaid(
+  db: Queryable,
+  tenant: string,
+  id: string,
+  b: { sanction: number; sanctionMonths: number; paid: number; status: BillStatus },
+): Promise<void> {
   await db.query(
-    `UPDATE levy_bills SET sanction = $3, paid = $4, status = $5, paid_at = CASE WHEN $5 = 'paid' THEN now() ELSE paid_at END
+    `UPDATE levy_bills SET sanction = $3, sanction_months = $6, paid = $4, status = $5, paid_at = CASE WHEN $5 = 'paid' THEN now() ELSE paid_at END
      WHERE tenant = $1 AND id = $2`,
-    [tenant, id, b.sanction, b.paid, b.status],
+    [tenant, id, b.sanction, b.paid, b.status, b.sanctionMonths],
   )
 }
 

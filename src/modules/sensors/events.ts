@@ -7,8 +7,8 @@ export const SENSOR_TOPICS = {
 } as const
 
 export type SensorEvent =
-  | { topic: 'sensors'; type: 'device.created' | 'device.token_rotated'; entity: string; data: { name: string; kind: string } }
-  | { topic: 'sensors'; type: 'device.offline' | 'device.online'; entity: string; data: { name: string } }
+  | { topic: 'sensors'; type: 'device.created' | 'device.token_rotated' | 'device.updated'; entity: string; data: { name: string; kind: string } }
+  | { topic: 'sensors'; type: 'device.offline' | 'device.online' | 'device.archived'; entity: string; data: { name: string } }
   | {
       topic: 'sensors'
       type: 'alarm.raised' | 'alarm.acknowledged' | 'alarm.cleared'

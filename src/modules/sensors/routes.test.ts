@@ -242,3 +242,65 @@ describe('readings over MQTT', () => {
     connection.stop()
   })
 })
+
+describe('device and rule management', () => {
+  it('lets admins edit and archive a device; the archived device neither logs in nor keeps open alarms', async () => {
+    const device = await newGauge('AWLR Uji Arsip')
+    const url = `/api/t/33.71/devices/${device.id}`
+    const edited = await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { name: 'AWLR Kali Manggis', intervalSeconds: 120 } })
+    expect(json(edited)).toMatchObject({ name: 'AWLR Kali Manggis', intervalSeconds: 120, kind: 'flood_level' })
+    expect((await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { kind: 'rain_gauge' } })).statusCode).toBe(400)
+    const malang = await loginCookie(server.kendali, 'malang_admin')
+    for (const cookie of [operator, malang]) {
+      expect((await inject({ method: 'PATCH', url, headers: { cookie }, payload: { name: 'Diubah' } })).statusCode).toBe(403)
+      expect((await inject({ method: 'DELETE', url, headers: { cookie } })).statusCode).toBe(403)
+    }
+    await new SensorService(server.kendali.ctx.events).markSilentDevices(server.kendali.ctx.db, new Date(Date.now() + 86_400_000))
+    const openOf = async () =>
+      json<{ items: (Alarm & { deviceId: string })[] }>(
+        await inject({ method: 'GET', url: '/api/t/33.71/alarms?status=open&limit=1000', headers: { cookie: operator } }),
+      ).items.filter((a) => a.deviceId === device.id)
+    expect(await openOf()).toHaveLength(1)
+
+    expect((await inject({ method: 'DELETE', url, headers: { cookie: admin } })).statusCode).toBe(204)
+    expect(await openOf()).toHaveLength(0)
+    expect((await inject({ method: 'GET', url, headers: { cookie: operator } })).statusCode).toBe(404)
+    expect((await send(device, { ts: minutesAgo(1), values: { water_level: 90 } })).statusCode).toBe(401)
+    expect((await inject({ method: 'DELETE', url, headers: { cookie: admin } })).statusCode).toBe(404)
+  })
+
+  it('lets admins change a rule and delete it, clearing its open alarm', async () => {
+    const device = await newGauge('AWLR Uji Aturan')
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/rules',
+      headers: { cookie: admin },
+      payload: { name: 'Waspada uji', deviceId: device.id, metric: 'water_level', comparison: '>=', threshold: 500, severity: 'waspada' },
+    })
+    const rule = json<{ id: string }>(created)
+    const url = `/api/t/33.71/rules/${rule.id}`
+    const changed = await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { threshold: 200, severity: 'awas' } })
+    expect(json(changed)).toMatchObject({ threshold: 200, severity: 'awas', metric: 'water_level', deviceId: device.id })
+    expect((await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { severity: 'bahaya' } })).statusCode).toBe(400)
+    expect((await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { metric: 'rain' } })).statusCode).toBe(400)
+    const malang = await loginCookie(server.kendali, 'malang_admin')
+    for (const cookie of [operator, malang]) {
+      expect((await inject({ method: 'PATCH', url, headers: { cookie }, payload: { threshold: 1 } })).statusCode).toBe(403)
+      expect((await inject({ method: 'DELETE', url, headers: { cookie } })).statusCode).toBe(403)
+    }
+    // The changed threshold is the one that counts now.
+    await send(device, { ts: minutesAgo(1), values: { water_level: 210 } })
+    const mine = async (status: string) =>
+      json<{ items: (Alarm & { ruleId: string })[] }>(
+        await inject({ method: 'GET', url: `/api/t/33.71/alarms?status=${status}&limit=1000`, headers: { cookie: operator } }),
+      ).items.filter((a) => a.ruleId === rule.id)
+    expect((await mine('open')).map((a) => [a.severity, a.status])).toEqual([['awas', 'active']])
+
+    expect((await inject({ method: 'DELETE', url, headers: { cookie: admin } })).statusCode).toBe(204)
+    expect(await mine('open')).toHaveLength(0)
+    expect((await mine('cleared')).map((a) => a.status)).toEqual(['cleared'])
+    const rules = json<{ items: { id: string }[] }>(await inject({ method: 'GET', url: '/api/t/33.71/rules', headers: { cookie: operator } }))
+    expect(rules.items.map((r) => r.id)).not.toContain(rule.id)
+    expect((await inject({ method: 'DELETE', url, headers: { cookie: admin } })).statusCode).toBe(404)
+  })
+})

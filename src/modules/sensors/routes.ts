@@ -17,6 +17,8 @@ import {
   ReadingsQuery,
   Rule,
   TenantParams,
+  UpdateDevice,
+  UpdateRule,
   UuidParams,
 } from './schema.ts'
 import type { SensorService } from './service.ts'
@@ -67,6 +69,38 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
       },
     },
     async (request) => sensors.getDevice(ctx.db, tenantOf(request).code, request.params.id),
+  )
+
+  app.patch(
+    '/api/t/:tenant/devices/:id',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['sensors'],
+        summary: "Changes a device's name, place, agency or reporting interval",
+        params: DeviceParams,
+        body: UpdateDevice,
+        response: { 200: Device, ...errors },
+      },
+    },
+    async (request) => sensors.updateDevice(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+  )
+
+  app.delete(
+    '/api/t/:tenant/devices/:id',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Archives a device: its token stops working and its open alarms clear',
+        params: DeviceParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await sensors.archiveDevice(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
+      return reply.status(204).send(null)
+    },
   )
 
   app.post(
@@ -147,6 +181,33 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
     async (request) => {
       const items = await sensors.listRules(ctx.db, tenantOf(request).code)
       return { items, total: items.length, next: null }
+    },
+  )
+
+  app.patch(
+    '/api/t/:tenant/rules/:id',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Changes a rule’s threshold, timing, level, action or whether it is on (what it watches stays)',
+        params: UuidParams,
+        body: UpdateRule,
+        response: { 200: Rule, ...errors },
+      },
+    },
+    async (request) => sensors.updateRule(ctx.db, tenantOf(request).code, request.params.id, request.body),
+  )
+
+  app.delete(
+    '/api/t/:tenant/rules/:id',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: { tags: ['sensors'], summary: 'Deletes a rule; its open alarms clear', params: UuidParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await sensors.deleteRule(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
+      return reply.status(204).send(null)
     },
   )
 

@@ -27,6 +27,18 @@ export const CreateDevice = Type.Object(
 )
 export type CreateDevice = Static<typeof CreateDevice>
 
+/** What an admin may change of a device; its kind and metrics stay (rules and history depend on them). */
+export const UpdateDevice = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+    location: Type.Optional(Point),
+    agencyId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+    intervalSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateDevice = Static<typeof UpdateDevice>
+
 const Latest = Type.Record(Type.String(), Type.Object({ value: Type.Number(), at: Type.String({ format: 'date-time' }) }))
 
 export const Device = Type.Object({
@@ -89,6 +101,22 @@ export const CreateRule = Type.Object(
   { additionalProperties: false },
 )
 export type CreateRule = Static<typeof CreateRule>
+
+/** What a rule may change; what it watches (kind or device, and metric) stays: make a new rule for that. */
+export const UpdateRule = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+    comparison: Type.Optional(Type.Enum(['>', '>=', '<', '<='] as const)),
+    threshold: Type.Optional(Type.Number()),
+    durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+    hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
+    severity: Type.Optional(Type.Enum(SEVERITIES)),
+    action: Type.Optional(Type.Enum(['alarm', 'incident', 'alert_draft'] as const)),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateRule = Static<typeof UpdateRule>
 
 export const Rule = Type.Object({
   id: Type.String(),

@@ -7,7 +7,7 @@ import type { DeviceIdentity } from '../../core/mqtt/hub.ts'
 import { recordSensorEvent } from './events.ts'
 import { parsePayload, type Reading, type Rejection } from './payload.ts'
 import { evaluateRule } from './rules.ts'
-import type { Alarm, CreateDevice, CreateRule, Device, History, Rule } from './schema.ts'
+import type { Alarm, CreateDevice, CreateRule, Device, History, Rule, UpdateDevice, UpdateRule } from './schema.ts'
 import * as store from './store.ts'
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
@@ -89,6 +89,38 @@ export class SensorService {
       })
       return { ...device, token }
     })
+  }
+
+  async updateDevice(db: Database, tenant: string, actor: string, id: string, input: UpdateDevice): Promise<Device> {
+    return db.transaction(async (tx) => {
+      if (!(await store.updateDevice(tx, tenant, id, input))) throw new NotFound(`There is no device ${id} in ${tenant}`)
+      const device = await this.getDevice(tx, tenant, id)
+      await recordSensorEvent(this.events, tx, tenant, actor, {
+        topic: 'sensors',
+        type: 'device.updated',
+        entity: id,
+        data: { name: device.name, kind: device.kind },
+      })
+      return device
+    })
+  }
+
+  async archiveDevice(db: Database, tenant: string, actor: string, id: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      const name = await store.archiveDevice(tx, tenant, id)
+      if (name === null) throw new NotFound(`There is no device ${id} in ${tenant}`)
+      await recordSensorEvent(this.events, tx, tenant, actor, { topic: 'sensors', type: 'device.archived', entity: id, data: { name } })
+      await this.clearAll(tx, tenant, actor, await store.openAlarmIds(tx, tenant, { deviceId: id }))
+    })
+  }
+
+  /** Clears alarms nothing watches any more (their device or rule is gone), live for the console. */
+  private async clearAll(tx: Tx, tenant: string, actor: string, ids: string[]): Promise<void> {
+    for (const open of ids) {
+      const cleared = await store.clearAlarm(tx, tenant, open, new Date())
+      if (cleared)
+        await recordSensorEvent(this.events, tx, tenant, actor, { topic: 'sensors', type: 'alarm.cleared', entity: cleared.id, data: alarmEventData(cleared) })
+    }
   }
 
   async getDevice(db: Queryable, tenant: string, id: string): Promise<Device> {
@@ -257,6 +289,20 @@ export class SensorService {
       if (!device.metrics.some((m) => m.name === input.metric)) throw new Invalid(`Device ${input.deviceId} has no metric ${input.metric}`, { field: 'metric' })
     }
     return store.insertRule(db, tenant, input)
+  }
+
+  async updateRule(db: Database, tenant: string, id: string, input: UpdateRule): Promise<Rule> {
+    const rule = await store.updateRule(db, tenant, id, input)
+    if (!rule) throw new NotFound(`There is no rule ${id} in ${tenant}`)
+    return rule
+  }
+
+  async deleteRule(db: Database, tenant: string, actor: string, id: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      const open = await store.openAlarmIds(tx, tenant, { ruleId: id })
+      if (!(await store.deleteRule(tx, tenant, id))) throw new NotFound(`There is no rule ${id} in ${tenant}`)
+      await this.clearAll(tx, tenant, actor, open)
+    })
   }
 
   listRules(db: Queryable, tenant: string): Promise<Rule[]> {

@@ -2,7 +2,7 @@ import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { Reading } from './payload.ts'
 import type { Comparison } from './rules.ts'
-import type { Alarm, CreateRule, Device, Rule } from './schema.ts'
+import type { Alarm, CreateRule, Device, Rule, UpdateDevice, UpdateRule } from './schema.ts'
 
 // This module's SQL and nothing else.
 
@@ -49,6 +49,26 @@ export async function listDevices(db: Queryable, tenant: string, limit: number, 
 export async function countDevices(db: Queryable, tenant: string): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM devices WHERE tenant = $1 AND archived_at IS NULL', [tenant])
   return row.n
+}
+
+export async function updateDevice(db: Queryable, tenant: string, id: string, d: UpdateDevice): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE devices SET name = coalesce($3, name),
+       location = CASE WHEN $4::text IS NULL THEN location ELSE ST_SetSRID(ST_GeomFromGeoJSON($4), 4326) END,
+       agency_id = CASE WHEN $5 THEN $6::uuid ELSE agency_id END, interval_seconds = coalesce($7, interval_seconds)
+     WHERE tenant = $1 AND id = $2 AND archived_at IS NULL RETURNING id`,
+    [tenant, id, d.name ?? null, d.location ? JSON.stringify(d.location) : null, d.agencyId !== undefined, d.agencyId ?? null, d.intervalSeconds ?? null],
+  )
+  return rows.length === 1
+}
+
+/** Archives a device (it no longer logs in); returns its name. */
+export async function archiveDevice(db: Queryable, tenant: string, id: string): Promise<string | null> {
+  const [row] = await db.query<{ name: string }>(
+    'UPDATE devices SET archived_at = now() WHERE tenant = $1 AND id = $2 AND archived_at IS NULL RETURNING name',
+    [tenant, id],
+  )
+  return row?.name ?? null
 }
 
 /** A device by its install-wide id, for credentials that carry no tenant (MQTT). */
@@ -152,6 +172,43 @@ export async function insertRule(db: Queryable, tenant: string, r: CreateRule): 
     ],
   )
   return row
+}
+
+export async function updateRule(db: Queryable, tenant: string, id: string, r: UpdateRule): Promise<Rule | null> {
+  const [row] = await db.query<Rule>(
+    `UPDATE rules SET name = coalesce($3, name), comparison = coalesce($4, comparison), threshold = coalesce($5, threshold),
+       duration_seconds = coalesce($6, duration_seconds), hysteresis = coalesce($7, hysteresis), severity = coalesce($8, severity),
+       action = coalesce($9, action), enabled = coalesce($10, enabled)
+     WHERE tenant = $1 AND id = $2 RETURNING ${RULE}`,
+    [
+      tenant,
+      id,
+      r.name ?? null,
+      r.comparison ?? null,
+      r.threshold ?? null,
+      r.durationSeconds ?? null,
+      r.hysteresis ?? null,
+      r.severity ?? null,
+      r.action ?? null,
+      r.enabled ?? null,
+    ],
+  )
+  return row ?? null
+}
+
+/** Deletes a rule with its running state. */
+export async function deleteRule(db: Queryable, tenant: string, id: string): Promise<boolean> {
+  const rows = await db.query('DELETE FROM rules WHERE tenant = $1 AND id = $2 RETURNING id', [tenant, id])
+  if (rows.length === 0) return false
+  await db.query('DELETE FROM rule_states WHERE tenant = $1 AND rule_id = $2', [tenant, id])
+  return true
+}
+
+/** Open alarms of a device or of a rule. */
+export async function openAlarmIds(db: Queryable, tenant: string, of: { deviceId: string } | { ruleId: string }): Promise<string[]> {
+  const [column, value] = 'deviceId' in of ? ['device_id', of.deviceId] : ['rule_id::text', of.ruleId]
+  const rows = await db.query<{ id: string }>(`SELECT id FROM alarms WHERE tenant = $1 AND ${column} = $2 AND status <> 'cleared'`, [tenant, value])
+  return rows.map((r) => r.id)
 }
 
 export async function listRules(db: Queryable, tenant: string): Promise<Rule[]> {

@@ -1,10 +1,37 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../app/api.ts'
+import { ApiError, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
 import { formatTime } from '../../app/time.ts'
 import { StaffFrame } from '../reports/StaffFrame.tsx'
-import { type Alert, approveAlert, cancelAlert, createDraft, fetchAlerts, fetchKelurahan, type Region, SEVERITY_COLORS } from './api.ts'
+import {
+  type Alert,
+  approveAlert,
+  cancelAlert,
+  capXmlUrl,
+  createDraft,
+  type DrawnArea,
+  fetchAlerts,
+  fetchRegions,
+  type RegionFeature,
+  SEVERITY_COLORS,
+  updateAlert,
+} from './api.ts'
+import type { Drawing } from './DrawMap.tsx'
+
+// MapLibre loads with the map, after the form is usable.
+const DrawMap = lazy(() => import('./DrawMap.tsx').then((m) => ({ default: m.DrawMap })))
+const AreaPreview = lazy(() => import('./AreaPreview.tsx').then((m) => ({ default: m.AreaPreview })))
+
+/** The drawing as the API's area, once it is complete. */
+function areaOf(drawing: Drawing): DrawnArea | undefined {
+  if (drawing.mode === 'polygon' && drawing.done) return { type: 'Polygon', coordinates: [[...drawing.points, drawing.points[0]]] }
+  if (drawing.mode === 'circle' && drawing.centre && drawing.radius > 0)
+    return { type: 'Feature', geometry: { type: 'Point', coordinates: drawing.centre }, properties: { radius: drawing.radius } }
+  return undefined
+}
+
+const hoursFromNow = (hours: string) => new Date(Date.now() + Number(hours) * 3_600_000).toISOString()
 
 const CATEGORIES = ['Met', 'Geo', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'Other']
 const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']
@@ -26,10 +53,9 @@ function Select({ name, label, options, value, onChange }: { name: string; label
   )
 }
 
-/** The operator's form for a new draft: CAP fields, the kelurahan it covers, how long it is valid. */
-function DraftForm({ tenant, onSaved }: { tenant: string; onSaved: () => void }) {
+/** The operator's form for a new draft: CAP fields, the kecamatan/kelurahan or drawn area it covers, how long it is valid. */
+function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: RegionFeature[]; onSaved: () => void }) {
   const { t } = useTranslation()
-  const [regions, setRegions] = useState<Region[]>([])
   const [form, setForm] = useState({
     event: '',
     category: 'Met',
@@ -42,16 +68,20 @@ function DraftForm({ tenant, onSaved }: { tenant: string; onSaved: () => void })
     hours: '6',
   })
   const [chosen, setChosen] = useState<string[]>([])
+  const [drawing, setDrawing] = useState<Drawing>({ mode: 'regions' })
   const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    fetchKelurahan(tenant).then(setRegions, () => undefined)
-  }, [tenant])
+  const chosenFeatures = useMemo(() => regions.filter((r) => chosen.includes(r.properties.code)), [regions, chosen])
+  const kecamatan = regions.filter((r) => r.properties.level === 'kecamatan')
+  const kelurahan = regions.filter((r) => r.properties.level !== 'kecamatan')
+  const area = areaOf(drawing)
+  const setMode = (mode: Drawing['mode']) =>
+    setDrawing(mode === 'polygon' ? { mode, points: [], done: false } : mode === 'circle' ? { mode, centre: null, radius: 500 } : { mode })
   const set = (key: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [key]: v }))
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(null)
     try {
-      await createDraft(tenant, {
+      await createDraft(tenant.code, {
         event: form.event,
         category: [form.category],
         urgency: form.urgency,
@@ -60,11 +90,13 @@ function DraftForm({ tenant, onSaved }: { tenant: string; onSaved: () => void })
         ...(form.headline ? { headline: form.headline } : {}),
         ...(form.description ? { description: form.description } : {}),
         ...(form.instruction ? { instruction: form.instruction } : {}),
-        expires: new Date(Date.now() + Number(form.hours) * 3_600_000).toISOString(),
+        expires: hoursFromNow(form.hours),
         regions: chosen,
+        ...(area ? { area } : {}),
       })
       setForm((f) => ({ ...f, event: '', headline: '', description: '', instruction: '' }))
       setChosen([])
+      setMode('regions')
       onSaved()
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err))
@@ -97,16 +129,60 @@ function DraftForm({ tenant, onSaved }: { tenant: string; onSaved: () => void })
         {t('alerts.field.hours')}
         <input name="hours" type="number" min="1" max="168" value={form.hours} onChange={(e) => set('hours')(e.target.value)} />
       </label>
-      <label>
-        {t('alerts.field.regions')}
-        <select name="regions" multiple size={6} value={chosen} onChange={(e) => setChosen([...e.target.selectedOptions].map((o) => o.value))}>
-          {regions.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.name}
-            </option>
+      <fieldset className="alert-area">
+        <legend>{t('alerts.areaTitle')}</legend>
+        <label>
+          {t('alerts.areaMode.regions')}
+          <select name="regions" multiple size={8} value={chosen} onChange={(e) => setChosen([...e.target.selectedOptions].map((o) => o.value))}>
+            <optgroup label={t('alerts.kecamatan')}>
+              {kecamatan.map((r) => (
+                <option key={r.properties.code} value={r.properties.code}>
+                  {r.properties.name}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label={t('alerts.field.regions')}>
+              {kelurahan.map((r) => (
+                <option key={r.properties.code} value={r.properties.code}>
+                  {r.properties.name}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </label>
+        <div className="alert-area-modes">
+          {(['regions', 'polygon', 'circle'] as const).map((mode) => (
+            <label key={mode}>
+              <input type="radio" name="areaMode" value={mode} checked={drawing.mode === mode} onChange={() => setMode(mode)} /> {t(`alerts.areaMode.${mode}`)}
+            </label>
           ))}
-        </select>
-      </label>
+        </div>
+        {drawing.mode === 'polygon' && <p className="muted">{t('alerts.drawPolygon')}</p>}
+        {drawing.mode === 'circle' && (
+          <>
+            <p className="muted">{t('alerts.drawCircle')}</p>
+            <label>
+              {t('alerts.radius')}
+              <input
+                name="radius"
+                type="number"
+                min="10"
+                max="500000"
+                value={drawing.radius}
+                onChange={(e) => setDrawing({ ...drawing, radius: Number(e.target.value) })}
+              />
+            </label>
+          </>
+        )}
+        {drawing.mode !== 'regions' && (
+          <button type="button" className="button" onClick={() => setMode(drawing.mode)}>
+            {t('alerts.clearDrawing')}
+          </button>
+        )}
+        <Suspense fallback={<div className="alert-draw-map loading">…</div>}>
+          <DrawMap tenant={tenant} regions={chosenFeatures} drawing={drawing} severity={form.severity} onChange={setDrawing} />
+        </Suspense>
+      </fieldset>
       {error && <p className="error">{error}</p>}
       <button type="submit" className="button primary">
         {t('alerts.saveDraft')}
@@ -115,25 +191,121 @@ function DraftForm({ tenant, onSaved }: { tenant: string; onSaved: () => void })
   )
 }
 
-function AlertList({ tenant, timezone }: { tenant: string; timezone: string }) {
+/** A CAP Update of a published alert: the fields that change, a new expiry; a second person approves it. */
+function UpdateForm({ tenant, alert, onDone }: { tenant: string; alert: Alert; onDone: (err?: unknown) => void }) {
+  const { t } = useTranslation()
+  const [form, setForm] = useState({
+    severity: alert.severity,
+    headline: alert.headline ?? '',
+    description: alert.description ?? '',
+    instruction: alert.instruction ?? '',
+    hours: '6',
+  })
+  const set = (key: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [key]: v }))
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    try {
+      await updateAlert(tenant, alert.id, {
+        severity: form.severity,
+        ...(form.headline ? { headline: form.headline } : {}),
+        ...(form.description ? { description: form.description } : {}),
+        ...(form.instruction ? { instruction: form.instruction } : {}),
+        expires: hoursFromNow(form.hours),
+      })
+      onDone()
+    } catch (err) {
+      onDone(err)
+    }
+  }
+  return (
+    <form className="alert-form alert-followup" onSubmit={submit} data-testid="update-form">
+      <h3>{t('alerts.updateTitle', { identifier: alert.identifier })}</h3>
+      <Select name="severity" label={t('alerts.field.severity')} options={SEVERITIES} value={form.severity} onChange={set('severity')} />
+      <label>
+        {t('alerts.field.headline')}
+        <input name="headline" maxLength={160} value={form.headline} onChange={(e) => set('headline')(e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.description')}
+        <textarea name="description" value={form.description} onChange={(e) => set('description')(e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.instruction')}
+        <textarea name="instruction" value={form.instruction} onChange={(e) => set('instruction')(e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.hours')}
+        <input name="hours" type="number" min="1" max="168" value={form.hours} onChange={(e) => set('hours')(e.target.value)} />
+      </label>
+      <button type="submit" className="button primary">
+        {t('alerts.saveUpdate')}
+      </button>{' '}
+      <button type="button" className="button" onClick={() => onDone()}>
+        {t('alerts.close')}
+      </button>
+    </form>
+  )
+}
+
+/** The reason for cancelling a published alert; it becomes the description of the CAP Cancel message. */
+function CancelForm({ tenant, alert, onDone }: { tenant: string; alert: Alert; onDone: (err?: unknown) => void }) {
+  const { t } = useTranslation()
+  const [note, setNote] = useState('')
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    try {
+      await cancelAlert(tenant, alert.id, note)
+      onDone()
+    } catch (err) {
+      onDone(err)
+    }
+  }
+  return (
+    <form className="alert-form alert-followup" onSubmit={submit} data-testid="cancel-form">
+      <label>
+        {t('alerts.cancelReason')}
+        <textarea name="note" required maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      <button type="submit" className="button primary">
+        {t('alerts.confirmCancel')}
+      </button>{' '}
+      <button type="button" className="button" onClick={() => onDone()}>
+        {t('alerts.close')}
+      </button>
+    </form>
+  )
+}
+
+function AlertList({ tenant, regions }: { tenant: Tenant; regions: RegionFeature[] }) {
   const { t, i18n } = useTranslation()
   const [items, setItems] = useState<Alert[]>([])
   const [error, setError] = useState<string | null>(null)
+  const [open, setOpen] = useState<{ id: string; form: 'update' | 'cancel' } | null>(null)
+  // One draft's map at a time: each map holds a WebGL context, and browsers allow only a few.
+  const [previewed, setPreviewed] = useState<string | null>(null)
   const load = useCallback(() => {
-    fetchAlerts(tenant).then(
+    fetchAlerts(tenant.code).then(
       (p) => setItems(p.items),
       () => undefined,
     )
-  }, [tenant])
+  }, [tenant.code])
   useEffect(load, [load])
   useLiveEvents(['alerts'], load)
-  const act = async (fn: () => Promise<unknown>) => {
+  const done = (err?: unknown) => {
+    if (err) {
+      setError(err instanceof ApiError ? err.message : String(err))
+      return
+    }
     setError(null)
+    setOpen(null)
+    load()
+  }
+  const act = async (fn: () => Promise<unknown>) => {
     try {
       await fn()
-      load()
+      done()
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err))
+      done(err)
     }
   }
   return (
@@ -150,19 +322,50 @@ function AlertList({ tenant, timezone }: { tenant: string; timezone: string }) {
               <span data-testid="alert-status">{t(`alerts.status.${a.status}`)}</span>
             </div>
             <div className="muted">
-              {a.areaDesc} · {t('alerts.portal.until')} {formatTime(a.expires, timezone, i18n.language)} · {t('alerts.by')} {a.author}
+              {a.areaDesc} · {t('alerts.portal.until')} {formatTime(a.expires, tenant.timezone, i18n.language)} · {t('alerts.by')} {a.author}
               {a.approver ? ` / ${a.approver}` : ''}
             </div>
-            {a.status === 'draft' && (
-              <button type="button" className="button primary" onClick={() => act(() => approveAlert(tenant, a.id))}>
-                {t('alerts.approve')}
-              </button>
-            )}{' '}
-            {(a.status === 'draft' || a.status === 'published') && (
-              <button type="button" className="button" onClick={() => act(() => cancelAlert(tenant, a.id))}>
-                {t('alerts.cancel')}
-              </button>
+            {a.references.length > 0 && (
+              <div className="muted" data-testid="alert-references">
+                {t('alerts.references')}: {a.references.map((r) => r.split(',')[1]).join(', ')}
+              </div>
             )}
+            {a.sent && (
+              <a href={capXmlUrl(tenant.code, a.identifier)} target="_blank" rel="noreferrer" data-testid="cap-link">
+                {t('alerts.capXml')}
+              </a>
+            )}
+            {a.status === 'draft' && (
+              <>
+                {previewed === a.id ? (
+                  <Suspense fallback={<div className="alert-preview-map loading">…</div>}>
+                    <AreaPreview tenant={tenant} alert={a} regions={regions} />
+                  </Suspense>
+                ) : (
+                  <button type="button" className="button" onClick={() => setPreviewed(a.id)}>
+                    {t('alerts.showArea')}
+                  </button>
+                )}{' '}
+                <button type="button" className="button primary" onClick={() => act(() => approveAlert(tenant.code, a.id))}>
+                  {t('alerts.approve')}
+                </button>{' '}
+                <button type="button" className="button" onClick={() => act(() => cancelAlert(tenant.code, a.id))}>
+                  {t('alerts.discard')}
+                </button>
+              </>
+            )}
+            {a.status === 'published' && a.msgType !== 'Cancel' && (
+              <>
+                <button type="button" className="button" onClick={() => setOpen({ id: a.id, form: 'update' })}>
+                  {t('alerts.update')}
+                </button>{' '}
+                <button type="button" className="button" onClick={() => setOpen({ id: a.id, form: 'cancel' })}>
+                  {t('alerts.cancel')}
+                </button>
+              </>
+            )}
+            {open?.id === a.id && open.form === 'update' && <UpdateForm tenant={tenant.code} alert={a} onDone={done} />}
+            {open?.id === a.id && open.form === 'cancel' && <CancelForm tenant={tenant.code} alert={a} onDone={done} />}
           </li>
         ))}
       </ul>
@@ -170,18 +373,25 @@ function AlertList({ tenant, timezone }: { tenant: string; timezone: string }) {
   )
 }
 
-/** Staff page: draft a warning, approve someone else's draft, cancel; live on alert events. */
+function StaffAlerts({ tenant }: { tenant: Tenant }) {
+  const [version, setVersion] = useState(0)
+  const [regions, setRegions] = useState<RegionFeature[]>([])
+  useEffect(() => {
+    fetchRegions(tenant.code).then(
+      (all) => setRegions(all.sort((a, b) => a.properties.name.localeCompare(b.properties.name))),
+      () => undefined,
+    )
+  }, [tenant.code])
+  return (
+    <div className="alerts-staff">
+      <DraftForm tenant={tenant} regions={regions} onSaved={() => setVersion((v) => v + 1)} />
+      <AlertList key={version} tenant={tenant} regions={regions} />
+    </div>
+  )
+}
+
+/** Staff page: draft a warning on the map, approve someone else's draft, update or cancel what is published; live on alert events. */
 export function AlertsPage() {
   const { t } = useTranslation()
-  const [version, setVersion] = useState(0)
-  return (
-    <StaffFrame title={t('alerts.pageTitle')}>
-      {({ tenant }) => (
-        <div className="alerts-staff">
-          <DraftForm tenant={tenant.code} onSaved={() => setVersion((v) => v + 1)} />
-          <AlertList key={version} tenant={tenant.code} timezone={tenant.timezone} />
-        </div>
-      )}
-    </StaffFrame>
-  )
+  return <StaffFrame title={t('alerts.pageTitle')}>{({ tenant }) => <StaffAlerts tenant={tenant} />}</StaffFrame>
 }

@@ -2,11 +2,12 @@ import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PanelProps } from '../../app/modules.ts'
 import { ActiveAlerts } from './ActiveAlerts.tsx'
-import { fetchKelurahan, type Region, subscribeEmail } from './api.ts'
+import { canPush, fetchKelurahan, type Region, subscribeEmail, subscribePush } from './api.ts'
 
-/** Subscribe by e-mail to the warnings of one kelurahan. */
+/** Subscribe to the warnings of one kelurahan by e-mail or, where the browser can, by notifications in this browser. */
 function SubscribeForm({ tenant }: PanelProps) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const [channel, setChannel] = useState<'email' | 'push'>('email')
   const [regions, setRegions] = useState<Region[]>([])
   const [kelurahan, setKelurahan] = useState('')
   const [email, setEmail] = useState('')
@@ -17,13 +18,14 @@ function SubscribeForm({ tenant }: PanelProps) {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     try {
-      await subscribeEmail(tenant.code, kelurahan, email)
+      if (channel === 'push') await subscribePush(tenant.code, kelurahan, i18n.language)
+      else await subscribeEmail(tenant.code, kelurahan, email)
       setState('done')
     } catch {
       setState('failed')
     }
   }
-  if (state === 'done') return <p data-testid="subscribed">{t('alerts.portal.subscribed')}</p>
+  if (state === 'done') return <p data-testid="subscribed">{t(channel === 'push' ? 'alerts.portal.subscribedPush' : 'alerts.portal.subscribed')}</p>
   return (
     <form className="alert-subscribe" onSubmit={submit}>
       <h2>{t('alerts.portal.subscribeTitle')}</h2>
@@ -38,10 +40,22 @@ function SubscribeForm({ tenant }: PanelProps) {
           ))}
         </select>
       </label>
-      <label>
-        {t('alerts.portal.email')}
-        <input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
+      {canPush() && (
+        <fieldset className="alert-channel">
+          <label>
+            <input type="radio" name="channel" value="email" checked={channel === 'email'} onChange={() => setChannel('email')} /> {t('alerts.portal.byEmail')}
+          </label>
+          <label>
+            <input type="radio" name="channel" value="push" checked={channel === 'push'} onChange={() => setChannel('push')} /> {t('alerts.portal.byPush')}
+          </label>
+        </fieldset>
+      )}
+      {channel === 'email' && (
+        <label>
+          {t('alerts.portal.email')}
+          <input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+      )}
       {state === 'failed' && <p className="error">{t('alerts.portal.failed')}</p>}
       <button type="submit" className="button primary">
         {t('alerts.portal.subscribe')}

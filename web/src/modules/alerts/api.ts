@@ -26,6 +26,8 @@ export interface Alert {
   instruction: string | null
   expires: string
   regions: { code: string; name: string; level: string }[]
+  area: DrawnArea | null
+  references: string[]
   areaDesc: string
   source: string
   author: string
@@ -56,6 +58,12 @@ export interface Region {
   level: string
 }
 
+/** A drawn area as the API takes it: a polygon, or a circle as a Point Feature with its radius in metres. */
+export type DrawnArea =
+  | { type: 'Polygon'; coordinates: [number, number][][] }
+  | { type: 'MultiPolygon'; coordinates: [number, number][][][] }
+  | { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: { radius: number } }
+
 export type DraftInput = {
   event: string
   category: string[]
@@ -67,7 +75,10 @@ export type DraftInput = {
   instruction?: string
   expires: string
   regions: string[]
+  area?: DrawnArea
 }
+
+export type UpdateInput = Partial<Omit<DraftInput, 'category' | 'event'>>
 
 export const SEVERITY_COLORS: Record<string, string> = { Extreme: '#b42318', Severe: '#e5484d', Moderate: '#f5a524', Minor: '#3b82f6', Unknown: '#6b7280' }
 
@@ -76,7 +87,17 @@ export const fetchActive = (tenant: string) => api<Page<PublicAlert>>(`/api/t/${
 export const fetchAreas = (tenant: string) => api<GeoJSON.FeatureCollection>(`/api/t/${tenant}/alerts/active/areas`)
 export const createDraft = (tenant: string, body: DraftInput) => api<Alert>(`/api/t/${tenant}/alerts`, { method: 'POST', body })
 export const approveAlert = (tenant: string, id: string) => api<Alert>(`/api/t/${tenant}/alerts/${id}/approve`, { method: 'POST' })
-export const cancelAlert = (tenant: string, id: string) => api<Alert>(`/api/t/${tenant}/alerts/${id}/cancel`, { method: 'POST', body: {} })
+export const cancelAlert = (tenant: string, id: string, note?: string) =>
+  api<Alert>(`/api/t/${tenant}/alerts/${id}/cancel`, { method: 'POST', body: note ? { note } : {} })
+export const updateAlert = (tenant: string, id: string, body: UpdateInput) => api<Alert>(`/api/t/${tenant}/alerts/${id}/update`, { method: 'POST', body })
+export const capXmlUrl = (tenant: string, identifier: string) => `/cap/${tenant}/alerts/${identifier}.xml`
+
+export type RegionFeature = GeoJSON.Feature<GeoJSON.Geometry, Region>
+
+/** The tenant's kecamatan and kelurahan/desa with their boundaries. */
+export async function fetchRegions(tenant: string): Promise<RegionFeature[]> {
+  return (await api<{ features: RegionFeature[] }>(`/api/t/${tenant}/regions`)).features
+}
 
 /** The tenant's kelurahan/desa, by name, for pickers. */
 export async function fetchKelurahan(tenant: string): Promise<Region[]> {
@@ -89,3 +110,33 @@ export async function fetchKelurahan(tenant: string): Promise<Region[]> {
 
 export const subscribeEmail = (tenant: string, kelurahan: string, email: string) =>
   api<{ unsubscribeToken: string }>(`/api/t/${tenant}/subscriptions`, { method: 'POST', body: { kelurahan, channel: 'email', email } })
+
+// The push worker lives at the web root (web/public) so that its scope covers the public portal.
+const PUSH_WORKER = '/alerts-sw.js'
+
+/** Whether this browser can receive Web Push at all (service workers, push, notifications). */
+export const canPush = () => 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window
+
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const raw = atob(
+    base64url
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(base64url.length / 4) * 4, '='),
+  )
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0))
+}
+
+/** Asks for notification permission, subscribes this browser with the server's VAPID key and registers it for a kelurahan. */
+export async function subscribePush(tenant: string, kelurahan: string, language: string) {
+  if ((await Notification.requestPermission()) !== 'granted') throw new Error('notifications-denied')
+  await navigator.serviceWorker.register(PUSH_WORKER, { scope: '/p/' })
+  const registration = await navigator.serviceWorker.ready
+  const { publicKey } = await api<{ publicKey: string }>(`/api/t/${tenant}/subscriptions/push-key`)
+  const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) })
+  const push = subscription.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } }
+  return api<{ unsubscribeToken: string }>(`/api/t/${tenant}/subscriptions`, {
+    method: 'POST',
+    body: { kelurahan, channel: 'push', push: { endpoint: push.endpoint, keys: push.keys }, language: language === 'en' ? 'en' : 'id' },
+  })
+}

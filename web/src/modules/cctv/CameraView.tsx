@@ -16,7 +16,7 @@ export function CameraView({ tenant, camera }: { tenant: string; camera: Camera 
   return null
 }
 
-function SnapshotView({ src, title }: { src: string; title: string }) {
+export function SnapshotView({ src, title }: { src: string; title: string }) {
   const [at, setAt] = useState(() => Date.now())
   useEffect(() => {
     const timer = setInterval(() => setAt(Date.now()), SNAPSHOT_REFRESH_MS)

@@ -7,10 +7,26 @@ export interface Camera {
   isPublic: boolean
   views: { snapshot: boolean; mjpeg: boolean; hls: boolean }
   status: 'unknown' | 'online' | 'offline'
+  lastSeenAt: string | null
+  responseMs: number | null
   distanceM?: number
 }
+
+export interface CameraSources {
+  snapshotUrl: string | null
+  mjpegUrl: string | null
+  hlsUrl: string | null
+  rtspUrl: string | null
+}
+
+export type CameraInput = { name: string; isPublic: boolean; location: Camera['location'] } & { [K in keyof CameraSources]?: string | null }
 
 const base = (tenant: string) => `/api/t/${encodeURIComponent(tenant)}`
 export const fetchCameras = (tenant: string) => api<Page<Camera>>(`${base(tenant)}/cameras?limit=1000`)
 export const fetchIncidentCameras = (tenant: string, incident: string, limit: number) =>
   api<Page<Camera>>(`${base(tenant)}/incidents/${encodeURIComponent(incident)}/cameras?limit=${limit}`)
+export const fetchSources = (tenant: string, id: string) => api<CameraSources>(`${base(tenant)}/cameras/${encodeURIComponent(id)}/sources`)
+export const registerCamera = (tenant: string, input: CameraInput) => api<Camera>(`${base(tenant)}/cameras`, { method: 'POST', body: input })
+export const updateCamera = (tenant: string, id: string, input: CameraInput) =>
+  api<Camera>(`${base(tenant)}/cameras/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })
+export const archiveCamera = (tenant: string, id: string) => api<void>(`${base(tenant)}/cameras/${encodeURIComponent(id)}`, { method: 'DELETE' })

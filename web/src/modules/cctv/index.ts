@@ -4,16 +4,29 @@ import type { WebModule } from '../../app/modules.ts'
 import { CamerasLayer } from './CamerasLayer.tsx'
 import en from './locales/en.json'
 import id from './locales/id.json'
+import { OfflineCamerasPanel } from './OfflineCamerasPanel.tsx'
+import { PublicCamerasPage, PublicCamerasSection } from './PublicCameras.tsx'
 import './cctv.css'
 
 i18n.addResourceBundle('id', 'translation', { cctv: id }, true, true)
 i18n.addResourceBundle('en', 'translation', { cctv: en }, true, true)
 
 const CameraWall = lazy(() => import('./CameraWall.tsx').then((m) => ({ default: m.CameraWall })))
+const CamerasAdmin = lazy(() => import('./CamerasAdmin.tsx').then((m) => ({ default: m.CamerasAdmin })))
 
 export const cctvWeb: WebModule = {
   id: 'cctv',
   layers: [{ id: 'cameras', labelKey: 'layers.cameras', visibleByDefault: true, Component: CamerasLayer }],
-  nav: [{ path: 'cameras', labelKey: 'cctv.nav.wall', roles: ['admin', 'operator', 'dispatcher', 'executive'] }],
-  routes: [{ path: 'cameras', Component: CameraWall }],
+  panels: [{ id: 'cameras-offline', Component: OfflineCamerasPanel }],
+  nav: [
+    { path: 'cameras', labelKey: 'cctv.nav.wall', roles: ['admin', 'operator', 'dispatcher', 'executive'] },
+    { path: 'admin/cameras', labelKey: 'cctv.nav.admin', roles: ['admin'] },
+  ],
+  routes: [
+    { path: 'cameras', Component: CameraWall },
+    { path: 'admin/cameras', Component: CamerasAdmin },
+  ],
+  publicRoutes: [{ path: 'cctv', Component: PublicCamerasPage }],
+  portalNav: [{ path: 'cctv', labelKey: 'cctv.nav.portal' }],
+  portalSections: [{ id: 'cameras', Component: PublicCamerasSection }],
 }

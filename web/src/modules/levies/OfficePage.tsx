@@ -21,8 +21,9 @@ import {
   type Tariff,
 } from './api.ts'
 import { LevyFrame } from './LevyFrame.tsx'
+import { TariffForm, VendorsTab } from './VendorsTab.tsx'
 
-const TABS = ['markets', 'bills', 'payments', 'arrears', 'tariffs', 'days'] as const
+const TABS = ['markets', 'vendors', 'bills', 'payments', 'arrears', 'tariffs', 'days'] as const
 type Tab = (typeof TABS)[number]
 
 /** A value loaded from the API, loaded again when `key` changes or on `reload()`. */
@@ -68,7 +69,7 @@ function Office({ tenant }: { tenant: Tenant }) {
   const [bills, reloadBills] = useLoad<Bill[]>(`${code}:${period}`, () => fetchBills(code, `period=${period}&limit=500`).then((p) => p.items))
   const [payments, reloadPayments] = useLoad<Payment[]>(code, () => fetchPayments(code).then((p) => p.items))
   const [arrears] = useLoad<Arrears[]>(`${code}:${by}`, () => fetchArrears(code, by).then((p) => p.items))
-  const [tariffs] = useLoad<Tariff[]>(code, () => fetchTariffs(code).then((p) => p.items))
+  const [tariffs, reloadTariffs] = useLoad<Tariff[]>(code, () => fetchTariffs(code).then((p) => p.items))
   const [days, reloadDays] = useLoad<CollectorDay[]>(code, () => fetchDays(code).then((p) => p.items))
   useLiveEvents(['levies'], (e) => {
     if (e.type === 'levy.payment_recorded') {
@@ -188,6 +189,8 @@ function Office({ tenant }: { tenant: Tenant }) {
           </Table>
         </>
       )}
+      {tab === 'vendors' && <VendorsTab tenant={code} />}
+      {tab === 'tariffs' && <TariffForm tenant={code} onAdded={reloadTariffs} />}
       {tab === 'tariffs' && (
         <Table
           head={[t('levies.office.kind'), t('levies.office.class'), t('levies.office.rate'), t('levies.office.from'), t('levies.office.legalBasis')]}

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
@@ -7,13 +7,18 @@ import { ReceiptView } from './ReceiptPage.tsx'
 
 type VendorBills = { vendor: { code: string; name: string }; bills: (Bill & { receipts: string[] })[] }
 
+/** While a QRIS is shown the page asks every few seconds, for a while, whether the payment has come in. */
+const POLL_MS = 5000
+const POLL_LIMIT = 120
+
 /** Vendor self-service: my bills by vendor code and phone, pay by QRIS, see and print my receipts. */
 export function VendorPage({ tenant }: PanelProps) {
   const { t, i18n } = useTranslation()
   const [code, setCode] = useState('')
   const [phone, setPhone] = useState('')
   const [found, setFound] = useState<VendorBills | null>(null)
-  const [qris, setQris] = useState<{ number: string; image: string } | null>(null)
+  // The receipts the bill had when its QRIS was shown: a new one means the QRIS was paid.
+  const [qris, setQris] = useState<{ number: string; image: string; receipts: string[]; proof: string } | null>(null)
   const [receipt, setReceipt] = useState<Receipt | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const base = `/api/t/${tenant.code}/levies/public`
@@ -28,6 +33,27 @@ export function VendorPage({ tenant }: PanelProps) {
       setProblem(err instanceof ApiError && err.status === 404 ? t('levies.portal.notFound') : String(err))
     }
   }
+  // Polls the vendor's own bills (the same proof as the search, nothing about anyone else) until the QRIS is paid.
+  useEffect(() => {
+    if (!qris) return
+    let polls = 0
+    const timer = setInterval(async () => {
+      if (++polls > POLL_LIMIT) return clearInterval(timer)
+      try {
+        const latest = await api<VendorBills>(`${base}/bills?${qris.proof}`)
+        const fresh = latest.bills.find((b) => b.number === qris.number)?.receipts.find((r) => !qris.receipts.includes(r))
+        if (!fresh) return
+        clearInterval(timer)
+        setFound(latest)
+        setQris(null)
+        setReceipt(await api<Receipt>(`${base}/payments/${fresh}?${qris.proof}`))
+      } catch {
+        // A failed poll is retried at the next tick.
+      }
+    }, POLL_MS)
+    return () => clearInterval(timer)
+  }, [qris, base])
+
   const find = (e?: FormEvent) => {
     e?.preventDefault()
     setQris(null)
@@ -75,7 +101,7 @@ export function VendorPage({ tenant }: PanelProps) {
                     onClick={() =>
                       run(
                         () => api<{ imagePng: string }>(`${base}/bills/${b.number}/qris?${proof()}`),
-                        (q) => setQris({ number: b.number, image: q.imagePng }),
+                        (q) => setQris({ number: b.number, image: q.imagePng, receipts: b.receipts, proof: proof() }),
                       )
                     }
                   >
@@ -86,6 +112,9 @@ export function VendorPage({ tenant }: PanelProps) {
                   <figure className="levy-qris">
                     <img src={`data:image/png;base64,${qris.image}`} alt="QRIS" />
                     <figcaption>{t('levies.collect.qrisHint')}</figcaption>
+                    <p className="muted" data-testid="levy-qris-waiting">
+                      {t('levies.portal.waiting')}
+                    </p>
                     <button type="button" className="button" onClick={() => find()}>
                       {t('levies.portal.check')}
                     </button>

@@ -9,6 +9,43 @@ export interface Device {
   status: 'unknown' | 'online' | 'offline'
   lastSeenAt: string | null
   latest: Record<string, { value: number; at: string }>
+  intervalSeconds: number
+}
+
+export const DEVICE_KINDS = ['flood_level', 'rain_gauge', 'air_quality', 'traffic_counter', 'weather_station'] as const
+
+export interface Rule {
+  id: string
+  name: string
+  deviceKind: string | null
+  deviceId: string | null
+  metric: string
+  comparison: string
+  threshold: number
+  durationSeconds: number
+  hysteresis: number
+  severity: string
+  action: string
+  enabled: boolean
+}
+
+export interface RuleInput {
+  name: string
+  comparison: string
+  threshold: number
+  durationSeconds: number
+  hysteresis: number
+  severity: string
+  action: string
+  metric?: string
+  deviceKind?: string
+  deviceId?: string
+}
+
+interface DeviceInput {
+  name: string
+  location: Device['location']
+  intervalSeconds: number
 }
 
 export interface Alarm {
@@ -41,3 +78,15 @@ export function worstAlarm(alarms: Alarm[]): Map<string, Alarm> {
   }
   return worst
 }
+
+const device = (tenant: string, id: string) => `/api/t/${tenant}/devices/${encodeURIComponent(id)}`
+export const registerDevice = (tenant: string, input: DeviceInput & { kind: string; metrics: { name: string; unit: string }[] }) =>
+  api<Device & { token: string }>(`/api/t/${tenant}/devices`, { method: 'POST', body: input })
+export const updateDevice = (tenant: string, id: string, input: DeviceInput) => api<Device>(device(tenant, id), { method: 'PATCH', body: input })
+export const rotateToken = (tenant: string, id: string) => api<Device & { token: string }>(`${device(tenant, id)}/token`, { method: 'POST' })
+export const archiveDevice = (tenant: string, id: string) => api<void>(device(tenant, id), { method: 'DELETE' })
+export const fetchRules = (tenant: string) => api<Page<Rule>>(`/api/t/${tenant}/rules`)
+/** Creates a rule (id null) or changes one; what a rule watches is set at creation only. */
+export const saveRule = (tenant: string, id: string | null, input: RuleInput) =>
+  id ? api<Rule>(`/api/t/${tenant}/rules/${id}`, { method: 'PATCH', body: input }) : api<Rule>(`/api/t/${tenant}/rules`, { method: 'POST', body: input })
+export const deleteRule = (tenant: string, id: string) => api<void>(`/api/t/${tenant}/rules/${id}`, { method: 'DELETE' })

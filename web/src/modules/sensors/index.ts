@@ -1,14 +1,32 @@
+import i18n from 'i18next'
 import { lazy } from 'react'
 import type { WebModule } from '../../app/modules.ts'
 import { AlarmsPanel } from './AlarmsPanel.tsx'
+import en from './locales/en.json'
+import id from './locales/id.json'
 import { SensorsLayer } from './SensorsLayer.tsx'
+import './sensors.css'
+
+// Merged into the app's `sensors` strings.
+i18n.addResourceBundle('id', 'translation', { sensors: id }, true, true)
+i18n.addResourceBundle('en', 'translation', { sensors: en }, true, true)
 
 // ECharts loads with the device page only.
 const DevicePage = lazy(() => import('./DevicePage.tsx').then((m) => ({ default: m.DevicePage })))
+const DevicesAdmin = lazy(() => import('./SensorsAdmin.tsx').then((m) => ({ default: m.DevicesAdmin })))
+const RulesAdmin = lazy(() => import('./SensorsAdmin.tsx').then((m) => ({ default: m.RulesAdmin })))
 
 export const sensorsWeb: WebModule = {
   id: 'sensors',
   layers: [{ id: 'sensors', labelKey: 'layers.sensors', visibleByDefault: true, Component: SensorsLayer }],
   panels: [{ id: 'alarms', Component: AlarmsPanel }],
-  routes: [{ path: 'devices/:id', Component: DevicePage }],
+  routes: [
+    { path: 'devices/:id', Component: DevicePage },
+    { path: 'admin/devices', Component: DevicesAdmin },
+    { path: 'admin/rules', Component: RulesAdmin },
+  ],
+  nav: [
+    { path: 'admin/devices', labelKey: 'sensors.admin.devices', roles: ['admin'] },
+    { path: 'admin/rules', labelKey: 'sensors.admin.rules', roles: ['admin'] },
+  ],
 }

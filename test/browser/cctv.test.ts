@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CameraService } from '../../src/modules/cctv/service.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { startFakeCamera } from '../support/fake-camera.ts'
+import { loginCookie, startTestServer, type TestServer } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+describe('cameras for admins and on the portal', () => {
+  let server: TestServer
+  let camera: Awaited<ReturnType<typeof startFakeCamera>>
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    camera = await startFakeCamera()
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'id-ID' })
+    page.on('dialog', (dialog) => void dialog.accept())
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await camera?.close()
+    await server?.close()
+  })
+
+  it('lets an admin register a camera whose password then shows masked, edit it and archive it', async () => {
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', 'admin')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/console/)
+    await page.goto(`${server.url}/t/33.71/admin/cameras`)
+    await page.getByTestId('camera-table').waitFor()
+    await page.getByTestId('camera-new').click()
+    const form = page.getByTestId('camera-form')
+    await form.locator('input[name=name]').fill('Simpang Kebonpolo')
+    await form.locator('input[name=snapshotUrl]').fill(`${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`)
+    await form.locator('input[name=isPublic]').check()
+    await form.locator('button[type=submit]').click()
+    const row = page.getByTestId('camera-row').filter({ hasText: 'Simpang Kebonpolo' })
+    await row.waitFor()
+
+    await row.getByRole('button', { name: 'Ubah' }).click()
+    const url = page.getByTestId('camera-form').locator('input[name=snapshotUrl]')
+    await expect.poll(() => url.inputValue()).toContain('admin:***@')
+    expect(await page.content()).not.toContain('rahasia')
+    await page.getByTestId('camera-form').locator('input[name=name]').fill('Simpang Kebonpolo Utara')
+    await page.screenshot({ path: join(SHOTS, 'cctv-admin-edit.png') })
+    await page.getByTestId('camera-form').locator('button[type=submit]').click()
+    await page.getByTestId('camera-row').filter({ hasText: 'Simpang Kebonpolo Utara' }).waitFor()
+    // The masked password was kept: the snapshot still logs in to the camera.
+    const admin = await loginCookie(server.kendali, 'admin')
+    const cameras = (await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: admin } })).json()
+    const edited = cameras.items.find((c: { name: string }) => c.name === 'Simpang Kebonpolo Utara')
+    expect((await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/cameras/${edited.id}/snapshot` })).statusCode).toBe(200)
+    await page.screenshot({ path: join(SHOTS, 'cctv-admin.png') })
+  })
+
+  it('shows public cameras on the portal with snapshots, and the live view on a click', async () => {
+    const anonymous = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'id-ID' })
+    await anonymous.goto(`${server.url}/p/33.71`)
+    const section = anonymous.getByTestId('portal-cameras')
+    await section.waitFor()
+    await anonymous.goto(`${server.url}/p/33.71/cctv`)
+    const tile = anonymous.getByTestId('public-camera').filter({ hasText: 'Simpang Kebonpolo Utara' })
+    await tile.waitFor()
+    // Internal demo cameras stay off the portal.
+    expect(await anonymous.getByTestId('public-camera').filter({ hasText: 'CCTV Simpang Armada' }).count()).toBe(0)
+    await expect.poll(() => tile.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64)
+    await tile.click()
+    const live = anonymous.getByTestId('public-camera-live')
+    await live.waitFor()
+    expect(await live.textContent()).toContain('Simpang Kebonpolo Utara')
+    expect(await anonymous.content()).not.toContain(camera.url)
+    await anonymous.screenshot({ path: join(SHOTS, 'cctv-portal.png'), fullPage: true })
+    await anonymous.close()
+  })
+
+  it('lets an admin archive a camera', async () => {
+    const row = page.getByTestId('camera-row').filter({ hasText: 'Simpang Kebonpolo Utara' })
+    await row.getByRole('button', { name: 'Arsipkan' }).click()
+    await expect.poll(() => row.count()).toBe(0)
+  })
+
+  it('shows a camera going offline on the console live, as an alarm beside the sensor alarms', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const created = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/cameras',
+      headers: { cookie: admin },
+      payload: { name: 'Kamera Putus', location: { type: 'Point', coordinates: [110.2171, -7.4801] }, snapshotUrl: 'http://127.0.0.1:9/snapshot.jpg' },
+    })
+    expect(created.statusCode).toBe(201)
+    await page.goto(`${server.url}/t/33.71/console`)
+    await page.getByTestId('alarms-panel').waitFor()
+    expect(await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).count()).toBe(0)
+    await new CameraService(server.kendali.ctx.events, 1000).checkAll(server.kendali.ctx.db)
+    await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).waitFor()
+    await page.getByTestId('cameras-offline').screenshot({ path: join(SHOTS, 'cctv-offline-panel.png') })
+  })
+})
