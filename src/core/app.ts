@@ -86,6 +86,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     log: app.log,
     mqtt: new UnavailableHub(),
     indicators: new IndicatorRegistry(),
+    modules,
   }
 
   platformRoutes(app, ctx, readiness, packageVersion())

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify'
 import type { Config } from './config.ts'
-import type { Database } from './db/database.ts'
+import type { Database, Tx } from './db/database.ts'
 import type { Bus } from './events/bus.ts'
 import type { EventLog } from './events/log.ts'
 import type { TopicRegistry } from './events/topics.ts'
@@ -28,6 +28,8 @@ export interface CoreContext {
   mqtt: MqttHub
   /** Every loaded module's computed indicators (read by the kpi module). */
   readonly indicators: IndicatorRegistry
+  /** Every loaded module, for platform-wide actions such as copying a template tenant's configuration. */
+  readonly modules: readonly KendaliModule[]
 }
 
 export interface RecurringJob {
@@ -61,6 +63,11 @@ export interface KendaliModule {
   install?(ctx: CoreContext): Promise<string[]>
   /** Smart-city indicators this module computes from its own data (see core/indicators.ts). */
   indicators?(ctx: CoreContext): ComputedIndicator[]
+  /**
+   * Onboarding: copies this module's shareable configuration (types, categories, catalogues — never data or
+   * people) from a template tenant to another, inside the caller's transaction; returns how many items it copied.
+   */
+  copyConfig?(ctx: CoreContext, db: Tx, from: string, to: string): Promise<number>
   /** Background work once the platform is ready (simulators, listeners). */
   start?(ctx: CoreContext): Promise<void>
   stop?(): Promise<void>

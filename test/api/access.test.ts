@@ -82,6 +82,8 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/catalog.ttl',
   // The demo cameras' test-pattern snapshots (a name and the time, nothing else), so the demo needs no internet.
   'GET /api/demo/cameras/:file',
+  // Situation-room screens read the KPI wall with a read-only wall token, checked by the kpi module (tested there).
+  'GET /api/t/:tenant/kpi/wall',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

@@ -59,6 +59,26 @@ describe('executive dashboard and situation room in the browser', () => {
     await page.close()
   })
 
+  it('maps the kelurahan breakdown of an indicator on the city boundaries', async () => {
+    const page = await loggedIn('admin')
+    // Population per kelurahan, entered by the admin for every kelurahan but the first (which must stay grey).
+    const regions = await (await page.request.get(`${server.url}/api/t/33.71/regions?level=kelurahan`)).json()
+    const codes: string[] = regions.features.map((f: { properties: { code: string } }) => f.properties.code)
+    expect(codes.length).toBeGreaterThan(3)
+    const year = String(new Date().getFullYear() - 1)
+    for (const [k, key] of codes.slice(1).entries()) {
+      const res = await page.request.post(`${server.url}/api/t/33.71/kpi/indicators/population/values`, {
+        data: { period: year, value: 4000 + 900 * k, breakdown: { by: 'kelurahan', key } },
+      })
+      expect(res.status()).toBe(201)
+    }
+    await page.goto(`${server.url}/t/33.71/kpi/indicators/population`)
+    await page.locator('[data-testid=kpi-choropleth] canvas').waitFor()
+    await page.getByTestId('kpi-choropleth').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SHOTS, 'kpi-choropleth-1920.png'), fullPage: true })
+    await page.close()
+  })
+
   it('shows a province user its cities side by side and drills into one read-only', async () => {
     const page = await loggedIn('pemprov')
     await page.goto(`${server.url}/t/33/kpi`)
@@ -73,9 +93,25 @@ describe('executive dashboard and situation room in the browser', () => {
     await page.close()
   })
 
+  let wallAddress = ''
+
+  it('lets an admin give a situation-room screen a wall token shown once', async () => {
+    const page = await loggedIn('admin')
+    await page.goto(`${server.url}/t/33.71/kpi`)
+    const panel = page.getByTestId('kpi-wall-tokens')
+    await panel.getByLabel('Nama layar').fill('Layar utama Command Center')
+    await panel.getByRole('button', { name: 'Buat token' }).click()
+    wallAddress = (await page.getByTestId('kpi-wall-address').locator('code').textContent()) ?? ''
+    expect(wallAddress).toMatch(/\/t\/33\.71\/kpi\/wall\?token=kdw_/)
+    await panel.getByText('Layar utama Command Center').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'kpi-wall-token-1920.png') })
+    await page.close()
+  })
+
   it('shows the wall without menus, marks its data stale while the server is down and recovers after a restart', async () => {
-    const page = await loggedIn('executive')
-    await page.goto(`${server.url}/t/33.71/kpi/wall?refresh=2`)
+    // The screen holds only the wall token: no personal login.
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'id-ID' })
+    await page.goto(`${wallAddress}&refresh=2`)
     await page.getByTestId('tile-environment').waitFor()
     await expect.poll(() => page.getByTestId('wall-clock').textContent()).toMatch(/WIB/)
     expect(await page.getByTestId('staff-nav').count()).toBe(0)

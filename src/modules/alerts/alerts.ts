@@ -429,7 +429,7 @@ export class AlertService {
   }
 
   /** A draft from a sensor alarm: what tripped, where, how severe. */
-  async draftFromAlarm(db: Database, tenant: string, actor: string, alarmId: string): Promise<store.AlertRow> {
+  async draftFromAlarm(db: Database, tenant: string, actor: string, alarmId: string, origin: AlertOrigin = { source: 'alarm' }): Promise<store.AlertRow> {
     const alarm = await this.alarms.find(db, tenant, alarmId)
     if (!alarm) throw new NotFound(`There is no open alarm ${alarmId} in ${tenant}`)
     const [lon, lat] = alarm.location.coordinates
@@ -454,7 +454,7 @@ export class AlertService {
           : { area: { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { radius: 2000 } } }),
         alarmId: alarm.id,
       },
-      { source: 'alarm' },
+      origin,
     )
   }
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { TenantInfo } from '../../core/http/identity.ts'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { tenancyServices } from '../tenancy/index.ts'
+import { draftForAlarm, JOB_ALARM_DRAFT, listenForAlarmDrafts } from './alarm-drafts.ts'
 import { AlertService, type Clock, JOB_EXPIRE, JOB_FANOUT } from './alerts.ts'
 import { BmkgIntake } from './bmkg.ts'
 import { type Channels, DeliveryService, ensureVapidKeys, JOB_DELIVER, smtpMail } from './delivery.ts'
@@ -55,6 +56,7 @@ export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Chan
 /** Public warnings in CAP 1.2 with two-person approval, BMKG intake, delivery to subscribers by kelurahan. */
 export function alertsModule(): KendaliModule {
   let services: AlertsServices | null = null
+  let stopAlarmDrafts: (() => void) | null = null
   const of = (ctx: CoreContext) => {
     services ??= alertsServices(ctx)
     return services
@@ -84,6 +86,7 @@ export function alertsModule(): KendaliModule {
       [JOB_EXPIRE]: { everySeconds: EXPIRE_EVERY_SECONDS, run: async () => void (await of(ctx).alerts.expireDue(ctx.db)) },
       [JOB_FANOUT]: (job) => of(ctx).delivery.fanOut(ctx.db, job),
       [JOB_DELIVER]: (job) => of(ctx).delivery.deliver(ctx.db, job),
+      [JOB_ALARM_DRAFT]: (job) => draftForAlarm(ctx.db, of(ctx).alerts, job),
     }),
     indicators: (ctx) => alertIndicators(ctx),
     seedDemo: async (ctx) => {
@@ -93,6 +96,18 @@ export function alertsModule(): KendaliModule {
     install: async (ctx) => {
       await ensureVapidKeys(ctx.db)
       return []
+    },
+    start: async (ctx) => {
+      stopAlarmDrafts = listenForAlarmDrafts(
+        ctx.bus,
+        ctx.jobs,
+        () => ctx.db,
+        (err) => ctx.log.warn({ err }, 'sensor alarm not queued for a warning draft'),
+      )
+    },
+    stop: async () => {
+      stopAlarmDrafts?.()
+      stopAlarmDrafts = null
     },
   }
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { listenForAlarms } from './alarm-intake.ts'
+import { copyIncidentTypes } from './config-copy.ts'
 import { seedIncidentDemo } from './demo.ts'
 import { DispatchService } from './dispatch.ts'
 import { INCIDENT_TOPICS } from './events.ts'
@@ -56,6 +57,7 @@ export function incidentsModule(): KendaliModule {
     jobs: (ctx) => ({
       'incidents.prune_tracks': { everySeconds: 86_400, run: async () => void (await store.pruneTracks(ctx.db, TRACK_RETENTION_DAYS)) },
     }),
+    copyConfig: (_ctx, db, from, to) => copyIncidentTypes(db, from, to),
     indicators: (ctx) => incidentIndicators(ctx),
     seedDemo: async (ctx) => {
       await seedIncidentDemo(ctx.db, of(ctx), tenancyLookups(ctx))

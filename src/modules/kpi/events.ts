@@ -10,7 +10,8 @@ export const KPI_TOPICS = {
 export type KpiEvent =
   | { topic: 'kpi'; type: 'indicator.created' | 'indicator.updated'; entity: string; data: { code: string } }
   | { topic: 'kpi'; type: 'value.entered'; entity: string; data: { code: string; period: string; breakdown: string; value: number; version: number } }
-  | { topic: 'kpi'; type: 'catalogue.copied'; entity: null; data: { from: string; indicators: number } }
+  | { topic: 'kpi'; type: 'config.copied'; entity: null; data: { from: string; copied: Record<string, number> } }
+  | { topic: 'kpi'; type: 'wall_token.created' | 'wall_token.revoked'; entity: string; data: { name: string } }
   | { topic: 'kpi'; type: 'recompute.requested' | 'recompute.progressed'; entity: string; data: { done: number; total: number; status: string } }
 
 export function recordKpiEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: KpiEvent) {

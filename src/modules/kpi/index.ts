@@ -4,7 +4,8 @@ import { seedKpiDemo } from './demo.ts'
 import { KPI_TOPICS } from './events.ts'
 import { kpiRoutes } from './routes.ts'
 import { JOB_RECOMPUTE, KpiService } from './service.ts'
-import { tenancyPort } from './tenancy.ts'
+import { tenancyPort, tenantExists } from './tenancy.ts'
+import { WallTokens } from './wall.ts'
 
 // Computed indicators of the current (and previous) month are refreshed this often.
 const COMPUTE_SECONDS = 3600
@@ -25,11 +26,12 @@ export function kpiModule(): KendaliModule {
     name: 'kpi',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     topics: KPI_TOPICS,
-    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx)),
+    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), new WallTokens(ctx.events), tenantExists(ctx)),
     jobs: (ctx) => ({
       'kpi.compute': { everySeconds: COMPUTE_SECONDS, run: () => of(ctx).computeCurrent(ctx.db) },
       [JOB_RECOMPUTE]: (job) => of(ctx).runRecompute(ctx.db, job.tenant, String(job.payload.id)),
     }),
+    copyConfig: (ctx, db, from, to) => of(ctx).copyCatalogue(db, from, to),
     seedDemo: async (ctx) => {
       await seedKpiDemo(ctx, of(ctx))
       return []

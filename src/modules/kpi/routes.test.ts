@@ -156,11 +156,27 @@ describe('onboarding', () => {
       [kendal.features.length + 1, 'geometry'],
     ])
 
-    // Shareable configuration only: the catalogue and targets, never Magelang's values.
-    expect((await as('admin', { method: 'POST', url: '/api/t/33.24/kpi/catalogue/copy', payload: { from: '33.71' } })).statusCode).toBe(403)
-    const copied = await as('superadmin', { method: 'POST', url: '/api/t/33.24/kpi/catalogue/copy', payload: { from: '33.71' } })
+    // Shareable configuration only: the KPI catalogue, incident types and report categories, never Magelang's data.
+    const copyUrl = '/api/t/33.24/config/copy'
+    // Magelang's own incident type (the built-in ones every city has anyway).
+    const ownType = await as('admin', {
+      method: 'PUT',
+      url: '/api/t/33.71/incident-types/banjir_rob',
+      payload: { label: { id: 'Banjir rob', en: 'Tidal flood' }, defaultPriority: 'P2', unitKinds: ['rescue'] },
+    })
+    expect(ownType.statusCode, ownType.body).toBe(200)
+    expect((await as('admin', { method: 'POST', url: copyUrl, payload: { from: '33.71' } })).statusCode).toBe(403)
+    expect((await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.24' } })).statusCode).toBe(400)
+    expect((await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.99' } })).statusCode).toBe(404)
+    const copied = await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.71' } })
     expect(copied.statusCode, copied.body).toBe(200)
-    expect(json<{ copied: number }>(copied).copied).toBeGreaterThan(20)
+    const counts = json<{ copied: Record<string, number> }>(copied).copied
+    expect(counts.kpi).toBeGreaterThan(20)
+    expect(counts.incidents).toBeGreaterThan(0)
+    expect(counts.reports).toBeGreaterThan(3)
+    // Copying again keeps what is there and adds nothing.
+    const again = json<{ copied: Record<string, number> }>(await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.71' } }))
+    expect(again.copied).toEqual({ kpi: 0, incidents: 0, reports: 0 })
 
     const user = await as('superadmin', {
       method: 'POST',
@@ -175,6 +191,16 @@ describe('onboarding', () => {
     expect(indicators.some((i) => i.status === 'ok')).toBe(false)
     const series = json<Series>(await as('kendal', { method: 'GET', url: '/api/t/33.24/kpi/indicators/spbe_index/values?from=2025&to=2026' }))
     expect(series.items.every((p) => p.status === 'missing')).toBe(true)
+    const magelangCategories = json<{ items: { code: string }[] }>(await as('admin', { method: 'GET', url: '/api/t/33.71/report-categories' })).items
+    const categories = json<{ items: { code: string; agencyId: string | null }[] }>(
+      await as('kendal', { method: 'GET', url: '/api/t/33.24/report-categories' }),
+    )
+    expect(categories.items.map((c) => c.code).sort()).toEqual(magelangCategories.map((c) => c.code).sort())
+    expect(categories.items.every((c) => c.agencyId === null)).toBe(true)
+    const types = json<{ items: { code: string }[] }>(await as('kendal', { method: 'GET', url: '/api/t/33.24/incident-types' })).items
+    expect(types.map((t) => t.code)).toContain('banjir_rob')
+    expect(json<{ items: unknown[] }>(await as('kendal', { method: 'GET', url: '/api/t/33.24/reports' })).items).toEqual([])
+    expect(json<{ items: unknown[] }>(await as('kendal', { method: 'GET', url: '/api/t/33.24/incidents' })).items).toEqual([])
 
     expect((await as('admin', { method: 'GET', url: `/api/t/33.24/kpi/summary?period=${LAST_MONTH}` })).statusCode).toBe(403)
     expect((await as('kendal', { method: 'GET', url: `/api/t/33.71/kpi/summary?period=${LAST_MONTH}` })).statusCode).toBe(403)

@@ -5,10 +5,16 @@ import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
+import { copyConfig } from './config-copy.ts'
+import { periodAt } from './periods.ts'
+import { kpiReportPdf } from './report.ts'
 import {
   CodeParams,
-  CopyCatalogue,
+  ConfigCopied,
+  CopyConfig,
+  CreatedWallToken,
   CreateIndicator,
+  CreateWallToken,
   History,
   HistoryQuery,
   ImportResult,
@@ -17,6 +23,7 @@ import {
   PeriodQuery,
   Recompute,
   RecomputeRequest,
+  ReportQuery,
   Rollup,
   RollupQuery,
   RunParams,
@@ -26,8 +33,13 @@ import {
   TenantParams,
   UpdateIndicator,
   Value,
+  Wall,
+  WallQuery,
+  WallToken,
+  WallTokenParams,
 } from './schema.ts'
 import type { KpiService } from './service.ts'
+import type { WallTokens } from './wall.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
@@ -38,7 +50,7 @@ const ENTERERS = ['admin', 'agency_officer'] as const
 const ADMINS = ['admin'] as const
 const MAX_CSV_BYTES = 2 * 1024 * 1024
 
-export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService): void {
+export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, walls: WallTokens, tenantExists: (code: string) => Promise<boolean>): void {
   const tags = ['kpi']
 
   app.get(
@@ -231,18 +243,105 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService): v
     },
   )
 
+  app.get(
+    '/api/t/:tenant/kpi/report.pdf',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: "The leader's monthly report as PDF: six dimension scores, best and weakest indicators, each indicator against its target",
+        produces: ['application/pdf'],
+        params: TenantParams,
+        querystring: ReportQuery,
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request)
+      const lang = request.query.lang ?? (/^en\b/i.test(request.headers['accept-language'] ?? '') ? 'en' : 'id')
+      const summary = await kpi.summary(ctx.db, tenant.code, request.query.period)
+      const pdf = await kpiReportPdf(summary, tenant, lang, new Date())
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="kpi-${tenant.code}-${request.query.period}.pdf"`).send(pdf)
+    },
+  )
+
+  // The situation room's screens open the wall with a read-only token instead of a person's login.
+  app.get(
+    '/api/t/:tenant/wall-tokens',
+    {
+      config: { access: { roles: ADMINS } },
+      schema: { tags, summary: 'Wall tokens of the situation room (never the secret)', params: TenantParams, response: { 200: Page(WallToken), ...errors } },
+    },
+    async (request) => {
+      const items = await walls.list(ctx.db, tenantOf(request).code)
+      return { items, total: items.length, next: null }
+    },
+  )
+
   app.post(
-    '/api/t/:tenant/kpi/catalogue/copy',
+    '/api/t/:tenant/wall-tokens',
+    {
+      config: { access: { roles: ADMINS } },
+      schema: {
+        tags,
+        summary: 'Creates a read-only wall token for a situation-room screen; shown once, stored hashed, reads only the wall',
+        params: TenantParams,
+        body: CreateWallToken,
+        response: { 201: CreatedWallToken, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const created = await walls.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body.name, request.body.days ?? 90)
+      return reply.status(201).send(created)
+    },
+  )
+
+  app.delete(
+    '/api/t/:tenant/wall-tokens/:id',
+    {
+      config: { access: { roles: ADMINS } },
+      schema: { tags, summary: 'Revokes a wall token at once', params: WallTokenParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await walls.revoke(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/kpi/wall',
+    {
+      // Public to the HTTP layer: the wall token is checked here and reads this summary only.
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: "The wall's data for a screen holding a wall token: the city and this month's six dimensions",
+        params: TenantParams,
+        querystring: WallQuery,
+        response: { 200: Wall, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request)
+      await walls.check(ctx.db, tenant.code, request.query.token)
+      const period = periodAt(new Date(), 'monthly', tenant.timezone)
+      return { tenant: { code: tenant.code, name: tenant.name, timezone: tenant.timezone }, summary: await kpi.summary(ctx.db, tenant.code, period) }
+    },
+  )
+
+  app.post(
+    '/api/t/:tenant/config/copy',
     {
       config: { access: 'platform_admin' },
       schema: {
-        tags,
-        summary: 'Onboarding: copies the KPI catalogue and targets of a template tenant (never its values)',
+        tags: ['tenants'],
+        summary:
+          'Onboarding: copies the shareable configuration of a template tenant (KPI catalogue, incident types, report categories…) — never its data or people',
         params: TenantParams,
-        body: CopyCatalogue,
-        response: { 200: Type.Object({ copied: Type.Integer() }), ...errors },
+        body: CopyConfig,
+        response: { 200: ConfigCopied, ...errors },
       },
     },
-    async (request) => ({ copied: await kpi.copyCatalogue(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body.from) }),
+    async (request) => copyConfig(ctx, tenantExists, principalOf(request).actor, request.body.from, tenantOf(request).code),
   )
 }

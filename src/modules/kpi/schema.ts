@@ -212,4 +212,38 @@ export const Rollup = Type.Object({
   ),
 })
 
-export const CopyCatalogue = Type.Object({ from: TenantCode }, { additionalProperties: false })
+export const CopyConfig = Type.Object({ from: TenantCode }, { additionalProperties: false })
+export const ConfigCopied = Type.Object({
+  from: Type.String(),
+  copied: Type.Record(Type.String(), Type.Integer(), { description: 'Items copied per module (configuration the tenant already had is kept)' }),
+})
+
+export const ReportQuery = Type.Object({
+  period: Month,
+  lang: Type.Optional(Type.Enum(['id', 'en'], { description: 'Bahasa Indonesia unless asked (or Accept-Language) for English' })),
+})
+
+export const WallTokenParams = Type.Object({ tenant: TenantCode, id: Uuid })
+export const CreateWallToken = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'Which screen, e.g. `Layar utama Command Center`' }),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'How long it lasts; 90 days unless set' })),
+  },
+  { additionalProperties: false },
+)
+export const WallToken = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: Nullable(Type.String({ format: 'date-time' })),
+  lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
+})
+export const CreatedWallToken = Type.Intersect([WallToken, Type.Object({ token: Type.String({ description: 'Shown once; put it in the wall address now' }) })])
+export const WallQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) })
+export const Wall = Type.Object({
+  tenant: Type.Object({ code: Type.String(), name: Type.String(), timezone: Type.String() }),
+  summary: Summary,
+})

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync'
-import type { Database, Queryable } from '../../core/db/database.ts'
+import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { type Breakdown, DIMENSIONS, type Dimension, type IndicatorRegistry, type IndicatorValue } from '../../core/indicators.ts'
@@ -160,34 +160,28 @@ export class KpiService {
     return this.get(db, tenant, code)
   }
 
-  /** Copies the catalogue and targets of a template tenant (configuration only, never values). */
-  async copyCatalogue(db: Database, tenant: string, actor: string, from: string): Promise<number> {
-    if (from === tenant) throw new Invalid('A tenant cannot copy its own catalogue', { field: 'from' })
-    const rows = await store.listIndicators(db, from)
-    if (rows.length === 0) throw new NotFound(`${from} has no KPI catalogue to copy`, { field: 'from' })
-    return db.transaction(async (tx) => {
-      let copied = 0
-      for (const row of rows) {
-        const definition: IndicatorDefinition = {
-          code: row.code,
-          name: { id: row.nameId, en: row.nameEn },
-          dimension: row.dimension,
-          unit: row.unit,
-          direction: row.direction,
-          frequency: row.frequency,
-          source: row.source,
-          module: row.module ?? undefined,
-          breakdowns: row.breakdowns,
-          formula: { id: row.formulaId, en: row.formulaEn },
-        }
-        // OPDs differ between cities: the owner is left for the new city to set.
-        if (!(await store.insertIndicator(tx, tenant, definition))) continue
-        for (const t of await store.targetsOf(tx, from, row.code)) await store.putTarget(tx, tenant, row.code, t.year, t.target)
-        copied++
+  /** Copies the catalogue and targets of a template tenant inside the caller's transaction (never its values). */
+  async copyCatalogue(tx: Tx, from: string, to: string): Promise<number> {
+    let copied = 0
+    for (const row of await store.listIndicators(tx, from)) {
+      const definition: IndicatorDefinition = {
+        code: row.code,
+        name: { id: row.nameId, en: row.nameEn },
+        dimension: row.dimension,
+        unit: row.unit,
+        direction: row.direction,
+        frequency: row.frequency,
+        source: row.source,
+        module: row.module ?? undefined,
+        breakdowns: row.breakdowns,
+        formula: { id: row.formulaId, en: row.formulaEn },
       }
-      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'catalogue.copied', entity: null, data: { from, indicators: copied } })
-      return copied
-    })
+      // OPDs differ between cities: the owner is left for the new city to set.
+      if (!(await store.insertIndicator(tx, to, definition))) continue
+      for (const t of await store.targetsOf(tx, from, row.code)) await store.putTarget(tx, to, row.code, t.year, t.target)
+      copied++
+    }
+    return copied
   }
 
   // Values

@@ -3,6 +3,11 @@ import { tenancyServices } from '../tenancy/index.ts'
 import type { TenancyPort } from './service.ts'
 
 /** The tenancy module's services, as this module needs them. */
+/** Whether a tenant exists on this install. */
+export function tenantExists(ctx: CoreContext): (code: string) => Promise<boolean> {
+  return async (code) => (await tenancyServices(ctx).tenants.info(code)) !== null
+}
+
 export function tenancyPort(ctx: CoreContext): TenancyPort {
   const s = tenancyServices(ctx)
   return {

@@ -113,10 +113,47 @@ export async function coveredDays(db: Queryable, tenant: string, from: string, t
   return new Set(rows.map((r) => r.day))
 }
 
-export function activityHoursByNip(db: Queryable, tenant: string, from: string, to: string): Promise<{ nip: string; hours: number }[]> {
-  return db.query<{ nip: string; hours: number }>(
-    `SELECT nip, (sum(extract(epoch FROM ends - starts)) / 3600)::float8 AS hours FROM asn_activities
-     WHERE tenant = $1 AND day BETWEEN $2 AND $3 GROUP BY nip`,
+/**
+ * Per OPD over the given working days (with their hours): staff, person-days counted, on time, TK, and TL/PSW
+ * minutes, by the rules of `dayCodes` (attendance.ts): an excused remark counts neither way; no row, TK or no
+ * clock at all is TK; a missing check-in or check-out is TL4/PSW4 without minutes.
+ */
+export function tallyByAgency(
+  db: Queryable,
+  tenant: string,
+  agencyIds: string[] | null,
+  days: { day: string; start: string; end: string }[],
+  excused: readonly string[],
+) {
+  return db.query<{ agencyId: string; staff: number; counted: number; onTime: number; tkDays: number; tlMinutes: number; pswMinutes: number }>(
+    `WITH days AS (SELECT * FROM unnest($2::date[], $3::time[], $4::time[]) AS d(day, starts, ends)),
+     staff AS (SELECT nip, agency_id FROM asn_staff WHERE tenant = $1 AND ($5::uuid[] IS NULL OR agency_id = ANY($5))),
+     person_days AS (
+       SELECT s.nip, s.agency_id, d.day, a.check_in, a.check_out,
+         CASE WHEN d.day IS NULL THEN NULL
+           WHEN a.remark = ANY($6::text[]) THEN 'excused'
+           WHEN a.nip IS NULL OR a.remark = 'TK' OR (a.check_in IS NULL AND a.check_out IS NULL) THEN 'tk'
+           ELSE 'present' END AS kind,
+         COALESCE(GREATEST(0, extract(epoch FROM a.check_in - d.starts) / 60), 0)::int AS late,
+         COALESCE(GREATEST(0, extract(epoch FROM d.ends - a.check_out) / 60), 0)::int AS early
+       FROM staff s LEFT JOIN days d ON true
+       LEFT JOIN asn_attendance a ON a.tenant = $1 AND a.nip = s.nip AND a.day = d.day)
+     SELECT agency_id::text AS "agencyId", count(DISTINCT nip)::int AS staff, count(day)::int AS counted,
+       count(*) FILTER (WHERE kind = 'present' AND check_in IS NOT NULL AND check_out IS NOT NULL AND late = 0 AND early = 0)::int AS "onTime",
+       count(*) FILTER (WHERE kind = 'tk')::int AS "tkDays",
+       COALESCE(sum(late) FILTER (WHERE kind = 'present'), 0)::int AS "tlMinutes",
+       COALESCE(sum(early) FILTER (WHERE kind = 'present'), 0)::int AS "pswMinutes"
+     FROM person_days GROUP BY agency_id`,
+    [tenant, days.map((d) => d.day), days.map((d) => d.start), days.map((d) => d.end), agencyIds, excused],
+  )
+}
+
+/** Hours of activity logged per OPD in [from, to]. */
+export function activityHoursByAgency(db: Queryable, tenant: string, from: string, to: string): Promise<{ agencyId: string; hours: number }[]> {
+  return db.query<{ agencyId: string; hours: number }>(
+    `SELECT s.agency_id::text AS "agencyId", (sum(extract(epoch FROM a.ends - a.starts)) / 3600)::float8 AS hours
+     FROM asn_activities a JOIN asn_staff s ON s.tenant = a.tenant AND s.nip = a.nip
+     WHERE a.tenant = $1 AND a.day BETWEEN $2 AND $3 GROUP BY s.agency_id`,
     [tenant, from, to],
   )
 }

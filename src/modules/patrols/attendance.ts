@@ -34,7 +34,7 @@ export const DEFAULT_SCHEDULE: WorkSchedule = {
 /** What `keterangan` may say: H hadir; I izin, S sakit, C… cuti, DL dinas luar, TB tugas belajar (excused); TK absent. */
 export const REMARKS = ['H', 'I', 'S', 'C', 'CT', 'CB', 'CS', 'CM', 'CAP', 'DL', 'TB', 'TK'] as const
 export type Remark = (typeof REMARKS)[number]
-const EXCUSED: ReadonlySet<string> = new Set(['I', 'S', 'C', 'CT', 'CB', 'CS', 'CM', 'CAP', 'DL', 'TB'])
+export const EXCUSED = ['I', 'S', 'C', 'CT', 'CB', 'CS', 'CM', 'CAP', 'DL', 'TB'] as const
 
 export const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
 
@@ -79,7 +79,7 @@ export function dayCodes(date: string, record: DayRecord | null, schedule: WorkS
   const hours = hoursOn(date, schedule)
   const none = { codes: [], lateMinutes: 0, earlyMinutes: 0, isWorkday: hours !== null, isOnTime: false, isAbsent: false }
   if (!hours) return none
-  if (record?.remark && EXCUSED.has(record.remark)) return { ...none, codes: [record.remark] }
+  if (record?.remark && (EXCUSED as readonly string[]).includes(record.remark)) return { ...none, codes: [record.remark] }
   if (!record || record.remark === 'TK' || (!record.checkIn && !record.checkOut)) return { ...none, codes: ['TK'], isAbsent: true }
   const codes: string[] = []
   // No check-in or check-out recorded counts as the last step (as the e-presensi rules do).

@@ -18,6 +18,8 @@ export interface FindingType {
   /** City findings: the report category they become, or the incident type. */
   reportCategory: string | null
   incidentType: string | null
+  /** A retired type takes no new findings; its old findings keep it. */
+  retired: boolean
 }
 
 const type = (code: string, id: string, en: string, kind: FindingKind, handoff: { report?: string; incident?: string } = {}): FindingType => ({
@@ -26,6 +28,7 @@ const type = (code: string, id: string, en: string, kind: FindingKind, handoff: 
   kind,
   reportCategory: handoff.report ?? null,
   incidentType: handoff.incident ?? null,
+  retired: false,
 })
 
 export const DEFAULT_FINDING_TYPES: FindingType[] = [

@@ -11,7 +11,7 @@ import { type FindingSummary, recordPatrolEvent } from './events.ts'
 import { checkNip, maskNip } from './nip.ts'
 import { eventTime, type PatrolCaller, type PatrolService } from './patrols.ts'
 import type { AgencyRef, PatrolPorts } from './ports.ts'
-import type { FindingQuery, RecordFinding } from './schema.ts'
+import type { AddFindingType, ChangeFindingType, FindingQuery, FollowUpSettings, RecordFinding } from './schema.ts'
 import * as store from './store.ts'
 
 export const JOB_HANDOFF = 'patrols.handoff'
@@ -60,24 +60,89 @@ export class FindingService {
     private readonly patrols: PatrolService,
   ) {}
 
-  /** The tenant's finding types; a tenant without any gets the defaults. */
-  async types(db: Queryable, tenant: string): Promise<FindingType[]> {
+  /** The tenant's finding types in use (or all, retired ones too); a tenant without any gets the defaults. */
+  async types(db: Queryable, tenant: string, withRetired = false): Promise<FindingType[]> {
     const own = await store.listTypes(db, tenant)
-    if (own.length > 0) return own
-    await store.seedTypes(db, tenant, DEFAULT_FINDING_TYPES)
-    return store.listTypes(db, tenant)
+    if (own.length === 0) await store.seedTypes(db, tenant, DEFAULT_FINDING_TYPES)
+    return store.listTypes(db, tenant, withRetired)
   }
 
   private async type(db: Queryable, tenant: string, code: string): Promise<FindingType> {
     await this.types(db, tenant)
     const found = await store.findType(db, tenant, code)
     if (!found) throw new Invalid(`There is no finding type ${code} in ${tenant}`, { field: 'type' })
+    if (found.retired) throw new Invalid(`The finding type ${code} is retired`, { field: 'type' })
     return found
   }
 
+  /** City types hand to exactly one place that exists; the others hand to none. */
+  private async handOffOf(db: Queryable, tenant: string, t: Omit<FindingType, 'retired'>): Promise<Pick<FindingType, 'reportCategory' | 'incidentType'>> {
+    if (t.kind !== 'city') {
+      if (t.reportCategory || t.incidentType) throw new Invalid('Only city findings hand to a report category or an incident type', { field: 'kind' })
+      return { reportCategory: null, incidentType: null }
+    }
+    if (Boolean(t.reportCategory) === Boolean(t.incidentType)) {
+      throw new Invalid('A city finding type hands to either a report category or an incident type', { field: 'reportCategory' })
+    }
+    await this.ports.checkHandOff(db, tenant, { reportCategory: t.reportCategory, incidentType: t.incidentType })
+    return { reportCategory: t.reportCategory, incidentType: t.incidentType }
+  }
+
+  async addType(db: Database, tenant: string, input: AddFindingType): Promise<FindingType> {
+    await this.types(db, tenant)
+    const t = { code: input.code, label: input.label, kind: input.kind, reportCategory: input.reportCategory ?? null, incidentType: input.incidentType ?? null }
+    const handOff = await this.handOffOf(db, tenant, t)
+    if (!(await store.insertType(db, tenant, { ...t, ...handOff }))) throw new Conflict(`The finding type ${input.code} exists`, { field: 'code' })
+    return this.typeRow(db, tenant, input.code)
+  }
+
+  /** Renames, re-routes, retires or brings back a type; findings already recorded keep what they were. */
+  async changeType(db: Database, tenant: string, code: string, input: ChangeFindingType, now = new Date()): Promise<FindingType> {
+    await this.types(db, tenant)
+    return db.transaction(async (tx) => {
+      const current = await store.findType(tx, tenant, code, true)
+      if (!current) throw new NotFound(`There is no finding type ${code} in ${tenant}`)
+      const kind = input.kind ?? current.kind
+      // Moving to another kind drops the old hand-off unless a new one is given.
+      const keep = kind === current.kind
+      const next = {
+        code,
+        label: input.label ?? current.label,
+        kind,
+        reportCategory: input.reportCategory !== undefined ? input.reportCategory : keep && !input.incidentType ? current.reportCategory : null,
+        incidentType: input.incidentType !== undefined ? input.incidentType : keep && !input.reportCategory ? current.incidentType : null,
+      }
+      const handOff = await this.handOffOf(tx, tenant, next)
+      await store.updateType(tx, tenant, { ...next, ...handOff, retired: input.retired ?? current.retired }, now)
+      return this.typeRow(tx, tenant, code)
+    })
+  }
+
+  private async typeRow(db: Queryable, tenant: string, code: string): Promise<FindingType> {
+    const row = await store.findType(db, tenant, code)
+    if (!row) throw new NotFound(`There is no finding type ${code} in ${tenant}`)
+    return row
+  }
+
+  /** Working days to answer an ASN finding and the escalation steps after its due date. */
+  async followUpSettings(db: Queryable, tenant: string): Promise<FollowUpSettings> {
+    const row = await store.followUpSettings(db, tenant)
+    const followUpDays = row?.days ?? DEFAULT_FOLLOW_UP_DAYS
+    return { followUpDays, escalationDays: row?.escalationDays ?? [0, followUpDays] }
+  }
+
+  /** New settings count for findings recorded or reopened from now on; pending due dates stay. */
+  async putFollowUpSettings(db: Database, tenant: string, input: FollowUpSettings): Promise<FollowUpSettings> {
+    if (input.escalationDays.some((d, i) => i > 0 && d <= input.escalationDays[i - 1])) {
+      throw new Invalid('Escalation steps must come one after another (rising working days)', { field: 'escalationDays' })
+    }
+    await store.putFollowUpSettings(db, tenant, input.followUpDays, input.escalationDays)
+    return this.followUpSettings(db, tenant)
+  }
+
   private async dueFrom(db: Queryable, tenant: string, from: Date): Promise<Date> {
-    const days = (await store.followUpDays(db, tenant)) ?? DEFAULT_FOLLOW_UP_DAYS
-    return addWorkingDays(from, days, await this.ports.calendar(db, tenant))
+    const { followUpDays } = await this.followUpSettings(db, tenant)
+    return addWorkingDays(from, followUpDays, await this.ports.calendar(db, tenant))
   }
 
   /** Records a finding; the same clientId again answers the first record (`isNew` false). */
@@ -131,7 +196,7 @@ export class FindingService {
           entity: id,
           data: findingSummary(row),
         })
-        if (dueAt) await this.scheduleFollowUp(tx, tenant, row, 1, dueAt)
+        if (dueAt) await this.scheduleFollowUp(tx, tenant, row, 1)
         if (type.kind === 'city') await this.jobs.enqueue(tx, tenant, JOB_HANDOFF, { findingId: id }, { maxAttempts: 8 })
         return id
       })
@@ -233,6 +298,11 @@ export class FindingService {
   }
 
   // Photos
+
+  /** ASN follow-ups per OPD due in [from, to) (and already due), and how many were answered on time and closed. */
+  async dueIn(db: Queryable, tenant: string, from: Date, to: Date, now = new Date()) {
+    return store.dueByAgency(db, tenant, from, to, now)
+  }
 
   async addPhoto(
     db: Database,
@@ -348,13 +418,20 @@ export class FindingService {
         entity: id,
         data: findingSummary(row),
       })
-      await this.scheduleFollowUp(tx, tenant, row, 1, dueAt)
+      await this.scheduleFollowUp(tx, tenant, row, 1)
       return row
     })
   }
 
-  private async scheduleFollowUp(tx: Tx, tenant: string, row: store.FindingRow, level: number, dueAt: Date): Promise<void> {
-    await this.jobs.enqueue(tx, tenant, JOB_FOLLOW_UP, { findingId: row.id, version: row.statusVersion, level, dueAt: dueAt.toISOString() }, { runAt: dueAt })
+  /** Queues the escalation step `level` of an open finding; false when the tenant has no such step. */
+  private async scheduleFollowUp(tx: Tx, tenant: string, row: store.FindingRow, level: number): Promise<boolean> {
+    const { escalationDays } = await this.followUpSettings(tx, tenant)
+    const after = escalationDays[level - 1]
+    if (after === undefined || !row.dueAt) return false
+    const due = new Date(row.dueAt)
+    const runAt = after === 0 ? due : addWorkingDays(due, after, await this.ports.calendar(tx, tenant))
+    await this.jobs.enqueue(tx, tenant, JOB_FOLLOW_UP, { findingId: row.id, version: row.statusVersion, level, dueAt: runAt.toISOString() }, { runAt })
+    return true
   }
 
   // Jobs
@@ -375,8 +452,8 @@ export class FindingService {
         entity: findingId,
         data: { ...findingSummary(row), level, to: level === 1 ? 'inspectorate' : 'command_center' },
       })
-      // Still unanswered one more follow-up period later: the command center takes it up.
-      if (level === 1) await this.scheduleFollowUp(tx, tenant, row, 2, await this.dueFrom(tx, tenant, at))
+      // Still unanswered at the next step: the command center takes it up.
+      await this.scheduleFollowUp(tx, tenant, row, level + 1)
     })
   }
 

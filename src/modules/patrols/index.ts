@@ -5,6 +5,7 @@ import { asnRoutes } from './asn-routes.ts'
 import { seedPatrolsDemo } from './demo.ts'
 import { PATROL_TOPICS } from './events.ts'
 import { FindingService, JOB_FOLLOW_UP, JOB_HANDOFF } from './findings.ts'
+import { patrolIndicators } from './indicators.ts'
 import { PatrolService } from './patrols.ts'
 import { type PatrolPorts, patrolPorts } from './ports.ts'
 import { patrolRoutes } from './routes.ts'
@@ -38,6 +39,7 @@ export function patrolsModule(): KendaliModule {
       patrolRoutes(app, ctx, of(ctx))
       asnRoutes(app, ctx, of(ctx))
     },
+    indicators: (ctx) => patrolIndicators(ctx, () => of(ctx)),
     jobs: (ctx) => ({
       [JOB_HANDOFF]: (job) => of(ctx).findings.onHandOff(ctx.db, job),
       [JOB_FOLLOW_UP]: (job) => of(ctx).findings.onFollowUpDue(ctx.db, job),

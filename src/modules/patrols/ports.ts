@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
+import { Invalid, NotFound } from '../../core/errors.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
 import { incidentsServices } from '../incidents/index.ts'
@@ -32,6 +33,8 @@ export interface PatrolPorts {
   calendar(db: Queryable, tenant: string): Promise<WorkCalendar>
   /** The OPDs an agency officer heads. */
   officerAgencies(db: Queryable, tenant: string, username: string): Promise<string[]>
+  /** Throws a 4xx when the report category or incident type a finding type hands to does not exist. */
+  checkHandOff(db: Queryable, tenant: string, to: { reportCategory: string | null; incidentType: string | null }): Promise<void>
   /** Hands a city finding to the reports module as a report of the category. */
   submitReport(db: Database, tenant: string, actor: string, input: HandOff & { category: string }): Promise<{ id: string; number: string }>
   /** Patrol teams are officials: their report skips verification and goes to the category's OPD (safe to repeat). */
@@ -66,6 +69,17 @@ export function patrolPorts(ctx: CoreContext): PatrolPorts {
       return new Set(page.items.filter((u) => !u.disabled && u.roles.includes(role)).map((u) => u.username))
     },
     calendar: (db, tenant) => reports.calendar(db, tenant),
+    checkHandOff: async (db, tenant, to) => {
+      try {
+        if (to.reportCategory) await reports.category(db, tenant, to.reportCategory)
+      } catch (err) {
+        if (err instanceof NotFound) throw new Invalid(`There is no report category ${to.reportCategory} in ${tenant}`, { field: 'reportCategory' })
+        throw err
+      }
+      if (to.incidentType && !(await incidents.types(db, tenant)).some((t) => t.code === to.incidentType && t.isActive)) {
+        throw new Invalid(`There is no incident type ${to.incidentType} in ${tenant}`, { field: 'incidentType' })
+      }
+    },
     officerAgencies: (db, tenant, username) => reports.officerAgencies(db, tenant, username),
     submitReport: async (db, tenant, actor, input) => {
       const row = await reports.submit(

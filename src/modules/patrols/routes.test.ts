@@ -206,7 +206,16 @@ describe('findings', () => {
     ]) {
       const res = await as(who, { method: 'GET', url: `/api/t/${tenant}/finding-types` })
       const codes = json<{ items: { code: string }[] }>(res).items.map((t) => t.code)
-      expect(codes).toEqual(['asn_di_luar_kantor', 'asn_tidak_di_tempat', 'sampah_liar', 'pkl_melanggar', 'reklame_liar', 'fasilitas_umum_rusak', 'lainnya'])
+      // The defaults come first; types other tests of this worker add follow them.
+      expect(codes.slice(0, 7)).toEqual([
+        'asn_di_luar_kantor',
+        'asn_tidak_di_tempat',
+        'sampah_liar',
+        'pkl_melanggar',
+        'reklame_liar',
+        'fasilitas_umum_rusak',
+        'lainnya',
+      ])
     }
   })
 

@@ -11,11 +11,14 @@ import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from
 import { callerOf } from './caller.ts'
 import type { PatrolsServices } from './index.ts'
 import {
+  AddFindingType,
+  ChangeFindingType,
   CheckIn,
   Checkin,
   Finding,
   FindingQuery,
   FindingType,
+  FollowUpSettings,
   FollowUps,
   IdParams,
   LivePatrol,
@@ -29,6 +32,8 @@ import {
   RecordFinding,
   Respond,
   TenantParams,
+  TypeParams,
+  TypeQuery,
 } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -65,15 +70,79 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
       config: { access: { roles: 'any' } },
       schema: {
         tags,
-        summary: 'Finding types of the tenant (seeded with the Rojak defaults)',
+        summary: 'Finding types of the tenant in use (seeded with the Rojak defaults); `all` adds the retired ones',
         params: TenantParams,
+        querystring: TypeQuery,
         response: { 200: Page(FindingType), ...errors },
       },
     },
     async (request) => {
-      const items = await s.findings.types(ctx.db, tenantOf(request).code)
+      const items = await s.findings.types(ctx.db, tenantOf(request).code, request.query.all === true)
       return { items, total: items.length, next: null }
     },
+  )
+
+  app.post(
+    '/api/t/:tenant/finding-types',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags,
+        summary: 'Adds a finding type: ASN (to the OPD head), city (to a report category or an incident type) or other',
+        params: TenantParams,
+        body: AddFindingType,
+        response: { 201: FindingType, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const row = await s.findings.addType(ctx.db, tenantOf(request).code, request.body)
+      reply.status(201)
+      return row
+    },
+  )
+
+  app.patch(
+    '/api/t/:tenant/finding-types/:code',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags,
+        summary: 'Renames, re-routes, retires (`retired: true`) or brings back a finding type; recorded findings keep theirs',
+        params: TypeParams,
+        body: ChangeFindingType,
+        response: { 200: FindingType, ...errors },
+      },
+    },
+    async (request) => s.findings.changeType(ctx.db, tenantOf(request).code, request.params.code, request.body),
+  )
+
+  app.get(
+    '/api/t/:tenant/patrol-settings',
+    {
+      config: { access: { roles: PATROL_READERS } },
+      schema: {
+        tags,
+        summary: 'Follow-up settings: working days to answer and escalation steps',
+        params: TenantParams,
+        response: { 200: FollowUpSettings, ...errors },
+      },
+    },
+    async (request) => s.findings.followUpSettings(ctx.db, tenantOf(request).code),
+  )
+
+  app.put(
+    '/api/t/:tenant/patrol-settings',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags,
+        summary: 'Sets the follow-up settings (findings recorded or reopened from now on)',
+        params: TenantParams,
+        body: FollowUpSettings,
+        response: { 200: FollowUpSettings, ...errors },
+      },
+    },
+    async (request) => s.findings.putFollowUpSettings(ctx.db, tenantOf(request).code, request.body),
   )
 
   // Patrols
@@ -104,6 +173,20 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
       schema: { tags, summary: 'Patrols, latest first', params: TenantParams, querystring: PatrolQuery, response: { 200: Page(Patrol), ...errors } },
     },
     async (request) => s.patrols.list(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.query),
+  )
+
+  app.get(
+    '/api/t/:tenant/patrols/officers',
+    {
+      config: { access: { roles: PLANNERS } },
+      schema: {
+        tags,
+        summary: 'Usernames of the tenant’s patrol officers (who may be put in a team)',
+        params: TenantParams,
+        response: { 200: Type.Object({ items: Type.Array(Type.String()) }), ...errors },
+      },
+    },
+    async (request) => ({ items: [...(await s.ports.usersWithRole(ctx.db, tenantOf(request).code, 'patrol_officer'))].sort() }),
   )
 
   app.get(

@@ -28,7 +28,40 @@ export const FindingType = Type.Object({
   kind: Type.Enum(FINDING_KINDS, { description: 'asn: to the OPD head; city: becomes a report or incident; other: stays with the inspectorate' }),
   reportCategory: NullableText,
   incidentType: NullableText,
+  retired: Type.Boolean({ description: 'A retired type takes no new findings; its old findings keep it' }),
 })
+
+const TypeCode = Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', description: 'Stable snake_case code' })
+const LabelIn = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 120 }), en: Type.String({ minLength: 1, maxLength: 120 }) },
+  { additionalProperties: false },
+)
+const HandOffIn = {
+  reportCategory: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()])),
+  incidentType: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()])),
+}
+export const TypeParams = Type.Object({ tenant: TenantCode, code: TypeCode })
+export const TypeQuery = Type.Object({ all: Type.Optional(Type.Boolean({ description: 'Also the retired types (admins)' })) })
+export const AddFindingType = Type.Object({ code: TypeCode, label: LabelIn, kind: Type.Enum(FINDING_KINDS), ...HandOffIn }, { additionalProperties: false })
+export type AddFindingType = Static<typeof AddFindingType>
+export const ChangeFindingType = Type.Object(
+  { label: Type.Optional(LabelIn), kind: Type.Optional(Type.Enum(FINDING_KINDS)), ...HandOffIn, retired: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type ChangeFindingType = Static<typeof ChangeFindingType>
+
+export const FollowUpSettings = Type.Object(
+  {
+    followUpDays: Type.Integer({ minimum: 1, maximum: 60, description: 'Working days an OPD head has to answer an ASN finding' }),
+    escalationDays: Type.Array(Type.Integer({ minimum: 0, maximum: 60 }), {
+      minItems: 1,
+      maxItems: 4,
+      description: 'Working days after the due date at which each escalation step fires (1: inspectorate, then command center), rising',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type FollowUpSettings = Static<typeof FollowUpSettings>
 
 export const CheckpointIn = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), location: Point, radiusM: Type.Integer({ minimum: 10, maximum: 5000 }) },

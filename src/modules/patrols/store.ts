@@ -11,14 +11,21 @@ export type Keyset = { t: string; id: string }
 
 // Finding types and settings
 
-const TYPE = `code, json_build_object('id', label_id, 'en', label_en) AS label, kind, report_category AS "reportCategory", incident_type AS "incidentType"`
+const TYPE = `code, json_build_object('id', label_id, 'en', label_en) AS label, kind, report_category AS "reportCategory", incident_type AS "incidentType",
+  retired_at IS NOT NULL AS retired`
 
-export async function listTypes(db: Queryable, tenant: string): Promise<FindingType[]> {
-  return db.query<FindingType>(`SELECT ${TYPE} FROM patrol_finding_types WHERE tenant = $1 ORDER BY position, code`, [tenant])
+export async function listTypes(db: Queryable, tenant: string, withRetired = true): Promise<FindingType[]> {
+  return db.query<FindingType>(`SELECT ${TYPE} FROM patrol_finding_types WHERE tenant = $1 AND ($2 OR retired_at IS NULL) ORDER BY position, code`, [
+    tenant,
+    withRetired,
+  ])
 }
 
-export async function findType(db: Queryable, tenant: string, code: string): Promise<FindingType | null> {
-  const [row] = await db.query<FindingType>(`SELECT ${TYPE} FROM patrol_finding_types WHERE tenant = $1 AND code = $2`, [tenant, code])
+export async function findType(db: Queryable, tenant: string, code: string, forUpdate = false): Promise<FindingType | null> {
+  const [row] = await db.query<FindingType>(`SELECT ${TYPE} FROM patrol_finding_types WHERE tenant = $1 AND code = $2${forUpdate ? ' FOR UPDATE' : ''}`, [
+    tenant,
+    code,
+  ])
   return row ?? null
 }
 
@@ -33,9 +40,40 @@ export async function seedTypes(db: Queryable, tenant: string, types: FindingTyp
   }
 }
 
-export async function followUpDays(db: Queryable, tenant: string): Promise<number | null> {
-  const [row] = await db.query<{ days: number }>('SELECT follow_up_days AS days FROM patrol_settings WHERE tenant = $1', [tenant])
-  return row?.days ?? null
+/** A new type at the end of the list; false when the code is taken. */
+export async function insertType(db: Queryable, tenant: string, t: Omit<FindingType, 'retired'>): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO patrol_finding_types (tenant, code, label_id, label_en, kind, report_category, incident_type, position)
+     SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE(max(position) + 1, 0) FROM patrol_finding_types WHERE tenant = $1
+     ON CONFLICT (tenant, code) DO NOTHING RETURNING code`,
+    [tenant, t.code, t.label.id, t.label.en, t.kind, t.reportCategory, t.incidentType],
+  )
+  return rows.length > 0
+}
+
+export async function updateType(db: Queryable, tenant: string, t: FindingType, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE patrol_finding_types SET label_id = $3, label_en = $4, kind = $5, report_category = $6, incident_type = $7,
+       retired_at = CASE WHEN NOT $8 THEN NULL ELSE COALESCE(retired_at, $9) END
+     WHERE tenant = $1 AND code = $2`,
+    [tenant, t.code, t.label.id, t.label.en, t.kind, t.reportCategory, t.incidentType, t.retired, at],
+  )
+}
+
+export async function followUpSettings(db: Queryable, tenant: string): Promise<{ days: number; escalationDays: number[] | null } | null> {
+  const [row] = await db.query<{ days: number; escalationDays: number[] | null }>(
+    'SELECT follow_up_days AS days, escalation_days AS "escalationDays" FROM patrol_settings WHERE tenant = $1',
+    [tenant],
+  )
+  return row ?? null
+}
+
+export async function putFollowUpSettings(db: Queryable, tenant: string, days: number, escalationDays: number[]): Promise<void> {
+  await db.query(
+    `INSERT INTO patrol_settings (tenant, follow_up_days, escalation_days) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant) DO UPDATE SET follow_up_days = EXCLUDED.follow_up_days, escalation_days = EXCLUDED.escalation_days`,
+    [tenant, days, escalationDays],
+  )
 }
 
 // Patrols
@@ -350,6 +388,17 @@ export async function followUpsByAgency(db: Queryable, tenant: string, now: Date
        count(*) FILTER (WHERE status = 'responded')::int AS responded, count(*) FILTER (WHERE status = 'closed')::int AS closed
      FROM patrol_findings WHERE tenant = $1 AND kind = 'asn' AND agency_id IS NOT NULL GROUP BY agency_id ORDER BY 2 DESC, 1`,
     [tenant, now],
+  )
+}
+
+/** ASN findings per OPD whose due date fell in [from, to) and has passed, and how many were answered by it and closed. */
+export function dueByAgency(db: Queryable, tenant: string, from: Date, to: Date, now: Date) {
+  return db.query<{ agencyId: string; due: number; closedOnTime: number }>(
+    `SELECT agency_id::text AS "agencyId", count(*)::int AS due,
+       count(*) FILTER (WHERE status = 'closed' AND responded_at <= due_at)::int AS "closedOnTime"
+     FROM patrol_findings WHERE tenant = $1 AND kind = 'asn' AND agency_id IS NOT NULL AND due_at >= $2 AND due_at < LEAST($3::timestamptz, $4::timestamptz)
+     GROUP BY agency_id ORDER BY agency_id`,
+    [tenant, from, to, now],
   )
 }
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { copyReportCategories } from './config-copy.ts'
 import { seedReportsDemo } from './demo.ts'
 import { REPORT_TOPICS } from './events.ts'
 import { reportIndicators } from './indicators.ts'
@@ -46,6 +47,7 @@ export function reportsModule(): KendaliModule {
       [JOB_AUTO_CLOSE]: (job) => of(ctx).reports.onAutoClose(ctx.db, job),
       [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, job, { mailer: mailerOf(ctx) }),
     }),
+    copyConfig: (_ctx, db, from, to) => copyReportCategories(db, from, to),
     indicators: (ctx) => reportIndicators(ctx),
     seedDemo: async (ctx) => {
       await seedReportsDemo(ctx.db, of(ctx))

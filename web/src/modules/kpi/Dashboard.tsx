@@ -5,6 +5,7 @@ import { ApiError, api } from '../../app/api.ts'
 import { currentMonth, type Dimension, downloadCsv, formatValue, labelOf, type Recompute, type Summary } from './api.ts'
 import { KpiFrame } from './KpiFrame.tsx'
 import { DimensionTiles } from './Tiles.tsx'
+import { WallTokensPanel } from './WallTokens.tsx'
 
 /** The executive dashboard: six dimension tiles, then the indicators of the chosen dimension. */
 export function DashboardPage() {
@@ -66,6 +67,9 @@ function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; 
           {t('kpi.howScored')}
         </button>
         <Link to={`/t/${tenant}/kpi/wall`}>{t('kpi.wall.open')}</Link>
+        <a href={`/api/t/${tenant}/kpi/report.pdf?period=${period}&lang=${lang === 'en' ? 'en' : 'id'}`} target="_blank" rel="noreferrer">
+          {t('kpi.pdf')}
+        </a>
         {summary && (
           <button
             type="button"
@@ -123,6 +127,7 @@ function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; 
         </section>
       )}
       {isAdmin && <RecomputePanel tenant={tenant} timeZone={timeZone} onDone={load} />}
+      {isAdmin && <WallTokensPanel tenant={tenant} timeZone={timeZone} />}
     </main>
   )
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
-import { ApiError, api } from '../../app/api.ts'
+import { ApiError, api, type Tenant } from '../../app/api.ts'
 import { currentMonth, downloadCsv, formatValue, labelOf, type Series } from './api.ts'
+import { Choropleth } from './Choropleth.tsx'
 import { useChart } from './charts.ts'
 import { KpiFrame } from './KpiFrame.tsx'
 
@@ -24,12 +25,14 @@ export function IndicatorPage() {
   const { t } = useTranslation()
   return (
     <KpiFrame title={t('kpi.title')}>
-      {({ tenant, roles }) => <IndicatorView tenant={tenant.code} timeZone={tenant.timezone} canEnter={roles.has('admin') || roles.has('agency_officer')} />}
+      {({ tenant, roles }) => (
+        <IndicatorView tenant={tenant.code} tenantInfo={tenant} timeZone={tenant.timezone} canEnter={roles.has('admin') || roles.has('agency_officer')} />
+      )}
     </KpiFrame>
   )
 }
 
-function IndicatorView({ tenant, timeZone, canEnter }: { tenant: string; timeZone: string; canEnter: boolean }) {
+function IndicatorView({ tenant, tenantInfo, timeZone, canEnter }: { tenant: string; tenantInfo: Tenant; timeZone: string; canEnter: boolean }) {
   const { t, i18n } = useTranslation()
   const lang = i18n.language
   const { code = '' } = useParams()
@@ -53,6 +56,8 @@ function IndicatorView({ tenant, timeZone, canEnter }: { tenant: string; timeZon
   useEffect(load, [load])
 
   const latest = series ? [...series.items].reverse().find((p) => p.status === 'ok') : undefined
+  // The map shows the latest period that has a breakdown, even when the whole-city value is missing.
+  const mapped = series ? [...series.items].reverse().find((p) => (p.breakdowns?.length ?? 0) > 0) : undefined
   const lineOption = useMemo(() => {
     if (!series) return null
     const unit = series.indicator.unit
@@ -131,6 +136,12 @@ function IndicatorView({ tenant, timeZone, canEnter }: { tenant: string; timeZon
             </select>
           </h3>
           {barOption ? <div className="kpi-chart" ref={barBox} data-testid="kpi-breakdown-chart" /> : <p>{t('kpi.noBreakdown')}</p>}
+          {(by === 'kecamatan' || by === 'kelurahan') && mapped?.breakdowns && (
+            <>
+              <h4>{mapped.period}</h4>
+              <Choropleth tenant={tenantInfo} level={by} values={mapped.breakdowns} direction={indicator.direction} />
+            </>
+          )}
         </section>
       )}
       <table className="kpi-series">

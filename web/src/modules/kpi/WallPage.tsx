@@ -8,6 +8,7 @@ import { DimensionTiles } from './Tiles.tsx'
 // The wall refreshes itself every 30 s unless the operator sets `?refresh=` (seconds) in the wall's address,
 // and calls its data stale after three missed refreshes.
 const DEFAULT_REFRESH_S = 30
+type WallTenant = Pick<Tenant, 'code' | 'name' | 'timezone'>
 const ZONES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' }
 
 /** The situation room's KPI wall: no menus, large type, a clock in the tenant's zone, refreshes by itself. */
@@ -18,20 +19,32 @@ export function WallPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   const refreshMs = Math.max(2, Number(params.get('refresh')) || DEFAULT_REFRESH_S) * 1000
-  const [tenant, setTenant] = useState<Tenant | null>(null)
+  const [tenant, setTenant] = useState<WallTenant | null>(null)
   const [summary, setSummary] = useState<Summary | null>(null)
   const [fetchedAt, setFetchedAt] = useState(0)
   const [now, setNow] = useState(() => new Date())
+  const [refused, setRefused] = useState(false)
 
   useEffect(() => {
     const tick = setInterval(() => setNow(new Date()), 1000)
     return () => clearInterval(tick)
   }, [])
 
+  // A screen of the situation room holds a read-only wall token instead of a person's login.
+  const token = params.get('token')
+
   useEffect(() => {
     let stopped = false
     const load = async () => {
       try {
+        if (token) {
+          const wall = await api<{ tenant: WallTenant; summary: Summary }>(`/api/t/${code}/kpi/wall?token=${encodeURIComponent(token)}`)
+          if (stopped) return
+          setTenant((tn) => tn ?? wall.tenant)
+          setSummary(wall.summary)
+          setFetchedAt(Date.now())
+          return
+        }
         const tn = tenant ?? (await api<Tenant>(`/api/t/${code}`))
         if (stopped) return
         setTenant(tn)
@@ -40,7 +53,10 @@ export function WallPage() {
         setSummary(s)
         setFetchedAt(Date.now())
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) navigate('/login')
+        if (err instanceof ApiError && err.status === 401) {
+          if (token) setRefused(true)
+          else navigate('/login')
+        }
         // Any other failure (server restarting, network gone) keeps the last data on screen, marked stale.
       }
     }
@@ -50,8 +66,17 @@ export function WallPage() {
       stopped = true
       clearInterval(timer)
     }
-  }, [code, tenant, navigate, refreshMs])
+  }, [code, tenant, token, navigate, refreshMs])
 
+  if (refused) {
+    return (
+      <main className="kpi-wall" data-testid="kpi-wall">
+        <p className="kpi-wall-stale" role="alert" data-testid="wall-refused">
+          {t('kpi.wall.refused')}
+        </p>
+      </main>
+    )
+  }
   if (!tenant) return <main className="kpi-wall loading">…</main>
   const isStale = fetchedAt === 0 || now.getTime() - fetchedAt > 3 * refreshMs
   const clock = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {

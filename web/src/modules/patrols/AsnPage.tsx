@@ -1,6 +1,7 @@
 import * as echarts from 'echarts'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
 import type { Role, Tenant } from '../../app/api.ts'
 import { type DisciplineRow, fetchDiscipline, fetchLadder, type ImportResult, type LadderRow, uploadCsv } from './api.ts'
 import { StaffFrame } from './StaffFrame.tsx'
@@ -178,7 +179,10 @@ function Asn({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
             {ladder.map((r) => (
               <tr key={`${r.nip}-${r.name}`}>
                 <td>{r.nip}</td>
-                <td>{r.name}</td>
+                <td>
+                  {/* A masked NIP cannot name the person: only those who see it in full drill down. */}
+                  {/^\d{18}$/.test(r.nip) ? <Link to={`/t/${tenant.code}/asn/staff/${r.nip}?month=${month}`}>{r.name}</Link> : r.name}
+                </td>
                 <td>{r.agency}</td>
                 <td title={r.tkDates.join(', ')}>{r.tkDays}</td>
                 <td>{t(`patrols.asn.steps.${r.step}`, { defaultValue: r.step })}</td>

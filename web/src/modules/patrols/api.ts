@@ -16,7 +16,59 @@ export interface FindingType {
   code: string
   label: { id: string; en: string }
   kind: 'asn' | 'city' | 'other'
+  reportCategory: string | null
+  incidentType: string | null
+  retired: boolean
 }
+
+export interface PatrolDetail extends Patrol {
+  checkins: {
+    id: string
+    actor: string
+    location: Point
+    at: string
+    withinCheckpoint: boolean
+    checkpoint: { id: string; name: string } | null
+    kelurahan: { code: string; name: string } | null
+  }[]
+}
+
+export interface FollowUpSettings {
+  followUpDays: number
+  escalationDays: number[]
+}
+
+export interface PersonMonth {
+  nip: string
+  name: string
+  agency: string
+  position: string | null
+  days: {
+    date: string
+    checkIn: string | null
+    checkOut: string | null
+    remark: string | null
+    codes: string[]
+    lateMinutes: number
+    earlyMinutes: number
+    isWorkday: boolean
+    isOnTime: boolean
+    isAbsent: boolean
+  }[]
+  activities: { day: string; starts: string; ends: string; activity: string; output: string | null }[]
+}
+
+export const fetchOfficers = (tenant: string) => api<{ items: string[] }>(`/api/t/${tenant}/patrols/officers`)
+export const fetchPatrols = (tenant: string, from: string) => api<Page<Patrol>>(`/api/t/${tenant}/patrols?limit=100&from=${encodeURIComponent(from)}`)
+export const fetchPatrol = (tenant: string, id: string) => api<PatrolDetail>(`/api/t/${tenant}/patrols/${id}`)
+export const planPatrol = (tenant: string, body: Record<string, unknown>) => api<Patrol>(`/api/t/${tenant}/patrols`, { method: 'POST', body })
+export const fetchAllTypes = (tenant: string) => api<Page<FindingType>>(`/api/t/${tenant}/finding-types?all=true`)
+export const addType = (tenant: string, body: Record<string, unknown>) => api<FindingType>(`/api/t/${tenant}/finding-types`, { method: 'POST', body })
+export const changeType = (tenant: string, code: string, body: Record<string, unknown>) =>
+  api<FindingType>(`/api/t/${tenant}/finding-types/${code}`, { method: 'PATCH', body })
+export const fetchSettings = (tenant: string) => api<FollowUpSettings>(`/api/t/${tenant}/patrol-settings`)
+export const putSettings = (tenant: string, body: FollowUpSettings) => api<FollowUpSettings>(`/api/t/${tenant}/patrol-settings`, { method: 'PUT', body })
+export const fetchPerson = (tenant: string, nip: string, month: string) => api<PersonMonth>(`/api/t/${tenant}/asn/staff/${nip}?month=${month}`)
 
 export interface Finding {
   id: string

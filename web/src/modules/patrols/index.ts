@@ -13,6 +13,9 @@ i18n.addResourceBundle('en', 'translation', { patrols: en }, true, true)
 const FieldPage = lazy(() => import('./FieldPage.tsx').then((m) => ({ default: m.FieldPage })))
 const AsnPage = lazy(() => import('./AsnPage.tsx').then((m) => ({ default: m.AsnPage })))
 const FindingsPage = lazy(() => import('./FindingsPage.tsx').then((m) => ({ default: m.FindingsPage })))
+const PlanPage = lazy(() => import('./PlanPage.tsx').then((m) => ({ default: m.PlanPage })))
+const CataloguePage = lazy(() => import('./CataloguePage.tsx').then((m) => ({ default: m.CataloguePage })))
+const PersonPage = lazy(() => import('./PersonPage.tsx').then((m) => ({ default: m.PersonPage })))
 
 export const patrolsWeb: WebModule = {
   id: 'patrols',
@@ -21,10 +24,15 @@ export const patrolsWeb: WebModule = {
     { path: 'patrols/field', labelKey: 'patrols.nav.field', roles: ['patrol_officer'] },
     { path: 'patrols/findings', labelKey: 'patrols.nav.findings', roles: ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] },
     { path: 'asn', labelKey: 'patrols.nav.asn', roles: ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] },
+    { path: 'patrols/plan', labelKey: 'patrols.nav.plan', roles: ['admin', 'operator'] },
+    { path: 'patrols/catalogue', labelKey: 'patrols.nav.catalogue', roles: ['admin'] },
   ],
   routes: [
     { path: 'patrols/field', Component: FieldPage },
     { path: 'patrols/findings', Component: FindingsPage },
     { path: 'asn', Component: AsnPage },
+    { path: 'asn/staff/:nip', Component: PersonPage },
+    { path: 'patrols/plan', Component: PlanPage },
+    { path: 'patrols/catalogue', Component: CataloguePage },
   ],
 }
