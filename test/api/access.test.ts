@@ -22,7 +22,10 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/cameras/:id',
   'GET /api/t/:tenant/cameras/:id/snapshot',
   'GET /api/t/:tenant/cameras/:id/mjpeg',
+  // The live HLS stream through the server, public cameras only for anonymous callers (tested in the cctv module).
   'GET /api/t/:tenant/cameras/:id/hls/*',
+  // The demo cameras' test-pattern snapshots (a name and the time, nothing else), so the demo needs no internet.
+  'GET /api/demo/cameras/:file',
   // Citizens report without an account; the reports module rate-limits them and shows only public fields (tested there).
   'GET /api/t/:tenant/report-categories',
   'GET /api/t/:tenant/reports/nearby',
@@ -39,6 +42,14 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/posts/public/live',
   'GET /api/t/:tenant/posts/public/:id',
   'GET /api/t/:tenant/posts/:id/attachments/:attachmentId',
+  // Payment providers notify without a session; the levies module checks the Midtrans signature and logs rejects (tested there).
+  'POST /api/t/:tenant/levies/payments/callback/midtrans',
+  // Market vendors see their own bills, QRIS and receipts by vendor code + phone (checked by the levies module, tested there).
+  'GET /api/t/:tenant/levies/public/bills',
+  'GET /api/t/:tenant/levies/public/bills/:number/qris',
+  'GET /api/t/:tenant/levies/public/payments/:receipt',
+  // Situation-room screens read the KPI wall with a read-only wall token, checked by the kpi module (tested there).
+  'GET /api/t/:tenant/kpi/wall',
   // Open311 GeoReport v2: reads are public by the spec, POST requires an api_key checked by the reports module.
   'GET /open311/v2/services.json',
   'GET /open311/v2/services.xml',
@@ -58,12 +69,6 @@ const PUBLIC_ROUTES = [
   'POST /api/t/:tenant/subscriptions',
   'POST /api/t/:tenant/subscriptions/unsubscribe',
   'GET /api/t/:tenant/subscriptions/push-key',
-  // Payment providers notify without a session; the levies module checks the Midtrans signature and logs rejects (tested there).
-  'POST /api/t/:tenant/levies/payments/callback/midtrans',
-  // A market vendor sees their own bills by vendor code and phone, pays by QRIS and opens receipts (levies module, tested there).
-  'GET /api/t/:tenant/levies/public/bills',
-  'GET /api/t/:tenant/levies/public/bills/:number/qris',
-  'GET /api/t/:tenant/levies/public/payments/:receipt',
   // Open data: public datasets, their rows, files and map points for everyone; the datahub module hides internal ones (tested there).
   'GET /api/t/:tenant/datasets',
   'GET /api/t/:tenant/datasets/:name',
@@ -72,6 +77,10 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/datasets/:name/resources/:id/versions/:version/download',
   'GET /api/t/:tenant/datasets/:name/resources/:id/rows',
   'GET /api/t/:tenant/dataset-points',
+  // The city's app store: the app directory with health and uptime (archived apps only for staff, tested in datahub).
+  'GET /api/t/:tenant/apps',
+  // Public assets (free wifi, facilities, evacuation points) for the portal map.
+  'GET /api/t/:tenant/assets',
   // CKAN Action API v3 (read side) for harvesters and Satu Data portals: public datasets only.
   'GET /api/3/action/:action',
   'POST /api/3/action/:action',
@@ -80,10 +89,6 @@ const PUBLIC_ROUTES = [
   // The same public catalogue as DCAT-AP (JSON-LD and Turtle).
   'GET /api/t/:tenant/catalog.jsonld',
   'GET /api/t/:tenant/catalog.ttl',
-  // The demo cameras' test-pattern snapshots (a name and the time, nothing else), so the demo needs no internet.
-  'GET /api/demo/cameras/:file',
-  // Situation-room screens read the KPI wall with a read-only wall token, checked by the kpi module (tested there).
-  'GET /api/t/:tenant/kpi/wall',
 ]
 
 function concreteUrl(route: RouteAccess, tenant: string): string {

@@ -1,5 +1,6 @@
 import type { Database } from '../../core/db/database.ts'
-import type { DatasetService } from './datasets.ts'
+import type { DatahubServices } from './index.ts'
+import type { CreateApp } from './schema.ts'
 import * as store from './store.ts'
 import { parseCsvTable } from './tabular.ts'
 
@@ -64,8 +65,78 @@ const FACILITIES: [string, string, number, number][] = [
   ['Universitas Tidar', 'pendidikan', 110.2295, -7.4937],
 ]
 
-/** Seeds Kota Magelang with public datasets of wifi hotspots and facilities that show on the map and in CKAN. */
-export async function seedDatahubDemo(db: Database, datasets: DatasetService): Promise<void> {
+// The city's applications. Offline (a demo without internet) the probe finds them down with the reason, which is
+// what an operator should see.
+const APPS: CreateApp[] = [
+  {
+    name: 'Portal Kota Magelang',
+    organization: 'diskominsta',
+    description: 'Situs resmi Pemerintah Kota Magelang: berita, profil dan layanan.',
+    url: 'https://magelangkota.go.id',
+    audience: ['citizen', 'business'],
+    category: 'informasi',
+  },
+  {
+    name: 'PPID Kota Magelang',
+    organization: 'diskominsta',
+    description: 'Permohonan informasi publik dan daftar informasi yang dikecualikan.',
+    url: 'https://ppid.magelangkota.go.id',
+    audience: ['citizen'],
+    category: 'informasi',
+  },
+  {
+    name: 'LPSE Kota Magelang',
+    organization: 'bpkad',
+    description: 'Layanan pengadaan secara elektronik untuk penyedia barang dan jasa.',
+    url: 'https://lpse.magelangkota.go.id',
+    audience: ['business'],
+    category: 'pengadaan',
+  },
+  {
+    name: 'JDIH Kota Magelang',
+    organization: 'bappeda',
+    description: 'Jaringan dokumentasi dan informasi hukum: perda dan perwal.',
+    url: 'https://jdih.magelangkota.go.id',
+    audience: ['citizen', 'asn'],
+    category: 'hukum',
+  },
+  {
+    name: 'SIMPEG',
+    organization: 'bkpsdm',
+    description: 'Sistem informasi kepegawaian untuk ASN Kota Magelang.',
+    url: 'https://simpeg.magelangkota.go.id',
+    audience: ['asn'],
+    category: 'kepegawaian',
+  },
+  {
+    name: 'Satu Data Kota Magelang',
+    organization: 'diskominsta',
+    description: 'Data sektoral OPD Kota Magelang sebagai data terbuka.',
+    url: 'https://data.magelangkota.go.id',
+    audience: ['citizen', 'asn', 'business'],
+    category: 'data',
+  },
+]
+
+/** Seeds Kota Magelang with public datasets of wifi hotspots and facilities that show on the map and in CKAN, and its apps. */
+export async function seedDatahubDemo(db: Database, { datasets, apps, assets }: DatahubServices): Promise<void> {
+  for (const app of APPS) if (!(await store.findAppByName(db, TENANT, app.name))) await apps.create(db, TENANT, ACTOR, app)
+  // The same places as first-class assets; inserting skips a name the city has already.
+  for (const [name, kecamatan, lon, lat] of PLACES) {
+    await assets.insert(db, TENANT, {
+      kind: 'wifi',
+      name,
+      location: { type: 'Point', coordinates: [lon, lat] },
+      category: 'Magelang Kota Wifi',
+      provider: 'Diskominsta',
+      status: 'unknown',
+      address: `Kec. ${kecamatan}`,
+    })
+  }
+  for (const [name, jenis, lon, lat] of FACILITIES) {
+    const kind = jenis === 'titik evakuasi' ? 'evacuation' : 'facility'
+    await assets.insert(db, TENANT, { kind, name, location: { type: 'Point', coordinates: [lon, lat] }, category: jenis })
+  }
   const seeds = [
     {
       name: 'hotspot-wifi-publik',

@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { appRoutes } from './app-routes.ts'
+import { AppService, JOB_PROBE, PROBE_EVERY_SECONDS } from './apps.ts'
+import { assetRoutes } from './asset-routes.ts'
+import { AssetService } from './assets.ts'
 import { CkanApi } from './ckan.ts'
 import { ckanRoutes, dcatRoutes } from './ckan-routes.ts'
 import { connectorRoutes } from './connector-routes.ts'
@@ -16,6 +20,8 @@ export interface DatahubServices {
   datasets: DatasetService
   connectors: ConnectorService
   webhooks: WebhookService
+  apps: AppService
+  assets: AssetService
   ckan: CkanApi
   lookups: Lookups
 }
@@ -26,7 +32,15 @@ export function datahubServices(ctx: CoreContext): DatahubServices {
   const datasets = new DatasetService(ctx.events, lookups)
   const policy = new OutboundPolicy(ctx.config.outboundAllow)
   const connectors = new ConnectorService(ctx.events, ctx.jobs, datasets, policy, lookups)
-  return { datasets, connectors, webhooks: new WebhookService(ctx.jobs, policy, ctx.topics), ckan: new CkanApi(lookups), lookups }
+  return {
+    datasets,
+    connectors,
+    webhooks: new WebhookService(ctx.jobs, policy, ctx.topics),
+    apps: new AppService(ctx.events, policy, lookups),
+    assets: new AssetService(ctx.events),
+    ckan: new CkanApi(lookups),
+    lookups,
+  }
 }
 
 /** Data hub: OPD datasets with versions, push and pull connectors, open data as CKAN. */
@@ -45,6 +59,8 @@ export function datahubModule(): KendaliModule {
       datasetRoutes(app, ctx, of(ctx).datasets)
       connectorRoutes(app, ctx, of(ctx).connectors)
       webhookRoutes(app, ctx, of(ctx).webhooks)
+      appRoutes(app, ctx, of(ctx).apps)
+      assetRoutes(app, ctx, of(ctx).assets)
       ckanRoutes(app, ctx, of(ctx).ckan)
       dcatRoutes(app, ctx, of(ctx).lookups)
     },
@@ -57,12 +73,13 @@ export function datahubModule(): KendaliModule {
     },
     stop: async () => unsubscribe(),
     seedDemo: async (ctx) => {
-      await seedDatahubDemo(ctx.db, of(ctx).datasets)
+      await seedDatahubDemo(ctx.db, of(ctx))
       return []
     },
     jobs: (ctx) => ({
       [JOB_DELIVER]: (job) => of(ctx).webhooks.deliver(ctx.db, job),
       [JOB_PULL]: async (job) => void (await of(ctx).connectors.onPullJob(ctx.db, job)),
+      [JOB_PROBE]: { everySeconds: PROBE_EVERY_SECONDS, run: async () => void (await of(ctx).apps.probeAll(ctx.db)) },
       [JOB_SCHEDULE]: { everySeconds: 60, run: async () => void (await of(ctx).connectors.schedule(ctx.db)) },
     }),
   }

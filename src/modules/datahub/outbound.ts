@@ -34,6 +34,8 @@ export class OutboundError extends Error {
   constructor(
     readonly reason: 'forbidden_address' | 'timeout' | 'too_large' | 'http_status' | 'network',
     message: string,
+    /** The HTTP status, when the server answered with one outside 2xx. */
+    readonly status?: number,
   ) {
     super(message)
   }
@@ -175,7 +177,7 @@ export class OutboundPolicy {
         res.on('end', () => {
           clearTimeout(timer)
           const body = Buffer.concat(chunks)
-          if (status < 200 || status >= 300) return reject(new OutboundError('http_status', `The server answered ${status}`))
+          if (status < 200 || status >= 300) return reject(new OutboundError('http_status', `The server answered ${status}`, status))
           resolve({ status, contentType: String(res.headers['content-type'] ?? ''), body })
         })
         res.on('error', (err) => {

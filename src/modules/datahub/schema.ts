@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { FeatureCollection, Point } from '../../core/geo/geojson.ts'
 
 export const TenantParams = Type.Object({ tenant: Type.String() })
 export const DatasetParams = Type.Object({ tenant: Type.String(), name: Type.String({ maxLength: 100 }) })
@@ -183,3 +184,68 @@ export const Run = Type.Object({
   durationMs: Nullable(Type.Integer()),
 })
 export type Run = Static<typeof Run>
+
+export const AppParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
+export const Audience = Type.Union([Type.Literal('citizen'), Type.Literal('asn'), Type.Literal('business')])
+
+const AppFields = {
+  name: Type.String({ minLength: 2, maxLength: 120 }),
+  organization: Type.Optional(Nullable(Type.String({ maxLength: 60, description: 'Code of the agency (OPD) that runs the app' }))),
+  description: Type.Optional(Text(2000)),
+  url: Type.String({ minLength: 8, maxLength: 2000, description: 'http or https; a private, loopback or link-local address needs OUTBOUND_ALLOW' }),
+  audience: Type.Optional(Type.Array(Audience, { maxItems: 3, uniqueItems: true, description: 'Who uses it: citizens, civil servants (ASN), businesses' })),
+  category: Type.Optional(Type.String({ minLength: 2, maxLength: 60, description: 'e.g. layanan publik, kepegawaian, perizinan' })),
+}
+
+export const CreateApp = Type.Object(AppFields, { additionalProperties: false })
+export type CreateApp = Static<typeof CreateApp>
+export const UpdateApp = Type.Partial(Type.Object(AppFields), { additionalProperties: false })
+export type UpdateApp = Static<typeof UpdateApp>
+
+export const App = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  organization: Nullable(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
+  description: Type.String(),
+  url: Type.String(),
+  audience: Type.Array(Audience),
+  category: Type.String(),
+  status: Type.Union([Type.Literal('unknown'), Type.Literal('up'), Type.Literal('down')]),
+  responseMs: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  checkedAt: Nullable(Type.String({ format: 'date-time' })),
+  uptime30d: Nullable(Type.Number({ description: 'Share of probes in the last 30 days that found it up, 0–1' })),
+  archived: Type.Boolean(),
+})
+export type App = Static<typeof App>
+
+export const AssetKind = Type.Union([Type.Literal('wifi'), Type.Literal('facility'), Type.Literal('evacuation')])
+export type AssetKind = Static<typeof AssetKind>
+export const AssetStatus = Type.Union([Type.Literal('unknown'), Type.Literal('up'), Type.Literal('down')])
+
+export const CreateAsset = Type.Object(
+  {
+    kind: AssetKind,
+    name: Type.String({ minLength: 2, maxLength: 200 }),
+    location: Point,
+    category: Type.Optional(Nullable(Text(100))),
+    provider: Type.Optional(Nullable(Text(100))),
+    status: Type.Optional(AssetStatus),
+    address: Type.Optional(Nullable(Text(300))),
+  },
+  { additionalProperties: false },
+)
+export type CreateAsset = Static<typeof CreateAsset>
+
+export const AssetProperties = Type.Object({
+  kind: AssetKind,
+  name: Type.String(),
+  category: Nullable(Type.String()),
+  provider: Nullable(Type.String()),
+  status: AssetStatus,
+  address: Nullable(Type.String()),
+  updatedAt: Type.String({ format: 'date-time' }),
+})
+export const AssetFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.String(), geometry: Point, properties: AssetProperties })
+export type AssetFeature = Static<typeof AssetFeature>
+export const Assets = FeatureCollection(AssetProperties)

@@ -569,3 +569,155 @@ export async function listRuns(db: Queryable, tenant: string, connectorId: strin
     durationMs: r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
   }))
 }
+
+// The app directory.
+
+export interface AppRow {
+  tenant: string
+  id: string
+  name: string
+  agency_id: string | null
+  description: string
+  url: string
+  audience: string[]
+  category: string
+  status: 'unknown' | 'up' | 'down'
+  response_ms: number | null
+  last_error: string | null
+  checked_at: Date | null
+  archived_at: Date | null
+  created_at: Date
+  updated_at: Date
+  /** Share of probes in the last 30 days that found the app up, 0–1; null before the first probe. */
+  uptime: number | null
+}
+
+export interface AppValues {
+  name: string
+  agencyId: string | null
+  description: string
+  url: string
+  audience: string[]
+  category: string
+}
+
+const APP_SELECT = `SELECT a.tenant, a.id, a.name, a.agency_id, a.description, a.url, a.audience, a.category, a.status, a.response_ms, a.last_error,
+    a.checked_at, a.archived_at, a.created_at, a.updated_at,
+    (SELECT avg(CASE WHEN c.up THEN 1.0 ELSE 0.0 END)::float8 FROM datahub_app_checks c
+      WHERE c.tenant = a.tenant AND c.app_id = a.id AND c.checked_at > now() - interval '30 days') AS uptime
+  FROM datahub_apps a`
+
+export async function insertApp(db: Queryable, tenant: string, v: AppValues): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO datahub_apps (tenant, name, agency_id, description, url, audience, category)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [tenant, v.name, v.agencyId, v.description, v.url, v.audience, v.category],
+  )
+  return row.id
+}
+
+export async function updateApp(db: Queryable, tenant: string, id: string, v: AppValues, urlChanged: boolean): Promise<void> {
+  // A new address says nothing about the old one's health: the status waits for the next probe.
+  await db.query(
+    `UPDATE datahub_apps SET name = $3, agency_id = $4, description = $5, url = $6, audience = $7, category = $8, updated_at = now()
+       ${urlChanged ? ", status = 'unknown', response_ms = NULL, last_error = NULL, checked_at = NULL" : ''}
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id, v.name, v.agencyId, v.description, v.url, v.audience, v.category],
+  )
+}
+
+export async function archiveApp(db: Queryable, tenant: string, id: string): Promise<void> {
+  await db.query('UPDATE datahub_apps SET archived_at = now(), updated_at = now() WHERE tenant = $1 AND id = $2 AND archived_at IS NULL', [tenant, id])
+}
+
+export async function findApp(db: Queryable, tenant: string, id: string): Promise<AppRow | null> {
+  const [row] = await db.query<AppRow>(`${APP_SELECT} WHERE a.tenant = $1 AND a.id = $2`, [tenant, id])
+  return row ?? null
+}
+
+export async function findAppByName(db: Queryable, tenant: string, name: string): Promise<AppRow | null> {
+  const [row] = await db.query<AppRow>(`${APP_SELECT} WHERE a.tenant = $1 AND lower(a.name) = lower($2) AND a.archived_at IS NULL`, [tenant, name])
+  return row ?? null
+}
+
+export async function listApps(db: Queryable, tenant: string, archived: boolean): Promise<AppRow[]> {
+  return db.query<AppRow>(`${APP_SELECT} WHERE a.tenant = $1 AND (a.archived_at IS NULL) <> $2 ORDER BY a.category, lower(a.name), a.id`, [tenant, archived])
+}
+
+/** Apps of every tenant still in the directory, for the probe. */
+export async function probedApps(db: Queryable): Promise<{ tenant: string; id: string; url: string }[]> {
+  return db.query('SELECT tenant, id, url FROM datahub_apps WHERE archived_at IS NULL ORDER BY checked_at NULLS FIRST')
+}
+
+export async function recordAppCheck(
+  db: Queryable,
+  tenant: string,
+  id: string,
+  check: { up: boolean; responseMs: number | null; error: string | null },
+): Promise<void> {
+  await db.query(`UPDATE datahub_apps SET status = $3, response_ms = $4, last_error = $5, checked_at = now() WHERE tenant = $1 AND id = $2`, [
+    tenant,
+    id,
+    check.up ? 'up' : 'down',
+    check.responseMs,
+    check.error,
+  ])
+  await db.query('INSERT INTO datahub_app_checks (tenant, app_id, up, response_ms, error) VALUES ($1, $2, $3, $4, $5)', [
+    tenant,
+    id,
+    check.up,
+    check.responseMs,
+    check.error,
+  ])
+}
+
+/** Probes older than the uptime window are of no use. */
+export async function pruneAppChecks(db: Queryable): Promise<void> {
+  await db.query("DELETE FROM datahub_app_checks WHERE checked_at < now() - interval '31 days'")
+}
+
+// Public assets.
+
+export interface AssetRow {
+  id: string
+  kind: 'wifi' | 'facility' | 'evacuation'
+  name: string
+  category: string | null
+  provider: string | null
+  status: 'unknown' | 'up' | 'down'
+  address: string | null
+  lon: number
+  lat: number
+  updated_at: Date
+}
+
+export interface AssetValues {
+  kind: AssetRow['kind']
+  name: string
+  category: string | null
+  provider: string | null
+  status: AssetRow['status']
+  address: string | null
+  lon: number
+  lat: number
+}
+
+const ASSET_SELECT = `SELECT id, kind, name, category, provider, status, address, ST_X(location) AS lon, ST_Y(location) AS lat, updated_at
+  FROM datahub_assets`
+
+/** Inserts an asset; a name the tenant has for that kind already gives null. */
+export async function insertAsset(db: Queryable, tenant: string, v: AssetValues): Promise<AssetRow | null> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO datahub_assets (tenant, kind, name, category, provider, status, address, location)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, ST_SetSRID(ST_MakePoint($8, $9), 4326))
+     ON CONFLICT (tenant, kind, lower(name)) DO NOTHING RETURNING id`,
+    [tenant, v.kind, v.name, v.category, v.provider, v.status, v.address, v.lon, v.lat],
+  )
+  if (!row) return null
+  const [asset] = await db.query<AssetRow>(`${ASSET_SELECT} WHERE tenant = $1 AND id = $2`, [tenant, row.id])
+  return asset
+}
+
+export async function listAssets(db: Queryable, tenant: string, kind: AssetRow['kind'] | null): Promise<AssetRow[]> {
+  return db.query<AssetRow>(`${ASSET_SELECT} WHERE tenant = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY kind, lower(name), id`, [tenant, kind])
+}

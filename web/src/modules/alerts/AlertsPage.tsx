@@ -2,8 +2,8 @@ import { type FormEvent, lazy, Suspense, useCallback, useEffect, useMemo, useSta
 import { useTranslation } from 'react-i18next'
 import { ApiError, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
-import { StaffFrame } from '../reports/StaffFrame.tsx'
 import {
   type Alert,
   approveAlert,

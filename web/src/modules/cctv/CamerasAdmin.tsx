@@ -2,8 +2,8 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
-import { StaffFrame } from '../reports/StaffFrame.tsx'
 import { archiveCamera, type Camera, type CameraInput, type CameraSources, fetchCameras, fetchSources, registerCamera, updateCamera } from './api.ts'
 
 const SOURCES = ['snapshotUrl', 'mjpegUrl', 'hlsUrl', 'rtspUrl'] as const

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router-dom'
 import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
 import { StaffNav } from '../../app/StaffNav.tsx'
+import { TenantLive } from '../../app/TenantLive.tsx'
 import { MapView, useMap } from '../../map/MapView.tsx'
 import {
   attachCall,
@@ -22,7 +23,6 @@ import {
   type Recommendation,
 } from './api.ts'
 import { IncidentMarkers, UnitMarkers } from './Markers.tsx'
-import { TenantLive } from './TenantLive.tsx'
 import { useDispatchData, useNow } from './useDispatchData.ts'
 
 // The boundaries come from the tenancy module's layer, through the registry.

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
 import { ApiError } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { TenantLive } from '../../app/TenantLive.tsx'
 import {
   type Facility,
   fetchFacilities,
@@ -17,7 +18,6 @@ import {
   UNIT_STATUS_COLORS,
   type Unit,
 } from './api.ts'
-import { TenantLive } from './TenantLive.tsx'
 
 // A phone sends its position at most this often.
 const POSITION_EVERY_MS = 15_000

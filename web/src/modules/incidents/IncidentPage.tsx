@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { ApiError, api, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { TenantLive } from '../../app/TenantLive.tsx'
 import { formatTime } from '../../app/time.ts'
 import { addNote, clock, fetchIncident, fetchTypes, type IncidentDetail, type IncidentType, PRIORITY_COLORS, updateIncident } from './api.ts'
-import { TenantLive } from './TenantLive.tsx'
 import { useNow } from './useDispatchData.ts'
 
 const typeLabel = (types: IncidentType[], code: string, language: string) => {

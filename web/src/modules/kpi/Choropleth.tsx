@@ -62,7 +62,7 @@ export function Choropleth({
 
   if (!config) return <div className="kpi-map loading">…</div>
   return (
-    <div className="kpi-map" data-testid="kpi-choropleth">
+    <div className="kpi-map" data-testid="kpi-choropleth" data-regions={data?.features.length ?? 0} data-with-value={values.length}>
       <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
         {/* The key remounts the layers when the scale changes: the style layers of a source are fixed. */}
         <GeoJsonLayer key={layers.map((l) => JSON.stringify(l)).join()} id="kpi-choropleth" data={data} layers={layers} />

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom'
 import { ApiError, api, type Tenant } from '../../app/api.ts'
 import { useAuth } from '../../app/auth.tsx'
 import { StaffNav } from '../../app/StaffNav.tsx'
-import { TenantLive } from '../incidents/TenantLive.tsx'
+import { TenantLive } from '../../app/TenantLive.tsx'
 
 /** A staff page of e-Retribusi: the tenant, the staff menu and live events; login on 401. */
 export function LevyFrame({ title, children }: { title: string; children: (tenant: Tenant) => ReactNode }) {

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom'
 import { ApiError, api, type Role, type Tenant } from '../../app/api.ts'
 import { useAuth } from '../../app/auth.tsx'
 import { rolesIn, StaffNav } from '../../app/StaffNav.tsx'
-import { TenantLive } from '../incidents/TenantLive.tsx'
+import { TenantLive } from '../../app/TenantLive.tsx'
 import { cached } from './outbox.ts'
 
 /** A staff page of this module: the tenant (cached for the field phone), the roles, the staff menu, live events; login on 401. */

@@ -5,8 +5,8 @@ import { ApiError, api, type Role, type Tenant } from '../../app/api.ts'
 import { useAuth } from '../../app/auth.tsx'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
 import { rolesIn, StaffNav } from '../../app/StaffNav.tsx'
+import { TenantLive } from '../../app/TenantLive.tsx'
 import { formatTime } from '../../app/time.ts'
-import { TenantLive } from '../incidents/TenantLive.tsx'
 import {
   type Agency,
   archivePost,

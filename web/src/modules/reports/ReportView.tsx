@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, api, type Page } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import type { StaffContext } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { useNow } from '../incidents/useDispatchData.ts'
 import {
@@ -22,7 +23,6 @@ import {
   uploadProofPhoto,
 } from './api.ts'
 import { ReportMap } from './ReportMap.tsx'
-import type { StaffContext } from './StaffFrame.tsx'
 
 type IncidentType = { code: string; label: { id: string; en: string } }
 

@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router-dom'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import type { StaffContext } from '../../app/StaffFrame.tsx'
 import { useNow } from '../incidents/useDispatchData.ts'
 import { type Agency, type Category, countdown, fetchAgencies, fetchCategories, fetchReports, label, type Report, STATUS_COLORS, slaClass } from './api.ts'
 import { ReportView } from './ReportView.tsx'
-import type { StaffContext } from './StaffFrame.tsx'
 
 const REFRESH_AFTER_MS = 300
 

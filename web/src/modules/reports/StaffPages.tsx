@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
+import { type StaffContext, StaffFrame } from '../../app/StaffFrame.tsx'
 import { ReportsBoard, useCatalogue } from './ReportsBoard.tsx'
 import { ReportView } from './ReportView.tsx'
-import { type StaffContext, StaffFrame } from './StaffFrame.tsx'
 
 /** The command center's queue: new and reopened reports to verify, verified ones to route, and the rest. */
 export function QueuePage() {

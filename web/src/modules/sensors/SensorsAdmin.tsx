@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
-import { StaffFrame } from '../reports/StaffFrame.tsx'
 import {
   archiveDevice,
   DEVICE_KINDS,

@@ -1,7 +1,7 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react'
-import { api, type KendaliEvent, type Page } from '../../app/api.ts'
-import { useLive } from '../../app/live.ts'
-import { LiveEvents, LiveEventsProvider } from '../../app/liveEvents.tsx'
+import { api, type KendaliEvent, type Page } from './api.ts'
+import { useLive } from './live.ts'
+import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
 
 /** The live channel for a page of its own (outside the console), from the log's head onward. */
 export function TenantLive({ tenant, children }: { tenant: string; children: ReactNode }) {

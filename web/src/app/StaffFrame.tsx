@@ -1,10 +1,10 @@
 import { type ReactNode, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router-dom'
-import { ApiError, api, type PlatformConfig, type Role, type Tenant } from '../../app/api.ts'
-import { useAuth } from '../../app/auth.tsx'
-import { rolesIn, StaffNav } from '../../app/StaffNav.tsx'
-import { TenantLive } from '../incidents/TenantLive.tsx'
+import { ApiError, api, type PlatformConfig, type Role, type Tenant } from './api.ts'
+import { useAuth } from './auth.tsx'
+import { rolesIn, StaffNav } from './StaffNav.tsx'
+import { TenantLive } from './TenantLive.tsx'
 
 export interface StaffContext {
   tenant: Tenant
@@ -12,7 +12,7 @@ export interface StaffContext {
   roles: Set<Role>
 }
 
-/** A staff page of this module: the tenant, the person's roles, the header with the staff menu, live events; login on 401. */
+/** A staff page of a module: the tenant, the person's roles, the header with the staff menu, live events; login on 401. */
 export function StaffFrame({ title, children }: { title: string; children: (ctx: StaffContext) => ReactNode }) {
   const { t } = useTranslation()
   const { tenant: code = '' } = useParams()
@@ -37,7 +37,7 @@ export function StaffFrame({ title, children }: { title: string; children: (ctx:
   if (!tenant || !config || !me) return <main className="loading">…</main>
   return (
     <TenantLive tenant={tenant.code}>
-      <div className="reports-page">
+      <div className="staff-page">
         <header className="console-top">
           <div className="title">
             <Link className="brand" to={`/t/${tenant.code}/console`}>

@@ -1,0 +1,292 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useParams } from 'react-router-dom'
+import { ApiError, api, type Tenant } from '../../app/api.ts'
+import { useAuth } from '../../app/auth.tsx'
+import type { PanelProps } from '../../app/modules.ts'
+import { StaffNav } from '../../app/StaffNav.tsx'
+import { formatTime } from '../../app/time.ts'
+
+type Audience = 'citizen' | 'asn' | 'business'
+
+export interface CityApp {
+  id: string
+  name: string
+  organization: { id: string; code: string; name: string } | null
+  description: string
+  url: string
+  audience: Audience[]
+  category: string
+  status: 'unknown' | 'up' | 'down'
+  responseMs: number | null
+  error: string | null
+  checkedAt: string | null
+  uptime30d: number | null
+  archived: boolean
+}
+
+const AUDIENCES: Audience[] = ['citizen', 'asn', 'business']
+
+function Health({ app }: { app: CityApp }) {
+  const { t } = useTranslation()
+  return (
+    <span className={`badge app-${app.status}`} title={app.error ?? undefined}>
+      {t(`datahub.apps.status.${app.status}`)}
+      {app.responseMs !== null && ` · ${app.responseMs} ms`}
+    </span>
+  )
+}
+
+const uptime = (app: CityApp) => (app.uptime30d === null ? '—' : `${(app.uptime30d * 100).toFixed(1)}%`)
+
+/** The portal's app store: the city's applications by category, with their health and uptime. */
+export function AppStorePage({ tenant }: PanelProps) {
+  const { t } = useTranslation()
+  const [apps, setApps] = useState<CityApp[] | null>(null)
+  const [audience, setAudience] = useState<Audience | ''>('')
+  useEffect(() => {
+    api<{ items: CityApp[] }>(`/api/t/${tenant.code}/apps`).then(
+      (page) => setApps(page.items),
+      () => setApps([]),
+    )
+  }, [tenant.code])
+  if (!apps) return <main className="portal-page loading">…</main>
+  const shown = apps.filter((a) => !audience || a.audience.includes(audience))
+  const categories = [...new Set(shown.map((a) => a.category))]
+  return (
+    <main className="portal-page datahub-portal" data-testid="app-store">
+      <h1>{t('datahub.apps.storeTitle')}</h1>
+      <p>{t('datahub.apps.storeLead')}</p>
+      <div className="datahub-filters">
+        <select name="audience" value={audience} onChange={(e) => setAudience(e.target.value as Audience | '')} aria-label={t('datahub.apps.audience')}>
+          <option value="">{t('datahub.apps.everyone')}</option>
+          {AUDIENCES.map((a) => (
+            <option key={a} value={a}>
+              {t(`datahub.apps.audiences.${a}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {shown.length === 0 && <p>{t('datahub.apps.none')}</p>}
+      {categories.map((category) => (
+        <section key={category}>
+          <h2 className="app-category">{category}</h2>
+          <ul className="datahub-cards">
+            {shown
+              .filter((a) => a.category === category)
+              .map((a) => (
+                <li key={a.id} data-testid="app-card">
+                  <a href={a.url} target="_blank" rel="noopener noreferrer">
+                    <strong>{a.name}</strong>
+                  </a>
+                  <div className="muted">{a.organization?.name ?? '—'}</div>
+                  {a.description && <p>{a.description}</p>}
+                  <div>
+                    <Health app={a} /> <span className="muted">{t('datahub.apps.uptime', { value: uptime(a) })}</span>
+                  </div>
+                  <div>
+                    {a.audience.map((x) => (
+                      <span key={x} className="badge">
+                        {t(`datahub.apps.audiences.${x}`)}
+                      </span>
+                    ))}
+                  </div>
+                </li>
+              ))}
+          </ul>
+        </section>
+      ))}
+    </main>
+  )
+}
+
+/** The portal's front-page block: how many of the city's apps answer now. */
+export function AppsSection({ tenant }: PanelProps) {
+  const { t } = useTranslation()
+  const [apps, setApps] = useState<CityApp[]>([])
+  useEffect(() => {
+    api<{ items: CityApp[] }>(`/api/t/${tenant.code}/apps`).then(
+      (page) => setApps(page.items),
+      () => undefined,
+    )
+  }, [tenant.code])
+  if (apps.length === 0) return null
+  return (
+    <section className="datahub-section" data-testid="apps-section">
+      <h2>{t('datahub.apps.storeTitle')}</h2>
+      <p>{t('datahub.apps.sectionLead', { count: apps.length, up: apps.filter((a) => a.status === 'up').length })}</p>
+      <Link className="button primary" to={`/p/${tenant.code}/apps`}>
+        {t('datahub.apps.browse')}
+      </Link>
+    </section>
+  )
+}
+
+interface Agency {
+  code: string
+  name: string
+}
+
+/** Staff page of the app directory: list, add, check now, archive. */
+export function AppsPage() {
+  const { t, i18n } = useTranslation()
+  const { tenant: code = '' } = useParams()
+  const { me } = useAuth()
+  const navigate = useNavigate()
+  const [tenant, setTenant] = useState<Tenant | null>(null)
+  const [apps, setApps] = useState<CityApp[]>([])
+  const [agencies, setAgencies] = useState<Agency[]>([])
+  const [error, setError] = useState<string | null>(null)
+  const [form, setForm] = useState({ name: '', url: '', organization: '', category: '', description: '', audience: ['citizen'] as Audience[] })
+
+  const fail = useCallback(
+    (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) navigate('/login')
+      else setError(err instanceof Error ? err.message : String(err))
+    },
+    [navigate],
+  )
+  const load = useCallback(() => {
+    api<{ items: CityApp[] }>(`/api/t/${code}/apps`).then((page) => setApps(page.items), fail)
+  }, [code, fail])
+  useEffect(() => {
+    if (me === null) navigate('/login')
+  }, [me, navigate])
+  useEffect(() => {
+    api<Tenant>(`/api/t/${code}`).then(setTenant, fail)
+    api<{ items: Agency[] }>(`/api/t/${code}/agencies?limit=200`).then((page) => setAgencies(page.items), fail)
+    load()
+  }, [code, fail, load])
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    setError(null)
+    const body = { ...form, organization: form.organization || null, category: form.category || undefined }
+    api<CityApp>(`/api/t/${code}/apps`, { method: 'POST', body }).then(() => {
+      setForm({ ...form, name: '', url: '', description: '' })
+      load()
+    }, fail)
+  }
+  const act = (app: CityApp, action: 'probe' | 'archive') => api<CityApp>(`/api/t/${code}/apps/${app.id}/${action}`, { method: 'POST' }).then(load, fail)
+
+  if (!tenant) return <main className="loading">…</main>
+  return (
+    <div className="datahub-page">
+      <header className="console-top">
+        <div className="title">
+          <Link className="brand" to={`/t/${tenant.code}/console`}>
+            {t('app.name')}
+          </Link>
+          <h1>
+            {t('datahub.apps.title')} · {tenant.name}
+          </h1>
+        </div>
+        <StaffNav tenant={tenant.code} parent={tenant.parent} />
+      </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <section className="datahub-apps">
+        <div className="datahub-table">
+          <table data-testid="apps-table">
+            <thead>
+              <tr>
+                <th>{t('datahub.apps.name')}</th>
+                <th>{t('datahub.organization')}</th>
+                <th>{t('datahub.apps.category')}</th>
+                <th>{t('datahub.apps.audience')}</th>
+                <th>{t('datahub.apps.health')}</th>
+                <th>{t('datahub.apps.uptimeHeader')}</th>
+                <th>{t('datahub.apps.checkedAt')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {apps.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <a href={a.url} target="_blank" rel="noopener noreferrer">
+                      {a.name}
+                    </a>
+                  </td>
+                  <td>{a.organization?.name ?? '—'}</td>
+                  <td>{a.category}</td>
+                  <td>{a.audience.map((x) => t(`datahub.apps.audiences.${x}`)).join(', ')}</td>
+                  <td>
+                    <Health app={a} />
+                    {a.error && <div className="muted small">{a.error}</div>}
+                  </td>
+                  <td>{uptime(a)}</td>
+                  <td>{a.checkedAt ? formatTime(a.checkedAt, tenant.timezone, i18n.language) : '—'}</td>
+                  <td>
+                    <button type="button" onClick={() => act(a, 'probe')}>
+                      {t('datahub.apps.probe')}
+                    </button>
+                    <button type="button" onClick={() => act(a, 'archive')}>
+                      {t('datahub.apps.archive')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <form className="datahub-form" onSubmit={submit}>
+          <h2>{t('datahub.apps.add')}</h2>
+          <input
+            name="name"
+            required
+            minLength={2}
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+            placeholder={t('datahub.apps.name')}
+          />
+          <input name="url" type="url" required value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} placeholder="https://…" />
+          <select
+            name="organization"
+            value={form.organization}
+            onChange={(e) => setForm({ ...form, organization: e.target.value })}
+            aria-label={t('datahub.organization')}
+          >
+            <option value="">—</option>
+            {agencies.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          <input
+            name="category"
+            value={form.category}
+            onChange={(e) => setForm({ ...form, category: e.target.value })}
+            placeholder={t('datahub.apps.category')}
+          />
+          <input
+            name="description"
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            placeholder={t('datahub.apps.description')}
+          />
+          <fieldset>
+            <legend>{t('datahub.apps.audience')}</legend>
+            {AUDIENCES.map((x) => (
+              <label key={x}>
+                <input
+                  type="checkbox"
+                  checked={form.audience.includes(x)}
+                  onChange={(e) => setForm({ ...form, audience: e.target.checked ? [...form.audience, x] : form.audience.filter((y) => y !== x) })}
+                />
+                {t(`datahub.apps.audiences.${x}`)}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" className="primary">
+            {t('datahub.create')}
+          </button>
+        </form>
+      </section>
+    </div>
+  )
+}
