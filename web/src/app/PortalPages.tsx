@@ -31,7 +31,13 @@ export function PortalPages() {
       </header>
       <main className="portal-main">
         <Routes>
-          <Route index element={webModules.flatMap((m) => m.portalSections ?? []).map(({ id, Component }) => <Component key={id} tenant={tenant} />)} />
+          <Route
+            index
+            element={webModules
+              .flatMap((m) => m.portalSections ?? [])
+              .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
+              .map(({ id, Component }) => <Component key={id} tenant={tenant} />)}
+          />
           {webModules
             .flatMap((m) => m.publicRoutes ?? [])
             .map(({ path, Component }) => (

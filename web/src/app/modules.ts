@@ -36,8 +36,8 @@ export interface WebModule {
   publicRoutes?: { path: string; Component: ComponentType<PanelProps> }[]
   /** Links in the public portal's menu, to this module's public pages. */
   portalNav?: { path: string; labelKey: string }[]
-  /** Blocks on the public portal's front page, in module order. */
-  portalSections?: { id: string; Component: ComponentType<PanelProps> }[]
+  /** Blocks on the public portal's front page, by `order` (default 100; lower first), then in module order. */
+  portalSections?: { id: string; order?: number; Component: ComponentType<PanelProps> }[]
 }
 
 export const webModules: WebModule[] = [

@@ -21,5 +21,6 @@ export const alertsWeb: WebModule = {
   routes: [{ path: 'alerts', Component: AlertsPage }],
   publicRoutes: [{ path: 'alerts', Component: PublicAlertsPage }],
   portalNav: [{ path: 'alerts', labelKey: 'alerts.portal.nav' }],
-  portalSections: [{ id: 'alerts', Component: ActiveAlerts }],
+  // Warnings come first on the portal: in a flood they are what a citizen opens it for.
+  portalSections: [{ id: 'alerts', order: 0, Component: ActiveAlerts }],
 }
