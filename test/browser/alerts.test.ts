@@ -292,13 +292,18 @@ describe('public warnings in the browser', () => {
       url: `${server.url}/p/33.71/alerts`,
       identifier: '33.71-2026-99999',
     }
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(message) })
-    await expect
-      .poll(() =>
-        page.evaluate(async () =>
-          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url })),
-        ),
+    const shown = () =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url })),
       )
+    // DevTools may hand the push to a worker still starting up, which drops it: push again until one is shown
+    // (the same tag replaces, so one notification is expected however many pushes it took).
+    await expect
+      .poll(async () => {
+        if ((await shown()).length === 0)
+          await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(message) })
+        return shown()
+      })
       .toEqual([{ title: message.title, body: message.body, tag: message.identifier, url: message.url }])
     await page.screenshot({ path: join(SHOTS, 'portal-alerts-push.png'), fullPage: true })
     await context.close()
