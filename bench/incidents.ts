@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
 import { createKendali } from '../src/core/app.ts'
 import { readConfig } from '../src/core/config.ts'
-import { type Database, openDatabase } from '../src/core/db/database.ts'
+import type { Database } from '../src/core/db/database.ts'
 import { incidentsServices } from '../src/modules/incidents/index.ts'
 import { allModules } from '../src/modules/index.ts'
+import { onEachDatabase } from './databases.ts'
 
 // Incidents and dispatch at scale: the recommendation (nearest available units by KNN, ranked by ETA)
 // among 10,000 units, and the incident list by bbox (first page with its total, and the map's GeoJSON)
@@ -95,34 +93,7 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
 }
 
 async function main(): Promise<void> {
-  const rows: Row[] = []
-  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-incidents-'))
-  const lite = await openDatabase({ databaseUrl: null, dataDir })
-  try {
-    rows.push(await measure(lite, 'pglite', dataDir))
-  } finally {
-    await lite.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-  const pgUrl = process.env.BENCH_DATABASE_URL
-  if (pgUrl) {
-    const admin = new pg.Client({ connectionString: pgUrl })
-    await admin.connect()
-    await admin.query('DROP DATABASE IF EXISTS kendali_bench_incidents WITH (FORCE)')
-    await admin.query('CREATE DATABASE kendali_bench_incidents')
-    const url = new URL(pgUrl)
-    url.pathname = '/kendali_bench_incidents'
-    const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '' })
-    try {
-      rows.push(await measure(db, 'postgres', tmpdir()))
-    } finally {
-      await db.close()
-      await admin.query('DROP DATABASE IF EXISTS kendali_bench_incidents WITH (FORCE)')
-      await admin.end()
-    }
-  } else {
-    console.log('BENCH_DATABASE_URL is not set: the PostgreSQL row is skipped.')
-  }
+  const rows = await onEachDatabase('incidents', measure)
   console.log(
     `\nKendali incidents benchmark — ${cpus().length} cores, Node ${process.version}; ${UNITS.toLocaleString('en')} units, ${INCIDENTS.toLocaleString('en')} incidents (ms, p50 / p95)`,
   )

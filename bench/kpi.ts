@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
 import { createKendali } from '../src/core/app.ts'
 import { readConfig } from '../src/core/config.ts'
-import { type Database, openDatabase } from '../src/core/db/database.ts'
+import type { Database } from '../src/core/db/database.ts'
 import { allModules } from '../src/modules/index.ts'
 import { kpiService } from '../src/modules/kpi/index.ts'
 import { periodAt } from '../src/modules/kpi/periods.ts'
+import { onEachDatabase } from './databases.ts'
 
 // The executive dashboard at province scale: the summary of one month (six dimensions, 12-month trend)
 // for a region among 35, each with 60 daily indicators holding two years of values; and the time to
@@ -87,34 +85,7 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
 }
 
 async function main(): Promise<void> {
-  const rows: Row[] = []
-  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-kpi-'))
-  const lite = await openDatabase({ databaseUrl: null, dataDir })
-  try {
-    rows.push(await measure(lite, 'pglite', dataDir))
-  } finally {
-    await lite.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-  const pgUrl = process.env.BENCH_DATABASE_URL
-  if (pgUrl) {
-    const admin = new pg.Client({ connectionString: pgUrl })
-    await admin.connect()
-    await admin.query('DROP DATABASE IF EXISTS kendali_bench_kpi WITH (FORCE)')
-    await admin.query('CREATE DATABASE kendali_bench_kpi')
-    const url = new URL(pgUrl)
-    url.pathname = '/kendali_bench_kpi'
-    const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '' })
-    try {
-      rows.push(await measure(db, 'postgres', tmpdir()))
-    } finally {
-      await db.close()
-      await admin.query('DROP DATABASE IF EXISTS kendali_bench_kpi WITH (FORCE)')
-      await admin.end()
-    }
-  } else {
-    console.log('BENCH_DATABASE_URL is not set: the PostgreSQL row is skipped.')
-  }
+  const rows = await onEachDatabase('kpi', measure)
   console.log(
     `\nKendali KPI benchmark — ${cpus().length} cores, Node ${process.version}; ${REGIONS} regions × ${INDICATORS} daily indicators × ${DAYS} days (ms, p50 / p95)`,
   )

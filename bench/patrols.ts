@@ -1,17 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { Readable } from 'node:stream'
-import pg from 'pg'
 import { createKendali } from '../src/core/app.ts'
 import { readConfig } from '../src/core/config.ts'
-import { type Database, openDatabase } from '../src/core/db/database.ts'
+import type { Database } from '../src/core/db/database.ts'
 import { allModules } from '../src/modules/index.ts'
 import { patrolsServices } from '../src/modules/patrols/index.ts'
 import type { PatrolCaller } from '../src/modules/patrols/patrols.ts'
 import { seedTenancyDemo } from '../src/modules/tenancy/demo.ts'
 import { tenancyServices } from '../src/modules/tenancy/index.ts'
+import { onEachDatabase } from './databases.ts'
 
 // ASN attendance at scale: the attendance import streamed from a generated 100,000-row CSV (rows/s and the
 // process's peak memory while it runs), and the monthly discipline view per OPD for 5,000 staff (p95).
@@ -92,34 +90,7 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
 }
 
 async function main(): Promise<void> {
-  const rows: Row[] = []
-  const dataDir = mkdtempSync(join(tmpdir(), 'kendali-bench-patrols-'))
-  const lite = await openDatabase({ databaseUrl: null, dataDir })
-  try {
-    rows.push(await measure(lite, 'pglite', dataDir))
-  } finally {
-    await lite.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-  const pgUrl = process.env.BENCH_DATABASE_URL
-  if (pgUrl) {
-    const admin = new pg.Client({ connectionString: pgUrl })
-    await admin.connect()
-    await admin.query('DROP DATABASE IF EXISTS kendali_bench_patrols WITH (FORCE)')
-    await admin.query('CREATE DATABASE kendali_bench_patrols')
-    const url = new URL(pgUrl)
-    url.pathname = '/kendali_bench_patrols'
-    const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '' })
-    try {
-      rows.push(await measure(db, 'postgres', tmpdir()))
-    } finally {
-      await db.close()
-      await admin.query('DROP DATABASE IF EXISTS kendali_bench_patrols WITH (FORCE)')
-      await admin.end()
-    }
-  } else {
-    console.log('BENCH_DATABASE_URL is not set: the PostgreSQL row is skipped.')
-  }
+  const rows = await onEachDatabase('patrols', measure)
   console.log(`\nKendali ASN benchmark — ${cpus().length} cores, Node ${process.version}; ${STAFF.toLocaleString('en')} staff × ${DAYS} days`)
   console.log(`${'db'.padEnd(10)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'peak RSS MB'.padStart(14)}${'discipline p50 / p95 ms'.padStart(26)}`)
   for (const r of rows) {
