@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type { Config } from './config.ts'
 import { type Database, openDatabase } from './db/database.ts'
+import { holdLease } from './db/lease.ts'
 import { migrate } from './db/migrate.ts'
 import { DomainError } from './errors.ts'
 import { openBus } from './events/bus.ts'
@@ -53,11 +55,18 @@ async function installId(db: Database): Promise<string> {
 }
 
 const CLOSE_GRACE_MS = 3000
+// A lease holder that stopped renewing (crashed, stopped) is replaced after this long.
+const LEASE_SECONDS = 30
 
 export async function createKendali(config: Config, modules: KendaliModule[], options: KendaliOptions = {}): Promise<Kendali> {
   const bus = await openBus(config.natsUrl)
   const readiness: Readiness = { ready: false, waitingFor: ['database'] }
+  const instance = randomUUID()
   let identity: Identity | null = null
+  const currentIdentity = (): Identity => {
+    if (!identity) throw new Error('No module provides the identity (tenancy must be registered)')
+    return identity
+  }
   const { app, routes } = await buildServer({
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -67,10 +76,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     readiness,
     logger: options.logger,
-    identity: () => {
-      if (!identity) throw new Error('No module provides the identity (tenancy must be registered)')
-      return identity
-    },
+    identity: currentIdentity,
   })
   const topics = new TopicRegistry()
   const ctx: CoreContext = {
@@ -87,10 +93,11 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     mqtt: new UnavailableHub(),
     indicators: new IndicatorRegistry(),
     modules,
+    holdsLease: (name) => holdLease(ctx.db, name, instance, LEASE_SECONDS),
   }
 
   platformRoutes(app, ctx, readiness, packageVersion())
-  eventRoutes(app, ctx)
+  eventRoutes(app, ctx, currentIdentity)
   for (const module of modules) {
     for (const [topic, readers] of Object.entries(module.topics ?? {})) topics.declare(topic, readers)
     module.routes?.(app, ctx)

@@ -22,6 +22,8 @@ export interface Config {
   trustProxy: boolean
   bodyLimitBytes: number
   rateLimitPerMinute: number
+  /** How often an open live channel re-checks its session (logout, disabled account, changed roles). */
+  liveRecheckSeconds: number
   /** A routing service speaking the OSRM HTTP API, for travel times; straight-line estimates without it. */
   routingUrl: string | null
   /** Outgoing e-mail, e.g. smtp://user:pass@mail.example.go.id:587; no e-mail without it. */
@@ -93,6 +95,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag(env, 'TRUST_PROXY', false),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 5 * 1024 * 1024),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200),
+    liveRecheckSeconds: int(env, 'LIVE_RECHECK_SECONDS', 30),
     routingUrl: text(env, 'ROUTING_URL'),
     smtpUrl: text(env, 'SMTP_URL'),
     smtpFrom: text(env, 'SMTP_FROM') ?? 'Kendali <noreply@localhost>',

@@ -30,6 +30,11 @@ export interface CoreContext {
   readonly indicators: IndicatorRegistry
   /** Every loaded module, for platform-wide actions such as copying a template tenant's configuration. */
   readonly modules: readonly KendaliModule[]
+  /**
+   * True while this instance holds the named lease (taken or renewed by the call): background work that only
+   * one of several instances on a database may do, such as a demo simulator, asks before each step.
+   */
+  holdsLease(name: string): Promise<boolean>
 }
 
 export interface RecurringJob {

@@ -20,7 +20,8 @@ const createAgency = async (name = 'Dinas Uji Siaran') => {
 const head = () => headSeq(server.kendali.ctx.db, '33.71')
 
 beforeAll(async () => {
-  server = await startTestKendali({ listen: true })
+  // Open sockets re-check their session every second here (30 s in production).
+  server = await startTestKendali({ listen: true, env: { LIVE_RECHECK_SECONDS: '1' } })
   admin = await loginCookie(server.kendali, 'admin')
   operator = await loginCookie(server.kendali, 'operator')
 })
@@ -156,6 +157,75 @@ describe('the live channel', () => {
     )
     await probe.waitFor(2)
     expect(probe.events.map((e) => e.topic)).toEqual(['agencies', 'regions'])
+    await probe.close()
+  })
+
+  it('ends an open live channel when its session ends, by logout or by a disabled account', async () => {
+    const username = unique('keluar').toLowerCase()
+    const created = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Operator Malam', password: 'rahasia-panjang-1', roles: ['operator'] },
+    })
+    const first = await loginCookie(server.kendali, username, 'rahasia-panjang-1')
+    const second = await loginCookie(server.kendali, username, 'rahasia-panjang-1')
+    const loggedOut = await LiveProbe.open(server.url, '33.71', first)
+    const disabled = await LiveProbe.open(server.url, '33.71', second)
+    await server.kendali.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: first } })
+    expect(await loggedOut.closedByServer()).toBe(4401)
+    await createAgency()
+    await disabled.waitFor(1)
+    await server.kendali.app.inject({
+      method: 'PATCH',
+      url: `/api/t/33.71/users/${json<{ id: string }>(created).id}`,
+      headers: { cookie: admin },
+      payload: { disabled: true },
+    })
+    expect(await disabled.closedByServer()).toBe(4401)
+    expect(loggedOut.events).toEqual([])
+  })
+
+  it('narrows an open live channel to what the roles allow once they are taken away', async () => {
+    const username = unique('turun').toLowerCase()
+    const created = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Admin Sementara', password: 'rahasia-panjang-1', roles: ['admin'] },
+    })
+    const probe = await LiveProbe.open(server.url, '33.71', await loginCookie(server.kendali, username, 'rahasia-panjang-1'))
+    await server.kendali.app.inject({
+      method: 'PATCH',
+      url: `/api/t/33.71/users/${json<{ id: string }>(created).id}`,
+      headers: { cookie: admin },
+      payload: { roles: ['operator'] },
+    })
+    await probe.waitFor(1)
+    expect(probe.events.map((e) => e.topic)).toEqual(['access'])
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    await server.kendali.ctx.db.transaction((tx) =>
+      server.kendali.ctx.events.record(tx, '33.71', 'test', { topic: 'access', type: 'user.updated', data: { username: 'lain' } }),
+    )
+    await createAgency()
+    await probe.waitFor(2)
+    expect(probe.events.map((e) => e.topic)).toEqual(['access', 'agencies'])
+    await probe.close()
+  })
+
+  it('delivers an event whose bus message was lost, without waiting for the next event', async () => {
+    const probe = await LiveProbe.open(server.url, '33.71', operator)
+    const code = unique('hilang')
+    // Committed, but the bus never hears of it (a lost NATS message).
+    await server.kendali.ctx.db.transaction((tx) =>
+      server.kendali.ctx.events.record({ query: tx.query.bind(tx), afterCommit: () => undefined }, '33.71', 'test', {
+        topic: 'agencies',
+        type: 'agency.created',
+        data: { code },
+      }),
+    )
+    await probe.waitFor(1)
+    expect(probe.events[0].data).toMatchObject({ code })
     await probe.close()
   })
 

@@ -42,7 +42,7 @@ async function openPostgres(): Promise<Database> {
 async function openPglite(): Promise<Database> {
   const dir = join(TMP, `pglite-worker-${process.pid}`)
   rmSync(dir, { recursive: true, force: true })
-  cpSync(join(TMP, 'pglite-template'), dir, { recursive: true })
+  cpSync(inject('pgliteTemplate'), dir, { recursive: true })
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
   return openDatabase({ databaseUrl: null, dataDir: dir })
 }

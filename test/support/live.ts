@@ -42,6 +42,12 @@ export class LiveProbe {
     })
   }
 
+  /** Resolves with the close code once the server ends the connection. */
+  closedByServer(): Promise<number> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve(-1)
+    return new Promise((resolve) => this.socket.once('close', (code) => resolve(code)))
+  }
+
   close(): Promise<void> {
     if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve()
     return new Promise((resolve) => {

@@ -23,6 +23,12 @@ export interface LiveOptions {
   after: number | null
   /** Topics this caller may read. */
   visibleTopics: readonly string[]
+  /**
+   * Asks again what the caller may read now; null once the session or token has ended or lost the tenant.
+   * A socket outlives the request that opened it, so a logout or a disabled account must still reach it.
+   */
+  recheck: () => Promise<readonly string[] | null>
+  recheckMs: number
   db: () => Queryable
   bus: Bus
   onError: (err: unknown) => void
@@ -36,6 +42,10 @@ export interface LiveOptions {
 export class LiveClient {
   private last = 0
   private topics: Set<string>
+  private visible: readonly string[]
+  /** What the client narrowed to with {"subscribe":[…]}; null for everything visible. */
+  private wanted: Set<string> | null = null
+  private readonly recheckTimer: NodeJS.Timeout
   private queue: Promise<void> = Promise.resolve()
   private closed = false
   private readonly unsubscribe: () => void
@@ -44,7 +54,10 @@ export class LiveClient {
     private readonly socket: WebSocket,
     private readonly opts: LiveOptions,
   ) {
+    this.visible = opts.visibleTopics
     this.topics = new Set(opts.visibleTopics)
+    this.recheckTimer = setInterval(() => this.enqueue(() => this.recheck()), opts.recheckMs)
+    this.recheckTimer.unref()
     // Subscribe before reading the log, so nothing committed in between is lost.
     this.unsubscribe = opts.bus.subscribe((event) => {
       if (event.tenant === opts.tenant) this.enqueue(() => this.receive(event))
@@ -64,6 +77,23 @@ export class LiveClient {
       })
   }
 
+  private async recheck(): Promise<void> {
+    const visible = await this.opts.recheck()
+    if (!visible) {
+      this.socket.close(4401, 'session ended')
+      this.close()
+      return
+    }
+    this.visible = visible
+    this.narrow()
+    // A bus message lost on the way (NATS is at-most-once) is otherwise only noticed at the next event.
+    await this.catchUp(Number.MAX_SAFE_INTEGER)
+  }
+
+  private narrow(): void {
+    this.topics = new Set(this.visible.filter((t) => this.wanted === null || this.wanted.has(t)))
+  }
+
   private async start(): Promise<void> {
     const head = await headSeq(this.opts.db(), this.opts.tenant)
     if (this.opts.after === null) {
@@ -75,6 +105,7 @@ export class LiveClient {
   }
 
   private async receive(event: KendaliEvent): Promise<void> {
+    if (event.volatile) return this.send(event)
     if (event.seq <= this.last) return
     if (event.seq === this.last + 1) {
       this.send(event)
@@ -123,7 +154,8 @@ export class LiveClient {
       const wanted = new Set(subscribe.filter((t): t is string => typeof t === 'string'))
       // Narrowing only: a client can never widen beyond what its roles may read.
       this.enqueue(async () => {
-        this.topics = new Set(this.opts.visibleTopics.filter((t) => wanted.has(t)))
+        this.wanted = wanted
+        this.narrow()
       })
     }
   }
@@ -131,6 +163,7 @@ export class LiveClient {
   close(): void {
     if (this.closed) return
     this.closed = true
+    clearInterval(this.recheckTimer)
     this.unsubscribe()
   }
 }

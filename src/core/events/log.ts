@@ -11,6 +11,11 @@ export interface KendaliEvent {
   actor: string | null
   at: string
   data: Record<string, unknown>
+  /**
+   * Announced, not logged (a unit's position every few seconds): it reaches live clients but not the log, carries
+   * `seq` 0, and a client that reconnects gets the newest state from the API instead of a replay.
+   */
+  volatile?: true
 }
 
 export interface EventInput {
@@ -46,6 +51,23 @@ export class EventLog {
       [tenant, counter.last_seq, input.topic, input.type, input.entity ?? null, actor, JSON.stringify(input.data ?? {})],
     )
     const event = toEvent(row)
+    tx.afterCommit(() => this.bus.publish(event))
+    return event
+  }
+
+  /** Sends a volatile event to live clients once the transaction commits; nothing is written to the log. */
+  announce(tx: Tx, tenant: string, actor: string | null, input: EventInput): KendaliEvent {
+    const event: KendaliEvent = {
+      seq: 0,
+      tenant,
+      topic: input.topic,
+      type: input.type,
+      entity: input.entity ?? null,
+      actor,
+      at: new Date().toISOString(),
+      data: input.data ?? {},
+      volatile: true,
+    }
     tx.afterCommit(() => this.bus.publish(event))
     return event
   }

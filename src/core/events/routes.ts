@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
-import { readableRoles } from '../http/access.ts'
+import { type Access, authorize, readableRoles } from '../http/access.ts'
 import { ErrorBody } from '../http/errors.ts'
+import { type Identity, principalFromRequest } from '../http/identity.ts'
 import { decodeCursor, encodeCursor, Page } from '../http/paging.ts'
 import { principalOf, tenantOf } from '../http/request.ts'
 import type { CoreContext, KendaliApp } from '../module.ts'
@@ -26,7 +27,7 @@ const Seq = Type.Integer({ minimum: 0 })
 const Topics = Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Comma-separated topics' })
 
 /** The event log over HTTP (paged, filtered to what the caller's roles may read) and the live WebSocket. */
-export function eventRoutes(app: KendaliApp, ctx: CoreContext): void {
+export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => Identity): void {
   app.get(
     '/api/t/:tenant/events',
     {
@@ -70,11 +71,12 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext): void {
     },
   )
 
+  const LIVE_ACCESS: Access = { roles: 'any' }
   app.get(
     '/api/t/:tenant/live',
     {
       websocket: true,
-      config: { access: { roles: 'any' } },
+      config: { access: LIVE_ACCESS },
       schema: {
         tags: ['events'],
         summary: 'WebSocket: one JSON event per message, every event after `after` (exclusive) in order; send {"subscribe":[topics]} to narrow',
@@ -88,6 +90,16 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext): void {
         tenant: tenant.code,
         after: request.query.after ?? null,
         visibleTopics: ctx.topics.visibleTo(readableRoles(principalOf(request), tenant)),
+        recheck: async () => {
+          const principal = await principalFromRequest(request, identity())
+          try {
+            authorize(principal, LIVE_ACCESS, tenant, false)
+          } catch {
+            return null
+          }
+          return ctx.topics.visibleTo(readableRoles(principal as NonNullable<typeof principal>, tenant))
+        },
+        recheckMs: ctx.config.liveRecheckSeconds * 1000,
         db: () => ctx.db,
         bus: ctx.bus,
         onError: (err) => request.log.error({ err, tenant: tenant.code }, 'live channel failed'),

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { Principal, TenantRef } from './access.ts'
 
 export interface TenantInfo extends TenantRef {
@@ -16,3 +17,11 @@ export interface Identity {
 }
 
 export const SESSION_COOKIE = 'kendali_session'
+
+/** Reads the caller from the session cookie or the bearer token; null when anonymous. */
+export async function principalFromRequest(request: FastifyRequest, identity: Identity): Promise<Principal | null> {
+  const header = request.headers.authorization
+  if (header?.startsWith('Bearer ')) return identity.principalFromApiToken(header.slice(7).trim())
+  const session = request.cookies[SESSION_COOKIE]
+  return session ? identity.principalFromSession(session) : null
+}

@@ -13,7 +13,7 @@ import { DomainError, NotFound } from '../errors.ts'
 import type { KendaliApp } from '../module.ts'
 import { type Access, authorize, type Principal } from './access.ts'
 import { handleError } from './errors.ts'
-import { type Identity, SESSION_COOKIE, type TenantInfo } from './identity.ts'
+import { type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo } from './identity.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,14 +55,6 @@ const TENANT_ROUTE = '/api/t/:tenant'
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
-
-/** Reads the caller from the session cookie or the bearer token; null when anonymous. */
-async function resolvePrincipal(request: FastifyRequest, identity: Identity): Promise<Principal | null> {
-  const header = request.headers.authorization
-  if (header?.startsWith('Bearer ')) return identity.principalFromApiToken(header.slice(7).trim())
-  const session = request.cookies[SESSION_COOKIE]
-  return session ? identity.principalFromSession(session) : null
-}
 
 /**
  * Assembles the HTTP server: one error shape, OpenAPI from the route schemas, access declared and
@@ -146,7 +138,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
         if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
       }
       if (access === 'public' && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return
-      request.principal = await resolvePrincipal(request, opts.identity())
+      request.principal = await principalFromRequest(request, opts.identity())
       authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
     }
     route.onRequest = [...[route.onRequest ?? []].flat(), check]

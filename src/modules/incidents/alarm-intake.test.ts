@@ -1,8 +1,9 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { EventConsumer } from '../../core/events/consumer.ts'
 import type { KendaliEvent } from '../../core/events/log.ts'
-import { incidentFromAlarm, listenForAlarms } from './alarm-intake.ts'
+import { alarmIntake, incidentFromAlarm } from './alarm-intake.ts'
 import { incidentsServices } from './index.ts'
 
 const alarm = (data: Record<string, unknown>): KendaliEvent => ({
@@ -42,36 +43,38 @@ describe('sensor alarms to incidents, end to end', () => {
   })
   afterAll(() => server.close())
 
-  it('makes one incident per alarm, linked to it, however many times the alarm is heard of', async () => {
-    const { ctx, app } = server.kendali
-    const s = incidentsServices(ctx)
-    const stop = listenForAlarms(
-      ctx.bus,
-      s.incidents,
-      () => ctx.db,
-      (err) => {
-        throw err
-      },
-    )
+  /** A water-level gauge whose Awas rule (> 300 cm) asks for an incident. */
+  async function floodGaugeAskingForIncidents(name: string, coordinates: [number, number]) {
     const admin = await loginCookie(server.kendali, 'admin')
-    const inject = (opts: InjectOptions) => app.inject({ ...opts, headers: { ...opts.headers, cookie: admin } })
+    const inject = (opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { ...opts.headers, cookie: admin } })
     const device = json<{ id: string; token: string }>(
       await inject({
         method: 'POST',
         url: '/api/t/33.71/devices',
-        payload: {
-          name: 'AWLR Uji Insiden',
-          kind: 'flood_level',
-          metrics: [{ name: 'water_level', unit: 'cm' }],
-          location: { type: 'Point', coordinates: [110.2331, -7.4983] },
-        },
+        payload: { name, kind: 'flood_level', metrics: [{ name: 'water_level', unit: 'cm' }], location: { type: 'Point', coordinates } },
       }),
     )
     await inject({
       method: 'POST',
       url: '/api/t/33.71/rules',
-      payload: { name: 'Awas uji insiden', deviceId: device.id, metric: 'water_level', comparison: '>', threshold: 300, severity: 'awas', action: 'incident' },
+      payload: { name: `Awas ${name}`, deviceId: device.id, metric: 'water_level', comparison: '>', threshold: 300, severity: 'awas', action: 'incident' },
     })
+    return device
+  }
+
+  it('makes one incident per alarm, linked to it, however many times the alarm is heard of', async () => {
+    const { ctx, app } = server.kendali
+    const s = incidentsServices(ctx)
+    const consumer = new EventConsumer(alarmIntake(s.incidents), {
+      db: () => ctx.db,
+      bus: ctx.bus,
+      holdsLease: async () => true,
+      onError: (err) => {
+        throw err
+      },
+    })
+    await consumer.start()
+    const device = await floodGaugeAskingForIncidents('AWLR Uji Insiden', [110.2331, -7.4983])
     const raised: KendaliEvent[] = []
     const created = new Promise<KendaliEvent>((resolve) => {
       const off = ctx.bus.subscribe((e) => {
@@ -98,6 +101,35 @@ describe('sensor alarms to incidents, end to end', () => {
     if (!input || !alarmId) throw new Error('the raised alarm asks for no incident')
     const again = await Promise.all([1, 2].map(() => s.incidents.createFromAlarm(ctx.db, '33.71', { ...input, alarmId })))
     expect(again.map((i) => i.id)).toEqual([incident.id, incident.id])
-    await stop()
+    await consumer.stop()
+  })
+
+  it('turns an alarm raised while no instance listened into an incident when the intake comes back', async () => {
+    const { ctx, app } = server.kendali
+    const s = incidentsServices(ctx)
+    const admin = await loginCookie(server.kendali, 'admin')
+    const inject = (opts: InjectOptions) => app.inject({ ...opts, headers: { ...opts.headers, cookie: admin } })
+    const device = await floodGaugeAskingForIncidents('AWLR Uji Mati Lampu', [110.2231, -7.4783])
+    const options = { db: () => ctx.db, bus: ctx.bus, holdsLease: async () => true, onError: (err: unknown) => expect.unreachable(String(err)) }
+    // The intake has read up to now, then stops (the instance restarts).
+    const before = new EventConsumer(alarmIntake(s.incidents), options)
+    await before.start()
+    await before.poke()
+    await before.stop()
+    await app.inject({
+      method: 'POST',
+      url: `/api/t/33.71/devices/${device.id}/readings`,
+      headers: { authorization: `Bearer ${device.token}` },
+      payload: { values: { water_level: 335 } },
+    })
+    const alarms = json<{ items: { id: string; deviceId: string }[] }>(await inject({ method: 'GET', url: '/api/t/33.71/alarms?status=active&limit=200' }))
+    const alarmId = alarms.items.find((a) => a.deviceId === device.id)?.id as string
+    expect(alarmId).toBeDefined()
+    const after = new EventConsumer(alarmIntake(s.incidents), options)
+    await after.start()
+    await after.poke()
+    await after.stop()
+    const incidents = json<{ items: { alarmId: string | null }[] }>(await inject({ method: 'GET', url: '/api/t/33.71/incidents?limit=200' }))
+    expect(incidents.items.filter((i) => i.alarmId === alarmId)).toHaveLength(1)
   })
 })

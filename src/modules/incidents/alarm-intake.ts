@@ -1,5 +1,4 @@
-import type { Database } from '../../core/db/database.ts'
-import type { Bus } from '../../core/events/bus.ts'
+import type { ConsumerSpec } from '../../core/events/consumer.ts'
 import type { KendaliEvent } from '../../core/events/log.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { Priority } from './catalogue.ts'
@@ -29,22 +28,17 @@ export function incidentFromAlarm(event: KendaliEvent): CreateIncident | null {
 }
 
 /**
- * Reacts to the sensors module's events: an alarm whose rule asks for an incident becomes one, once
- * (a unique alarm id per tenant), whichever instance hears it first. Returns a stop that waits for work
- * in flight.
+ * Reads the sensors module's alarms from the event log: an alarm whose rule asks for an incident becomes one,
+ * once (a unique alarm id per tenant), also when it was raised while no instance was listening.
  */
-export function listenForAlarms(bus: Bus, incidents: IncidentService, db: () => Database, onError: (err: unknown) => void): () => Promise<void> {
-  const pending = new Set<Promise<unknown>>()
-  const unsubscribe = bus.subscribe((event) => {
-    const input = incidentFromAlarm(event)
-    if (!input?.alarmId) return
-    const alarm = { ...input, alarmId: input.alarmId }
-    const work = incidents.createFromAlarm(db(), event.tenant, alarm).catch(onError)
-    pending.add(work)
-    void work.finally(() => pending.delete(work))
-  })
-  return async () => {
-    unsubscribe()
-    await Promise.all(pending)
+export function alarmIntake(incidents: IncidentService): ConsumerSpec {
+  return {
+    name: 'incidents.alarm_intake',
+    topics: ['sensors'],
+    types: ['alarm.raised'],
+    handle: async (db, event) => {
+      const input = incidentFromAlarm(event)
+      if (input?.alarmId) await incidents.createFromAlarm(db, event.tenant, { ...input, alarmId: input.alarmId })
+    },
   }
 }

@@ -44,7 +44,7 @@ export type IncidentEvent =
       entity: string
       data: IncidentSummary & { unitId: string; callsign: string; etaSeconds: number | null }
     }
-  | { topic: 'units'; type: 'unit.created' | 'unit.updated' | 'unit.moved'; entity: string; data: UnitSummary }
+  | { topic: 'units'; type: 'unit.created' | 'unit.updated'; entity: string; data: UnitSummary }
   | { topic: 'units'; type: 'unit.status_changed'; entity: string; data: UnitSummary & { from: string; destinationId: string | null } }
   | {
       topic: 'facilities'
@@ -56,4 +56,9 @@ export type IncidentEvent =
 
 export function recordIncidentEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: IncidentEvent) {
   return log.record(tx, tenant, actor, event)
+}
+
+/** A unit's new position: volatile (live map only); the track is kept in the unit's own positions table. */
+export function announceUnitMoved(log: EventLog, tx: Tx, tenant: string, actor: string | null, unitId: string, data: UnitSummary) {
+  return log.announce(tx, tenant, actor, { topic: 'units', type: 'unit.moved', entity: unitId, data })
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
+import { EventConsumer } from '../../core/events/consumer.ts'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
-import { listenForAlarms } from './alarm-intake.ts'
+import { alarmIntake } from './alarm-intake.ts'
 import { copyIncidentTypes } from './config-copy.ts'
 import { seedIncidentDemo } from './demo.ts'
 import { DispatchService } from './dispatch.ts'
@@ -44,7 +45,7 @@ export function incidentsServices(ctx: CoreContext, clock: Clock = () => new Dat
 export function incidentsModule(): KendaliModule {
   let services: IncidentsServices | null = null
   let simulator: DispatchSimulator | null = null
-  let stopAlarms: (() => Promise<void>) | null = null
+  let alarmConsumer: EventConsumer | null = null
   const of = (ctx: CoreContext) => {
     services ??= incidentsServices(ctx)
     return services
@@ -64,20 +65,23 @@ export function incidentsModule(): KendaliModule {
       return []
     },
     start: async (ctx) => {
-      stopAlarms = listenForAlarms(
-        ctx.bus,
-        of(ctx).incidents,
-        () => ctx.db,
-        (err) => ctx.log.warn({ err }, 'sensor alarm not turned into an incident'),
-      )
+      alarmConsumer = new EventConsumer(alarmIntake(of(ctx).incidents), {
+        db: () => ctx.db,
+        bus: ctx.bus,
+        holdsLease: ctx.holdsLease,
+        onError: (err, event) => ctx.log.warn({ err, seq: event?.seq, tenant: event?.tenant }, 'sensor alarm not turned into an incident'),
+      })
+      await alarmConsumer.start()
       if (ctx.config.simulator && ctx.config.demo !== 'off') {
-        simulator = new DispatchSimulator(ctx.db, of(ctx), (err) => ctx.log.warn({ err }, 'dispatch simulator tick failed'))
+        simulator = new DispatchSimulator(ctx.db, of(ctx), (err) => ctx.log.warn({ err }, 'dispatch simulator tick failed'), {
+          mayRun: () => ctx.holdsLease('incidents.simulator'),
+        })
         if (!(await simulator.start())) simulator = null
       }
     },
     stop: async () => {
-      await stopAlarms?.()
-      stopAlarms = null
+      await alarmConsumer?.stop()
+      alarmConsumer = null
       await simulator?.stop()
       simulator = null
     },

@@ -291,6 +291,12 @@ describe('live', () => {
     expect(mine().map((e) => e.type)).toEqual(['incident.created', 'unit.created', 'unit.status_changed', 'incident.dispatched', 'unit.moved'])
     expect(mine()[2].data).toMatchObject({ status: 'dispatched', incidentId: incident.id, from: 'available' })
     expect(JSON.stringify(mine()[0].data)).not.toContain('phone')
+    // Positions are volatile: live on the map, not in the log (the unit's track keeps them).
+    expect(mine()[4]).toMatchObject({ seq: 0, volatile: true })
+    const logged = json<{ items: { type: string; entity: string | null }[] }>(
+      await as('operator', { method: 'GET', url: '/api/t/33.71/events?topics=units&order=desc&limit=50' }),
+    )
+    expect(logged.items.filter((e) => e.entity === unit.id).map((e) => e.type)).toEqual(['unit.status_changed', 'unit.created'])
     await probe.close()
   })
 })

@@ -40,9 +40,7 @@ describe('the demo dispatch simulator', () => {
       (err) => {
         throw err
       },
-      clock,
-      () => sequence[i++ % sequence.length],
-      Number.POSITIVE_INFINITY,
+      { clock, random: () => sequence[i++ % sequence.length], callEveryMs: Number.POSITIVE_INFINITY },
     )
     const events: KendaliEvent[] = []
     const stop = ctx.bus.subscribe((e) => events.push(e))

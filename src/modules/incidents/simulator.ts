@@ -77,21 +77,36 @@ export function stepToward(from: [number, number], to: [number, number], metres:
  * lines, crews press their buttons after plausible times, and a call comes in now and then. It works
  * from the database's state, so it picks up where it was after a restart.
  */
+export interface SimulatorOptions {
+  clock?: Clock
+  random?: () => number
+  callEveryMs?: number
+  /** Several instances on one database: only the one holding the lease moves the units. */
+  mayRun?: () => Promise<boolean>
+}
+
 export class DispatchSimulator {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
   private lastCall = 0
   private readonly caller: UnitCaller = { actor: SIMULATOR_ACTOR, username: null, mayMoveAnyUnit: true }
 
+  private readonly clock: Clock
+  private readonly random: () => number
+  private readonly callEveryMs: number
+  private readonly mayRun: () => Promise<boolean>
+
   constructor(
     private readonly db: Database,
     private readonly s: IncidentsServices,
     private readonly onError: (err: unknown) => void,
-    private readonly clock: Clock = () => new Date(),
-    private readonly random: () => number = Math.random,
-    private readonly callEveryMs = CALL_EVERY_MS,
+    options: SimulatorOptions = {},
   ) {
-    this.lastCall = clock().getTime()
+    this.clock = options.clock ?? (() => new Date())
+    this.random = options.random ?? Math.random
+    this.callEveryMs = options.callEveryMs ?? CALL_EVERY_MS
+    this.mayRun = options.mayRun ?? (async () => true)
+    this.lastCall = this.clock().getTime()
   }
 
   /** Starts ticking when the demo is seeded; false otherwise. */
@@ -100,7 +115,8 @@ export class DispatchSimulator {
     if (Number.isFinite(this.callEveryMs)) this.lastCall = this.clock().getTime() - this.callEveryMs + FIRST_CALL_AFTER_MS
     this.timer = setInterval(() => {
       if (this.running) return
-      this.running = this.tick()
+      this.running = this.mayRun()
+        .then((mayRun) => (mayRun ? this.tick() : undefined))
         .catch(this.onError)
         .finally(() => {
           this.running = null

@@ -3,7 +3,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { UNIT_KINDS, UNIT_STATUSES } from './catalogue.ts'
-import { recordIncidentEvent, type UnitSummary } from './events.ts'
+import { announceUnitMoved, recordIncidentEvent, type UnitSummary } from './events.ts'
 import { type Clock, summary } from './incidents.ts'
 import type { CreateUnit, PositionBody, Unit, UnitStatusBody, UpdateUnit } from './schema.ts'
 import { canMoveUnit, releasesIncident } from './status.ts'
@@ -186,7 +186,7 @@ export class UnitService {
     return db.transaction(async (tx) => {
       const moved = await store.recordPosition(tx, tenant, id, { location: body.location, at, speedKmh: body.speedKmh ?? null, heading: body.heading ?? null })
       if (!moved) return unit
-      await recordIncidentEvent(this.events, tx, tenant, caller.actor, { topic: 'units', type: 'unit.moved', entity: id, data: unitSummary(moved) })
+      announceUnitMoved(this.events, tx, tenant, caller.actor, id, unitSummary(moved))
       return moved
     })
   }

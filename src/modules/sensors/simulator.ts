@@ -68,6 +68,8 @@ export class SensorSimulator {
   }
 
   private async tick(): Promise<void> {
+    // Several instances on one database: one of them plays the devices.
+    if (!(await this.ctx.holdsLease('sensors.simulator'))) return
     const now = new Date()
     for (const device of DEMO_DEVICES) {
       const payload = { ts: now.getTime(), values: simulatedValues(device.id, now) }

@@ -57,7 +57,8 @@ export function Console() {
   const liveEvents = useMemo(() => new LiveEvents(), [])
   const onEvent = useCallback(
     (event: KendaliEvent) => {
-      setFeed((items) => addToFeed(items, event, FEED_SIZE))
+      // The feed tells what happened; volatile events (positions) only move things on the map.
+      if (!event.volatile) setFeed((items) => addToFeed(items, event, FEED_SIZE))
       liveEvents.emit(event)
     },
     [liveEvents],

@@ -80,4 +80,6 @@ export interface KendaliEvent {
   actor: string | null
   at: string
   data: Record<string, unknown>
+  /** Passed on live, never stored in the log (positions); `seq` is 0. */
+  volatile?: true
 }

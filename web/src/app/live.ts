@@ -42,13 +42,17 @@ export class LiveConnection {
     }
     socket.onmessage = (message) => {
       const event = JSON.parse(String(message.data)) as KendaliEvent
-      if (event.seq <= this.lastSeq) return
-      this.lastSeq = event.seq
+      // Volatile events (positions) carry no sequence: they are never replayed, only passed on.
+      if (!event.volatile) {
+        if (event.seq <= this.lastSeq) return
+        this.lastSeq = event.seq
+      }
       this.onEvent(event)
     }
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.stopped) return
-      if (!opened) this.onRefused()
+      // 4401: the server ended the channel because the session ended (logout elsewhere, account disabled).
+      if (!opened || event.code === 4401) this.onRefused()
       this.onState('connecting')
       this.timer = setTimeout(() => this.connect(), this.backoff)
       this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2)
