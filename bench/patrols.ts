@@ -6,7 +6,7 @@ import { readConfig } from '../src/core/config.ts'
 import type { Database } from '../src/core/db/database.ts'
 import { allModules } from '../src/modules/index.ts'
 import { patrolsServices } from '../src/modules/patrols/index.ts'
-import type { PatrolCaller } from '../src/modules/patrols/patrols.ts'
+import { tenantAdmin } from '../src/modules/patrols/patrols.ts'
 import { seedTenancyDemo } from '../src/modules/tenancy/demo.ts'
 import { tenancyServices } from '../src/modules/tenancy/index.ts'
 import { onEachDatabase } from './databases.ts'
@@ -19,7 +19,7 @@ const TENANT = '33.71'
 const STAFF = Number(process.env.BENCH_STAFF ?? 5_000)
 const DAYS = Number(process.env.BENCH_DAYS ?? 20)
 const SAMPLES = 20
-const READER: PatrolCaller = { actor: 'bench', isAdmin: true, isPatrolOfficer: false, seesAllFindings: true, agencyIds: [] }
+const READER = tenantAdmin('bench')
 
 interface Row {
   db: string

@@ -1,7 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseKind } from '../support/db.ts'
-import { json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
+import { agencyIdsOf, json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } }
 type Page<T> = { items: T[]; total: number; next: string | null }
@@ -43,7 +43,7 @@ describe('login', () => {
     const me = await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })
     expect(json<{ user: { username: string; grants: unknown[] } }>(me).user).toMatchObject({
       username: 'operator',
-      grants: [{ tenant: '33.71', roles: ['operator'] }],
+      grants: [{ tenant: '33.71', roles: ['operator'], agencies: [] }],
     })
     await inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } })
     expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401)
@@ -318,6 +318,31 @@ describe('people and tokens', () => {
       payload: { username: 'peran', name: 'Peran', password: 'cukup-panjang-1', roles: ['kapten'] },
     })
     expect(role.statusCode).toBe(400)
+  })
+
+  it('links an agency officer to the OPDs they work for, refusing an OPD of another city, and their session carries it', async () => {
+    const agencies = json<Page<{ id: string; code: string }>>(
+      await inject({ method: 'GET', url: '/api/t/33.71/agencies?limit=100', headers: { cookie: admin } }),
+    )
+    const dlh = agencies.items.find((a) => a.code === 'dlh')?.id as string
+    const dinkes = agencies.items.find((a) => a.code === 'dinkes')?.id as string
+    const foreign = json<Page<{ id: string }>>(
+      await inject({ method: 'GET', url: '/api/t/35.73/agencies?limit=1', headers: { cookie: await loginCookie(server.kendali, 'malang_admin') } }),
+    ).items[0]?.id
+    const username = unique('opd').toLowerCase()
+    const payload = { username, name: 'Kepala Seksi DLH', password: 'rahasia-panjang-1', roles: ['agency_officer'] }
+    const refused = await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { ...payload, agencies: [foreign] } })
+    expect(refused.statusCode).toBe(400)
+    expect(errorOf(refused).details).toMatchObject({ field: 'agencies' })
+    expect((await inject({ method: 'GET', url: `/api/t/33.71/users?limit=200`, headers: { cookie: admin } })).body).not.toContain(username)
+
+    const created = json<{ id: string; agencies: string[] }>(
+      await inject({ method: 'POST', url: '/api/t/33.71/users', headers: { cookie: admin }, payload: { ...payload, agencies: [dlh] } }),
+    )
+    expect(created.agencies).toEqual([dlh])
+    const moved = await inject({ method: 'PATCH', url: `/api/t/33.71/users/${created.id}`, headers: { cookie: admin }, payload: { agencies: [dinkes] } })
+    expect(json(moved)).toMatchObject({ agencies: [dinkes] })
+    expect(await agencyIdsOf(server.kendali, username, '33.71', 'rahasia-panjang-1')).toEqual([dinkes])
   })
 
   it('does not let an administrator disable themselves', async () => {

@@ -109,6 +109,19 @@ describe('Rojak patrols in the browser', () => {
     await head.locator('[data-testid=finding][data-status=responded]', { hasText: description }).waitFor()
     await head.screenshot({ path: join(SHOTS, 'patrols-inbox.png'), fullPage: true })
 
+    // The inspectorate (the demo auditor works for Inspektorat) reviews the answer and closes the finding.
+    const review = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const auditor = await login(review, 'inspektorat')
+    await auditor.goto(`${server.url}/t/33.71/patrols/findings`)
+    await auditor.getByRole('button', { name: 'sudah ditindaklanjuti' }).click()
+    const answered = auditor.locator('[data-testid=finding][data-status=responded]', { hasText: description })
+    await answered.waitFor()
+    expect(await answered.textContent()).toContain('1985031520********')
+    await answered.getByTestId('close').click()
+    await answered.waitFor({ state: 'detached' })
+    await auditor.screenshot({ path: join(SHOTS, 'patrols-review.png'), fullPage: true })
+    await review.close()
+
     // The finding was stored once, whatever the phone retried.
     const findings = json<{ items: { description: string; photos: unknown[] }[] }>(
       await app.inject({ method: 'GET', url: '/api/t/33.71/findings?limit=1000', headers: { cookie } }),
@@ -142,12 +155,22 @@ describe('Rojak patrols in the browser', () => {
     await form.getByLabel('Mulai').fill('13:00')
     await form.getByLabel('Selesai').fill('15:00')
     await form.locator('label', { hasText: 'patrol_officer' }).locator('input').check()
-    await form.getByLabel(/Wilayah/).fill('33.71.01')
+    // The area: a kecamatan found by name in the list, and a kelurahan clicked on the map.
+    const area = form.locator('[data-testid=plan-area]')
+    await area.getByRole('searchbox').fill('magelang sel')
+    await area.locator('label', { hasText: 'Kec. Magelang Selatan' }).locator('input').check()
+    await area.locator('.area-chosen li[data-code="33.71.01"]').waitFor()
     const map = operator.locator('.plan-map canvas')
     await map.waitFor()
     await operator.waitForTimeout(500)
     const box = await map.boundingBox()
     if (!box) throw new Error('the map has no box')
+    await form.getByRole('button', { name: 'Wilayah', exact: true }).click()
+    await operator.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    await expect.poll(() => area.locator('.area-chosen li').count()).toBe(2)
+    await operator.locator('.plan-map').screenshot({ path: join(SHOTS, 'patrols-plan-area.png') })
+    // Back to checkpoints: clicks on the map add them and leave the area as it is.
+    await form.getByRole('button', { name: 'Titik periksa', exact: true }).click()
     await operator.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
     await operator.mouse.click(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40)
     await expect.poll(() => operator.locator('[data-testid=plan-checkpoints] li').count()).toBe(2)
@@ -157,7 +180,10 @@ describe('Rojak patrols in the browser', () => {
     const saved = json<{ items: { name: string; team: string[]; area: string[]; checkpoints: { radiusM: number }[] }[] }>(
       await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/patrols?limit=100', headers: { cookie } }),
     ).items.find((p) => p.name === name)
-    expect(saved).toMatchObject({ team: ['patrol_officer'], area: ['33.71.01'], checkpoints: [{ radiusM: 100 }, { radiusM: 100 }] })
+    expect(saved).toMatchObject({ team: ['patrol_officer'], checkpoints: [{ radiusM: 100 }, { radiusM: 100 }] })
+    expect(saved?.area).toHaveLength(2)
+    expect(saved?.area[0]).toBe('33.71.01')
+    expect(saved?.area[1]).toMatch(/^33\.71\.0[1-3]\.\d{4}$/)
 
     // The demo patrol under way has check-ins: its track lists them in order.
     const row = operator.locator('[data-testid=plan-list] tr', { hasText: 'berjalan' }).first()
@@ -168,8 +194,9 @@ describe('Rojak patrols in the browser', () => {
   })
 
   it('drills down to one employee’s month, the NIP masked for the operator', async () => {
-    const [person] = await server.kendali.ctx.db.query<{ nip: string }>(
-      "SELECT a.nip FROM asn_attendance a WHERE a.tenant = '33.71' AND a.check_in > '08:00' ORDER BY a.day DESC, a.nip LIMIT 1",
+    const [person] = await server.kendali.ctx.db.query<{ nip: string; id: string }>(
+      `SELECT a.nip, s.id::text FROM asn_attendance a JOIN asn_staff s ON s.tenant = a.tenant AND s.nip = a.nip
+       WHERE a.tenant = '33.71' AND a.check_in > '08:00' ORDER BY a.day DESC, a.nip LIMIT 1`,
     )
     const [{ month }] = await server.kendali.ctx.db.query<{ month: string }>(
       "SELECT to_char(max(day), 'YYYY-MM') AS month FROM asn_attendance WHERE tenant = '33.71' AND nip = $1",
@@ -177,7 +204,7 @@ describe('Rojak patrols in the browser', () => {
     )
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
     const admin = await login(context, 'admin')
-    await admin.goto(`${server.url}/t/33.71/asn/staff/${person.nip}?month=${month}`)
+    await admin.goto(`${server.url}/t/33.71/asn/people/${person.id}?month=${month}`)
     await admin.locator('[data-testid=person-days] tbody tr').first().waitFor()
     expect(await admin.locator('[data-testid=person-nip]').textContent()).toBe(person.nip)
     expect(await admin.locator('[data-testid=person-days]').textContent()).toMatch(/TL[1-4]/)
@@ -186,7 +213,8 @@ describe('Rojak patrols in the browser', () => {
 
     const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
     const operator = await login(desk, 'operator')
-    await operator.goto(`${server.url}/t/33.71/asn/staff/${person.nip}?month=${month}`)
+    // The page is reached by the person's opaque id: the operator, who sees the NIP masked, opens it too.
+    await operator.goto(`${server.url}/t/33.71/asn/people/${person.id}?month=${month}`)
     await operator.locator('[data-testid=person-days] tbody tr').first().waitFor()
     expect(await operator.locator('[data-testid=person-nip]').textContent()).toBe(`${person.nip.slice(0, 10)}********`)
     await desk.close()

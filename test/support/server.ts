@@ -50,3 +50,10 @@ export function unique(prefix: string): string {
   counter += 1
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`
 }
+
+/** The OPDs a demo or fixture person works for in a tenant, as their session sees it. */
+export async function agencyIdsOf(k: Kendali, username: string, tenant: string, password = PASSWORD): Promise<string[]> {
+  const res = await k.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: await loginCookie(k, username, password) } })
+  const { user } = json<{ user: { grants: { tenant: string; agencies: string[] }[] } }>(res)
+  return user.grants.find((g) => g.tenant === tenant)?.agencies ?? []
+}

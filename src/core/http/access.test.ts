@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { authorize, type Principal } from './access.ts'
+import { agenciesIn, authorize, type Grant, mayActForAgency, type Principal } from './access.ts'
 
 const city = { code: '33.71', lineage: ['33.71', '33'] }
-const person = (grants: Principal['grants'], isPlatformAdmin = false): Principal => ({ kind: 'user', id: 'u', actor: 'u', isPlatformAdmin, grants })
+const person = (grants: Omit<Grant, 'agencies'>[], isPlatformAdmin = false, agencies: string[] = []): Principal => ({
+  kind: 'user',
+  id: 'u',
+  actor: 'u',
+  isPlatformAdmin,
+  grants: grants.map((g) => ({ ...g, agencies })),
+})
 
 describe('authorize', () => {
   it('lets a role named by the route through in its own tenant', () => {
@@ -31,5 +37,25 @@ describe('authorize', () => {
   it('keeps platform administration to platform administrators', () => {
     expect(() => authorize(person([{ tenant: '33.71', roles: ['admin'] }]), 'platform_admin', null, true)).toThrow()
     expect(() => authorize(person([], true), 'platform_admin', null, true)).not.toThrow()
+  })
+})
+
+describe('agenciesIn', () => {
+  it('gives an agency officer the OPDs they work for in that tenant only', () => {
+    const officer = person([{ tenant: '33.71', roles: ['agency_officer'] }], false, ['dpupr-id'])
+    expect(agenciesIn(officer, city)).toEqual(['dpupr-id'])
+    expect(mayActForAgency(officer, city, 'dpupr-id')).toBe(true)
+    expect(mayActForAgency(officer, city, 'dlh-id')).toBe(false)
+    expect(agenciesIn(officer, { code: '33.24', lineage: ['33.24', '33'] })).toEqual([])
+  })
+
+  it('lets admins, operators and platform admins act for every OPD', () => {
+    expect(agenciesIn(person([{ tenant: '33.71', roles: ['operator'] }]), city)).toBe('all')
+    expect(agenciesIn(person([{ tenant: '33.71', roles: ['admin', 'agency_officer'] }], false, ['x']), city)).toBe('all')
+    expect(agenciesIn(person([], true), city)).toBe('all')
+  })
+
+  it('gives a province grant no OPD of its cities', () => {
+    expect(agenciesIn(person([{ tenant: '33', roles: ['admin'] }]), city)).toEqual([])
   })
 })

@@ -6,6 +6,8 @@ export type Role = (typeof ROLES)[number]
 export interface Grant {
   tenant: string
   roles: Role[]
+  /** Ids of the OPDs (agencies) the person works for in this tenant. */
+  agencies: string[]
 }
 
 /** Who is calling: a person with a session, or a system with an API token. */
@@ -67,4 +69,21 @@ export function readableRoles(principal: Principal, tenant: TenantRef): Set<Role
   if (principal.isPlatformAdmin) return new Set(ROLES)
   const { direct, inherited } = rolesIn(principal, tenant)
   return new Set([...direct, ...inherited])
+}
+
+/**
+ * The OPDs the caller may act for in a tenant: every one for platform admins and the tenant's own admins and
+ * operators; otherwise the agencies their direct grant links them to (none for an officer linked to none).
+ */
+export function agenciesIn(principal: Principal, tenant: TenantRef): 'all' | string[] {
+  if (principal.isPlatformAdmin) return 'all'
+  const grant = principal.grants.find((g) => g.tenant === tenant.code)
+  if (!grant) return []
+  if (grant.roles.includes('admin') || grant.roles.includes('operator')) return 'all'
+  return grant.agencies
+}
+
+export function mayActForAgency(principal: Principal, tenant: TenantRef, agencyId: string): boolean {
+  const agencies = agenciesIn(principal, tenant)
+  return agencies === 'all' || agencies.includes(agencyId)
 }

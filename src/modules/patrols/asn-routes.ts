@@ -7,7 +7,7 @@ import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ImportKind } from './asn.ts'
 import { callerOf } from './caller.ts'
 import type { PatrolsServices } from './index.ts'
-import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, PersonMonth, TenantParams, YearQuery } from './schema.ts'
+import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, PersonMonth, StaffIdParams, TenantParams, YearQuery } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const READERS = ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] as const
@@ -68,7 +68,22 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
         response: { 200: PersonMonth, ...errors },
       },
     },
-    async (request) => s.asn.person(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.params.nip, request.query.month),
+    async (request) => s.asn.person(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), { nip: request.params.nip }, request.query.month),
+  )
+
+  app.get(
+    '/api/t/:tenant/asn/people/:id',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'One person’s month by their opaque id (from the ladder): for those who see the NIP masked, which stays masked',
+        params: StaffIdParams,
+        querystring: MonthQuery,
+        response: { 200: PersonMonth, ...errors },
+      },
+    },
+    async (request) => s.asn.person(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), { id: request.params.id }, request.query.month),
   )
 
   app.get(

@@ -79,18 +79,20 @@ export async function staffNips(db: Queryable, tenant: string): Promise<Set<stri
   return new Set(rows.map((r) => r.nip))
 }
 
-export function listStaff(db: Queryable, tenant: string, agencyIds: string[] | null): Promise<StaffRow[]> {
-  return db.query<StaffRow>(
-    `SELECT nip, name, agency_id::text AS "agencyId", position FROM asn_staff WHERE tenant = $1 AND ($2::uuid[] IS NULL OR agency_id = ANY($2)) ORDER BY nip`,
-    [tenant, agencyIds],
-  )
+/** A stored person: the imported row and the opaque id their page is reached by. */
+export type Person = StaffRow & { id: string }
+const PERSON = `id::text, nip, name, agency_id::text AS "agencyId", position`
+
+export function listStaff(db: Queryable, tenant: string, agencyIds: string[] | null): Promise<Person[]> {
+  return db.query<Person>(`SELECT ${PERSON} FROM asn_staff WHERE tenant = $1 AND ($2::uuid[] IS NULL OR agency_id = ANY($2)) ORDER BY nip`, [tenant, agencyIds])
 }
 
-export async function findStaff(db: Queryable, tenant: string, nip: string): Promise<StaffRow | null> {
-  const [row] = await db.query<StaffRow>('SELECT nip, name, agency_id::text AS "agencyId", position FROM asn_staff WHERE tenant = $1 AND nip = $2', [
-    tenant,
-    nip,
-  ])
+/** One person by NIP or by opaque id. */
+export async function findStaff(db: Queryable, tenant: string, key: { nip: string } | { id: string }): Promise<Person | null> {
+  const [row] =
+    'nip' in key
+      ? await db.query<Person>(`SELECT ${PERSON} FROM asn_staff WHERE tenant = $1 AND nip = $2`, [tenant, key.nip])
+      : await db.query<Person>(`SELECT ${PERSON} FROM asn_staff WHERE tenant = $1 AND id = $2`, [tenant, key.id])
   return row ?? null
 }
 

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PASSWORD } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
@@ -16,8 +18,8 @@ type Discipline = {
     activityHours: number
   }[]
 }
-type Person = { nip: string; name: string; days: { date: string; codes: string[]; lateMinutes: number }[] }
-type Ladder = { items: { nip: string; name: string; tkDays: number; step: string }[] }
+type Person = { staffId: string; nip: string; name: string; days: { date: string; codes: string[]; lateMinutes: number }[] }
+type Ladder = { items: { staffId: string; nip: string; name: string; tkDays: number; step: string }[] }
 
 let server: TestServer
 const cookies: Record<string, string> = {}
@@ -154,6 +156,24 @@ describe('discipline per OPD', () => {
     expect(await seen('patrol_officer')).toBe(a)
     expect(await seen('operator')).toBe(`${a.slice(0, 10)}********`)
     expect(await seen('executive')).toBe(`${a.slice(0, 10)}********`)
+    // The OPD's own agency officer (tenancy's link) sees it whole; an officer of another OPD does not see the person.
+    const officer = async (agency: string) => {
+      const username = unique('pejabat')
+      const res = await as('admin', {
+        method: 'POST',
+        url: '/api/t/33.71/users',
+        payload: { username, name: 'Kepala OPD', password: PASSWORD, roles: ['agency_officer'], agencies: [agency] },
+      })
+      expect(res.statusCode, res.body).toBe(201)
+      cookies[username] = await loginCookie(server.kendali, username)
+      return username
+    }
+    expect(await seen(await officer(opd.id))).toBe(a)
+    const other = await officer((await freshAgency()).id)
+    expect((await as(other, { method: 'GET', url: `/api/t/33.71/asn/staff/${a}?month=2025-05` })).statusCode).toBe(404)
+    expect(json<Discipline>(await as(other, { method: 'GET', url: '/api/t/33.71/asn/discipline?month=2025-05' })).items.map((i) => i.agencyId)).not.toContain(
+      opd.id,
+    )
     expect((await as('malang_admin', { method: 'GET', url: `/api/t/35.73/asn/staff/${a}?month=2025-05` })).statusCode).toBe(404)
     expect((await as('malang_admin', { method: 'GET', url: '/api/t/33.71/asn/discipline?month=2025-05' })).statusCode).toBe(403)
   })
@@ -171,6 +191,17 @@ describe('discipline per OPD', () => {
       ['Fajar', 4, 'teguran_tertulis'],
       ['Gita', 3, 'teguran_lisan'],
     ])
+    // Executives see the NIP masked and open the person by the opaque id, which keeps it masked.
+    const seenBy = json<Ladder>(await as('executive', { method: 'GET', url: '/api/t/33.71/asn/ladder?year=2024' }))
+    const fajar = seenBy.items.find((i) => i.staffId === ladder.items.find((x) => x.nip === a)?.staffId)
+    expect(fajar?.nip).toBe(`${a.slice(0, 10)}********`)
+    const person = await as('executive', { method: 'GET', url: `/api/t/33.71/asn/people/${fajar?.staffId}?month=2024-06` })
+    expect(person.statusCode, person.body).toBe(200)
+    expect(json<Person>(person)).toMatchObject({ name: 'Fajar', nip: `${a.slice(0, 10)}********`, staffId: fajar?.staffId })
+    expect(json<Person>(person).days.filter((d) => d.codes.includes('TK'))).toHaveLength(4)
+    expect(json<Person>(await as('admin', { method: 'GET', url: `/api/t/33.71/asn/people/${fajar?.staffId}?month=2024-06` })).nip).toBe(a)
+    expect((await as('executive', { method: 'GET', url: `/api/t/33.71/asn/people/${randomUUID()}?month=2024-06` })).statusCode).toBe(404)
+    expect((await as('executive', { method: 'GET', url: '/api/t/33.71/asn/people/not-an-id?month=2024-06' })).statusCode).toBe(400)
   })
 
   it('follows the tenant’s holidays and hours set by the admin', async () => {

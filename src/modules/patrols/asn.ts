@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream'
 import { parse } from 'csv-parse'
+import { zoneOffsetMinutes } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
-import { zoneOffsetMinutes } from '../reports/sla.ts'
 import * as store from './asn-store.ts'
 import {
   DEFAULT_LADDER,
@@ -19,7 +19,7 @@ import {
   type WorkSchedule,
 } from './attendance.ts'
 import { checkNip, maskNip } from './nip.ts'
-import type { PatrolCaller } from './patrols.ts'
+import { type PatrolCaller, seesNipOf } from './patrols.ts'
 import type { AgencyRef, PatrolPorts } from './ports.ts'
 
 // Rows are validated one by one and upserted in batches inside one transaction: a file that cannot be read
@@ -213,13 +213,9 @@ export class AsnService {
     return { key: `${nip}|${day}|${starts}`, value: { nip, day, starts, ends, activity: r.aktivitas, output: r.output || null } }
   }
 
-  private seesNip(caller: PatrolCaller, agencyId: string): boolean {
-    return caller.isAdmin || caller.isPatrolOfficer || caller.agencyIds.includes(agencyId)
-  }
-
   /** The OPDs the caller may look into: all for readers of the tenant, their own for OPD heads. */
   private scope(caller: PatrolCaller): string[] | null {
-    return caller.seesAllFindings ? null : caller.agencyIds
+    return caller.seesAllFindings ? null : caller.officerOf
   }
 
   /** Per OPD for a month: staff, working days, on-time %, TK days, TL/PSW minutes, activity hours, Rojak findings. */
@@ -263,10 +259,13 @@ export class AsnService {
     return { per: new Map(rows.map(({ agencyId, ...r }) => [agencyId, r])), workdays: days.length }
   }
 
-  /** One person's month: each day with its codes, activities and Rojak findings. */
-  async person(db: Queryable, tenant: string, caller: PatrolCaller, nip: string, month: string, now = new Date()) {
-    const person = await store.findStaff(db, tenant, nip)
-    if (!person || !(caller.seesAllFindings || caller.agencyIds.includes(person.agencyId))) throw new NotFound(`There is no ASN ${maskNip(nip)} in ${tenant}`)
+  /** One person's month (by NIP, or by opaque id for those who see NIPs masked): each day with its codes and activities. */
+  async person(db: Queryable, tenant: string, caller: PatrolCaller, key: { nip: string } | { id: string }, month: string, now = new Date()) {
+    const person = await store.findStaff(db, tenant, key)
+    if (!person || !(caller.seesAllFindings || caller.officerOf.includes(person.agencyId))) {
+      throw new NotFound(`There is no ASN ${'nip' in key ? maskNip(key.nip) : key.id} in ${tenant}`)
+    }
+    const { nip } = person
     const { from, to: monthEnd } = monthRange(month)
     const today = localDate(now, await this.ports.timezone(db, tenant))
     const to = monthEnd < today ? monthEnd : today
@@ -275,7 +274,8 @@ export class AsnService {
     const byDay = new Map((await store.attendanceBetween(db, tenant, from, to, nip)).map((r) => [r.day, r]))
     const agencies = await this.ports.agencies(db, tenant)
     return {
-      nip: this.seesNip(caller, person.agencyId) ? nip : maskNip(nip),
+      staffId: person.id,
+      nip: seesNipOf(caller, person.agencyId) ? nip : maskNip(nip),
       name: person.name,
       agency: agencies.get(person.agencyId)?.name ?? person.agencyId,
       position: person.position,
@@ -311,7 +311,8 @@ export class AsnService {
       const step = ladderStep(tkDates.length, ladder)
       if (!step) continue
       items.push({
-        nip: this.seesNip(caller, person.agencyId) ? person.nip : maskNip(person.nip),
+        staffId: person.id,
+        nip: seesNipOf(caller, person.agencyId) ? person.nip : maskNip(person.nip),
         name: person.name,
         agency: agencies.get(person.agencyId)?.name ?? person.agencyId,
         tkDays: tkDates.length,

@@ -7,13 +7,13 @@ import { listEvents } from '../../core/events/log.ts'
 import type { IndicatorValue } from '../../core/indicators.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 import { type PatrolsServices, patrolsServices } from './index.ts'
-import type { PatrolCaller } from './patrols.ts'
+import { teamMember, tenantAdmin } from './patrols.ts'
 
 // The per-tenant finding catalogue, the follow-up settings (escalation steps with a controlled clock) and the
 // two indicators the kpi module reads, against hand-computed values.
 
 type Type = { code: string; label: { id: string; en: string }; kind: string; reportCategory: string | null; incidentType: string | null; retired: boolean }
-type Settings = { followUpDays: number; escalationDays: number[] }
+type Settings = { followUpDays: number; escalationDays: number[]; inspectorateAgencyId: string | null }
 type ErrorBody = { error: { code: string; details?: { field?: string } } }
 
 const TENANT = '33.71'
@@ -21,8 +21,8 @@ let server: TestServer
 let s: PatrolsServices
 const cookies: Record<string, string> = {}
 const as = (who: string, opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { ...opts.headers, cookie: cookies[who] } })
-const team: PatrolCaller = { actor: 'patrol_officer', isAdmin: false, isPatrolOfficer: true, seesAllFindings: true, agencyIds: [] }
-const admin: PatrolCaller = { actor: 'admin', isAdmin: true, isPatrolOfficer: false, seesAllFindings: true, agencyIds: [] }
+const team = teamMember('patrol_officer')
+const admin = tenantAdmin('admin')
 const wib = (local: string) => new Date(`${local}+07:00`)
 const ALUN_ALUN = { type: 'Point' as const, coordinates: [110.2176, -7.4773] as [number, number] }
 const code = () =>
@@ -71,7 +71,7 @@ async function asnFinding(patrolId: string, agency: string, at: Date) {
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
   s = patrolsServices(server.kendali.ctx)
-  for (const who of ['admin', 'operator', 'patrol_officer', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
+  for (const who of ['admin', 'operator', 'patrol_officer', 'malang_admin', 'superadmin']) cookies[who] = await loginCookie(server.kendali, who)
 })
 afterAll(() => server.close())
 
@@ -161,13 +161,43 @@ describe('finding-type catalogue', () => {
     expect(malang.map((t) => t.code)).not.toContain(c)
     expect(malang.map((t) => t.code)).toContain('sampah_liar')
   })
+
+  it('copies the catalogue and follow-up settings to a region being onboarded, once, without the inspectorate', async () => {
+    const c = code()
+    await as('admin', {
+      method: 'POST',
+      url: `/api/t/${TENANT}/finding-types`,
+      payload: { code: c, label: { id: 'Parkir liar', en: 'Illegal parking' }, kind: 'city', incidentType: 'public_order' },
+    })
+    await as('admin', { method: 'PATCH', url: `/api/t/${TENANT}/finding-types/${c}`, payload: { retired: true } })
+    const created = await as('superadmin', {
+      method: 'POST',
+      url: '/api/tenants',
+      payload: { code: '33.09', name: 'Kabupaten Boyolali', kind: 'kabupaten', parent: '33', timezone: 'Asia/Jakarta' },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const copy = () => as('superadmin', { method: 'POST', url: '/api/t/33.09/config/copy', payload: { from: TENANT } })
+    const first = await copy()
+    expect(first.statusCode, first.body).toBe(200)
+    const ours = json<{ items: Type[] }>(await as('admin', { method: 'GET', url: `/api/t/${TENANT}/finding-types?all=true` })).items
+    // Every type and the settings row.
+    expect(json<{ copied: Record<string, number> }>(first).copied.patrols).toBe(ours.length + 1)
+    const theirs = json<{ items: Type[] }>(await as('superadmin', { method: 'GET', url: '/api/t/33.09/finding-types?all=true' })).items
+    expect(theirs).toEqual(ours)
+    expect(theirs.find((t) => t.code === c)).toMatchObject({ retired: true, incidentType: 'public_order' })
+    const settings = json<Settings>(await as('superadmin', { method: 'GET', url: '/api/t/33.09/patrol-settings' }))
+    const magelang = json<Settings>(await as('admin', { method: 'GET', url: `/api/t/${TENANT}/patrol-settings` }))
+    expect(settings).toEqual({ ...magelang, inspectorateAgencyId: null })
+    expect(json<{ copied: Record<string, number> }>(await copy()).copied.patrols).toBe(0)
+  })
 })
 
 describe('follow-up settings', () => {
   it('reads the defaults, refuses bad settings and wrong roles, and escalates along the configured steps', async () => {
     const url = `/api/t/${TENANT}/patrol-settings`
     const defaults = json<Settings>(await as('operator', { method: 'GET', url }))
-    expect(defaults).toEqual({ followUpDays: 3, escalationDays: [0, 3] })
+    // The demo city names its Inspektorat as the inspectorate.
+    expect(defaults).toEqual({ followUpDays: 3, escalationDays: [0, 3], inspectorateAgencyId: expect.any(String) })
     const put = (payload: unknown, who = 'admin') => as(who, { method: 'PUT', url, payload: payload as Record<string, unknown> })
     expect((await put({ followUpDays: 0, escalationDays: [0] })).statusCode).toBe(400)
     expect((await put({ followUpDays: 2, escalationDays: [] })).statusCode).toBe(400)
@@ -180,7 +210,7 @@ describe('follow-up settings', () => {
     try {
       const res = await put({ followUpDays: 2, escalationDays: [1, 2, 4] })
       expect(res.statusCode, res.body).toBe(200)
-      expect(json<Settings>(res)).toEqual({ followUpDays: 2, escalationDays: [1, 2, 4] })
+      expect(json<Settings>(res)).toEqual({ followUpDays: 2, escalationDays: [1, 2, 4], inspectorateAgencyId: defaults.inspectorateAgencyId })
       const db = server.kendali.ctx.db
       const p = await patrolOn('2024-07-03')
       // Wednesday 09:00 + 2 working days: Friday 09:00; steps 1, 2 and 4 working days later.
@@ -202,7 +232,7 @@ describe('follow-up settings', () => {
       expect((await s.findings.get(db, TENANT, finding.id)).escalationLevel).toBe(3)
     } finally {
       // Other files of this worker rely on the defaults.
-      await server.kendali.ctx.db.query('DELETE FROM patrol_settings WHERE tenant = $1', [TENANT])
+      expect((await put(defaults)).statusCode).toBe(200)
     }
   })
 })
@@ -227,7 +257,7 @@ describe('indicators', () => {
     await s.findings.respond(db, TENANT, admin, late.id, { action: 'pembinaan', note: 'Pembinaan' }, wib('2024-03-08T10:00:00'))
     await s.findings.respond(db, TENANT, admin, other.id, { action: 'teguran_lisan', note: 'Ditegur' }, wib('2024-03-05T10:00:00'))
     await s.findings.respond(db, TENANT, admin, next.id, { action: 'teguran_lisan', note: 'Ditegur' }, wib('2024-03-29T10:00:00'))
-    for (const f of [onTime, late, other, next]) await s.findings.close(db, TENANT, team, f.id, wib('2024-03-11T10:00:00'))
+    for (const f of [onTime, late, other, next]) await s.findings.close(db, TENANT, admin, f.id, wib('2024-03-11T10:00:00'))
 
     const indicator = server.kendali.ctx.indicators.get('findings_closed_on_time_pct')
     const values = await indicator?.compute({ tenant: TENANT, period: march, entered: async () => [] })

@@ -3,10 +3,10 @@ import type { Database } from '../../core/db/database.ts'
 import { localDate } from './asn.ts'
 import { hoursOn, minutesOf } from './attendance.ts'
 import type { PatrolsServices } from './index.ts'
-import type { PatrolCaller } from './patrols.ts'
+import { teamMember } from './patrols.ts'
 
 const TENANT = '33.71'
-const TEAM: PatrolCaller = { actor: 'patrol_officer', isAdmin: false, isPatrolOfficer: true, seesAllFindings: true, agencyIds: [] }
+const TEAM = teamMember('patrol_officer')
 const HOUR = 3_600_000
 const point = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [lon, lat] as [number, number] })
 
@@ -22,6 +22,11 @@ export async function seedPatrolsDemo(db: Database, s: PatrolsServices, now = ne
   const agencies = [...(await s.ports.agencies(db, TENANT)).values()]
   const dpupr = agencies.find((a) => a.code === 'dpupr')
   const disdagkop = agencies.find((a) => a.code === 'disdagkop_ukm')
+  const inspektorat = agencies.find((a) => a.code === 'inspektorat')
+  const settings = await s.findings.followUpSettings(db, TENANT)
+  if (inspektorat && settings.inspectorateAgencyId === null) {
+    await s.findings.putFollowUpSettings(db, TENANT, { ...settings, inspectorateAgencyId: inspektorat.id })
+  }
 
   const plans = [
     {

@@ -1,3 +1,4 @@
+import { addSlaHours, type WorkCalendar, zoneOffsetMinutes } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
@@ -5,11 +6,10 @@ import type { EventLog } from '../../core/events/log.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from '../reports/photos.ts'
-import { addSlaHours, type WorkCalendar, zoneOffsetMinutes } from '../reports/sla.ts'
 import { DEFAULT_FINDING_TYPES, DEFAULT_FOLLOW_UP_DAYS, FINDING_STATUSES, type FindingStatus, type FindingType, type ResponseAction } from './catalogue.ts'
 import { type FindingSummary, recordPatrolEvent } from './events.ts'
 import { checkNip, maskNip } from './nip.ts'
-import { eventTime, type PatrolCaller, type PatrolService } from './patrols.ts'
+import { eventTime, type PatrolCaller, type PatrolService, seesNipOf } from './patrols.ts'
 import type { AgencyRef, PatrolPorts } from './ports.ts'
 import type { AddFindingType, ChangeFindingType, FindingQuery, FollowUpSettings, RecordFinding } from './schema.ts'
 import * as store from './store.ts'
@@ -124,20 +124,32 @@ export class FindingService {
     return row
   }
 
-  /** Working days to answer an ASN finding and the escalation steps after its due date. */
-  async followUpSettings(db: Queryable, tenant: string): Promise<FollowUpSettings> {
+  /** Working days to answer an ASN finding, the escalation steps after its due date, and the inspectorate OPD. */
+  async followUpSettings(db: Queryable, tenant: string): Promise<Required<FollowUpSettings>> {
     const row = await store.followUpSettings(db, tenant)
     const followUpDays = row?.days ?? DEFAULT_FOLLOW_UP_DAYS
-    return { followUpDays, escalationDays: row?.escalationDays ?? [0, followUpDays] }
+    return { followUpDays, escalationDays: row?.escalationDays ?? [0, followUpDays], inspectorateAgencyId: row?.inspectorateAgencyId ?? null }
   }
 
-  /** New settings count for findings recorded or reopened from now on; pending due dates stay. */
-  async putFollowUpSettings(db: Database, tenant: string, input: FollowUpSettings): Promise<FollowUpSettings> {
+  /** New settings count for findings recorded or reopened from now on; pending due dates stay. Without an inspectorate given, it stays. */
+  async putFollowUpSettings(db: Database, tenant: string, input: FollowUpSettings): Promise<Required<FollowUpSettings>> {
     if (input.escalationDays.some((d, i) => i > 0 && d <= input.escalationDays[i - 1])) {
       throw new Invalid('Escalation steps must come one after another (rising working days)', { field: 'escalationDays' })
     }
-    await store.putFollowUpSettings(db, tenant, input.followUpDays, input.escalationDays)
+    const inspectorate = input.inspectorateAgencyId === undefined ? (await this.followUpSettings(db, tenant)).inspectorateAgencyId : input.inspectorateAgencyId
+    if (inspectorate !== null && !(await this.ports.agencies(db, tenant)).has(inspectorate)) {
+      throw new Invalid(`There is no OPD ${inspectorate} in ${tenant}`, { field: 'inspectorateAgencyId' })
+    }
+    await store.putFollowUpSettings(db, tenant, input.followUpDays, input.escalationDays, inspectorate)
     return this.followUpSettings(db, tenant)
+  }
+
+  /** Whether someone acting for these OPDs is the inspectorate: admins and operators, and the people of its OPD. */
+  async isInspectorate(db: Queryable, tenant: string, agencies: 'all' | string[]): Promise<boolean> {
+    if (agencies === 'all') return true
+    if (agencies.length === 0) return false
+    const { inspectorateAgencyId } = await this.followUpSettings(db, tenant)
+    return inspectorateAgencyId !== null && agencies.includes(inspectorateAgencyId)
   }
 
   private async dueFrom(db: Queryable, tenant: string, from: Date): Promise<Date> {
@@ -238,7 +250,7 @@ export class FindingService {
   }
 
   mayRead(caller: PatrolCaller, row: store.FindingRow): boolean {
-    return caller.seesAllFindings || (row.agencyId !== null && caller.agencyIds.includes(row.agencyId))
+    return caller.seesAllFindings || (row.agencyId !== null && caller.officerOf.includes(row.agencyId))
   }
 
   /** A finding the caller may read (others' look absent). */
@@ -248,13 +260,15 @@ export class FindingService {
     return row
   }
 
-  /** The API's view: NIP masked unless the caller is admin, a patrol officer or the head of the employee's OPD. */
+  /** The API's view: NIP masked unless the caller is admin, a patrol officer or the officer of the employee's OPD; what the caller may do. */
   view(tenant: string, caller: PatrolCaller, row: store.FindingRow, now = new Date()) {
     const { photoIds, statusVersion: _version, ...rest } = row
-    const seesNip = caller.isAdmin || caller.isPatrolOfficer || (row.agencyId !== null && caller.agencyIds.includes(row.agencyId))
     return {
       ...rest,
-      nip: row.nip && !seesNip ? maskNip(row.nip) : row.nip,
+      nip: row.nip && !seesNipOf(caller, row.agencyId) ? maskNip(row.nip) : row.nip,
+      mayRespond: row.status === 'open' && this.mayRespond(caller, row),
+      mayClose: caller.isInspectorate && (row.status === 'responded' || row.status === 'recorded'),
+      mayReopen: caller.isInspectorate && row.kind === 'asn' && (row.status === 'responded' || row.status === 'closed'),
       overdue: row.status === 'open' && row.dueAt !== null && Date.parse(row.dueAt) < now.getTime(),
       photos: photoIds.map((id) => ({ id, url: `/api/t/${tenant}/findings/${row.id}/photos/${id}` })),
     }
@@ -269,7 +283,7 @@ export class FindingService {
     const isOverdue = wanted?.includes('overdue') ?? false
     const statuses = wanted?.filter((s) => s !== 'overdue') ?? []
     let agencyIds: string[] | null = q.agency ? [q.agency] : null
-    if (!caller.seesAllFindings) agencyIds = (agencyIds ?? caller.agencyIds).filter((a) => caller.agencyIds.includes(a))
+    if (!caller.seesAllFindings) agencyIds = (agencyIds ?? caller.officerOf).filter((a) => caller.officerOf.includes(a))
     const { items, total } = await store.listFindings(db, tenant, {
       statuses: statuses.length > 0 ? statuses : null,
       agencyIds,
@@ -360,10 +374,7 @@ export class FindingService {
   async respond(db: Database, tenant: string, caller: PatrolCaller, id: string, input: { action: ResponseAction; note: string }, now = new Date()) {
     return db.transaction(async (tx) => {
       const current = await this.locked(tx, tenant, id)
-      if (!this.mayRead(caller, current)) throw new NotFound(`There is no finding ${id} in ${tenant}`)
-      if (!caller.isAdmin && !(current.agencyId && caller.agencyIds.includes(current.agencyId))) {
-        throw new Forbidden('Only the head of the employee’s OPD answers this finding')
-      }
+      if (!this.mayRespond(caller, current)) throw new Forbidden('Only the officers of the employee’s OPD answer this finding')
       if (current.status !== 'open') throw new Conflict(`Finding ${current.number} is ${current.status}`, { status: current.status })
       await store.updateFinding(tx, tenant, id, { status: 'responded', response: { ...input, by: caller.actor, at: now }, at: now })
       const row = await this.locked(tx, tenant, id)
@@ -377,8 +388,13 @@ export class FindingService {
     })
   }
 
+  /** Admins, and the agency officers who work for the employee's OPD. */
+  private mayRespond(caller: PatrolCaller, row: store.FindingRow): boolean {
+    return caller.isAdmin || (row.agencyId !== null && caller.officerOf.includes(row.agencyId))
+  }
+
   private requireInspectorate(caller: PatrolCaller): void {
-    if (!caller.isAdmin && !caller.isPatrolOfficer) throw new Forbidden('Only the inspectorate (patrol officers) may do this')
+    if (!caller.isInspectorate) throw new Forbidden('Only the inspectorate (the people of the OPD named in the patrol settings) may do this')
   }
 
   /** The inspectorate accepts the answer (or closes a finding that needed none). */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { agencyIdsOf, json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { listEvents } from '../../core/events/log.ts'
 import { reportsServices } from '../reports/index.ts'
 import type { ReportCaller } from '../reports/reports.ts'
 import { addWorkingDays } from './findings.ts'
 import { type PatrolsServices, patrolsServices } from './index.ts'
-import type { PatrolCaller } from './patrols.ts'
+import { type PatrolCaller, teamMember } from './patrols.ts'
 
 // Follow-up clocks with a controlled clock: findings are made "in the past" (January 2026) and due jobs are
 // run with JobQueue.runDue(limit, now), so only this file's jobs are due and no test waits for time to pass.
@@ -14,7 +14,7 @@ import type { PatrolCaller } from './patrols.ts'
 const TENANT = '33.71'
 let server: TestServer
 let s: PatrolsServices
-const team: PatrolCaller = { actor: 'patrol_officer', isAdmin: false, isPatrolOfficer: true, seesAllFindings: true, agencyIds: [] }
+const team = teamMember('patrol_officer')
 const operator: ReportCaller = { actor: 'operator', isOperator: true, seesAll: true, agencyIds: 'all' }
 let head: PatrolCaller
 const wib = (local: string) => new Date(`${local}+07:00`)
@@ -44,8 +44,9 @@ beforeAll(async () => {
     actor: 'agency_officer',
     isAdmin: false,
     isPatrolOfficer: false,
+    isInspectorate: false,
     seesAllFindings: false,
-    agencyIds: await s.ports.officerAgencies(server.kendali.ctx.db, TENANT, 'agency_officer'),
+    officerOf: await agencyIdsOf(server.kendali, 'agency_officer', TENANT),
   }
 })
 afterAll(() => server.close())
@@ -135,10 +136,17 @@ describe('hand-off of city findings', () => {
     const linked = await s.findings.get(db, TENANT, finding.id)
     expect(linked).toMatchObject({ status: 'handed_off', reportNumber: expect.stringMatching(/^R-/) })
     const report = await reportsServices(server.kendali.ctx).reports.get(db, TENANT, linked.reportId ?? '', operator)
-    // The report names the finding (its Open311 attributes also keep the finding's id).
     expect(report.description.startsWith(`${finding.number} (Rojak):`)).toBe(true)
     expect(report.status).toBe('assigned')
     expect(report.agencyId).not.toBeNull()
+    // The report's API says where it came from.
+    const res = await server.kendali.app.inject({
+      method: 'GET',
+      url: `/api/t/${TENANT}/reports/${linked.reportId}`,
+      headers: { cookie: await loginCookie(server.kendali, 'operator') },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(json<{ attributes: Record<string, unknown> }>(res).attributes).toEqual({ patrolFindingId: finding.id, patrolFindingNumber: finding.number })
     const types = (await listEvents(db, TENANT, { topics: ['patrol_findings'], order: 'asc', limit: 1000 }))
       .filter((e) => e.entity === finding.id)
       .map((e) => e.type)

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { AsnService } from './asn.ts'
 import { asnRoutes } from './asn-routes.ts'
+import { copyPatrolConfig } from './config-copy.ts'
 import { seedPatrolsDemo } from './demo.ts'
 import { PATROL_TOPICS } from './events.ts'
 import { FindingService, JOB_FOLLOW_UP, JOB_HANDOFF } from './findings.ts'
@@ -44,6 +45,7 @@ export function patrolsModule(): KendaliModule {
       [JOB_HANDOFF]: (job) => of(ctx).findings.onHandOff(ctx.db, job),
       [JOB_FOLLOW_UP]: (job) => of(ctx).findings.onFollowUpDue(ctx.db, job),
     }),
+    copyConfig: (_ctx, db, from, to) => copyPatrolConfig(db, from, to),
     seedDemo: async (ctx) => {
       await seedPatrolsDemo(ctx.db, of(ctx))
       return []

@@ -15,12 +15,29 @@ export interface PatrolCaller {
   actor: string
   /** Admins act for every team and every OPD. */
   isAdmin: boolean
-  /** Rojak teams (the inspectorate): record findings, close and reopen them. */
+  /** Rojak teams: record findings; see every finding and NIP. */
   isPatrolOfficer: boolean
-  /** Reads every finding of the tenant: admin, operator, executive, patrol officers. */
+  /** Admins and the people who work for the inspectorate OPD of the follow-up settings: close and reopen findings. */
+  isInspectorate: boolean
+  /** Reads every finding of the tenant: admin, operator, executive, patrol officers, the inspectorate. */
   seesAllFindings: boolean
-  /** The OPDs the caller heads (agency officers): their ASN findings. */
-  agencyIds: string[]
+  /** The OPDs whose agency officer the caller is (tenancy's link of people to OPDs): their ASN findings, their people's NIPs. */
+  officerOf: string[]
+}
+
+/** A member of a Rojak team acting from code (the demo seed, jobs' tests): records, but is not the inspectorate. */
+export function teamMember(actor: string): PatrolCaller {
+  return { actor, isAdmin: false, isPatrolOfficer: true, isInspectorate: false, seesAllFindings: true, officerOf: [] }
+}
+
+/** An admin of the tenant acting from code: every team, every OPD, the inspectorate. */
+export function tenantAdmin(actor: string): PatrolCaller {
+  return { actor, isAdmin: true, isPatrolOfficer: false, isInspectorate: true, seesAllFindings: true, officerOf: [] }
+}
+
+/** NIPs show whole to admins, Rojak teams and the employee's own OPD's agency officer; masked to everyone else. */
+export function seesNipOf(caller: PatrolCaller, agencyId: string | null): boolean {
+  return caller.isAdmin || caller.isPatrolOfficer || (agencyId !== null && caller.officerOf.includes(agencyId))
 }
 
 export function summaryOf(p: store.PatrolRow): PatrolSummary {
@@ -51,6 +68,9 @@ export class PatrolService {
     const officers = await this.ports.usersWithRole(db, tenant, 'patrol_officer')
     const outsiders = input.team.filter((u) => !officers.has(u))
     if (outsiders.length > 0) throw new Invalid(`Not patrol officers of ${tenant}: ${outsiders.join(', ')}`, { field: 'team', usernames: outsiders })
+    const regions = input.area && input.area.length > 0 ? await this.ports.regionCodes(db, tenant) : new Set<string>()
+    const elsewhere = (input.area ?? []).filter((code) => !regions.has(code))
+    if (elsewhere.length > 0) throw new Invalid(`Not kecamatan or kelurahan of ${tenant}: ${elsewhere.join(', ')}`, { field: 'area', codes: elsewhere })
     return db.transaction(async (tx) => {
       const id = await store.insertPatrol(
         tx,

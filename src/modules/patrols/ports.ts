@@ -1,3 +1,4 @@
+import type { WorkCalendar } from '../../core/calendar.ts'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
@@ -5,7 +6,6 @@ import type { CoreContext } from '../../core/module.ts'
 import { incidentsServices } from '../incidents/index.ts'
 import { reportsServices } from '../reports/index.ts'
 import type { ReportCaller } from '../reports/reports.ts'
-import type { WorkCalendar } from '../reports/sla.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
 // What this module asks of other modules, through their services (never their tables).
@@ -24,6 +24,8 @@ interface Ref {
 export interface PatrolPorts {
   /** The kelurahan and kecamatan of a point; null outside the tenant. */
   regionAt(db: Queryable, tenant: string, lon: number, lat: number): Promise<{ kelurahan: Ref; kecamatan: Ref | null } | null>
+  /** Codes of the tenant's regions (kecamatan, kelurahan, desa). */
+  regionCodes(db: Queryable, tenant: string): Promise<Set<string>>
   agencies(db: Queryable, tenant: string): Promise<Map<string, AgencyRef>>
   /** The tenant's IANA zone, read on the caller's handle. */
   timezone(db: Queryable, tenant: string): Promise<string>
@@ -31,8 +33,6 @@ export interface PatrolPorts {
   usersWithRole(db: Queryable, tenant: string, role: 'patrol_officer'): Promise<Set<string>>
   /** The tenant's working days, hours and holidays (kept by the reports module). */
   calendar(db: Queryable, tenant: string): Promise<WorkCalendar>
-  /** The OPDs an agency officer heads. */
-  officerAgencies(db: Queryable, tenant: string, username: string): Promise<string[]>
   /** Throws a 4xx when the report category or incident type a finding type hands to does not exist. */
   checkHandOff(db: Queryable, tenant: string, to: { reportCategory: string | null; incidentType: string | null }): Promise<void>
   /** Hands a city finding to the reports module as a report of the category. */
@@ -59,6 +59,7 @@ export function patrolPorts(ctx: CoreContext): PatrolPorts {
   const incidents = incidentsServices(ctx).incidents
   return {
     regionAt: (db, tenant, lon, lat) => tenancy.regions.at(db, tenant, lon, lat),
+    regionCodes: async (db, tenant) => new Set((await tenancy.regions.features(db, tenant)).features.map((f) => f.properties.code)),
     agencies: async (db, tenant) => {
       const page = await tenancy.agencies.list(db, tenant, 1000)
       return new Map(page.items.map((a) => [a.id, { id: a.id, code: a.code, name: a.name }]))
@@ -80,7 +81,6 @@ export function patrolPorts(ctx: CoreContext): PatrolPorts {
         throw new Invalid(`There is no incident type ${to.incidentType} in ${tenant}`, { field: 'incidentType' })
       }
     },
-    officerAgencies: (db, tenant, username) => reports.officerAgencies(db, tenant, username),
     submitReport: async (db, tenant, actor, input) => {
       const row = await reports.submit(
         db,

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PASSWORD } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { listEvents } from '../../core/events/log.ts'
 
-type Patrol = { id: string; name: string; status: string; team: string[]; checkpoints: { id: string; name: string }[] }
+type Patrol = { id: string; name: string; status: string; team: string[]; area: string[]; checkpoints: { id: string; name: string }[] }
 type Checkin = {
   id: string
   clientId: string
@@ -23,6 +24,9 @@ type Finding = {
   agencyId: string | null
   dueAt: string | null
   overdue: boolean
+  mayRespond: boolean
+  mayClose: boolean
+  mayReopen: boolean
   response: { action: string } | null
   photos: { id: string; url: string }[]
 }
@@ -98,16 +102,33 @@ function multipart(photo: Buffer): { payload: Buffer; headers: Record<string, st
 
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
-  for (const who of ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive', 'field_crew', 'malang_admin']) {
+  for (const who of ['admin', 'operator', 'patrol_officer', 'agency_officer', 'inspektorat', 'executive', 'field_crew', 'malang_admin']) {
     cookies[who] = await loginCookie(server.kendali, who)
   }
 })
+
+const agencyId = async (code: string) =>
+  json<{ items: { id: string; code: string }[] }>(await as('admin', { method: 'GET', url: '/api/t/33.71/agencies?limit=100' })).items.find(
+    (a) => a.code === code,
+  )?.id ?? ''
+
+/** A person of the demo city who works for these OPDs (codes), logged in under `username`. */
+async function personOf(username: string, roles: string[], agencyCodes: string[]): Promise<void> {
+  const agencies = await Promise.all(agencyCodes.map(agencyId))
+  const res = await as('admin', {
+    method: 'POST',
+    url: '/api/t/33.71/users',
+    payload: { username, name: `Petugas ${username}`, password: PASSWORD, roles, agencies },
+  })
+  expect(res.statusCode, res.body).toBe(201)
+  cookies[username] = await loginCookie(server.kendali, username)
+}
 afterAll(() => server.close())
 
 describe('patrol plans', () => {
-  it('plans a patrol for a team of patrol officers and lists it', async () => {
-    const p = await plan()
-    expect(p).toMatchObject({ status: 'planned', team: ['patrol_officer'], checkpoints: [{ name: 'Alun-alun' }] })
+  it('plans a patrol for a team of patrol officers over kecamatan and kelurahan, and lists it', async () => {
+    const p = await plan({ area: ['33.71.01', '33.71.02.1003'] })
+    expect(p).toMatchObject({ status: 'planned', team: ['patrol_officer'], area: ['33.71.01', '33.71.02.1003'], checkpoints: [{ name: 'Alun-alun' }] })
     const list = json<{ items: Patrol[] }>(await as('executive', { method: 'GET', url: '/api/t/33.71/patrols?limit=1000' }))
     expect(list.items.map((i) => i.id)).toContain(p.id)
   })
@@ -127,6 +148,32 @@ describe('patrol plans', () => {
       payload: { name: 'Rojak terbalik', startsAt: '2026-11-23T11:00:00+07:00', endsAt: '2026-11-23T08:00:00+07:00', team: ['patrol_officer'] },
     })
     expect(backwards.statusCode).toBe(400)
+    const badArea = await as('operator', {
+      method: 'POST',
+      url: '/api/t/33.71/patrols',
+      payload: {
+        name: 'Rojak wilayah salah',
+        startsAt: '2026-11-23T08:00:00+07:00',
+        endsAt: '2026-11-23T11:00:00+07:00',
+        team: ['patrol_officer'],
+        area: ['33.71.1'],
+      },
+    })
+    expect(badArea.statusCode).toBe(400)
+    // Well-formed codes of another city (Kota Malang) are not this city's area.
+    const elsewhere = await as('operator', {
+      method: 'POST',
+      url: '/api/t/33.71/patrols',
+      payload: {
+        name: 'Rojak kota lain',
+        startsAt: '2026-11-23T08:00:00+07:00',
+        endsAt: '2026-11-23T11:00:00+07:00',
+        team: ['patrol_officer'],
+        area: ['33.71.01', '35.73.01'],
+      },
+    })
+    expect(elsewhere.statusCode).toBe(400)
+    expect(json<ErrorBody>(elsewhere).error.details?.field).toBe('area')
     expect(json<{ total: number }>(await as('operator', { method: 'GET', url: '/api/t/33.71/patrols' })).total).toBe(before)
   })
 
@@ -286,8 +333,12 @@ describe('findings', () => {
     expect(await view('executive')).toBe('1985031520********')
     expect(await view('admin')).toBe(NIP)
     expect(await view('patrol_officer')).toBe(NIP)
-    // The demo agency officer heads DPUPR, the employee's OPD.
+    // The demo agency officer works for DPUPR, the employee's OPD (tenancy's link).
     expect(await view('agency_officer')).toBe(NIP)
+    // Working for the employee's OPD without being its agency officer shows no NIP.
+    const executive = unique('exec')
+    await personOf(executive, ['executive'], ['dpupr'])
+    expect(await view(executive)).toBe('1985031520********')
   })
 
   it('re-encodes photos without EXIF or GPS, once per clientId', async () => {
@@ -317,21 +368,30 @@ describe('findings', () => {
     expect(notPicture.statusCode).toBe(400)
   })
 
-  it('lets the OPD head respond and the inspectorate close or reopen, each step an event', async () => {
+  it('lets the OPD’s officer respond and the inspectorate close or reopen, each step an event', async () => {
     const p = await started()
     const f = await asnFinding(p)
     const step = (who: string, name: string, payload?: Record<string, unknown>) =>
       as(who, { method: 'POST', url: `/api/t/33.71/findings/${f.id}/${name}`, payload: payload ?? {} })
+    const seen = async (who: string) => json<Finding>(await as(who, { method: 'GET', url: `/api/t/33.71/findings/${f.id}` }))
     expect((await step('patrol_officer', 'respond', { action: 'teguran_lisan', note: 'Sudah ditegur' })).statusCode).toBe(403)
     expect((await step('agency_officer', 'respond', { action: 'dipecat', note: 'x' })).statusCode).toBe(400)
+    // The demo inspectorate officer works for Inspektorat, not for the employee's OPD (DPUPR).
+    expect((await step('inspektorat', 'respond', { action: 'teguran_lisan', note: 'Sudah ditegur' })).statusCode).toBe(403)
     expect((await step('agency_officer', 'close')).statusCode).toBe(403)
-    expect((await step('patrol_officer', 'close')).statusCode).toBe(409)
+    // Rojak teams record findings but are not the inspectorate unless they work for it.
+    expect((await step('patrol_officer', 'close')).statusCode).toBe(403)
+    expect((await step('inspektorat', 'close')).statusCode).toBe(409)
+    expect(await seen('agency_officer')).toMatchObject({ mayRespond: true, mayClose: false, mayReopen: false })
     const responded = await step('agency_officer', 'respond', { action: 'teguran_lisan', note: 'Sudah ditegur lisan oleh kepala dinas' })
-    expect(json<Finding>(responded)).toMatchObject({ status: 'responded', response: { action: 'teguran_lisan' } })
-    const reopened = json<Finding>(await step('patrol_officer', 'reopen'))
+    expect(json<Finding>(responded)).toMatchObject({ status: 'responded', response: { action: 'teguran_lisan' }, mayRespond: false })
+    expect(await seen('inspektorat')).toMatchObject({ mayRespond: false, mayClose: true, mayReopen: true, nip: '1985031520********' })
+    expect(await seen('patrol_officer')).toMatchObject({ mayClose: false, mayReopen: false })
+    expect((await step('patrol_officer', 'reopen')).statusCode).toBe(403)
+    const reopened = json<Finding>(await step('inspektorat', 'reopen'))
     expect(reopened.status).toBe('open')
     await step('agency_officer', 'respond', { action: 'teguran_tertulis', note: 'Surat teguran tertulis diterbitkan' })
-    expect(json<Finding>(await step('patrol_officer', 'close')).status).toBe('closed')
+    expect(json<Finding>(await step('inspektorat', 'close')).status).toBe('closed')
     const events = await listEvents(server.kendali.ctx.db, '33.71', { topics: ['patrol_findings'], order: 'asc', limit: 1000 })
     expect(events.filter((e) => e.entity === f.id).map((e) => e.type)).toEqual([
       'finding.recorded',
@@ -357,5 +417,54 @@ describe('findings', () => {
     expect((await as('malang_admin', { method: 'POST', url: `/api/t/33.71/findings/${ours.id}/close` })).statusCode).toBe(403)
     const followUps = json<{ items: { agency: string; open: number }[] }>(await as('executive', { method: 'GET', url: '/api/t/33.71/findings/follow-ups' }))
     expect(followUps.items.find((i) => i.agency?.includes('Pekerjaan Umum'))?.open).toBeGreaterThan(0)
+  })
+
+  it('gives an officer the findings of the OPDs they work for, and refuses answering another OPD’s', async () => {
+    const p = await started()
+    const dpupr = await asnFinding(p)
+    const dinkes = await asnFinding(p, { agency: 'dinkes' })
+    const officer = unique('dinkes')
+    await personOf(officer, ['agency_officer'], ['dinkes'])
+    const inbox = json<{ items: Finding[] }>(await as(officer, { method: 'GET', url: '/api/t/33.71/findings?status=open&limit=1000' }))
+    expect(inbox.items.map((i) => i.id)).toContain(dinkes.id)
+    expect(inbox.items.every((i) => i.agencyId === dinkes.agencyId)).toBe(true)
+    expect(inbox.items.find((i) => i.id === dinkes.id)?.nip).toBe(NIP)
+    // Asking for another OPD's findings gives none of them.
+    const other = json<{ items: Finding[] }>(await as(officer, { method: 'GET', url: `/api/t/33.71/findings?agency=${dpupr.agencyId}` }))
+    expect(other.items).toEqual([])
+    const respond = (id: string) =>
+      as(officer, { method: 'POST', url: `/api/t/33.71/findings/${id}/respond`, payload: { action: 'pembinaan', note: 'Dibina' } })
+    expect((await respond(dpupr.id)).statusCode).toBe(403)
+    expect(json<Finding>(await as('operator', { method: 'GET', url: `/api/t/33.71/findings/${dpupr.id}` })).status).toBe('open')
+    expect((await respond(dinkes.id)).statusCode).toBe(200)
+    // An agency officer linked to no OPD acts for none.
+    const unlinked = unique('nolink')
+    await personOf(unlinked, ['agency_officer'], [])
+    expect(json<{ items: Finding[] }>(await as(unlinked, { method: 'GET', url: '/api/t/33.71/findings?limit=1000' })).items).toEqual([])
+  })
+
+  it('makes the inspectorate the people of the OPD the settings name', async () => {
+    const p = await started()
+    const f = await asnFinding(p)
+    const url = '/api/t/33.71/patrol-settings'
+    const settings = json<{ followUpDays: number; escalationDays: number[]; inspectorateAgencyId: string | null }>(await as('admin', { method: 'GET', url }))
+    expect(settings.inspectorateAgencyId).toBe(await agencyId('inspektorat'))
+    expect((await as('admin', { method: 'PUT', url, payload: { ...settings, inspectorateAgencyId: randomUUID() } })).statusCode).toBe(400)
+    const auditor = unique('auditor')
+    await personOf(auditor, ['patrol_officer'], ['dinkes'])
+    const reopen = (who: string) => as(who, { method: 'POST', url: `/api/t/33.71/findings/${f.id}/reopen` })
+    await as('agency_officer', { method: 'POST', url: `/api/t/33.71/findings/${f.id}/respond`, payload: { action: 'pembinaan', note: 'Dibina' } })
+    expect((await reopen(auditor)).statusCode).toBe(403)
+    try {
+      const moved = await as('admin', { method: 'PUT', url, payload: { ...settings, inspectorateAgencyId: await agencyId('dinkes') } })
+      expect(moved.statusCode, moved.body).toBe(200)
+      // Leaving the inspectorate out of a later change keeps it.
+      const kept = await as('admin', { method: 'PUT', url, payload: { followUpDays: settings.followUpDays, escalationDays: settings.escalationDays } })
+      expect(json<typeof settings>(kept).inspectorateAgencyId).toBe(await agencyId('dinkes'))
+      expect((await reopen('inspektorat')).statusCode).toBe(403)
+      expect(json<Finding>(await reopen(auditor)).status).toBe('open')
+    } finally {
+      await as('admin', { method: 'PUT', url, payload: settings })
+    }
   })
 })

@@ -39,7 +39,8 @@ import {
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
 // Who may do what (issue 9): the command center and Rojak teams plan; the team starts, checks in and records;
-// OPD heads answer ASN findings of their OPD; the inspectorate (patrol officers) closes or reopens; executives read.
+// OPD officers answer ASN findings of their OPD; the inspectorate (people of the OPD named in the settings) closes or
+// reopens; executives read.
 const PLANNERS = ['admin', 'operator', 'patrol_officer'] as const
 const PATROL_READERS = ['admin', 'operator', 'patrol_officer', 'executive'] as const
 const FIELD = ['admin', 'patrol_officer'] as const
@@ -343,7 +344,8 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
     app.post(
       `/api/t/:tenant/findings/:id/${step}`,
       {
-        config: { access: { roles: FIELD } },
+        // The inspectorate is whoever works for its OPD (any role); the service checks the link.
+        config: { access: { roles: 'any' } },
         schema: {
           tags,
           summary: step === 'close' ? 'The inspectorate accepts the answer and closes the finding' : 'The inspectorate sends the finding back to the OPD head',

@@ -20,7 +20,10 @@ const ClientId = Type.String({
   description: 'Made on the device (a UUID); sending it again answers the first record',
 })
 const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,39}$' })
-const RegionCode = Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2}){1,3}$', description: 'Kecamatan or kelurahan code' })
+const RegionCode = Type.String({
+  pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}(\\.[0-9]{4})?$',
+  description: 'Kemendagri code of a kecamatan (`33.71.01`) or kelurahan (`33.71.01.1001`)',
+})
 
 export const FindingType = Type.Object({
   code: Type.String(),
@@ -58,6 +61,11 @@ export const FollowUpSettings = Type.Object(
       maxItems: 4,
       description: 'Working days after the due date at which each escalation step fires (1: inspectorate, then command center), rising',
     }),
+    inspectorateAgencyId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description: 'The inspectorate OPD: the people who work for it close and reopen findings (kept when left out)',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -167,6 +175,9 @@ export const Finding = Type.Object({
   }),
   dueAt: NullableTime,
   overdue: Type.Boolean(),
+  mayRespond: Type.Boolean({ description: 'The caller may answer it now (an officer of the employee’s OPD)' }),
+  mayClose: Type.Boolean({ description: 'The caller (the inspectorate) may close it now' }),
+  mayReopen: Type.Boolean({ description: 'The caller (the inspectorate) may reopen it now' }),
   escalationLevel: Type.Integer({ description: '0 none, 1 the inspectorate, 2 the command center' }),
   response: Type.Union([Type.Object({ action: Type.String(), note: NullableText, by: Type.String(), at: Time }), Type.Null()]),
   closedBy: NullableText,
@@ -243,6 +254,7 @@ export const ImportResult = Type.Object({
 export const MonthQuery = Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }) })
 export const YearQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) })
 export const NipParams = Type.Object({ tenant: TenantCode, nip: Type.String({ pattern: '^[0-9]{18}$' }) })
+export const StaffIdParams = Type.Object({ tenant: TenantCode, id: Uuid })
 
 export const Discipline = Type.Object({
   month: Type.String(),
@@ -264,6 +276,7 @@ export const Discipline = Type.Object({
 })
 
 export const PersonMonth = Type.Object({
+  staffId: Type.String({ description: 'The person’s opaque id: their page for those who see the NIP masked' }),
   nip: Type.String({ description: 'Masked (1985031520********) unless the caller may see it' }),
   name: Type.String(),
   agency: Type.String(),
@@ -289,7 +302,8 @@ export const Ladder = Type.Object({
   year: Type.Integer(),
   items: Type.Array(
     Type.Object({
-      nip: Type.String(),
+      staffId: Type.String({ description: 'Opens the person’s month at /asn/people/{staffId}' }),
+      nip: Type.String({ description: 'Masked (1985031520********) unless the caller may see it' }),
       name: Type.String(),
       agency: Type.String(),
       tkDays: Type.Integer(),

@@ -60,19 +60,23 @@ export async function updateType(db: Queryable, tenant: string, t: FindingType, 
   )
 }
 
-export async function followUpSettings(db: Queryable, tenant: string): Promise<{ days: number; escalationDays: number[] | null } | null> {
-  const [row] = await db.query<{ days: number; escalationDays: number[] | null }>(
-    'SELECT follow_up_days AS days, escalation_days AS "escalationDays" FROM patrol_settings WHERE tenant = $1',
+type SettingsRow = { days: number; escalationDays: number[] | null; inspectorateAgencyId: string | null }
+
+export async function followUpSettings(db: Queryable, tenant: string): Promise<SettingsRow | null> {
+  const [row] = await db.query<SettingsRow>(
+    `SELECT follow_up_days AS days, escalation_days AS "escalationDays", inspectorate_agency_id::text AS "inspectorateAgencyId"
+     FROM patrol_settings WHERE tenant = $1`,
     [tenant],
   )
   return row ?? null
 }
 
-export async function putFollowUpSettings(db: Queryable, tenant: string, days: number, escalationDays: number[]): Promise<void> {
+export async function putFollowUpSettings(db: Queryable, tenant: string, days: number, escalationDays: number[], inspectorate: string | null): Promise<void> {
   await db.query(
-    `INSERT INTO patrol_settings (tenant, follow_up_days, escalation_days) VALUES ($1, $2, $3)
-     ON CONFLICT (tenant) DO UPDATE SET follow_up_days = EXCLUDED.follow_up_days, escalation_days = EXCLUDED.escalation_days`,
-    [tenant, days, escalationDays],
+    `INSERT INTO patrol_settings (tenant, follow_up_days, escalation_days, inspectorate_agency_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant) DO UPDATE SET follow_up_days = EXCLUDED.follow_up_days, escalation_days = EXCLUDED.escalation_days,
+       inspectorate_agency_id = EXCLUDED.inspectorate_agency_id`,
+    [tenant, days, escalationDays, inspectorate],
   )
 }
 

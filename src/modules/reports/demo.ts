@@ -217,10 +217,6 @@ export async function seedReportsDemo(db: Database, s: ReportsServices): Promise
     const year = new Date().getFullYear()
     await s.reports.putSettings(db, DEMO_TENANT, ACTOR, { holidays: [...FIXED_HOLIDAYS(year), ...FIXED_HOLIDAYS(year + 1)] })
   }
-  const dpupr = byCode.get('dpupr')
-  if (dpupr && (await s.reports.officerAgencies(db, DEMO_TENANT, 'agency_officer')).length === 0) {
-    await s.reports.putOfficer(db, DEMO_TENANT, ACTOR, 'agency_officer', [dpupr])
-  }
   const caller: ReportCaller = { actor: ACTOR, isOperator: true, seesAll: true, agencyIds: 'all' }
   if ((await s.reports.list(db, DEMO_TENANT, { limit: 1 }, caller)).total > 0) return
   for (const demo of DEMO_REPORTS) {

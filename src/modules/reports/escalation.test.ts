@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { agencyIdsOf, startTestKendali, type TestServer } from '../../../test/support/server.ts'
 import { listEvents } from '../../core/events/log.ts'
 import { type ReportsServices, reportsServices } from './index.ts'
 import { signWebhook } from './notify.ts'
@@ -56,7 +56,7 @@ beforeAll(async () => {
     actor: 'agency_officer',
     isOperator: false,
     seesAll: false,
-    agencyIds: await s.reports.officerAgencies(server.kendali.ctx.db, TENANT, 'agency_officer'),
+    agencyIds: await agencyIdsOf(server.kendali, 'agency_officer', TENANT),
   }
 })
 afterAll(() => server.close())

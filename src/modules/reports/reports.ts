@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto'
+import { addSlaHours, type WorkCalendar } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Forbidden, Invalid, NotFound, RateLimited } from '../../core/errors.ts'
@@ -9,7 +10,6 @@ import { type ReportSummary, recordReportEvent } from './events.ts'
 import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from './photos.ts'
 import type { AgencyRef, IncidentRaiser, TenancyLookups } from './ports.ts'
 import type { Category, PhotoInfo, PublicReport, PutCategory, PutSettings, Report, ReportQuery, Settings, SubmitReport, TimelineEntry } from './schema.ts'
-import { addSlaHours, type WorkCalendar } from './sla.ts'
 import * as store from './store.ts'
 import { canMoveReport, clockOf, FINAL_STATUSES, type Mover, OPEN_STATUSES, REPORT_STATUSES, type ReportStatus, STATUS_LABELS } from './workflow.ts'
 
@@ -205,30 +205,6 @@ export class ReportService {
   async calendar(db: Queryable, tenant: string): Promise<WorkCalendar> {
     const s = await this.settings(db, tenant)
     return { workingDays: s.workingDays, workStart: s.workStart, workEnd: s.workEnd, holidays: s.holidays, timezone: await this.tenancy.timezone(db, tenant) }
-  }
-
-  async officerAgencies(db: Queryable, tenant: string, username: string): Promise<string[]> {
-    return store.agenciesOfOfficer(db, tenant, username)
-  }
-
-  async officers(db: Queryable, tenant: string) {
-    const items = await store.listOfficers(db, tenant)
-    return { items, total: items.length, next: null }
-  }
-
-  async putOfficer(db: Database, tenant: string, actor: string, username: string, agencyIds: string[]) {
-    const agencies = await this.tenancy.agencies(db, tenant)
-    for (const id of agencyIds) if (!agencies.has(id)) throw new Invalid(`There is no agency ${id} in ${tenant}`, { field: 'agencyIds' })
-    await db.transaction(async (tx) => {
-      await store.setOfficer(tx, tenant, username, agencyIds)
-      await recordReportEvent(this.events, tx, tenant, actor, {
-        topic: 'report_config',
-        type: 'report_officer.changed',
-        entity: username.toLowerCase(),
-        data: { username: username.toLowerCase(), agencyIds },
-      })
-    })
-    return { username: username.toLowerCase(), agencyIds }
   }
 
   // Submission

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { type Static, type TSchema, Type } from 'typebox'
 import { Invalid } from '../../core/errors.ts'
 import { FeatureCollection } from '../../core/geo/geojson.ts'
-import { readableRoles, rolesIn } from '../../core/http/access.ts'
+import { agenciesIn, readableRoles, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
@@ -20,14 +20,11 @@ import {
   Merge,
   NearbyQuery,
   Note,
-  Officer,
-  OfficerParams,
   OptionalNote,
   PhotoInfo,
   PhotoParams,
   PublicReport,
   PutCategory,
-  PutOfficer,
   PutSettings,
   RaiseIncident,
   Reason,
@@ -69,14 +66,14 @@ const ReportFeatures = FeatureCollection(
 )
 
 /** The caller as the workflow sees it: command center, OPD officer of some agencies, or reader. */
-async function callerOf(request: FastifyRequest, s: ReportsServices, ctx: CoreContext): Promise<ReportCaller> {
+function callerOf(request: FastifyRequest): ReportCaller {
   const principal = principalOf(request)
   const tenant = tenantOf(request)
   if (principal.isPlatformAdmin) return { actor: principal.actor, isOperator: true, seesAll: true, agencyIds: 'all' }
   const { direct } = rolesIn(principal, tenant)
   const readable = readableRoles(principal, tenant)
   const isAdmin = direct.has('admin')
-  const agencyIds = isAdmin ? 'all' : direct.has('agency_officer') ? await s.reports.officerAgencies(ctx.db, tenant.code, principal.actor) : []
+  const agencyIds = isAdmin ? 'all' : direct.has('agency_officer') ? agenciesIn(principal, tenant) : []
   return {
     actor: principal.actor,
     isOperator: isAdmin || direct.has('operator'),
@@ -154,24 +151,6 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
       },
     },
     async (request) => s.reports.publicSettings(await s.reports.putSettings(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
-  )
-
-  app.get(
-    '/api/t/:tenant/reports/officers',
-    {
-      config: { access: { roles: OPERATORS } },
-      schema: { tags, summary: 'Agency officers and the OPDs whose reports they work on', params: TenantParams, response: { 200: Page(Officer), ...errors } },
-    },
-    async (request) => s.reports.officers(ctx.db, tenantOf(request).code),
-  )
-
-  app.put(
-    '/api/t/:tenant/reports/officers/:username',
-    {
-      config: { access: { roles: ['admin'] } },
-      schema: { tags, summary: 'Sets the OPDs an agency officer works for', params: OfficerParams, body: PutOfficer, response: { 200: Officer, ...errors } },
-    },
-    async (request) => s.reports.putOfficer(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.username, request.body.agencyIds),
   )
 
   // Citizens (no account needed)
@@ -309,7 +288,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
       },
       async (request, reply) => {
         const tenant = tenantOf(request).code
-        const caller = await callerOf(request, s, ctx)
+        const caller = callerOf(request)
         const row = await s.reports.get(ctx.db, tenant, request.params.id, caller)
         const photo = await photoOf(request)
         reply.status(201)
@@ -366,7 +345,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
         response: { 200: Page(Report), ...errors },
       },
     },
-    async (request) => s.reports.list(ctx.db, tenantOf(request).code, request.query, await callerOf(request, s, ctx)),
+    async (request) => s.reports.list(ctx.db, tenantOf(request).code, request.query, callerOf(request)),
   )
 
   app.get(
@@ -381,7 +360,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
         response: { 200: ReportFeatures, ...errors },
       },
     },
-    async (request) => s.reports.features(ctx.db, tenantOf(request).code, { publicOnly: false, ...request.query, caller: await callerOf(request, s, ctx) }),
+    async (request) => s.reports.features(ctx.db, tenantOf(request).code, { publicOnly: false, ...request.query, caller: callerOf(request) }),
   )
 
   app.get(
@@ -390,7 +369,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
       config: { access: { roles: READERS } },
       schema: { tags, summary: 'A report with its timeline, photos and notifications', params: IdParams, response: { 200: ReportDetail, ...errors } },
     },
-    async (request) => s.reports.detail(ctx.db, tenantOf(request).code, request.params.id, await callerOf(request, s, ctx)),
+    async (request) => s.reports.detail(ctx.db, tenantOf(request).code, request.params.id, callerOf(request)),
   )
 
   /** A workflow step: POST /reports/{id}/{path} with a small body, answering the changed report. */
@@ -404,7 +383,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
     app.post(
       `/api/t/:tenant/reports/:id/${path}`,
       { config: { access: { roles } }, schema: { tags, summary, params: IdParams, body, response: { 200: Report, ...errors } } },
-      async (request) => run(tenantOf(request).code, await callerOf(request, s, ctx), request.params.id, request.body as Static<B>),
+      async (request) => run(tenantOf(request).code, callerOf(request), request.params.id, request.body as Static<B>),
     )
 
   action('verify', 'The command center verifies a submitted report', OPERATORS, OptionalNote, (t, c, id, b) => s.reports.verify(ctx.db, t, c, id, b.note))
@@ -437,7 +416,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
       },
     },
     async (request, reply) => {
-      const result = await s.reports.raiseIncident(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.params.id, request.body)
+      const result = await s.reports.raiseIncident(ctx.db, tenantOf(request).code, callerOf(request), request.params.id, request.body)
       reply.status(201)
       return result
     },
@@ -453,7 +432,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
       const entry = await s.reports.note(
         ctx.db,
         tenantOf(request).code,
-        await callerOf(request, s, ctx),
+        callerOf(request),
         request.params.id,
         request.body.text,
         request.body.isPublic ?? false,

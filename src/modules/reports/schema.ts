@@ -9,7 +9,6 @@ export const PhotoParams = Type.Object({ tenant: TenantCode, id: Type.String({ f
 export const CategoryParams = Type.Object({ tenant: TenantCode, code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' }) })
 export const TrackingCode = Type.String({ pattern: '^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$', description: 'The tracking code given at submission, e.g. `K7QX-M2PA`' })
 export const TrackParams = Type.Object({ tenant: TenantCode, code: TrackingCode })
-export const OfficerParams = Type.Object({ tenant: TenantCode, username: Type.String({ minLength: 3, maxLength: 40 }) })
 
 const Time = Type.String({ format: 'date-time' })
 const NullableTime = Type.Union([Time, Type.Null()])
@@ -127,6 +126,9 @@ export const Report = Type.Object({
   description: Type.String(),
   agencyId: Type.Union([Type.String(), Type.Null()]),
   isPublic: Type.Boolean(),
+  attributes: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'What came with the report: Open311 attributes, or `patrolFindingId` and `patrolFindingNumber` for a Rojak finding',
+  }),
   reporter: Type.Union([Type.Object({ name: NullableText, phone: NullableText, email: NullableText }), Type.Null()]),
   mergedInto: Type.Union([Type.String(), Type.Null()]),
   incidentId: Type.Union([Type.String(), Type.Null()]),
@@ -255,5 +257,3 @@ export const Support = Type.Object(
   { reporter: Type.Optional(Reporter), consent: Type.Boolean() },
   { additionalProperties: false, description: '"Saya juga mengalami ini": the same problem, counted on this report' },
 )
-export const Officer = Type.Object({ username: Type.String(), agencyIds: Type.Array(Uuid) })
-export const PutOfficer = Type.Object({ agencyIds: Type.Array(Uuid, { maxItems: 20, uniqueItems: true }) }, { additionalProperties: false })

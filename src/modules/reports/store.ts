@@ -90,30 +90,6 @@ export async function upsertSettings(db: Queryable, tenant: string, s: SettingsR
   )
 }
 
-export async function agenciesOfOfficer(db: Queryable, tenant: string, username: string): Promise<string[]> {
-  const rows = await db.query<{ agency_id: string }>('SELECT agency_id::text FROM report_officers WHERE tenant = $1 AND lower(username) = lower($2)', [
-    tenant,
-    username,
-  ])
-  return rows.map((r) => r.agency_id)
-}
-
-export async function setOfficer(db: Queryable, tenant: string, username: string, agencyIds: string[]): Promise<void> {
-  await db.query('DELETE FROM report_officers WHERE tenant = $1 AND lower(username) = lower($2)', [tenant, username])
-  await db.query('INSERT INTO report_officers (tenant, username, agency_id) SELECT $1, lower($2), a FROM unnest($3::uuid[]) AS a', [
-    tenant,
-    username,
-    agencyIds,
-  ])
-}
-
-export async function listOfficers(db: Queryable, tenant: string): Promise<{ username: string; agencyIds: string[] }[]> {
-  return db.query(
-    `SELECT username, array_agg(agency_id::text ORDER BY agency_id) AS "agencyIds" FROM report_officers WHERE tenant = $1 GROUP BY username ORDER BY username`,
-    [tenant],
-  )
-}
-
 // Reports
 
 export interface ReportRow {
@@ -130,6 +106,7 @@ export interface ReportRow {
   description: string
   agencyId: string | null
   isPublic: boolean
+  attributes: Record<string, unknown>
   reporter: { name: string | null; phone: string | null; email: string | null } | null
   mediaUrl: string | null
   mergedInto: string | null
@@ -150,7 +127,7 @@ export interface ReportRow {
 const REPORT = `r.id, r.number, r.code, r.category, r.status, r.source, ST_AsGeoJSON(r.location, 7)::json AS location, r.address,
   CASE WHEN r.kelurahan_code IS NULL THEN NULL ELSE json_build_object('code', r.kelurahan_code, 'name', r.kelurahan_name) END AS kelurahan,
   CASE WHEN r.kecamatan_code IS NULL THEN NULL ELSE json_build_object('code', r.kecamatan_code, 'name', r.kecamatan_name) END AS kecamatan,
-  r.description, r.agency_id::text AS "agencyId", r.is_public AS "isPublic",
+  r.description, r.agency_id::text AS "agencyId", r.is_public AS "isPublic", r.attributes,
   CASE WHEN r.reporter_name IS NULL AND r.reporter_phone IS NULL AND r.reporter_email IS NULL THEN NULL
        ELSE json_build_object('name', r.reporter_name, 'phone', r.reporter_phone, 'email', r.reporter_email) END AS reporter,
   r.media_url AS "mediaUrl", r.merged_into::text AS "mergedInto", r.incident_id AS "incidentId", r.supporters, r.status_note AS "statusNote",

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import argon2 from 'argon2'
 import type { Database, Queryable } from '../../core/db/database.ts'
-import { Conflict, DomainError, Forbidden, NotFound, RateLimited } from '../../core/errors.ts'
+import { Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { Principal } from '../../core/http/access.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
@@ -88,12 +88,13 @@ export class AccountService {
   async principalFromApiToken(db: Queryable, token: string): Promise<Principal | null> {
     const row = await store.tokenByHash(db, sha256(token))
     if (!row) return null
-    return { kind: 'token', id: row.id, actor: `token:${row.name}`, isPlatformAdmin: false, grants: [{ tenant: row.tenant, roles: row.roles }] }
+    return { kind: 'token', id: row.id, actor: `token:${row.name}`, isPlatformAdmin: false, grants: [{ tenant: row.tenant, roles: row.roles, agencies: [] }] }
   }
 
-  async listUsers(db: Queryable, tenant: string, limit: number, cursor?: string) {
-    const items = await store.listUsers(db, tenant, limit, cursorKey(cursor))
-    return keysetPage(items, await store.countUsers(db, tenant), limit, (u) => u.username)
+  /** People of the tenant by username; `search` keeps those whose username or name contains it. */
+  async listUsers(db: Queryable, tenant: string, limit: number, cursor?: string, search: string | null = null) {
+    const items = await store.listUsers(db, tenant, search, limit, cursorKey(cursor))
+    return keysetPage(items, await store.countUsers(db, tenant, search), limit, (u) => u.username)
   }
 
   async getUser(db: Queryable, tenant: string, id: string): Promise<User> {
@@ -113,11 +114,12 @@ export class AccountService {
         isPlatformAdmin: opts.isPlatformAdmin ?? false,
       })
       await store.setRoles(tx, tenant, id, input.roles)
+      if (input.agencies) await setAgencies(tx, tenant, id, input.agencies)
       await recordTenancyEvent(this.events, tx, tenant, actor, {
         topic: 'access',
         type: 'user.created',
         entity: id,
-        data: { username: input.username, roles: input.roles },
+        data: { username: input.username, roles: input.roles, agencies: input.agencies ?? [] },
       })
       return this.getUser(tx, tenant, id)
     })
@@ -141,13 +143,14 @@ export class AccountService {
       }
       await store.updateUserFields(tx, id, { name: input.name, passwordHash, disabled: input.disabled })
       if (input.roles) await store.setRoles(tx, tenant, id, input.roles)
+      if (input.agencies) await setAgencies(tx, tenant, id, input.agencies)
       if (passwordHash || input.disabled) await store.deleteSessionsOf(tx, id)
       const updated = await this.getUser(tx, tenant, id)
       await recordTenancyEvent(this.events, tx, tenant, caller.actor, {
         topic: 'access',
         type: 'user.updated',
         entity: id,
-        data: { username: updated.username, roles: updated.roles, disabled: updated.disabled },
+        data: { username: updated.username, roles: updated.roles, agencies: updated.agencies, disabled: updated.disabled },
       })
       return updated
     })
@@ -193,4 +196,12 @@ export class AccountService {
   async prune(db: Queryable): Promise<void> {
     await store.pruneAccessRecords(db, LOGIN_WINDOW_SECONDS)
   }
+}
+
+/** Links a person to OPDs of the tenant; an unknown or archived agency is refused by name. */
+async function setAgencies(db: Queryable, tenant: string, userId: string, agencyIds: readonly string[]): Promise<void> {
+  const live = new Set(await store.liveAgencyIds(db, tenant, agencyIds))
+  const unknown = agencyIds.find((id) => !live.has(id))
+  if (unknown) throw new Invalid(`There is no agency ${unknown} in ${tenant}`, { field: 'agencies' })
+  await store.setAgencyMemberships(db, tenant, userId, agencyIds)
 }

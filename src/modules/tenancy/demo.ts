@@ -41,11 +41,13 @@ const MAGELANG_AGENCIES: { code: string; name: string; shortName: string }[] = [
   { code: 'inspektorat', name: 'Inspektorat Daerah', shortName: 'Inspektorat' },
 ]
 
-const DEMO_PEOPLE: { username: string; name: string; tenant: string; roles: Role[] }[] = [
+// `agencies` are codes of MAGELANG_AGENCIES the person works for.
+const DEMO_PEOPLE: { username: string; name: string; tenant: string; roles: Role[]; agencies?: string[] }[] = [
   { username: 'admin', name: 'Admin Diskominsta', tenant: '33.71', roles: ['admin'] },
   { username: 'operator', name: 'Operator Ruang Kendali', tenant: '33.71', roles: ['operator'] },
   { username: 'dispatcher', name: 'Petugas PSC 119', tenant: '33.71', roles: ['dispatcher'] },
-  { username: 'agency_officer', name: 'Petugas OPD', tenant: '33.71', roles: ['agency_officer'] },
+  { username: 'agency_officer', name: 'Petugas OPD', tenant: '33.71', roles: ['agency_officer'], agencies: ['dpupr'] },
+  { username: 'inspektorat', name: 'Auditor Inspektorat', tenant: '33.71', roles: ['agency_officer'], agencies: ['inspektorat'] },
   { username: 'field_crew', name: 'Kru Ambulans', tenant: '33.71', roles: ['field_crew'] },
   { username: 'patrol_officer', name: 'Petugas Rojak', tenant: '33.71', roles: ['patrol_officer'] },
   { username: 'collector', name: 'Juru Pungut Retribusi', tenant: '33.71', roles: ['collector'] },
@@ -73,9 +75,11 @@ export async function seedTenancyDemo(db: Database, s: TenancyServices, password
     )
   }
   logins.push({ username: 'superadmin', password, tenant: '*', roles: ['admin'] })
+  const agencyIdByCode = new Map((await s.agencies.list(db, '33.71', 100)).items.map((a) => [a.code, a.id]))
   for (const person of DEMO_PEOPLE) {
     if (!(await store.findUserByUsername(db, person.username))) {
-      await s.accounts.createUser(db, person.tenant, ACTOR, { username: person.username, name: person.name, password, roles: person.roles })
+      const agencies = person.agencies?.map((code) => agencyIdByCode.get(code)).filter((id): id is string => id !== undefined)
+      await s.accounts.createUser(db, person.tenant, ACTOR, { username: person.username, name: person.name, password, roles: person.roles, agencies })
     }
     logins.push({ username: person.username, password, tenant: person.tenant, roles: person.roles })
   }

@@ -15,7 +15,12 @@ export type TenancyEvent =
   | { topic: 'agencies'; type: 'agency.created' | 'agency.updated' | 'agency.archived'; entity: string; data: { code: string; name: string } }
   | { topic: 'regions'; type: 'regions.imported'; entity: null; data: { accepted: number; rejected: number } }
   | { topic: 'access'; type: 'tenant.created'; entity: string; data: { name: string; kind: string } }
-  | { topic: 'access'; type: 'user.created' | 'user.updated'; entity: string; data: { username: string; roles?: string[]; disabled?: boolean } }
+  | {
+      topic: 'access'
+      type: 'user.created' | 'user.updated'
+      entity: string
+      data: { username: string; roles?: string[]; agencies?: string[]; disabled?: boolean }
+    }
   | { topic: 'access'; type: 'token.created' | 'token.revoked'; entity: string; data: { name: string; roles: string[] } }
 
 export function recordTenancyEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: TenancyEvent) {

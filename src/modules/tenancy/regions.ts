@@ -2,13 +2,24 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { recordTenancyEvent } from './events.ts'
-import type { BulkResult, RegionImport, RegionLevel, RegionRef } from './schema.ts'
+import type { RegionImport, RegionImportResult, RegionLevel, RegionRef } from './schema.ts'
 import * as store from './store.ts'
 
 // A point in a sliver between two simplified kelurahan polygons still belongs to the nearest one.
 const BORDER_SNAP_METRES = 250
 
 const LEVELS_BY_DEPTH: Record<number, RegionLevel[]> = { 2: ['kota', 'kabupaten'], 3: ['kecamatan'], 4: ['kelurahan', 'desa'] }
+// Kemendagri kode wilayah: provinsi 33, kota/kabupaten 33.24, kecamatan 33.24.01, kelurahan 33.24.01.1001 or desa 33.24.01.2001.
+const KEMENDAGRI_CODE = /^[0-9]{2}\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?$/
+// The first digit of a village's number says what it is: 1 a kelurahan, 2 a desa.
+const VILLAGE_DIGIT: Partial<Record<RegionLevel, string>> = { kelurahan: '1', desa: '2' }
+
+type Feature = RegionImport['features'][number]
+type Rejection = RegionImportResult['rejected'][number]
+interface Problem {
+  field: string
+  message: string
+}
 
 export interface RegionAtPoint {
   kelurahan: RegionRef
@@ -16,17 +27,24 @@ export interface RegionAtPoint {
   distanceM: number
 }
 
-/** Why a feature cannot be a region of this tenant, as {field, message}; null when it can. */
-function codeProblem(tenant: string, p: RegionImport['features'][number]['properties']): { field: string; message: string } | null {
+const parentOf = (code: string) => code.split('.').slice(0, -1).join('.')
+
+/** Why a feature's code, level or parent cannot be a region of this tenant; null when they can. */
+function codeProblem(tenant: string, p: Feature['properties']): Problem | null {
+  if (!KEMENDAGRI_CODE.test(p.code)) {
+    return { field: 'properties.code', message: `${p.code} is not a Kemendagri code (kecamatan like 33.24.01, kelurahan or desa like 33.24.01.2001)` }
+  }
   if (!p.code.startsWith(`${tenant}.`)) return { field: 'properties.code', message: `${p.code} does not lie in ${tenant}` }
   const depth = p.code.split('.').length
   if (!LEVELS_BY_DEPTH[depth]?.includes(p.level)) {
     return { field: 'properties.level', message: `${p.code} is not a ${p.level} code (expected ${LEVELS_BY_DEPTH[depth]?.join(' or ') ?? 'a known level'})` }
   }
-  const parent = p.parent ?? null
-  if (parent !== null && parent !== p.code.split('.').slice(0, -1).join('.')) {
-    return { field: 'properties.parent', message: `${parent} is not the parent of ${p.code}` }
+  const digit = VILLAGE_DIGIT[p.level]
+  if (digit && !p.code.split('.')[3].startsWith(digit)) {
+    return { field: 'properties.level', message: `${p.code} is not a ${p.level} code (a kelurahan is numbered 1xxx, a desa 2xxx)` }
   }
+  const parent = p.parent ?? null
+  if (parent !== null && parent !== parentOf(p.code)) return { field: 'properties.parent', message: `${parent} is not the parent of ${p.code}` }
   return null
 }
 
@@ -34,47 +52,51 @@ function codeProblem(tenant: string, p: RegionImport['features'][number]['proper
 export class RegionService {
   constructor(private readonly events: EventLog) {}
 
-  /** Stores every good feature (insert or replace) and reports the others by index. */
-  async import(db: Database, tenant: string, actor: string | null, collection: RegionImport): Promise<BulkResult> {
+  /**
+   * Stores every good feature (insert or replace) and reports each other one by index, code and name. A feature is
+   * good when its code is a Kemendagri code under the tenant's of its level, its parent is in the file or stored
+   * already, and its geometry is a valid (multi)polygon.
+   */
+  async import(db: Database, tenant: string, actor: string | null, collection: RegionImport): Promise<RegionImportResult> {
+    const rejected: Rejection[] = []
+    const reject = (index: number, f: Feature, problem: Problem) => {
+      const label = `${f.properties.level} ${f.properties.name} (${f.properties.code})`
+      rejected.push({ index, code: f.properties.code, name: f.properties.name, field: problem.field, message: `${label}: ${problem.message}` })
+    }
+    // Checked before the transaction: a geometry PostGIS cannot even parse fails its query, which would abort a transaction.
+    const good = new Map<string, number>()
+    for (const [index, feature] of collection.features.entries()) {
+      const problem = codeProblem(tenant, feature.properties) ?? (await geometryProblem(db, feature))
+      const twin = good.get(feature.properties.code)
+      if (problem) reject(index, feature, problem)
+      else if (twin !== undefined) reject(index, feature, { field: 'properties.code', message: `the code appears already at index ${twin}` })
+      else good.set(feature.properties.code, index)
+    }
     return db.transaction(async (tx) => {
-      const rejected: BulkResult['rejected'] = []
-      let accepted = 0
-      for (const [index, feature] of collection.features.entries()) {
-        const p = feature.properties
-        const problem = codeProblem(tenant, p)
-        if (problem) {
-          rejected.push({ index, ...problem })
-          continue
-        }
-        const geometry = JSON.stringify(feature.geometry)
-        let geometryIssue: string | null
-        try {
-          geometryIssue = await store.geometryProblem(tx, geometry)
-        } catch {
-          geometryIssue = 'is not valid GeoJSON geometry'
-        }
-        if (geometryIssue) {
-          rejected.push({ index, field: 'geometry', message: `geometry ${geometryIssue}` })
-          continue
-        }
-        await store.upsertRegion(tx, tenant, {
-          code: p.code,
-          level: p.level,
-          name: p.name,
-          parent: p.parent ?? p.code.split('.').slice(0, -1).join('.'),
-          geometry,
-        })
-        accepted++
+      // Parents: the tenant itself, a good feature of the file, or a stored region (a kelurahan file after its kecamatan).
+      const stored = await store.storedRegionCodes(tx, tenant, [...new Set([...good.keys()].map(parentOf))])
+      // Parents sort before their children, so an orphan's children are found orphans in the same pass.
+      for (const code of [...good.keys()].sort()) {
+        const parent = parentOf(code)
+        if (parent === tenant || good.has(parent) || stored.has(parent)) continue
+        const index = good.get(code) as number
+        good.delete(code)
+        reject(index, collection.features[index], { field: 'properties.parent', message: `its parent ${parent} is neither in the file nor stored` })
       }
-      if (accepted > 0) {
+      for (const index of good.values()) {
+        const f = collection.features[index]
+        const p = f.properties
+        await store.upsertRegion(tx, tenant, { code: p.code, level: p.level, name: p.name, parent: parentOf(p.code), geometry: JSON.stringify(f.geometry) })
+      }
+      if (good.size > 0) {
         await recordTenancyEvent(this.events, tx, tenant, actor, {
           topic: 'regions',
           type: 'regions.imported',
           entity: null,
-          data: { accepted, rejected: rejected.length },
+          data: { accepted: good.size, rejected: rejected.length },
         })
       }
-      return { accepted, rejected }
+      return { accepted: good.size, rejected: rejected.sort((a, b) => a.index - b.index) }
     })
   }
 
@@ -105,4 +127,15 @@ export class RegionService {
     if (!found) throw new NotFound(`The point ${lon}, ${lat} lies outside ${tenant.name}`, { lon, lat })
     return found
   }
+}
+
+/** Why a feature's geometry is no usable boundary (not a polygon, empty, off the globe, invalid with PostGIS's reason); null when it is. */
+async function geometryProblem(db: Queryable, feature: Feature): Promise<Problem | null> {
+  let issue: string | null
+  try {
+    issue = await store.geometryProblem(db, JSON.stringify(feature.geometry))
+  } catch {
+    issue = 'is not valid GeoJSON geometry'
+  }
+  return issue ? { field: 'geometry', message: `geometry ${issue}` } : null
 }

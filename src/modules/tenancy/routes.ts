@@ -9,7 +9,6 @@ import type { TenancyServices } from './index.ts'
 import {
   Agency,
   ApiToken,
-  BulkResult,
   CreateAgency,
   CreatedToken,
   CreateTenant,
@@ -19,6 +18,7 @@ import {
   Login,
   Me,
   RegionImport,
+  RegionImportResult,
   RegionLevel,
   RegionLookup,
   Tenant,
@@ -26,6 +26,7 @@ import {
   UpdateAgency,
   UpdateUser,
   User,
+  UserQuery,
 } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -166,7 +167,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
         summary: 'Imports or replaces boundaries from a GeoJSON FeatureCollection; answers per feature',
         params: TenantParams,
         body: RegionImport,
-        response: { 200: BulkResult, ...errors },
+        response: { 200: RegionImportResult, ...errors },
       },
     },
     async (request) => s.regions.import(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body),
@@ -238,13 +239,13 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
       config: { access: { roles: ['admin'] } },
       schema: {
         tags: ['users'],
-        summary: 'People of the tenant with their roles here',
+        summary: 'People of the tenant with their roles here, by username; `q` finds part of a username or name',
         params: TenantParams,
-        querystring: PageQuery,
+        querystring: UserQuery,
         response: { 200: Page(User), ...errors },
       },
     },
-    async (request) => s.accounts.listUsers(ctx.db, tenantOf(request).code, request.query.limit ?? 50, request.query.cursor),
+    async (request) => s.accounts.listUsers(ctx.db, tenantOf(request).code, request.query.limit ?? 50, request.query.cursor, request.query.q),
   )
 
   app.get(

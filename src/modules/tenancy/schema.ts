@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { ROLES } from '../../core/http/access.ts'
+import { PageQuery } from '../../core/http/paging.ts'
 
 export const TenantCode = Type.String({
   pattern: '^[0-9]{2}(\\.[0-9]{2})?$',
@@ -64,7 +65,8 @@ export const RegionImport = Type.Object(
         id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
         geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }),
         properties: Type.Object({
-          code: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2}){1,2}(\\.[0-9]{4})?$' }),
+          // The Kemendagri format is checked per feature, so one bad code refuses that feature only.
+          code: Type.String({ minLength: 1, maxLength: 20, description: 'Kemendagri code: kecamatan `33.24.01`, kelurahan/desa `33.24.01.2001`' }),
           name: Type.String({ minLength: 1, maxLength: 120 }),
           level: RegionLevel,
           parent: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -77,11 +79,19 @@ export const RegionImport = Type.Object(
 )
 export type RegionImport = Static<typeof RegionImport>
 
-export const BulkResult = Type.Object({
+export const RegionImportResult = Type.Object({
   accepted: Type.Integer(),
-  rejected: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })),
+  rejected: Type.Array(
+    Type.Object({
+      index: Type.Integer({ description: 'Position of the feature in the file, from 0' }),
+      code: Type.String({ description: 'The feature’s code as given' }),
+      name: Type.String({ description: 'The feature’s name as given' }),
+      field: Type.String({ description: 'What is wrong: properties.code, properties.level, properties.parent or geometry' }),
+      message: Type.String(),
+    }),
+  ),
 })
-export type BulkResult = Static<typeof BulkResult>
+export type RegionImportResult = Static<typeof RegionImportResult>
 
 export const Agency = Type.Object(
   {
@@ -116,7 +126,16 @@ export const UpdateAgency = Type.Object(
 )
 export type UpdateAgency = Static<typeof UpdateAgency>
 
-export const Grant = Type.Object({ tenant: Type.String(), roles: Type.Array(RoleSchema) })
+export const Grant = Type.Object({
+  tenant: Type.String(),
+  roles: Type.Array(RoleSchema),
+  agencies: Type.Array(Type.String(), { description: 'Ids of the OPDs the person works for in this tenant' }),
+})
+const AgencyIds = Type.Array(Type.String({ format: 'uuid' }), {
+  maxItems: 50,
+  uniqueItems: true,
+  description: 'Ids of the OPDs (agencies) the person works for in this tenant; an agency officer acts for these only',
+})
 
 /** The logged-in person as the web app sees it. */
 export const Me = Type.Object({
@@ -136,6 +155,7 @@ export const User = Type.Object(
     name: Type.String(),
     tenant: Type.String({ description: 'Home tenant' }),
     roles: Type.Array(RoleSchema, { description: 'Roles in the tenant of the request' }),
+    agencies: Type.Array(Type.String(), { description: 'Ids of the OPDs the person works for in the tenant of the request' }),
     disabled: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
   },
@@ -143,11 +163,16 @@ export const User = Type.Object(
 )
 export type User = Static<typeof User>
 
+export const UserQuery = Type.Object({
+  ...PageQuery.properties,
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the username or name, any case' })),
+})
+
 const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,39}$', description: '3–40 lower-case letters, digits, . _ -' })
 const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' })
 
 export const CreateUser = Type.Object(
-  { username: Username, name: Type.String({ minLength: 2, maxLength: 120 }), password: Password, roles: Roles },
+  { username: Username, name: Type.String({ minLength: 2, maxLength: 120 }), password: Password, roles: Roles, agencies: Type.Optional(AgencyIds) },
   { additionalProperties: false },
 )
 export type CreateUser = Static<typeof CreateUser>
@@ -157,6 +182,7 @@ export const UpdateUser = Type.Object(
     name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
     password: Type.Optional(Password),
     roles: Type.Optional(Type.Array(RoleSchema, { maxItems: ROLES.length, uniqueItems: true })),
+    agencies: Type.Optional(AgencyIds),
     disabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

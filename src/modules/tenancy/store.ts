@@ -60,6 +60,7 @@ export async function geometryProblem(db: Queryable, geometry: string): Promise<
        WHEN GeometryType(g) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN 'must be a Polygon or MultiPolygon, not ' || GeometryType(g)
        WHEN ST_IsEmpty(g) THEN 'is empty'
        WHEN ST_XMin(g) < -180 OR ST_XMax(g) > 180 OR ST_YMin(g) < -90 OR ST_YMax(g) > 90 THEN 'has coordinates outside WGS84 longitude/latitude'
+       WHEN NOT ST_IsValid(g) THEN 'is not a valid polygon: ' || ST_IsValidReason(g)
        END AS problem
      FROM (SELECT ST_GeomFromGeoJSON($1) AS g) s`,
     [geometry],
@@ -81,6 +82,12 @@ export async function listRegions(db: Queryable, tenant: string, level: RegionLe
      FROM regions WHERE tenant = $1 AND ($2::text IS NULL OR level = $2) ORDER BY code`,
     [tenant, level ?? null],
   )
+}
+
+/** Which of these codes are stored regions of the tenant. */
+export async function storedRegionCodes(db: Queryable, tenant: string, codes: readonly string[]): Promise<Set<string>> {
+  const rows = await db.query<{ code: string }>('SELECT code FROM regions WHERE tenant = $1 AND code = ANY($2::text[])', [tenant, codes])
+  return new Set(rows.map((r) => r.code))
 }
 
 export async function findRegion(db: Queryable, tenant: string, code: string): Promise<RegionRef | null> {
@@ -185,42 +192,42 @@ export async function findUserById(db: Queryable, id: string): Promise<UserAuthR
   return row ?? null
 }
 
-export async function grantsOf(db: Queryable, userId: string): Promise<{ tenant: string; roles: Role[] }[]> {
-  return db.query<{ tenant: string; roles: Role[] }>(
-    'SELECT tenant, array_agg(role ORDER BY role) AS roles FROM role_grants WHERE user_id = $1 GROUP BY tenant ORDER BY tenant',
+export async function grantsOf(db: Queryable, userId: string): Promise<{ tenant: string; roles: Role[]; agencies: string[] }[]> {
+  return db.query<{ tenant: string; roles: Role[]; agencies: string[] }>(
+    `SELECT g.tenant, array_agg(g.role ORDER BY g.role) AS roles,
+       coalesce((SELECT array_agg(m.agency_id::text ORDER BY m.agency_id) FROM agency_members m
+                 WHERE m.user_id = $1 AND m.tenant = g.tenant), '{}') AS agencies
+     FROM role_grants g WHERE g.user_id = $1 GROUP BY g.tenant ORDER BY g.tenant`,
     [userId],
   )
 }
 
 const USER = `u.id, u.username, u.name, u.tenant,
   coalesce((SELECT array_agg(g.role ORDER BY g.role) FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1), '{}') AS roles,
+  coalesce((SELECT array_agg(m.agency_id::text ORDER BY m.agency_id) FROM agency_members m WHERE m.user_id = u.id AND m.tenant = $1), '{}') AS agencies,
   u.disabled_at IS NOT NULL AS disabled, to_json(u.created_at) #>> '{}' AS "createdAt"`
 
-/** People of a tenant: those whose home it is and those holding a grant in it. */
-export async function listUsers(db: Queryable, tenant: string, limit: number, afterUsername: string | null): Promise<User[]> {
+const IN_TENANT = `(u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1))`
+// A search matches part of the username or the name, any case, taken literally.
+const MATCHES = `($2::text IS NULL OR strpos(lower(u.username || ' ' || u.name), lower($2)) > 0)`
+
+/** People of a tenant: those whose home it is and those holding a grant in it; `search` keeps those matching it. */
+export async function listUsers(db: Queryable, tenant: string, search: string | null, limit: number, afterUsername: string | null): Promise<User[]> {
   return db.query<User>(
     `SELECT ${USER} FROM users u
-     WHERE (u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1))
-       AND ($2::text IS NULL OR u.username > $2)
-     ORDER BY u.username LIMIT $3`,
-    [tenant, afterUsername, limit],
+     WHERE ${IN_TENANT} AND ${MATCHES} AND ($3::text IS NULL OR u.username > $3)
+     ORDER BY u.username LIMIT $4`,
+    [tenant, search, afterUsername, limit],
   )
 }
 
-export async function countUsers(db: Queryable, tenant: string): Promise<number> {
-  const [row] = await db.query<{ n: number }>(
-    `SELECT count(*) AS n FROM users u WHERE u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1)`,
-    [tenant],
-  )
+export async function countUsers(db: Queryable, tenant: string, search: string | null): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM users u WHERE ${IN_TENANT} AND ${MATCHES}`, [tenant, search])
   return row.n
 }
 
 export async function findUserInTenant(db: Queryable, tenant: string, id: string): Promise<User | null> {
-  const [row] = await db.query<User>(
-    `SELECT ${USER} FROM users u
-     WHERE u.id = $2 AND (u.tenant = $1 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.tenant = $1))`,
-    [tenant, id],
-  )
+  const [row] = await db.query<User>(`SELECT ${USER} FROM users u WHERE u.id = $2 AND ${IN_TENANT}`, [tenant, id])
   return row ?? null
 }
 
@@ -253,6 +260,25 @@ export async function setRoles(db: Queryable, tenant: string, userId: string, ro
     userId,
     roles,
   ])
+}
+
+/** Links a person to exactly these agencies of a tenant. */
+export async function setAgencyMemberships(db: Queryable, tenant: string, userId: string, agencyIds: readonly string[]): Promise<void> {
+  await db.query('DELETE FROM agency_members WHERE tenant = $1 AND user_id = $2 AND NOT (agency_id = ANY($3::uuid[]))', [tenant, userId, agencyIds])
+  await db.query('INSERT INTO agency_members (tenant, user_id, agency_id) SELECT $1, $2, a FROM unnest($3::uuid[]) AS a ON CONFLICT DO NOTHING', [
+    tenant,
+    userId,
+    agencyIds,
+  ])
+}
+
+/** Which of these ids are live (not archived) agencies of the tenant. */
+export async function liveAgencyIds(db: Queryable, tenant: string, ids: readonly string[]): Promise<string[]> {
+  const rows = await db.query<{ id: string }>('SELECT id::text FROM agencies WHERE tenant = $1 AND id::text = ANY($2::text[]) AND archived_at IS NULL', [
+    tenant,
+    ids,
+  ])
+  return rows.map((r) => r.id)
 }
 
 export async function insertSession(

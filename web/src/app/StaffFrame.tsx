@@ -6,14 +6,20 @@ import { useAuth } from './auth.tsx'
 import { rolesIn, StaffNav } from './StaffNav.tsx'
 import { TenantLive } from './TenantLive.tsx'
 
+/** Answers fresh data and keeps it; without a network, what it kept last time (a module's offline store). */
+export type OfflineCache = <T>(key: string, load: () => Promise<T>) => Promise<{ value: T }>
+
 export interface StaffContext {
   tenant: Tenant
   config: PlatformConfig
   roles: Set<Role>
 }
 
-/** A staff page of a module: the tenant, the person's roles, the header with the staff menu, live events; login on 401. */
-export function StaffFrame({ title, children }: { title: string; children: (ctx: StaffContext) => ReactNode }) {
+/**
+ * A staff page of a module: the tenant, the person's roles, the header with the staff menu, live events; login on 401.
+ * With `offline` the tenant and platform config come from that cache when the network is gone (the field phone).
+ */
+export function StaffFrame({ title, offline, children }: { title: string; offline?: OfflineCache; children: (ctx: StaffContext) => ReactNode }) {
   const { t } = useTranslation()
   const { tenant: code = '' } = useParams()
   const { me } = useAuth()
@@ -24,7 +30,8 @@ export function StaffFrame({ title, children }: { title: string; children: (ctx:
     if (me === null) navigate('/login')
   }, [me, navigate])
   useEffect(() => {
-    Promise.all([api<Tenant>(`/api/t/${code}`), api<PlatformConfig>('/api/config')]).then(
+    const load = <T,>(key: string, url: string): Promise<T> => (offline ? offline(key, () => api<T>(url)).then((r) => r.value) : api<T>(url))
+    Promise.all([load<Tenant>(`tenant:${code}`, `/api/t/${code}`), load<PlatformConfig>('config', '/api/config')]).then(
       ([tn, cf]) => {
         setTenant(tn)
         setConfig(cf)
@@ -33,7 +40,7 @@ export function StaffFrame({ title, children }: { title: string; children: (ctx:
         if (err instanceof ApiError && err.status === 401) navigate('/login')
       },
     )
-  }, [code, navigate])
+  }, [code, navigate, offline])
   if (!tenant || !config || !me) return <main className="loading">…</main>
   return (
     <TenantLive tenant={tenant.code}>

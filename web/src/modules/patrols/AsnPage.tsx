@@ -3,8 +3,8 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { Role, Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { type DisciplineRow, fetchDiscipline, fetchLadder, type ImportResult, type LadderRow, uploadCsv } from './api.ts'
-import { StaffFrame } from './StaffFrame.tsx'
 
 const KINDS = ['staff', 'attendance', 'activities'] as const
 
@@ -177,11 +177,10 @@ function Asn({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
           </thead>
           <tbody>
             {ladder.map((r) => (
-              <tr key={`${r.nip}-${r.name}`}>
+              <tr key={r.staffId}>
                 <td>{r.nip}</td>
                 <td>
-                  {/* A masked NIP cannot name the person: only those who see it in full drill down. */}
-                  {/^\d{18}$/.test(r.nip) ? <Link to={`/t/${tenant.code}/asn/staff/${r.nip}?month=${month}`}>{r.name}</Link> : r.name}
+                  <Link to={`/t/${tenant.code}/asn/people/${r.staffId}?month=${month}`}>{r.name}</Link>
                 </td>
                 <td>{r.agency}</td>
                 <td title={r.tkDates.join(', ')}>{r.tkDays}</td>
@@ -199,5 +198,5 @@ function Asn({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
 /** ASN attendance per OPD: imports with progress and row errors, the monthly view with charts, the discipline ladder. */
 export function AsnPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('patrols.asn.title')}>{(tenant, roles) => <Asn tenant={tenant} roles={roles} />}</StaffFrame>
+  return <StaffFrame title={t('patrols.asn.title')}>{({ tenant, roles }) => <Asn tenant={tenant} roles={roles} />}</StaffFrame>
 }

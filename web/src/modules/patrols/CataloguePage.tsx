@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type Tenant } from '../../app/api.ts'
-import { addType, changeType, type FindingType, type FollowUpSettings, fetchAllTypes, fetchSettings, putSettings } from './api.ts'
-import { StaffFrame } from './StaffFrame.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
+import { type Agency, addType, changeType, type FindingType, type FollowUpSettings, fetchAgencies, fetchAllTypes, fetchSettings, putSettings } from './api.ts'
 
 const KINDS = ['asn', 'city', 'other'] as const
 type Kind = (typeof KINDS)[number]
@@ -70,6 +70,7 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
   const { t } = useTranslation()
   const [types, setTypes] = useState<FindingType[]>([])
   const [settings, setSettings] = useState<FollowUpSettings | null>(null)
+  const [agencies, setAgencies] = useState<Agency[]>([])
   const [steps, setSteps] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
@@ -85,6 +86,10 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
         setSteps(r.escalationDays.join(', '))
       },
       () => setSettings(null),
+    )
+    fetchAgencies(tenant.code).then(
+      (r) => setAgencies(r.items),
+      () => setAgencies([]),
     )
   }, [tenant.code])
   useEffect(load, [load])
@@ -113,7 +118,7 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
         .map((x) => x.trim())
         .filter(Boolean)
         .map(Number)
-      await putSettings(tenant.code, { followUpDays: settings.followUpDays, escalationDays })
+      await putSettings(tenant.code, { followUpDays: settings.followUpDays, escalationDays, inspectorateAgencyId: settings.inspectorateAgencyId })
       after(null)
     } catch (err) {
       after(err instanceof ApiError ? err.message : String(err))
@@ -202,6 +207,18 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
               <input value={steps} onChange={(e) => setSteps(e.target.value)} />
             </label>
             <p className="hint">{t('patrols.catalogue.escalationHint')}</p>
+            <label>
+              {t('patrols.catalogue.inspectorate')}
+              <select value={settings.inspectorateAgencyId ?? ''} onChange={(e) => setSettings({ ...settings, inspectorateAgencyId: e.target.value || null })}>
+                <option value="">{t('patrols.catalogue.noInspectorate')}</option>
+                {agencies.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <p className="hint">{t('patrols.catalogue.inspectorateHint')}</p>
             <button type="submit">{t('patrols.catalogue.save')}</button>
           </form>
         </section>
@@ -213,5 +230,5 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
 /** Admins keep the tenant's finding types (where each goes) and the follow-up deadlines and escalation steps. */
 export function CataloguePage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('patrols.catalogue.title')}>{(tenant) => <Catalogue tenant={tenant} />}</StaffFrame>
+  return <StaffFrame title={t('patrols.catalogue.title')}>{({ tenant }) => <Catalogue tenant={tenant} />}</StaffFrame>
 }

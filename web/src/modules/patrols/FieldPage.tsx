@@ -2,10 +2,10 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Tenant } from '../../app/api.ts'
 import { ApiError } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { type Agency, type FindingType, fetchAgencies, fetchMyPatrols, fetchTypes, movePatrol, type Patrol, type Point } from './api.ts'
 import { cached, enqueue, type OutboxItem, pending, sync } from './outbox.ts'
-import { StaffFrame } from './StaffFrame.tsx'
 
 // Queued items are retried this often while the page is open (and at once when the browser is back online).
 const RETRY_MS = 15_000
@@ -277,5 +277,9 @@ function Field({ tenant }: { tenant: Tenant }) {
 /** The Rojak team's phone page: works offline, queues check-ins and findings with photos, syncs when back online. */
 export function FieldPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('patrols.field.title')}>{(tenant) => <Field tenant={tenant} />}</StaffFrame>
+  return (
+    <StaffFrame title={t('patrols.field.title')} offline={cached}>
+      {({ tenant }) => <Field tenant={tenant} />}
+    </StaffFrame>
+  )
 }

@@ -1,8 +1,10 @@
 import * as echarts from 'echarts'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link, useSearchParams } from 'react-router-dom'
 import { ApiError, type Role, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
   actOnFinding,
@@ -10,12 +12,12 @@ import {
   type FindingType,
   type FollowUp,
   fetchAgencies,
+  fetchFinding,
   fetchFindings,
   fetchFollowUps,
   fetchTypes,
   RESPONSE_ACTIONS,
 } from './api.ts'
-import { StaffFrame } from './StaffFrame.tsx'
 
 const FILTERS = ['open', 'overdue', 'responded', 'handed_off', 'recorded', 'closed', ''] as const
 
@@ -58,21 +60,21 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
   const [types, setTypes] = useState<FindingType[]>([])
   const [agencies, setAgencies] = useState<Map<string, string>>(new Map())
   const [problem, setProblem] = useState<string | null>(null)
-  const mayRespond = roles.has('admin') || roles.has('agency_officer')
-  const isInspectorate = roles.has('admin') || roles.has('patrol_officer')
+  // A report or incident links here with `?id=` to show the one finding it came from.
+  const [params, setParams] = useSearchParams()
+  const onlyId = params.get('id')
   const seesFollowUps = ['admin', 'operator', 'patrol_officer', 'executive'].some((r) => roles.has(r as Role))
 
   const load = useCallback(() => {
-    fetchFindings(tenant.code, filter).then(
-      (p) => setFindings(p.items),
-      () => setFindings([]),
+    ;(onlyId ? fetchFinding(tenant.code, onlyId).then((f) => [f]) : fetchFindings(tenant.code, filter).then((p) => p.items)).then(setFindings, () =>
+      setFindings([]),
     )
     if (seesFollowUps)
       fetchFollowUps(tenant.code).then(
         (r) => setFollowUps(r.items),
         () => undefined,
       )
-  }, [tenant.code, filter, seesFollowUps])
+  }, [tenant.code, filter, onlyId, seesFollowUps])
   useEffect(load, [load])
   useEffect(() => {
     fetchTypes(tenant.code).then(
@@ -130,7 +132,15 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
         <h2>{t('patrols.findings.list')}</h2>
         <div className="filters">
           {FILTERS.map((f) => (
-            <button key={f || 'all'} type="button" className={`chip ${filter === f ? 'active' : ''}`} onClick={() => setFilter(f)}>
+            <button
+              key={f || 'all'}
+              type="button"
+              className={`chip ${!onlyId && filter === f ? 'active' : ''}`}
+              onClick={() => {
+                setParams({})
+                setFilter(f)
+              }}
+            >
               {f ? t(`patrols.status.${f}`) : t('patrols.findings.all')}
             </button>
           ))}
@@ -164,9 +174,12 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
                   ))}
                 </div>
               )}
-              {(f.reportNumber || f.incidentNumber) && (
+              {(f.reportId || f.incidentId) && (
                 <p className="small">
-                  {t('patrols.findings.handedTo')} {f.reportNumber ?? f.incidentNumber}
+                  {t('patrols.findings.handedTo')}{' '}
+                  <Link to={f.reportId ? `/t/${tenant.code}/reports/${f.reportId}` : `/t/${tenant.code}/incidents/${f.incidentId}`}>
+                    {f.reportNumber ?? f.incidentNumber}
+                  </Link>
                 </p>
               )}
               {f.response && (
@@ -174,7 +187,7 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
                   {t(`patrols.actions.${f.response.action}`)} — {f.response.note} ({f.response.by})
                 </p>
               )}
-              {f.status === 'open' && mayRespond && (
+              {f.mayRespond && (
                 <form
                   className="respond"
                   onSubmit={(e) => {
@@ -199,13 +212,13 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
                   </button>
                 </form>
               )}
-              {isInspectorate && (f.status === 'responded' || f.status === 'recorded') && (
-                <button type="button" className="button" onClick={() => act(f, 'close')}>
+              {f.mayClose && (
+                <button type="button" className="button" data-testid="close" onClick={() => act(f, 'close')}>
                   {t('patrols.findings.close')}
                 </button>
               )}
-              {isInspectorate && f.kind === 'asn' && (f.status === 'responded' || f.status === 'closed') && (
-                <button type="button" className="button" onClick={() => act(f, 'reopen')}>
+              {f.mayReopen && (
+                <button type="button" className="button" data-testid="reopen" onClick={() => act(f, 'reopen')}>
                   {t('patrols.findings.reopen')}
                 </button>
               )}
@@ -220,5 +233,5 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
 /** OPD heads' inbox, the inspectorate's review and the leaders' view of Rojak findings per OPD. */
 export function FindingsPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('patrols.findings.title')}>{(tenant, roles) => <Findings tenant={tenant} roles={roles} />}</StaffFrame>
+  return <StaffFrame title={t('patrols.findings.title')}>{({ tenant, roles }) => <Findings tenant={tenant} roles={roles} />}</StaffFrame>
 }

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
 import { ApiError, type Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { fetchPerson, type PersonMonth } from './api.ts'
-import { StaffFrame } from './StaffFrame.tsx'
 
 function lastMonth(): string {
   const d = new Date()
@@ -14,18 +14,18 @@ function lastMonth(): string {
 
 function Person({ tenant }: { tenant: Tenant }) {
   const { t } = useTranslation()
-  const { nip = '' } = useParams()
+  const { id = '' } = useParams()
   const [search, setSearch] = useSearchParams()
   const month = search.get('month') ?? lastMonth()
   const [person, setPerson] = useState<PersonMonth | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   useEffect(() => {
     setProblem(null)
-    fetchPerson(tenant.code, nip, month).then(setPerson, (err: unknown) => {
+    fetchPerson(tenant.code, id, month).then(setPerson, (err: unknown) => {
       setPerson(null)
       setProblem(err instanceof ApiError ? err.message : String(err))
     })
-  }, [tenant.code, nip, month])
+  }, [tenant.code, id, month])
   const workdays = person?.days.filter((d) => d.isWorkday) ?? []
   const onTime = workdays.filter((d) => d.isOnTime).length
   return (
@@ -103,5 +103,5 @@ function Person({ tenant }: { tenant: Tenant }) {
 /** One employee's month: each day's attendance with its TL/PSW/TK codes, and their activities (NIP masked per role). */
 export function PersonPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('patrols.person.title')}>{(tenant) => <Person tenant={tenant} />}</StaffFrame>
+  return <StaffFrame title={t('patrols.person.title')}>{({ tenant }) => <Person tenant={tenant} />}</StaffFrame>
 }

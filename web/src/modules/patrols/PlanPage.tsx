@@ -2,11 +2,12 @@ import type { MapMouseEvent } from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { MapView, useMap } from '../../map/MapView.tsx'
+import { AreaLayer, AreaList, useAreaRegions } from './AreaPicker.tsx'
 import { fetchOfficers, fetchPatrol, fetchPatrols, type Patrol, type PatrolDetail, planPatrol } from './api.ts'
-import { StaffFrame } from './StaffFrame.tsx'
 
 type Draft = { key: string; name: string; location: [number, number]; radiusM: number }
 
@@ -135,7 +136,11 @@ function Plan({ tenant }: { tenant: Tenant }) {
   const [from, setFrom] = useState('08:00')
   const [to, setTo] = useState('11:00')
   const [team, setTeam] = useState<string[]>([])
-  const [area, setArea] = useState('')
+  const [area, setArea] = useState<string[]>([])
+  // What a click on the map does: add a checkpoint, or toggle the kelurahan under it in the area.
+  const [mapPicks, setMapPicks] = useState<'checkpoints' | 'area'>('checkpoints')
+  const { kelurahan, regions } = useAreaRegions(tenant.code)
+  const toggleArea = useCallback((code: string) => setArea((a) => (a.includes(code) ? a.filter((c) => c !== code) : [...a, code])), [])
   const [checkpoints, setCheckpoints] = useState<Draft[]>([])
   const [radius, setRadius] = useState(100)
   const [problem, setProblem] = useState<string | null>(null)
@@ -170,13 +175,11 @@ function Plan({ tenant }: { tenant: Tenant }) {
         startsAt: zoned(date, from, tenant.timezone),
         endsAt: zoned(date, to, tenant.timezone),
         team,
-        area: area
-          .split(',')
-          .map((a) => a.trim())
-          .filter(Boolean),
+        area,
         checkpoints: checkpoints.map(({ name, location, radiusM }) => ({ name, location: { type: 'Point', coordinates: location }, radiusM })),
       })
       setName('')
+      setArea([])
       setCheckpoints([])
       setTeam([])
       load()
@@ -226,10 +229,19 @@ function Plan({ tenant }: { tenant: Tenant }) {
             </label>
           ))}
         </fieldset>
-        <label>
-          {t('patrols.plan.area')}
-          <input value={area} onChange={(e) => setArea(e.target.value)} placeholder="33.71.01, 33.71.02.1001" />
-        </label>
+        <fieldset className="filters">
+          <legend>{t('patrols.plan.mapPicks')}</legend>
+          {(['checkpoints', 'area'] as const).map((m) => (
+            <button key={m} type="button" className={`chip ${mapPicks === m ? 'active' : ''}`} aria-pressed={mapPicks === m} onClick={() => setMapPicks(m)}>
+              {t(`patrols.plan.picks.${m}`)}
+            </button>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{t('patrols.plan.area')}</legend>
+          <p className="hint">{t('patrols.plan.areaHint')}</p>
+          <AreaList regions={regions} area={area} onToggle={toggleArea} />
+        </fieldset>
         <fieldset>
           <legend>{t('patrols.plan.checkpoints')}</legend>
           <label>
@@ -261,7 +273,8 @@ function Plan({ tenant }: { tenant: Tenant }) {
       <div className="plan-map">
         {config && (
           <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
-            <Picker onPick={onPick} />
+            <AreaLayer kelurahan={kelurahan} area={area} isPicking={mapPicks === 'area'} onToggle={toggleArea} />
+            {mapPicks === 'checkpoints' && <Picker onPick={onPick} />}
             <Overlay
               checkpoints={
                 shown ? shown.checkpoints.map((c) => ({ key: c.id, name: c.name, location: c.location.coordinates, radiusM: c.radiusM })) : checkpoints
@@ -327,5 +340,5 @@ function Plan({ tenant }: { tenant: Tenant }) {
 /** Leaders plan Rojak patrols (team, window, area, checkpoints on the map) and follow each patrol's track. */
 export function PlanPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('patrols.plan.title')}>{(tenant) => <Plan tenant={tenant} />}</StaffFrame>
+  return <StaffFrame title={t('patrols.plan.title')}>{({ tenant }) => <Plan tenant={tenant} />}</StaffFrame>
 }

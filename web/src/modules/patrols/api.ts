@@ -36,9 +36,12 @@ export interface PatrolDetail extends Patrol {
 export interface FollowUpSettings {
   followUpDays: number
   escalationDays: number[]
+  /** The OPD whose people close and reopen findings. */
+  inspectorateAgencyId: string | null
 }
 
 export interface PersonMonth {
+  staffId: string
   nip: string
   name: string
   agency: string
@@ -68,7 +71,8 @@ export const changeType = (tenant: string, code: string, body: Record<string, un
   api<FindingType>(`/api/t/${tenant}/finding-types/${code}`, { method: 'PATCH', body })
 export const fetchSettings = (tenant: string) => api<FollowUpSettings>(`/api/t/${tenant}/patrol-settings`)
 export const putSettings = (tenant: string, body: FollowUpSettings) => api<FollowUpSettings>(`/api/t/${tenant}/patrol-settings`, { method: 'PUT', body })
-export const fetchPerson = (tenant: string, nip: string, month: string) => api<PersonMonth>(`/api/t/${tenant}/asn/staff/${nip}?month=${month}`)
+/** A person's month by their opaque id, so those who see NIPs masked open it too (the NIP stays masked for them). */
+export const fetchPerson = (tenant: string, staffId: string, month: string) => api<PersonMonth>(`/api/t/${tenant}/asn/people/${staffId}?month=${month}`)
 
 export interface Finding {
   id: string
@@ -87,9 +91,15 @@ export interface Finding {
   status: 'open' | 'responded' | 'closed' | 'handed_off' | 'recorded'
   dueAt: string | null
   overdue: boolean
+  /** What the caller may do with it now (the server decides by role and by the OPDs they work for). */
+  mayRespond: boolean
+  mayClose: boolean
+  mayReopen: boolean
   escalationLevel: number
   response: { action: string; note: string | null; by: string; at: string } | null
+  reportId: string | null
   reportNumber: string | null
+  incidentId: string | null
   incidentNumber: string | null
   photos: { id: string; url: string }[]
 }
@@ -127,6 +137,7 @@ export const fetchAgencies = (tenant: string) => api<Page<Agency>>(`/api/t/${ten
 export const fetchLive = (tenant: string) => api<{ items: LivePatrol[] }>(`/api/t/${tenant}/patrols/live`)
 export const fetchFollowUps = (tenant: string) => api<{ items: FollowUp[] }>(`/api/t/${tenant}/findings/follow-ups`)
 export const fetchFindings = (tenant: string, status: string) => api<Page<Finding>>(`/api/t/${tenant}/findings?limit=200${status ? `&status=${status}` : ''}`)
+export const fetchFinding = (tenant: string, id: string) => api<Finding>(`/api/t/${tenant}/findings/${id}`)
 export const movePatrol = (tenant: string, id: string, step: 'start' | 'finish') => api<Patrol>(`/api/t/${tenant}/patrols/${id}/${step}`, { method: 'POST' })
 export const actOnFinding = (tenant: string, id: string, step: 'respond' | 'close' | 'reopen', body: Record<string, unknown> = {}) =>
   api<Finding>(`/api/t/${tenant}/findings/${id}/${step}`, { method: 'POST', body })
@@ -146,6 +157,7 @@ export interface DisciplineRow {
 }
 
 export interface LadderRow {
+  staffId: string
   nip: string
   name: string
   agency: string

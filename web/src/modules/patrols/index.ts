@@ -31,7 +31,7 @@ export const patrolsWeb: WebModule = {
     { path: 'patrols/field', Component: FieldPage },
     { path: 'patrols/findings', Component: FindingsPage },
     { path: 'asn', Component: AsnPage },
-    { path: 'asn/staff/:nip', Component: PersonPage },
+    { path: 'asn/people/:id', Component: PersonPage },
     { path: 'patrols/plan', Component: PlanPage },
     { path: 'patrols/catalogue', Component: CataloguePage },
   ],

@@ -142,6 +142,16 @@ export function ReportView({ ctx, id, agencies, categories }: { ctx: StaffContex
             <dd className="overdue">{t(`reports.escalation.${report.sla.escalationLevel}`)}</dd>
           </>
         )}
+        {typeof report.attributes.patrolFindingId === 'string' && (
+          <>
+            <dt>{t('reports.fromFinding')}</dt>
+            <dd>
+              <Link data-testid="from-finding" to={`/t/${tenant.code}/patrols/findings?id=${report.attributes.patrolFindingId}`}>
+                {t('reports.fromFindingLink', { number: String(report.attributes.patrolFindingNumber ?? '') })}
+              </Link>
+            </dd>
+          </>
+        )}
         {report.incidentId && (
           <>
             <dt>{t('reports.incident')}</dt>

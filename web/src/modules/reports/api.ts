@@ -44,6 +44,8 @@ export interface Report {
   description: string
   agencyId: string | null
   isPublic: boolean
+  /** What came with it: Open311 attributes, or `patrolFindingId` and `patrolFindingNumber` of a Rojak finding. */
+  attributes: Record<string, unknown>
   reporter: { name: string | null; phone: string | null; email: string | null } | null
   mergedInto: string | null
   incidentId: string | null

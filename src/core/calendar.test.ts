@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addSlaHours, isWorkingTime, type WorkCalendar } from './sla.ts'
+import { addSlaHours, isWorkingTime, type WorkCalendar } from './calendar.ts'
 
 const WIB: WorkCalendar = { workingDays: [1, 2, 3, 4, 5], workStart: '08:00', workEnd: '16:00', holidays: ['2026-08-17'], timezone: 'Asia/Jakarta' }
 const at = (iso: string) => new Date(iso)

@@ -1,5 +1,5 @@
-// SLA deadlines: hours that count either always (continuous) or only in working hours, skipping weekends
-// and national holidays, in the tenant's zone. Pure functions, tested on their own.
+// The working-time calendar: SLA deadlines and due dates in hours that count either always (continuous) or only
+// in working hours, skipping weekends and holidays, in the tenant's zone. Pure functions, tested on their own.
 
 /** Indonesia keeps no daylight saving: each zone is a fixed offset from UTC. */
 const ZONE_OFFSET_MINUTES: Record<string, number> = { 'Asia/Jakarta': 7 * 60, 'Asia/Makassar': 8 * 60, 'Asia/Jayapura': 9 * 60 }

@@ -1,0 +1,102 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Role, Tenant } from '../../app/api.ts'
+import { formatTime } from '../../app/time.ts'
+import { adminPage, Choices, FormActions, Problem } from './AdminFrame.tsx'
+import { type ApiToken, createToken, fetchTokens, problemOf, ROLES, revokeToken } from './api.ts'
+
+/** Admin page: bearer tokens for other systems; a new token is shown once, with a copy button. */
+export const TokensPage = adminPage('tenancy.tokens.title', Tokens)
+
+function Tokens({ tenant }: { tenant: Tenant }) {
+  const { t, i18n } = useTranslation()
+  const [items, setItems] = useState<ApiToken[]>([])
+  const [roles, setRoles] = useState<Role[]>([])
+  const [created, setCreated] = useState<string | null>(null)
+  const [copied, setCopied] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const fail = useCallback((err: unknown) => setProblem(problemOf(err, t('tenancy.field'))), [t])
+  const load = useCallback(() => {
+    fetchTokens(tenant.code).then((r) => setItems(r.items), fail)
+  }, [tenant.code, fail])
+  useEffect(load, [load])
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = event.currentTarget
+    try {
+      const token = await createToken(tenant.code, { name: String(new FormData(form).get('name') ?? '').trim(), roles })
+      setCreated(token.token)
+      setCopied(false)
+      setProblem(null)
+      form.reset()
+      setRoles([])
+      load()
+    } catch (err) {
+      fail(err)
+    }
+  }
+  const revoke = (token: ApiToken) => {
+    if (window.confirm(t('tenancy.tokens.confirmRevoke', { name: token.name }))) revokeToken(tenant.code, token.id).then(load, fail)
+  }
+  return (
+    <section className="tenancy-section">
+      <form className="tenancy-form" onSubmit={submit} data-testid="token-form">
+        <h2>{t('tenancy.tokens.add')}</h2>
+        <label>
+          {t('tenancy.tokens.name')} <input name="name" required placeholder={t('tenancy.tokens.namePlaceholder')} />
+        </label>
+        <fieldset>
+          <legend>{t('tenancy.users.roles')}</legend>
+          <Choices name="token-roles" options={ROLES} selected={roles} onChange={setRoles} label={(r) => t(`tenancy.roles.${r}`)} />
+        </fieldset>
+        <FormActions submit={t('tenancy.tokens.create')} />
+      </form>
+      {created && (
+        <div className="tenancy-secret" data-testid="token-created">
+          <p>{t('tenancy.tokens.once')}</p>
+          <code data-testid="token-value">{created}</code>{' '}
+          <button type="button" className="button" onClick={() => navigator.clipboard.writeText(created).then(() => setCopied(true), fail)}>
+            {copied ? t('tenancy.tokens.copied') : t('tenancy.tokens.copy')}
+          </button>
+        </div>
+      )}
+      <Problem text={problem} />
+      <table className="tenancy-table" data-testid="token-table">
+        <thead>
+          <tr>
+            <th>{t('tenancy.tokens.name')}</th>
+            <th>{t('tenancy.tokens.prefix')}</th>
+            <th>{t('tenancy.users.roles')}</th>
+            <th>{t('tenancy.tokens.createdBy')}</th>
+            <th>{t('tenancy.tokens.lastUsed')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((tk) => (
+            <tr key={tk.id} data-testid="token-row" className={tk.revoked ? 'disabled' : undefined}>
+              <td>{tk.name}</td>
+              <td>
+                <code>{tk.prefix}…</code>
+              </td>
+              <td>{tk.roles.map((r) => t(`tenancy.roles.${r}`)).join(', ')}</td>
+              <td>
+                {tk.createdBy ?? '—'} · {formatTime(tk.createdAt, tenant.timezone, i18n.language)}
+              </td>
+              <td>{tk.lastUsedAt ? formatTime(tk.lastUsedAt, tenant.timezone, i18n.language) : t('tenancy.tokens.never')}</td>
+              <td className="tenancy-actions">
+                {tk.revoked ? (
+                  <em>{t('tenancy.tokens.revoked')}</em>
+                ) : (
+                  <button type="button" className="button small" onClick={() => revoke(tk)}>
+                    {t('tenancy.tokens.revoke')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}
