@@ -24,6 +24,18 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await server?.close()
   })
 
+  /** A page of a demo person signed in, on the market office. */
+  async function officePage(username: string) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    await page.goto(`${server.url}/login`)
+    await page.fill('input[name=username]', username)
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/t\/33\.71\//)
+    await page.goto(`${server.url}/t/33.71/levies`)
+    return page
+  }
+
   it('shows a collector the QRIS of a bill, pays it by the Midtrans notification and prints the receipt', async () => {
     const admin = await loginCookie(server.kendali, 'admin')
     const inject = server.kendali.app.inject.bind(server.kendali.app)
@@ -93,6 +105,11 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     expect(text).toContain('Bu Sumini Peramban')
     expect(text).toContain('Pasar Cacaban')
     await page.screenshot({ path: join(SHOTS, 'levies-receipt.png'), fullPage: true })
+    // On paper only the receipt: no staff header, no print button.
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.locator('header.console-top').isVisible()).toBe(false)
+    expect(await receipt.getByRole('button', { name: 'Cetak' }).isVisible()).toBe(false)
+    expect(await receipt.isVisible()).toBe(true)
     await page.close()
 
     // The vendor finds the paid bill and its receipt on the public portal, without an account.
@@ -189,17 +206,11 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     const vendor = await call<{ id: string }>('POST', 'vendors', { code: vendorCode, name: 'Bu Painem', phone: '081233330000', nik: '3371014101800009' })
     await call('POST', 'permits', { vendorId: vendor.id, stallId: stall.id, startsOn: '2027-01-01' })
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', 'agency_officer')
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/t\/33\.71\//)
-    await page.goto(`${server.url}/t/33.71/levies`)
+    const page = await officePage('market_officer')
     await page.getByRole('button', { name: 'Pedagang' }).click()
     await page.getByLabel('Nama, kode, HP atau kode tempat').fill(vendorCode)
     await page.getByRole('button', { name: 'Cari' }).click()
-    // An agency officer sees the NIK masked.
+    // The market office's officer (of Disdagkop UKM) sees the NIK masked.
     await page.getByRole('button', { name: `${vendorCode} · Bu Painem · 3371********0009` }).click()
     await page.getByLabel('Nomor HP').fill('0813-4444-0000')
     await page.getByRole('button', { name: 'Simpan' }).click()
@@ -210,6 +221,88 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     const [permit] = (await call<{ items: { endsOn: string | null }[] }>('GET', `permits?vendor=${vendor.id}`)).items
     expect(permit.endsOn).toBe('2027-03-31')
     await page.screenshot({ path: join(SHOTS, 'levies-vendors.png'), fullPage: true })
+    await page.close()
+  })
+
+  it('lets the market office add a market picked on the map and a numbered range of its stalls', async () => {
+    const admin = await loginCookie(server.kendali, 'admin')
+    const inject = server.kendali.app.inject.bind(server.kendali.app)
+    const get = async <T>(url: string) => json<T>(await inject({ method: 'GET', url: `/api/t/33.71/${url}`, headers: { cookie: admin } }))
+    const disdagkop = (await get<{ items: { id: string; code: string }[] }>('agencies?limit=100')).items.find((a) => a.code === 'disdagkop_ukm')
+    const code = `sore_${Date.now().toString(36).slice(-5)}`
+
+    const page = await officePage('market_officer')
+    await page.getByTestId('levy-markets').getByText('Pasar Rejowinangun').waitFor()
+    await page.getByRole('button', { name: 'Tambah pasar' }).click()
+    const form = page.getByTestId('levy-market-form')
+    await form.getByLabel('Kode pasar').fill(code)
+    await form.getByLabel('Nama pasar').fill('Pasar Sore Tidar')
+    await form.getByLabel('Alamat').fill('Jl. Tidar, Magelang Selatan')
+    // An officer gives a market only to their own OPD.
+    const opd = form.getByLabel('OPD pengelola')
+    expect(await opd.locator('option').allTextContents()).toEqual(['Disdagkop UKM'])
+    // The location is a tap on the map (tapped again until the map has loaded and takes it).
+    const map = page.getByTestId('levy-market-map')
+    await map.locator('canvas').waitFor()
+    await expect
+      .poll(async () => {
+        await map.getByTestId('map').click({ position: { x: 360, y: 150 } })
+        return form.getByLabel('Bujur (lon)').inputValue()
+      })
+      .toMatch(/^110\.\d+/)
+    expect(await form.getByLabel('Lintang (lat)').inputValue()).toMatch(/^-7\.\d+/)
+    await map.screenshot({ path: join(SHOTS, 'levies-market-map.png') })
+    await form.getByLabel(/Target retribusi/).fill('96000000')
+    await form.screenshot({ path: join(SHOTS, 'levies-market-form.png') })
+    await form.getByRole('button', { name: 'Simpan' }).click()
+    await page.locator(`tr[data-market="${code}"]`).waitFor()
+
+    // The new market's stalls open: A-01 … A-20 at once.
+    const stalls = page.getByTestId('levy-stalls')
+    await stalls.getByRole('heading', { name: /Pasar Sore Tidar/ }).waitFor()
+    const range = stalls.getByTestId('levy-stall-range')
+    await range.getByLabel('Awalan kode').fill('A-')
+    await range.getByLabel('Dari nomor').fill('1')
+    await range.getByLabel('Sampai nomor').fill('20')
+    await range.getByLabel('Jenis').selectOption('los')
+    await range.getByLabel('Kelas').fill('II')
+    await range.getByLabel('Luas (m²)').fill('3')
+    await range.getByRole('button', { name: 'Tambah A-01 … A-20 (20 tempat)' }).click()
+    await stalls.getByText('20 tempat ditambahkan.').waitFor()
+    await stalls.locator('tr[data-stall="A-20"]').waitFor()
+    expect(await stalls.locator('tbody tr').count()).toBe(20)
+    await page.screenshot({ path: join(SHOTS, 'levies-office-markets.png'), fullPage: true })
+
+    const market = (await get<{ items: { id: string; code: string; agencyId: string; kelurahan: { name: string } | null }[] }>('levies/markets')).items.find(
+      (m) => m.code === code,
+    )
+    expect(market?.agencyId).toBe(disdagkop?.id)
+    expect(market?.kelurahan).not.toBeNull()
+    const added = (await get<{ items: { code: string; kind: string; class: string; areaM2: number }[] }>(`levies/stalls?market=${market?.id}`)).items
+    expect(added.map((s) => s.code)).toEqual(Array.from({ length: 20 }, (_, i) => `A-${String(i + 1).padStart(2, '0')}`))
+    expect(added.every((s) => s.kind === 'los' && s.class === 'II' && s.areaM2 === 3)).toBe(true)
+    const year = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric' }).format(new Date())
+    const targets = (await get<{ items: { marketId: string; amount: number | null }[] }>(`levies/targets?year=${year}`)).items
+    expect(targets.find((x) => x.marketId === market?.id)?.amount).toBe(96_000_000)
+
+    // A new vendor, added on the vendors tab, gets one of the new stalls: market first, then its free stalls.
+    const vendorCode = unique('PDG').slice(-20)
+    await page.getByRole('button', { name: 'Pedagang', exact: true }).click()
+    const vendors = page.getByTestId('levy-vendors')
+    await vendors.getByRole('button', { name: 'Pedagang baru' }).click()
+    await vendors.getByLabel('Kode pedagang').fill(vendorCode)
+    await vendors.getByLabel('Nama', { exact: true }).fill('Bu Sore')
+    await vendors.getByLabel('Nomor HP').fill('0812-5555-1234')
+    await vendors.getByRole('button', { name: 'Simpan' }).click()
+    await vendors.getByRole('heading', { name: `${vendorCode} · Bu Sore` }).waitFor()
+    await vendors.getByLabel(/^Pasar/).selectOption({ label: 'Pasar Sore Tidar' })
+    await vendors.getByLabel(/^Tempat/).selectOption({ label: 'Pasar Sore Tidar · A-05' })
+    await vendors.getByLabel('Mulai').fill('2026-12-01')
+    await vendors.getByRole('button', { name: 'Beri izin tempat' }).click()
+    await vendors.getByText('Pasar Sore Tidar · A-05 · 2026-12-01 – …').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'levies-office-permit.png'), fullPage: true })
+    const [vendor] = (await get<{ items: { code: string; phone: string; stalls: { code: string }[] }[] }>(`levies/vendors?q=${vendorCode}`)).items
+    expect(vendor).toMatchObject({ code: vendorCode, phone: '081255551234' })
     await page.close()
   })
 

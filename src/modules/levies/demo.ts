@@ -1,4 +1,5 @@
 import type { Database } from '../../core/db/database.ts'
+import type { DemoLogin } from '../../core/module.ts'
 import type { LevyService } from './levies.ts'
 import type { TenancyLookups } from './ports.ts'
 import type { PaymentMethod } from './providers.ts'
@@ -126,11 +127,19 @@ function previousPeriods(today: string, count: number): string[] {
   })
 }
 
-/** Markets, stalls, vendors with permits, tariffs, four months of bills, most paid, some in arrears. */
-export async function seedLeviesDemo(db: Database, levies: LevyService, tenancy: TenancyLookups): Promise<void> {
-  if ((await levies.markets(db, DEMO_TENANT)).length > 0) return
+/**
+ * Markets, stalls, vendors with permits, tariffs, four months of bills, most paid, some in arrears, this
+ * year's levy targets, and the market office's officer (of Disdagkop UKM, which manages the markets).
+ */
+export async function seedLeviesDemo(db: Database, levies: LevyService, tenancy: TenancyLookups, password: string): Promise<DemoLogin[]> {
+  if ((await levies.markets(db, DEMO_TENANT)).length > 0) return []
   const rand = random(3371)
   const agencyId = await tenancy.agencyByCode(db, DEMO_TENANT, 'disdagkop_ukm')
+  const logins: DemoLogin[] = []
+  if (agencyId) {
+    await tenancy.addOfficer(db, DEMO_TENANT, { username: 'market_officer', name: 'Petugas Pasar Disdagkop', password, agencyId })
+    logins.push({ username: 'market_officer', password, tenant: DEMO_TENANT, roles: ['agency_officer'] })
+  }
   for (const t of TARIFFS) await levies.createTariff(db, DEMO_TENANT, ACTOR, t)
   let vendorSerial = 0
   for (const m of MARKETS) {
@@ -170,6 +179,20 @@ export async function seedLeviesDemo(db: Database, levies: LevyService, tenancy:
   const today = await levies.today(db, DEMO_TENANT)
   const periods = previousPeriods(today, 4)
   for (const period of periods) await levies.generate(db, DEMO_TENANT, period, ACTOR)
+  // Each market's target for the year: twelve times its last full month's levy.
+  const { items: billed } = await levies.bills(db, DEMO_TENANT, {
+    period: periods[periods.length - 2],
+    statuses: null,
+    marketId: null,
+    vendorId: null,
+    overdue: false,
+    after: null,
+    limit: 1000,
+  })
+  for (const market of await levies.markets(db, DEMO_TENANT)) {
+    const monthly = billed.filter((b) => b.market.id === market.id).reduce((sum, b) => sum + b.amount, 0)
+    if (monthly > 0) await levies.setTarget(db, DEMO_TENANT, ACTOR, market.id, Number(today.slice(0, 4)), Math.round(monthly * 12))
+  }
   // Older months mostly paid, cashless first; the current month partly; a few vendors in arrears.
   const methods: PaymentMethod[] = ['qris', 'qris', 'card', 'card', 'transfer', 'cash']
   for (const [index, period] of periods.entries()) {
@@ -199,4 +222,5 @@ export async function seedLeviesDemo(db: Database, levies: LevyService, tenancy:
       }
     }
   }
+  return logins
 }

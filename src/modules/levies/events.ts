@@ -35,11 +35,13 @@ export type LevyEvent =
         | 'levy_market.changed'
         | 'levy_stall.created'
         | 'levy_stall.changed'
+        | 'levy_stall.range_created'
         | 'levy_vendor.created'
         | 'levy_vendor.changed'
         | 'levy_permit.created'
         | 'levy_permit.ended'
         | 'levy_tariff.created'
+        | 'levy_target.set'
         | 'levy_settings.changed'
       entity: string
       data: Record<string, unknown>

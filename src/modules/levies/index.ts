@@ -56,9 +56,6 @@ export function leviesModule(): KendaliModule {
       [JOB_MONTHLY]: { everySeconds: 6 * 3600, run: () => of(ctx).levies.onMonthly(ctx.db) },
     }),
     indicators: (ctx) => levyIndicators(ctx),
-    seedDemo: async (ctx) => {
-      await seedLeviesDemo(ctx.db, of(ctx).levies, tenancyLookups(ctx))
-      return []
-    },
+    seedDemo: (ctx) => seedLeviesDemo(ctx.db, of(ctx).levies, tenancyLookups(ctx), ctx.config.demoPassword),
   }
 }

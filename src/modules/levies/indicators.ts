@@ -1,5 +1,6 @@
 import type { ComputedIndicator, IndicatorValue } from '../../core/indicators.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { tenancyLookups } from './ports.ts'
 
 type Row = { agency_id: string | null; is_total: number; part: number; whole: number }
 
@@ -19,9 +20,10 @@ const share = (r: Row) => (r.whole > 0 ? Math.round((1000 * r.part) / r.whole) /
 
 /**
  * Levy revenue for the kpi module, per month and per managing OPD: what was received, the cashless share of
- * it, and how much of what the month's SKRD assessed has been paid.
+ * it, and how much of the year's targets has been received so far.
  */
 export function levyIndicators(ctx: CoreContext): ComputedIndicator[] {
+  const tenancy = tenancyLookups(ctx)
   /** Payments received in the period: `part` the cashless ones, `whole` all, in rupiah. */
   const received = (tenant: string, start: Date, end: Date) =>
     ctx.db.query<Row>(
@@ -43,17 +45,25 @@ export function levyIndicators(ctx: CoreContext): ComputedIndicator[] {
       frequency: 'monthly',
       breakdowns: ['agency'],
       formula: {
-        id: 'Pokok retribusi yang sudah dibayar dari SKRD bulan itu ÷ pokok seluruh SKRD bulan itu × 100 (sanksi tidak dihitung)',
-        en: 'Levy paid on the month’s SKRD bills ÷ the levy those bills assessed × 100 (sanctions left out)',
+        id: 'Retribusi pasar (pokok dan sanksi) yang diterima sejak 1 Januari sampai akhir bulan itu ÷ target tahunan pasar-pasar itu × 100; hanya pasar yang targetnya sudah ditetapkan, tanpa target tidak ada nilai',
+        en: 'Market levy (levy and sanction) received from 1 January to the end of the month ÷ those markets’ annual targets × 100; only markets with a target set, no value without one',
       },
       compute: async (scope) => {
+        const year = Number(scope.period.key.slice(0, 4))
+        const timezone = await tenancy.timezone(ctx.db, scope.tenant)
         const rows = await ctx.db.query<Row>(
-          `SELECT m.agency_id::text AS agency_id, grouping(m.agency_id) AS is_total,
-             sum(least(b.paid, b.amount))::float8 AS part, sum(b.amount)::float8 AS whole
-           FROM levy_bills b JOIN levy_markets m ON m.tenant = b.tenant AND m.id = b.market_id
-           WHERE b.tenant = $1 AND b.period = $2
+          `WITH received AS (
+             SELECT b.market_id, sum(p.amount) AS amount
+             FROM levy_payments p JOIN levy_bills b ON b.tenant = p.tenant AND b.id = p.bill_id
+             WHERE p.tenant = $1 AND p.paid_at >= make_timestamp($2, 1, 1, 0, 0, 0) AT TIME ZONE $3 AND p.paid_at < $4
+             GROUP BY b.market_id)
+           SELECT m.agency_id::text AS agency_id, grouping(m.agency_id) AS is_total,
+             coalesce(sum(r.amount), 0)::float8 AS part, sum(t.amount)::float8 AS whole
+           FROM levy_market_targets t JOIN levy_markets m ON m.tenant = t.tenant AND m.id = t.market_id
+             LEFT JOIN received r ON r.market_id = t.market_id
+           WHERE t.tenant = $1 AND t.year = $2
            GROUP BY GROUPING SETS ((), (m.agency_id))`,
-          [scope.tenant, scope.period.key],
+          [scope.tenant, year, timezone, scope.period.end.toISOString()],
         )
         return values(rows, share)
       },

@@ -26,6 +26,29 @@ const DEFAULT_SETTINGS: store.SettingsRow = {
   qrisMcc: '9311',
 }
 
+/** The most stalls one range adds. */
+export const MAX_STALL_RANGE = 500
+
+/** `A-`, 1 … 3, width 2 → `A-01`, `A-02`, `A-03`. */
+export function stallCodes(prefix: string, from: number, to: number, width: number): string[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(width, '0')}`)
+}
+
+/**
+ * The managing OPD of a market an officer adds or moves: one of their own (the only one when they name none);
+ * an administrator's choice stands as it is.
+ */
+export function managerFor(agencies: 'all' | string[], agencyId: string | null | undefined): string | null | undefined {
+  if (agencies === 'all') return agencyId
+  if (agencies.length === 0) throw new Forbidden('You act for no OPD; an administrator links you to yours')
+  if (agencyId === undefined || agencyId === null) {
+    if (agencies.length === 1) return agencies[0]
+    throw new Invalid('Choose which of your OPDs manages the market', { field: 'agencyId' })
+  }
+  if (!agencies.includes(agencyId)) throw new Forbidden('A market can only be given to an OPD you work for', { field: 'agencyId' })
+  return agencyId
+}
+
 /** Today's date in a time zone, `YYYY-MM-DD`. */
 export function dateIn(timezone: string, at: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
@@ -46,6 +69,9 @@ export function samePhone(a: string, b: string): boolean {
 const tenantDigits = (tenant: string) => tenant.replaceAll('.', '')
 const billNumber = (tenant: string, year: number, serial: number) => `SKRD-${tenantDigits(tenant)}-${year}-${String(serial).padStart(6, '0')}`
 const receiptNumber = (tenant: string, year: number, serial: number) => `STS-${tenantDigits(tenant)}-${year}-${String(serial).padStart(6, '0')}`
+
+/** A row that belongs to a market: the market itself, a stall, a permit or a bill (by number). */
+export type KeptRef = { market: string } | { stall: string } | { permit: string } | { bill: string }
 
 export type Bill = store.BillRow & { outstanding: number; isOverdue: boolean }
 
@@ -110,6 +136,48 @@ export class LevyService {
     return found
   }
 
+  /**
+   * Who keeps the market a market, stall, permit or bill belongs to: its managing OPD's id, null for a market
+   * with none, undefined when there is no such row (the call that follows answers that).
+   */
+  async managerOf(db: Queryable, tenant: string, ref: KeptRef): Promise<string | null | undefined> {
+    let marketId: string | undefined
+    if ('market' in ref) marketId = ref.market
+    else if ('bill' in ref) marketId = (await store.findBill(db, tenant, ref.bill))?.market.id
+    else {
+      const stallId = 'stall' in ref ? ref.stall : (await store.findPermit(db, tenant, ref.permit))?.stallId
+      marketId = stallId ? (await store.findStall(db, tenant, await this.today(db, tenant), stallId))?.marketId : undefined
+    }
+    if (!marketId) return undefined
+    const market = await store.findMarket(db, tenant, marketId)
+    return market ? market.agencyId : undefined
+  }
+
+  /** Refuses an officer a market of another OPD (or of none); `agencies` are those the caller acts for. */
+  async assertKeeps(db: Queryable, tenant: string, agencies: 'all' | string[], ref: KeptRef) {
+    if (agencies === 'all') return
+    const manager = await this.managerOf(db, tenant, ref)
+    if (manager === undefined) return
+    if (manager === null || !agencies.includes(manager)) throw new Forbidden('Only administrators and officers of the market’s managing OPD keep this market')
+  }
+
+  /** Refuses the market office's city-wide work (tariffs, vendors, bill runs) to an officer whose OPDs manage no market. */
+  async assertMarketOffice(db: Queryable, tenant: string, agencies: 'all' | string[]) {
+    if (agencies === 'all') return
+    const markets = await store.listMarkets(db, tenant)
+    if (!markets.some((m) => m.agencyId !== null && agencies.includes(m.agencyId))) {
+      throw new Forbidden('This is the market office’s: administrators and officers of an OPD that manages a market')
+    }
+  }
+
+  /** The kelurahan a market's location lies in; a point outside the tenant is refused. */
+  private async kelurahanOf(db: Queryable, tenant: string, location: GeoPoint) {
+    const [lon, lat] = location.coordinates
+    const kelurahan = await this.tenancy.kelurahanAt(db, tenant, lon, lat)
+    if (!kelurahan) throw new Invalid(`The point ${lon}, ${lat} lies outside ${tenant}`, { field: 'location' })
+    return kelurahan
+  }
+
   async createMarket(
     db: Database,
     tenant: string,
@@ -126,9 +194,7 @@ export class LevyService {
       terminal?: string
     },
   ): Promise<store.MarketRow> {
-    const [lon, lat] = input.location.coordinates
-    const kelurahan = await this.tenancy.kelurahanAt(db, tenant, lon, lat)
-    if (!kelurahan) throw new Invalid(`The point ${lon}, ${lat} lies outside ${tenant}`, { field: 'location' })
+    const kelurahan = await this.kelurahanOf(db, tenant, input.location)
     if (input.agencyId && !(await this.tenancy.hasAgency(db, tenant, input.agencyId))) {
       throw new Invalid(`There is no agency ${input.agencyId} in ${tenant}`, { field: 'agencyId' })
     }
@@ -154,7 +220,7 @@ export class LevyService {
     })
   }
 
-  /** Changes a market's name, address, OPD or QRIS labels; its code stays, bills and receipts name it. */
+  /** Changes a market's name, address, location, OPD or QRIS labels; its code stays, bills and receipts name it. */
   async updateMarket(
     db: Database,
     tenant: string,
@@ -163,6 +229,7 @@ export class LevyService {
     input: {
       name?: string
       address?: string | null
+      location?: GeoPoint
       agencyId?: string | null
       qrisName?: string
       qrisCity?: string
@@ -173,8 +240,10 @@ export class LevyService {
     if (input.agencyId && !(await this.tenancy.hasAgency(db, tenant, input.agencyId))) {
       throw new Invalid(`There is no agency ${input.agencyId} in ${tenant}`, { field: 'agencyId' })
     }
+    const kelurahan = input.location ? await this.kelurahanOf(db, tenant, input.location) : null
     return db.transaction(async (tx) => {
       await this.market(tx, tenant, id)
+      if (input.location && kelurahan) await store.moveMarket(tx, tenant, id, input.location, kelurahan)
       const change = {
         ...input,
         qrisName: input.qrisName?.toUpperCase(),
@@ -210,6 +279,35 @@ export class LevyService {
       const stall = await store.findStall(tx, tenant, await this.today(tx, tenant), id)
       if (!stall) throw new NotFound(`There is no stall ${id}`)
       return stall
+    })
+  }
+
+  /**
+   * Adds a numbered range of alike stalls at once (`A-01` … `A-20`): the codes are `prefix` and the number
+   * padded to `width` digits. Codes the market already has are left as they are and answered as rejected.
+   */
+  async createStallRange(
+    db: Database,
+    tenant: string,
+    actor: string,
+    input: { marketId: string; prefix: string; from: number; to: number; width: number; kind: StallKind; class: string; areaM2: number },
+  ): Promise<{ accepted: number; rejected: { index: number; field: string; message: string }[] }> {
+    if (input.to < input.from) throw new Invalid(`to (${input.to}) comes before from (${input.from})`, { field: 'to' })
+    if (input.to - input.from >= MAX_STALL_RANGE) throw new Invalid(`At most ${MAX_STALL_RANGE} stalls at once`, { field: 'to' })
+    const codes = stallCodes(input.prefix, input.from, input.to, input.width)
+    return db.transaction(async (tx) => {
+      if (!(await store.findMarket(tx, tenant, input.marketId))) throw new Invalid(`There is no market ${input.marketId} in ${tenant}`, { field: 'marketId' })
+      const added = new Set(await store.insertStallRange(tx, tenant, { ...input, codes }))
+      if (added.size > 0) {
+        await recordLevyEvent(this.events, tx, tenant, actor, {
+          topic: 'levy_config',
+          type: 'levy_stall.range_created',
+          entity: input.marketId,
+          data: { first: codes[0], last: codes[codes.length - 1], created: added.size },
+        })
+      }
+      const rejected = codes.flatMap((code, index) => (added.has(code) ? [] : [{ index, field: 'code', message: `The market already has a stall ${code}` }]))
+      return { accepted: added.size, rejected }
     })
   }
 
@@ -371,6 +469,28 @@ export class LevyService {
         data: { kind: row.kind, class: row.class, effectiveFrom: row.effectiveFrom },
       })
       return row
+    })
+  }
+
+  // Yearly levy targets
+
+  /** Every market of the tenant with its levy target for the year (null where none is set). */
+  async targets(db: Queryable, tenant: string, year: number) {
+    const set = await store.listTargets(db, tenant, year)
+    return (await store.listMarkets(db, tenant)).map((m) => {
+      const target = set.find((t) => t.marketId === m.id)
+      return { marketId: m.id, marketName: m.name, year, amount: target?.amount ?? null, setBy: target?.setBy ?? null, setAt: target?.setAt ?? null }
+    })
+  }
+
+  /** Sets (or replaces) the levy a market is expected to bring in over a year. */
+  async setTarget(db: Database, tenant: string, actor: string, marketId: string, year: number, amount: number) {
+    return db.transaction(async (tx) => {
+      const market = await this.market(tx, tenant, marketId)
+      await store.upsertTarget(tx, tenant, { marketId, year, amount, setBy: actor })
+      await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_target.set', entity: marketId, data: { year, amount } })
+      const [target] = (await store.listTargets(tx, tenant, year)).filter((t) => t.marketId === marketId)
+      return { ...target, marketName: market.name }
     })
   }
 

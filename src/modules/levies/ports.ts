@@ -1,4 +1,4 @@
-import type { Queryable } from '../../core/db/database.ts'
+import type { Database, Queryable } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
@@ -13,6 +13,8 @@ export interface TenancyLookups {
   hasAgency(db: Queryable, tenant: string, id: string): Promise<boolean>
   /** The id of an agency by its code (the demo seed names OPDs by code). */
   agencyByCode(db: Queryable, tenant: string, code: string): Promise<string | null>
+  /** Adds an agency officer working for one OPD (the demo city's market office). */
+  addOfficer(db: Database, tenant: string, person: { username: string; name: string; password: string; agencyId: string }): Promise<void>
 }
 
 export function tenancyLookups(ctx: CoreContext): TenancyLookups {
@@ -23,5 +25,14 @@ export function tenancyLookups(ctx: CoreContext): TenancyLookups {
     kelurahanAt: async (db, tenant, lon, lat) => (await s.regions.at(db, tenant, lon, lat))?.kelurahan ?? null,
     hasAgency: async (db, tenant, id) => (await agencies(db, tenant)).some((a) => a.id === id),
     agencyByCode: async (db, tenant, code) => (await agencies(db, tenant)).find((a) => a.code === code)?.id ?? null,
+    addOfficer: async (db, tenant, p) => {
+      await s.accounts.createUser(db, tenant, 'system:demo', {
+        username: p.username,
+        name: p.name,
+        password: p.password,
+        roles: ['agency_officer'],
+        agencies: [p.agencyId],
+      })
+    },
   }
 }

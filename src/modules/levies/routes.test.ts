@@ -52,10 +52,11 @@ const MAGELANG = '/api/t/33.71/levies'
 const MALANG_POINT = { type: 'Point', coordinates: [112.6297, -7.9873] }
 const MAGELANG_POINT = { type: 'Point', coordinates: [110.2176, -7.4773] }
 
-/** A market of its own with one stall let to a fresh vendor from `startsOn`, in a tenant. */
+/** A market of its own (Magelang's managed by Disdagkop) with one stall let to a fresh vendor from `startsOn`, in a tenant. */
 async function stallWithVendor(who: string, base: string, point: unknown, opts: { kind?: string; cls?: string; area?: number; startsOn?: string } = {}) {
   const code = unique('psr').slice(-28)
-  const market = await post<Market>(who, `${base}/markets`, { code, name: `Pasar Uji ${code}`, location: point, terminal: 'PSRUJI' })
+  const agencyId = base === MAGELANG ? disdagkop : undefined
+  const market = await post<Market>(who, `${base}/markets`, { code, name: `Pasar Uji ${code}`, location: point, terminal: 'PSRUJI', agencyId })
   const stall = await post<{ id: string }>(who, `${base}/stalls`, {
     marketId: market.id,
     code: 'K-01',
@@ -98,12 +99,28 @@ const levies = () => {
   return service
 }
 let servicesRef: import('./levies.ts').LevyService | null = null
+/** The id of Kota Magelang's trade OPD (Disdagkop UKM), which manages its markets. */
+let disdagkop = ''
+
+/** A fresh agency officer of Kota Magelang working for these OPDs, logged in as `who`. */
+async function officer(who: string, agencies: string[]) {
+  const username = unique('pasar')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+  const password = 'rahasia-pasar-1'
+  await post('admin', '/api/t/33.71/users', { username, name: 'Petugas Pasar', password, roles: ['agency_officer'], agencies })
+  cookies[who] = await loginCookie(server.kendali, username, password)
+}
 
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
   for (const who of ['admin', 'agency_officer', 'collector', 'operator', 'executive', 'field_crew', 'malang_admin']) {
     cookies[who] = await loginCookie(server.kendali, who)
   }
+  const agencies = (await get<{ items: { id: string; code: string }[] }>('admin', '/api/t/33.71/agencies?limit=100')).items
+  disdagkop = agencies.find((a) => a.code === 'disdagkop_ukm')?.id ?? ''
+  // The market office: an officer of the OPD that manages the markets. The demo `agency_officer` works for DPUPR.
+  await officer('keeper', [disdagkop])
   const { leviesServices } = await import('./index.ts')
   servicesRef = leviesServices(server.kendali.ctx).levies
 })
@@ -177,10 +194,20 @@ describe('market office editing', () => {
   it('changes a market’s name and OPD, and refuses wrong roles, other tenants and bad input without a change', async () => {
     const { market } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
     const agency = (await get<{ items: { id: string }[] }>('admin', '/api/t/33.71/agencies')).items[0]
-    const changed = json<Market & { agencyId: string; qrisName: string }>(
-      await patch('agency_officer', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Uji Baru', agencyId: agency.id, qrisName: 'upt pasar baru' }),
+    const renamed = json<Market & { agencyId: string; qrisName: string }>(
+      await patch('keeper', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Uji Baru', qrisName: 'upt pasar baru' }),
     )
-    expect([changed.name, changed.agencyId, changed.qrisName, changed.code]).toEqual(['Pasar Uji Baru', agency.id, 'UPT PASAR BARU', market.code])
+    expect([renamed.name, renamed.agencyId, renamed.qrisName, renamed.code]).toEqual(['Pasar Uji Baru', disdagkop, 'UPT PASAR BARU', market.code])
+    // Only an administrator gives a market to another OPD; its officers then no longer keep it.
+    expect((await patch('keeper', `${MAGELANG}/markets/${market.id}`, { agencyId: agency.id })).statusCode).toBe(403)
+    const changed = json<Market & { agencyId: string }>(await patch('admin', `${MAGELANG}/markets/${market.id}`, { agencyId: agency.id }))
+    expect(changed.agencyId).toBe(agency.id)
+    expect((await patch('keeper', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Disdagkop' })).statusCode).toBe(403)
+    // Moving a market moves its kelurahan with it; a point outside the city is refused.
+    const moved = json<Market>(await patch('admin', `${MAGELANG}/markets/${market.id}`, { location: { type: 'Point', coordinates: [110.2248, -7.4852] } }))
+    expect(moved.kelurahan?.name).toBe('Rejowinangun Utara')
+    const outside = await patch('admin', `${MAGELANG}/markets/${market.id}`, { location: MALANG_POINT })
+    expect([outside.statusCode, json<ErrorBody>(outside).error.details?.field]).toEqual([400, 'location'])
     expect((await patch('collector', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Kolektor' })).statusCode).toBe(403)
     expect((await patch('malang_admin', `${MAGELANG}/markets/${market.id}`, { name: 'Pasar Malang' })).statusCode).toBe(403)
     // Through its own tenant a Malang administrator finds no such market.
@@ -194,7 +221,7 @@ describe('market office editing', () => {
 
   it('changes a vendor’s phone and NIK, shows the NIK in full to administrators only, and refuses a bad NIK', async () => {
     const { vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
-    const res = await patch('agency_officer', `${MAGELANG}/vendors/${vendor.id}`, { phone: '+62 813-5555-0000', nik: '3371024202900002' })
+    const res = await patch('keeper', `${MAGELANG}/vendors/${vendor.id}`, { phone: '+62 813-5555-0000', nik: '3371024202900002' })
     expect(res.statusCode, res.body).toBe(200)
     expect(json<Vendor & { phone: string }>(res)).toMatchObject({ phone: '+6281355550000', nik: '3371********0002', code: vendor.code })
     expect((await get<Vendor>('admin', `${MAGELANG}/vendors/${vendor.id}`)).nik).toBe('3371024202900002')
@@ -228,7 +255,7 @@ describe('market office editing', () => {
     expect((await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: 'soon' } })).statusCode).toBe(400)
     expect((await as('collector', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-03-15' } })).statusCode).toBe(403)
     expect((await as('malang_admin', { method: 'POST', url: `${MALANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-03-15' } })).statusCode).toBe(404)
-    const ended = await post<{ endsOn: string }>('agency_officer', `${MAGELANG}/permits/${permit.id}/end`, { endsOn: '2026-03-15' }, 200)
+    const ended = await post<{ endsOn: string }>('keeper', `${MAGELANG}/permits/${permit.id}/end`, { endsOn: '2026-03-15' }, 200)
     expect(ended.endsOn).toBe('2026-03-15')
     // A later end is no early end.
     expect((await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-04-30' } })).statusCode).toBe(409)
@@ -264,7 +291,7 @@ describe('market office editing', () => {
     await levies().generate(server.kendali.ctx.db, '33.71', '2026-06', 'test')
     expect((await as('admin', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { isActive: false } })).statusCode).toBe(409)
     expect((await as('admin', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 0 } })).statusCode).toBe(400)
-    const changed = await as('agency_officer', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 12 } })
+    const changed = await as('keeper', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 12 } })
     expect(json<{ areaM2: number; isActive: boolean }>(changed)).toMatchObject({ areaM2: 12, isActive: true })
     await levies().generate(server.kendali.ctx.db, '33.71', '2026-07', 'test')
     // June: 10 m² × Rp100 × 30 days, issued before the change; July: 12 m² × Rp100 × 31 days.
@@ -277,12 +304,139 @@ describe('market office editing', () => {
       .replace(/[^0-9]/g, '')
       .slice(-5)
     const tariff = { kind: 'lapak', class: cls, basis: 'flat_month', rate: 30_000, legalBasis: 'Perda 1/2026 Pasal 9', effectiveFrom: '2026-01-01' }
-    await post('agency_officer', `${MAGELANG}/tariffs`, tariff)
+    await post('keeper', `${MAGELANG}/tariffs`, tariff)
     const again = await as('admin', { method: 'POST', url: `${MAGELANG}/tariffs`, payload: { ...tariff, rate: 45_000 } })
     expect(again.statusCode).toBe(409)
     expect((await as('admin', { method: 'POST', url: `${MAGELANG}/tariffs`, payload: { ...tariff, legalBasis: '' } })).statusCode).toBe(400)
     const rates = (await get<{ items: { class: string; rate: number }[] }>('operator', `${MAGELANG}/tariffs`)).items.filter((t) => t.class === cls)
     expect(rates.map((t) => t.rate)).toEqual([30_000])
+  })
+})
+
+describe('the market office by OPD', () => {
+  const put = (who: string, url: string, payload: unknown) => as(who, { method: 'PUT', url, payload: payload as Record<string, unknown> })
+  const fieldOf = (res: Parameters<typeof json>[0]) => json<ErrorBody>(res).error.details?.field
+
+  it('lets an agency officer keep only the markets their OPD manages, and administrators all', async () => {
+    const dpupr = (await get<{ items: { id: string; code: string }[] }>('admin', '/api/t/33.71/agencies?limit=100')).items.find((a) => a.code === 'dpupr')?.id
+    // An officer adds a market: it goes to their own OPD; another OPD's is refused.
+    const code = unique('psr').slice(-28)
+    const market = await post<Market & { agencyId: string; mayManage: boolean }>('keeper', `${MAGELANG}/markets`, {
+      code,
+      name: 'Pasar Sore Uji',
+      location: MAGELANG_POINT,
+    })
+    expect([market.agencyId, market.mayManage]).toEqual([disdagkop, true])
+    const foreign = await as('keeper', {
+      method: 'POST',
+      url: `${MAGELANG}/markets`,
+      payload: { code: `${code}x`.slice(-28), name: 'Pasar Lain', location: MAGELANG_POINT, agencyId: dpupr },
+    })
+    expect(foreign.statusCode).toBe(403)
+    // The demo agency officer works for DPUPR: they read the market but keep nothing of it.
+    const seen = (await get<{ items: (Market & { mayManage: boolean })[] }>('agency_officer', `${MAGELANG}/markets`)).items.find((m) => m.id === market.id)
+    expect(seen?.mayManage).toBe(false)
+    const stall = await post<{ id: string }>('keeper', `${MAGELANG}/stalls`, { marketId: market.id, code: 'S-01', kind: 'lapak', class: 'I', areaM2: 2 })
+    const vendor = await post<Vendor>('keeper', `${MAGELANG}/vendors`, { code: unique('v').slice(-28), name: 'Bu Sore' })
+    const permit = await post<{ id: string }>('keeper', `${MAGELANG}/permits`, { vendorId: vendor.id, stallId: stall.id, startsOn: '2026-01-01' })
+    const refused = [
+      await as('agency_officer', { method: 'PATCH', url: `${MAGELANG}/markets/${market.id}`, payload: { name: 'Pasar DPUPR' } }),
+      await as('agency_officer', {
+        method: 'POST',
+        url: `${MAGELANG}/stalls`,
+        payload: { marketId: market.id, code: 'S-02', kind: 'lapak', class: 'I', areaM2: 2 },
+      }),
+      await as('agency_officer', {
+        method: 'POST',
+        url: `${MAGELANG}/stalls/range`,
+        payload: { marketId: market.id, prefix: 'S-', from: 3, to: 4, kind: 'lapak', class: 'I', areaM2: 2 },
+      }),
+      await as('agency_officer', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 3 } }),
+      await as('agency_officer', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-06-30' } }),
+      await put('agency_officer', `${MAGELANG}/markets/${market.id}/targets/2026`, { amount: 1_000_000 }),
+      // City-wide office work needs an OPD that manages a market; DPUPR manages none.
+      await as('agency_officer', {
+        method: 'POST',
+        url: `${MAGELANG}/tariffs`,
+        payload: { kind: 'lapak', class: 'Z', basis: 'flat_day', rate: 1, legalBasis: 'Perda uji', effectiveFrom: '2026-01-01' },
+      }),
+      await as('agency_officer', { method: 'POST', url: `${MAGELANG}/vendors`, payload: { code: unique('v').slice(-28), name: 'Pak DPUPR' } }),
+      await as('agency_officer', { method: 'POST', url: `${MAGELANG}/bills/generate`, payload: { period: '2026-01' } }),
+    ]
+    expect(refused.map((r) => r.statusCode)).toEqual(refused.map(() => 403))
+    expect((await get<{ items: { code: string }[] }>('admin', `${MAGELANG}/stalls?market=${market.id}`)).items.map((s) => s.code)).toEqual(['S-01'])
+    // An officer linked to no OPD acts for none.
+    await officer('nobody', [])
+    expect(
+      (
+        await as('nobody', {
+          method: 'POST',
+          url: `${MAGELANG}/markets`,
+          payload: { code: `${code}n`.slice(-28), name: 'Pasar Tanpa OPD', location: MAGELANG_POINT },
+        })
+      ).statusCode,
+    ).toBe(403)
+    // The administrator keeps every market, and tells each caller whose markets they keep.
+    expect((await as('admin', { method: 'PATCH', url: `${MAGELANG}/stalls/${stall.id}`, payload: { areaM2: 3 } })).statusCode).toBe(200)
+    expect(await get('admin', `${MAGELANG}/office`)).toEqual({ managesAll: true, agencies: [] })
+    expect(await get('keeper', `${MAGELANG}/office`)).toEqual({ managesAll: false, agencies: [disdagkop] })
+  })
+
+  it('adds a numbered range of stalls at once and answers the codes the market already has as rejected', async () => {
+    const { market } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
+    const range = (payload: Record<string, unknown>) =>
+      as('keeper', { method: 'POST', url: `${MAGELANG}/stalls/range`, payload: { marketId: market.id, kind: 'los', class: 'II', areaM2: 3, ...payload } })
+    const first = await range({ prefix: 'A-', from: 1, to: 20 })
+    expect(first.statusCode, first.body).toBe(200)
+    expect(json(first)).toEqual({ accepted: 20, rejected: [] })
+    const again = json<{ accepted: number; rejected: { index: number; field: string; message: string }[] }>(await range({ prefix: 'A-', from: 18, to: 22 }))
+    expect(again.accepted).toBe(2)
+    expect(again.rejected.map((r) => [r.index, r.field])).toEqual([
+      [0, 'code'],
+      [1, 'code'],
+      [2, 'code'],
+    ])
+    expect(again.rejected[0].message).toContain('A-18')
+    const stalls = (await get<{ items: { code: string; kind: string; class: string; areaM2: number }[] }>('admin', `${MAGELANG}/stalls?market=${market.id}`))
+      .items
+    expect(stalls.filter((s) => s.code.startsWith('A-')).map((s) => s.code)).toEqual(
+      Array.from({ length: 22 }, (_, i) => `A-${String(i + 1).padStart(2, '0')}`),
+    )
+    expect(stalls.find((s) => s.code === 'A-07')).toMatchObject({ kind: 'los', class: 'II', areaM2: 3 })
+    // Width pads the number; bad input names the field and adds nothing.
+    expect(json(await range({ prefix: 'B', from: 7, to: 8, width: 3 }))).toEqual({ accepted: 2, rejected: [] })
+    expect((await get<{ items: { code: string }[] }>('admin', `${MAGELANG}/stalls?market=${market.id}`)).items.map((s) => s.code)).toContain('B007')
+    const backwards = await range({ prefix: 'C-', from: 9, to: 2 })
+    expect([backwards.statusCode, fieldOf(backwards)]).toEqual([400, 'to'])
+    const tooMany = await range({ prefix: 'C-', from: 1, to: 501 })
+    expect([tooMany.statusCode, fieldOf(tooMany)]).toEqual([400, 'to'])
+    const badKind = await range({ prefix: 'C-', from: 1, to: 2, kind: 'warung' })
+    expect([badKind.statusCode, fieldOf(badKind)]).toEqual([400, 'kind'])
+    const badPrefix = await range({ prefix: '-C', from: 1, to: 2 })
+    expect([badPrefix.statusCode, fieldOf(badPrefix)]).toEqual([400, 'prefix'])
+    const noMarket = await range({ marketId: '00000000-0000-4000-8000-000000000000', prefix: 'C-', from: 1, to: 2 })
+    expect([noMarket.statusCode, fieldOf(noMarket)]).toEqual([400, 'marketId'])
+    expect((await get<{ items: { code: string }[] }>('admin', `${MAGELANG}/stalls?market=${market.id}`)).items.some((s) => s.code.startsWith('C-'))).toBe(false)
+  })
+
+  it('sets a market’s yearly levy target, replaces it, and lists every market with its target or none', async () => {
+    const { market } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
+    const url = `${MAGELANG}/markets/${market.id}/targets/2026`
+    const set = await put('keeper', url, { amount: 120_000_000 })
+    expect(set.statusCode, set.body).toBe(200)
+    expect(json(set)).toMatchObject({ marketId: market.id, year: 2026, amount: 120_000_000, marketName: market.name })
+    expect(json<{ amount: number }>(await put('admin', url, { amount: 150_000_000 })).amount).toBe(150_000_000)
+    type Target = { marketId: string; amount: number | null; setBy: string | null }
+    const year2026 = (await get<{ items: Target[] }>('executive', `${MAGELANG}/targets?year=2026`)).items
+    expect(year2026.find((t) => t.marketId === market.id)).toMatchObject({ amount: 150_000_000, setBy: 'admin' })
+    const year2027 = (await get<{ items: Target[] }>('executive', `${MAGELANG}/targets?year=2027`)).items
+    expect(year2027.find((t) => t.marketId === market.id)).toMatchObject({ amount: null, setBy: null })
+    const zero = await put('admin', url, { amount: 0 })
+    expect([zero.statusCode, fieldOf(zero)]).toEqual([400, 'amount'])
+    expect((await put('admin', `${MAGELANG}/markets/${market.id}/targets/1999`, { amount: 5 })).statusCode).toBe(400)
+    expect((await put('collector', url, { amount: 5 })).statusCode).toBe(403)
+    expect((await put('malang_admin', `${MALANG}/markets/${market.id}/targets/2026`, { amount: 5 })).statusCode).toBe(404)
+    expect((await get<{ items: Target[] }>('admin', `${MAGELANG}/targets?year=2026`)).items.find((t) => t.marketId === market.id)?.amount).toBe(150_000_000)
   })
 })
 
@@ -369,7 +523,10 @@ describe('payments', () => {
     expect(json<ErrorBody>(over).error.details?.outstanding).toBe(200_000)
     const noRef = await as('collector', { method: 'POST', url, payload: { amount: 10_000, method: 'card' } })
     expect(noRef.statusCode).toBe(400)
-    const card = await post<Receipt>('agency_officer', url, { amount: 200_000, method: 'card', reference: 'EDC-BJTG-00042' })
+    // An officer takes payments only on their own OPD's markets (collectors on every market).
+    const foreign = await as('agency_officer', { method: 'POST', url, payload: { amount: 200_000, method: 'card', reference: 'EDC-BJTG-00041' } })
+    expect(foreign.statusCode).toBe(403)
+    const card = await post<Receipt>('keeper', url, { amount: 200_000, method: 'card', reference: 'EDC-BJTG-00042' })
     expect(card.bill).toMatchObject({ status: 'paid', outstanding: 0 })
     const receipt = await get<Receipt>('executive', `${MAGELANG}/payments/${first.receipt}`)
     expect(receipt).toMatchObject({ amount: 100_000, method: 'cash', billNumber: bill.number })

@@ -1,22 +1,25 @@
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { DomainError } from '../../core/errors.ts'
-import { readableRoles, rolesIn } from '../../core/http/access.ts'
+import { DomainError, Forbidden } from '../../core/errors.ts'
+import { agenciesIn, readableRoles, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { cursorKey, encodeCursor, Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { LeviesServices } from './index.ts'
+import { type KeptRef, managerFor } from './levies.ts'
 import {
   Arrears,
   Bill,
   BillDetail,
   BillParams,
   BillQuery,
+  BulkResult,
   CollectorDay,
   CreateMarket,
   CreatePermit,
   CreateStall,
+  CreateStallRange,
   CreateTariff,
   CreateVendor,
   EndPermit,
@@ -24,15 +27,19 @@ import {
   Market,
   MidtransNotification,
   Notification,
+  Office,
   Pay,
   Permit,
   PutSettings,
+  PutTarget,
   Qris,
   Receipt,
   ReceiptParams,
   Revenue,
   Settings,
   Stall,
+  Target,
+  TargetParams,
   Tariff,
   TenantParams,
   UpdateMarket,
@@ -44,8 +51,9 @@ import type { BillStatus } from './store.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-// Who may do what: the market office (admins, agency officers of Disdagkop) keeps markets, tariffs and bill
-// runs; collectors take payments in the field; the command center and leaders read revenue.
+// Who may do what: the market office keeps markets, tariffs and bill runs: administrators everywhere, agency
+// officers only the markets their OPD manages (and the city-wide work once their OPD manages a market);
+// collectors take payments in the field; the command center and leaders read revenue.
 const OFFICE = ['admin', 'agency_officer'] as const
 const PAYERS = ['admin', 'agency_officer', 'collector'] as const
 const READERS = ['admin', 'agency_officer', 'collector', 'operator', 'executive'] as const
@@ -61,10 +69,28 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     const principal = principalOf(request)
     return principal.isPlatformAdmin || rolesIn(principal, tenantOf(request)).direct.has('admin')
   }
-  const isOffice = (request: FastifyRequest) => {
+  /** The OPDs the caller acts for: `all` for administrators (and operators, who hold no office role here). */
+  const agenciesOf = (request: FastifyRequest) => agenciesIn(principalOf(request), tenantOf(request))
+  /** Refuses an officer a market (of a stall, of a permit) their OPD does not manage. */
+  const keeps = (request: FastifyRequest, ref: KeptRef) => levies.assertKeeps(ctx.db, tenantOf(request).code, agenciesOf(request), ref)
+  /** Refuses the city-wide office work to an officer whose OPDs manage no market. */
+  const office = (request: FastifyRequest) => levies.assertMarketOffice(ctx.db, tenantOf(request).code, agenciesOf(request))
+  const mayManage = (request: FastifyRequest, market: { agencyId: string | null }) => {
+    const agencies = agenciesOf(request)
+    return agencies === 'all' || (market.agencyId !== null && agencies.includes(market.agencyId))
+  }
+  /** A reader of the office's work who is not only a collector: sees every collector's day. */
+  const isOffice = async (request: FastifyRequest) => {
     const principal = principalOf(request)
     const roles = readableRoles(principal, tenantOf(request))
-    return principal.isPlatformAdmin || roles.has('admin') || roles.has('agency_officer')
+    if (!principal.isPlatformAdmin && !roles.has('admin') && !roles.has('agency_officer')) return false
+    return office(request).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof Forbidden) return false
+        throw err
+      },
+    )
   }
 
   app.get(
@@ -91,11 +117,28 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     `${base}/markets`,
     {
       config: { access: { roles: READERS } },
-      schema: { tags, summary: 'Markets with their kelurahan and stall count', params: TenantParams, response: { 200: Page(Market), ...errors } },
+      schema: {
+        tags,
+        summary: 'Markets with their kelurahan, stall count and whether the caller keeps each',
+        params: TenantParams,
+        response: { 200: Page(Market), ...errors },
+      },
     },
     async (request) => {
-      const items = await levies.markets(ctx.db, tenantOf(request).code)
+      const items = (await levies.markets(ctx.db, tenantOf(request).code)).map((m) => ({ ...m, mayManage: mayManage(request, m) }))
       return { items, total: items.length, next: null }
+    },
+  )
+
+  app.get(
+    `${base}/office`,
+    {
+      config: { access: { roles: READERS } },
+      schema: { tags, summary: 'Whose markets the caller keeps: all, or those of these OPDs', params: TenantParams, response: { 200: Office, ...errors } },
+    },
+    async (request) => {
+      const agencies = agenciesOf(request)
+      return agencies === 'all' ? { managesAll: true, agencies: [] } : { managesAll: false, agencies }
     },
   )
 
@@ -105,15 +148,17 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       config: { access: { roles: OFFICE } },
       schema: {
         tags,
-        summary: 'Adds a market; its kelurahan comes from its location',
+        summary: 'Adds a market; its kelurahan comes from its location; an officer gives it to their own OPD',
         params: TenantParams,
         body: CreateMarket,
         response: { 201: Market, ...errors },
       },
     },
     async (request, reply) => {
+      const agencyId = managerFor(agenciesOf(request), request.body.agencyId)
+      const market = await levies.createMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, { ...request.body, agencyId })
       reply.status(201)
-      return levies.createMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+      return { ...market, mayManage: true }
     },
   )
 
@@ -123,13 +168,22 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       config: { access: { roles: OFFICE } },
       schema: {
         tags,
-        summary: 'Changes a market’s name, address, OPD or QRIS labels (its code and location stay)',
+        summary: 'Changes a market’s name, address, location (and so kelurahan), OPD or QRIS labels; its code stays',
         params: IdParams,
         body: UpdateMarket,
         response: { 200: Market, ...errors },
       },
     },
-    async (request) => levies.updateMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+    async (request) => {
+      await keeps(request, { market: request.params.id })
+      const agencies = agenciesOf(request)
+      const { agencyId } = request.body
+      if (agencies !== 'all' && agencyId !== undefined && (agencyId === null || !agencies.includes(agencyId))) {
+        throw new Forbidden('A market can only be given to an OPD you work for', { field: 'agencyId' })
+      }
+      const market = await levies.updateMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body)
+      return { ...market, mayManage: mayManage(request, market) }
+    },
   )
 
   app.get(
@@ -163,8 +217,28 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
+      await keeps(request, { market: request.body.marketId })
       reply.status(201)
       return levies.createStall(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+    },
+  )
+
+  app.post(
+    `${base}/stalls/range`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Adds a numbered range of alike stalls (A-01 … A-20); codes the market already has are answered as rejected',
+        params: TenantParams,
+        body: CreateStallRange,
+        response: { 200: BulkResult, ...errors },
+      },
+    },
+    async (request) => {
+      const { to, width } = request.body
+      await keeps(request, { market: request.body.marketId })
+      return levies.createStallRange(ctx.db, tenantOf(request).code, principalOf(request).actor, { ...request.body, width: width ?? String(to).length })
     },
   )
 
@@ -180,7 +254,10 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         response: { 200: Stall, ...errors },
       },
     },
-    async (request) => levies.updateStall(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+    async (request) => {
+      await keeps(request, { stall: request.params.id })
+      return levies.updateStall(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body)
+    },
   )
 
   app.get(
@@ -226,6 +303,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       schema: { tags, summary: 'Adds a vendor', params: TenantParams, body: CreateVendor, response: { 201: Vendor, ...errors } },
     },
     async (request, reply) => {
+      await office(request)
       reply.status(201)
       return levies.createVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body, showsNik(request))
     },
@@ -243,7 +321,10 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         response: { 200: Vendor, ...errors },
       },
     },
-    async (request) => levies.updateVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body, showsNik(request)),
+    async (request) => {
+      await office(request)
+      return levies.updateVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body, showsNik(request))
+    },
   )
 
   app.get(
@@ -277,6 +358,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
+      await keeps(request, { stall: request.body.stallId })
       reply.status(201)
       return levies.createPermit(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
     },
@@ -294,7 +376,10 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         response: { 200: Permit, ...errors },
       },
     },
-    async (request) => levies.endPermit(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.endsOn),
+    async (request) => {
+      await keeps(request, { permit: request.params.id })
+      return levies.endPermit(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.endsOn)
+    },
   )
 
   app.get(
@@ -327,8 +412,48 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
+      await office(request)
       reply.status(201)
       return levies.createTariff(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
+    },
+  )
+
+  // Yearly levy targets, which the levy realisation indicator measures against
+
+  app.get(
+    `${base}/targets`,
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Every market with its levy target for a year (amount null where none is set)',
+        params: TenantParams,
+        querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+        response: { 200: Page(Target), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await levies.targets(ctx.db, tenantOf(request).code, request.query.year)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.put(
+    `${base}/markets/:id/targets/:year`,
+    {
+      config: { access: { roles: OFFICE } },
+      schema: {
+        tags,
+        summary: 'Sets (or replaces) the levy a market is expected to bring in over a year',
+        params: TargetParams,
+        body: PutTarget,
+        response: { 200: Target, ...errors },
+      },
+    },
+    async (request) => {
+      await keeps(request, { market: request.params.id })
+      const { id, year } = request.params
+      return levies.setTarget(ctx.db, tenantOf(request).code, principalOf(request).actor, id, year, request.body.amount)
     },
   )
 
@@ -347,6 +472,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
+      await office(request)
       await levies.requestGeneration(ctx.db, tenantOf(request).code, request.body.period, principalOf(request).actor)
       reply.status(202)
       return { period: request.body.period, queued: true }
@@ -448,6 +574,8 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
+      // Collectors take payments on every market in the field; an officer only on their own OPD's markets.
+      if (!rolesIn(principalOf(request), tenantOf(request)).direct.has('collector')) await keeps(request, { bill: request.params.number })
       const { receipt } = await levies.pay(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.number, request.body)
       reply.status(201)
       return receipt
@@ -621,7 +749,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request) => {
-      const items = await levies.days(ctx.db, tenantOf(request).code, isOffice(request) ? null : principalOf(request).actor, 200)
+      const items = await levies.days(ctx.db, tenantOf(request).code, (await isOffice(request)) ? null : principalOf(request).actor, 200)
       return { items, total: items.length, next: null }
     },
   )
@@ -638,7 +766,8 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         response: { 200: CollectorDay, ...errors },
       },
     },
-    async (request) => levies.closeDay(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.deposit, isOffice(request)),
+    async (request) =>
+      levies.closeDay(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.deposit, await isOffice(request)),
   )
 
   app.get(

@@ -39,6 +39,7 @@ export const Market = Type.Object({
   postalCode: NullableText,
   terminal: Type.String(),
   stalls: Type.Integer(),
+  mayManage: Type.Boolean({ description: 'Whether the caller keeps this market: an administrator, or an officer of its managing OPD' }),
 })
 
 export const CreateMarket = Type.Object(
@@ -60,6 +61,7 @@ export const UpdateMarket = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 3, maxLength: 100 })),
     address: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
+    location: Type.Optional(Point),
     agencyId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     qrisName: Type.Optional(Type.String({ minLength: 1, maxLength: 25 })),
     qrisCity: Type.Optional(Type.String({ minLength: 1, maxLength: 15 })),
@@ -91,6 +93,44 @@ export const CreateStall = Type.Object(
   },
   { additionalProperties: false },
 )
+
+export const CreateStallRange = Type.Object(
+  {
+    marketId: Uuid,
+    prefix: Type.String({ pattern: '^([A-Za-z0-9][A-Za-z0-9._-]{0,19})?$', description: 'What every code starts with, e.g. `A-`' }),
+    from: Type.Integer({ minimum: 0, maximum: 99999 }),
+    to: Type.Integer({ minimum: 0, maximum: 99999, description: 'The last number, included; at most 500 stalls at once' }),
+    width: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Digits of the number, zero-padded (default: those of `to`)' })),
+    kind: StallKind,
+    class: Type.String({ pattern: '^[A-Za-z0-9]{1,5}$' }),
+    areaM2: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
+  },
+  { additionalProperties: false },
+)
+
+export const BulkResult = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })),
+})
+
+export const Target = Type.Object({
+  marketId: Type.String(),
+  marketName: Type.String(),
+  year: Type.Integer(),
+  amount: Type.Union([Type.Number(), Type.Null()], { description: 'Rupiah expected over the year; null where none is set' }),
+  setBy: NullableText,
+  setAt: Type.Union([Time, Type.Null()]),
+})
+export const TargetParams = Type.Object({ tenant: TenantCode, id: Uuid, year: Type.Integer({ minimum: 2000, maximum: 2100 }) })
+export const PutTarget = Type.Object(
+  { amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Whole rupiah over the year' }) },
+  { additionalProperties: false },
+)
+
+export const Office = Type.Object({
+  managesAll: Type.Boolean({ description: 'Administrators keep every market' }),
+  agencies: Type.Array(Type.String(), { description: 'Otherwise the OPDs whose markets the caller keeps' }),
+})
 
 export const UpdateStall = Type.Object(
   {

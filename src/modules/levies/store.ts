@@ -119,6 +119,14 @@ export async function updateMarket(
   await updateColumns(db, 'levy_markets', tenant, id, columns, m)
 }
 
+/** Moves a market to a point in a kelurahan. */
+export async function moveMarket(db: Queryable, tenant: string, id: string, location: GeoPoint, kelurahan: { code: string; name: string }): Promise<void> {
+  await db.query(
+    `UPDATE levy_markets SET location = ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), kelurahan_code = $4, kelurahan_name = $5 WHERE tenant = $1 AND id = $2`,
+    [tenant, id, JSON.stringify(location), kelurahan.code, kelurahan.name],
+  )
+}
+
 /** `UPDATE … SET` of the fields given (undefined leaves a column alone, null clears it). */
 async function updateColumns(db: Queryable, table: string, tenant: string, id: string, columns: Record<string, string>, values: Record<string, unknown>) {
   const sets: string[] = []
@@ -175,6 +183,47 @@ export async function insertStall(db: Queryable, tenant: string, s: { marketId: 
 
 export async function updateStall(db: Queryable, tenant: string, id: string, s: Partial<Pick<StallRow, 'class' | 'areaM2' | 'isActive'>>): Promise<void> {
   await updateColumns(db, 'levy_stalls', tenant, id, { class: 'class', areaM2: 'area_m2', isActive: 'is_active' }, s)
+}
+
+/** Adds the stalls of the codes not yet taken in the market, all alike but for the code; answers the codes added. */
+export async function insertStallRange(
+  db: Queryable,
+  tenant: string,
+  s: { marketId: string; codes: string[]; kind: StallKind; class: string; areaM2: number },
+): Promise<string[]> {
+  const rows = await db.query<{ code: string }>(
+    `INSERT INTO levy_stalls (tenant, market_id, code, kind, class, area_m2)
+     SELECT $1, $2, code, $4, $5, $6 FROM unnest($3::text[]) AS code
+     ON CONFLICT (tenant, market_id, code) DO NOTHING RETURNING code`,
+    [tenant, s.marketId, s.codes, s.kind, s.class, s.areaM2],
+  )
+  return rows.map((r) => r.code)
+}
+
+// Yearly levy targets per market
+
+export interface TargetRow {
+  marketId: string
+  year: number
+  amount: number
+  setBy: string
+  setAt: string
+}
+
+export async function listTargets(db: Queryable, tenant: string, year: number): Promise<TargetRow[]> {
+  return db.query<TargetRow>(
+    `SELECT market_id::text AS "marketId", year, amount::float8 AS amount, set_by AS "setBy", ${iso('set_at')} AS "setAt"
+     FROM levy_market_targets WHERE tenant = $1 AND year = $2 ORDER BY market_id`,
+    [tenant, year],
+  )
+}
+
+export async function upsertTarget(db: Queryable, tenant: string, t: { marketId: string; year: number; amount: number; setBy: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO levy_market_targets (tenant, market_id, year, amount, set_by) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (tenant, market_id, year) DO UPDATE SET amount = EXCLUDED.amount, set_by = EXCLUDED.set_by, set_at = now()`,
+    [tenant, t.marketId, t.year, t.amount, t.setBy],
+  )
 }
 
 // Vendors

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
   type Bill,
   type CollectorDay,
@@ -17,7 +18,6 @@ import {
   searchVendors,
   type Vendor,
 } from './api.ts'
-import { LevyFrame } from './LevyFrame.tsx'
 
 const problemOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
 
@@ -223,5 +223,5 @@ function Collect({ tenant }: { tenant: Tenant }) {
 /** The collector's page, made for a phone in the market aisle. */
 export function CollectorPage() {
   const { t } = useTranslation()
-  return <LevyFrame title={t('levies.collect.title')}>{(tenant) => <Collect tenant={tenant} />}</LevyFrame>
+  return <StaffFrame title={t('levies.collect.title')}>{({ tenant }) => <Collect tenant={tenant} />}</StaffFrame>
 }

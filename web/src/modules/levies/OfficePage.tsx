@@ -1,8 +1,9 @@
-import { type ReactNode, useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
   type Arrears,
@@ -11,47 +12,20 @@ import {
   fetchArrears,
   fetchBills,
   fetchDays,
-  fetchMarkets,
   fetchPayments,
   fetchTariffs,
   generateBills,
-  type Market,
   type Payment,
   rupiah,
   type Tariff,
 } from './api.ts'
-import { LevyFrame } from './LevyFrame.tsx'
+import { LevyTable } from './LevyTable.tsx'
+import { MarketsTab } from './MarketsTab.tsx'
+import { useLoad } from './useLoad.ts'
 import { TariffForm, VendorsTab } from './VendorsTab.tsx'
 
 const TABS = ['markets', 'vendors', 'bills', 'payments', 'arrears', 'tariffs', 'days'] as const
 type Tab = (typeof TABS)[number]
-
-/** A value loaded from the API, loaded again when `key` changes or on `reload()`. */
-function useLoad<T>(key: string, load: () => Promise<T>): [T | null, () => void] {
-  const [value, setValue] = useState<T | null>(null)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names everything the load depends on
-  const reload = useCallback(() => {
-    load().then(setValue, () => setValue(null))
-  }, [key])
-  useEffect(reload, [reload])
-  return [value, reload]
-}
-
-function Table({ head, children, empty }: { head: string[]; children: ReactNode[]; empty: string }) {
-  if (children.length === 0) return <p className="muted">{empty}</p>
-  return (
-    <table className="levy-table">
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th key={h}>{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
-  )
-}
 
 function currentPeriod(timezone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).format(new Date())
@@ -65,7 +39,6 @@ function Office({ tenant }: { tenant: Tenant }) {
   const [message, setMessage] = useState<string | null>(null)
   const money = (n: number) => rupiah(n, i18n.language)
   const code = tenant.code
-  const [markets] = useLoad<Market[]>(code, () => fetchMarkets(code).then((p) => p.items))
   const [bills, reloadBills] = useLoad<Bill[]>(`${code}:${period}`, () => fetchBills(code, `period=${period}&limit=500`).then((p) => p.items))
   const [payments, reloadPayments] = useLoad<Payment[]>(code, () => fetchPayments(code).then((p) => p.items))
   const [arrears] = useLoad<Arrears[]>(`${code}:${by}`, () => fetchArrears(code, by).then((p) => p.items))
@@ -96,17 +69,7 @@ function Office({ tenant }: { tenant: Tenant }) {
           </button>
         ))}
       </nav>
-      {tab === 'markets' && (
-        <Table head={[t('levies.office.markets'), t('levies.office.kelurahan'), t('levies.office.stalls')]} empty={t('levies.office.none')}>
-          {(markets ?? []).map((m) => (
-            <tr key={m.id}>
-              <td>{m.name}</td>
-              <td>{m.kelurahan?.name ?? '—'}</td>
-              <td className="num">{m.stalls}</td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      {tab === 'markets' && <MarketsTab tenant={tenant} />}
       {tab === 'bills' && (
         <>
           <div className="levy-toolbar">
@@ -118,7 +81,7 @@ function Office({ tenant }: { tenant: Tenant }) {
             </button>
             {message && <span>{message}</span>}
           </div>
-          <Table
+          <LevyTable
             head={[
               t('levies.office.number'),
               t('levies.office.vendor'),
@@ -143,11 +106,11 @@ function Office({ tenant }: { tenant: Tenant }) {
                 <td>{b.dueOn}</td>
               </tr>
             ))}
-          </Table>
+          </LevyTable>
         </>
       )}
       {tab === 'payments' && (
-        <Table
+        <LevyTable
           head={[t('levies.office.receipt'), t('levies.office.number'), t('levies.office.method'), t('levies.office.amount'), t('levies.office.time')]}
           empty={t('levies.office.none')}
         >
@@ -162,7 +125,7 @@ function Office({ tenant }: { tenant: Tenant }) {
               <td>{formatTime(p.paidAt, tenant.timezone, i18n.language)}</td>
             </tr>
           ))}
-        </Table>
+        </LevyTable>
       )}
       {tab === 'arrears' && (
         <>
@@ -174,7 +137,10 @@ function Office({ tenant }: { tenant: Tenant }) {
               {t('levies.office.byVendor')}
             </button>
           </div>
-          <Table head={['', t('levies.office.bills_count'), t('levies.office.outstanding'), '1–30', '31–60', '61–90', '> 90']} empty={t('levies.office.none')}>
+          <LevyTable
+            head={['', t('levies.office.bills_count'), t('levies.office.outstanding'), '1–30', '31–60', '61–90', '> 90']}
+            empty={t('levies.office.none')}
+          >
             {(arrears ?? []).map((a) => (
               <tr key={a.key.id}>
                 <td>{a.key.name}</td>
@@ -186,13 +152,13 @@ function Office({ tenant }: { tenant: Tenant }) {
                 <td className="num">{money(a.buckets.over_90)}</td>
               </tr>
             ))}
-          </Table>
+          </LevyTable>
         </>
       )}
       {tab === 'vendors' && <VendorsTab tenant={code} />}
       {tab === 'tariffs' && <TariffForm tenant={code} onAdded={reloadTariffs} />}
       {tab === 'tariffs' && (
-        <Table
+        <LevyTable
           head={[t('levies.office.kind'), t('levies.office.class'), t('levies.office.rate'), t('levies.office.from'), t('levies.office.legalBasis')]}
           empty={t('levies.office.none')}
         >
@@ -207,10 +173,10 @@ function Office({ tenant }: { tenant: Tenant }) {
               <td>{x.legalBasis}</td>
             </tr>
           ))}
-        </Table>
+        </LevyTable>
       )}
       {tab === 'days' && (
-        <Table
+        <LevyTable
           head={[
             t('levies.office.collector'),
             t('levies.office.opened'),
@@ -231,14 +197,14 @@ function Office({ tenant }: { tenant: Tenant }) {
               <td>{t(`levies.office.dayStatus.${d.status}`)}</td>
             </tr>
           ))}
-        </Table>
+        </LevyTable>
       )}
     </main>
   )
 }
 
-/** The market office: markets, bill runs, payments, arrears, tariffs and collectors' reconciliation. */
+/** The market office: markets and their stalls, vendors and permits, bill runs, payments, arrears, tariffs and collectors' reconciliation. */
 export function OfficePage() {
   const { t } = useTranslation()
-  return <LevyFrame title={t('levies.office.title')}>{(tenant) => <Office tenant={tenant} />}</LevyFrame>
+  return <StaffFrame title={t('levies.office.title')}>{({ tenant }) => <Office tenant={tenant} />}</StaffFrame>
 }

@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
 import type { Tenant } from '../../app/api.ts'
-import { fetchReceipt, type Receipt, rupiah } from './api.ts'
-import { LevyFrame } from './LevyFrame.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
+import { fetchReceipt, type Receipt } from './api.ts'
+import { ReceiptView } from './ReceiptView.tsx'
 
 function ReceiptSheet({ tenant, number }: { tenant: Tenant; number: string }) {
   const [receipt, setReceipt] = useState<Receipt | null>(null)
@@ -16,51 +17,9 @@ function ReceiptSheet({ tenant, number }: { tenant: Tenant; number: string }) {
   return <ReceiptView tenant={tenant} receipt={receipt} />
 }
 
-/** The receipt itself, printable; for staff and for the vendor on the portal. */
-export function ReceiptView({ tenant, receipt }: { tenant: Pick<Tenant, 'name' | 'timezone'>; receipt: Receipt }) {
-  const { t, i18n } = useTranslation()
-  const money = (n: number) => rupiah(n, i18n.language)
-  const paidAt = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'id-ID', {
-    timeZone: tenant.timezone,
-    dateStyle: 'long',
-    timeStyle: 'short',
-  }).format(new Date(receipt.paidAt))
-  const rows: [string, string][] = [
-    [t('levies.receipt.number'), receipt.receipt],
-    [t('levies.receipt.bill'), receipt.billNumber],
-    [t('levies.receipt.period'), receipt.bill.period],
-    [t('levies.receipt.vendor'), `${receipt.bill.vendor.name} (${receipt.bill.vendor.code})`],
-    [t('levies.receipt.market'), `${receipt.bill.market.name} · ${t(`levies.kind.${receipt.bill.stall.kind}`)} ${receipt.bill.stall.code}`],
-    [t('levies.receipt.amount'), money(receipt.amount)],
-    [t('levies.receipt.method'), t(`levies.method.${receipt.method}`)],
-    [t('levies.receipt.reference'), receipt.reference ?? '—'],
-    [t('levies.receipt.time'), paidAt],
-    [t('levies.receipt.remaining'), money(receipt.bill.outstanding)],
-  ]
-  return (
-    <article className="levy-receipt" data-testid="levy-receipt">
-      <header>
-        <p>{tenant.name}</p>
-        <h2>{t('levies.receipt.title')}</h2>
-      </header>
-      <dl>
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      <button type="button" className="button no-print" onClick={() => window.print()}>
-        {t('levies.receipt.print')}
-      </button>
-    </article>
-  )
-}
-
 /** A printable receipt (STS / bukti bayar). */
 export function ReceiptPage() {
   const { t } = useTranslation()
   const { receipt = '' } = useParams()
-  return <LevyFrame title={t('levies.receipt.title')}>{(tenant) => <ReceiptSheet tenant={tenant} number={receipt} />}</LevyFrame>
+  return <StaffFrame title={t('levies.receipt.title')}>{({ tenant }) => <ReceiptSheet tenant={tenant} number={receipt} />}</StaffFrame>
 }

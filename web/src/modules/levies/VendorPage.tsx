@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { ApiError, api } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
 import { type Bill, type Receipt, rupiah } from './api.ts'
-import { ReceiptView } from './ReceiptPage.tsx'
+import { ReceiptView } from './ReceiptView.tsx'
 
 type VendorBills = { vendor: { code: string; name: string }; bills: (Bill & { receipts: string[] })[] }
 

@@ -1,14 +1,14 @@
 import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api, type Page } from '../../app/api.ts'
-import { searchVendors, type Vendor } from './api.ts'
+import { fetchMarkets, type Market, type Stall, type StallKind, searchVendors, type Vendor } from './api.ts'
+import { KindSelect } from './KindSelect.tsx'
 
-type Stall = { id: string; code: string; marketName: string; isActive: boolean; vendor: { id: string } | null }
 type Permit = { id: string; stallId: string; startsOn: string; endsOn: string | null }
 
 const message = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
 
-/** The market office's vendors: find one, change name, phone or NIK, grant stalls and end permits early. */
+/** The market office's vendors: find or add one, change name, phone or NIK, grant stalls and end permits early. */
 export function VendorsTab({ tenant }: { tenant: string }) {
   const { t } = useTranslation()
   const base = `/api/t/${tenant}/levies`
@@ -17,17 +17,27 @@ export function VendorsTab({ tenant }: { tenant: string }) {
   const [vendor, setVendor] = useState<Vendor | null>(null)
   const [permits, setPermits] = useState<Permit[]>([])
   const [stalls, setStalls] = useState<Stall[]>([])
+  const [markets, setMarkets] = useState<Market[]>([])
+  const [marketId, setMarketId] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
   const [form, setForm] = useState({ name: '', phone: '', nik: '' })
+  // The code of a vendor being added (null: none is being added).
+  const [newCode, setNewCode] = useState<string | null>(null)
   const [grant, setGrant] = useState({ stallId: '', startsOn: '', endsOn: '' })
   const [endOn, setEndOn] = useState<Record<string, string>>({})
 
   useEffect(() => {
-    api<Page<Stall>>(`${base}/stalls`).then(
-      (p) => setStalls(p.items),
+    Promise.all([api<Page<Stall>>(`${base}/stalls`), fetchMarkets(tenant)]).then(
+      ([s, m]) => {
+        setStalls(s.items)
+        // Stalls are let market by market, the caller's own markets first.
+        const kept = m.items.filter((x) => x.mayManage)
+        setMarkets(kept)
+        setMarketId((id) => id || (kept[0]?.id ?? ''))
+      },
       (err) => setProblem(message(err)),
     )
-  }, [base])
+  }, [base, tenant])
 
   async function attempt(act: () => Promise<void>) {
     setProblem(null)
@@ -38,6 +48,7 @@ export function VendorsTab({ tenant }: { tenant: string }) {
     }
   }
   async function choose(v: Vendor) {
+    setNewCode(null)
     setVendor(v)
     setForm({ name: v.name, phone: v.phone ?? '', nik: '' })
     setPermits((await api<Page<Permit>>(`${base}/permits?vendor=${v.id}`)).items)
@@ -46,11 +57,17 @@ export function VendorsTab({ tenant }: { tenant: string }) {
     e.preventDefault()
     return attempt(async () => setFound((await searchVendors(tenant, q)).items))
   }
+  const startNew = () => {
+    setVendor(null)
+    setForm({ name: '', phone: '', nik: '' })
+    setNewCode('')
+  }
   const save = (e: FormEvent) => {
     e.preventDefault()
-    if (!vendor) return
     // An empty NIK field leaves the NIK as it is: it is shown masked, never sent back.
     const body = { name: form.name, phone: form.phone || null, ...(form.nik ? { nik: form.nik } : {}) }
+    if (newCode !== null) return attempt(async () => choose(await api<Vendor>(`${base}/vendors`, { method: 'POST', body: { ...body, code: newCode } })))
+    if (!vendor) return
     return attempt(async () => choose(await api<Vendor>(`${base}/vendors/${vendor.id}`, { method: 'PATCH', body })))
   }
   const letStall = (e: FormEvent) => {
@@ -79,6 +96,9 @@ export function VendorsTab({ tenant }: { tenant: string }) {
         <button type="submit" className="button">
           {t('levies.edit.find')}
         </button>
+        <button type="button" className="button" onClick={startNew}>
+          {t('levies.edit.newVendor')}
+        </button>
       </form>
       <ul className="levy-bills">
         {found.map((v) => (
@@ -90,12 +110,16 @@ export function VendorsTab({ tenant }: { tenant: string }) {
         ))}
       </ul>
       {problem && <p className="error">{problem}</p>}
-      {vendor && (
+      {(vendor || newCode !== null) && (
         <>
-          <h2>
-            {vendor.code} · {vendor.name}
-          </h2>
+          <h2>{vendor ? `${vendor.code} · ${vendor.name}` : t('levies.edit.newVendor')}</h2>
           <form className="levy-pay" onSubmit={save}>
+            {newCode !== null && (
+              <label>
+                {t('levies.edit.code')}
+                <input value={newCode} onChange={(e) => setNewCode(e.target.value)} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,29}" />
+              </label>
+            )}
             <label>
               {t('levies.edit.name')}
               <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required minLength={2} />
@@ -109,7 +133,7 @@ export function VendorsTab({ tenant }: { tenant: string }) {
               <input
                 inputMode="numeric"
                 pattern="[0-9]{16}"
-                placeholder={vendor.nik ?? ''}
+                placeholder={vendor?.nik ?? ''}
                 value={form.nik}
                 onChange={(e) => setForm({ ...form, nik: e.target.value })}
               />
@@ -118,6 +142,10 @@ export function VendorsTab({ tenant }: { tenant: string }) {
               {t('levies.edit.save')}
             </button>
           </form>
+        </>
+      )}
+      {vendor && (
+        <>
           <h3>{t('levies.edit.permits')}</h3>
           <ul className="levy-bills">
             {permits.map((p) => (
@@ -139,11 +167,27 @@ export function VendorsTab({ tenant }: { tenant: string }) {
           </ul>
           <form className="levy-pay" onSubmit={letStall}>
             <label>
+              {t('levies.office.markets')}
+              <select
+                value={marketId}
+                onChange={(e) => {
+                  setMarketId(e.target.value)
+                  setGrant({ ...grant, stallId: '' })
+                }}
+              >
+                {markets.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
               {t('levies.edit.stall')}
               <select value={grant.stallId} onChange={(e) => setGrant({ ...grant, stallId: e.target.value })} required>
                 <option value="" />
                 {stalls
-                  .filter((s) => s.isActive && !s.vendor)
+                  .filter((s) => s.marketId === marketId && s.isActive && !s.vendor)
                   .map((s) => (
                     <option key={s.id} value={s.id}>
                       {s.marketName} · {s.code}
@@ -172,7 +216,14 @@ export function VendorsTab({ tenant }: { tenant: string }) {
 /** A new tariff version from a date with its legal basis; older versions are never edited. */
 export function TariffForm({ tenant, onAdded }: { tenant: string; onAdded: () => void }) {
   const { t } = useTranslation()
-  const [f, setF] = useState({ kind: 'kios', class: '', basis: 'per_m2_day', rate: '', legalBasis: '', effectiveFrom: '' })
+  const [f, setF] = useState<{ kind: StallKind; class: string; basis: string; rate: string; legalBasis: string; effectiveFrom: string }>({
+    kind: 'kios',
+    class: '',
+    basis: 'per_m2_day',
+    rate: '',
+    legalBasis: '',
+    effectiveFrom: '',
+  })
   const [problem, setProblem] = useState<string | null>(null)
   async function add(e: FormEvent) {
     e.preventDefault()
@@ -186,16 +237,7 @@ export function TariffForm({ tenant, onAdded }: { tenant: string; onAdded: () =>
   }
   return (
     <form className="levy-pay" onSubmit={add} data-testid="levy-tariff-form">
-      <label>
-        {t('levies.office.kind')}
-        <select value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value })}>
-          {['kios', 'los', 'pelataran', 'lapak'].map((k) => (
-            <option key={k} value={k}>
-              {t(`levies.kind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <KindSelect value={f.kind} onChange={(kind) => setF({ ...f, kind })} />
       <label>
         {t('levies.office.class')}
         <input value={f.class} onChange={(e) => setF({ ...f, class: e.target.value })} required pattern="[A-Za-z0-9]{1,5}" />

@@ -2,13 +2,57 @@ import { api, type Page } from '../../app/api.ts'
 
 export type Method = 'card' | 'qris' | 'cash' | 'transfer'
 
+export type StallKind = 'kios' | 'los' | 'pelataran' | 'lapak'
+export const STALL_KINDS: StallKind[] = ['kios', 'los', 'pelataran', 'lapak']
+
 export interface Market {
   id: string
   code: string
   name: string
   address: string | null
+  location: { type: 'Point'; coordinates: [number, number] }
   kelurahan: { code: string; name: string } | null
+  agencyId: string | null
   stalls: number
+  /** Whether the caller keeps it: an administrator, or an officer of its managing OPD. */
+  mayManage: boolean
+}
+
+export interface Stall {
+  id: string
+  marketId: string
+  marketName: string
+  code: string
+  kind: StallKind
+  class: string
+  areaM2: number
+  isActive: boolean
+  vendor: { id: string; code: string; name: string } | null
+}
+
+export interface Target {
+  marketId: string
+  marketName: string
+  year: number
+  amount: number | null
+}
+
+/** Whose markets the caller keeps: all, or those of these OPDs. */
+export interface Office {
+  managesAll: boolean
+  agencies: string[]
+}
+
+export interface Agency {
+  id: string
+  code: string
+  name: string
+  shortName: string | null
+}
+
+export interface BulkResult {
+  accepted: number
+  rejected: { index: number; field: string; message: string }[]
 }
 
 export interface Vendor {
@@ -90,6 +134,22 @@ export interface CollectorDay {
 
 const base = (tenant: string) => `/api/t/${tenant}/levies`
 
+export const fetchOffice = (tenant: string) => api<Office>(`${base(tenant)}/office`)
+export const fetchAgencies = (tenant: string) => api<Page<Agency>>(`/api/t/${tenant}/agencies?limit=200`)
+export const fetchStalls = (tenant: string, marketId: string) => api<Page<Stall>>(`${base(tenant)}/stalls?market=${marketId}`)
+export const fetchTargets = (tenant: string, year: number) => api<Page<Target>>(`${base(tenant)}/targets?year=${year}`)
+export const saveMarket = (tenant: string, id: string | null, body: Record<string, unknown>) =>
+  id ? api<Market>(`${base(tenant)}/markets/${id}`, { method: 'PATCH', body }) : api<Market>(`${base(tenant)}/markets`, { method: 'POST', body })
+export const setTarget = (tenant: string, marketId: string, year: number, amount: number) =>
+  api<Target>(`${base(tenant)}/markets/${marketId}/targets/${year}`, { method: 'PUT', body: { amount } })
+export const addStall = (tenant: string, body: { marketId: string; code: string; kind: StallKind; class: string; areaM2: number }) =>
+  api<Stall>(`${base(tenant)}/stalls`, { method: 'POST', body })
+export const addStallRange = (
+  tenant: string,
+  body: { marketId: string; prefix: string; from: number; to: number; kind: StallKind; class: string; areaM2: number },
+) => api<BulkResult>(`${base(tenant)}/stalls/range`, { method: 'POST', body })
+export const updateStall = (tenant: string, id: string, body: { class?: string; areaM2?: number; isActive?: boolean }) =>
+  api<Stall>(`${base(tenant)}/stalls/${id}`, { method: 'PATCH', body })
 export const fetchRevenue = (tenant: string) => api<Revenue>(`${base(tenant)}/revenue`)
 export const fetchMarkets = (tenant: string) => api<Page<Market>>(`${base(tenant)}/markets`)
 export const fetchTariffs = (tenant: string) => api<Page<Tariff>>(`${base(tenant)}/tariffs`)
