@@ -237,6 +237,51 @@ describe('public warnings in the browser', () => {
     await page.close()
   })
 
+  it('starts a draft from a template, and lets the admin keep the templates', async () => {
+    const page = await staffPage('operator')
+    const form = page.getByTestId('alert-form')
+    // Operators choose templates but do not keep them.
+    expect(await page.getByTestId('alert-templates').count()).toBe(0)
+    await form.locator('select[name=template]').selectOption({ label: 'Tanah longsor' })
+    expect(await form.locator('input[name=event]').inputValue()).toBe('Tanah longsor')
+    expect(await form.locator('select[name=category]').inputValue()).toBe('Geo')
+    expect(await form.locator('select[name=severity]').inputValue()).toBe('Severe')
+    expect(await form.locator('textarea[name=instruction]').inputValue()).toContain('mengungsi')
+    expect(await form.locator('input[name=enEvent]').inputValue()).toBe('Landslide')
+    await form.locator('input[name=contact]').fill('BPBD Kota Magelang, 112')
+    await form.locator('select[name=regions]').selectOption(['33.71.01'])
+    await form.getByRole('button', { name: 'Simpan konsep' }).click()
+    await expect.poll(async () => (await draftsNamed('Tanah longsor')).length).toBe(1)
+    const [drafted] = await draftsNamed('Tanah longsor')
+    const draft = json<{ english: { event: string } | null; contact: string }>(
+      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${drafted.id}`, headers: { cookie: admin } }),
+    )
+    expect(draft).toMatchObject({ english: { event: 'Landslide' }, contact: 'BPBD Kota Magelang, 112' })
+    await page.close()
+
+    const adminPage = await staffPage('admin')
+    const panel = adminPage.getByTestId('alert-templates')
+    await panel.getByTestId('alert-template').filter({ hasText: 'Kebakaran' }).waitFor()
+    const name = unique('Pohon tumbang')
+    const templateForm = adminPage.getByTestId('template-form')
+    await templateForm.locator('input[name=name]').fill(name)
+    await templateForm.locator('input[name=event]').fill('Pohon tumbang')
+    await templateForm.locator('select[name=category]').selectOption('Safety')
+    await templateForm.locator('input[name=headline]').fill('Pohon tumbang menutup jalan')
+    await templateForm.locator('summary').click()
+    await templateForm.locator('input[name=enEvent]').fill('Fallen tree')
+    await templateForm.getByRole('button', { name: 'Simpan templat' }).click()
+    await panel.getByTestId('alert-template').filter({ hasText: name }).waitFor()
+    // The new template is offered to the draft form at once.
+    await adminPage.getByTestId('alert-form').locator('select[name=template]').selectOption({ label: name })
+    expect(await adminPage.getByTestId('alert-form').locator('input[name=headline]').inputValue()).toBe('Pohon tumbang menutup jalan')
+    await panel.scrollIntoViewIfNeeded()
+    await adminPage.screenshot({ path: join(SHOTS, 'staff-alert-templates.png'), fullPage: true })
+    await panel.getByTestId('alert-template').filter({ hasText: name }).getByRole('button', { name: 'Hapus' }).click()
+    await expect.poll(() => panel.getByTestId('alert-template').filter({ hasText: name }).count()).toBe(0)
+    await adminPage.close()
+  })
+
   // Chromium cannot reach a real push service offline, so PushManager.subscribe is replaced by one that
   // answers a subscription of a made-up push service; everything else (permission, the service worker, the
   // VAPID key, the subscription stored on the server, the worker showing a pushed message) is real.

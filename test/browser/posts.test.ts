@@ -84,11 +84,13 @@ describe('agency posts in the browser', () => {
       visibility: 'internal',
       status: 'published',
     })
-    await panel.getByText(title).waitFor()
+    await panel.getByTestId('agenda-item').filter({ hasText: title }).waitFor()
+    // Published a moment ago: among the newest posts too.
+    await panel.getByTestId('newest-posts').getByText(title).waitFor()
     await panel.scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(SHOTS, 'console-agenda.png') })
 
-    await panel.getByText(title).click()
+    await panel.getByTestId('agenda-item').getByText(title).click()
     await page.getByTestId('post-form').waitFor()
     expect(await page.locator('input[name=title]').inputValue()).toBe(title)
     expect(await page.locator('input[name=place]').inputValue()).toBe('Alun-alun Kota Magelang')
@@ -117,5 +119,66 @@ describe('agency posts in the browser', () => {
     )
     expect(list.items.find((p) => p.title === written)).toMatchObject({ startsAt: '2026-12-01T09:00:00+07:00', status: 'published', visibility: 'public' })
     await page.close()
+  })
+
+  it('lets an OPD officer write for their own OPD with the place on a map, shows it publicly, and restores an archived post', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'id-ID' })
+    await page.goto(`${server.url}/login`)
+    // The demo officer works for DPUPR only.
+    await page.fill('input[name=username]', 'agency_officer')
+    await page.fill('input[name=password]', 'kendali-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/t\//)
+    await page.goto(`${server.url}/t/33.71/posts`)
+    await page.getByTestId('new-post').click()
+    const form = page.getByTestId('post-form')
+    const agency = form.locator('select[name=agencyId]')
+    expect(await agency.locator('option').allTextContents()).toEqual(['Dinas Pekerjaan Umum dan Penataan Ruang'])
+    const title = unique('Sosialisasi Perbaikan Drainase')
+    await form.locator('input[name=title]').fill(title)
+    await form.locator('textarea[name=body]').fill('Warga diundang mendengar jadwal perbaikan saluran.')
+    await form.locator('input[name=startsAt]').fill('2026-12-03T09:00')
+    await form.locator('input[name=place]').fill('Balai Kelurahan Rejowinangun Utara')
+    const picker = page.getByTestId('post-place-picker')
+    await picker.locator('canvas').waitFor()
+    await page.waitForTimeout(500)
+    await picker.locator('canvas').click()
+    await form.getByText('Lokasi kegiatan sudah ditandai').waitFor()
+    await picker.screenshot({ path: join(SHOTS, 'posts-place-picker.png') })
+    await form.getByTestId('publish').click()
+    await page.getByTestId('post-item').filter({ hasText: title }).waitFor()
+    const list = json<{ items: { id: string; title: string; agency: { name: string }; location: { coordinates: [number, number] } | null }[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/posts?kind=agenda&limit=1000', headers: { cookie: admin } }),
+    )
+    const written = list.items.find((p) => p.title === title)
+    expect(written?.agency.name).toBe('Dinas Pekerjaan Umum dan Penataan Ruang')
+    // Somewhere in Kota Magelang.
+    const [lon, lat] = written?.location?.coordinates ?? [0, 0]
+    expect(lon).toBeGreaterThan(110.1)
+    expect(lon).toBeLessThan(110.3)
+    expect(lat).toBeGreaterThan(-7.6)
+    expect(lat).toBeLessThan(-7.4)
+
+    // Another OPD's post is read only for them.
+    const other = await post({ kind: 'announcement', agencyId: dinkes, title: unique('Pengumuman Dinkes'), body: 'x' })
+    await page.goto(`${server.url}/t/33.71/posts?id=${other.id}`)
+    await page.getByText('Postingan OPD lain: hanya dapat dibaca.').waitFor()
+    expect(await page.getByTestId('post-form').locator('input[name=title]').isDisabled()).toBe(true)
+
+    // Archived, then restored: back on the public agenda.
+    await page.goto(`${server.url}/t/33.71/posts?id=${written?.id}`)
+    await page.getByTestId('post-form').getByRole('button', { name: 'Arsipkan' }).click()
+    await page.getByTestId('restore').click()
+    await page.getByTestId('post-form').getByRole('heading', { name: 'Terbit' }).waitFor()
+    await page.close()
+
+    const portal = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
+    await portal.goto(`${server.url}/p/33.71/posts/${written?.id}`)
+    await portal.getByTestId('post-page').getByText('Balai Kelurahan Rejowinangun Utara').waitFor()
+    const map = portal.getByTestId('post-place-map')
+    await map.locator('canvas').waitFor()
+    await portal.waitForTimeout(1000)
+    await map.screenshot({ path: join(SHOTS, 'portal-post-place.png') })
+    await portal.close()
   })
 })

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { validateXML } from 'xmllint-wasm'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
-import { type BmkgFeeds, BmkgIntake, parseCap, parseQuakes } from './bmkg.ts'
+import { type BmkgFeeds, BmkgIntake, capLinks, parseCap, parseQuakes } from './bmkg.ts'
 import { alertsServices } from './index.ts'
 import { incidentPort, tenancyLookups } from './ports.ts'
 
@@ -19,15 +19,22 @@ let base = ''
 let server: TestServer
 let cookie = ''
 
-function intake(feeds: Partial<BmkgFeeds>): BmkgIntake {
+function intake(feeds: Partial<BmkgFeeds>, alerts = alertsServices(server.kendali.ctx, { clock: () => NOW }).alerts): BmkgIntake {
   const ctx = server.kendali.ctx
   return new BmkgIntake(
     { autogempaUrl: null, gempadirasakanUrl: null, gempaterkiniUrl: null, capUrl: null, nearKm: 100, ...feeds },
     ctx.events,
     tenancyLookups(ctx),
     incidentPort(ctx),
-    alertsServices(ctx, { clock: () => NOW }).alerts,
+    alerts,
   )
+}
+
+// The latest quake in the autogempa shape, placed under Kota Magelang an hour before NOW.
+const magelangQuake = () => {
+  const doc = JSON.parse(fixture('autogempa.json'))
+  Object.assign(doc.Infogempa.gempa, { DateTime: '2026-11-17T07:00:00+00:00', Coordinates: '-7.48,110.22', Dirasakan: 'IV Kota Magelang' })
+  return JSON.stringify(doc)
 }
 
 beforeAll(async () => {
@@ -35,9 +42,10 @@ beforeAll(async () => {
     const path = req.url ?? '/'
     if (path === '/broken') return void res.writeHead(500).end('oops')
     if (path === '/garbage.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"Infogempa": nul')
-    if (path === '/nowcast-rss.xml') return void res.writeHead(200).end(fixture('nowcast-rss.xml').replace('{BASE}', base))
+    if (path === '/nowcast-rss.xml') return void res.writeHead(200).end(fixture('nowcast-rss.xml').replaceAll('{BASE}', base))
+    if (path === '/autogempa-magelang.json') return void res.writeHead(200).end(magelangQuake())
     const name = path.slice(1)
-    if (!/^[a-z-]+\.(json|xml)$/.test(name)) return void res.writeHead(404).end()
+    if (!/^[A-Za-z0-9_-]+\.(json|xml)$/.test(name)) return void res.writeHead(404).end()
     res.writeHead(200).end(fixture(name))
   })
   await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve))
@@ -64,14 +72,37 @@ describe('reading BMKG feeds', () => {
     expect(() => parseQuakes('gempaterkini', { nothing: true })).toThrow()
   })
 
-  it('reads a BMKG nowcast CAP warning (itself valid CAP 1.2) with its polygon', async () => {
-    const document = fixture('nowcast-cap.xml')
+  it('reads BMKG nowcast warnings: the RSS index links CAP 1.2 messages (themselves valid) with a polygon per district', async () => {
+    const links = capLinks(fixture('nowcast-rss.xml'))
+    expect(links).toEqual(['{BASE}/CJG20261117001_alert.xml', '{BASE}/CBT20261117002_alert.xml'])
+    const document = fixture('CJG20261117001_alert.xml')
     const result = await validateXML({ xml: [{ fileName: 'w.xml', contents: document }], schema: [{ fileName: 'CAP-v1.2.xsd', contents: XSD }] })
     expect(result.errors).toEqual([])
+    expect(capLinks(document)).toEqual([])
     const [w] = parseCap(document)
-    expect(w).toMatchObject({ identifier: 'CJT20261117001', event: 'Hujan Lebat dan Petir', severity: 'Moderate' })
+    expect(w).toMatchObject({
+      key: 'cap:cuaca.ekstrem@bmkg.go.id:2.49.0.1.360.0.2026.11.17.07.40.001',
+      identifier: '2.49.0.1.360.0.2026.11.17.07.40.001',
+      event: 'Hujan Lebat dan Petir',
+      category: ['Met'],
+      urgency: 'Immediate',
+      severity: 'Moderate',
+      certainty: 'Observed',
+      senderName: 'Badan Meteorologi Klimatologi dan Geofisika',
+      headline: 'Hujan Lebat disertai Petir di Jawa Tengah',
+      instruction: null,
+      web: 'https://nowcasting.bmkg.go.id/infografis/CJG/2026/11/17/infografis.jpg',
+      areaDesc: 'Jawa Tengah',
+    })
+    // Both districts of the one <area>, as closed GeoJSON rings [lon, lat].
+    expect(w.polygons).toHaveLength(2)
     expect(w.polygons[0][0]).toEqual([110.18, -7.52])
+    expect(w.polygons[1].at(-1)).toEqual(w.polygons[1][0])
+    expect(w.description?.split('\n')).toHaveLength(4)
+    expect(w.description).toMatch(/^Hujan lebat disertai petir akan terjadi .*Magelang Utara/)
     expect(w.expires?.toISOString()).toBe('2026-11-17T10:40:00.000Z')
+    const cancel = document.replace('<msgType>Alert</msgType>', '<msgType>Cancel</msgType>')
+    expect(parseCap(cancel)).toEqual([])
   })
 })
 
@@ -111,10 +142,49 @@ describe('BMKG intake', () => {
     // The weather warning over Kota Magelang still came through.
     const warning = outcome.drafted.filter((d) => d.tenant === '33.71')
     expect(warning).toHaveLength(1)
-    const alert = json<{ event: string; area: { type: string }; severity: string }>(
+    const alert = json<{ event: string; area: { type: string }; severity: string; senderName: string; web: string }>(
       await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${warning[0].alertId}`, headers: { cookie } }),
     )
-    expect(alert).toMatchObject({ event: 'Hujan Lebat dan Petir', severity: 'Moderate', area: { type: 'MultiPolygon' } })
+    expect(alert).toMatchObject({
+      event: 'Hujan Lebat dan Petir',
+      severity: 'Moderate',
+      area: { type: 'MultiPolygon' },
+      senderName: 'Badan Meteorologi Klimatologi dan Geofisika',
+      web: 'https://nowcasting.bmkg.go.id/infografis/CJG/2026/11/17/infografis.jpg',
+    })
+    // The Banten warning concerns no demo tenant.
+    expect(outcome.drafted.map((d) => d.key)).toEqual(['cap:cuaca.ekstrem@bmkg.go.id:2.49.0.1.360.0.2026.11.17.07.40.001'])
+  })
+
+  it('resumes an event whose draft failed after its incident was raised, without a second incident', async () => {
+    const alerts = alertsServices(server.kendali.ctx, { clock: () => NOW }).alerts
+    vi.spyOn(alerts, 'create').mockRejectedValueOnce(new Error('database went away'))
+    const bmkg = intake({ autogempaUrl: `${base}/autogempa-magelang.json` }, alerts)
+    const db = server.kendali.ctx.db
+    const bmkgIncidents = () =>
+      db.query<{ id: string; alertId: string }>(
+        `SELECT id, alert_id AS "alertId" FROM incidents WHERE tenant = '33.71' AND source = 'bmkg' AND description LIKE '%IV Kota Magelang%'`,
+      )
+
+    const failed = await bmkg.poll(db, NOW)
+    expect(failed.drafted).toEqual([])
+    expect(failed.failed).toEqual([{ url: `${base}/autogempa-magelang.json`, error: 'database went away' }])
+    const [incident, ...others] = await bmkgIncidents()
+    expect(others).toEqual([])
+
+    const resumed = await bmkg.poll(db, NOW)
+    expect(resumed.failed).toEqual([])
+    expect(resumed.drafted.filter((d) => d.tenant === '33.71')).toEqual([expect.objectContaining({ incidentId: incident.id, alertId: incident.alertId })])
+    expect(await bmkgIncidents()).toEqual([incident])
+    const alert = json<{ incidentId: string; status: string }>(
+      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${incident.alertId}`, headers: { cookie } }),
+    )
+    expect(alert).toMatchObject({ incidentId: incident.id, status: 'draft' })
+    const received = await db.query(`SELECT 1 FROM events WHERE tenant = '33.71' AND type = 'alert.bmkg_received' AND entity = $1`, [incident.alertId])
+    expect(received).toHaveLength(1)
+
+    expect((await bmkg.poll(db, NOW)).drafted).toEqual([])
+    expect(await bmkgIncidents()).toEqual([incident])
   })
 })
 

@@ -18,6 +18,11 @@ const MAX_AGE_HOURS = 24
 const DRAFT_HOURS = 6
 // Linked CAP messages read from one nowcast index per poll.
 const MAX_CAP_MESSAGES = 30
+// How long one instance may work on an event before another may take it over.
+const CLAIM_SECONDS = 300
+// The incident of a resumed event is looked for from a little before its claim (database and server clocks differ).
+const CLOCK_SKEW_MS = 10 * 60_000
+const BMKG_ACTOR = 'system:bmkg'
 
 export type QuakeFeed = 'autogempa' | 'gempadirasakan' | 'gempaterkini'
 
@@ -37,11 +42,12 @@ export interface Quake {
   time: string
 }
 
-/** A weather warning read from a CAP 1.2 message. */
+/** A weather warning read from a CAP 1.2 message (BMKG nowcast: one <info>, one <area> with a polygon per district). */
 export interface Warning {
   key: string
   identifier: string
   sender: string
+  senderName: string | null
   event: string
   category: string[]
   urgency: string
@@ -50,6 +56,8 @@ export interface Warning {
   headline: string | null
   description: string | null
   instruction: string | null
+  /** BMKG's infographic of the warning. */
+  web: string | null
   expires: Date | null
   areaDesc: string
   /** GeoJSON rings [lon, lat][], closed. */
@@ -95,6 +103,13 @@ const xml = new XMLParser({
 })
 
 const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null)
+// BMKG's descriptions are several lines, each after the first indented by one space.
+const paragraphs = (v: unknown): string | null =>
+  textOf(v)
+    ?.split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('\n') ?? null
 
 /** Weather warnings of one CAP 1.2 document (the Indonesian <info>, else the first). */
 export function parseCap(document: string): Warning[] {
@@ -123,14 +138,16 @@ export function parseCap(document: string): Warning[] {
       key: `cap:${textOf(alert.sender)}:${identifier}`,
       identifier,
       sender: textOf(alert.sender) ?? '',
+      senderName: textOf(info.senderName),
       event: textOf(info.event) ?? 'Peringatan cuaca',
       category: ((info.category ?? ['Met']) as unknown[]).map(String),
       urgency: textOf(info.urgency) ?? 'Unknown',
       severity: textOf(info.severity) ?? 'Unknown',
       certainty: textOf(info.certainty) ?? 'Unknown',
       headline: textOf(info.headline),
-      description: textOf(info.description),
-      instruction: textOf(info.instruction),
+      description: paragraphs(info.description),
+      instruction: paragraphs(info.instruction),
+      web: textOf(info.web),
       expires: expires ? new Date(expires) : null,
       areaDesc:
         areas
@@ -299,10 +316,11 @@ export class BmkgIntake {
         urgency: pick(CAP_VALUES.urgency, w.urgency, 'Unknown'),
         severity: pick(CAP_VALUES.severity, w.severity, 'Unknown'),
         certainty: pick(CAP_VALUES.certainty, w.certainty, 'Unknown'),
-        senderName: 'BMKG',
+        senderName: (w.senderName ?? 'BMKG').slice(0, 200),
         headline: w.headline?.slice(0, 160),
         description: w.description?.slice(0, 4000),
         instruction: w.instruction?.slice(0, 4000),
+        ...(w.web ? { web: w.web.slice(0, 500) } : {}),
         expires: expires.toISOString(),
         area,
         areaDesc: w.areaDesc.slice(0, 500),
@@ -312,7 +330,11 @@ export class BmkgIntake {
     return drafted
   }
 
-  /** Claims the event for the tenant (once, whatever the number of instances), then raises both. */
+  /**
+   * Raises the event for the tenant once, whatever the number of instances or failures: the claim keeps the alert
+   * id chosen first, the incident carries that id, and the draft has it as its own. A poll after a failure between
+   * the two steps finds the incident by that id and only drafts the alert.
+   */
   private async raise(
     db: Database,
     tenant: string,
@@ -323,24 +345,31 @@ export class BmkgIntake {
     description: string,
     draft: CreateAlert,
   ): Promise<IntakeOutcome['drafted'][number] | null> {
-    const claim = `${tenant}|${key}`
-    if (!(await store.markSeen(db, claim))) return null
+    const claimKey = `${tenant}|${key}`
+    const claim = await store.claimBmkg(db, claimKey, randomUUID(), CLAIM_SECONDS)
+    if (!claim) return null
+    const alertId = claim.alertId
     try {
-      const alertId = randomUUID()
-      const incident = await this.incidents.raiseFromBmkg(db, tenant, { type: 'other_disaster', location, description: description.slice(0, 4000), alertId })
-      const alert = await this.alerts.create(db, tenant, 'system:bmkg', { ...draft, incidentId: incident.id }, { source: 'bmkg', sourceKey: key, id: alertId })
-      await db.transaction((tx) =>
-        recordAlertEvent(this.events, tx, tenant, 'system:bmkg', {
+      const since = new Date(claim.seenAt.getTime() - CLOCK_SKEW_MS)
+      const incident =
+        (await this.incidents.raisedFor(db, tenant, alertId, since)) ??
+        (await this.incidents.raiseFromBmkg(db, tenant, { type: 'other_disaster', location, description: description.slice(0, 4000), alertId }))
+      if (!(await store.findAlert(db, tenant, alertId))) {
+        await this.alerts.create(db, tenant, BMKG_ACTOR, { ...draft, incidentId: incident.id }, { source: 'bmkg', sourceKey: key, id: alertId })
+      }
+      await db.transaction(async (tx) => {
+        if (!(await store.finishBmkg(tx, claimKey))) return
+        await recordAlertEvent(this.events, tx, tenant, BMKG_ACTOR, {
           topic: 'alerts',
           type: 'alert.bmkg_received',
-          entity: alert.id,
+          entity: alertId,
           data: { key, kind, incidentId: incident.id, distanceKm: km === null ? null : Math.round(km) },
-        }),
-      )
-      return { tenant, key, alertId: alert.id, incidentId: incident.id }
+        })
+      })
+      return { tenant, key, alertId, incidentId: incident.id }
     } catch (err) {
-      // Not raised after all: let the next poll try again.
-      await store.unmarkSeen(db, claim)
+      // Not finished: the next poll resumes it with the same alert id.
+      await store.releaseBmkg(db, claimKey)
       throw err
     }
   }

@@ -31,7 +31,10 @@ describe('alerts demo', () => {
 
   it('seeds nothing twice', async () => {
     const ctx = server.kendali.ctx
-    await seedAlertsDemo(ctx.db, (instant) => alertsServices(ctx, { clock: () => instant }).alerts)
+    const services = alertsServices(ctx)
+    await seedAlertsDemo(ctx.db, (instant) => alertsServices(ctx, { clock: () => instant }).alerts, services.templates)
     expect(await demoRows()).toHaveLength(2)
+    const templates = await ctx.db.query(`SELECT 1 FROM alert_templates WHERE tenant = '33.71' AND lower(name) = 'banjir'`)
+    expect(templates).toHaveLength(1)
   })
 })

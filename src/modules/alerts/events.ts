@@ -35,6 +35,7 @@ export type AlertEvent =
       data: { identifier: string; channel: string; deliveryId: string; error: string | null }
     }
   | { topic: 'alerts'; type: 'alert.bmkg_received'; entity: string; data: { key: string; kind: string; incidentId: string; distanceKm: number | null } }
+  | { topic: 'alerts'; type: 'alert.template_saved' | 'alert.template_removed'; entity: string; data: { name: string } }
 
 export function recordAlertEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: AlertEvent) {
   return log.record(tx, tenant, actor, event)

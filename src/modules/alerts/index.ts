@@ -11,7 +11,10 @@ import { ALERT_TOPICS } from './events.ts'
 import { alertIndicators } from './indicators.ts'
 import { alarmPort, incidentPort, tenancyLookups } from './ports.ts'
 import { alertRoutes } from './routes.ts'
+import * as store from './store.ts'
 import { subscriptionRoutes } from './subscription-routes.ts'
+import { templateRoutes } from './template-routes.ts'
+import { TemplateService } from './templates.ts'
 
 const JOB_BMKG = 'alerts.bmkg'
 // Published alerts past their expiry are marked (and announced) this often; lists filter by time anyway.
@@ -21,6 +24,7 @@ export interface AlertsServices {
   alerts: AlertService
   delivery: DeliveryService
   bmkg: BmkgIntake
+  templates: TemplateService
   tenancy: { tenant(code: string): Promise<TenantInfo | null> }
 }
 
@@ -50,7 +54,7 @@ export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Chan
     ctx.config.outboundAllow,
   )
   const bmkg = new BmkgIntake({ ...ctx.config.bmkg }, ctx.events, lookups, incidentPort(ctx), alerts, opts.channels?.fetcher ?? fetch)
-  return { alerts, delivery, bmkg, tenancy: { tenant: (code) => tenancy.tenants.info(code) } }
+  return { alerts, delivery, bmkg, templates: new TemplateService(ctx.events), tenancy: { tenant: (code) => tenancy.tenants.info(code) } }
 }
 
 /** Public warnings in CAP 1.2 with two-person approval, BMKG intake, delivery to subscribers by kelurahan. */
@@ -68,6 +72,7 @@ export function alertsModule(): KendaliModule {
     routes: (app, ctx) => {
       alertRoutes(app, ctx, of(ctx))
       subscriptionRoutes(app, ctx, of(ctx))
+      templateRoutes(app, ctx, of(ctx))
     },
     jobs: (ctx) => ({
       // Off unless a BMKG feed is configured; a feed that fails is logged and the poll retried with backoff.
@@ -88,9 +93,10 @@ export function alertsModule(): KendaliModule {
       [JOB_DELIVER]: (job) => of(ctx).delivery.deliver(ctx.db, job),
       [JOB_ALARM_DRAFT]: (job) => draftForAlarm(ctx.db, of(ctx).alerts, job),
     }),
+    copyConfig: (_ctx, db, from, to) => store.copyTemplates(db, from, to),
     indicators: (ctx) => alertIndicators(ctx),
     seedDemo: async (ctx) => {
-      await seedAlertsDemo(ctx.db, (instant) => alertsServices(ctx, { clock: () => instant }).alerts)
+      await seedAlertsDemo(ctx.db, (instant) => alertsServices(ctx, { clock: () => instant }).alerts, of(ctx).templates)
       return []
     },
     install: async (ctx) => {

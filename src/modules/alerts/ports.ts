@@ -43,6 +43,8 @@ export interface IncidentPort {
     tenant: string,
     input: { type: string; location: GeoPoint; description: string; alertId: string },
   ): Promise<{ id: string; number: string }>
+  /** The incident raised for an alert id since a moment (a BMKG event resumed after a failure); null if none. */
+  raisedFor(db: Queryable, tenant: string, alertId: string, since: Date): Promise<{ id: string } | null>
 }
 
 export interface AlarmSummary {
@@ -73,6 +75,8 @@ export function tenancyLookups(ctx: CoreContext): TenancyLookups {
   }
 }
 
+const RAISED_PAGE = 200
+
 export function incidentPort(ctx: CoreContext): IncidentPort {
   const incidents = incidentsServices(ctx).incidents
   return {
@@ -80,6 +84,17 @@ export function incidentPort(ctx: CoreContext): IncidentPort {
     raiseFromBmkg: async (db, tenant, input) => {
       const incident = await incidents.create(db, tenant, 'system:bmkg', { ...input, source: 'bmkg' })
       return { id: incident.id, number: incident.number }
+    },
+    raisedFor: async (db, tenant, alertId, since) => {
+      // Only the few incidents created since the event was claimed are looked at.
+      let cursor: string | undefined
+      do {
+        const page = await incidents.list(db, tenant, { since: since.toISOString(), limit: RAISED_PAGE, cursor })
+        const found = page.items.find((i) => i.alertId === alertId)
+        if (found) return { id: found.id }
+        cursor = page.next ?? undefined
+      } while (cursor)
+      return null
     },
   }
 }

@@ -234,3 +234,40 @@ export const Subscribed = Type.Object({
 export const Unsubscribe = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }, { additionalProperties: false })
 
 export const PushKey = Type.Object({ publicKey: Type.String({ description: 'The VAPID application server key (base64url)' }) })
+
+// Templates: the CAP fields of a warning that recurs (banjir, longsor …), to start a draft from.
+
+export const TemplateParams = Type.Object({ tenant: TenantCode, id: Type.String({ format: 'uuid' }) })
+
+export const SaveTemplate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
+    event: Text(200),
+    category: infoFields.category,
+    urgency: infoFields.urgency,
+    severity: infoFields.severity,
+    certainty: infoFields.certainty,
+    headline: Type.Optional(Text(160)),
+    description: Type.Optional(Text(4000)),
+    instruction: Type.Optional(Text(4000)),
+    english: Type.Optional(English),
+  },
+  { additionalProperties: false },
+)
+export type SaveTemplate = Static<typeof SaveTemplate>
+
+export const AlertTemplate = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  event: Type.String(),
+  category: Type.Array(Type.String()),
+  urgency: Type.String(),
+  severity: Type.String(),
+  certainty: Type.String(),
+  headline: NullableText,
+  description: NullableText,
+  instruction: NullableText,
+  english: Type.Union([English, Type.Null()]),
+  updatedAt: Time,
+})
+export type AlertTemplate = Static<typeof AlertTemplate>

@@ -402,13 +402,36 @@ export async function insertVapidKeys(db: Queryable, keys: { publicKey: string; 
 }
 
 /** True the first time a BMKG event key is seen. */
-export async function markSeen(db: Queryable, key: string): Promise<boolean> {
-  const rows = await db.query('INSERT INTO alert_bmkg_seen (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING key', [key])
+/** A BMKG event claimed for raising: the alert id chosen for it and when the claim was first made. */
+export interface BmkgClaim {
+  alertId: string
+  seenAt: Date
+}
+
+/**
+ * Claims an event for `leaseSeconds`: a new one with the given alert id, or one whose raising failed earlier (its
+ * first alert id kept). Null when it was raised already or another instance holds a live claim.
+ */
+export async function claimBmkg(db: Queryable, key: string, alertId: string, leaseSeconds: number): Promise<BmkgClaim | null> {
+  const [row] = await db.query<{ alertId: string; seenAt: Date }>(
+    `INSERT INTO alert_bmkg_seen (key, alert_id, claimed_until) VALUES ($1, $2, now() + make_interval(secs => $3))
+     ON CONFLICT (key) DO UPDATE SET claimed_until = EXCLUDED.claimed_until, alert_id = COALESCE(alert_bmkg_seen.alert_id, EXCLUDED.alert_id)
+       WHERE alert_bmkg_seen.raised_at IS NULL AND alert_bmkg_seen.claimed_until <= now()
+     RETURNING alert_id AS "alertId", seen_at AS "seenAt"`,
+    [key, alertId, leaseSeconds],
+  )
+  return row ? { alertId: row.alertId, seenAt: new Date(row.seenAt) } : null
+}
+
+/** The event is raised; true only for the call that finished it. */
+export async function finishBmkg(db: Queryable, key: string): Promise<boolean> {
+  const rows = await db.query('UPDATE alert_bmkg_seen SET raised_at = now() WHERE key = $1 AND raised_at IS NULL RETURNING key', [key])
   return rows.length > 0
 }
 
-export async function unmarkSeen(db: Queryable, key: string): Promise<void> {
-  await db.query('DELETE FROM alert_bmkg_seen WHERE key = $1', [key])
+/** Lets the next poll retry a claim at once (its alert id stays). */
+export async function releaseBmkg(db: Queryable, key: string): Promise<void> {
+  await db.query('UPDATE alert_bmkg_seen SET claimed_until = now() WHERE key = $1 AND raised_at IS NULL', [key])
 }
 
 /** Distance in km from a point to a set of GeoJSON geometries (0 inside); null when there are none. */
@@ -437,4 +460,107 @@ export async function centroid(db: Queryable, geometry: string): Promise<[number
     [geometry],
   )
   return [row.lon, row.lat]
+}
+
+// Templates
+
+export interface TemplateRow {
+  id: string
+  name: string
+  event: string
+  category: string[]
+  urgency: string
+  severity: string
+  certainty: string
+  headline: string | null
+  description: string | null
+  instruction: string | null
+  english: English | null
+  updatedAt: Date
+}
+
+export type TemplateWrite = Omit<TemplateRow, 'id' | 'updatedAt'>
+
+const TEMPLATE_COLUMNS = `id, name, event, category, urgency, severity, certainty, headline, description, instruction, english,
+  updated_at AS "updatedAt"`
+
+/** Templates by name, in keyset pages after `after` (a lower-cased name). */
+export function listTemplates(db: Queryable, tenant: string, limit: number, after: string | null): Promise<TemplateRow[]> {
+  return db.query<TemplateRow>(
+    `SELECT ${TEMPLATE_COLUMNS} FROM alert_templates WHERE tenant = $1 AND ($2::text IS NULL OR lower(name) > $2)
+     ORDER BY lower(name) LIMIT $3`,
+    [tenant, after, limit],
+  )
+}
+
+export async function countTemplates(db: Queryable, tenant: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM alert_templates WHERE tenant = $1', [tenant])
+  return row.n
+}
+
+export async function findTemplate(db: Queryable, tenant: string, id: string): Promise<TemplateRow | null> {
+  const [row] = await db.query<TemplateRow>(`SELECT ${TEMPLATE_COLUMNS} FROM alert_templates WHERE tenant = $1 AND id = $2`, [tenant, id])
+  return row ?? null
+}
+
+const templateValues = (t: TemplateWrite) => [
+  t.name,
+  t.event,
+  t.category,
+  t.urgency,
+  t.severity,
+  t.certainty,
+  t.headline,
+  t.description,
+  t.instruction,
+  t.english === null ? null : JSON.stringify(t.english),
+]
+
+/** Null when the tenant has a template of that name already. */
+export async function insertTemplate(db: Queryable, tenant: string, actor: string, t: TemplateWrite): Promise<TemplateRow | null> {
+  const [row] = await db.query<TemplateRow>(
+    `INSERT INTO alert_templates (tenant, name, event, category, urgency, severity, certainty, headline, description, instruction, english, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (tenant, lower(name)) DO NOTHING
+     RETURNING ${TEMPLATE_COLUMNS}`,
+    [tenant, ...templateValues(t), actor],
+  )
+  return row ?? null
+}
+
+export async function updateTemplate(db: Queryable, tenant: string, id: string, actor: string, t: TemplateWrite): Promise<TemplateRow | null> {
+  const [row] = await db.query<TemplateRow>(
+    `UPDATE alert_templates SET name = $3, event = $4, category = $5, urgency = $6, severity = $7, certainty = $8, headline = $9,
+       description = $10, instruction = $11, english = $12, updated_by = $13, updated_at = now()
+     WHERE tenant = $1 AND id = $2
+     RETURNING ${TEMPLATE_COLUMNS}`,
+    [tenant, id, ...templateValues(t), actor],
+  )
+  return row ?? null
+}
+
+export async function deleteTemplate(db: Queryable, tenant: string, id: string): Promise<boolean> {
+  return (await db.query('DELETE FROM alert_templates WHERE tenant = $1 AND id = $2 RETURNING id', [tenant, id])).length > 0
+}
+
+export async function templateNamed(db: Queryable, tenant: string, name: string, except: string | null): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM alert_templates WHERE tenant = $1 AND lower(name) = lower($2) AND id IS DISTINCT FROM $3::uuid', [
+    tenant,
+    name,
+    except,
+  ])
+  return rows.length > 0
+}
+
+/** Onboarding: the template tenant's templates the other one has no namesake of; how many were copied. */
+export async function copyTemplates(db: Queryable, from: string, to: string): Promise<number> {
+  const rows = await db.query(
+    `INSERT INTO alert_templates (tenant, name, event, category, urgency, severity, certainty, headline, description, instruction, english, updated_by)
+     SELECT $2, name, event, category, urgency, severity, certainty, headline, description, instruction, english, 'system:onboarding'
+     FROM alert_templates WHERE tenant = $1
+     ON CONFLICT (tenant, lower(name)) DO NOTHING
+     RETURNING id`,
+    [from, to],
+  )
+  return rows.length
 }

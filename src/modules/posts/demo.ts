@@ -113,6 +113,6 @@ export async function seedPostsDemo(db: Database, posts: PostService, directory:
     const agency = agencies.find((a) => a.code === agencyCode)
     if (!agency) continue
     const when = day !== undefined && hours ? { startsAt: at(day, hours[0]), endsAt: at(day, hours[1]) } : {}
-    await posts.create(db, TENANT, ACTOR, { ...post, ...when, agencyId: agency.id })
+    await posts.create(db, TENANT, ACTOR, 'all', { ...post, ...when, agencyId: agency.id })
   }
 }

@@ -19,7 +19,7 @@ export type PostSummary = {
 
 export type PostEvent = {
   topic: 'posts'
-  type: 'post.created' | 'post.published' | 'post.updated' | 'post.archived'
+  type: 'post.created' | 'post.published' | 'post.updated' | 'post.archived' | 'post.restored'
   entity: string
   data: PostSummary
 }

@@ -1,5 +1,5 @@
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
-import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import { type AcceptedAttachment, MAX_ATTACHMENTS_PER_POST } from './attachments.ts'
@@ -17,6 +17,13 @@ export interface PostTenant {
 
 /** Staff see every post of their tenant; the public only published public posts. */
 export type Audience = 'staff' | 'public'
+
+/** The OPDs a writer may write for (AGENCY contract): every one (admins, operators), or the ones they work for. */
+export type AgencyScope = 'all' | string[]
+
+function mayWriteFor(scope: AgencyScope, agencyId: string): void {
+  if (scope !== 'all' && !scope.includes(agencyId)) throw new Forbidden('You may write only for the OPDs you work for', { agencyId })
+}
 
 const attachmentUrl = (tenant: string, a: store.AttachmentRow) => `/api/t/${tenant}/posts/${a.postId}/attachments/${a.id}`
 
@@ -48,7 +55,8 @@ export class PostService {
     return toPublic(post)
   }
 
-  async create(db: Database, tenant: PostTenant, actor: string, input: CreatePost): Promise<Post> {
+  async create(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, input: CreatePost): Promise<Post> {
+    mayWriteFor(scope, input.agencyId)
     const fields: store.PostFields = {
       kind: input.kind,
       agencyId: input.agencyId,
@@ -69,9 +77,10 @@ export class PostService {
     })
   }
 
-  async update(db: Database, tenant: PostTenant, actor: string, id: string, input: UpdatePost): Promise<Post> {
+  async update(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, id: string, input: UpdatePost): Promise<Post> {
+    if (input.agencyId) mayWriteFor(scope, input.agencyId)
     return db.transaction(async (tx) => {
-      const current = await this.editable(tx, tenant.code, id)
+      const current = await this.editable(tx, tenant.code, id, scope)
       const fields: store.PostFields = {
         kind: input.kind ?? current.kind,
         agencyId: input.agencyId ?? current.agencyId,
@@ -89,9 +98,9 @@ export class PostService {
     })
   }
 
-  async publish(db: Database, tenant: PostTenant, actor: string, id: string): Promise<Post> {
+  async publish(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, id: string): Promise<Post> {
     return db.transaction(async (tx) => {
-      const current = await this.editable(tx, tenant.code, id)
+      const current = await this.editable(tx, tenant.code, id, scope)
       if (current.status === 'published') throw new Conflict('This post is already published', { status: current.status })
       await store.setStatus(tx, tenant.code, id, actor, 'published')
       return this.record(tx, tenant, actor, id, 'post.published')
@@ -99,17 +108,29 @@ export class PostService {
   }
 
   /** Takes a post off every list, the public portal included; it stays readable to staff by id. */
-  async archive(db: Database, tenant: PostTenant, actor: string, id: string): Promise<Post> {
+  async archive(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, id: string): Promise<Post> {
     return db.transaction(async (tx) => {
-      await this.editable(tx, tenant.code, id)
+      await this.editable(tx, tenant.code, id, scope)
       await store.setStatus(tx, tenant.code, id, actor, 'archived')
       return this.record(tx, tenant, actor, id, 'post.archived')
     })
   }
 
-  async addAttachment(db: Database, tenant: PostTenant, actor: string, id: string, file: AcceptedAttachment): Promise<Attachment> {
+  /** Un-archives a post: back on the lists (and the portal, if it was published and public) as it was. */
+  async restore(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, id: string): Promise<Post> {
     return db.transaction(async (tx) => {
-      await this.editable(tx, tenant.code, id)
+      const row = await store.findPost(tx, tenant.code, id, true)
+      if (!row) throw new NotFound(`There is no post ${id} in ${tenant.code}`)
+      mayWriteFor(scope, row.agencyId)
+      if (row.status !== 'archived') throw new Conflict('Only an archived post can be restored', { status: row.status })
+      await store.restorePost(tx, tenant.code, id, actor)
+      return this.record(tx, tenant, actor, id, 'post.restored')
+    })
+  }
+
+  async addAttachment(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, id: string, file: AcceptedAttachment): Promise<Attachment> {
+    return db.transaction(async (tx) => {
+      await this.editable(tx, tenant.code, id, scope)
       if ((await store.countAttachments(tx, tenant.code, id)) >= MAX_ATTACHMENTS_PER_POST) {
         throw new Conflict(`A post may have at most ${MAX_ATTACHMENTS_PER_POST} attachments`, { field: 'file' })
       }
@@ -119,9 +140,9 @@ export class PostService {
     })
   }
 
-  async removeAttachment(db: Database, tenant: PostTenant, actor: string, id: string, attachmentId: string): Promise<void> {
+  async removeAttachment(db: Database, tenant: PostTenant, actor: string, scope: AgencyScope, id: string, attachmentId: string): Promise<void> {
     await db.transaction(async (tx) => {
-      await this.editable(tx, tenant.code, id)
+      await this.editable(tx, tenant.code, id, scope)
       if (!(await store.deleteAttachment(tx, tenant.code, id, attachmentId))) throw new NotFound(`There is no attachment ${attachmentId} on this post`)
       await this.record(tx, tenant, actor, id, 'post.updated')
     })
@@ -158,9 +179,11 @@ export class PostService {
     return row
   }
 
-  private async editable(tx: Tx, tenant: string, id: string): Promise<store.PostRow> {
+  /** The post locked for a change by this writer; never an archived one. */
+  private async editable(tx: Tx, tenant: string, id: string, scope: AgencyScope): Promise<store.PostRow> {
     const row = await store.findPost(tx, tenant, id, true)
     if (!row) throw new NotFound(`There is no post ${id} in ${tenant}`)
+    mayWriteFor(scope, row.agencyId)
     if (row.status === 'archived') throw new Conflict('This post is archived', { status: row.status })
     return row
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { InjectOptions } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PASSWORD } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { samplePhoto } from '../reports/sample-photo.ts'
 import { tenancyServices } from '../tenancy/index.ts'
@@ -34,6 +35,22 @@ async function freshAgency(tenant = '33.71'): Promise<string> {
     name: 'Dinas Uji',
   })
   return agency.id
+}
+
+/** Signs in a new agency officer who works for these OPDs (AGENCY contract); returns the name of their cookie. */
+async function officerOf(...agencies: string[]): Promise<string> {
+  const username = unique('opd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+  const res = await inject({
+    method: 'POST',
+    url: '/api/t/33.71/users',
+    headers: as('admin'),
+    payload: { username, name: 'Petugas OPD Uji', password: PASSWORD, roles: ['agency_officer'], agencies },
+  })
+  expect(res.statusCode, res.body).toBe(201)
+  cookies[username] = await loginCookie(server.kendali, username)
+  return username
 }
 
 async function create(who: string, body: Record<string, unknown>, tenant = '33.71'): Promise<PostBody> {
@@ -95,14 +112,15 @@ describe('agency posts', () => {
     expect(mine.sort()).toEqual(['post.created', 'post.published'])
   })
 
-  it('lets admins, operators and agency officers write, and refuses other roles and province readers', async () => {
+  it('lets admins, operators and the OPD’s own officers write, and refuses other roles and province readers', async () => {
     const agencyId = await freshAgency()
-    for (const who of ['admin', 'operator', 'agency_officer']) await create(who, announcement(agencyId))
+    const officer = await officerOf(agencyId)
+    for (const who of ['admin', 'operator', officer]) await create(who, announcement(agencyId))
     for (const who of ['executive', 'dispatcher', 'pemprov']) {
       const res = await inject({ method: 'POST', url: '/api/t/33.71/posts', headers: as(who), payload: announcement(agencyId) })
       expect(res.statusCode, who).toBe(403)
     }
-    const post = await create('agency_officer', announcement(agencyId))
+    const post = await create(officer, announcement(agencyId))
     for (const [method, url] of [
       ['PATCH', `/api/t/33.71/posts/${post.id}`],
       ['POST', `/api/t/33.71/posts/${post.id}/publish`],
@@ -116,7 +134,41 @@ describe('agency posts', () => {
       const list = json<PageBody>(await inject({ method: 'GET', url: `/api/t/33.71/posts?agency=${agencyId}`, headers: as(who) }))
       expect(list.total, who).toBe(4)
     }
-    expect(json<PostBody>(await inject({ method: 'GET', url: `/api/t/33.71/posts/${post.id}`, headers: as('agency_officer') })).status).toBe('draft')
+    expect(json<PostBody>(await inject({ method: 'GET', url: `/api/t/33.71/posts/${post.id}`, headers: as(officer) })).status).toBe('draft')
+  })
+
+  it('lets an agency officer write only for the OPDs they work for', async () => {
+    const own = await freshAgency()
+    const other = await freshAgency()
+    const officer = await officerOf(own)
+    const unlinked = await officerOf()
+    // The demo officer works for DPUPR only.
+    for (const who of [officer, unlinked, 'agency_officer']) {
+      const res = await inject({ method: 'POST', url: '/api/t/33.71/posts', headers: as(who), payload: announcement(other) })
+      expect(res.statusCode, who).toBe(403)
+    }
+    const theirs = await create('operator', announcement(other, { visibility: 'public' }))
+    const mine = await create(officer, announcement(own))
+    for (const [method, url, payload] of [
+      ['PATCH', `/api/t/33.71/posts/${theirs.id}`, { title: 'Bukan milik saya' }],
+      ['POST', `/api/t/33.71/posts/${theirs.id}/publish`, undefined],
+      ['POST', `/api/t/33.71/posts/${theirs.id}/archive`, undefined],
+      ['DELETE', `/api/t/33.71/posts/${theirs.id}/attachments/00000000-0000-4000-8000-000000000000`, undefined],
+      // Nor may a post of theirs move to an OPD they do not work for.
+      ['PATCH', `/api/t/33.71/posts/${mine.id}`, { agencyId: other }],
+    ] as const) {
+      const res = await inject({ method, url, headers: as(officer), payload })
+      expect(res.statusCode, `${method} ${url}`).toBe(403)
+    }
+    expect((await upload(officer, theirs.id, 'surat.pdf', PDF, 'application/pdf')).statusCode).toBe(403)
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${theirs.id}/archive`, headers: as('operator') })).statusCode).toBe(200)
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${theirs.id}/restore`, headers: as(officer) })).statusCode).toBe(403)
+    const after = json<PostBody>(await inject({ method: 'GET', url: `/api/t/33.71/posts/${theirs.id}`, headers: as('admin') }))
+    expect(after).toMatchObject({ status: 'archived', attachments: [] })
+    // Their own OPD's posts are theirs to change.
+    const changed = await inject({ method: 'PATCH', url: `/api/t/33.71/posts/${mine.id}`, headers: as(officer), payload: { title: 'Diubah petugas' } })
+    expect(changed.statusCode, changed.body).toBe(200)
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${mine.id}/publish`, headers: as(officer) })).statusCode).toBe(200)
   })
 
   it('keeps each city’s posts to itself', async () => {
@@ -146,7 +198,7 @@ describe('agency posts', () => {
     // The staff list does not open to anonymous callers either.
     expect((await inject({ method: 'GET', url: '/api/t/33.71/posts' })).statusCode).toBe(401)
 
-    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${draft.id}/publish`, headers: as('agency_officer') })).statusCode).toBe(200)
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${draft.id}/publish`, headers: as(await officerOf(agencyId)) })).statusCode).toBe(200)
     expect(await publicList()).toEqual([draft.id])
     const shown = json<Record<string, unknown>>(await inject({ method: 'GET', url: `/api/t/33.71/posts/public/${draft.id}` }))
     expect(shown).toMatchObject({ id: draft.id, kind: 'announcement' })
@@ -166,6 +218,23 @@ describe('agency posts', () => {
     expect(
       (await inject({ method: 'PATCH', url: `/api/t/33.71/posts/${draft.id}`, headers: as('operator'), payload: { title: 'Terlambat' } })).statusCode,
     ).toBe(409)
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${draft.id}/archive`, headers: as('operator') })).statusCode).toBe(409)
+
+    // Restored as it was: published and public again, with its first publication date; a draft stays a draft.
+    const before = json<PostBody & { publishedAt: string }>(await inject({ method: 'GET', url: `/api/t/33.71/posts/${draft.id}`, headers: as('admin') }))
+    const restored = await inject({ method: 'POST', url: `/api/t/33.71/posts/${draft.id}/restore`, headers: as('operator') })
+    expect(restored.statusCode, restored.body).toBe(200)
+    expect(json<PostBody & { publishedAt: string }>(restored)).toMatchObject({ status: 'published', publishedAt: before.publishedAt })
+    expect(await publicList()).toEqual([draft.id])
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/posts/${draft.id}/restore`, headers: as('operator') })).statusCode).toBe(409)
+    const neverPublished = await create('operator', announcement(agencyId))
+    await inject({ method: 'POST', url: `/api/t/33.71/posts/${neverPublished.id}/archive`, headers: as('operator') })
+    const back = await inject({ method: 'POST', url: `/api/t/33.71/posts/${neverPublished.id}/restore`, headers: as('operator') })
+    expect(json<PostBody>(back).status).toBe('draft')
+    const events = await server.kendali.ctx.db.query<{ type: string }>(`SELECT type FROM events WHERE tenant = '33.71' AND entity = $1 ORDER BY seq`, [
+      draft.id,
+    ])
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['post.archived', 'post.restored'])
   })
 
   it('refuses incomplete or inconsistent posts without storing them', async () => {
@@ -231,8 +300,10 @@ describe('agency posts', () => {
 
 describe('post attachments', () => {
   it('stores a PDF as sent and serves it as a download, to the public once the post is public', async () => {
-    const post = await create('agency_officer', announcement(await freshAgency(), { kind: 'policy', visibility: 'public' }))
-    const res = await upload('agency_officer', post.id, '..\\..\\Surat <Edaran>.pdf', PDF, 'application/pdf')
+    const agencyId = await freshAgency()
+    const officer = await officerOf(agencyId)
+    const post = await create(officer, announcement(agencyId, { kind: 'policy', visibility: 'public' }))
+    const res = await upload(officer, post.id, '..\\..\\Surat <Edaran>.pdf', PDF, 'application/pdf')
     expect(res.statusCode, res.body).toBe(201)
     const attachment = json<{ url: string; name: string; mime: string; size: number }>(res)
     expect(attachment).toMatchObject({ mime: 'application/pdf', size: PDF.length, name: 'Surat Edaran.pdf' })

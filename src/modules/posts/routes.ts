@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError, Invalid } from '../../core/errors.ts'
-import { readableRoles } from '../../core/http/access.ts'
+import { agenciesIn, readableRoles } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
@@ -16,9 +16,12 @@ import { Attachment, AttachmentParams, CreatePost, Post, PostParams, PostQuery, 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const tags = ['posts']
 
-// Who may write (issue 5): the command center (admin, operator) and OPD officers. Tenancy does not yet link an
-// officer to their OPD, so an agency officer may write for any OPD of the tenant (see the report of issue 5).
+// Who may write (issue 5): the command center (admin, operator) for every OPD, an OPD officer for the OPDs they
+// work for (403 for the others).
 const WRITERS = ['admin', 'operator', 'agency_officer'] as const
+
+/** The OPDs the caller may write for in the request's tenant. */
+const scopeOf = (request: FastifyRequest) => agenciesIn(principalOf(request), tenantOf(request))
 
 /** Anyone with a role in the tenant (or its province) reads every post; everyone else only public published ones. */
 function audienceOf(request: FastifyRequest): Audience {
@@ -141,7 +144,8 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
         response: { 201: Post, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await s.posts.create(ctx.db, tenantOf(request), principalOf(request).actor, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await s.posts.create(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.body)),
   )
 
   app.patch(
@@ -150,7 +154,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
       config: { access: { roles: WRITERS } },
       schema: { tags, summary: 'Changes a draft or published post', params: PostParams, body: UpdatePost, response: { 200: Post, ...errors } },
     },
-    async (request) => s.posts.update(ctx.db, tenantOf(request), principalOf(request).actor, request.params.id, request.body),
+    async (request) => s.posts.update(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id, request.body),
   )
 
   app.post(
@@ -159,7 +163,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
       config: { access: { roles: WRITERS } },
       schema: { tags, summary: 'Publishes a draft (public posts reach the portal at once)', params: PostParams, response: { 200: Post, ...errors } },
     },
-    async (request) => s.posts.publish(ctx.db, tenantOf(request), principalOf(request).actor, request.params.id),
+    async (request) => s.posts.publish(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id),
   )
 
   app.post(
@@ -168,7 +172,21 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
       config: { access: { roles: WRITERS } },
       schema: { tags, summary: 'Archives a post: off every list and the portal, kept for the record', params: PostParams, response: { 200: Post, ...errors } },
     },
-    async (request) => s.posts.archive(ctx.db, tenantOf(request), principalOf(request).actor, request.params.id),
+    async (request) => s.posts.archive(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id),
+  )
+
+  app.post(
+    '/api/t/:tenant/posts/:id/restore',
+    {
+      config: { access: { roles: WRITERS } },
+      schema: {
+        tags,
+        summary: 'Un-archives a post: back as it was (published if it had been, else a draft)',
+        params: PostParams,
+        response: { 200: Post, ...errors },
+      },
+    },
+    async (request) => s.posts.restore(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id),
   )
 
   app.delete(
@@ -179,7 +197,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
     },
     async (request, reply) => {
       const { id, attachmentId } = request.params
-      await s.posts.removeAttachment(ctx.db, tenantOf(request), principalOf(request).actor, id, attachmentId)
+      await s.posts.removeAttachment(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), id, attachmentId)
       reply.status(204)
     },
   )
@@ -203,7 +221,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
       async (request, reply) => {
         const file = await attachmentOf(request)
         reply.status(201)
-        return s.posts.addAttachment(ctx.db, tenantOf(request), principalOf(request).actor, request.params.id, file)
+        return s.posts.addAttachment(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id, file)
       },
     )
   })

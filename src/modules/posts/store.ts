@@ -113,6 +113,15 @@ export async function setStatus(db: Queryable, tenant: string, id: string, actor
   )
 }
 
+/** Brings an archived post back as it was: published if it had been, else a draft (its publication date kept). */
+export async function restorePost(db: Queryable, tenant: string, id: string, actor: string): Promise<void> {
+  await db.query(
+    `UPDATE posts SET status = CASE WHEN published_at IS NULL THEN 'draft' ELSE 'published' END, updated_by = $3, updated_at = now()
+     WHERE tenant = $1 AND id = $2 AND status = 'archived'`,
+    [tenant, id, actor],
+  )
+}
+
 /** A page of posts after the cursor position (`key` is the sort key as exact text, `id` breaks ties). */
 export async function listPosts(
   db: Queryable,

@@ -6,6 +6,7 @@ import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
   type Alert,
+  type AlertTemplate,
   approveAlert,
   cancelAlert,
   capXmlUrl,
@@ -13,11 +14,14 @@ import {
   type DrawnArea,
   fetchAlerts,
   fetchRegions,
+  fetchTemplates,
   type RegionFeature,
   SEVERITY_COLORS,
   updateAlert,
 } from './api.ts'
 import type { Drawing } from './DrawMap.tsx'
+import { CATEGORIES, CERTAINTIES, EnglishFieldset, englishFields, englishOf, SEVERITIES, Select, templateFields, URGENCIES } from './fields.tsx'
+import { TemplatesPanel } from './TemplatesPanel.tsx'
 
 // MapLibre loads with the map, after the form is usable.
 const DrawMap = lazy(() => import('./DrawMap.tsx').then((m) => ({ default: m.DrawMap })))
@@ -33,29 +37,13 @@ function areaOf(drawing: Drawing): DrawnArea | undefined {
 
 const hoursFromNow = (hours: string) => new Date(Date.now() + Number(hours) * 3_600_000).toISOString()
 
-const CATEGORIES = ['Met', 'Geo', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'Other']
-const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']
-const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']
-const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']
-
-function Select({ name, label, options, value, onChange }: { name: string; label: string; options: string[]; value: string; onChange: (v: string) => void }) {
-  return (
-    <label>
-      {label}
-      <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
-  )
-}
-
-/** The operator's form for a new draft: CAP fields, the kecamatan/kelurahan or drawn area it covers, how long it is valid. */
-function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: RegionFeature[]; onSaved: () => void }) {
+/**
+ * The operator's form for a new draft: CAP fields (or a template's), the kecamatan/kelurahan or drawn area it covers,
+ * how long it is valid.
+ */
+function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; regions: RegionFeature[]; templates: AlertTemplate[]; onSaved: () => void }) {
   const { t } = useTranslation()
+  const [template, setTemplate] = useState('')
   const [form, setForm] = useState({
     event: '',
     category: 'Met',
@@ -65,6 +53,8 @@ function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: Regi
     headline: '',
     description: '',
     instruction: '',
+    contact: '',
+    ...englishFields(null),
     hours: '6',
   })
   const [chosen, setChosen] = useState<string[]>([])
@@ -77,6 +67,12 @@ function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: Regi
   const setMode = (mode: Drawing['mode']) =>
     setDrawing(mode === 'polygon' ? { mode, points: [], done: false } : mode === 'circle' ? { mode, centre: null, radius: 500 } : { mode })
   const set = (key: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [key]: v }))
+  const applyTemplate = (id: string) => {
+    setTemplate(id)
+    const tp = templates.find((x) => x.id === id)
+    if (!tp) return
+    setForm((f) => ({ ...f, ...templateFields(tp) }))
+  }
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(null)
@@ -90,11 +86,14 @@ function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: Regi
         ...(form.headline ? { headline: form.headline } : {}),
         ...(form.description ? { description: form.description } : {}),
         ...(form.instruction ? { instruction: form.instruction } : {}),
+        ...(form.contact ? { contact: form.contact } : {}),
         expires: hoursFromNow(form.hours),
         regions: chosen,
         ...(area ? { area } : {}),
+        english: englishOf(form),
       })
-      setForm((f) => ({ ...f, event: '', headline: '', description: '', instruction: '' }))
+      setForm((f) => ({ ...f, event: '', headline: '', description: '', instruction: '', ...englishFields(null) }))
+      setTemplate('')
       setChosen([])
       setMode('regions')
       onSaved()
@@ -105,6 +104,19 @@ function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: Regi
   return (
     <form className="alert-form" onSubmit={submit} data-testid="alert-form">
       <h2>{t('alerts.draftTitle')}</h2>
+      {templates.length > 0 && (
+        <label>
+          {t('alerts.templates.start')}
+          <select name="template" value={template} onChange={(e) => applyTemplate(e.target.value)}>
+            <option value="">{t('alerts.templates.none')}</option>
+            {templates.map((tp) => (
+              <option key={tp.id} value={tp.id}>
+                {tp.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         {t('alerts.field.event')}
         <input name="event" required value={form.event} onChange={(e) => set('event')(e.target.value)} />
@@ -125,6 +137,11 @@ function DraftForm({ tenant, regions, onSaved }: { tenant: Tenant; regions: Regi
         {t('alerts.field.instruction')}
         <textarea name="instruction" value={form.instruction} onChange={(e) => set('instruction')(e.target.value)} />
       </label>
+      <label>
+        {t('alerts.field.contact')}
+        <input name="contact" maxLength={300} value={form.contact} onChange={(e) => set('contact')(e.target.value)} />
+      </label>
+      <EnglishFieldset value={form} onChange={(key, v) => set(key)(v)} />
       <label>
         {t('alerts.field.hours')}
         <input name="hours" type="number" min="1" max="168" value={form.hours} onChange={(e) => set('hours')(e.target.value)} />
@@ -373,9 +390,17 @@ function AlertList({ tenant, regions }: { tenant: Tenant; regions: RegionFeature
   )
 }
 
-function StaffAlerts({ tenant }: { tenant: Tenant }) {
+function StaffAlerts({ tenant, isAdmin }: { tenant: Tenant; isAdmin: boolean }) {
   const [version, setVersion] = useState(0)
   const [regions, setRegions] = useState<RegionFeature[]>([])
+  const [templates, setTemplates] = useState<AlertTemplate[]>([])
+  const loadTemplates = useCallback(() => {
+    fetchTemplates(tenant.code).then(
+      (p) => setTemplates(p.items),
+      () => undefined,
+    )
+  }, [tenant.code])
+  useEffect(loadTemplates, [loadTemplates])
   useEffect(() => {
     fetchRegions(tenant.code).then(
       (all) => setRegions(all.sort((a, b) => a.properties.name.localeCompare(b.properties.name))),
@@ -384,8 +409,9 @@ function StaffAlerts({ tenant }: { tenant: Tenant }) {
   }, [tenant.code])
   return (
     <div className="alerts-staff">
-      <DraftForm tenant={tenant} regions={regions} onSaved={() => setVersion((v) => v + 1)} />
+      <DraftForm tenant={tenant} regions={regions} templates={templates} onSaved={() => setVersion((v) => v + 1)} />
       <AlertList key={version} tenant={tenant} regions={regions} />
+      {isAdmin && <TemplatesPanel tenant={tenant.code} templates={templates} onChanged={loadTemplates} />}
     </div>
   )
 }
@@ -393,5 +419,5 @@ function StaffAlerts({ tenant }: { tenant: Tenant }) {
 /** Staff page: draft a warning on the map, approve someone else's draft, update or cancel what is published; live on alert events. */
 export function AlertsPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('alerts.pageTitle')}>{({ tenant }) => <StaffAlerts tenant={tenant} />}</StaffFrame>
+  return <StaffFrame title={t('alerts.pageTitle')}>{({ tenant, roles }) => <StaffAlerts tenant={tenant} isAdmin={roles.has('admin')} />}</StaffFrame>
 }

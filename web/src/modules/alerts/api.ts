@@ -73,9 +73,25 @@ export type DraftInput = {
   headline?: string
   description?: string
   instruction?: string
+  contact?: string
   expires: string
   regions: string[]
   area?: DrawnArea
+  english?: English
+}
+
+/** A tenant's ready-made warning an operator starts a draft from. */
+export interface AlertTemplate extends Pick<Alert, 'event' | 'category' | 'urgency' | 'severity' | 'certainty' | 'headline' | 'description' | 'instruction'> {
+  id: string
+  name: string
+  english: English | null
+}
+
+export type TemplateInput = Omit<AlertTemplate, 'id' | 'headline' | 'description' | 'instruction' | 'english'> & {
+  headline?: string
+  description?: string
+  instruction?: string
+  english?: English
 }
 
 export type UpdateInput = Partial<Omit<DraftInput, 'category' | 'event'>>
@@ -90,6 +106,10 @@ export const approveAlert = (tenant: string, id: string) => api<Alert>(`/api/t/$
 export const cancelAlert = (tenant: string, id: string, note?: string) =>
   api<Alert>(`/api/t/${tenant}/alerts/${id}/cancel`, { method: 'POST', body: note ? { note } : {} })
 export const updateAlert = (tenant: string, id: string, body: UpdateInput) => api<Alert>(`/api/t/${tenant}/alerts/${id}/update`, { method: 'POST', body })
+export const fetchTemplates = (tenant: string) => api<Page<AlertTemplate>>(`/api/t/${tenant}/alerts/templates?limit=200`)
+export const saveTemplate = (tenant: string, body: TemplateInput, id?: string) =>
+  api<AlertTemplate>(`/api/t/${tenant}/alerts/templates${id ? `/${id}` : ''}`, { method: id ? 'PUT' : 'POST', body })
+export const deleteTemplate = (tenant: string, id: string) => api<void>(`/api/t/${tenant}/alerts/templates/${id}`, { method: 'DELETE' })
 export const capXmlUrl = (tenant: string, identifier: string) => `/cap/${tenant}/alerts/${identifier}.xml`
 
 export type RegionFeature = GeoJSON.Feature<GeoJSON.Geometry, Region>

@@ -1,8 +1,7 @@
 import i18n from 'i18next'
-import { lazy } from 'react'
-import type { WebModule } from '../../app/modules.ts'
+import { createElement, lazy, Suspense } from 'react'
+import type { MapLayerProps, WebModule } from '../../app/modules.ts'
 import { ActiveAlerts } from './ActiveAlerts.tsx'
-import { ConsoleAlertsLayer } from './ConsoleLayer.tsx'
 import en from './locales/en.json'
 import id from './locales/id.json'
 import './alerts.css'
@@ -13,6 +12,9 @@ i18n.addResourceBundle('en', 'translation', { alerts: en }, true, true)
 
 const AlertsPage = lazy(() => import('./AlertsPage.tsx').then((m) => ({ default: m.AlertsPage })))
 const PublicAlertsPage = lazy(() => import('./PublicAlertsPage.tsx').then((m) => ({ default: m.PublicAlertsPage })))
+// The console layer needs MapLibre: it loads with the console's map, never with the public portal.
+const AlertsLayer = lazy(() => import('./ConsoleLayer.tsx').then((m) => ({ default: m.ConsoleAlertsLayer })))
+const ConsoleAlertsLayer = (props: MapLayerProps) => createElement(Suspense, { fallback: null }, createElement(AlertsLayer, props))
 
 export const alertsWeb: WebModule = {
   id: 'alerts',

@@ -5,10 +5,17 @@ import { useLiveEvents } from '../../app/liveEvents.tsx'
 import type { PanelProps } from '../../app/modules.ts'
 import { formatHours, formatWhen, listPosts, type Post, todayIn } from './api.ts'
 
-/** The console's "Agenda hari ini": today's agenda of every OPD, in the tenant's zone, updated as posts change. */
+// The newest posts of any kind shown under the agenda.
+const NEWEST = 5
+
+/**
+ * The console's "Agenda hari ini": today's agenda of every OPD in the tenant's zone, and the newest posts, both
+ * updated as posts change.
+ */
 export function AgendaPanel({ tenant }: PanelProps) {
   const { t, i18n } = useTranslation()
   const [items, setItems] = useState<Post[] | null>(null)
+  const [newest, setNewest] = useState<Post[]>([])
   const [problem, setProblem] = useState<string | null>(null)
 
   const load = useCallback(() => {
@@ -18,6 +25,10 @@ export function AgendaPanel({ tenant }: PanelProps) {
         setProblem(null)
       },
       (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
+    )
+    listPosts(tenant.code, { status: 'published', order: 'newest', limit: NEWEST }).then(
+      (page) => setNewest(page.items),
+      () => undefined,
     )
   }, [tenant.code, tenant.timezone])
 
@@ -53,6 +64,22 @@ export function AgendaPanel({ tenant }: PanelProps) {
           </li>
         ))}
       </ol>
+      {newest.length > 0 && (
+        <>
+          <h3>{t('posts.newest')}</h3>
+          <ol data-testid="newest-posts">
+            {newest.map((p) => (
+              <li key={p.id}>
+                <span className={`kind kind-${p.kind}`}>{t(`posts.kind.${p.kind}`)}</span>
+                <Link to={`/t/${tenant.code}/posts?id=${p.id}`} className="title">
+                  {p.title}
+                </Link>
+                <span className="muted">{p.agency.shortName ?? p.agency.name}</span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </section>
   )
 }

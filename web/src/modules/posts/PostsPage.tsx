@@ -1,11 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
-import { ApiError, api, type Role, type Tenant } from '../../app/api.ts'
+import { useSearchParams } from 'react-router-dom'
+import { api, type Role, type Tenant } from '../../app/api.ts'
 import { useAuth } from '../../app/auth.tsx'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
-import { rolesIn, StaffNav } from '../../app/StaffNav.tsx'
-import { TenantLive } from '../../app/TenantLive.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
   type Agency,
@@ -20,10 +19,15 @@ import {
   type PostKind,
   publishPost,
   removeAttachment,
+  restorePost,
   updatePost,
   uploadAttachment,
+  writableAgencies,
   zoneOffset,
 } from './api.ts'
+
+// MapLibre loads with the place picker, after the form is usable.
+const PickPlace = lazy(() => import('./PostMap.tsx').then((m) => ({ default: m.PickPlace })))
 
 const WRITERS: Role[] = ['admin', 'operator', 'agency_officer']
 const STATUSES = ['draft', 'published', 'archived'] as const
@@ -33,42 +37,21 @@ const problemOf = (err: unknown) => (err instanceof Error ? err.message : String
 /** Staff write and manage the posts of their OPDs: agenda, activities, policies, announcements. */
 export function PostsPage() {
   const { t } = useTranslation()
-  const { tenant: code = '' } = useParams()
-  const { me } = useAuth()
-  const navigate = useNavigate()
-  const [tenant, setTenant] = useState<Tenant | null>(null)
-  useEffect(() => {
-    if (me === null) navigate('/login')
-  }, [me, navigate])
-  useEffect(() => {
-    api<Tenant>(`/api/t/${code}`).then(setTenant, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) navigate('/login')
-    })
-  }, [code, navigate])
-  if (!tenant || !me) return <main className="loading">…</main>
-  const roles = rolesIn(me, tenant.code, tenant.parent)
   return (
-    <TenantLive tenant={tenant.code}>
-      <div className="posts-page">
-        <header className="console-top">
-          <div className="title">
-            <Link className="brand" to={`/t/${tenant.code}/console`}>
-              {t('app.name')}
-            </Link>
-            <h1>
-              {t('posts.pageTitle')} · {tenant.name}
-            </h1>
-          </div>
-          <StaffNav tenant={tenant.code} parent={tenant.parent} />
-        </header>
-        <PostsBoard tenant={tenant} mayWrite={WRITERS.some((r) => roles.has(r))} />
-      </div>
-    </TenantLive>
+    <StaffFrame title={t('posts.pageTitle')}>
+      {({ tenant, roles }) => (
+        <div className="posts-page">
+          <PostsBoard tenant={tenant} mayWrite={WRITERS.some((r) => roles.has(r))} />
+        </div>
+      )}
+    </StaffFrame>
   )
 }
 
 function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean }) {
   const { t, i18n } = useTranslation()
+  const { me } = useAuth()
+  const writable = useMemo(() => (me ? writableAgencies(me, tenant.code) : []), [me, tenant.code])
   const [search, setSearch] = useSearchParams()
   const selected = search.get('id')
   const [kind, setKind] = useState<PostKind | ''>('')
@@ -91,10 +74,11 @@ function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean })
   useLiveEvents(['posts'], load)
   useEffect(() => {
     listAgencies(tenant.code).then(
-      (p) => setAgencyList(p.items),
+      // An officer writes for their own OPDs: those come first, and the form starts with the first.
+      (p) => setAgencyList(writable === 'all' ? p.items : [...p.items].sort((a, b) => Number(writable.includes(b.id)) - Number(writable.includes(a.id)))),
       (err: unknown) => setProblem(problemOf(err)),
     )
-  }, [tenant.code])
+  }, [tenant.code, writable])
 
   const more = () => {
     if (!next) return
@@ -165,6 +149,7 @@ function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean })
             id={selected === 'new' ? null : selected}
             agencies={agencyList}
             mayWrite={mayWrite}
+            writable={writable}
             onSaved={(post) => {
               select(post.id)
               load()
@@ -182,8 +167,19 @@ function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean })
 const toInput = (iso: string | null) => (iso ? iso.slice(0, 16) : '')
 const fromInput = (value: string, timeZone: string) => (value ? `${value}:00${zoneOffset(timeZone, new Date(`${value}:00Z`))}` : null)
 
-function Editor(props: { tenant: Tenant; post: Post | null; id: string | null; agencies: Agency[]; mayWrite: boolean; onSaved: (post: Post) => void }) {
-  const { tenant, id, agencies, mayWrite, onSaved } = props
+function Editor(props: {
+  tenant: Tenant
+  post: Post | null
+  id: string | null
+  agencies: Agency[]
+  mayWrite: boolean
+  writable: 'all' | string[]
+  onSaved: (post: Post) => void
+}) {
+  const { tenant, id, mayWrite, writable, onSaved } = props
+  const mayWriteFor = (agencyId: string) => writable === 'all' || writable.includes(agencyId)
+  // The OPDs offered are those the writer may write for (and the post's own, to show it).
+  const agencies = props.agencies.filter((a) => mayWriteFor(a.id) || a.id === props.post?.agency.id)
   const { t, i18n } = useTranslation()
   const [post, setPost] = useState<Post | null>(props.post)
   const [input, setInput] = useState<PostInput | null>(null)
@@ -207,13 +203,25 @@ function Editor(props: { tenant: Tenant; post: Post | null; id: string | null; a
             startsAt: post.startsAt,
             endsAt: post.endsAt,
             place: post.place,
+            location: post.location,
           }
-        : { kind: 'agenda', agencyId: agencies[0]?.id ?? '', title: '', body: '', visibility: 'public', startsAt: null, endsAt: null, place: null },
+        : {
+            kind: 'agenda',
+            agencyId: props.agencies.find((a) => writable === 'all' || writable.includes(a.id))?.id ?? '',
+            title: '',
+            body: '',
+            visibility: 'public',
+            startsAt: null,
+            endsAt: null,
+            place: null,
+            location: null,
+          },
     )
-  }, [id, post, agencies])
+  }, [id, post, props.agencies, writable])
 
   if (!input) return <p>…</p>
-  const readOnly = !mayWrite || post?.status === 'archived'
+  const mayChange = mayWrite && (post ? mayWriteFor(post.agency.id) : agencies.length > 0)
+  const readOnly = !mayChange || post?.status === 'archived'
   const set = (change: Partial<PostInput>) => setInput({ ...input, ...change })
 
   async function run(action: () => Promise<Post>) {
@@ -267,6 +275,7 @@ function Editor(props: { tenant: Tenant; post: Post | null; id: string | null; a
           {t('posts.byline', { who: post.updatedBy ?? post.createdBy ?? '', when: formatTime(post.updatedAt, tenant.timezone, i18n.language) })}
         </p>
       )}
+      {mayWrite && !mayChange && <p className="muted">{post ? t('posts.notYourOpd') : t('posts.noOpd')}</p>}
       <fieldset disabled={readOnly || busy}>
         <label>
           {t('posts.kindLabel')}
@@ -327,6 +336,21 @@ function Editor(props: { tenant: Tenant; post: Post | null; id: string | null; a
             maxLength={200}
           />
         </label>
+        {input.kind === 'agenda' && (
+          <div className="post-place">
+            <p className="muted">{input.location ? t('posts.locationSet') : t('posts.pickLocation')}</p>
+            {!readOnly && (
+              <Suspense fallback={<div className="post-place-map loading">…</div>}>
+                <PickPlace tenant={tenant} at={input.location?.coordinates ?? null} onPick={(at) => set({ location: { type: 'Point', coordinates: at } })} />
+              </Suspense>
+            )}
+            {input.location && !readOnly && (
+              <button type="button" className="button small" onClick={() => set({ location: null })}>
+                {t('posts.clearLocation')}
+              </button>
+            )}
+          </div>
+        )}
         <label>
           {t('posts.visibilityLabel')}
           <select name="visibility" value={input.visibility} onChange={(e) => set({ visibility: e.target.value as PostInput['visibility'] })}>
@@ -350,6 +374,11 @@ function Editor(props: { tenant: Tenant; post: Post | null; id: string | null; a
           )}
         </div>
       </fieldset>
+      {post?.status === 'archived' && mayChange && (
+        <button type="button" className="button" disabled={busy} onClick={() => run(() => restorePost(tenant.code, post.id))} data-testid="restore">
+          {t('posts.restore')}
+        </button>
+      )}
       {problem && <p className="error">{problem}</p>}
       {post && (
         <div className="post-attachments">

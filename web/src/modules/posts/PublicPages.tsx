@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { ApiError } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
 import { formatDate, formatWhen, listPublicPosts, POST_KINDS, type PostKind, type PublicPost, publicPost } from './api.ts'
 import { PostLine, usePublicPostChanges } from './PortalSection.tsx'
+
+// MapLibre loads only for a post that has a place on the map.
+const PlaceMap = lazy(() => import('./PostMap.tsx').then((m) => ({ default: m.PlaceMap })))
 
 /** Every public post of the city, newest first, by kind, a page at a time. */
 export function PublicPostsPage({ tenant }: PanelProps) {
@@ -89,6 +92,11 @@ export function PublicPostPage({ tenant }: PanelProps) {
         <p>
           <strong>{t('posts.place')}:</strong> {post.place}
         </p>
+      )}
+      {post.location && (
+        <Suspense fallback={<div className="post-place-map loading">…</div>}>
+          <PlaceMap tenant={tenant} at={post.location.coordinates} />
+        </Suspense>
       )}
       {post.body.split(/\n{2,}/).map((paragraph) => (
         <p key={paragraph}>{paragraph}</p>

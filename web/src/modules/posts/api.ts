@@ -1,4 +1,4 @@
-import { ApiError, api, type Page } from '../../app/api.ts'
+import { ApiError, api, type Me, type Page, type Role } from '../../app/api.ts'
 
 export type PostKind = 'agenda' | 'activity' | 'policy' | 'announcement'
 export const POST_KINDS: PostKind[] = ['agenda', 'activity', 'policy', 'announcement']
@@ -43,6 +43,7 @@ export interface PostInput {
   startsAt: string | null
   endsAt: string | null
   place: string | null
+  location: PublicPost['location']
 }
 
 export interface Agency {
@@ -50,6 +51,17 @@ export interface Agency {
   code: string
   name: string
   shortName: string | null
+}
+
+/**
+ * The OPDs a person may write for in a tenant, as the server decides (AGENCY contract): every one for platform admins
+ * and the tenant's own admins and operators, else those their grant links them to.
+ */
+export function writableAgencies(me: Me, tenant: string): 'all' | string[] {
+  if (me.isPlatformAdmin) return 'all'
+  const grant = (me.grants as { tenant: string; roles: Role[]; agencies?: string[] }[]).find((g) => g.tenant === tenant)
+  if (!grant) return []
+  return grant.roles.includes('admin') || grant.roles.includes('operator') ? 'all' : (grant.agencies ?? [])
 }
 
 const base = (tenant: string) => `/api/t/${encodeURIComponent(tenant)}`
@@ -64,13 +76,14 @@ export const publicPost = (tenant: string, id: string) => api<PublicPost>(`${bas
 export const agencies = (tenant: string) => api<Page<Agency>>(`${base(tenant)}/agencies?limit=1000`)
 
 export const createPost = (tenant: string, input: PostInput, publish: boolean) => {
-  const { startsAt, endsAt, place, ...rest } = input
-  const optional = Object.fromEntries(Object.entries({ startsAt, endsAt, place }).filter(([, v]) => v !== null))
+  const { startsAt, endsAt, place, location, ...rest } = input
+  const optional = Object.fromEntries(Object.entries({ startsAt, endsAt, place, location }).filter(([, v]) => v !== null))
   return api<Post>(`${base(tenant)}/posts`, { method: 'POST', body: { ...rest, ...optional, status: publish ? 'published' : 'draft' } })
 }
 export const updatePost = (tenant: string, id: string, input: PostInput) => api<Post>(`${base(tenant)}/posts/${id}`, { method: 'PATCH', body: input })
 export const publishPost = (tenant: string, id: string) => api<Post>(`${base(tenant)}/posts/${id}/publish`, { method: 'POST' })
 export const archivePost = (tenant: string, id: string) => api<Post>(`${base(tenant)}/posts/${id}/archive`, { method: 'POST' })
+export const restorePost = (tenant: string, id: string) => api<Post>(`${base(tenant)}/posts/${id}/restore`, { method: 'POST' })
 export const removeAttachment = (url: string) => api<void>(url, { method: 'DELETE' })
 
 export async function uploadAttachment(tenant: string, id: string, file: File): Promise<Attachment> {

@@ -1,0 +1,97 @@
+import { useTranslation } from 'react-i18next'
+import type { AlertTemplate, English } from './api.ts'
+
+// The CAP code lists the alert forms offer, their select, and the optional English block.
+
+export const CATEGORIES = ['Met', 'Geo', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'Other']
+export const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']
+export const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']
+export const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']
+
+export function Select({
+  name,
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  name: string
+  label: string
+  options: string[]
+  value: string
+  onChange: (v: string) => void
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+/** The optional English block as four form fields. */
+export interface EnglishFields {
+  enEvent: string
+  enHeadline: string
+  enDescription: string
+  enInstruction: string
+}
+
+export const englishFields = (en: English | null | undefined): EnglishFields => ({
+  enEvent: en?.event ?? '',
+  enHeadline: en?.headline ?? '',
+  enDescription: en?.description ?? '',
+  enInstruction: en?.instruction ?? '',
+})
+
+/** A text field's value, or nothing when it is blank. */
+export const given = (v: string) => (v.trim() ? v : undefined)
+
+/** The English block for the API: only the filled-in fields, and none at all without its event. */
+export const englishOf = (f: EnglishFields): English | undefined =>
+  f.enEvent.trim() ? { event: f.enEvent, headline: given(f.enHeadline), description: given(f.enDescription), instruction: given(f.enInstruction) } : undefined
+
+/** The English fields of a form, folded away until wanted. */
+export function EnglishFieldset({ value, onChange }: { value: EnglishFields; onChange: (key: keyof EnglishFields, v: string) => void }) {
+  const { t } = useTranslation()
+  return (
+    <details className="alert-english" open={value.enEvent !== ''}>
+      <summary>{t('alerts.templates.english')}</summary>
+      <label>
+        {t('alerts.field.event')}
+        <input name="enEvent" maxLength={200} value={value.enEvent} onChange={(e) => onChange('enEvent', e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.headline')}
+        <input name="enHeadline" maxLength={160} value={value.enHeadline} onChange={(e) => onChange('enHeadline', e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.description')}
+        <textarea name="enDescription" value={value.enDescription} onChange={(e) => onChange('enDescription', e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.instruction')}
+        <textarea name="enInstruction" value={value.enInstruction} onChange={(e) => onChange('enInstruction', e.target.value)} />
+      </label>
+    </details>
+  )
+}
+
+/** A template as the values of an alert form's fields. */
+export const templateFields = (tp: AlertTemplate) => ({
+  event: tp.event,
+  category: tp.category[0] ?? 'Met',
+  urgency: tp.urgency,
+  severity: tp.severity,
+  certainty: tp.certainty,
+  headline: tp.headline ?? '',
+  description: tp.description ?? '',
+  instruction: tp.instruction ?? '',
+  ...englishFields(tp.english),
+})
