@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams } from 'react-router-dom'
 import { MapView } from '../map/MapView.tsx'
@@ -89,8 +89,11 @@ export function Console() {
           </button>
         </header>
         <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+          {/* Modules load their layers lazily (the public portal shares the module registry but not the map). */}
           {allLayers.map(({ id, Component }) => (
-            <Component key={id} tenant={tenant} visible={visible[id] ?? true} />
+            <Suspense key={id} fallback={null}>
+              <Component tenant={tenant} visible={visible[id] ?? true} />
+            </Suspense>
           ))}
         </MapView>
         <aside className="side">
@@ -111,7 +114,9 @@ export function Console() {
               ))}
             </section>
             {allPanels.map(({ id, Component }) => (
-              <Component key={id} tenant={tenant} />
+              <Suspense key={id} fallback={null}>
+                <Component tenant={tenant} />
+              </Suspense>
             ))}
           </div>
           <EventFeed items={feed} timezone={tenant.timezone} />

@@ -1,7 +1,6 @@
 import i18n from 'i18next'
 import { lazy } from 'react'
 import type { WebModule } from '../../app/modules.ts'
-import { CamerasLayer } from './CamerasLayer.tsx'
 import en from './locales/en.json'
 import id from './locales/id.json'
 import { OfflineCamerasPanel } from './OfflineCamerasPanel.tsx'
@@ -11,6 +10,8 @@ import './cctv.css'
 i18n.addResourceBundle('id', 'translation', { cctv: id }, true, true)
 i18n.addResourceBundle('en', 'translation', { cctv: en }, true, true)
 
+// The map layer is loaded with the console, never by the public portal (which would pull MapLibre).
+const CamerasLayer = lazy(() => import('./CamerasLayer.tsx').then((m) => ({ default: m.CamerasLayer })))
 const CameraWall = lazy(() => import('./CameraWall.tsx').then((m) => ({ default: m.CameraWall })))
 const CamerasAdmin = lazy(() => import('./CamerasAdmin.tsx').then((m) => ({ default: m.CamerasAdmin })))
 

@@ -1,7 +1,6 @@
 import i18n from 'i18next'
 import { lazy } from 'react'
 import type { WebModule } from '../../app/modules.ts'
-import { DispatchPanel, IncidentsLayer, UnitsLayer } from './ConsoleLayers.tsx'
 import en from './locales/en.json'
 import id from './locales/id.json'
 import './incidents.css'
@@ -10,6 +9,11 @@ import './incidents.css'
 i18n.addResourceBundle('id', 'translation', { incidents: id }, true, true)
 i18n.addResourceBundle('en', 'translation', { incidents: en }, true, true)
 
+// Console layers and the dispatch panel load with the console, never with the public portal (MapLibre).
+const consoleLayers = () => import('./ConsoleLayers.tsx')
+const IncidentsLayer = lazy(() => consoleLayers().then((m) => ({ default: m.IncidentsLayer })))
+const UnitsLayer = lazy(() => consoleLayers().then((m) => ({ default: m.UnitsLayer })))
+const DispatchPanel = lazy(() => consoleLayers().then((m) => ({ default: m.DispatchPanel })))
 const DispatchPage = lazy(() => import('./DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })))
 const IncidentPage = lazy(() => import('./IncidentPage.tsx').then((m) => ({ default: m.IncidentPage })))
 const FieldPage = lazy(() => import('./FieldPage.tsx').then((m) => ({ default: m.FieldPage })))

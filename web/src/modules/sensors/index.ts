@@ -4,13 +4,14 @@ import type { WebModule } from '../../app/modules.ts'
 import { AlarmsPanel } from './AlarmsPanel.tsx'
 import en from './locales/en.json'
 import id from './locales/id.json'
-import { SensorsLayer } from './SensorsLayer.tsx'
 import './sensors.css'
 
 // Merged into the app's `sensors` strings.
 i18n.addResourceBundle('id', 'translation', { sensors: id }, true, true)
 i18n.addResourceBundle('en', 'translation', { sensors: en }, true, true)
 
+// The map layer is loaded with the console, never by the public portal (which would pull MapLibre).
+const SensorsLayer = lazy(() => import('./SensorsLayer.tsx').then((m) => ({ default: m.SensorsLayer })))
 // ECharts loads with the device page only.
 const DevicePage = lazy(() => import('./DevicePage.tsx').then((m) => ({ default: m.DevicePage })))
 const DevicesAdmin = lazy(() => import('./SensorsAdmin.tsx').then((m) => ({ default: m.DevicesAdmin })))
