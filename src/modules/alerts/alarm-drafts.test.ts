@@ -1,11 +1,12 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
-import { JOB_ALARM_DRAFT, listenForAlarmDrafts } from './alarm-drafts.ts'
+import { EventConsumer } from '../../core/events/consumer.ts'
+import { alarmDraftIntake, JOB_ALARM_DRAFT } from './alarm-drafts.ts'
 
 let server: TestServer
 let admin: string
-let stop = () => {}
+let consumer: EventConsumer
 const inject = (opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { cookie: admin, ...opts.headers } })
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString()
 
@@ -14,17 +15,18 @@ beforeAll(async () => {
   admin = await loginCookie(server.kendali, 'admin')
   // Background work is off in tests: listen as the module's start() does.
   const { ctx } = server.kendali
-  stop = listenForAlarmDrafts(
-    ctx.bus,
-    ctx.jobs,
-    () => ctx.db,
-    (err) => {
+  consumer = new EventConsumer(alarmDraftIntake(ctx.jobs), {
+    db: () => ctx.db,
+    bus: ctx.bus,
+    holdsLease: async () => true,
+    onError: (err) => {
       throw err
     },
-  )
+  })
+  await consumer.start()
 })
 afterAll(async () => {
-  stop()
+  await consumer.stop()
   await server.close()
 })
 

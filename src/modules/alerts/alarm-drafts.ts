@@ -1,6 +1,6 @@
 import type { Database } from '../../core/db/database.ts'
 import { Conflict } from '../../core/errors.ts'
-import type { Bus } from '../../core/events/bus.ts'
+import type { ConsumerSpec } from '../../core/events/consumer.ts'
 import type { KendaliEvent } from '../../core/events/log.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import type { AlertService } from './alerts.ts'
@@ -14,15 +14,20 @@ export function alarmAskingForDraft(event: KendaliEvent): string | null {
 }
 
 /**
- * An alarm whose rule asks for a warning becomes a durable job (one per alarm while pending), so the draft is
- * made even if this instance stops right after hearing the alarm; the operator still writes and approves it.
+ * Reads the sensors module's alarms from the event log: an alarm whose rule asks for a warning becomes a durable
+ * job (one per alarm while pending), also when it was raised while no instance listened; the operator still
+ * writes and approves the warning.
  */
-export function listenForAlarmDrafts(bus: Bus, jobs: JobQueue, db: () => Database, onError: (err: unknown) => void): () => void {
-  return bus.subscribe((event) => {
-    const alarmId = alarmAskingForDraft(event)
-    if (!alarmId) return
-    jobs.enqueue(db(), event.tenant, JOB_ALARM_DRAFT, { alarmId }, { dedupeKey: alarmId }).catch(onError)
-  })
+export function alarmDraftIntake(jobs: JobQueue): ConsumerSpec {
+  return {
+    name: 'alerts.alarm_drafts',
+    topics: ['sensors'],
+    types: ['alarm.raised'],
+    handle: async (db, event) => {
+      const alarmId = alarmAskingForDraft(event)
+      if (alarmId) await jobs.enqueue(db, event.tenant, JOB_ALARM_DRAFT, { alarmId }, { dedupeKey: alarmId })
+    },
+  }
 }
 
 /** Drafts the warning of one alarm, once: a second job for the same alarm finds the draft there already. */

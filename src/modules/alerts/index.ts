@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url'
+import { EventConsumer } from '../../core/events/consumer.ts'
 import type { TenantInfo } from '../../core/http/identity.ts'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { tenancyServices } from '../tenancy/index.ts'
-import { draftForAlarm, JOB_ALARM_DRAFT, listenForAlarmDrafts } from './alarm-drafts.ts'
+import { alarmDraftIntake, draftForAlarm, JOB_ALARM_DRAFT } from './alarm-drafts.ts'
 import { AlertService, type Clock, JOB_EXPIRE, JOB_FANOUT } from './alerts.ts'
 import { BmkgIntake } from './bmkg.ts'
 import { type Channels, DeliveryService, ensureVapidKeys, JOB_DELIVER, smtpMail } from './delivery.ts'
@@ -60,7 +61,7 @@ export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Chan
 /** Public warnings in CAP 1.2 with two-person approval, BMKG intake, delivery to subscribers by kelurahan. */
 export function alertsModule(): KendaliModule {
   let services: AlertsServices | null = null
-  let stopAlarmDrafts: (() => void) | null = null
+  let alarmDrafts: EventConsumer | null = null
   const of = (ctx: CoreContext) => {
     services ??= alertsServices(ctx)
     return services
@@ -104,16 +105,17 @@ export function alertsModule(): KendaliModule {
       return []
     },
     start: async (ctx) => {
-      stopAlarmDrafts = listenForAlarmDrafts(
-        ctx.bus,
-        ctx.jobs,
-        () => ctx.db,
-        (err) => ctx.log.warn({ err }, 'sensor alarm not queued for a warning draft'),
-      )
+      alarmDrafts = new EventConsumer(alarmDraftIntake(ctx.jobs), {
+        db: () => ctx.db,
+        bus: ctx.bus,
+        holdsLease: ctx.holdsLease,
+        onError: (err, event) => ctx.log.warn({ err, seq: event?.seq, tenant: event?.tenant }, 'sensor alarm not queued for a warning draft'),
+      })
+      await alarmDrafts.start()
     },
     stop: async () => {
-      stopAlarmDrafts?.()
-      stopAlarmDrafts = null
+      await alarmDrafts?.stop()
+      alarmDrafts = null
     },
   }
 }
