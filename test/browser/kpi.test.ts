@@ -1,15 +1,39 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKendali, type Kendali } from '../../src/core/app.ts'
 import { allModules } from '../../src/modules/index.ts'
+import { periodAt, previousMonth } from '../../src/modules/kpi/periods.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { testDatabase } from '../support/db.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
+import { loginCookie, startTestServer, type TestServer } from '../support/server.ts'
 import { ROOT, testConfig } from '../support/template.ts'
 
 const SHOTS = join(ROOT, 'test-results/screenshots')
+
+/** A point inside each region (its label point in the boundary file), on the choropleth map's canvas in page pixels. */
+async function pointsOnMap(page: Page, codes: string[]): Promise<Record<string, { x: number; y: number }>> {
+  const file = JSON.parse(readFileSync(join(ROOT, 'src/modules/tenancy/regions/jawa-tengah-33-kabkota.geojson'), 'utf8'))
+  const inside = new Map<string, { lat: number; lng: number }>(
+    file.features.map((f: { properties: { code: string; lat: number; lng: number } }) => [f.properties.code, f.properties]),
+  )
+  const box = await page.locator('[data-testid=kpi-choropleth] canvas').boundingBox()
+  const bbox = (await (await page.request.get(`${new URL(page.url()).origin}/api/t/33`)).json()).bbox as [number, number, number, number]
+  if (!box) throw new Error('the map has no canvas')
+  // Web Mercator, as MapLibre fits the bounds with 40 px padding around them.
+  const x = (lng: number) => (lng + 180) / 360
+  const y = (lat: number) => (180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))) / 360
+  const scale = Math.min((box.width - 80) / (x(bbox[2]) - x(bbox[0])), (box.height - 80) / (y(bbox[1]) - y(bbox[3])))
+  const [cx, cy] = [(x(bbox[0]) + x(bbox[2])) / 2, (y(bbox[1]) + y(bbox[3])) / 2]
+  return Object.fromEntries(
+    codes.map((code) => {
+      const p = inside.get(code)
+      if (!p) throw new Error(`no region ${code} in the boundary file`)
+      return [code, { x: box.x + box.width / 2 + (x(p.lng) - cx) * scale, y: box.y + box.height / 2 + (y(p.lat) - cy) * scale }]
+    }),
+  )
+}
 
 describe('executive dashboard and situation room in the browser', () => {
   let server: TestServer
@@ -59,6 +83,42 @@ describe('executive dashboard and situation room in the browser', () => {
     await page.close()
   })
 
+  it('keeps the dashboard pages and ECharts off the public portal until a page needs them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'id-ID' })
+    const scripts: string[] = []
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname)
+    })
+    await page.goto(`${server.url}/p/33.71`, { waitUntil: 'networkidle' })
+    expect(scripts.length).toBeGreaterThan(0)
+    expect(scripts.filter((s) => /echarts|installCanvasRenderer|Dashboard-|RollupPage-|IndicatorPage-|WallPage-/.test(s))).toEqual([])
+    await page.close()
+  })
+
+  it('leads an OPD officer to the indicators of their OPD and offers the entry form on those only', async () => {
+    // The demo officer works for DPUPR, which owns the green open space.
+    const page = await loggedIn('agency_officer')
+    await page.goto(`${server.url}/t/33.71/console`)
+    await page.getByTestId('staff-nav').getByRole('link', { name: 'Dasbor Eksekutif' }).click()
+    const own = page.getByTestId('kpi-own')
+    await own.getByRole('link', { name: 'Ruang terbuka hijau' }).waitFor()
+    expect(await own.getByRole('link').count()).toBe(1)
+    await page.screenshot({ path: join(SHOTS, 'kpi-officer-1920.png') })
+    await own.getByRole('link', { name: 'Ruang terbuka hijau' }).click()
+    await expect.poll(() => page.getByTestId('kpi-owner').textContent()).toBe('OPD pemilik: DPUPR')
+    const form = page.locator('form.kpi-entry')
+    await form.getByLabel('Nilai').fill('24.5')
+    await form.getByLabel('Periode').fill(String(new Date().getFullYear()))
+    await form.getByLabel('Catatan').fill('Taman baru Kiringan')
+    await form.getByRole('button', { name: 'Simpan' }).click()
+    await page.locator('table.kpi-series').getByText('Taman baru Kiringan').waitFor()
+    // City events belong to Diskominsta: no form for this officer there.
+    await page.goto(`${server.url}/t/33.71/kpi/indicators/city_events`)
+    await page.getByTestId('kpi-indicator-name').waitFor()
+    expect(await page.locator('form.kpi-entry').count()).toBe(0)
+    await page.close()
+  })
+
   it('maps the kelurahan breakdown of an indicator on the city boundaries', async () => {
     const page = await loggedIn('admin')
     // Population per kelurahan, entered by the admin for every kelurahan but the first (which must stay grey).
@@ -79,19 +139,72 @@ describe('executive dashboard and situation room in the browser', () => {
     await page.getByTestId('kpi-choropleth').scrollIntoViewIfNeeded()
     // A full-page shot resizes the viewport and blanks WebGL canvases: shoot the map itself.
     await page.getByTestId('kpi-choropleth').screenshot({ path: join(SHOTS, 'kpi-choropleth-1920.png') })
+
+    // The admin gives tourist visits, which nobody owned, to an OPD.
+    await page.goto(`${server.url}/t/33.71/kpi/indicators/tourist_visits`)
+    const owner = page.getByTestId('kpi-owner')
+    const diskominsta = owner.locator('option', { hasText: 'Diskominsta' })
+    await diskominsta.waitFor({ state: 'attached' })
+    expect(await owner.locator('option:checked').textContent()).toBe('belum ditetapkan')
+    await owner.selectOption({ label: 'Diskominsta' })
+    const saved = () => page.request.get(`${server.url}/api/t/33.71/kpi/indicators/tourist_visits`).then((r) => r.json())
+    await expect.poll(async () => (await saved()).agencyId).toBe(await diskominsta.getAttribute('value'))
+    await page.reload()
+    await expect.poll(() => page.getByTestId('kpi-owner').locator('option:checked').textContent()).toBe('Diskominsta')
     await page.close()
   })
 
-  it('shows a province user its cities side by side and drills into one read-only', async () => {
+  it('shows a province user its cities side by side on a map of its kabupaten/kota and drills into one read-only', async () => {
+    // Kendal joins the province with Magelang's catalogue and one value of its own, so two regions are coloured.
+    const superadmin = await loginCookie(server.kendali, 'superadmin')
+    const asSuperadmin = (method: 'POST', url: string, payload: object) => server.kendali.app.inject({ method, url, payload, headers: { cookie: superadmin } })
+    const month = previousMonth(periodAt(new Date(), 'monthly', 'Asia/Jakarta'))
+    for (const [url, payload] of [
+      ['/api/tenants', { code: '33.24', name: 'Kabupaten Kendal', kind: 'kabupaten', parent: '33' }],
+      ['/api/t/33.24/config/copy', { from: '33.71' }],
+      ['/api/t/33.24/kpi/indicators/city_events/values', { period: month, value: 3 }],
+    ] as const) {
+      const res = await asSuperadmin('POST', url, payload)
+      expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300)
+    }
+
     const page = await loggedIn('pemprov')
     await page.goto(`${server.url}/t/33/kpi`)
     await page.getByRole('link', { name: 'Rekap Provinsi' }).click()
     const table = page.getByTestId('rollup-table')
     await table.getByRole('link', { name: 'Kota Magelang' }).waitFor()
+    await page.locator('[data-testid=rollup-indicator] option[value=city_events]').waitFor({ state: 'attached' })
+    await page.getByTestId('rollup-indicator').selectOption('city_events')
+    await table.getByRole('link', { name: 'Kabupaten Kendal' }).waitFor()
+    // All 35 kabupaten/kota of Jawa Tengah are drawn; Magelang and Kendal carry their achievement.
+    const map = page.locator('[data-testid=kpi-choropleth][data-regions="35"][data-with-value="2"]')
+    await map.locator('canvas').waitFor()
+    await map.scrollIntoViewIfNeeded()
+    await expect.poll(() => page.getByTestId('kpi-choropleth-legend').textContent()).toBe('0 %100 %Tanpa nilai')
+
+    // Hovering a region shows its value against the target; a region not on the install says so.
+    const at = await pointsOnMap(page, ['33.24', '33.71', '33.29'])
+    const hover = async (code: string, text: RegExp) =>
+      expect
+        .poll(async () => {
+          await page.mouse.move(at[code].x, at[code].y + 1)
+          await page.mouse.move(at[code].x, at[code].y)
+          return page
+            .getByTestId('kpi-choropleth-info')
+            .textContent({ timeout: 500 })
+            .catch(() => '')
+        })
+        .toMatch(text)
+    await hover('33.29', /^Kabupaten Brebes.*Belum bergabung/)
+    await hover('33.24', /^Kabupaten Kendal3 count \(Target 6 count\) · Capaian 50 %$/)
+    await map.screenshot({ path: join(SHOTS, 'kpi-rollup-map-1920.png') })
     await page.screenshot({ path: join(SHOTS, 'kpi-rollup-1920.png') })
-    await table.getByRole('link', { name: 'Kota Magelang' }).click()
+
+    // Clicking a city opens its dashboard, read-only: no recompute for a province's people.
+    await hover('33.71', /^Kota Magelang/)
+    await page.mouse.click(at['33.71'].x, at['33.71'].y)
+    await page.waitForURL(/\/t\/33\.71\/kpi$/)
     await page.getByTestId('tile-governance').waitFor()
-    // Read-only: no recompute for a province's people.
     expect(await page.getByRole('button', { name: 'Hitung ulang' }).count()).toBe(0)
     await page.close()
   })
@@ -107,6 +220,12 @@ describe('executive dashboard and situation room in the browser', () => {
     wallAddress = (await page.getByTestId('kpi-wall-address').locator('code').textContent()) ?? ''
     expect(wallAddress).toMatch(/\/t\/33\.71\/kpi\/wall\?token=kdw_/)
     await panel.getByText('Layar utama Command Center').waitFor()
+
+    // A recompute of this month runs as a job; the page follows its progress to the end.
+    await page.getByRole('button', { name: 'Hitung ulang' }).click()
+    await expect.poll(() => page.getByTestId('kpi-recompute-progress').textContent()).toMatch(/0\/1 · menunggu/)
+    await server.kendali.ctx.jobs.runDue(10)
+    await expect.poll(() => page.getByTestId('kpi-recompute-progress').textContent()).toMatch(/1\/1 · selesai/)
     await page.screenshot({ path: join(SHOTS, 'kpi-wall-token-1920.png') })
     await page.close()
   })
@@ -119,6 +238,11 @@ describe('executive dashboard and situation room in the browser', () => {
     await expect.poll(() => page.getByTestId('wall-clock').textContent()).toMatch(/WIB/)
     expect(await page.getByTestId('staff-nav').count()).toBe(0)
     await page.screenshot({ path: join(SHOTS, 'kpi-wall-1920.png') })
+    // The big screen: the same wall scaled to 3840×2160, everything on one screen without scrolling.
+    await page.setViewportSize({ width: 3840, height: 2160 })
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(2160)
+    await page.screenshot({ path: join(SHOTS, 'kpi-wall-3840.png') })
+    await page.setViewportSize({ width: 1920, height: 1080 })
 
     const port = Number(new URL(server.url).port)
     await server.kendali.close()

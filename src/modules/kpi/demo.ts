@@ -9,12 +9,25 @@ import * as store from './store.ts'
 const DEMO = '33.71'
 const ACTOR = 'system:demo'
 
+// The OPD of Kota Magelang (by its code) that enters each entered indicator; nobody owns tourist visits yet,
+// so only an admin enters them.
+const OWNERS: Record<string, string> = {
+  population: 'disdukcapil',
+  spbe_index: 'diskominsta',
+  city_events: 'diskominsta',
+  public_wifi_points: 'diskominsta',
+  msme_online_pct: 'disdagkop_ukm',
+  poverty_rate_pct: 'dinsos',
+  green_space_pct: 'dpupr',
+  waste_managed_pct: 'dlh',
+}
+
 /** A steady wobble, so the demo's series look lived-in and come out the same on every install. */
 const wobble = (seed: number) => Math.sin(seed * 12.9898) * 0.5 + 0.5
 
 /**
- * Kota Magelang's catalogue, a year of entered values (one month left unentered, to show a missing value),
- * populations per kelurahan, and the computed indicators of the last twelve months.
+ * Kota Magelang's catalogue with the OPD owning each entered indicator, a year of entered values (one month left
+ * unentered, to show a missing value), populations per kelurahan, and the computed indicators of the last twelve months.
  */
 export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<void> {
   const db: Database = ctx.db
@@ -23,8 +36,11 @@ export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<vo
   const month = periodAt(new Date(), 'monthly', 'Asia/Jakarta')
   const months = [month]
   while (months.length < 12) months.unshift(previousMonth(months[0]))
-  const kelurahan = await tenancyServices(ctx).regions.features(db, DEMO, 'kelurahan')
+  const tenancy = tenancyServices(ctx)
+  const kelurahan = await tenancy.regions.features(db, DEMO, 'kelurahan')
+  const agencyIdOf = new Map((await tenancy.agencies.list(db, DEMO, 100)).items.map((a) => [a.code, a.id]))
   await db.transaction(async (tx) => {
+    for (const [code, agency] of Object.entries(OWNERS)) await store.updateIndicator(tx, DEMO, code, { agencyId: agencyIdOf.get(agency) ?? null })
     const enter = (code: string, period: string, value: number, by = '', key = '') =>
       store.enterValue(tx, DEMO, { code, period, by, key, value, note: null, evidenceUrl: null, actor: ACTOR })
     for (const year of new Set(months.map((m) => m.slice(0, 4)))) {

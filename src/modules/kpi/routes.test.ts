@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
@@ -12,10 +11,11 @@ const cookies: Record<string, string> = {}
 const as = (who: string, opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { ...opts.headers, cookie: cookies[who] } })
 const THIS_MONTH = periodAt(new Date(), 'monthly', 'Asia/Jakarta')
 const LAST_MONTH = previousMonth(THIS_MONTH)
+const THIS_YEAR = THIS_MONTH.slice(0, 4)
 
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
-  for (const who of ['admin', 'operator', 'agency_officer', 'executive', 'dispatcher', 'pemprov', 'superadmin', 'malang_admin']) {
+  for (const who of ['admin', 'operator', 'agency_officer', 'inspektorat', 'executive', 'dispatcher', 'pemprov', 'superadmin', 'malang_admin']) {
     cookies[who] = await loginCookie(server.kendali, who)
   }
   // Kota Malang gets its catalogue as every city does, from the periodic computation.
@@ -43,21 +43,55 @@ describe('kpi catalogue and dashboard', () => {
     expect(summary.formula.id).toMatch(/rata-rata/)
   })
 
-  it('lets an OPD officer enter a value, versioned, and refuses the executive, the operator and another city', async () => {
-    const url = '/api/t/33.71/kpi/indicators/city_events/values'
-    const first = await as('agency_officer', { method: 'POST', url, payload: { period: THIS_MONTH, value: 3, note: 'Festival' } })
+  it('lets an OPD officer enter a value of their OPD, versioned, and refuses other OPDs, the executive, the operator and another city', async () => {
+    // The demo officer works for DPUPR, which owns the green open space; city events belong to Diskominsta.
+    const url = '/api/t/33.71/kpi/indicators/green_space_pct/values'
+    const first = await as('agency_officer', { method: 'POST', url, payload: { period: THIS_YEAR, value: 21.5, note: 'Taman Kyai Langgeng' } })
     expect(first.statusCode, first.body).toBe(201)
-    const second = await as('admin', { method: 'POST', url, payload: { period: THIS_MONTH, value: 4, evidenceUrl: 'https://magelangkota.go.id/agenda' } })
+    const second = await as('admin', { method: 'POST', url, payload: { period: THIS_YEAR, value: 22, evidenceUrl: 'https://magelangkota.go.id/rth' } })
     expect(json<{ version: number }>(second).version).toBe(json<{ version: number }>(first).version + 1)
-    for (const who of ['executive', 'operator', 'pemprov', 'malang_admin']) {
-      expect((await as(who, { method: 'POST', url, payload: { period: THIS_MONTH, value: 99 } })).statusCode, who).toBe(403)
+    for (const who of ['inspektorat', 'executive', 'operator', 'pemprov', 'malang_admin']) {
+      const res = await as(who, { method: 'POST', url, payload: { period: THIS_YEAR, value: 99 } })
+      expect(res.statusCode, who).toBe(403)
+      expect(json<ErrorBody>(res).error.code).toBe('forbidden')
     }
-    const history = await as('executive', { method: 'GET', url: `/api/t/33.71/kpi/indicators/city_events/history?period=${THIS_MONTH}` })
+    const other = await as('agency_officer', {
+      method: 'POST',
+      url: '/api/t/33.71/kpi/indicators/city_events/values',
+      payload: { period: THIS_MONTH, value: 3 },
+    })
+    expect(other.statusCode, other.body).toBe(403)
+    const history = await as('executive', { method: 'GET', url: `/api/t/33.71/kpi/indicators/green_space_pct/history?period=${THIS_YEAR}` })
     const versions = json<{ items: { value: number; changedBy: string }[] }>(history).items
     expect(versions.slice(0, 2).map((v) => [v.value, v.changedBy])).toEqual([
-      [4, 'admin'],
-      [3, 'agency_officer'],
+      [22, 'admin'],
+      [21.5, 'agency_officer'],
     ])
+  })
+
+  it('tells each caller which indicators they may enter', async () => {
+    const mayEnter = async (who: string) => {
+      const res = await as(who, { method: 'GET', url: '/api/t/33.71/kpi/indicators' })
+      return json<{ items: { code: string; mayEnter: boolean }[] }>(res)
+        .items.filter((i) => i.mayEnter)
+        .map((i) => i.code)
+    }
+    expect(await mayEnter('agency_officer')).toEqual(['green_space_pct'])
+    expect(await mayEnter('executive')).toEqual([])
+    const all = await mayEnter('admin')
+    expect(all).toContain('tourist_visits')
+    expect(all).not.toContain('report_sla_pct')
+    const one = await as('inspektorat', { method: 'GET', url: '/api/t/33.71/kpi/indicators/green_space_pct' })
+    expect(json<{ mayEnter: boolean }>(one).mayEnter).toBe(false)
+  })
+
+  it("keeps an indicator's owner among the city's own OPDs", async () => {
+    const url = '/api/t/33.71/kpi/indicators/tourist_visits'
+    const [malangOpd] = await as('malang_admin', { method: 'GET', url: '/api/t/35.73/agencies' }).then((r) => json<{ items: { id: string }[] }>(r).items)
+    const res = await as('admin', { method: 'PATCH', url, payload: { agencyId: malangOpd.id } })
+    expect(res.statusCode, res.body).toBe(400)
+    expect(json<ErrorBody>(res).error.details?.field).toBe('agencyId')
+    expect(json<{ agencyId: string | null }>(await as('admin', { method: 'GET', url })).agencyId).toBeNull()
   })
 
   it('rejects bad input with 4xx JSON and changes nothing', async () => {
@@ -76,11 +110,22 @@ describe('kpi catalogue and dashboard', () => {
     expect((await as('admin', { method: 'GET', url: '/api/t/33.71/kpi/indicators/nope_nope' })).statusCode).toBe(404)
   })
 
-  it('imports values from text/csv', async () => {
-    const csv = `indicator,period,value,note\nwaste_managed_pct,${LAST_MONTH},77.5,TPA Banyuurip\nwaste_managed_pct,${LAST_MONTH},x,\n`
+  it("imports values from text/csv, rejecting bad rows and rows of another OPD's indicators by row", async () => {
+    const csv = [
+      'indicator,period,value,note',
+      `green_space_pct,${THIS_YEAR},23.5,RTH baru`,
+      `green_space_pct,${THIS_YEAR},x,`,
+      `waste_managed_pct,${LAST_MONTH},77.5,TPA Banyuurip`,
+    ].join('\n')
     const res = await as('agency_officer', { method: 'POST', url: '/api/t/33.71/kpi/values/import', payload: csv, headers: { 'content-type': 'text/csv' } })
     expect(res.statusCode, res.body).toBe(200)
-    expect(json(res)).toEqual({ accepted: 1, rejected: [{ row: 3, field: 'value', message: 'x is not a number' }] })
+    const result = json<{ accepted: number; rejected: { row: number; field: string; message: string }[] }>(res)
+    expect(result.accepted).toBe(1)
+    expect(result.rejected.map((r) => [r.row, r.field])).toEqual([
+      [3, 'value'],
+      [4, 'indicator'],
+    ])
+    expect(result.rejected[1].message).toMatch(/OPD/)
     expect(
       (await as('executive', { method: 'POST', url: '/api/t/33.71/kpi/values/import', payload: csv, headers: { 'content-type': 'text/csv' } })).statusCode,
     ).toBe(403)
@@ -127,86 +172,5 @@ describe('province roll-up', () => {
     expect((await as('executive', { method: 'GET', url: `/api/t/33/kpi/rollup?indicator=spbe_index&period=${LAST_MONTH}` })).statusCode).toBe(403)
     expect((await as('pemprov', { method: 'GET', url: `/api/t/35/kpi/rollup?indicator=spbe_index&period=${LAST_MONTH}` })).statusCode).toBe(403)
     expect((await as('executive', { method: 'GET', url: `/api/t/33.71/kpi/rollup?indicator=spbe_index&period=${LAST_MONTH}` })).statusCode).toBe(400)
-  })
-})
-
-describe('onboarding', () => {
-  it('brings Kabupaten Kendal onto the install from Magelang as template, and Magelang sees nothing of it', async () => {
-    const kendal = JSON.parse(readFileSync(new URL('../../../test/fixtures/kpi/kabupaten-kendal-33.24.geojson', import.meta.url), 'utf8'))
-    const created = await as('superadmin', {
-      method: 'POST',
-      url: '/api/tenants',
-      payload: { code: '33.24', name: 'Kabupaten Kendal', kind: 'kabupaten', parent: '33' },
-    })
-    expect(created.statusCode, created.body).toBe(201)
-
-    // Boundaries: a feature outside Kendal and a point where a polygon belongs are refused by index, the rest stored.
-    const point = { type: 'Point', coordinates: [110.1, -7.0] }
-    const features = [
-      ...kendal.features,
-      { type: 'Feature', properties: { code: '33.71.01', name: 'Bukan Kendal', level: 'kecamatan' }, geometry: kendal.features[0].geometry },
-      { type: 'Feature', properties: { code: '33.24.99', name: 'Rusak', level: 'kecamatan' }, geometry: point },
-    ]
-    const imported = await as('superadmin', { method: 'POST', url: '/api/t/33.24/regions/import', payload: { type: 'FeatureCollection', features } })
-    expect(imported.statusCode, imported.body).toBe(200)
-    const result = json<{ accepted: number; rejected: { index: number; field: string }[] }>(imported)
-    expect(result.accepted).toBe(kendal.features.length)
-    expect(result.rejected.map((r) => [r.index, r.field])).toEqual([
-      [kendal.features.length, 'properties.code'],
-      [kendal.features.length + 1, 'geometry'],
-    ])
-
-    // Shareable configuration only: the KPI catalogue, incident types and report categories, never Magelang's data.
-    const copyUrl = '/api/t/33.24/config/copy'
-    // Magelang's own incident type (the built-in ones every city has anyway).
-    const ownType = await as('admin', {
-      method: 'PUT',
-      url: '/api/t/33.71/incident-types/banjir_rob',
-      payload: { label: { id: 'Banjir rob', en: 'Tidal flood' }, defaultPriority: 'P2', unitKinds: ['rescue'] },
-    })
-    expect(ownType.statusCode, ownType.body).toBe(200)
-    expect((await as('admin', { method: 'POST', url: copyUrl, payload: { from: '33.71' } })).statusCode).toBe(403)
-    expect((await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.24' } })).statusCode).toBe(400)
-    expect((await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.99' } })).statusCode).toBe(404)
-    const copied = await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.71' } })
-    expect(copied.statusCode, copied.body).toBe(200)
-    const counts = json<{ copied: Record<string, number> }>(copied).copied
-    expect(counts.kpi).toBeGreaterThan(20)
-    expect(counts.incidents).toBeGreaterThan(0)
-    expect(counts.reports).toBeGreaterThan(3)
-    // Copying again keeps what is there and adds nothing.
-    const again = json<{ copied: Record<string, number> }>(await as('superadmin', { method: 'POST', url: copyUrl, payload: { from: '33.71' } }))
-    expect(again.copied).toEqual({ kpi: 0, incidents: 0, reports: 0 })
-
-    const user = await as('superadmin', {
-      method: 'POST',
-      url: '/api/t/33.24/users',
-      payload: { username: 'kendal_bupati', name: 'Bupati Kendal', password: 'kendali-demo', roles: ['executive', 'admin'] },
-    })
-    expect(user.statusCode, user.body).toBe(201)
-    cookies.kendal = await loginCookie(server.kendali, 'kendal_bupati')
-    const summary = await as('kendal', { method: 'GET', url: `/api/t/33.24/kpi/summary?period=${LAST_MONTH}` })
-    expect(summary.statusCode, summary.body).toBe(200)
-    const indicators = json<{ dimensions: { indicators: { status: string }[] }[] }>(summary).dimensions.flatMap((d) => d.indicators)
-    expect(indicators.some((i) => i.status === 'ok')).toBe(false)
-    const series = json<Series>(await as('kendal', { method: 'GET', url: '/api/t/33.24/kpi/indicators/spbe_index/values?from=2025&to=2026' }))
-    expect(series.items.every((p) => p.status === 'missing')).toBe(true)
-    const magelangCategories = json<{ items: { code: string }[] }>(await as('admin', { method: 'GET', url: '/api/t/33.71/report-categories' })).items
-    const categories = json<{ items: { code: string; agencyId: string | null }[] }>(
-      await as('kendal', { method: 'GET', url: '/api/t/33.24/report-categories' }),
-    )
-    expect(categories.items.map((c) => c.code).sort()).toEqual(magelangCategories.map((c) => c.code).sort())
-    expect(categories.items.every((c) => c.agencyId === null)).toBe(true)
-    const types = json<{ items: { code: string }[] }>(await as('kendal', { method: 'GET', url: '/api/t/33.24/incident-types' })).items
-    expect(types.map((t) => t.code)).toContain('banjir_rob')
-    expect(json<{ items: unknown[] }>(await as('kendal', { method: 'GET', url: '/api/t/33.24/reports' })).items).toEqual([])
-    expect(json<{ items: unknown[] }>(await as('kendal', { method: 'GET', url: '/api/t/33.24/incidents' })).items).toEqual([])
-
-    expect((await as('admin', { method: 'GET', url: `/api/t/33.24/kpi/summary?period=${LAST_MONTH}` })).statusCode).toBe(403)
-    expect((await as('kendal', { method: 'GET', url: `/api/t/33.71/kpi/summary?period=${LAST_MONTH}` })).statusCode).toBe(403)
-    const rollup = json<{ items: { tenant: string }[] }>(
-      await as('pemprov', { method: 'GET', url: `/api/t/33/kpi/rollup?indicator=spbe_index&period=${LAST_MONTH}` }),
-    )
-    expect(rollup.items.map((i) => i.tenant)).toContain('33.24')
   })
 })

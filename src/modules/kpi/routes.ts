@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Invalid } from '../../core/errors.ts'
+import { agenciesIn, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
@@ -38,7 +40,7 @@ import {
   WallToken,
   WallTokenParams,
 } from './schema.ts'
-import type { KpiService } from './service.ts'
+import { type Indicator as CatalogueIndicator, type KpiCaller, type KpiService, mayEnter } from './service.ts'
 import type { WallTokens } from './wall.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -49,6 +51,18 @@ const READERS = ['admin', 'executive', 'operator', 'agency_officer'] as const
 const ENTERERS = ['admin', 'agency_officer'] as const
 const ADMINS = ['admin'] as const
 const MAX_CSV_BYTES = 2 * 1024 * 1024
+
+/** Who enters values: an OPD officer acts for the OPDs they work for, an admin for every one, a reader for none. */
+function callerOf(request: FastifyRequest): KpiCaller {
+  const principal = principalOf(request)
+  const tenant = tenantOf(request)
+  const { direct } = rolesIn(principal, tenant)
+  const enters = principal.isPlatformAdmin || ENTERERS.some((r) => direct.has(r))
+  return { actor: principal.actor, agencies: enters ? agenciesIn(principal, tenant) : [] }
+}
+
+/** An indicator as its caller sees it: whether they may enter its values travels with it. */
+const forCaller = (request: FastifyRequest, indicator: CatalogueIndicator) => ({ ...indicator, mayEnter: mayEnter(callerOf(request), indicator) })
 
 export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, walls: WallTokens, tenantExists: (code: string) => Promise<boolean>): void {
   const tags = ['kpi']
@@ -65,7 +79,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
       },
     },
     async (request) => {
-      const items = await kpi.list(ctx.db, tenantOf(request).code)
+      const items = (await kpi.list(ctx.db, tenantOf(request).code)).map((i) => forCaller(request, i))
       return { items, total: items.length, next: null }
     },
   )
@@ -79,7 +93,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     async (request, reply) => {
       const body = request.body
       const created = await kpi.create(ctx.db, tenantOf(request).code, principalOf(request).actor, { ...body, breakdowns: body.breakdowns ?? [] })
-      return reply.status(201).send(created)
+      return reply.status(201).send(forCaller(request, created))
     },
   )
 
@@ -89,7 +103,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
       config: { access: { roles: READERS } },
       schema: { tags, summary: 'One indicator with its targets and formula', params: CodeParams, response: { 200: Indicator, ...errors } },
     },
-    async (request) => kpi.get(ctx.db, tenantOf(request).code, request.params.code),
+    async (request) => forCaller(request, await kpi.get(ctx.db, tenantOf(request).code, request.params.code)),
   )
 
   app.patch(
@@ -104,7 +118,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
         response: { 200: Indicator, ...errors },
       },
     },
-    async (request) => kpi.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.code, request.body),
+    async (request) => forCaller(request, await kpi.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.code, request.body)),
   )
 
   app.post(
@@ -113,14 +127,14 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
       config: { access: { roles: ENTERERS } },
       schema: {
         tags,
-        summary: 'Enters (or corrects) the value of an entered indicator for a period; every change is kept as a version',
+        summary:
+          'Enters (or corrects) the value of an entered indicator for a period; every change is kept as a version. An OPD officer enters the indicators of the OPDs they work for only (403 otherwise)',
         params: CodeParams,
         body: NewValue,
         response: { 201: Value, ...errors },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await kpi.enter(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.code, request.body)),
+    async (request, reply) => reply.status(201).send(await kpi.enter(ctx.db, tenantOf(request).code, callerOf(request), request.params.code, request.body)),
   )
 
   app.get(
@@ -137,7 +151,8 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     },
     async (request) => {
       const q = request.query
-      return kpi.series(ctx.db, tenantOf(request).code, request.params.code, q.from, q.to, q.by)
+      const series = await kpi.series(ctx.db, tenantOf(request).code, request.params.code, q.from, q.to, q.by)
+      return { ...series, indicator: forCaller(request, series.indicator) }
     },
   )
 
@@ -171,14 +186,14 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
         schema: {
           tags,
           summary:
-            'Imports entered values from text/csv: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`; good rows stored, bad rows listed',
+            'Imports entered values from text/csv: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`; good rows stored, bad rows (and rows of indicators of OPDs the officer does not work for) listed',
           consumes: ['text/csv'],
           params: TenantParams,
           body: Type.String({ minLength: 1 }),
           response: { 200: ImportResult, ...errors },
         },
       },
-      async (request) => kpi.importCsv(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body),
+      async (request) => kpi.importCsv(ctx.db, tenantOf(request).code, callerOf(request), request.body),
     )
   })
 

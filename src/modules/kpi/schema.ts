@@ -36,6 +36,7 @@ export const Indicator = Type.Object({
   isActive: Type.Boolean(),
   availability: Type.Enum(['available', 'not_available']),
   targets: Type.Array(Type.Object({ year: Type.Integer(), target: Type.Number() })),
+  mayEnter: Type.Boolean({ description: 'Whether the caller may enter its values: an entered indicator of an OPD they act for (admins: any)' }),
 })
 
 export const CreateIndicator = Type.Object(

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
-import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { type Breakdown, DIMENSIONS, type Dimension, type IndicatorRegistry, type IndicatorValue } from '../../core/indicators.ts'
 import type { JobQueue } from '../../core/jobs/jobs.ts'
@@ -19,6 +19,14 @@ export interface TenancyPort {
   regionsOf(db: Queryable, province: string): Promise<{ code: string; name: string }[]>
   /** Every kota and kabupaten of the install. */
   cities(db: Queryable): Promise<string[]>
+  /** Whether an OPD (agency) of the tenant has this id and is not archived. */
+  agencyExists(db: Queryable, tenant: string, id: string): Promise<boolean>
+}
+
+/** Who enters values: the actor written into the history, and the OPDs they act for (`all` for admins). */
+export interface KpiCaller {
+  actor: string
+  agencies: 'all' | readonly string[]
 }
 
 /** Whether an indicator can have values here: a computed one needs its module installed. */
@@ -65,6 +73,12 @@ export interface NewValue {
 }
 
 const yearOf = (period: string) => Number(period.slice(0, 4))
+
+/** Whether a caller may enter values of an indicator: an entered one, owned by an OPD they act for (admins: any). */
+export function mayEnter(caller: KpiCaller, indicator: Pick<Indicator, 'source' | 'agencyId'>): boolean {
+  if (indicator.source !== 'entered') return false
+  return caller.agencies === 'all' || (indicator.agencyId !== null && caller.agencies.includes(indicator.agencyId))
+}
 
 /** Smart-city KPIs: catalogue, entered and computed values, dimension scores, province roll-up. */
 export class KpiService {
@@ -126,8 +140,16 @@ export class KpiService {
     return this.toIndicator(row, await store.targetsOf(db, tenant, code))
   }
 
+  /** An indicator's owner is an OPD of the same tenant. */
+  private async checkOwnerExists(db: Queryable, tenant: string, agencyId: string | null | undefined): Promise<void> {
+    if (agencyId && !(await this.tenancy.agencyExists(db, tenant, agencyId))) {
+      throw new Invalid(`There is no OPD ${agencyId} in ${tenant}`, { field: 'agencyId' })
+    }
+  }
+
   /** Adds an indicator: entered by an OPD, or computed by a module that registered its code. */
   async create(db: Database, tenant: string, actor: string, input: IndicatorDefinition & { agencyId?: string | null }): Promise<Indicator> {
+    await this.checkOwnerExists(db, tenant, input.agencyId)
     const registered = this.registry.get(input.code)
     if (input.source === 'computed' && !registered) {
       throw new Invalid(`No installed module computes ${input.code}`, { field: 'code' })
@@ -151,6 +173,7 @@ export class KpiService {
     code: string,
     change: store.IndicatorChange & { targets?: { year: number; target: number | null }[] },
   ): Promise<Indicator> {
+    await this.checkOwnerExists(db, tenant, change.agencyId)
     await db.transaction(async (tx) => {
       if (!(await store.findIndicator(tx, tenant, code))) throw new NotFound(`There is no indicator ${code}`, { code })
       await store.updateIndicator(tx, tenant, code, change)
@@ -186,9 +209,20 @@ export class KpiService {
 
   // Values
 
-  /** Checks an entered value against its indicator: the right period shape, a supported breakdown, not in the future. */
-  private async checkEntry(tenant: string, indicator: Indicator, v: NewValue): Promise<void> {
+  /**
+   * Checks an entered value against its indicator: the caller acts for the OPD that owns it (admins for any),
+   * the right period shape, a supported breakdown, not in the future.
+   */
+  private async checkEntry(tenant: string, caller: KpiCaller, indicator: Indicator, v: NewValue): Promise<void> {
     if (indicator.source !== 'entered') throw new Conflict(`${indicator.code} is computed from the platform's data; it cannot be entered`, { field: 'code' })
+    if (!mayEnter(caller, indicator)) {
+      throw new Forbidden(
+        indicator.agencyId === null
+          ? `No OPD owns ${indicator.code} yet: only an admin enters its values`
+          : `${indicator.code} belongs to an OPD you do not work for: its own officers or an admin enter its values`,
+        { field: 'indicator' },
+      )
+    }
     if (frequencyOf(v.period) !== indicator.frequency) {
       throw new Invalid(`${indicator.code} is ${indicator.frequency}: ${v.period} is not such a period`, { field: 'period' })
     }
@@ -200,9 +234,10 @@ export class KpiService {
     if (!Number.isFinite(v.value)) throw new Invalid('value is not a number', { field: 'value' })
   }
 
-  async enter(db: Database, tenant: string, actor: string, code: string, v: NewValue): Promise<store.ValueRow> {
+  async enter(db: Database, tenant: string, caller: KpiCaller, code: string, v: NewValue): Promise<store.ValueRow> {
     const indicator = await this.get(db, tenant, code)
-    await this.checkEntry(tenant, indicator, v)
+    await this.checkEntry(tenant, caller, indicator, v)
+    const { actor } = caller
     return db.transaction(async (tx) => {
       const row = await store.enterValue(tx, tenant, {
         code,
@@ -226,9 +261,10 @@ export class KpiService {
 
   /**
    * Imports entered values from CSV with a header row: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`.
-   * Every good row is stored; bad rows are reported by row number (the header is row 1).
+   * Every good row is stored; bad rows, and rows of indicators the caller may not enter, are reported by row
+   * number (the header is row 1).
    */
-  async importCsv(db: Database, tenant: string, actor: string, text: string) {
+  async importCsv(db: Database, tenant: string, caller: KpiCaller, text: string) {
     let records: Record<string, string>[]
     try {
       records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true })
@@ -252,7 +288,7 @@ export class KpiService {
       const by = record.breakdown_by
       const breakdown = by ? { by: by as Breakdown, key: record.breakdown_key ?? '' } : undefined
       try {
-        await this.enter(db, tenant, actor, record.indicator, {
+        await this.enter(db, tenant, caller, record.indicator, {
           period: record.period,
           value,
           breakdown,
@@ -261,7 +297,7 @@ export class KpiService {
         })
         accepted++
       } catch (err) {
-        if (!(err instanceof Invalid || err instanceof NotFound || err instanceof Conflict)) throw err
+        if (!(err instanceof Invalid || err instanceof NotFound || err instanceof Conflict || err instanceof Forbidden)) throw err
         const f = typeof err.details?.field === 'string' ? err.details.field : 'indicator'
         rejected.push({ row, field: f, message: err.message })
       }

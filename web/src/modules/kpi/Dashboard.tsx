@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError, api } from '../../app/api.ts'
-import { currentMonth, type Dimension, downloadCsv, formatValue, labelOf, type Recompute, type Summary } from './api.ts'
-import { KpiFrame } from './KpiFrame.tsx'
+import { ApiError, api, type Page } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
+import { currentMonth, type Dimension, downloadCsv, formatValue, type Indicator, labelOf, type Recompute, type Summary } from './api.ts'
 import { DimensionTiles } from './Tiles.tsx'
 import { WallTokensPanel } from './WallTokens.tsx'
 
@@ -11,15 +11,33 @@ import { WallTokensPanel } from './WallTokens.tsx'
 export function DashboardPage() {
   const { t } = useTranslation()
   return (
-    <KpiFrame title={t('kpi.title')}>
+    <StaffFrame title={t('kpi.title')}>
       {({ tenant, roles }) => (
-        <Dashboard tenant={tenant.code} timeZone={tenant.timezone} isAdmin={roles.has('admin')} isProvince={tenant.kind === 'provinsi'} />
+        <Dashboard
+          tenant={tenant.code}
+          timeZone={tenant.timezone}
+          isAdmin={roles.has('admin')}
+          isOfficer={roles.has('agency_officer')}
+          isProvince={tenant.kind === 'provinsi'}
+        />
       )}
-    </KpiFrame>
+    </StaffFrame>
   )
 }
 
-function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; timeZone: string; isAdmin: boolean; isProvince: boolean }) {
+function Dashboard({
+  tenant,
+  timeZone,
+  isAdmin,
+  isOfficer,
+  isProvince,
+}: {
+  tenant: string
+  timeZone: string
+  isAdmin: boolean
+  isOfficer: boolean
+  isProvince: boolean
+}) {
   const { t, i18n } = useTranslation()
   const [period, setPeriod] = useState(() => currentMonth(timeZone))
   const [summary, setSummary] = useState<Summary | null>(null)
@@ -92,6 +110,7 @@ function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; 
         </p>
       )}
       {problem && <p className="error">{problem}</p>}
+      {isOfficer && !isAdmin && summary && <OwnIndicators tenant={tenant} summary={summary} />}
       {summary && <DimensionTiles summary={summary} selected={dimension} onSelect={setDimension} />}
       {chosen && (
         <section className="kpi-indicators" data-testid="kpi-indicators">
@@ -119,7 +138,15 @@ function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; 
                   </td>
                   <td>{formatValue(i.target, i.unit, lang)}</td>
                   <td>{i.achievement === null ? '—' : `${i.achievement.toFixed(1)} %`}</td>
-                  <td title={labelOf(i.formula, lang)}>{t(`kpi.sourceKind.${i.source}`)}</td>
+                  <td>
+                    <details className="kpi-source">
+                      <summary>
+                        {t(`kpi.sourceKind.${i.source}`)}
+                        {i.module ? ` · ${i.module}` : ''}
+                      </summary>
+                      {labelOf(i.formula, lang) || t('kpi.noFormula')}
+                    </details>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -129,6 +156,68 @@ function Dashboard({ tenant, timeZone, isAdmin, isProvince }: { tenant: string; 
       {isAdmin && <RecomputePanel tenant={tenant} timeZone={timeZone} onDone={load} />}
       {isAdmin && <WallTokensPanel tenant={tenant} timeZone={timeZone} />}
     </main>
+  )
+}
+
+/** An OPD officer's own indicators first: the ones they enter, and whether this period's value is in. */
+function OwnIndicators({ tenant, summary }: { tenant: string; summary: Summary }) {
+  const { t, i18n } = useTranslation()
+  const lang = i18n.language
+  const [own, setOwn] = useState<Indicator[] | null>(null)
+  useEffect(() => {
+    api<Page<Indicator>>(`/api/t/${tenant}/kpi/indicators`).then(
+      (p) => setOwn(p.items.filter((i) => i.mayEnter)),
+      () => setOwn([]),
+    )
+  }, [tenant])
+  if (!own) return null
+  const assessed = new Map(summary.dimensions.flatMap((d) => d.indicators).map((i) => [i.code, i]))
+  const rows = own.map((i) => ({ indicator: i, value: assessed.get(i.code) }))
+  return (
+    <section className="kpi-own" data-testid="kpi-own">
+      <h2>
+        {t('kpi.own.title')} · {summary.period}
+      </h2>
+      {rows.length === 0 ? (
+        <p>{t('kpi.own.none')}</p>
+      ) : (
+        <>
+          <button
+            type="button"
+            onClick={() =>
+              downloadCsv(`kpi-${tenant}-own-${summary.period}.csv`, [
+                ['indicator', 'frequency', 'value', 'unit', 'target', 'status'],
+                ...rows.map(({ indicator: i, value: v }) => [i.code, i.frequency, v?.value ?? null, i.unit, v?.target ?? null, v?.status ?? 'missing']),
+              ])
+            }
+          >
+            {t('kpi.csv')}
+          </button>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('kpi.indicator')}</th>
+                <th>{t('kpi.frequency')}</th>
+                <th>{t('kpi.value')}</th>
+                <th>{t('kpi.target')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ indicator: i, value: v }) => (
+                <tr key={i.code} className={`status-${v?.status ?? 'missing'}`}>
+                  <td>
+                    <Link to={`/t/${tenant}/kpi/indicators/${i.code}`}>{labelOf(i.name, lang)}</Link>
+                  </td>
+                  <td>{t(`kpi.frequencies.${i.frequency}`)}</td>
+                  <td>{v?.status === 'ok' ? formatValue(v.value, i.unit, lang) : t('kpi.status.missing')}</td>
+                  <td>{formatValue(v?.target ?? null, i.unit, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
   )
 }
 

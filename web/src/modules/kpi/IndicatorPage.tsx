@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
-import { ApiError, api, type Tenant } from '../../app/api.ts'
+import { ApiError, api, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { currentMonth, downloadCsv, formatValue, labelOf, type Series } from './api.ts'
-import { Choropleth } from './Choropleth.tsx'
+import { Choropleth, type ChoroplethScale } from './Choropleth.tsx'
 import { useChart } from './charts.ts'
-import { KpiFrame } from './KpiFrame.tsx'
 
 /** The range shown for each frequency: a year of months, five years, or thirty days. */
 function range(frequency: Series['indicator']['frequency'], timeZone: string): { from: string; to: string } {
@@ -24,16 +24,15 @@ function range(frequency: Series['indicator']['frequency'], timeZone: string): {
 export function IndicatorPage() {
   const { t } = useTranslation()
   return (
-    <KpiFrame title={t('kpi.title')}>
-      {({ tenant, roles }) => (
-        <IndicatorView tenant={tenant.code} tenantInfo={tenant} timeZone={tenant.timezone} canEnter={roles.has('admin') || roles.has('agency_officer')} />
-      )}
-    </KpiFrame>
+    <StaffFrame title={t('kpi.title')}>
+      {({ tenant, config, roles }) => <IndicatorView tenant={tenant} config={config} isAdmin={roles.has('admin')} />}
+    </StaffFrame>
   )
 }
 
-function IndicatorView({ tenant, tenantInfo, timeZone, canEnter }: { tenant: string; tenantInfo: Tenant; timeZone: string; canEnter: boolean }) {
+function IndicatorView({ tenant: tenantInfo, config, isAdmin }: { tenant: Tenant; config: PlatformConfig; isAdmin: boolean }) {
   const { t, i18n } = useTranslation()
+  const { code: tenant, timezone: timeZone } = tenantInfo
   const lang = i18n.language
   const { code = '' } = useParams()
   const [series, setSeries] = useState<Series | null>(null)
@@ -58,6 +57,12 @@ function IndicatorView({ tenant, tenantInfo, timeZone, canEnter }: { tenant: str
   const latest = series ? [...series.items].reverse().find((p) => p.status === 'ok') : undefined
   // The map shows the latest period that has a breakdown, even when the whole-city value is missing.
   const mapped = series ? [...series.items].reverse().find((p) => (p.breakdowns?.length ?? 0) > 0) : undefined
+  const mappedValues = mapped?.breakdowns
+  const mappedScale = useMemo<ChoroplethScale | null>(() => {
+    const numbers = mappedValues?.map((b) => b.value) ?? []
+    if (!series || numbers.length === 0) return null
+    return { low: Math.min(...numbers), high: Math.max(...numbers), better: series.indicator.direction }
+  }, [mappedValues, series])
   const lineOption = useMemo(() => {
     if (!series) return null
     const unit = series.indicator.unit
@@ -105,6 +110,7 @@ function IndicatorView({ tenant, tenantInfo, timeZone, canEnter }: { tenant: str
           {t(`kpi.sourceKind.${indicator.source}`)}
           {indicator.module ? ` · ${indicator.module}` : ''}
         </span>
+        <OwnerField tenant={tenant} code={indicator.code} agencyId={indicator.agencyId} isAdmin={isAdmin} onSaved={load} />
         <button
           type="button"
           onClick={() =>
@@ -133,13 +139,33 @@ function IndicatorView({ tenant, tenantInfo, timeZone, canEnter }: { tenant: str
                   {t(`kpi.by.${b}`)}
                 </option>
               ))}
-            </select>
+            </select>{' '}
+            {latest?.breakdowns && latest.breakdowns.length > 0 && (
+              <button
+                type="button"
+                onClick={() =>
+                  downloadCsv(`${indicator.code}-${tenant}-${latest.period}-${by}.csv`, [
+                    ['period', 'by', 'key', 'value'],
+                    ...(latest.breakdowns ?? []).map((b) => [latest.period, by, b.key, b.value]),
+                  ])
+                }
+              >
+                {t('kpi.csv')}
+              </button>
+            )}
           </h3>
           {barOption ? <div className="kpi-chart" ref={barBox} data-testid="kpi-breakdown-chart" /> : <p>{t('kpi.noBreakdown')}</p>}
-          {(by === 'kecamatan' || by === 'kelurahan') && mapped?.breakdowns && (
+          {(by === 'kecamatan' || by === 'kelurahan') && mapped && mappedValues && mappedScale && (
             <>
               <h4>{mapped.period}</h4>
-              <Choropleth tenant={tenantInfo} level={by} values={mapped.breakdowns} direction={indicator.direction} />
+              <Choropleth
+                tenant={tenantInfo}
+                config={config}
+                level={by}
+                values={mappedValues}
+                scale={mappedScale}
+                format={(v) => formatValue(v, indicator.unit, lang)}
+              />
             </>
           )}
         </section>
@@ -174,8 +200,74 @@ function IndicatorView({ tenant, tenantInfo, timeZone, canEnter }: { tenant: str
           ))}
         </tbody>
       </table>
-      {canEnter && indicator.source === 'entered' && <EntryForm tenant={tenant} code={indicator.code} frequency={indicator.frequency} onSaved={load} />}
+      {indicator.mayEnter && <EntryForm tenant={tenant} code={indicator.code} frequency={indicator.frequency} onSaved={load} />}
     </main>
+  )
+}
+
+interface Agency {
+  id: string
+  name: string
+  shortName: string | null
+}
+
+/** The OPD that owns an indicator and enters its values: admins choose it, everyone else reads it. */
+function OwnerField({
+  tenant,
+  code,
+  agencyId,
+  isAdmin,
+  onSaved,
+}: {
+  tenant: string
+  code: string
+  agencyId: string | null
+  isAdmin: boolean
+  onSaved: () => void
+}) {
+  const { t } = useTranslation()
+  const [agencies, setAgencies] = useState<Agency[]>([])
+  const [problem, setProblem] = useState<string | null>(null)
+  useEffect(() => {
+    api<Page<Agency>>(`/api/t/${tenant}/agencies?limit=200`).then(
+      (p) => setAgencies(p.items),
+      () => setAgencies([]),
+    )
+  }, [tenant])
+  const nameOf = (a: Agency) => a.shortName ?? a.name
+  if (!isAdmin) {
+    const owner = agencies.find((a) => a.id === agencyId)
+    return (
+      <span className="pill" data-testid="kpi-owner">
+        {t('kpi.owner.label')}: {owner ? nameOf(owner) : t('kpi.owner.none')}
+      </span>
+    )
+  }
+  return (
+    <label className="pill">
+      {t('kpi.owner.label')}{' '}
+      <select
+        data-testid="kpi-owner"
+        value={agencyId ?? ''}
+        onChange={(e) =>
+          api(`/api/t/${tenant}/kpi/indicators/${code}`, { method: 'PATCH', body: { agencyId: e.target.value || null } }).then(
+            () => {
+              setProblem(null)
+              onSaved()
+            },
+            (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)),
+          )
+        }
+      >
+        <option value="">{t('kpi.owner.none')}</option>
+        {agencies.map((a) => (
+          <option key={a.id} value={a.id}>
+            {nameOf(a)}
+          </option>
+        ))}
+      </select>
+      {problem && <span className="error">{problem}</span>}
+    </label>
   )
 }
 

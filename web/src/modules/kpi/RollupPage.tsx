@@ -1,20 +1,27 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link } from 'react-router-dom'
-import { api, type Page } from '../../app/api.ts'
+import { Link, useNavigate } from 'react-router-dom'
+import { api, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { currentMonth, downloadCsv, formatValue, type Indicator, labelOf, previousMonth, type Rollup } from './api.ts'
+import { Choropleth, type ChoroplethScale } from './Choropleth.tsx'
 import { useChart } from './charts.ts'
-import { KpiFrame } from './KpiFrame.tsx'
+
+// Achievement runs from 0 to 100 % whatever the indicator's unit, so every region shares one scale.
+const ACHIEVEMENT: ChoroplethScale = { low: 0, high: 100, better: 'higher' }
+const percent = (v: number) => `${v.toFixed(0)} %`
 
 /** A province: one indicator for each of its cities and regencies side by side, ranked; drill into one read-only. */
 export function RollupPage() {
   const { t } = useTranslation()
-  return <KpiFrame title={t('kpi.rollup.title')}>{({ tenant }) => <RollupView province={tenant.code} timeZone={tenant.timezone} />}</KpiFrame>
+  return <StaffFrame title={t('kpi.rollup.title')}>{({ tenant, config }) => <RollupView tenant={tenant} config={config} />}</StaffFrame>
 }
 
-function RollupView({ province, timeZone }: { province: string; timeZone: string }) {
+function RollupView({ tenant, config }: { tenant: Tenant; config: PlatformConfig }) {
   const { t, i18n } = useTranslation()
+  const navigate = useNavigate()
   const lang = i18n.language
+  const { code: province, timezone: timeZone } = tenant
   const [period, setPeriod] = useState(() => previousMonth(currentMonth(timeZone)))
   const [catalogue, setCatalogue] = useState<Indicator[]>([])
   const [indicator, setIndicator] = useState('report_sla_pct')
@@ -53,6 +60,22 @@ function RollupView({ province, timeZone }: { province: string; timeZone: string
   }, [rollup])
   useChart(box, option)
 
+  const achieved = useMemo(() => (rollup?.items ?? []).flatMap((i) => (i.achievement === null ? [] : [{ key: i.tenant, value: i.achievement }])), [rollup])
+  const itemOf = (code: string) => rollup?.items.find((i) => i.tenant === code)
+  // A region on the map that is no tenant of this install has nothing to show.
+  const describe = (code: string) => {
+    const item = itemOf(code)
+    if (!item) return t('kpi.map.notOnPlatform')
+    if (item.status !== 'ok') return t(`kpi.status.${item.status}`)
+    const unit = item.unit ?? ''
+    const reached = item.achievement === null ? '' : ` · ${t('kpi.achievement')} ${percent(item.achievement)}`
+    return `${formatValue(item.value, unit, lang)} (${t('kpi.target')} ${formatValue(item.target, unit, lang)})${reached}`
+  }
+  const drill = (code: string) => {
+    const item = itemOf(code)
+    if (item && item.status !== 'not_in_catalogue') navigate(`/t/${code}/kpi`)
+  }
+
   return (
     <main className="page kpi-rollup">
       <div className="page-top">
@@ -86,6 +109,7 @@ function RollupView({ province, timeZone }: { province: string; timeZone: string
       {problem && <p className="error">{problem}</p>}
       {rollup && (
         <>
+          <Choropleth tenant={tenant} config={config} values={achieved} scale={ACHIEVEMENT} format={percent} describe={describe} onOpen={drill} />
           {option && <div className="kpi-chart" ref={box} />}
           <table data-testid="rollup-table">
             <thead>

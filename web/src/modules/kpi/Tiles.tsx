@@ -38,7 +38,7 @@ export function DimensionTiles({ summary, selected, onSelect }: { summary: Summa
           >
             <span className="kpi-tile-name">{t(`kpi.dimension.${d.dimension}`)}</span>
             <span className="kpi-tile-score">{d.score === null ? '—' : `${d.score.toFixed(1)}`}</span>
-            <span className={`kpi-tile-delta ${delta !== null && delta < 0 ? 'down' : 'up'}`}>
+            <span className={`kpi-tile-delta${delta === null ? '' : delta < 0 ? ' down' : ' up'}`}>
               {arrow} {delta === null ? t('kpi.noPrevious') : `${delta > 0 ? '+' : ''}${delta.toFixed(1)}`}
             </span>
             <Sparkline trend={d.trend} />

@@ -41,10 +41,14 @@ export interface Indicator {
   frequency: 'daily' | 'monthly' | 'yearly'
   source: 'computed' | 'entered'
   module: string | null
+  /** The OPD that owns it and enters its values. */
+  agencyId: string | null
   breakdowns: ('agency' | 'kecamatan' | 'kelurahan')[]
   formula: Label
   availability: 'available' | 'not_available'
   targets: { year: number; target: number }[]
+  /** Whether this person may enter its values (an entered indicator of an OPD they work for; admins: any). */
+  mayEnter: boolean
 }
 
 export interface Series {

@@ -19,7 +19,8 @@ export const kpiWeb: WebModule = {
   id: 'kpi',
   nav: [
     // A province's people reach their roll-up from the dashboard page of the province.
-    { path: 'kpi', labelKey: 'kpi.nav.dashboard', roles: ['admin', 'executive'] },
+    // OPD officers enter their indicators' values from it.
+    { path: 'kpi', labelKey: 'kpi.nav.dashboard', roles: ['admin', 'executive', 'agency_officer'] },
   ],
   routes: [
     { path: 'kpi', Component: DashboardPage },
