@@ -1,7 +1,11 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { datahubServices } from '../../src/modules/datahub/index.ts'
+import type { CreateAsset } from '../../src/modules/datahub/schema.ts'
+import * as datahubStore from '../../src/modules/datahub/store.ts'
+import { parseTable } from '../../src/modules/datahub/tabular.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { startTestServer, type TestServer, unique } from '../support/server.ts'
 import { ROOT } from '../support/template.ts'
@@ -70,6 +74,36 @@ describe('data hub pages', () => {
     await page.screenshot({ path: join(SHOTS, 'datahub-portal.png'), fullPage: true })
   })
 
+  it('charts a public dataset by its first text and numeric columns, lets the reader pick others, and maps its points, on a phone', async () => {
+    const name = unique('wifi-chart').toLowerCase()
+    const { datasets } = datahubServices(server.kendali.ctx)
+    const db = server.kendali.ctx.db
+    await datasets.create(db, '33.71', 'test', { name, title: 'Kecepatan wifi uji', public: true })
+    const bytes = readFileSync(FIXTURE)
+    await datasets.addFile(db, '33.71', 'test', name, { filename: 'wifi.csv', bytes, table: await parseTable('csv', bytes) })
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID', isMobile: true })
+    const points = phone.waitForResponse((r) => r.url().includes(`/dataset-points?dataset=${name}`))
+    await phone.goto(`${server.url}/p/33.71/data/${name}`)
+    const chart = phone.getByTestId('dataset-chart')
+    await chart.locator('canvas').waitFor()
+    // Bars by name, summing the speed: the coordinates, numbers too, are not the default.
+    expect(await chart.locator('select[name=chart-label]').inputValue()).toBe('nama')
+    expect(await chart.locator('select[name=chart-value]').inputValue()).toBe('kecepatan_mbps')
+    expect(await chart.getAttribute('data-bars')).toBe('3')
+    await chart.screenshot({ path: join(SHOTS, 'datahub-chart.png') })
+    await chart.locator('select[name=chart-label]').selectOption('status')
+    await chart.locator('select[name=chart-value]').selectOption('')
+    await phone.waitForSelector('[data-testid=dataset-chart][data-bars="2"]')
+    const layer = await (await points).json()
+    expect(layer.features).toHaveLength(3)
+    const map = phone.getByTestId('open-dataset').getByTestId('map')
+    await map.locator('canvas').waitFor()
+    const box = await map.boundingBox()
+    expect(box?.width).toBeLessThanOrEqual(390)
+    await map.screenshot({ path: join(SHOTS, 'datahub-dataset-map.png') })
+    await phone.close()
+  })
+
   it('lists a city app on the staff page, checks it, and shows it in the portal app store', async () => {
     const name = unique('SIM Uji')
     await page.goto(`${server.url}/t/33.71/apps`)
@@ -108,5 +142,138 @@ describe('data hub pages', () => {
     expect(layer.type).toBe('FeatureCollection')
     expect(layer.features.map((f: { properties: { name: string } }) => f.properties.name)).toContain('Terminal Tidar')
     await page.screenshot({ path: join(SHOTS, 'datahub-wifi-layer.png') })
+  })
+
+  it('shows the public assets on the portal: a light front-page block, then a map with wifi status and a list by kind', async () => {
+    const visitor = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID', isMobile: true })
+    const chunks: string[] = []
+    visitor.on('request', (r) => chunks.push(r.url()))
+    await visitor.goto(`${server.url}/p/33.71`)
+    const section = visitor.getByTestId('assets-section')
+    await section.getByText(/\d+ dari \d+ titik wifi sedang aktif/).waitFor()
+    expect(await section.textContent()).toContain('Titik evakuasi')
+    // The map's code is not part of the front page.
+    expect(chunks.filter((u) => /PortalMap|AssetsLayer|PublicAssets/.test(u))).toEqual([])
+    await section.getByRole('link', { name: 'Buka peta' }).click()
+    const page = visitor.getByTestId('public-assets')
+    await page.getByTestId('map').locator('canvas').waitFor()
+    expect(await page.getByTestId('assets-wifi').textContent()).toContain('Terminal Tidar')
+    expect(await page.getByTestId('assets-facility').textContent()).toContain('RSUD Tidar')
+    await visitor.getByLabel('Fasilitas publik').uncheck()
+    await page.getByTestId('assets-facility').waitFor({ state: 'detached' })
+    await page.getByTestId('map').screenshot({ path: join(SHOTS, 'datahub-portal-assets-map.png') })
+    await visitor.screenshot({ path: join(SHOTS, 'datahub-portal-assets.png'), fullPage: true })
+    await visitor.close()
+  })
+
+  it('adds, edits, sets down and archives a hotspot on the staff page, live', async () => {
+    const name = unique('Hotspot Uji')
+    await page.goto(`${server.url}/t/33.71/admin/assets`)
+    const form = page.getByTestId('asset-form')
+    await page.getByTestId('assets-table').waitFor()
+    await form.locator('input[name=name]').fill(name)
+    await form.locator('input[name=provider]').fill('Diskominsta')
+    await form.locator('input[name=lat]').fill('-7.4801')
+    await form.locator('input[name=lon]').fill('110.2201')
+    await form.locator('select[name=status]').selectOption('up')
+    await form.locator('button[type=submit]').click()
+    const row = page.getByTestId('asset-row').filter({ hasText: name })
+    await row.getByText('Aktif').waitFor()
+
+    await row.getByRole('button', { name: 'Ubah' }).click()
+    await form.getByText(`Ubah ${name}`).waitFor()
+    expect(await form.locator('input[name=lat]').inputValue()).toBe('-7.4801')
+    await form.locator('input[name=name]').fill(`${name} Baru`)
+    await form.locator('select[name=status]').selectOption('down')
+    await form.locator('button[type=submit]').click()
+    const renamed = page.getByTestId('asset-row').filter({ hasText: `${name} Baru` })
+    await renamed.getByText('Tidak dapat diakses').waitFor()
+
+    // A status an OPD system reports shows on the page without a reload.
+    const { assets } = datahubServices(server.kendali.ctx)
+    const wifi = await assets.collection(server.kendali.ctx.db, '33.71', 'wifi')
+    const id = wifi.features.find((f) => f.properties.name === `${name} Baru`)?.id ?? ''
+    await assets.setStatus(server.kendali.ctx.db, '33.71', 'sim-wifi', id, 'up')
+    await renamed.getByText('Aktif').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'datahub-assets-admin.png'), fullPage: true })
+
+    page.once('dialog', (dialog) => void dialog.accept())
+    await renamed.getByRole('button', { name: 'Arsipkan' }).click()
+    await renamed.waitFor({ state: 'detached' })
+    const after = await (await fetch(`${server.url}/api/t/33.71/assets?kind=wifi`)).json()
+    expect(after.features.map((f: { id: string }) => f.id)).not.toContain(id)
+  })
+
+  it('shows a failing connector as an alarm on the console, counts a new failure live, and acknowledges it there', async () => {
+    const { datasets, connectors } = datahubServices(server.kendali.ctx)
+    const db = server.kendali.ctx.db
+    const name = unique('sim-pasar').toLowerCase()
+    await datasets.create(db, '33.71', 'test', { name, title: 'Harga pasar' })
+    // Unreachable offline: every run fails.
+    const connector = await connectors.create(db, '33.71', 'test', {
+      name: 'SIM Pasar',
+      dataset: name,
+      url: 'https://sim-pasar.invalid/harga.json',
+      format: 'json',
+    })
+    await connectors.pull(db, '33.71', connector.id, await datahubStore.startRun(db, '33.71', connector.id))
+    await page.goto(`${server.url}/t/33.71/console`)
+    const alarm = page.getByTestId('connector-alarm').filter({ hasText: name })
+    await alarm.getByText('1× gagal').waitFor()
+    // A second failure arrives live and counts on the same alarm.
+    await connectors.pull(db, '33.71', connector.id, await datahubStore.startRun(db, '33.71', connector.id))
+    await alarm.getByText('2× gagal').waitFor()
+    await page.getByTestId('connector-alarms').screenshot({ path: join(SHOTS, 'datahub-connector-alarms.png') })
+    await alarm.getByRole('button', { name: 'Tandai diketahui' }).click()
+    await page.waitForSelector(`[data-testid=connector-alarm][data-status=acknowledged]`)
+    expect(await alarm.textContent()).toContain('Diketahui oleh')
+  })
+
+  it('adds a webhook on a topic as an admin, shows its secret once, and its delivery log with the failed attempt', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1200, height: 850 }, locale: 'id-ID' })
+    await admin.goto(`${server.url}/login`)
+    await admin.fill('input[name=username]', 'admin')
+    await admin.fill('input[name=password]', 'kendali-demo')
+    await admin.click('button[type=submit]')
+    await admin.waitForURL(/\/console/)
+    await admin.goto(`${server.url}/t/33.71/admin/webhooks`)
+    const name = unique('SIM Kominfo')
+    await admin.fill('form.datahub-form input[name=name]', name)
+    // Unreachable offline: the first attempt fails and the delivery waits for its retry.
+    await admin.fill('form.datahub-form input[name=url]', 'https://sim-kominfo.invalid/kendali')
+    await admin.check('input[name=topic-datahub]')
+    await admin.click('form.datahub-form button[type=submit]')
+    expect(await admin.getByTestId('webhook-secret').locator('code').textContent()).toMatch(/^[\w-]{20,}$/)
+    const hook = admin.getByTestId('webhook').filter({ hasText: name })
+    await hook.waitFor()
+
+    const { assets, webhooks } = datahubServices(server.kendali.ctx)
+    // Background work is off in tests: hear the bus as the module's start() does.
+    const stop = server.kendali.ctx.bus.subscribe((event) => void webhooks.onEvent(server.kendali.ctx.db, event))
+    const location: CreateAsset['location'] = { type: 'Point', coordinates: [110.2176, -7.4773] }
+    await assets.create(server.kendali.ctx.db, '33.71', 'test', { kind: 'facility', name: unique('Balai Warga'), location })
+    // A lookup of the unknown host may take a while: poll longer than the default second.
+    await expect
+      .poll(
+        async () => {
+          await server.kendali.ctx.jobs.runDue(1000)
+          const hooks = await (await admin.request.get(`${server.url}/api/t/33.71/webhooks`)).json()
+          const id = hooks.items.find((h: { name: string }) => h.name === name)?.id
+          const log = await (await admin.request.get(`${server.url}/api/t/33.71/webhooks/${id}/deliveries`)).json()
+          return log.items.filter((d: { eventType: string; attempts: number }) => d.eventType === 'asset.created' && d.attempts > 0).length
+        },
+        { timeout: 25_000, interval: 500 },
+      )
+      .toBe(1)
+    await hook.getByRole('button', { name: 'Log pengiriman' }).click()
+    const row = hook.getByTestId('deliveries').locator('tr', { hasText: 'asset.created' })
+    await row.waitFor()
+    expect(await row.getAttribute('data-status')).toBe('pending')
+    expect(await row.textContent()).toContain('sim-kominfo.invalid')
+    await admin.screenshot({ path: join(SHOTS, 'datahub-webhooks.png'), fullPage: true })
+    await hook.locator('select[name=delivery-status]').selectOption('dead')
+    await hook.getByText('Belum ada pengiriman.').waitFor()
+    stop()
+    await admin.close()
   })
 })

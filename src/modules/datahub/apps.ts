@@ -1,22 +1,15 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import { OutboundError, type OutboundPolicy } from './outbound.ts'
+import type { OutboundPolicy } from './outbound.ts'
 import type { Lookups, Organization } from './ports.ts'
+import { DEFAULT_PROBE_LIMITS, type ProbeLimits, probeEach, probeUrl } from './probe.ts'
 import type { App, CreateApp, UpdateApp } from './schema.ts'
 import * as store from './store.ts'
 
 export const JOB_PROBE = 'datahub.probe'
 /** How often every app is probed. */
 export const PROBE_EVERY_SECONDS = 300
-
-export interface ProbeLimits {
-  timeoutMs: number
-  /** Probes run this many at a time, so one slow app does not hold the others. */
-  parallel: number
-}
-
-export const DEFAULT_PROBE_LIMITS: ProbeLimits = { timeoutMs: 10_000, parallel: 8 }
 
 function shape(row: store.AppRow, orgs: Organization[]): App {
   const org = row.agency_id ? orgs.find((o) => o.id === row.agency_id) : undefined
@@ -121,40 +114,17 @@ export class AppService {
     return (await store.listApps(db, tenant, archived)).map((r) => shape(r, orgs))
   }
 
-  /**
-   * Checks one app now: any HTTP answer below 500 counts as up (a login page answering 401 is a running app);
-   * a 5xx, a timeout, a refused connection or a forbidden address is down.
-   */
+  /** Checks one app now (see `probeUrl` for what counts as up). */
   async probe(db: Queryable, tenant: string, id: string): Promise<App> {
     const app = await this.row(db, tenant, id)
-    const started = performance.now()
-    let up = true
-    let error: string | null = null
-    try {
-      await this.policy.fetch(app.url, { timeoutMs: this.limits.timeoutMs, maxBytes: 256 * 1024 })
-    } catch (err) {
-      const answered = err instanceof OutboundError && (err.reason === 'too_large' || (err.status !== undefined && err.status < 500))
-      if (!answered) {
-        up = false
-        error = (err instanceof Error ? err.message : String(err)).slice(0, 500)
-      }
-    }
-    const responseMs = up ? Math.round(performance.now() - started) : null
-    await store.recordAppCheck(db, tenant, id, { up, responseMs, error })
+    await store.recordAppCheck(db, tenant, id, await probeUrl(this.policy, app.url, this.limits.timeoutMs))
     return this.get(db, tenant, id)
   }
 
   /** The recurring probe of every listed app of every tenant, a few at a time. */
   async probeAll(db: Database): Promise<number> {
     const apps = await store.probedApps(db)
-    let next = 0
-    const worker = async () => {
-      while (next < apps.length) {
-        const app = apps[next++]
-        await this.probe(db, app.tenant, app.id)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(this.limits.parallel, apps.length) }, worker))
+    await probeEach(apps, this.limits.parallel, (app) => this.probe(db, app.tenant, app.id))
     await store.pruneAppChecks(db)
     return apps.length
   }

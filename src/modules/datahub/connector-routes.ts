@@ -1,10 +1,11 @@
 import { Type } from 'typebox'
 import { ErrorBody } from '../../core/http/errors.ts'
+import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ConnectorService } from './connectors.ts'
 import { WRITERS } from './routes.ts'
-import { Connector, ConnectorParams, CreateConnector, Run, TenantParams } from './schema.ts'
+import { AlarmQuery, Connector, ConnectorAlarm, ConnectorParams, CreateConnector, Run, TenantParams } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const READERS = ['admin', 'operator', 'agency_officer', 'executive'] as const
@@ -63,5 +64,34 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
       },
     },
     async (request) => ({ items: await connectors.runs(ctx.db, tenantOf(request).code, request.params.id, request.query.limit ?? 50) }),
+  )
+
+  app.get(
+    '/api/t/:tenant/connector-alarms',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: 'Alarms of connectors whose runs failed, newest first (default: open ones); a good run clears its alarm',
+        params: TenantParams,
+        querystring: AlarmQuery,
+        response: { 200: Page(ConnectorAlarm), ...errors },
+      },
+    },
+    async (request) => connectors.alarms(ctx.db, tenantOf(request).code, request.query.status ?? 'open', request.query.limit ?? 50, request.query.cursor),
+  )
+
+  app.post(
+    '/api/t/:tenant/connector-alarms/:id/ack',
+    {
+      config: { access: { roles: WRITERS } },
+      schema: {
+        tags,
+        summary: 'Acknowledges an active connector alarm (who and when are kept)',
+        params: ConnectorParams,
+        response: { 200: ConnectorAlarm, ...errors },
+      },
+    },
+    async (request) => connectors.acknowledge(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),
   )
 }

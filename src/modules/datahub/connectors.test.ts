@@ -6,7 +6,7 @@ import { json, loginCookie, startTestKendali, type TestServer, unique } from '..
 import { ConnectorService } from './connectors.ts'
 import { datahubServices } from './index.ts'
 import { OutboundError, OutboundPolicy } from './outbound.ts'
-import type { Connector, Dataset, Run } from './schema.ts'
+import type { Connector, ConnectorAlarm, Dataset, Run } from './schema.ts'
 import * as store from './store.ts'
 
 type ErrorBody = { error: { code: string; details?: { field?: string } } }
@@ -190,15 +190,73 @@ describe('pull connectors', () => {
     expect(await attempt('slow')).toMatchObject({ status: 'failed', error: expect.stringContaining('No answer within 300 ms') })
     expect(await attempt('fail')).toMatchObject({ status: 'failed', error: 'The server answered 500' })
     expect(await attempt('big')).toMatchObject({ status: 'failed', error: expect.stringContaining('larger than 20000 bytes') })
-    const alarms = await ctx.db.query<{ type: string }>("SELECT type FROM events WHERE tenant = '33.71' AND entity = $1 AND type = 'connector.failed'", [
+    const failures = await ctx.db.query<{ type: string }>("SELECT type FROM events WHERE tenant = '33.71' AND entity = $1 AND type = 'connector.failed'", [
       connector.id,
     ])
-    expect(alarms).toHaveLength(3)
+    expect(failures).toHaveLength(3)
+    // Three failures, one open alarm, carrying the latest error.
+    const alarmsOf = async (status = 'open') =>
+      json<{ items: ConnectorAlarm[]; total: number }>(await inject({ method: 'GET', url: `/api/t/33.71/connector-alarms?status=${status}` })).items.filter(
+        (a) => a.connectorId === connector.id,
+      )
+    const [alarm, ...more] = await alarmsOf()
+    expect(more).toEqual([])
+    expect(alarm).toMatchObject({ status: 'active', failures: 3, connector: 'SIM Wifi', dataset: dataset.name, error: expect.stringContaining('larger than') })
+    const malang = await loginCookie(server.kendali, 'malang_admin')
+    const ackUrl = `/api/t/33.71/connector-alarms/${alarm.id}/ack`
+    expect((await server.kendali.app.inject({ method: 'POST', url: ackUrl, headers: { cookie: malang } })).statusCode).toBe(403)
+    expect(
+      (await server.kendali.app.inject({ method: 'POST', url: `/api/t/35.73/connector-alarms/${alarm.id}/ack`, headers: { cookie: malang } })).statusCode,
+    ).toBe(404)
+    const acked = await inject({ method: 'POST', url: ackUrl })
+    expect(acked.statusCode, acked.body).toBe(200)
+    expect(json<ConnectorAlarm>(acked)).toMatchObject({ status: 'acknowledged', acknowledgedBy: expect.any(String) })
+    expect((await inject({ method: 'POST', url: ackUrl })).statusCode).toBe(409)
+    // Still failing: the acknowledged alarm counts it, no second alarm opens.
+    await attempt('fail')
+    expect((await alarmsOf()).map((a) => [a.id, a.status, a.failures])).toEqual([[alarm.id, 'acknowledged', 4]])
     // The last good version stays current while runs fail.
     expect(json<{ total: number }>(await inject({ method: 'GET', url: rowsUrl })).total).toBe(2)
     expect(await attempt('ok2')).toMatchObject({ status: 'ok', rows: 3, version: 2 })
     expect(json<{ total: number }>(await inject({ method: 'GET', url: rowsUrl })).total).toBe(3)
-    expect((await runs()).map((r) => r.status)).toEqual(['ok', 'failed', 'failed', 'failed', 'ok'])
+    expect((await runs()).map((r) => r.status)).toEqual(['ok', 'failed', 'failed', 'failed', 'failed', 'ok'])
+    // The good run cleared the alarm; the next failure opens a new one.
+    expect(await alarmsOf()).toEqual([])
+    expect((await alarmsOf('cleared')).map((a) => [a.id, a.clearedAt !== null])).toEqual([[alarm.id, true]])
+    await attempt('fail')
+    const [reopened] = await alarmsOf()
+    expect(reopened).toMatchObject({ status: 'active', failures: 1 })
+    expect(reopened.id).not.toBe(alarm.id)
+    await attempt('ok2')
+    expect(await alarmsOf()).toEqual([])
+  })
+
+  it('pages the open alarms of several failing connectors, newest first, and refuses a forged cursor', async () => {
+    mode = 'fail'
+    const { connectors } = datahubServices(server.kendali.ctx)
+    const db = server.kendali.ctx.db
+    const ids: string[] = []
+    for (const name of ['Gagal A', 'Gagal B', 'Gagal C']) {
+      const c = json<Connector>(
+        await inject({ method: 'POST', url: '/api/t/33.71/connectors', payload: { name, dataset: dataset.name, url: opdUrl, format: 'json' } }),
+      )
+      await connectors.pull(db, '33.71', c.id, await store.startRun(db, '33.71', c.id))
+      ids.push(c.id)
+    }
+    const seen: string[] = []
+    let url = '/api/t/33.71/connector-alarms?limit=1'
+    for (;;) {
+      const page = json<{ items: ConnectorAlarm[]; total: number; next: string | null }>(await inject({ method: 'GET', url }))
+      expect(page.items.length).toBeLessThanOrEqual(1)
+      seen.push(...page.items.map((a) => a.connectorId))
+      if (!page.next) break
+      url = `/api/t/33.71/connector-alarms?limit=1&cursor=${page.next}`
+    }
+    expect(new Set(seen).size).toBe(seen.length)
+    expect(seen.filter((id) => ids.includes(id))).toEqual([...ids].reverse())
+    const forged = await inject({ method: 'GET', url: '/api/t/33.71/connector-alarms?cursor=not-ours' })
+    expect(forged.statusCode).toBe(400)
+    expect((await inject({ method: 'GET', url: '/api/t/33.71/connector-alarms?status=broken' })).statusCode).toBe(400)
   })
 
   it('starts scheduled connectors once in the minute their cron fires', async () => {

@@ -1,12 +1,13 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
-import { NotFound } from '../../core/errors.ts'
+import { Conflict, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import { cronMatches, parseCron } from './cron.ts'
 import type { DatasetService } from './datasets.ts'
 import type { OutboundPolicy } from './outbound.ts'
 import type { Lookups } from './ports.ts'
-import type { Connector, CreateConnector, Run } from './schema.ts'
+import type { Connector, ConnectorAlarm, CreateConnector, Run } from './schema.ts'
 import * as store from './store.ts'
 import { readRecords, tableFromRecords, valueAt } from './tabular.ts'
 
@@ -35,6 +36,26 @@ function shape(row: store.ConnectorRow): Connector {
     lastRunAt: row.last_run_at?.toISOString() ?? null,
   }
 }
+
+function alarmShape(row: store.AlarmRow): ConnectorAlarm {
+  return {
+    id: row.id,
+    connectorId: row.connector_id,
+    connector: row.connector,
+    dataset: row.dataset,
+    status: row.status,
+    error: row.error,
+    runId: row.run_id,
+    failures: row.failures,
+    raisedAt: row.raised_at.toISOString(),
+    failedAt: row.failed_at.toISOString(),
+    acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+    acknowledgedBy: row.acknowledged_by,
+    clearedAt: row.cleared_at?.toISOString() ?? null,
+  }
+}
+
+const OPEN = ['active', 'acknowledged']
 
 /** Pull connectors: an OPD's HTTP endpoint fetched on a schedule into a new version of a resource. */
 export class ConnectorService {
@@ -113,8 +134,9 @@ export class ConnectorService {
   }
 
   /**
-   * Fetches, maps and stores one run. A failed run records its error and raises `connector.failed`; the
-   * resource keeps its last good version.
+   * Fetches, maps and stores one run. A failed run records its error, raises `connector.failed` and opens the
+   * connector's alarm (or counts the failure on the open one); the resource keeps its last good version. A
+   * good run clears the alarm.
    */
   async pull(db: Database, tenant: string, connectorId: string, runId: string): Promise<Run> {
     const connector = await store.findConnector(db, tenant, connectorId)
@@ -142,26 +164,60 @@ export class ConnectorService {
       const table = tableFromRecords(connector.format, mapped)
       if (points) table.points = points
       const filename = new URL(connector.url).pathname.split('/').pop() || `${connector.name}.${connector.format}`
-      const version = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const dataset = await store.findDatasetById(tx, tenant, connector.dataset_id)
         if (!dataset) throw new Error('The dataset was deleted')
-        return this.datasets.storeVersion(tx, tenant, `connector:${connector.name}`, dataset, connector.resource_id, filename, res.body, table)
+        const version = await this.datasets.storeVersion(tx, tenant, `connector:${connector.name}`, dataset, connector.resource_id, filename, res.body, table)
+        await store.finishRun(tx, tenant, runId, { status: 'ok', rows: table.rows.length, bytes, version, error: null })
+        const cleared = await store.clearAlarm(tx, tenant, connectorId)
+        if (cleared)
+          await this.events.record(tx, tenant, null, {
+            topic: 'datahub',
+            type: 'connector.recovered',
+            entity: connectorId,
+            data: { name: connector.name, dataset: connector.dataset, runId, alarm: cleared },
+          })
       })
-      await store.finishRun(db, tenant, runId, { status: 'ok', rows: table.rows.length, bytes, version, error: null })
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
-      await store.finishRun(db, tenant, runId, { status: 'failed', rows: 0, bytes, version: null, error: message })
-      await db.transaction((tx) =>
-        this.events.record(tx, tenant, null, {
+      await db.transaction(async (tx) => {
+        await store.finishRun(tx, tenant, runId, { status: 'failed', rows: 0, bytes, version: null, error: message })
+        const alarm = await store.raiseAlarm(tx, tenant, connectorId, runId, message)
+        await this.events.record(tx, tenant, null, {
           topic: 'datahub',
           type: 'connector.failed',
           entity: connectorId,
-          data: { name: connector.name, dataset: connector.dataset, runId, error: message, severity: 'warning' },
-        }),
-      )
+          data: { name: connector.name, dataset: connector.dataset, runId, error: message, alarm: alarm.id, raised: alarm.raised, severity: 'warning' },
+        })
+      })
     }
     const [run] = (await store.listRuns(db, tenant, connectorId, 50)).filter((r) => r.id === runId)
     return run
+  }
+
+  /** Alarms of failed connectors, newest first (default: the open ones, active or acknowledged). */
+  async alarms(db: Queryable, tenant: string, status: 'open' | ConnectorAlarm['status'], limit: number, cursor?: string) {
+    const statuses = status === 'open' ? OPEN : [status]
+    const rows = await store.listAlarms(db, tenant, statuses, limit, cursorKey(cursor))
+    const page = keysetPage(rows, await store.countAlarms(db, tenant, statuses), limit, (row) => row.key)
+    return { ...page, items: rows.map(alarmShape) }
+  }
+
+  async acknowledge(db: Database, tenant: string, actor: string, id: string): Promise<ConnectorAlarm> {
+    return db.transaction(async (tx) => {
+      const outcome = await store.acknowledgeAlarm(tx, tenant, id, actor)
+      if (outcome === 'missing') throw new NotFound(`There is no alarm ${id} in ${tenant}`)
+      if (outcome === 'not_active') throw new Conflict('Only an active alarm can be acknowledged')
+      const row = await store.findAlarm(tx, tenant, id)
+      if (!row) throw new NotFound(`There is no alarm ${id} in ${tenant}`)
+      await this.events.record(tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'connector.alarm_acknowledged',
+        entity: id,
+        data: { name: row.connector, dataset: row.dataset },
+      })
+      return alarmShape(row)
+    })
   }
 
   /** The recurring tick: starts the runs of every connector whose cron fires this minute (once per minute). */

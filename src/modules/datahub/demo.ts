@@ -122,14 +122,15 @@ const APPS: CreateApp[] = [
 export async function seedDatahubDemo(db: Database, { datasets, apps, assets }: DatahubServices): Promise<void> {
   for (const app of APPS) if (!(await store.findAppByName(db, TENANT, app.name))) await apps.create(db, TENANT, ACTOR, app)
   // The same places as first-class assets; inserting skips a name the city has already.
-  for (const [name, kecamatan, lon, lat] of PLACES) {
+  for (const [i, [name, kecamatan, lon, lat]] of PLACES.entries()) {
     await assets.insert(db, TENANT, {
       kind: 'wifi',
       name,
       location: { type: 'Point', coordinates: [lon, lat] },
       category: 'Magelang Kota Wifi',
       provider: 'Diskominsta',
-      status: 'unknown',
+      // As the wifi dataset below says: a few hotspots are down.
+      status: i % 9 === 4 ? 'down' : 'up',
       address: `Kec. ${kecamatan}`,
     })
   }

@@ -37,7 +37,7 @@ export function datahubServices(ctx: CoreContext): DatahubServices {
     connectors,
     webhooks: new WebhookService(ctx.jobs, policy, ctx.topics),
     apps: new AppService(ctx.events, policy, lookups),
-    assets: new AssetService(ctx.events),
+    assets: new AssetService(ctx.events, policy),
     ckan: new CkanApi(lookups),
     lookups,
   }
@@ -79,7 +79,13 @@ export function datahubModule(): KendaliModule {
     jobs: (ctx) => ({
       [JOB_DELIVER]: (job) => of(ctx).webhooks.deliver(ctx.db, job),
       [JOB_PULL]: async (job) => void (await of(ctx).connectors.onPullJob(ctx.db, job)),
-      [JOB_PROBE]: { everySeconds: PROBE_EVERY_SECONDS, run: async () => void (await of(ctx).apps.probeAll(ctx.db)) },
+      [JOB_PROBE]: {
+        everySeconds: PROBE_EVERY_SECONDS,
+        run: async () => {
+          await of(ctx).apps.probeAll(ctx.db)
+          await of(ctx).assets.probeAll(ctx.db)
+        },
+      },
       [JOB_SCHEDULE]: { everySeconds: 60, run: async () => void (await of(ctx).connectors.schedule(ctx.db)) },
     }),
   }

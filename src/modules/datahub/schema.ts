@@ -223,21 +223,26 @@ export const AssetKind = Type.Union([Type.Literal('wifi'), Type.Literal('facilit
 export type AssetKind = Static<typeof AssetKind>
 export const AssetStatus = Type.Union([Type.Literal('unknown'), Type.Literal('up'), Type.Literal('down')])
 
-export const CreateAsset = Type.Object(
-  {
-    kind: AssetKind,
-    name: Type.String({ minLength: 2, maxLength: 200 }),
-    location: Point,
-    category: Type.Optional(Nullable(Text(100))),
-    provider: Type.Optional(Nullable(Text(100))),
-    status: Type.Optional(AssetStatus),
-    address: Type.Optional(Nullable(Text(300))),
-  },
-  { additionalProperties: false },
-)
+const AssetFields = {
+  kind: AssetKind,
+  name: Type.String({ minLength: 2, maxLength: 200 }),
+  location: Point,
+  category: Type.Optional(Nullable(Text(100))),
+  provider: Type.Optional(Nullable(Text(100))),
+  status: Type.Optional(AssetStatus),
+  address: Type.Optional(Nullable(Text(300))),
+  probeUrl: Type.Optional(
+    Nullable(Type.String({ maxLength: 2000, description: 'Checked by the scheduled probe: an answer below 500 is up, anything else down' })),
+  ),
+}
+export const CreateAsset = Type.Object(AssetFields, { additionalProperties: false })
 export type CreateAsset = Static<typeof CreateAsset>
+export const UpdateAsset = Type.Partial(Type.Object(AssetFields), { additionalProperties: false, minProperties: 1 })
+export type UpdateAsset = Static<typeof UpdateAsset>
+export const AssetParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
+export const AssetStatusChange = Type.Object({ status: AssetStatus }, { additionalProperties: false })
 
-export const AssetProperties = Type.Object({
+const AssetPropertyFields = {
   kind: AssetKind,
   name: Type.String(),
   category: Nullable(Type.String()),
@@ -245,7 +250,38 @@ export const AssetProperties = Type.Object({
   status: AssetStatus,
   address: Nullable(Type.String()),
   updatedAt: Type.String({ format: 'date-time' }),
-})
+}
+export const AssetProperties = Type.Object(AssetPropertyFields)
 export const AssetFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.String(), geometry: Point, properties: AssetProperties })
 export type AssetFeature = Static<typeof AssetFeature>
 export const Assets = FeatureCollection(AssetProperties)
+/** What staff see of one asset: the public feature and how its status is checked. */
+export const AssetDetail = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.String(),
+  geometry: Point,
+  properties: Type.Object({ ...AssetPropertyFields, probeUrl: Nullable(Type.String()), checkedAt: Nullable(Type.String({ format: 'date-time' })) }),
+})
+export type AssetDetail = Static<typeof AssetDetail>
+
+export const ConnectorAlarm = Type.Object({
+  id: Type.String(),
+  connectorId: Type.String(),
+  connector: Type.String(),
+  dataset: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cleared')]),
+  error: Type.String({ description: "The latest failed run's error" }),
+  runId: Nullable(Type.String()),
+  failures: Type.Integer({ description: 'Failed runs since the alarm was raised' }),
+  raisedAt: Type.String({ format: 'date-time' }),
+  failedAt: Type.String({ format: 'date-time' }),
+  acknowledgedAt: Nullable(Type.String({ format: 'date-time' })),
+  acknowledgedBy: Nullable(Type.String()),
+  clearedAt: Nullable(Type.String({ format: 'date-time' })),
+})
+export type ConnectorAlarm = Static<typeof ConnectorAlarm>
+export const AlarmQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cleared')], { default: 'open' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+})

@@ -686,8 +686,10 @@ export interface AssetRow {
   provider: string | null
   status: 'unknown' | 'up' | 'down'
   address: string | null
+  probe_url: string | null
   lon: number
   lat: number
+  checked_at: Date | null
   updated_at: Date
 }
 
@@ -698,26 +700,156 @@ export interface AssetValues {
   provider: string | null
   status: AssetRow['status']
   address: string | null
+  probeUrl: string | null
   lon: number
   lat: number
 }
 
-const ASSET_SELECT = `SELECT id, kind, name, category, provider, status, address, ST_X(location) AS lon, ST_Y(location) AS lat, updated_at
+const ASSET_SELECT = `SELECT id, kind, name, category, provider, status, address, probe_url, ST_X(location) AS lon, ST_Y(location) AS lat, checked_at, updated_at
   FROM datahub_assets`
 
 /** Inserts an asset; a name the tenant has for that kind already gives null. */
 export async function insertAsset(db: Queryable, tenant: string, v: AssetValues): Promise<AssetRow | null> {
   const [row] = await db.query<{ id: string }>(
-    `INSERT INTO datahub_assets (tenant, kind, name, category, provider, status, address, location)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, ST_SetSRID(ST_MakePoint($8, $9), 4326))
-     ON CONFLICT (tenant, kind, lower(name)) DO NOTHING RETURNING id`,
-    [tenant, v.kind, v.name, v.category, v.provider, v.status, v.address, v.lon, v.lat],
+    `INSERT INTO datahub_assets (tenant, kind, name, category, provider, status, address, probe_url, location)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_SetSRID(ST_MakePoint($9, $10), 4326))
+     ON CONFLICT (tenant, kind, lower(name)) WHERE archived_at IS NULL DO NOTHING RETURNING id`,
+    [tenant, v.kind, v.name, v.category, v.provider, v.status, v.address, v.probeUrl, v.lon, v.lat],
   )
-  if (!row) return null
-  const [asset] = await db.query<AssetRow>(`${ASSET_SELECT} WHERE tenant = $1 AND id = $2`, [tenant, row.id])
-  return asset
+  return row ? findAsset(db, tenant, row.id) : null
+}
+
+/** Updates an asset in the list; another asset of that kind with the new name gives false. */
+export async function updateAsset(db: Queryable, tenant: string, id: string, v: AssetValues): Promise<boolean> {
+  const clash = await db.query(
+    'SELECT 1 FROM datahub_assets WHERE tenant = $1 AND kind = $2 AND lower(name) = lower($3) AND id <> $4 AND archived_at IS NULL',
+    [tenant, v.kind, v.name, id],
+  )
+  if (clash.length > 0) return false
+  await db.query(
+    `UPDATE datahub_assets SET kind = $3, name = $4, category = $5, provider = $6, status = $7, address = $8, probe_url = $9,
+       location = ST_SetSRID(ST_MakePoint($10, $11), 4326), updated_at = now()
+     WHERE tenant = $1 AND id = $2`,
+    [tenant, id, v.kind, v.name, v.category, v.provider, v.status, v.address, v.probeUrl, v.lon, v.lat],
+  )
+  return true
+}
+
+export async function archiveAsset(db: Queryable, tenant: string, id: string): Promise<void> {
+  await db.query('UPDATE datahub_assets SET archived_at = now(), updated_at = now() WHERE tenant = $1 AND id = $2 AND archived_at IS NULL', [tenant, id])
+}
+
+/** An asset still in the list. */
+export async function findAsset(db: Queryable, tenant: string, id: string): Promise<AssetRow | null> {
+  const [row] = await db.query<AssetRow>(`${ASSET_SELECT} WHERE tenant = $1 AND id = $2 AND archived_at IS NULL`, [tenant, id])
+  return row ?? null
 }
 
 export async function listAssets(db: Queryable, tenant: string, kind: AssetRow['kind'] | null): Promise<AssetRow[]> {
-  return db.query<AssetRow>(`${ASSET_SELECT} WHERE tenant = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY kind, lower(name), id`, [tenant, kind])
+  return db.query<AssetRow>(`${ASSET_SELECT} WHERE tenant = $1 AND ($2::text IS NULL OR kind = $2) AND archived_at IS NULL ORDER BY kind, lower(name), id`, [
+    tenant,
+    kind,
+  ])
+}
+
+/** Assets of every tenant with a probe URL, least recently checked first. */
+export async function probedAssets(db: Queryable): Promise<{ tenant: string; id: string; probe_url: string }[]> {
+  return db.query('SELECT tenant, id, probe_url FROM datahub_assets WHERE probe_url IS NOT NULL AND archived_at IS NULL ORDER BY checked_at NULLS FIRST')
+}
+
+/** Sets an asset's status; gives the previous one when it changed, null when it stayed. */
+export async function setAssetStatus(
+  db: Queryable,
+  tenant: string,
+  id: string,
+  status: AssetRow['status'],
+  probed: boolean,
+): Promise<AssetRow['status'] | null> {
+  const [row] = await db.query<{ previous: AssetRow['status'] }>(
+    `UPDATE datahub_assets a SET status = $3, checked_at = CASE WHEN $4 THEN now() ELSE a.checked_at END,
+       updated_at = CASE WHEN a.status <> $3 THEN now() ELSE a.updated_at END
+     FROM datahub_assets old WHERE a.tenant = $1 AND a.id = $2 AND old.tenant = a.tenant AND old.id = a.id AND a.archived_at IS NULL
+     RETURNING old.status AS previous`,
+    [tenant, id, status, probed],
+  )
+  return row && row.previous !== status ? row.previous : null
+}
+
+// Alarms of connectors whose runs fail.
+
+export interface AlarmRow {
+  id: string
+  connector_id: string
+  connector: string
+  dataset: string
+  status: 'active' | 'acknowledged' | 'cleared'
+  error: string
+  run_id: string | null
+  failures: number
+  raised_at: Date
+  failed_at: Date
+  acknowledged_at: Date | null
+  acknowledged_by: string | null
+  cleared_at: Date | null
+  key: string
+}
+
+// The keyset of alarm lists: newest first.
+const ALARM_KEY = "(to_json(a.raised_at) #>> '{}') || a.id::text"
+const ALARM_SELECT = `SELECT a.id, a.connector_id, c.name AS connector, d.name AS dataset, a.status, a.error, a.run_id, a.failures, a.raised_at, a.failed_at,
+    a.acknowledged_at, a.acknowledged_by, a.cleared_at, ${ALARM_KEY} AS key
+  FROM datahub_alarms a
+  JOIN datahub_connectors c ON c.tenant = a.tenant AND c.id = a.connector_id
+  JOIN datahub_datasets d ON d.tenant = c.tenant AND d.id = c.dataset_id`
+
+/** Opens the connector's alarm, or adds this failure to the open one; `raised` says whether it is new. */
+export async function raiseAlarm(db: Queryable, tenant: string, connectorId: string, runId: string, error: string): Promise<{ id: string; raised: boolean }> {
+  const [row] = await db.query<{ id: string; raised: boolean }>(
+    `INSERT INTO datahub_alarms (tenant, connector_id, run_id, error) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant, connector_id) WHERE status <> 'cleared'
+     DO UPDATE SET error = EXCLUDED.error, run_id = EXCLUDED.run_id, failures = datahub_alarms.failures + 1, failed_at = now()
+     RETURNING id, (xmax = 0) AS raised`,
+    [tenant, connectorId, runId, error],
+  )
+  return row
+}
+
+/** Clears the connector's open alarm; gives its id, or null when none was open. */
+export async function clearAlarm(db: Queryable, tenant: string, connectorId: string): Promise<string | null> {
+  const [row] = await db.query<{ id: string }>(
+    `UPDATE datahub_alarms SET status = 'cleared', cleared_at = now() WHERE tenant = $1 AND connector_id = $2 AND status <> 'cleared' RETURNING id`,
+    [tenant, connectorId],
+  )
+  return row?.id ?? null
+}
+
+export async function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<'ok' | 'missing' | 'not_active'> {
+  const rows = await db.query(
+    `UPDATE datahub_alarms SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3 WHERE tenant = $1 AND id = $2 AND status = 'active' RETURNING id`,
+    [tenant, id, by],
+  )
+  if (rows.length) return 'ok'
+  return (await db.query('SELECT 1 FROM datahub_alarms WHERE tenant = $1 AND id = $2', [tenant, id])).length ? 'not_active' : 'missing'
+}
+
+export async function findAlarm(db: Queryable, tenant: string, id: string): Promise<AlarmRow | null> {
+  const [row] = await db.query<AlarmRow>(`${ALARM_SELECT} WHERE a.tenant = $1 AND a.id = $2`, [tenant, id])
+  return row ?? null
+}
+
+export async function listAlarms(db: Queryable, tenant: string, statuses: string[], limit: number, after: string | null): Promise<AlarmRow[]> {
+  return db.query<AlarmRow>(
+    `${ALARM_SELECT}
+     WHERE a.tenant = $1 AND a.status = ANY($2::text[]) AND ($3::text IS NULL OR ${ALARM_KEY} < $3)
+     ORDER BY ${ALARM_KEY} DESC LIMIT $4`,
+    [tenant, statuses, after, limit],
+  )
+}
+
+export async function countAlarms(db: Queryable, tenant: string, statuses: string[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM datahub_alarms WHERE tenant = $1 AND status = ANY($2::text[])', [
+    tenant,
+    statuses,
+  ])
+  return row.n
 }

@@ -36,6 +36,20 @@ export function webhookRoutes(app: KendaliApp, ctx: CoreContext, webhooks: Webho
     async (request) => ({ items: await webhooks.list(ctx.db, tenantOf(request).code) }),
   )
 
+  app.get(
+    '/api/t/:tenant/webhook-topics',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags,
+        summary: 'The event topics a webhook can follow',
+        params: TenantParams,
+        response: { 200: Type.Object({ items: Type.Array(Type.String()) }), ...errors },
+      },
+    },
+    async () => ({ items: ctx.topics.all().sort() }),
+  )
+
   app.post(
     '/api/t/:tenant/webhooks',
     {

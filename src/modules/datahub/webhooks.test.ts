@@ -127,5 +127,13 @@ describe('outbound webhooks', () => {
     expect(json<ErrorBody>(topic).error.details?.field).toBe('topics')
     const operator = await loginCookie(server.kendali, 'operator')
     expect((await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/webhooks', headers: { cookie: operator } })).statusCode).toBe(403)
+    expect((await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/webhook-topics', headers: { cookie: operator } })).statusCode).toBe(403)
+  })
+
+  it('lists the topics a webhook can follow, the ones it accepts', async () => {
+    const topics = json<{ items: string[] }>(await inject({ method: 'GET', url: '/api/t/33.71/webhook-topics' })).items
+    expect(topics).toEqual(expect.arrayContaining(['datahub', 'incidents', 'alerts']))
+    const res = await inject({ method: 'POST', url: '/api/t/33.71/webhooks', payload: { name: 'Semua', url: receiverUrl, topics } })
+    expect(res.statusCode, res.body).toBe(201)
   })
 })

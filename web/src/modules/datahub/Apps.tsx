@@ -1,11 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router-dom'
-import { ApiError, api, type Tenant } from '../../app/api.ts'
-import { useAuth } from '../../app/auth.tsx'
+import { api, type Tenant } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
-import { StaffNav } from '../../app/StaffNav.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
+import { ProblemLine, useProblem } from './Problem.tsx'
 
 type Audience = 'citizen' | 'asn' | 'business'
 
@@ -100,28 +99,6 @@ export function AppStorePage({ tenant }: PanelProps) {
   )
 }
 
-/** The portal's front-page block: how many of the city's apps answer now. */
-export function AppsSection({ tenant }: PanelProps) {
-  const { t } = useTranslation()
-  const [apps, setApps] = useState<CityApp[]>([])
-  useEffect(() => {
-    api<{ items: CityApp[] }>(`/api/t/${tenant.code}/apps`).then(
-      (page) => setApps(page.items),
-      () => undefined,
-    )
-  }, [tenant.code])
-  if (apps.length === 0) return null
-  return (
-    <section className="datahub-section" data-testid="apps-section">
-      <h2>{t('datahub.apps.storeTitle')}</h2>
-      <p>{t('datahub.apps.sectionLead', { count: apps.length, up: apps.filter((a) => a.status === 'up').length })}</p>
-      <Link className="button primary" to={`/p/${tenant.code}/apps`}>
-        {t('datahub.apps.browse')}
-      </Link>
-    </section>
-  )
-}
-
 interface Agency {
   code: string
   name: string
@@ -129,38 +106,29 @@ interface Agency {
 
 /** Staff page of the app directory: list, add, check now, archive. */
 export function AppsPage() {
+  const { t } = useTranslation()
+  return <StaffFrame title={t('datahub.apps.title')}>{({ tenant }) => <AppDirectory tenant={tenant} />}</StaffFrame>
+}
+
+function AppDirectory({ tenant }: { tenant: Tenant }) {
   const { t, i18n } = useTranslation()
-  const { tenant: code = '' } = useParams()
-  const { me } = useAuth()
-  const navigate = useNavigate()
-  const [tenant, setTenant] = useState<Tenant | null>(null)
+  const code = tenant.code
   const [apps, setApps] = useState<CityApp[]>([])
   const [agencies, setAgencies] = useState<Agency[]>([])
-  const [error, setError] = useState<string | null>(null)
   const [form, setForm] = useState({ name: '', url: '', organization: '', category: '', description: '', audience: ['citizen'] as Audience[] })
 
-  const fail = useCallback(
-    (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) navigate('/login')
-      else setError(err instanceof Error ? err.message : String(err))
-    },
-    [navigate],
-  )
+  const { problem, fail, clear } = useProblem()
   const load = useCallback(() => {
     api<{ items: CityApp[] }>(`/api/t/${code}/apps`).then((page) => setApps(page.items), fail)
   }, [code, fail])
   useEffect(() => {
-    if (me === null) navigate('/login')
-  }, [me, navigate])
-  useEffect(() => {
-    api<Tenant>(`/api/t/${code}`).then(setTenant, fail)
     api<{ items: Agency[] }>(`/api/t/${code}/agencies?limit=200`).then((page) => setAgencies(page.items), fail)
     load()
   }, [code, fail, load])
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    setError(null)
+    clear()
     const body = { ...form, organization: form.organization || null, category: form.category || undefined }
     api<CityApp>(`/api/t/${code}/apps`, { method: 'POST', body }).then(() => {
       setForm({ ...form, name: '', url: '', description: '' })
@@ -169,25 +137,9 @@ export function AppsPage() {
   }
   const act = (app: CityApp, action: 'probe' | 'archive') => api<CityApp>(`/api/t/${code}/apps/${app.id}/${action}`, { method: 'POST' }).then(load, fail)
 
-  if (!tenant) return <main className="loading">…</main>
   return (
     <div className="datahub-page">
-      <header className="console-top">
-        <div className="title">
-          <Link className="brand" to={`/t/${tenant.code}/console`}>
-            {t('app.name')}
-          </Link>
-          <h1>
-            {t('datahub.apps.title')} · {tenant.name}
-          </h1>
-        </div>
-        <StaffNav tenant={tenant.code} parent={tenant.parent} />
-      </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemLine problem={problem} />
       <section className="datahub-apps">
         <div className="datahub-table">
           <table data-testid="apps-table">

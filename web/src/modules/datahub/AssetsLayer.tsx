@@ -7,12 +7,13 @@ import type { MapLayerProps } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { useMap } from '../../map/MapView.tsx'
 import { escapeHtml } from '../../map/popup.ts'
+import { ASSET_COLORS, type AssetKind } from './api.ts'
 
-type Kind = 'wifi' | 'facility' | 'evacuation'
-const COLORS: Record<Kind, string> = { wifi: '#6366f1', facility: '#0ea5e9', evacuation: '#f97316' }
-
-/** One kind of public asset as its own layer; a click shows name, category, provider and status. */
-function AssetsLayer({ tenant, visible, kind }: MapLayerProps & { kind: Kind }) {
+/**
+ * One kind of public asset as its own layer; a click shows name, category, provider and status. The console
+ * reloads it on live events; the portal, which has none, every `refreshMs`.
+ */
+export function AssetsLayer({ tenant, visible, kind, refreshMs }: MapLayerProps & { kind: AssetKind; refreshMs?: number }) {
   const map = useMap()
   const { t } = useTranslation()
   const id = `assets-${kind}`
@@ -21,7 +22,12 @@ function AssetsLayer({ tenant, visible, kind }: MapLayerProps & { kind: Kind }) 
     if (!visible) return
     api<GeoJSON.FeatureCollection>(`/api/t/${tenant.code}/assets?kind=${kind}`).then(setData, () => undefined)
   }, [tenant.code, visible, kind])
-  useEffect(load, [load])
+  useEffect(() => {
+    load()
+    if (!refreshMs) return
+    const timer = setInterval(load, refreshMs)
+    return () => clearInterval(timer)
+  }, [load, refreshMs])
   useLiveEvents(['datahub'], load)
 
   useEffect(() => {
@@ -55,17 +61,13 @@ function AssetsLayer({ tenant, visible, kind }: MapLayerProps & { kind: Kind }) 
           type: 'circle',
           source: id,
           paint: {
-            'circle-radius': 5,
-            'circle-color': COLORS[kind],
+            'circle-radius': 6,
+            'circle-color': ASSET_COLORS[kind],
             'circle-stroke-color': ['match', ['get', 'status'], 'down', '#dc2626', '#ffffff'],
-            'circle-stroke-width': 1.5,
+            'circle-stroke-width': ['match', ['get', 'status'], 'down', 3, 1.5],
           },
         },
       ]}
     />
   )
 }
-
-export const WifiLayer = (props: MapLayerProps) => <AssetsLayer {...props} kind="wifi" />
-export const FacilitiesLayer = (props: MapLayerProps) => <AssetsLayer {...props} kind="facility" />
-export const EvacuationLayer = (props: MapLayerProps) => <AssetsLayer {...props} kind="evacuation" />

@@ -7,16 +7,34 @@ import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { useMap } from '../../map/MapView.tsx'
 import { escapeHtml } from '../../map/popup.ts'
 
-/** Rows with a place of the tenant's datasets (wifi hotspots, facilities…); a click shows the row. */
-export function DatasetsLayer({ tenant, visible }: MapLayerProps) {
+/**
+ * Rows with a place of the tenant's datasets (wifi hotspots, facilities…), or of one dataset (the map then
+ * fits its points); a click shows the row.
+ */
+export function DatasetsLayer({ tenant, visible, dataset }: MapLayerProps & { dataset?: string }) {
   const map = useMap()
   const [data, setData] = useState<GeoJSON.FeatureCollection | null>(null)
   const load = useCallback(() => {
     if (!visible) return
-    api<GeoJSON.FeatureCollection>(`/api/t/${tenant.code}/dataset-points`).then(setData, () => undefined)
-  }, [tenant.code, visible])
+    const query = dataset ? `?dataset=${encodeURIComponent(dataset)}` : ''
+    api<GeoJSON.FeatureCollection>(`/api/t/${tenant.code}/dataset-points${query}`).then(setData, () => undefined)
+  }, [tenant.code, visible, dataset])
   useEffect(load, [load])
   useLiveEvents(['datahub'], load)
+
+  useEffect(() => {
+    const coordinates = (data?.features ?? []).flatMap((f) => (f.geometry.type === 'Point' ? [f.geometry.coordinates] : []))
+    if (!dataset || coordinates.length === 0) return
+    const lons = coordinates.map((c) => c[0])
+    const lats = coordinates.map((c) => c[1])
+    map.fitBounds(
+      [
+        [Math.min(...lons), Math.min(...lats)],
+        [Math.max(...lons), Math.max(...lats)],
+      ],
+      { padding: 40, maxZoom: 16, duration: 0 },
+    )
+  }, [map, data, dataset])
 
   useEffect(() => {
     const popup = new Popup({ closeButton: true, maxWidth: '320px', className: 'region-popup' })

@@ -1,11 +1,11 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router-dom'
-import { ApiError, api, type Tenant } from '../../app/api.ts'
-import { useAuth } from '../../app/auth.tsx'
-import { StaffNav } from '../../app/StaffNav.tsx'
+import { api, type Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { type Connector, type Dataset, datasetBase, type Preview, type Run, sendFile, type Version } from './api.ts'
+import { PreviewTable } from './PreviewTable.tsx'
+import { ProblemLine, useProblem } from './Problem.tsx'
 
 interface Agency {
   id: string
@@ -16,55 +16,29 @@ interface Agency {
 /** Staff page of the data hub: datasets of the OPDs, uploads with a preview, versions, publishing, connectors. */
 export function DatasetsPage() {
   const { t } = useTranslation()
-  const { tenant: code = '' } = useParams()
-  const { me } = useAuth()
-  const navigate = useNavigate()
-  const [tenant, setTenant] = useState<Tenant | null>(null)
+  return <StaffFrame title={t('datahub.title')}>{({ tenant }) => <Datasets tenant={tenant} />}</StaffFrame>
+}
+
+function Datasets({ tenant }: { tenant: Tenant }) {
+  const { t } = useTranslation()
   const [datasets, setDatasets] = useState<Dataset[]>([])
   const [agencies, setAgencies] = useState<Agency[]>([])
   const [selected, setSelected] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
 
-  const fail = useCallback(
-    (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) navigate('/login')
-      else setError(err instanceof Error ? err.message : String(err))
-    },
-    [navigate],
-  )
+  const { problem, fail } = useProblem()
   const load = useCallback(() => {
-    api<{ items: Dataset[] }>(`/api/t/${code}/datasets?limit=200`).then((page) => setDatasets(page.items), fail)
-  }, [code, fail])
+    api<{ items: Dataset[] }>(`/api/t/${tenant.code}/datasets?limit=200`).then((page) => setDatasets(page.items), fail)
+  }, [tenant.code, fail])
 
   useEffect(() => {
-    if (me === null) navigate('/login')
-  }, [me, navigate])
-  useEffect(() => {
-    api<Tenant>(`/api/t/${code}`).then(setTenant, fail)
-    api<{ items: Agency[] }>(`/api/t/${code}/agencies?limit=200`).then((page) => setAgencies(page.items), fail)
+    api<{ items: Agency[] }>(`/api/t/${tenant.code}/agencies?limit=200`).then((page) => setAgencies(page.items), fail)
     load()
-  }, [code, fail, load])
+  }, [tenant.code, fail, load])
 
-  if (!tenant) return <main className="loading">…</main>
   const current = datasets.find((d) => d.name === selected) ?? null
   return (
     <div className="datahub-page">
-      <header className="console-top">
-        <div className="title">
-          <Link className="brand" to={`/t/${tenant.code}/console`}>
-            {t('app.name')}
-          </Link>
-          <h1>
-            {t('datahub.title')} · {tenant.name}
-          </h1>
-        </div>
-        <StaffNav tenant={tenant.code} parent={tenant.parent} />
-      </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemLine problem={problem} />
       <div className="datahub-columns">
         <section className="datahub-list">
           <h2>{t('datahub.datasets')}</h2>
@@ -281,35 +255,5 @@ function DatasetDetail({ tenant, dataset, onChanged, onError }: { tenant: Tenant
         </>
       )}
     </section>
-  )
-}
-
-/** A small table of rows under their column names (and, in a preview, their detected types). */
-export function PreviewTable({ columns, rows }: { columns: { name: string; note?: string }[]; rows: Record<string, unknown>[] }) {
-  return (
-    <div className="datahub-table">
-      <table>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c.name}>
-                {c.name}
-                {c.note && <small>{c.note}</small>}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: preview rows have no id of their own
-            <tr key={i}>
-              {columns.map((c) => (
-                <td key={c.name}>{r[c.name] === null || r[c.name] === undefined ? '' : String(r[c.name])}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   )
 }

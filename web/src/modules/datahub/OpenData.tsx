@@ -1,11 +1,19 @@
-import { useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
 import { formatTime } from '../../app/time.ts'
 import { type Dataset, datasetBase } from './api.ts'
-import { PreviewTable } from './DatasetsPage.tsx'
+import { PreviewTable } from './PreviewTable.tsx'
+
+// ECharts and MapLibre are big: each loads only on a dataset page that has something to chart or to map.
+const DatasetChart = lazy(() => import('./DatasetChart.tsx').then((m) => ({ default: m.DatasetChart })))
+const DatasetPointsMap = lazy(() => import('./PortalMap.tsx').then((m) => ({ default: m.DatasetPointsMap })))
+
+// Rows read for the chart; the table shows the first few of them.
+const CHART_ROWS = 500
+const TABLE_ROWS = 20
 
 /** The portal's open data catalogue: search, filter by OPD and tag. */
 export function OpenDataPage({ tenant }: PanelProps) {
@@ -93,7 +101,7 @@ export function OpenDataPage({ tenant }: PanelProps) {
   )
 }
 
-/** One public dataset: its description, a preview of its table, downloads. */
+/** One public dataset: its description, downloads, a preview of its table, a chart of it, and its points on a map. */
 export function OpenDatasetPage({ tenant }: PanelProps) {
   const { t, i18n } = useTranslation()
   const { name = '' } = useParams()
@@ -105,8 +113,9 @@ export function OpenDatasetPage({ tenant }: PanelProps) {
   }, [base])
   const table = dataset?.resources.find((r) => r.columns.length > 0 && r.version !== null)
   useEffect(() => {
-    if (table) api<{ items: Record<string, unknown>[]; total: number }>(`${base}/resources/${table.id}/rows?limit=20`).then(setRows, () => undefined)
+    if (table) api<{ items: Record<string, unknown>[]; total: number }>(`${base}/resources/${table.id}/rows?limit=${CHART_ROWS}`).then(setRows, () => undefined)
   }, [base, table])
+  const mapped = dataset?.resources.some((r) => r.hasPoints && r.version !== null)
   if (!dataset) return <main className="portal-page loading">…</main>
   return (
     <main className="portal-page datahub-portal" data-testid="open-dataset">
@@ -135,37 +144,21 @@ export function OpenDatasetPage({ tenant }: PanelProps) {
         <>
           <h2>{t('datahub.portal.previewTable')}</h2>
           <p className="muted">{t('datahub.rows', { count: rows.total })}</p>
-          <PreviewTable columns={table.columns} rows={rows.items} />
+          <PreviewTable columns={table.columns} rows={rows.items.slice(0, TABLE_ROWS)} />
+          <h2>{t('datahub.chart.title')}</h2>
+          <Suspense fallback={<div className="datahub-chart loading">…</div>}>
+            <DatasetChart columns={table.columns} rows={rows.items} total={rows.total} />
+          </Suspense>
+        </>
+      )}
+      {mapped && (
+        <>
+          <h2>{t('datahub.portal.onMap')}</h2>
+          <Suspense fallback={<div className="datahub-map loading">…</div>}>
+            <DatasetPointsMap tenant={tenant} dataset={dataset.name} />
+          </Suspense>
         </>
       )}
     </main>
-  )
-}
-
-/** The portal's front-page block: the latest public datasets. */
-export function OpenDataSection({ tenant }: PanelProps) {
-  const { t } = useTranslation()
-  const [items, setItems] = useState<Dataset[]>([])
-  useEffect(() => {
-    api<{ items: Dataset[] }>(`/api/t/${tenant.code}/datasets?limit=5`).then(
-      (page) => setItems(page.items),
-      () => undefined,
-    )
-  }, [tenant.code])
-  return (
-    <section className="datahub-section" data-testid="open-data-section">
-      <h2>{t('datahub.portal.section')}</h2>
-      <p>{t('datahub.portal.sectionLead')}</p>
-      <ul>
-        {items.map((d) => (
-          <li key={d.id}>
-            <Link to={`/p/${tenant.code}/data/${d.name}`}>{d.title}</Link>
-          </li>
-        ))}
-      </ul>
-      <Link className="button primary" to={`/p/${tenant.code}/data`}>
-        {t('datahub.portal.browse')}
-      </Link>
-    </section>
   )
 }

@@ -81,3 +81,38 @@ export async function sendFile<T>(path: string, file: File): Promise<T> {
 }
 
 export const datasetBase = (tenant: string, name: string) => `/api/t/${encodeURIComponent(tenant)}/datasets/${encodeURIComponent(name)}`
+
+export type AssetKind = 'wifi' | 'facility' | 'evacuation'
+export const ASSET_KINDS: AssetKind[] = ['wifi', 'facility', 'evacuation']
+export const ASSET_COLORS: Record<AssetKind, string> = { wifi: '#6366f1', facility: '#0ea5e9', evacuation: '#f97316' }
+
+export interface AssetFeature {
+  type: 'Feature'
+  id: string
+  geometry: { type: 'Point'; coordinates: [number, number] }
+  properties: {
+    kind: AssetKind
+    name: string
+    category: string | null
+    provider: string | null
+    status: 'unknown' | 'up' | 'down'
+    address: string | null
+    updatedAt: string
+    /** Staff only. */
+    probeUrl?: string | null
+    checkedAt?: string | null
+  }
+}
+
+export interface ConnectorAlarm {
+  id: string
+  connectorId: string
+  connector: string
+  dataset: string
+  status: 'active' | 'acknowledged' | 'cleared'
+  error: string
+  failures: number
+  raisedAt: string
+  failedAt: string
+  acknowledgedBy: string | null
+}
