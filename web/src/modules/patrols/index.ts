@@ -3,13 +3,14 @@ import { lazy } from 'react'
 import type { WebModule } from '../../app/modules.ts'
 import en from './locales/en.json'
 import id from './locales/id.json'
-import { PatrolsLayer } from './PatrolsLayer.tsx'
 import './patrols.css'
 
 // This module's words live beside it, under the `patrols` key.
 i18n.addResourceBundle('id', 'translation', { patrols: id }, true, true)
 i18n.addResourceBundle('en', 'translation', { patrols: en }, true, true)
 
+// The map layer is loaded with the console, never by the public portal (which would pull MapLibre).
+const PatrolsLayer = lazy(() => import('./PatrolsLayer.tsx').then((m) => ({ default: m.PatrolsLayer })))
 const FieldPage = lazy(() => import('./FieldPage.tsx').then((m) => ({ default: m.FieldPage })))
 const AsnPage = lazy(() => import('./AsnPage.tsx').then((m) => ({ default: m.AsnPage })))
 const FindingsPage = lazy(() => import('./FindingsPage.tsx').then((m) => ({ default: m.FindingsPage })))
