@@ -27,12 +27,15 @@ afterAll(() => server.close())
 
 describe('onboarding Kabupaten Kendal from Kota Magelang as template', () => {
   it('creates the kabupaten under its province, for platform administrators only', async () => {
-    const payload = { code: '33.24', name: 'Kabupaten Kendal', kind: 'kabupaten', parent: '33', timezone: 'Asia/Jakarta' }
+    const payload = { code: '33.24', name: 'Kabupaten Kendal', kind: 'kabupaten', parent: '33', timeZone: 'Asia/Jakarta' }
     expect((await as('admin', { method: 'POST', url: '/api/tenants', payload })).statusCode).toBe(403)
     const created = await as('superadmin', { method: 'POST', url: '/api/tenants', payload })
     expect(created.statusCode, created.body).toBe(201)
     expect(json(created)).toMatchObject({ code: '33.24', kind: 'kabupaten', parent: '33', timezone: 'Asia/Jakarta', bbox: null })
     expect((await as('superadmin', { method: 'POST', url: '/api/tenants', payload })).statusCode).toBe(409)
+    const disagreeing = await as('superadmin', { method: 'POST', url: '/api/tenants', payload: { ...payload, code: '33.25', timezone: 'Asia/Makassar' } })
+    expect(disagreeing.statusCode).toBe(400)
+    expect(json<{ error: { details: { field: string } } }>(disagreeing).error.details.field).toBe('timeZone')
   })
 
   it('refuses a malformed boundary file whole and stores nothing', async () => {

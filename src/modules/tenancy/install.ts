@@ -43,11 +43,11 @@ export async function setUpCity(db: Database, s: TenancyServices, city: CitySetu
   const province = PROVINCES[provinceCode]
   if (!province) throw new Error(`${provinceCode} is not a Kemendagri province code`)
   if (!(await s.tenants.get(db, provinceCode))) {
-    const input: CreateTenant = { code: provinceCode, name: province.name, kind: 'provinsi', timezone: province.timezone }
+    const input: CreateTenant = { code: provinceCode, name: province.name, kind: 'provinsi', timeZone: province.timezone }
     await s.tenants.create(db, ACTOR, input)
     lines.push(`Added ${province.name} (${provinceCode}).`)
   }
-  await s.tenants.create(db, ACTOR, { code: city.code, name: city.name, kind: city.kind, parent: provinceCode, timezone: province.timezone })
+  await s.tenants.create(db, ACTOR, { code: city.code, name: city.name, kind: city.kind, parent: provinceCode, timeZone: province.timezone })
   const imported = await s.regions.import(db, city.code, ACTOR, city.regions)
   lines.push(`Added ${city.name} (${city.code}) with ${imported.accepted} regions.`)
   for (const r of imported.rejected) lines.push(`  feature ${r.index} not imported: ${r.field} — ${r.message}`)

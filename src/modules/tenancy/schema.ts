@@ -36,7 +36,8 @@ export const CreateTenant = Type.Object(
     name: Type.String({ minLength: 2, maxLength: 120 }),
     kind: Type.Union([Type.Literal('provinsi'), Type.Literal('kota'), Type.Literal('kabupaten')]),
     parent: Type.Optional(TenantCode),
-    timezone: Type.Optional(Type.Enum(TIMEZONES)),
+    timeZone: Type.Optional(Type.Enum(TIMEZONES, { description: 'IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)' })),
+    timezone: Type.Optional(Type.Enum(TIMEZONES, { description: 'Older spelling of timeZone, still accepted' })),
   },
   { additionalProperties: false },
 )

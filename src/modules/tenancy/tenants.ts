@@ -45,6 +45,9 @@ export class TenantService {
 
   async create(db: Database, actor: string, input: CreateTenant): Promise<Tenant> {
     const parent = input.parent ?? null
+    if (input.timeZone && input.timezone && input.timeZone !== input.timezone) {
+      throw new Invalid('timeZone and timezone disagree; send timeZone only', { field: 'timeZone' })
+    }
     if (input.kind === 'provinsi' && (parent || input.code.includes('.'))) {
       throw new Invalid('A provinsi has a two-digit code and no parent', { field: input.parent ? 'parent' : 'code' })
     }
@@ -59,7 +62,7 @@ export class TenantService {
         name: input.name,
         kind: input.kind,
         parent,
-        timezone: input.timezone ?? 'Asia/Jakarta',
+        timezone: input.timeZone ?? input.timezone ?? 'Asia/Jakarta',
       })
       if (!inserted) throw new Conflict(`Tenant ${input.code} exists already`, { field: 'code' })
       await recordTenancyEvent(this.events, tx, input.code, actor, {

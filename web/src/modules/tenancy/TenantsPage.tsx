@@ -79,7 +79,7 @@ function Onboarding({ tenants, onCreated }: { tenants: Tenant[]; onCreated: () =
     const form = new FormData(event.currentTarget)
     const text = (name: string) => String(form.get(name) ?? '').trim()
     const kind = text('kind') as Tenant['kind']
-    const input: TenantInput = { code: text('code'), name: text('name'), kind, timezone: text('timezone') }
+    const input: TenantInput = { code: text('code'), name: text('name'), kind, timeZone: text('timezone') }
     if (kind !== 'provinsi') input.parent = text('parent')
     try {
       setCreated(await createTenant(input))

@@ -63,7 +63,7 @@ export interface TenantInput {
   name: string
   kind: Tenant['kind']
   parent?: string
-  timezone: string
+  timeZone: string
 }
 
 /** The API's message, with the field at fault when it names one. */
