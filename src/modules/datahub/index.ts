@@ -10,6 +10,7 @@ import { connectorRoutes } from './connector-routes.ts'
 import { ConnectorService, JOB_PULL, JOB_SCHEDULE } from './connectors.ts'
 import { DATAHUB_TOPICS, DatasetService } from './datasets.ts'
 import { seedDatahubDemo } from './demo.ts'
+import { datahubIndicators } from './indicators.ts'
 import { OutboundPolicy } from './outbound.ts'
 import { type Lookups, tenancyLookups } from './ports.ts'
 import { datasetRoutes } from './routes.ts'
@@ -55,6 +56,7 @@ export function datahubModule(): KendaliModule {
     name: 'datahub',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     topics: DATAHUB_TOPICS,
+    indicators: (ctx) => datahubIndicators(ctx),
     routes: (app, ctx) => {
       datasetRoutes(app, ctx, of(ctx).datasets)
       connectorRoutes(app, ctx, of(ctx).connectors)
