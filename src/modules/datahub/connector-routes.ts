@@ -5,7 +5,7 @@ import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ConnectorService } from './connectors.ts'
 import { WRITERS } from './routes.ts'
-import { AlarmQuery, Connector, ConnectorAlarm, ConnectorParams, CreateConnector, Run, TenantParams } from './schema.ts'
+import { AlarmQuery, Connector, ConnectorAlarm, ConnectorParams, CreateConnector, Run, TenantParams, UpdateConnector } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const READERS = ['admin', 'operator', 'agency_officer', 'executive'] as const
@@ -40,6 +40,21 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
       },
     },
     async (request, reply) => reply.status(201).send(await connectors.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+  )
+
+  app.patch(
+    '/api/t/:tenant/connectors/:id',
+    {
+      config: { access: { roles: WRITERS } },
+      schema: {
+        tags,
+        summary: 'Changes a connector; a header sent as null keeps its stored value; the URL is checked as when it was added',
+        params: ConnectorParams,
+        body: UpdateConnector,
+        response: { 200: Connector, ...errors },
+      },
+    },
+    async (request) => connectors.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
   )
 
   app.post(

@@ -12,7 +12,7 @@ import * as store from './store.ts'
 type ErrorBody = { error: { code: string; details?: { field?: string } } }
 
 /** A fake OPD system: answers as `mode` says; `slow` never answers until the test ends. */
-let mode: 'ok' | 'ok2' | 'slow' | 'fail' | 'big' | 'redirect-private' = 'ok'
+let mode: 'ok' | 'ok2' | 'slow' | 'fail' | 'big' | 'padded' | 'redirect-private' = 'ok'
 const held: (() => void)[] = []
 let opd: Server
 let opdUrl = ''
@@ -34,7 +34,9 @@ beforeAll(async () => {
     if (mode === 'redirect-private') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end()
     if (req.headers.authorization !== 'Bearer opd-secret') return void res.writeHead(401).end()
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify(rowsOf(mode === 'big' ? 5000 : mode === 'ok2' ? 3 : 2)))
+    // Padded: two rows in an answer of over a megabyte, so the download reports progress on its way.
+    const body = mode === 'padded' ? { ...rowsOf(2), padding: 'x'.repeat(1_500_000) } : rowsOf(mode === 'big' ? 5000 : mode === 'ok2' ? 3 : 2)
+    res.end(JSON.stringify(body))
   })
   await new Promise<void>((resolve) => opd.listen(0, '127.0.0.1', resolve))
   opdUrl = `http://127.0.0.1:${(opd.address() as AddressInfo).port}/api/wifi`
@@ -229,6 +231,81 @@ describe('pull connectors', () => {
     expect(reopened.id).not.toBe(alarm.id)
     await attempt('ok2')
     expect(await alarmsOf()).toEqual([])
+  })
+
+  it('edits a connector, keeping a header value sent as null and refusing a private URL or an unknown header without a value', async () => {
+    mode = 'ok'
+    const created = json<Connector>(
+      await inject({
+        method: 'POST',
+        url: '/api/t/33.71/connectors',
+        payload: { name: 'Ubah', dataset: dataset.name, url: `${opdUrl}?v=1`, format: 'csv', headers: { authorization: 'Bearer opd-secret', 'x-old': 'a' } },
+      }),
+    )
+    const patch = (payload: Record<string, unknown>, c = cookie) =>
+      server.kendali.app.inject({ method: 'PATCH', url: `/api/t/33.71/connectors/${created.id}`, headers: { cookie: c }, payload })
+    const edited = await patch({
+      name: 'Ubah lagi',
+      format: 'json',
+      rowsPath: 'data.items',
+      headers: { authorization: null, 'x-new': 'b' },
+      mapping: { nama: 'name' },
+      schedule: '*/15 * * * *',
+    })
+    expect(edited.statusCode, edited.body).toBe(200)
+    expect(json<Connector>(edited)).toMatchObject({
+      name: 'Ubah lagi',
+      format: 'json',
+      rowsPath: 'data.items',
+      headerNames: ['authorization', 'x-new'],
+      mapping: { nama: 'name' },
+      schedule: '*/15 * * * *',
+      url: `${opdUrl}?v=1`,
+    })
+    // The kept token still opens the OPD's endpoint.
+    const { connectors } = datahubServices(server.kendali.ctx)
+    const run = await connectors.pull(server.kendali.ctx.db, '33.71', created.id, await store.startRun(server.kendali.ctx.db, '33.71', created.id))
+    expect(run).toMatchObject({ status: 'ok', rows: 2 })
+
+    const missing = await patch({ headers: { 'x-unknown': null } })
+    expect([missing.statusCode, json<ErrorBody>(missing).error.details?.field]).toEqual([400, 'headers'])
+    const privateUrl = await patch({ url: 'http://10.1.2.3/data' })
+    expect([privateUrl.statusCode, json<ErrorBody>(privateUrl).error.details?.field]).toEqual([400, 'url'])
+    const badCron = await patch({ schedule: 'kadang-kadang' })
+    expect([badCron.statusCode, json<ErrorBody>(badCron).error.details?.field]).toEqual([400, 'schedule'])
+    expect((await patch({})).statusCode).toBe(400)
+    const malang = await loginCookie(server.kendali, 'malang_admin')
+    expect((await patch({ name: 'Bukan milikmu' }, malang)).statusCode).toBe(403)
+    const executive = await loginCookie(server.kendali, 'executive')
+    expect((await patch({ name: 'Bukan wewenangmu' }, executive)).statusCode).toBe(403)
+    const after = json<{ items: Connector[] }>(await inject({ method: 'GET', url: '/api/t/33.71/connectors' })).items.find((c) => c.id === created.id)
+    expect(after?.name).toBe('Ubah lagi')
+    expect(JSON.stringify(after)).not.toContain('opd-secret')
+  })
+
+  it('announces a run to live consoles as it goes: started, bytes so far, finished, without logging it', async () => {
+    mode = 'padded'
+    const ctx = server.kendali.ctx
+    const { connectors } = datahubServices(ctx)
+    const heard: Record<string, unknown>[] = []
+    const stop = ctx.bus.subscribe((event) => {
+      if (event.type === 'connector.run' && event.entity === connector.id) heard.push({ ...event.data, volatile: event.volatile })
+    })
+    try {
+      const started = await connectors.start(ctx.db, '33.71', connector.id)
+      const run = await connectors.pull(ctx.db, '33.71', connector.id, started.id)
+      expect(run).toMatchObject({ status: 'ok', rows: 2 })
+      await expect.poll(() => heard.at(-1)?.status).toBe('ok')
+    } finally {
+      stop()
+    }
+    expect(heard[0]).toEqual({ runId: expect.any(String), status: 'running', bytes: 0, volatile: true })
+    const progress = heard.filter((e) => e.status === 'running' && Number(e.bytes) >= 1024 * 1024)
+    expect(progress.length).toBeGreaterThan(0)
+    expect(heard.at(-1)).toMatchObject({ status: 'ok', rows: 2, bytes: expect.any(Number) })
+    expect(Number(heard.at(-1)?.bytes)).toBeGreaterThan(1_500_000)
+    const logged = await ctx.db.query("SELECT 1 FROM events WHERE tenant = '33.71' AND entity = $1 AND type = 'connector.run'", [connector.id])
+    expect(logged).toEqual([])
   })
 
   it('pages the open alarms of several failing connectors, newest first, and refuses a forged cursor', async () => {

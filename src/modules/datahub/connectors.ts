@@ -1,5 +1,5 @@
-import type { Database, Queryable } from '../../core/db/database.ts'
-import { Conflict, NotFound } from '../../core/errors.ts'
+import type { Database, Queryable, Tx } from '../../core/db/database.ts'
+import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
@@ -7,7 +7,7 @@ import { cronMatches, parseCron } from './cron.ts'
 import type { DatasetService } from './datasets.ts'
 import type { OutboundPolicy } from './outbound.ts'
 import type { Lookups } from './ports.ts'
-import type { Connector, ConnectorAlarm, CreateConnector, Run } from './schema.ts'
+import type { Connector, ConnectorAlarm, CreateConnector, Run, UpdateConnector } from './schema.ts'
 import * as store from './store.ts'
 import { readRecords, tableFromRecords, valueAt } from './tabular.ts'
 
@@ -30,7 +30,7 @@ function shape(row: store.ConnectorRow): Connector {
     url: row.url,
     format: row.format,
     rowsPath: row.rows_path,
-    headerNames: Object.keys(row.headers),
+    headerNames: Object.keys(row.headers).sort(),
     mapping: row.mapping,
     schedule: row.schedule,
     lastRunAt: row.last_run_at?.toISOString() ?? null,
@@ -68,10 +68,16 @@ export class ConnectorService {
     private readonly limits: PullLimits = DEFAULT_LIMITS,
   ) {}
 
+  /** The URL the guard allows and the schedule as stored ("manual" or a cron that parses); a 400 names the field. */
+  private checked(url: string, schedule: string | undefined): string {
+    this.policy.checkUrl(url, 'url')
+    const trimmed = schedule?.trim() || 'manual'
+    if (trimmed !== 'manual') parseCron(trimmed)
+    return trimmed
+  }
+
   async create(db: Database, tenant: string, actor: string, input: CreateConnector): Promise<Connector> {
-    this.policy.checkUrl(input.url, 'url')
-    const schedule = input.schedule?.trim() || 'manual'
-    if (schedule !== 'manual') parseCron(schedule)
+    const schedule = this.checked(input.url, input.schedule)
     return db.transaction(async (tx) => {
       const dataset = await this.datasets.row(tx, tenant, input.dataset, 'all')
       const resourceId = await store.insertResource(tx, tenant, dataset.id, {
@@ -102,6 +108,41 @@ export class ConnectorService {
     })
   }
 
+  /** Changes a connector; a header sent as null keeps its stored value, so tokens need not be typed again. */
+  async update(db: Database, tenant: string, actor: string, id: string, input: UpdateConnector): Promise<Connector> {
+    return db.transaction(async (tx) => {
+      const current = await store.findConnector(tx, tenant, id)
+      if (!current) throw new NotFound(`There is no connector ${id} in ${tenant}`)
+      const url = input.url ?? current.url
+      const schedule = this.checked(url, input.schedule ?? current.schedule)
+      const headers = input.headers
+        ? Object.fromEntries(
+            Object.entries(input.headers).map(([name, value]) => {
+              const kept = value ?? current.headers[name]
+              if (kept === undefined) throw new Invalid(`Header ${name} has no stored value; send one`, { field: 'headers' })
+              return [name, kept]
+            }),
+          )
+        : current.headers
+      await store.updateConnector(tx, tenant, id, {
+        name: input.name ?? current.name,
+        url,
+        format: input.format ?? current.format,
+        rowsPath: input.rowsPath === undefined ? current.rows_path : input.rowsPath || null,
+        headers,
+        mapping: input.mapping === undefined ? current.mapping : input.mapping,
+        schedule,
+      })
+      await this.events.record(tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'connector.updated',
+        entity: id,
+        data: { name: input.name ?? current.name, dataset: current.dataset },
+      })
+      return this.get(tx, tenant, id)
+    })
+  }
+
   async get(db: Queryable, tenant: string, id: string): Promise<Connector> {
     const row = await store.findConnector(db, tenant, id)
     if (!row) throw new NotFound(`There is no connector ${id} in ${tenant}`)
@@ -123,10 +164,16 @@ export class ConnectorService {
     const runId = await db.transaction(async (tx) => {
       const runId = await store.startRun(tx, tenant, id, at)
       await this.jobs.enqueue(tx, tenant, JOB_PULL, { connectorId: id, runId }, { maxAttempts: 1 })
+      this.announceRun(tx, tenant, id, { runId, status: 'running', bytes: 0 })
       return runId
     })
     const [run] = (await store.listRuns(db, tenant, id, 50)).filter((r) => r.id === runId)
     return run
+  }
+
+  /** Tells live consoles how a run goes (started, bytes so far, finished); announced, not logged. */
+  private announceRun(tx: Tx, tenant: string, connectorId: string, data: { runId: string; status: Run['status']; bytes: number; rows?: number }) {
+    this.events.announce(tx, tenant, null, { topic: 'datahub', type: 'connector.run', entity: connectorId, data })
   }
 
   onPullJob(db: Database, job: Job): Promise<Run> {
@@ -143,6 +190,8 @@ export class ConnectorService {
     if (!connector) throw new NotFound(`There is no connector ${connectorId} in ${tenant}`)
     let bytes = 0
     let lastProgress = 0
+    // Progress writes go one after another, and all before the run's end, so no late one says it is still running.
+    let progressWritten = Promise.resolve()
     try {
       const res = await this.policy.fetch(connector.url, {
         headers: connector.headers,
@@ -153,11 +202,17 @@ export class ConnectorService {
           // Progress is written at most every megabyte so a large download does not become many writes.
           if (n - lastProgress >= 1024 * 1024) {
             lastProgress = n
-            void store.progressRun(db, tenant, runId, n)
+            progressWritten = progressWritten.then(() =>
+              db.transaction(async (tx) => {
+                await store.progressRun(tx, tenant, runId, n)
+                this.announceRun(tx, tenant, connectorId, { runId, status: 'running', bytes: n })
+              }),
+            )
           }
         },
       })
       bytes = res.body.length
+      await progressWritten
       const { records, points } = readRecords(connector.format, res.body, connector.rows_path)
       const mapped = connector.mapping ? records.map((r) => mapRecord(r, connector.mapping ?? {})) : records
       if (mapped.length === 0) throw new Error('The answer holds no rows')
@@ -169,6 +224,7 @@ export class ConnectorService {
         if (!dataset) throw new Error('The dataset was deleted')
         const version = await this.datasets.storeVersion(tx, tenant, `connector:${connector.name}`, dataset, connector.resource_id, filename, res.body, table)
         await store.finishRun(tx, tenant, runId, { status: 'ok', rows: table.rows.length, bytes, version, error: null })
+        this.announceRun(tx, tenant, connectorId, { runId, status: 'ok', bytes, rows: table.rows.length })
         const cleared = await store.clearAlarm(tx, tenant, connectorId)
         if (cleared)
           await this.events.record(tx, tenant, null, {
@@ -179,9 +235,12 @@ export class ConnectorService {
           })
       })
     } catch (err) {
+      // The run fails with the first error; a progress write that failed too adds nothing to it.
+      await progressWritten.catch(() => undefined)
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
       await db.transaction(async (tx) => {
         await store.finishRun(tx, tenant, runId, { status: 'failed', rows: 0, bytes, version: null, error: message })
+        this.announceRun(tx, tenant, connectorId, { runId, status: 'failed', bytes })
         const alarm = await store.raiseAlarm(tx, tenant, connectorId, runId, message)
         await this.events.record(tx, tenant, null, {
           topic: 'datahub',

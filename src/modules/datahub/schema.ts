@@ -157,6 +157,25 @@ export const CreateConnector = Type.Object(
 )
 export type CreateConnector = Static<typeof CreateConnector>
 
+/** Changes to a connector; its dataset stays. `headers` is the whole new set: a null value keeps the stored one. */
+export const UpdateConnector = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+    url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000 })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson')])),
+    rowsPath: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    headers: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Nullable(Type.String({ maxLength: 2000 })), {
+        description: 'name → value; null keeps the stored value of that name; names left out are removed',
+      }),
+    ),
+    mapping: Type.Optional(Nullable(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 200 })))),
+    schedule: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateConnector = Static<typeof UpdateConnector>
+
 export const Connector = Type.Object({
   id: Type.String(),
   name: Type.String(),

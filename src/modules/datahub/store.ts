@@ -468,21 +468,18 @@ const CONNECTOR_SELECT = `SELECT c.tenant, c.id, c.name, c.dataset_id, d.name AS
     c.schedule, c.last_run_at
   FROM datahub_connectors c JOIN datahub_datasets d ON d.tenant = c.tenant AND d.id = c.dataset_id`
 
-export async function insertConnector(
-  db: Queryable,
-  tenant: string,
-  c: {
-    name: string
-    datasetId: string
-    resourceId: string
-    url: string
-    format: string
-    rowsPath: string | null
-    headers: Record<string, string>
-    mapping: Record<string, string> | null
-    schedule: string
-  },
-): Promise<string> {
+/** What a connector's owner sets; its dataset and resource are fixed when it is added. */
+export interface ConnectorValues {
+  name: string
+  url: string
+  format: string
+  rowsPath: string | null
+  headers: Record<string, string>
+  mapping: Record<string, string> | null
+  schedule: string
+}
+
+export async function insertConnector(db: Queryable, tenant: string, c: ConnectorValues & { datasetId: string; resourceId: string }): Promise<string> {
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO datahub_connectors (tenant, name, dataset_id, resource_id, url, format, rows_path, headers, mapping, schedule)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -500,6 +497,13 @@ export async function insertConnector(
     ],
   )
   return row.id
+}
+
+export async function updateConnector(db: Queryable, tenant: string, id: string, c: ConnectorValues): Promise<void> {
+  await db.query(
+    `UPDATE datahub_connectors SET name = $3, url = $4, format = $5, rows_path = $6, headers = $7, mapping = $8, schedule = $9 WHERE tenant = $1 AND id = $2`,
+    [tenant, id, c.name, c.url, c.format, c.rowsPath, JSON.stringify(c.headers), c.mapping ? JSON.stringify(c.mapping) : null, c.schedule],
+  )
 }
 
 export async function findConnector(db: Queryable, tenant: string, id: string): Promise<ConnectorRow | null> {

@@ -1,10 +1,12 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, type Tenant } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
+import type { Agency } from './api.ts'
 import { ProblemLine, useProblem } from './Problem.tsx'
+import { SaveButtons } from './SaveButtons.tsx'
 
 type Audience = 'citizen' | 'asn' | 'business'
 
@@ -99,23 +101,31 @@ export function AppStorePage({ tenant }: PanelProps) {
   )
 }
 
-interface Agency {
-  code: string
-  name: string
-}
+const EMPTY = { name: '', url: '', organization: '', category: '', description: '', audience: ['citizen'] as Audience[] }
 
-/** Staff page of the app directory: list, add, check now, archive. */
+const formOf = (app: CityApp) => ({
+  name: app.name,
+  url: app.url,
+  organization: app.organization?.code ?? '',
+  category: app.category,
+  description: app.description,
+  audience: app.audience,
+})
+
+/** Staff page of the app directory: list, add, edit, check now, archive. */
 export function AppsPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('datahub.apps.title')}>{({ tenant }) => <AppDirectory tenant={tenant} />}</StaffFrame>
+  return <StaffFrame title={t('datahub.apps.title')}>{({ tenant, roles }) => <AppDirectory tenant={tenant} isAdmin={roles.has('admin')} />}</StaffFrame>
 }
 
-function AppDirectory({ tenant }: { tenant: Tenant }) {
+function AppDirectory({ tenant, isAdmin }: { tenant: Tenant; isAdmin: boolean }) {
   const { t, i18n } = useTranslation()
   const code = tenant.code
   const [apps, setApps] = useState<CityApp[]>([])
   const [agencies, setAgencies] = useState<Agency[]>([])
-  const [form, setForm] = useState({ name: '', url: '', organization: '', category: '', description: '', audience: ['citizen'] as Audience[] })
+  const [form, setForm] = useState(EMPTY)
+  const [editing, setEditing] = useState<CityApp | null>(null)
+  const formRef = useRef<HTMLFormElement>(null)
 
   const { problem, fail, clear } = useProblem()
   const load = useCallback(() => {
@@ -126,16 +136,34 @@ function AppDirectory({ tenant }: { tenant: Tenant }) {
     load()
   }, [code, fail, load])
 
+  const reset = () => {
+    setEditing(null)
+    setForm(EMPTY)
+  }
+  const edit = (app: CityApp) => {
+    clear()
+    setEditing(app)
+    setForm(formOf(app))
+    formRef.current?.scrollIntoView({ block: 'nearest' })
+  }
   const submit = (e: FormEvent) => {
     e.preventDefault()
     clear()
     const body = { ...form, organization: form.organization || null, category: form.category || undefined }
-    api<CityApp>(`/api/t/${code}/apps`, { method: 'POST', body }).then(() => {
-      setForm({ ...form, name: '', url: '', description: '' })
+    const request = editing
+      ? api<CityApp>(`/api/t/${code}/apps/${editing.id}`, { method: 'PATCH', body })
+      : api<CityApp>(`/api/t/${code}/apps`, { method: 'POST', body })
+    request.then(() => {
+      reset()
       load()
     }, fail)
   }
   const act = (app: CityApp, action: 'probe' | 'archive') => api<CityApp>(`/api/t/${code}/apps/${app.id}/${action}`, { method: 'POST' }).then(load, fail)
+  const archive = (app: CityApp) => {
+    if (!window.confirm(t('datahub.apps.archiveConfirm', { name: app.name }))) return
+    if (editing?.id === app.id) reset()
+    act(app, 'archive')
+  }
 
   return (
     <div className="datahub-page">
@@ -173,20 +201,25 @@ function AppDirectory({ tenant }: { tenant: Tenant }) {
                   <td>{uptime(a)}</td>
                   <td>{a.checkedAt ? formatTime(a.checkedAt, tenant.timezone, i18n.language) : '—'}</td>
                   <td>
-                    <button type="button" onClick={() => act(a, 'probe')}>
+                    <button type="button" className="button small" onClick={() => act(a, 'probe')}>
                       {t('datahub.apps.probe')}
                     </button>
-                    <button type="button" onClick={() => act(a, 'archive')}>
-                      {t('datahub.apps.archive')}
+                    <button type="button" className="button small" onClick={() => edit(a)}>
+                      {t('datahub.assets.edit')}
                     </button>
+                    {isAdmin && (
+                      <button type="button" className="button small" onClick={() => archive(a)}>
+                        {t('datahub.apps.archive')}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <form className="datahub-form" onSubmit={submit}>
-          <h2>{t('datahub.apps.add')}</h2>
+        <form className="datahub-form" onSubmit={submit} data-testid="app-form" ref={formRef}>
+          <h2>{editing ? t('datahub.assets.editTitle', { name: editing.name }) : t('datahub.apps.add')}</h2>
           <input
             name="name"
             required
@@ -234,9 +267,7 @@ function AppDirectory({ tenant }: { tenant: Tenant }) {
               </label>
             ))}
           </fieldset>
-          <button type="submit" className="primary">
-            {t('datahub.create')}
-          </button>
+          <SaveButtons editing={editing !== null} onCancel={reset} />
         </form>
       </section>
     </div>

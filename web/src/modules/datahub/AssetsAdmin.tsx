@@ -6,6 +6,7 @@ import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { ASSET_KINDS, type AssetFeature, type AssetKind } from './api.ts'
 import { ProblemLine, useProblem } from './Problem.tsx'
+import { SaveButtons } from './SaveButtons.tsx'
 
 type Status = AssetFeature['properties']['status']
 const STATUSES: Status[] = ['unknown', 'up', 'down']
@@ -200,16 +201,7 @@ function Assets({ tenant }: { tenant: Tenant }) {
           <input {...field('probeUrl')} type="url" placeholder="https://…" />
           <small className="muted">{t('datahub.assets.probeHint')}</small>
         </label>
-        <div>
-          <button type="submit" className="button primary">
-            {editing ? t('datahub.assets.save') : t('datahub.create')}
-          </button>{' '}
-          {editing && (
-            <button type="button" className="button" onClick={reset}>
-              {t('datahub.cancel')}
-            </button>
-          )}
-        </div>
+        <SaveButtons editing={editing !== null} onCancel={reset} />
       </form>
     </div>
   )

@@ -1,25 +1,21 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
 import { api, type Tenant } from '../../app/api.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
-import { type Connector, type Dataset, datasetBase, type Preview, type Run, sendFile, type Version } from './api.ts'
+import { type Agency, type Connector, type Dataset, datasetBase, type Preview, sendFile, type Version } from './api.ts'
+import { AgencyField, DatasetMetadata } from './DatasetMetadata.tsx'
 import { PreviewTable } from './PreviewTable.tsx'
 import { ProblemLine, useProblem } from './Problem.tsx'
-
-interface Agency {
-  id: string
-  code: string
-  name: string
-}
 
 /** Staff page of the data hub: datasets of the OPDs, uploads with a preview, versions, publishing, connectors. */
 export function DatasetsPage() {
   const { t } = useTranslation()
-  return <StaffFrame title={t('datahub.title')}>{({ tenant }) => <Datasets tenant={tenant} />}</StaffFrame>
+  return <StaffFrame title={t('datahub.title')}>{({ tenant, roles }) => <Datasets tenant={tenant} isAdmin={roles.has('admin')} />}</StaffFrame>
 }
 
-function Datasets({ tenant }: { tenant: Tenant }) {
+function Datasets({ tenant, isAdmin }: { tenant: Tenant; isAdmin: boolean }) {
   const { t } = useTranslation()
   const [datasets, setDatasets] = useState<Dataset[]>([])
   const [agencies, setAgencies] = useState<Agency[]>([])
@@ -63,7 +59,21 @@ function Datasets({ tenant }: { tenant: Tenant }) {
             onError={fail}
           />
         </section>
-        {current && <DatasetDetail key={current.name} tenant={tenant} dataset={current} onChanged={load} onError={fail} />}
+        {current && (
+          <DatasetDetail
+            key={current.name}
+            tenant={tenant}
+            dataset={current}
+            agencies={agencies}
+            isAdmin={isAdmin}
+            onChanged={load}
+            onDeleted={() => {
+              setSelected(null)
+              load()
+            }}
+            onError={fail}
+          />
+        )}
       </div>
     </div>
   )
@@ -113,17 +123,7 @@ function NewDataset({
         {t('datahub.datasetTitle')}
         <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} required minLength={2} />
       </label>
-      <label>
-        {t('datahub.organization')}
-        <select name="organization" value={organization} onChange={(e) => setOrganization(e.target.value)}>
-          <option value="">—</option>
-          {agencies.map((a) => (
-            <option key={a.id} value={a.code}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <AgencyField agencies={agencies} value={organization} onChange={setOrganization} />
       <label>
         {t('datahub.tags')}
         <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />
@@ -135,14 +135,29 @@ function NewDataset({
   )
 }
 
-function DatasetDetail({ tenant, dataset, onChanged, onError }: { tenant: Tenant; dataset: Dataset; onChanged: () => void; onError: (e: unknown) => void }) {
+function DatasetDetail({
+  tenant,
+  dataset,
+  agencies,
+  isAdmin,
+  onChanged,
+  onDeleted,
+  onError,
+}: {
+  tenant: Tenant
+  dataset: Dataset
+  agencies: Agency[]
+  isAdmin: boolean
+  onChanged: () => void
+  onDeleted: () => void
+  onError: (e: unknown) => void
+}) {
   const { t, i18n } = useTranslation()
   const base = datasetBase(tenant.code, dataset.name)
   const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<Preview | null>(null)
   const [versions, setVersions] = useState<Record<string, Version[]>>({})
   const [connectors, setConnectors] = useState<Connector[]>([])
-  const [runs, setRuns] = useState<Record<string, Run[]>>({})
   const target = dataset.resources.find((r) => r.kind === 'file')
 
   useEffect(() => {
@@ -169,10 +184,6 @@ function DatasetDetail({ tenant, dataset, onChanged, onError }: { tenant: Tenant
   const togglePublic = () => api(base, { method: 'PATCH', body: { public: !dataset.public } }).then(onChanged, onError)
   const showVersions = (id: string) =>
     api<{ items: Version[] }>(`${base}/resources/${id}/versions`).then((p) => setVersions({ ...versions, [id]: p.items }), onError)
-  const run = (id: string) =>
-    api(`/api/t/${tenant.code}/connectors/${id}/run`, { method: 'POST' })
-      .then(() => api<{ items: Run[] }>(`/api/t/${tenant.code}/connectors/${id}/runs?limit=10`))
-      .then((p) => setRuns({ ...runs, [id]: p.items }), onError)
 
   return (
     <section className="datahub-detail" data-testid="dataset-detail">
@@ -229,31 +240,26 @@ function DatasetDetail({ tenant, dataset, onChanged, onError }: { tenant: Tenant
         </div>
       )}
 
-      {connectors.length > 0 && (
-        <>
-          <h3>{t('datahub.connectors')}</h3>
-          <ul>
-            {connectors.map((c) => (
-              <li key={c.id}>
-                <strong>{c.name}</strong> · {c.format.toUpperCase()} · {c.schedule}{' '}
-                <button type="button" className="button" onClick={() => run(c.id)}>
-                  {t('datahub.run')}
-                </button>
-                {runs[c.id] && (
-                  <ul>
-                    {runs[c.id].map((r) => (
-                      <li key={r.id}>
-                        {formatTime(r.startedAt, tenant.timezone, i18n.language)} · {t(`datahub.status.${r.status}`)} · {t('datahub.rows', { count: r.rows })}
-                        {r.error ? ` · ${r.error}` : ''}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <h3>{t('datahub.connectors')}</h3>
+      <ul data-testid="dataset-connectors">
+        {connectors.map((c) => (
+          <li key={c.id}>
+            <Link to={`/t/${tenant.code}/connectors?connector=${c.id}`}>{c.name}</Link> · {c.format.toUpperCase()} · {c.schedule}
+          </li>
+        ))}
+      </ul>
+      <Link to={`/t/${tenant.code}/connectors?dataset=${encodeURIComponent(dataset.name)}`}>{t('datahub.connectorsPage.add')}</Link>
+
+      <DatasetMetadata
+        key={dataset.updatedAt}
+        base={base}
+        dataset={dataset}
+        agencies={agencies}
+        canDelete={isAdmin}
+        onSaved={onChanged}
+        onDeleted={onDeleted}
+        onError={onError}
+      />
     </section>
   )
 }

@@ -26,6 +26,12 @@ export interface Dataset {
   organization: { id: string; code: string; name: string } | null
   tags: string[]
   license: string
+  frequency: string | null
+  temporalCoverage: string | null
+  spatialCoverage: string | null
+  contact: string | null
+  producer: string | null
+  steward: string | null
   public: boolean
   resources: Resource[]
   updatedAt: string
@@ -51,12 +57,19 @@ export interface Preview {
   dialect?: { delimiter: string; decimalComma: boolean }
 }
 
+export type ConnectorFormat = 'json' | 'csv' | 'geojson'
+
 export interface Connector {
   id: string
   name: string
   dataset: string
+  resourceId: string
   url: string
-  format: string
+  format: ConnectorFormat
+  rowsPath: string | null
+  /** Names only: the values (tokens) stay on the server. */
+  headerNames: string[]
+  mapping: Record<string, string> | null
   schedule: string
   lastRunAt: string | null
 }
@@ -65,8 +78,11 @@ export interface Run {
   id: string
   status: 'running' | 'ok' | 'failed'
   rows: number
+  bytes: number
+  version: number | null
   error: string | null
   startedAt: string
+  finishedAt: string | null
   durationMs: number | null
 }
 
@@ -78,6 +94,12 @@ export async function sendFile<T>(path: string, file: File): Promise<T> {
   const body = (await res.json()) as T & { error?: { code: string; message: string } }
   if (!res.ok) throw new ApiError(res.status, body.error?.code ?? 'unknown', body.error?.message ?? res.statusText)
   return body
+}
+
+export interface Agency {
+  id: string
+  code: string
+  name: string
 }
 
 export const datasetBase = (tenant: string, name: string) => `/api/t/${encodeURIComponent(tenant)}/datasets/${encodeURIComponent(name)}`

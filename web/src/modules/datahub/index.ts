@@ -19,6 +19,7 @@ const AssetsAdmin = lazy(() => import('./AssetsAdmin.tsx').then((m) => ({ defaul
 const AppStorePage = lazy(() => import('./Apps.tsx').then((m) => ({ default: m.AppStorePage })))
 const OpenDataPage = lazy(() => import('./OpenData.tsx').then((m) => ({ default: m.OpenDataPage })))
 const OpenDatasetPage = lazy(() => import('./OpenData.tsx').then((m) => ({ default: m.OpenDatasetPage })))
+const ConnectorsPage = lazy(() => import('./ConnectorsPage.tsx').then((m) => ({ default: m.ConnectorsPage })))
 const WebhooksPage = lazy(() => import('./WebhooksPage.tsx').then((m) => ({ default: m.WebhooksPage })))
 const PublicAssetsPage = lazy(() => import('./PublicAssets.tsx').then((m) => ({ default: m.PublicAssetsPage })))
 
@@ -35,12 +36,14 @@ export const datahubWeb: WebModule = {
   panels: [{ id: 'connector-alarms', Component: ConnectorAlarmsPanel }],
   nav: [
     { path: 'datasets', labelKey: 'datahub.nav', roles: [...STAFF] },
+    { path: 'connectors', labelKey: 'datahub.connectorsPage.nav', roles: [...STAFF] },
     { path: 'apps', labelKey: 'datahub.apps.nav', roles: [...STAFF] },
     { path: 'admin/assets', labelKey: 'datahub.assets.nav', roles: ['admin', 'operator', 'agency_officer'] },
     { path: 'admin/webhooks', labelKey: 'datahub.webhooks.nav', roles: ['admin'] },
   ],
   routes: [
     { path: 'datasets', Component: DatasetsPage },
+    { path: 'connectors', Component: ConnectorsPage },
     { path: 'apps', Component: AppsPage },
     { path: 'admin/assets', Component: AssetsAdmin },
     { path: 'admin/webhooks', Component: WebhooksPage },
