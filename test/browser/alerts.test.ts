@@ -79,18 +79,29 @@ describe('public warnings in the browser', () => {
     await form.locator('select[name=severity]').selectOption('Moderate')
     await form.locator('textarea[name=instruction]').fill('Hindari berteduh di bawah pohon.')
     await form.locator('select[name=regions]').selectOption(['33.71.02.1003'])
+    // The onset is a wall time in the city's zone (WIB), and must come before the warning expires (in 6 hours).
+    await form.locator('input[name=onset]').fill('2099-01-01T10:00')
+    await form.locator('button[type=submit]').click()
+    await form.getByText('Kejadian mulai harus sebelum masa berlaku berakhir.').waitFor()
+    const onset = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 3_600_000)
+    const wib = new Date(onset.getTime() + 7 * 3_600_000).toISOString()
+    await form.locator('input[name=onset]').fill(wib.slice(0, 16))
     await form.locator('button[type=submit]').click()
 
     const card = page.getByTestId('staff-alert').filter({ hasText: event })
     await card.getByTestId('alert-status').getByText('Konsep').waitFor()
+    const times = await card.getByTestId('alert-times').textContent()
+    expect(times).toContain('Kejadian mulai')
+    expect(times).toContain(wib.slice(11, 16).replace(':', '.'))
     await card.getByRole('button', { name: 'Setujui & terbitkan' }).click()
     await page.getByText('A second person must approve').waitFor()
 
-    const list = json<{ items: { id: string; event: string }[] }>(
+    const list = json<{ items: { id: string; event: string; onset: string | null }[] }>(
       await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),
     )
     const mine = list.items.find((a) => a.event === event)
     if (!mine) throw new Error('the draft is not listed')
+    expect(mine.onset).toBe(onset.toISOString())
     await server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${mine.id}/approve`, headers: { cookie: admin } })
     await card.getByTestId('alert-status').getByText('Terbit').waitFor()
     await page.screenshot({ path: join(SHOTS, 'staff-alerts.png'), fullPage: true })

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { incidentsServices } from '../../src/modules/incidents/index.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { json, loginCookie, startTestServer, type TestServer } from '../support/server.ts'
 import { ROOT } from '../support/template.ts'
@@ -136,5 +138,24 @@ describe('dispatch in the browser', () => {
     await crew.getByRole('button', { name: 'Tersedia' }).click()
     await crew.locator('[data-testid=unit-status][data-status=available]').waitFor()
     await phone.close()
+  })
+
+  it('names the Rojak finding an incident came from, with a link to it', async () => {
+    const finding = { id: randomUUID(), number: `RJK-${Date.now().toString(36)}` }
+    const incident = await incidentsServices(server.kendali.ctx).incidents.createFromFinding(
+      server.kendali.ctx.db,
+      '33.71',
+      'patrol_officer',
+      { type: 'public_order', source: 'patrol', location: { type: 'Point', coordinates: [110.2185, -7.4745] }, description: 'Baliho tanpa izin' },
+      finding,
+    )
+    const page = await loggedIn('dispatcher')
+    await page.goto(`${server.url}/t/33.71/incidents/${incident.id}`)
+    const link = page.getByTestId('from-finding')
+    await link.waitFor()
+    expect(await link.textContent()).toBe(`Dari temuan Rojak ${finding.number}`)
+    expect(await link.getAttribute('href')).toBe(`/t/33.71/patrols/findings?id=${finding.id}`)
+    await page.getByTestId('incident-detail').screenshot({ path: join(SHOTS, 'incident-from-finding.png') })
+    await page.close()
   })
 })

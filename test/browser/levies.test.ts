@@ -272,6 +272,22 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await stalls.locator('tr[data-stall="A-20"]').waitFor()
     expect(await stalls.locator('tbody tr').count()).toBe(20)
     await page.screenshot({ path: join(SHOTS, 'levies-office-markets.png'), fullPage: true })
+    // The code search asks the server: A-1 finds A-10 … A-19.
+    await stalls.getByLabel('Cari kode tempat').fill('A-1')
+    await stalls.getByText('10 tempat', { exact: true }).waitFor()
+    expect(await stalls.locator('tbody tr').count()).toBe(10)
+    await stalls.getByLabel('Cari kode tempat').fill('')
+    // Sixty stalls come fifty a page.
+    await range.getByLabel('Dari nomor').fill('21')
+    await range.getByLabel('Sampai nomor').fill('60')
+    await range.getByRole('button', { name: 'Tambah A-21 … A-60 (40 tempat)' }).click()
+    await stalls.getByText('60 tempat', { exact: true }).waitFor()
+    expect(await stalls.locator('tbody tr').count()).toBe(50)
+    await stalls.getByTestId('levy-stalls-next').click()
+    await stalls.locator('tr[data-stall="A-60"]').waitFor()
+    expect(await stalls.locator('tbody tr td:first-child').allTextContents()).toEqual(Array.from({ length: 10 }, (_, i) => `A-${51 + i}`))
+    await stalls.getByRole('button', { name: 'Sebelumnya' }).click()
+    await stalls.locator('tr[data-stall="A-01"]').waitFor()
 
     const market = (await get<{ items: { id: string; code: string; agencyId: string; kelurahan: { name: string } | null }[] }>('levies/markets')).items.find(
       (m) => m.code === code,
@@ -279,7 +295,7 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     expect(market?.agencyId).toBe(disdagkop?.id)
     expect(market?.kelurahan).not.toBeNull()
     const added = (await get<{ items: { code: string; kind: string; class: string; areaM2: number }[] }>(`levies/stalls?market=${market?.id}`)).items
-    expect(added.map((s) => s.code)).toEqual(Array.from({ length: 20 }, (_, i) => `A-${String(i + 1).padStart(2, '0')}`))
+    expect(added.map((s) => s.code)).toEqual(Array.from({ length: 50 }, (_, i) => `A-${String(i + 1).padStart(2, '0')}`))
     expect(added.every((s) => s.kind === 'los' && s.class === 'II' && s.areaM2 === 3)).toBe(true)
     const year = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric' }).format(new Date())
     const targets = (await get<{ items: { marketId: string; amount: number | null }[] }>(`levies/targets?year=${year}`)).items
@@ -317,6 +333,18 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     expect(await panel.textContent()).toContain('Pasar Rejowinangun')
     await page.screenshot({ path: join(SHOTS, 'levies-console.png') })
     await page.goto(`${server.url}/t/33.71/levies`)
+    // Payments of another day: the 5th of this month holds last month's, paid in its first days.
+    const day = `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit' }).format(new Date())}-05`
+    const admin = await loginCookie(server.kendali, 'admin')
+    const paid = json<{ items: { receipt: string }[] }>(
+      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/levies/payments?date=${day}&limit=200`, headers: { cookie: admin } }),
+    ).items
+    expect(paid.length).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Pembayaran' }).click()
+    await page.getByTestId('levy-pay-date').fill(day)
+    await page.getByRole('link', { name: paid[0].receipt }).waitFor()
+    expect(await page.locator('tbody tr td:first-child').allTextContents()).toEqual(paid.map((p) => p.receipt))
+    await page.screenshot({ path: join(SHOTS, 'levies-office-payments.png'), fullPage: true })
     await page.getByRole('button', { name: 'Tunggakan' }).click()
     await page.getByText('Pasar Kebonpolo').first().waitFor()
     await page.screenshot({ path: join(SHOTS, 'levies-office.png'), fullPage: true })

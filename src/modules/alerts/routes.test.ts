@@ -15,6 +15,8 @@ type Alert = {
   references: string[]
   event: string
   headline: string | null
+  effective: string | null
+  onset: string | null
   regions: { code: string; name: string }[]
   area: unknown
   author: string
@@ -145,6 +147,7 @@ describe('drafting and the two-person rule', () => {
       { ...FLOOD, expires: inHours(2), regions: ['35.73.01.1001'] },
       { ...FLOOD, expires: inHours(2), regions: [] },
       { ...FLOOD, expires: inHours(2), onset: inHours(3) },
+      { ...FLOOD, expires: inHours(2), effective: inHours(2) },
       {
         ...FLOOD,
         expires: inHours(2),
@@ -250,7 +253,12 @@ function capTimeOf(xml: string): string {
 
 describe('CAP 1.2 and the feeds', () => {
   it('produces messages valid against the official CAP 1.2 schema: alert, update, cancel, polygon, circle, two languages', async () => {
-    const regions = await approve((await draft({ english: ENGLISH })).id)
+    // Effective and onset, given to the minute, go into every info block in the tenant's zone, after certainty and before expires.
+    const minute = Math.ceil(Date.now() / 60_000) * 60_000
+    const times = { effective: new Date(minute).toISOString(), onset: new Date(minute + 3_600_000).toISOString() }
+    const wib = (iso: string) => `${new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`
+    const regions = await approve((await draft({ english: ENGLISH, ...times })).id)
+    expect([regions.effective, regions.onset]).toEqual([times.effective, times.onset])
     const polygon = await approve((await draft({ regions: undefined, area: SQUARE, areaDesc: 'Sekitar Alun-alun' })).id)
     const circle = await approve((await draft({ regions: ['33.71.01'], area: CIRCLE })).id)
     const update = json<Alert>(await as('operator', { method: 'POST', url: `/api/t/33.71/alerts/${circle.id}/update`, payload: { urgency: 'Expected' } }))
@@ -267,6 +275,8 @@ describe('CAP 1.2 and the feeds', () => {
     expect(two).toContain('<language>en-US</language>')
     expect(two).toContain('<valueName>KEMENDAGRI</valueName>')
     expect(two).toContain('&lt;1 m&gt;')
+    const timed = `<effective>${wib(times.effective)}</effective><onset>${wib(times.onset)}</onset><expires>`
+    expect(two.replace(/>\s+</g, '><').split(timed)).toHaveLength(3)
     const square = await capOf(polygon.identifier)
     expect(square).toContain('<polygon>-7.48,110.21 -7.48,110.22 -7.47,110.22 -7.47,110.21 -7.48,110.21</polygon>')
     expect(await capOf(circle.identifier)).toContain('<circle>-7.4773,110.2176 1.5</circle>')

@@ -14,7 +14,17 @@ import {
   type Targets,
 } from './catalogue.ts'
 import { type IncidentSummary, recordIncidentEvent } from './events.ts'
-import type { AttachCall, CreateIncident, Incident, IncidentQuery, MetricsRow, PutIncidentType, TimelineEntry, UpdateIncident } from './schema.ts'
+import type {
+  AttachCall,
+  CreateIncident,
+  Incident,
+  IncidentOrigin,
+  IncidentQuery,
+  MetricsRow,
+  PutIncidentType,
+  TimelineEntry,
+  UpdateIncident,
+} from './schema.ts'
 import { canMoveIncident, isReopening } from './status.ts'
 import * as store from './store.ts'
 import type { TenancyLookups } from './tenancy.ts'
@@ -203,7 +213,7 @@ export class IncidentService {
 
   // Changing
 
-  async create(db: Database, tenant: string, actor: string | null, input: CreateIncident): Promise<Incident> {
+  async create(db: Database, tenant: string, actor: string | null, input: CreateIncident, origin: IncidentOrigin | null = null): Promise<Incident> {
     const type = await this.type(db, tenant, input.type)
     const [lon, lat] = input.location.coordinates
     const region = await this.tenancy.regionAt(db, tenant, lon, lat)
@@ -228,6 +238,7 @@ export class IncidentService {
         reportId: input.reportId ?? null,
         alarmId: input.alarmId ?? null,
         alertId: input.alertId ?? null,
+        origin,
         createdBy: actor,
         createdAt: now,
       })
@@ -246,6 +257,21 @@ export class IncidentService {
     } catch (err) {
       // Another instance created it between the look and the insert.
       const raced = await store.findIncidentByAlarm(db, tenant, input.alarmId)
+      if (raced) return (await this.withTimers(db, tenant, [raced]))[0]
+      throw err
+    }
+  }
+
+  /** The incident of a Rojak finding, linked to it by its origin: created once, however often the hand-off is retried. */
+  async createFromFinding(db: Database, tenant: string, actor: string, input: CreateIncident, finding: { id: string; number: string }): Promise<Incident> {
+    const origin: IncidentOrigin = { module: 'patrols', kind: 'finding', ...finding }
+    const existing = await store.findIncidentByOrigin(db, tenant, origin)
+    if (existing) return (await this.withTimers(db, tenant, [existing]))[0]
+    try {
+      return await this.create(db, tenant, actor, input, origin)
+    } catch (err) {
+      // Another attempt created it between the look and the insert.
+      const raced = await store.findIncidentByOrigin(db, tenant, origin)
       if (raced) return (await this.withTimers(db, tenant, [raced]))[0]
       throw err
     }

@@ -60,6 +60,17 @@ const Caller = Type.Object(
   { additionalProperties: false },
 )
 
+export const IncidentOrigin = Type.Object(
+  {
+    module: Type.Literal('patrols'),
+    kind: Type.Literal('finding'),
+    id: Type.String(),
+    number: Type.String(),
+  },
+  { description: 'The record of another module this incident was raised from: a Rojak finding (module patrols, kind finding)' },
+)
+export type IncidentOrigin = Static<typeof IncidentOrigin>
+
 export const Incident = Type.Object({
   id: Type.String(),
   number: Type.String({ description: '{tenant}-{yyyy}-{serial}' }),
@@ -77,6 +88,7 @@ export const Incident = Type.Object({
   reportId: NullableText,
   alarmId: NullableText,
   alertId: NullableText,
+  origin: Type.Union([IncidentOrigin, Type.Null()]),
   outcome: NullableText,
   createdBy: NullableText,
   createdAt: Time,

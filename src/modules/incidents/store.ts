@@ -1,7 +1,7 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { IncidentStatus, IncidentType, Priority, Targets, UnitKind, UnitStatus } from './catalogue.ts'
-import type { CreateFacility, Dispatch, Facility, Incident, MetricsRow, TimelineEntry, Unit } from './schema.ts'
+import type { CreateFacility, Dispatch, Facility, Incident, IncidentOrigin, MetricsRow, TimelineEntry, Unit } from './schema.ts'
 
 // This module's SQL and nothing else. Every function takes the handle (database or transaction) first.
 
@@ -15,7 +15,7 @@ const INCIDENT = `i.id, i.number, i.source, i.type, i.priority, i.status, ST_AsG
   CASE WHEN i.kecamatan_code IS NULL THEN NULL ELSE json_build_object('code', i.kecamatan_code, 'name', i.kecamatan_name) END AS kecamatan,
   CASE WHEN i.caller_name IS NULL AND i.caller_phone IS NULL THEN NULL ELSE json_build_object('name', i.caller_name, 'phone', i.caller_phone) END AS caller,
   i.description, i.agency_ids::text[] AS "agencyIds", i.report_id AS "reportId", i.alarm_id AS "alarmId", i.alert_id AS "alertId",
-  i.outcome, i.created_by AS "createdBy", ${iso('i.created_at')} AS "createdAt", ${iso('i.dispatched_at')} AS "dispatchedAt",
+  i.origin, i.outcome, i.created_by AS "createdBy", ${iso('i.created_at')} AS "createdAt", ${iso('i.dispatched_at')} AS "dispatchedAt",
   ${iso('i.on_scene_at')} AS "onSceneAt", ${iso('i.hospital_at')} AS "hospitalAt", ${iso('i.closed_at')} AS "closedAt",
   ${iso('i.updated_at')} AS "updatedAt"`
 
@@ -87,6 +87,7 @@ export interface NewIncident {
   reportId: string | null
   alarmId: string | null
   alertId: string | null
+  origin: IncidentOrigin | null
   createdBy: string | null
   createdAt: Date
 }
@@ -95,8 +96,8 @@ export async function insertIncident(db: Queryable, tenant: string, n: NewIncide
   const [row] = await db.query<IncidentRow>(
     `INSERT INTO incidents AS i (tenant, number, source, type, priority, location, address, kelurahan_code, kelurahan_name,
        kecamatan_code, kecamatan_name, caller_name, caller_phone, description, agency_ids, report_id, alarm_id, alert_id, created_by,
-       created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, ${point('$6')}, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid[], $16, $17, $18, $19, $20, $20)
+       created_at, updated_at, origin)
+     VALUES ($1, $2, $3, $4, $5, ${point('$6')}, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid[], $16, $17, $18, $19, $20, $20, $21)
      RETURNING ${INCIDENT}`,
     [
       tenant,
@@ -119,6 +120,7 @@ export async function insertIncident(db: Queryable, tenant: string, n: NewIncide
       n.alertId,
       n.createdBy,
       n.createdAt.toISOString(),
+      n.origin ? JSON.stringify(n.origin) : null,
     ],
   )
   return row
@@ -132,6 +134,15 @@ export async function findIncident(db: Queryable, tenant: string, id: string, lo
 
 export async function findIncidentByAlarm(db: Queryable, tenant: string, alarmId: string): Promise<IncidentRow | null> {
   const [row] = await db.query<IncidentRow>(`SELECT ${INCIDENT} FROM incidents i WHERE i.tenant = $1 AND i.alarm_id = $2`, [tenant, alarmId])
+  return row ?? null
+}
+
+/** The incident another module's record became (see `IncidentOrigin`). */
+export async function findIncidentByOrigin(db: Queryable, tenant: string, o: Pick<IncidentOrigin, 'module' | 'kind' | 'id'>): Promise<IncidentRow | null> {
+  const [row] = await db.query<IncidentRow>(
+    `SELECT ${INCIDENT} FROM incidents i WHERE i.tenant = $1 AND i.origin ->> 'module' = $2 AND i.origin ->> 'kind' = $3 AND i.origin ->> 'id' = $4`,
+    [tenant, o.module, o.kind, o.id],
+  )
   return row ?? null
 }
 

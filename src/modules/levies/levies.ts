@@ -261,8 +261,11 @@ export class LevyService {
     })
   }
 
-  async stalls(db: Queryable, tenant: string, marketId: string | null) {
-    return store.listStalls(db, tenant, await this.today(db, tenant), marketId)
+  /** A page of stalls (of a market, whose code holds `search`), each with the vendor holding it today. */
+  async stalls(db: Queryable, tenant: string, q: { marketId: string | null; search?: string; after: store.StallPosition | null; limit: number }) {
+    const page = await store.listStalls(db, tenant, await this.today(db, tenant), { ...q, search: q.search?.trim() || null })
+    const last = page.items.length === q.limit ? page.items[page.items.length - 1] : undefined
+    return { ...page, last: last ? { n: last.marketName, m: last.marketId, c: last.code } : null }
   }
 
   async createStall(
@@ -425,7 +428,7 @@ export class LevyService {
       const permit = { vendorId: input.vendorId, stallId: input.stallId, startsOn: input.startsOn, endsOn }
       const id = await store.insertPermit(tx, tenant, permit)
       await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_permit.created', entity: id, data: { ...permit } })
-      return { id, ...permit }
+      return { id, ...permit, stall: { code: stall.code, marketName: stall.marketName } }
     })
   }
 

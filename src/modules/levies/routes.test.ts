@@ -180,6 +180,31 @@ describe('markets, stalls, vendors', () => {
     expect(other.statusCode).toBe(400)
   })
 
+  it('pages a market’s stalls by code, finds them by part of the code, and refuses a forged cursor', async () => {
+    const { market } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT)
+    await post('admin', `${MAGELANG}/stalls/range`, { marketId: market.id, prefix: 'L-', from: 1, to: 5, width: 2, kind: 'los', class: 'II', areaM2: 4 }, 200)
+    type StallPage = { items: { code: string; vendor: { name: string } | null }[]; total: number; next: string | null }
+    const seen: string[] = []
+    let url = `${MAGELANG}/stalls?market=${market.id}&limit=2`
+    for (;;) {
+      const page = await get<StallPage>('collector', url)
+      expect(page.total).toBe(6)
+      expect(page.items.length).toBeLessThanOrEqual(2)
+      seen.push(...page.items.map((s) => s.code))
+      if (!page.next) break
+      url = `${MAGELANG}/stalls?market=${market.id}&limit=2&cursor=${page.next}`
+    }
+    expect(seen).toEqual(['K-01', 'L-01', 'L-02', 'L-03', 'L-04', 'L-05'])
+    const found = await get<StallPage>('collector', `${MAGELANG}/stalls?market=${market.id}&q=k-0`)
+    expect([found.total, found.items.map((s) => [s.code, s.vendor?.name]), found.next]).toEqual([1, [['K-01', 'Bu Uji']], null])
+    const forged = await as('collector', {
+      method: 'GET',
+      url: `${MAGELANG}/stalls?market=${market.id}&cursor=${Buffer.from('{"k":1}').toString('base64url')}`,
+    })
+    expect([forged.statusCode, json<ErrorBody>(forged).error.code]).toEqual([400, 'invalid'])
+    expect((await as('collector', { method: 'GET', url: `${MAGELANG}/stalls?limit=0` })).statusCode).toBe(400)
+  })
+
   it('refuses a permit that overlaps another on the same stall', async () => {
     const { stall } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { startsOn: '2026-01-01' })
     const other = await post<Vendor>('admin', `${MAGELANG}/vendors`, { code: unique('v').slice(-28), name: 'Pak Lain' })
@@ -244,8 +269,11 @@ describe('market office editing', () => {
       legalBasis: 'Perda uji coba',
       effectiveFrom: '2026-01-01',
     })
-    const { stall, vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { kind: 'los', cls, startsOn: '2026-01-01' })
-    const [permit] = (await get<{ items: { id: string; endsOn: string | null }[] }>('admin', `${MAGELANG}/permits?vendor=${vendor.id}`)).items
+    const { market, stall, vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { kind: 'los', cls, startsOn: '2026-01-01' })
+    type Permit = { id: string; endsOn: string | null; stall: { code: string; marketName: string } }
+    const [permit] = (await get<{ items: Permit[] }>('admin', `${MAGELANG}/permits?vendor=${vendor.id}`)).items
+    // A permit names its stall for people: code and market.
+    expect(permit.stall).toEqual({ code: 'K-01', marketName: market.name })
     await levies().generate(server.kendali.ctx.db, '33.71', '2026-02', 'test')
     // February is billed to its last day: the permit cannot end inside it.
     const early = await as('admin', { method: 'POST', url: `${MAGELANG}/permits/${permit.id}/end`, payload: { endsOn: '2026-02-20' } })

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { DomainError, Forbidden } from '../../core/errors.ts'
 import { agenciesIn, readableRoles, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
-import { cursorKey, encodeCursor, Page } from '../../core/http/paging.ts'
+import { cursorKey, decodeCursor, encodeCursor, Page, PageQuery } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { LeviesServices } from './index.ts'
@@ -47,7 +47,7 @@ import {
   UpdateVendor,
   Vendor,
 } from './schema.ts'
-import type { BillStatus } from './store.ts'
+import type { BillStatus, StallPosition } from './store.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
@@ -194,13 +194,19 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         tags,
         summary: 'Stalls (of a market) with the vendor holding each today',
         params: TenantParams,
-        querystring: Type.Object({ market: Type.Optional(Type.String({ format: 'uuid' })) }),
+        querystring: Type.Object({
+          market: Type.Optional(Type.String({ format: 'uuid' })),
+          q: Type.Optional(Type.String({ maxLength: 30, description: 'Part of the stall code' })),
+          ...PageQuery.properties,
+        }),
         response: { 200: Page(Stall), ...errors },
       },
     },
     async (request) => {
-      const items = await levies.stalls(ctx.db, tenantOf(request).code, request.query.market ?? null)
-      return { items, total: items.length, next: null }
+      const { market, q, cursor, limit = 50 } = request.query
+      const after = decodeCursor<StallPosition>(cursor, ['n', 'm', 'c'])
+      const page = await levies.stalls(ctx.db, tenantOf(request).code, { marketId: market ?? null, search: q, after, limit })
+      return { items: page.items, total: page.total, next: page.last ? encodeCursor(page.last) : null }
     },
   )
 

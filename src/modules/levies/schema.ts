@@ -169,7 +169,14 @@ export const UpdateVendor = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 
-export const Permit = Type.Object({ id: Type.String(), vendorId: Type.String(), stallId: Type.String(), startsOn: Day, endsOn: Type.Union([Day, Type.Null()]) })
+export const Permit = Type.Object({
+  id: Type.String(),
+  vendorId: Type.String(),
+  stallId: Type.String(),
+  startsOn: Day,
+  endsOn: Type.Union([Day, Type.Null()]),
+  stall: Type.Object({ code: Type.String(), marketName: Type.String() }),
+})
 export const CreatePermit = Type.Object(
   { vendorId: Uuid, stallId: Uuid, startsOn: Day, endsOn: Type.Optional(Type.Union([Day, Type.Null()])) },
   { additionalProperties: false },

@@ -159,12 +159,26 @@ const STALL = `s.id::text AS id, s.market_id::text AS "marketId", m.name AS "mar
     WHERE p.tenant = s.tenant AND p.stall_id = s.id AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $2::date) LIMIT 1) AS vendor`
 const STALL_FROM = 'levy_stalls s JOIN levy_markets m ON m.tenant = s.tenant AND m.id = s.market_id'
 
-export async function listStalls(db: Queryable, tenant: string, today: string, marketId: string | null): Promise<StallRow[]> {
-  return db.query<StallRow>(`SELECT ${STALL} FROM ${STALL_FROM} WHERE s.tenant = $1 AND ($3::uuid IS NULL OR s.market_id = $3) ORDER BY m.name, s.code`, [
-    tenant,
-    today,
-    marketId,
-  ])
+/** Where a page of stalls continues: after this market (by name, then id) and stall code. */
+export type StallPosition = { n: string; m: string; c: string }
+
+/** A page of stalls sorted by market name and code, those whose code holds `search` if given, with how many match. */
+export async function listStalls(
+  db: Queryable,
+  tenant: string,
+  today: string,
+  q: { marketId: string | null; search: string | null; after: StallPosition | null; limit: number },
+): Promise<{ items: StallRow[]; total: number }> {
+  const where = `s.tenant = $1 AND ($3::uuid IS NULL OR s.market_id = $3) AND ($4::text IS NULL OR lower(s.code) LIKE $4)`
+  const params = [tenant, today, q.marketId, q.search ? `%${q.search.toLowerCase()}%` : null]
+  const items = await db.query<StallRow>(
+    `SELECT ${STALL} FROM ${STALL_FROM} WHERE ${where} AND ($5::text IS NULL OR (m.name, m.id::text, s.code) > ($5, $6, $7))
+     ORDER BY m.name, m.id::text, s.code LIMIT $8`,
+    [...params, q.after?.n ?? null, q.after?.m ?? null, q.after?.c ?? null, q.limit],
+  )
+  // $2 (today) only shapes the vendor shown, not the count.
+  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${STALL_FROM} WHERE ${where} AND $2::date IS NOT NULL`, params)
+  return { items, total: count.n }
 }
 
 export async function findStall(db: Queryable, tenant: string, today: string, id: string): Promise<StallRow | null> {
@@ -287,9 +301,13 @@ export interface PermitRow {
   stallId: string
   startsOn: string
   endsOn: string | null
+  /** The stall's code and its market's name, for people. */
+  stall: { code: string; marketName: string }
 }
 
-const PERMIT = `id::text AS id, vendor_id::text AS "vendorId", stall_id::text AS "stallId", ${day('starts_on')} AS "startsOn", ${day('ends_on')} AS "endsOn"`
+const PERMIT = `id::text AS id, vendor_id::text AS "vendorId", stall_id::text AS "stallId", ${day('starts_on')} AS "startsOn", ${day('ends_on')} AS "endsOn",
+  (SELECT json_build_object('code', s.code, 'marketName', m.name) FROM levy_stalls s JOIN levy_markets m ON m.tenant = s.tenant AND m.id = s.market_id
+    WHERE s.tenant = levy_permits.tenant AND s.id = levy_permits.stall_id) AS stall`
 
 export async function listPermits(db: Queryable, tenant: string, vendorId: string | null, stallId: string | null): Promise<PermitRow[]> {
   return db.query<PermitRow>(
@@ -327,7 +345,7 @@ export async function billChargingAfter(db: Queryable, tenant: string, permitId:
   return row?.number ?? null
 }
 
-export async function insertPermit(db: Queryable, tenant: string, p: Omit<PermitRow, 'id'>): Promise<string> {
+export async function insertPermit(db: Queryable, tenant: string, p: Omit<PermitRow, 'id' | 'stall'>): Promise<string> {
   const [row] = await db.query<{ id: string }>(
     'INSERT INTO levy_permits (tenant, vendor_id, stall_id, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
     [tenant, p.vendorId, p.stallId, p.startsOn, p.endsOn],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agencyIdsOf, json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { listEvents } from '../../core/events/log.ts'
+import { incidentsServices } from '../incidents/index.ts'
 import { reportsServices } from '../reports/index.ts'
 import type { ReportCaller } from '../reports/reports.ts'
 import { addWorkingDays } from './findings.ts'
@@ -166,5 +167,24 @@ describe('hand-off of city findings', () => {
     await runDueUntil(new Date())
     const linked = await s.findings.get(db, TENANT, finding.id)
     expect(linked).toMatchObject({ status: 'handed_off', incidentId: expect.any(String), reportId: null })
+    // Linked both ways: the incident's API names the finding it came from.
+    const res = await server.kendali.app.inject({
+      method: 'GET',
+      url: `/api/t/${TENANT}/incidents/${linked.incidentId}`,
+      headers: { cookie: await loginCookie(server.kendali, 'dispatcher') },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const incident = json<{ number: string; source: string; origin: unknown }>(res)
+    expect(incident).toMatchObject({ number: linked.incidentNumber, source: 'patrol' })
+    expect(incident.origin).toEqual({ module: 'patrols', kind: 'finding', id: finding.id, number: finding.number })
+    // A retried hand-off finds the incident it raised instead of raising a second.
+    const again = await incidentsServices(server.kendali.ctx).incidents.createFromFinding(
+      db,
+      TENANT,
+      'patrol_officer',
+      { type: 'public_order', source: 'patrol', location: point(110.2185, -7.4745) },
+      { id: finding.id, number: finding.number },
+    )
+    expect(again.id).toBe(linked.incidentId)
   })
 })

@@ -104,12 +104,13 @@ export function patrolPorts(ctx: CoreContext): PatrolPorts {
       if (category.agencyId) await reports.assign(db, tenant, COMMAND_CENTER, reportId, {})
     },
     raiseIncident: async (db, tenant, actor, input) => {
-      const incident = await incidents.create(db, tenant, actor, {
-        type: input.type,
-        source: 'patrol',
-        location: input.location,
-        description: `${input.findingNumber} (Rojak): ${input.description}`.slice(0, 4000),
-      })
+      const incident = await incidents.createFromFinding(
+        db,
+        tenant,
+        actor,
+        { type: input.type, source: 'patrol', location: input.location, description: `${input.findingNumber} (Rojak): ${input.description}`.slice(0, 4000) },
+        { id: input.findingId, number: input.findingNumber },
+      )
       return { id: incident.id, number: incident.number }
     },
   }

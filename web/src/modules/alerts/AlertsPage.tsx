@@ -37,6 +37,21 @@ function areaOf(drawing: Drawing): DrawnArea | undefined {
 
 const hoursFromNow = (hours: string) => new Date(Date.now() + Number(hours) * 3_600_000).toISOString()
 
+/** A `datetime-local` value (`2026-11-23T14:30`), read as a wall time in `timeZone`, as an ISO instant. */
+function zonedIso(local: string, timeZone: string): string {
+  const asUtc = new Date(`${local}:00Z`)
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+      .formatToParts(asUtc)
+      .map((p) => [p.type, Number(p.value)]),
+  )
+  const shown = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute)
+  return new Date(2 * asUtc.getTime() - shown).toISOString()
+}
+
+/** When the warning takes effect and when the event begins: optional CAP times, typed in the tenant's zone. */
+const TIMES = ['effective', 'onset'] as const
+
 /**
  * The operator's form for a new draft: CAP fields (or a template's), the kecamatan/kelurahan or drawn area it covers,
  * how long it is valid.
@@ -56,6 +71,8 @@ function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; re
     contact: '',
     ...englishFields(null),
     hours: '6',
+    effective: '',
+    onset: '',
   })
   const [chosen, setChosen] = useState<string[]>([])
   const [drawing, setDrawing] = useState<Drawing>({ mode: 'regions' })
@@ -76,6 +93,13 @@ function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; re
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(null)
+    const expires = hoursFromNow(form.hours)
+    const times = Object.fromEntries(TIMES.filter((key) => form[key]).map((key) => [key, zonedIso(form[key], tenant.timezone)]))
+    const late = TIMES.find((key) => times[key] && times[key] >= expires)
+    if (late) {
+      setError(t('alerts.beforeExpires', { field: t(`alerts.field.${late}`) }))
+      return
+    }
     try {
       await createDraft(tenant.code, {
         event: form.event,
@@ -87,12 +111,13 @@ function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; re
         ...(form.description ? { description: form.description } : {}),
         ...(form.instruction ? { instruction: form.instruction } : {}),
         ...(form.contact ? { contact: form.contact } : {}),
-        expires: hoursFromNow(form.hours),
+        ...times,
+        expires,
         regions: chosen,
         ...(area ? { area } : {}),
         english: englishOf(form),
       })
-      setForm((f) => ({ ...f, event: '', headline: '', description: '', instruction: '', ...englishFields(null) }))
+      setForm((f) => ({ ...f, event: '', headline: '', description: '', instruction: '', effective: '', onset: '', ...englishFields(null) }))
       setTemplate('')
       setChosen([])
       setMode('regions')
@@ -146,6 +171,12 @@ function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; re
         {t('alerts.field.hours')}
         <input name="hours" type="number" min="1" max="168" value={form.hours} onChange={(e) => set('hours')(e.target.value)} />
       </label>
+      {TIMES.map((key) => (
+        <label key={key}>
+          {t(`alerts.field.${key}`)} ({tenant.timezone})
+          <input name={key} type="datetime-local" value={form[key]} onChange={(e) => set(key)(e.target.value)} />
+        </label>
+      ))}
       <fieldset className="alert-area">
         <legend>{t('alerts.areaTitle')}</legend>
         <label>
@@ -342,6 +373,13 @@ function AlertList({ tenant, regions }: { tenant: Tenant; regions: RegionFeature
               {a.areaDesc} · {t('alerts.portal.until')} {formatTime(a.expires, tenant.timezone, i18n.language)} · {t('alerts.by')} {a.author}
               {a.approver ? ` / ${a.approver}` : ''}
             </div>
+            {TIMES.some((key) => a[key]) && (
+              <div className="muted" data-testid="alert-times">
+                {TIMES.filter((key) => a[key])
+                  .map((key) => `${t(`alerts.field.${key}`)} ${formatTime(a[key] ?? '', tenant.timezone, i18n.language)}`)
+                  .join(' · ')}
+              </div>
+            )}
             {a.references.length > 0 && (
               <div className="muted" data-testid="alert-references">
                 {t('alerts.references')}: {a.references.map((r) => r.split(',')[1]).join(', ')}

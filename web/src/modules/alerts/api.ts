@@ -24,6 +24,8 @@ export interface Alert {
   headline: string | null
   description: string | null
   instruction: string | null
+  effective: string | null
+  onset: string | null
   expires: string
   regions: { code: string; name: string; level: string }[]
   area: DrawnArea | null
@@ -74,6 +76,8 @@ export type DraftInput = {
   description?: string
   instruction?: string
   contact?: string
+  effective?: string
+  onset?: string
   expires: string
   regions: string[]
   area?: DrawnArea

@@ -70,6 +70,13 @@ function Detail({ tenant, id }: { tenant: Tenant; id: string }) {
         {incident.kecamatan?.name ?? '—'}
         {incident.address ? ` · ${incident.address}` : ''}
       </p>
+      {incident.origin && (
+        <p>
+          <Link data-testid="from-finding" to={`/t/${tenant.code}/patrols/findings?id=${incident.origin.id}`}>
+            {t('incidents.fromFinding', { number: incident.origin.number })}
+          </Link>
+        </p>
+      )}
       {incident.description && <p>{incident.description}</p>}
       {incident.caller && (
         <p className="muted">

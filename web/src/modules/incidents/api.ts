@@ -16,6 +16,8 @@ export interface Incident {
   kecamatan: { code: string; name: string } | null
   caller: { name: string | null; phone: string | null } | null
   description: string | null
+  /** The record of another module the incident was raised from: a Rojak finding. */
+  origin: { module: 'patrols'; kind: 'finding'; id: string; number: string } | null
   outcome: string | null
   createdAt: string
   dispatchedAt: string | null

@@ -31,6 +31,11 @@ function currentPeriod(timezone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).format(new Date())
 }
 
+/** Today in the tenant's zone, as `YYYY-MM-DD`. */
+function currentDate(timezone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+}
+
 function Office({ tenant }: { tenant: Tenant }) {
   const { t, i18n } = useTranslation()
   const [tab, setTab] = useState<Tab>('markets')
@@ -40,7 +45,8 @@ function Office({ tenant }: { tenant: Tenant }) {
   const money = (n: number) => rupiah(n, i18n.language)
   const code = tenant.code
   const [bills, reloadBills] = useLoad<Bill[]>(`${code}:${period}`, () => fetchBills(code, `period=${period}&limit=500`).then((p) => p.items))
-  const [payments, reloadPayments] = useLoad<Payment[]>(code, () => fetchPayments(code).then((p) => p.items))
+  const [payDate, setPayDate] = useState(currentDate(tenant.timezone))
+  const [payments, reloadPayments] = useLoad<Payment[]>(`${code}:${payDate}`, () => fetchPayments(code, payDate).then((p) => p.items))
   const [arrears] = useLoad<Arrears[]>(`${code}:${by}`, () => fetchArrears(code, by).then((p) => p.items))
   const [tariffs, reloadTariffs] = useLoad<Tariff[]>(code, () => fetchTariffs(code).then((p) => p.items))
   const [days, reloadDays] = useLoad<CollectorDay[]>(code, () => fetchDays(code).then((p) => p.items))
@@ -110,22 +116,36 @@ function Office({ tenant }: { tenant: Tenant }) {
         </>
       )}
       {tab === 'payments' && (
-        <LevyTable
-          head={[t('levies.office.receipt'), t('levies.office.number'), t('levies.office.method'), t('levies.office.amount'), t('levies.office.time')]}
-          empty={t('levies.office.none')}
-        >
-          {(payments ?? []).map((p) => (
-            <tr key={p.receipt}>
-              <td>
-                <Link to={`/t/${code}/levies/receipts/${p.receipt}`}>{p.receipt}</Link>
-              </td>
-              <td>{p.billNumber}</td>
-              <td>{t(`levies.method.${p.method}`)}</td>
-              <td className="num">{money(p.amount)}</td>
-              <td>{formatTime(p.paidAt, tenant.timezone, i18n.language)}</td>
-            </tr>
-          ))}
-        </LevyTable>
+        <>
+          <div className="levy-toolbar">
+            <label>
+              {t('levies.office.date')}{' '}
+              <input
+                type="date"
+                value={payDate}
+                max={currentDate(tenant.timezone)}
+                onChange={(e) => e.target.value && setPayDate(e.target.value)}
+                data-testid="levy-pay-date"
+              />
+            </label>
+          </div>
+          <LevyTable
+            head={[t('levies.office.receipt'), t('levies.office.number'), t('levies.office.method'), t('levies.office.amount'), t('levies.office.time')]}
+            empty={t('levies.office.none')}
+          >
+            {(payments ?? []).map((p) => (
+              <tr key={p.receipt}>
+                <td>
+                  <Link to={`/t/${code}/levies/receipts/${p.receipt}`}>{p.receipt}</Link>
+                </td>
+                <td>{p.billNumber}</td>
+                <td>{t(`levies.method.${p.method}`)}</td>
+                <td className="num">{money(p.amount)}</td>
+                <td>{formatTime(p.paidAt, tenant.timezone, i18n.language)}</td>
+              </tr>
+            ))}
+          </LevyTable>
+        </>
       )}
       {tab === 'arrears' && (
         <>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../app/api.ts'
+import { ApiError, type Page } from '../../app/api.ts'
 import { addStall, addStallRange, fetchStalls, type Market, type Stall, type StallKind, updateStall } from './api.ts'
 import { KindSelect } from './KindSelect.tsx'
 import { LevyTable } from './LevyTable.tsx'
@@ -107,8 +107,11 @@ function StallRow({ tenant, stall, mayManage, onSaved }: { tenant: string; stall
 /** A market's stalls: find one by code, change it, add one, or add a numbered range at once. */
 export function StallsPanel({ tenant, market, onChanged }: { tenant: string; market: Market; onChanged: () => void }) {
   const { t } = useTranslation()
-  const [stalls, reload] = useLoad<Stall[]>(`${tenant}:${market.id}`, () => fetchStalls(tenant, market.id).then((p) => p.items))
   const [filter, setFilter] = useState('')
+  // The cursors of the pages seen so far; the last one is shown.
+  const [pages, setPages] = useState<(string | undefined)[]>([undefined])
+  const cursor = pages[pages.length - 1]
+  const [page, reload] = useLoad<Page<Stall>>(`${tenant}:${market.id}:${filter}:${cursor ?? ''}`, () => fetchStalls(tenant, market.id, filter.trim(), cursor))
   const [one, setOne] = useState<Shape & { code: string }>({ code: '', kind: 'kios', class: '', areaM2: '' })
   const [range, setRange] = useState<Shape & { prefix: string; from: string; to: string }>({
     prefix: '',
@@ -154,7 +157,6 @@ export function StallsPanel({ tenant, market, onChanged }: { tenant: string; mar
         : t('levies.stalls.rangePartly', { count: result.accepted, taken })
     })
   }
-  const shown = (stalls ?? []).filter((s) => s.code.toLowerCase().includes(filter.trim().toLowerCase()))
   return (
     <section className="levy-stalls" data-testid="levy-stalls">
       <h2>
@@ -202,15 +204,35 @@ export function StallsPanel({ tenant, market, onChanged }: { tenant: string; mar
         </p>
       )}
       <div className="levy-toolbar">
-        <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={t('levies.stalls.filter')} aria-label={t('levies.stalls.filter')} />
-        <span className="muted">{t('levies.stalls.count', { count: shown.length })}</span>
+        <input
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value)
+            setPages([undefined])
+          }}
+          placeholder={t('levies.stalls.filter')}
+          aria-label={t('levies.stalls.filter')}
+        />
+        <span className="muted">{t('levies.stalls.count', { count: page?.total ?? 0 })}</span>
+        <button type="button" className="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
+          {t('levies.office.previous')}
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={!page?.next}
+          onClick={() => setPages([...pages, page?.next ?? undefined])}
+          data-testid="levy-stalls-next"
+        >
+          {t('levies.office.next')}
+        </button>
       </div>
       <div className="levy-scroll">
         <LevyTable
           head={[t('levies.stalls.code'), t('levies.office.kind'), t('levies.office.class'), t('levies.stalls.area'), t('levies.office.vendor'), '', '']}
           empty={t('levies.office.none')}
         >
-          {shown.map((s) => (
+          {(page?.items ?? []).map((s) => (
             <StallRow key={s.id} tenant={tenant} stall={s} mayManage={market.mayManage} onSaved={changed} />
           ))}
         </LevyTable>

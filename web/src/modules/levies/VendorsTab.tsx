@@ -1,10 +1,10 @@
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api, type Page } from '../../app/api.ts'
 import { fetchMarkets, type Market, type Stall, type StallKind, searchVendors, type Vendor } from './api.ts'
 import { KindSelect } from './KindSelect.tsx'
 
-type Permit = { id: string; stallId: string; startsOn: string; endsOn: string | null }
+type Permit = { id: string; stallId: string; startsOn: string; endsOn: string | null; stall: { code: string; marketName: string } }
 
 const message = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
 
@@ -27,9 +27,8 @@ export function VendorsTab({ tenant }: { tenant: string }) {
   const [endOn, setEndOn] = useState<Record<string, string>>({})
 
   useEffect(() => {
-    Promise.all([api<Page<Stall>>(`${base}/stalls`), fetchMarkets(tenant)]).then(
-      ([s, m]) => {
-        setStalls(s.items)
+    fetchMarkets(tenant).then(
+      (m) => {
         // Stalls are let market by market, the caller's own markets first.
         const kept = m.items.filter((x) => x.mayManage)
         setMarkets(kept)
@@ -37,7 +36,17 @@ export function VendorsTab({ tenant }: { tenant: string }) {
       },
       (err) => setProblem(message(err)),
     )
-  }, [base, tenant])
+  }, [tenant])
+
+  // The chosen market's stalls, for the one to let (a market holds at most a few hundred).
+  const loadStalls = useCallback(() => {
+    if (!marketId) return
+    api<Page<Stall>>(`${base}/stalls?market=${marketId}&limit=1000`).then(
+      (s) => setStalls(s.items),
+      (err) => setProblem(message(err)),
+    )
+  }, [base, marketId])
+  useEffect(loadStalls, [loadStalls])
 
   async function attempt(act: () => Promise<void>) {
     setProblem(null)
@@ -77,6 +86,7 @@ export function VendorsTab({ tenant }: { tenant: string }) {
     return attempt(async () => {
       await api(`${base}/permits`, { method: 'POST', body })
       await choose(await api<Vendor>(`${base}/vendors/${vendor.id}`))
+      loadStalls()
     })
   }
   const end = (permit: Permit) =>
@@ -84,10 +94,6 @@ export function VendorsTab({ tenant }: { tenant: string }) {
       await api(`${base}/permits/${permit.id}/end`, { method: 'POST', body: { endsOn: endOn[permit.id] } })
       if (vendor) await choose(await api<Vendor>(`${base}/vendors/${vendor.id}`))
     })
-  const stallName = (id: string) => {
-    const s = stalls.find((x) => x.id === id)
-    return s ? `${s.marketName} · ${s.code}` : id
-  }
 
   return (
     <section className="levy-vendors" data-testid="levy-vendors">
@@ -151,7 +157,7 @@ export function VendorsTab({ tenant }: { tenant: string }) {
             {permits.map((p) => (
               <li key={p.id} className="levy-bill">
                 <span>
-                  {stallName(p.stallId)} · {p.startsOn} – {p.endsOn ?? '…'}
+                  {p.stall.marketName} · {p.stall.code} · {p.startsOn} – {p.endsOn ?? '…'}
                 </span>
                 <input
                   type="date"

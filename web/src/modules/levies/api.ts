@@ -136,7 +136,9 @@ const base = (tenant: string) => `/api/t/${tenant}/levies`
 
 export const fetchOffice = (tenant: string) => api<Office>(`${base(tenant)}/office`)
 export const fetchAgencies = (tenant: string) => api<Page<Agency>>(`/api/t/${tenant}/agencies?limit=200`)
-export const fetchStalls = (tenant: string, marketId: string) => api<Page<Stall>>(`${base(tenant)}/stalls?market=${marketId}`)
+/** A page of a market's stalls whose code holds `q`, from `cursor` on. */
+export const fetchStalls = (tenant: string, marketId: string, q: string, cursor: string | undefined) =>
+  api<Page<Stall>>(`${base(tenant)}/stalls?${new URLSearchParams({ market: marketId, q, limit: '50', ...(cursor ? { cursor } : {}) })}`)
 export const fetchTargets = (tenant: string, year: number) => api<Page<Target>>(`${base(tenant)}/targets?year=${year}`)
 export const saveMarket = (tenant: string, id: string | null, body: Record<string, unknown>) =>
   id ? api<Market>(`${base(tenant)}/markets/${id}`, { method: 'PATCH', body }) : api<Market>(`${base(tenant)}/markets`, { method: 'POST', body })
@@ -154,7 +156,8 @@ export const fetchRevenue = (tenant: string) => api<Revenue>(`${base(tenant)}/re
 export const fetchMarkets = (tenant: string) => api<Page<Market>>(`${base(tenant)}/markets`)
 export const fetchTariffs = (tenant: string) => api<Page<Tariff>>(`${base(tenant)}/tariffs`)
 export const fetchArrears = (tenant: string, by: 'market' | 'vendor') => api<Page<Arrears>>(`${base(tenant)}/arrears?by=${by}`)
-export const fetchPayments = (tenant: string) => api<Page<Payment>>(`${base(tenant)}/payments?limit=200`)
+/** The payments of a day (the tenant's date). */
+export const fetchPayments = (tenant: string, date: string) => api<Page<Payment>>(`${base(tenant)}/payments?limit=200&date=${date}`)
 export const fetchDays = (tenant: string) => api<Page<CollectorDay>>(`${base(tenant)}/collector-days`)
 export const searchVendors = (tenant: string, q: string) => api<Page<Vendor>>(`${base(tenant)}/vendors?limit=20&q=${encodeURIComponent(q)}`)
 export const fetchBills = (tenant: string, query: string) => api<Page<Bill>>(`${base(tenant)}/bills?${query}`)
