@@ -14,7 +14,7 @@ import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
 import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
-import type { CoreContext, DemoLogin, KendaliApp, KendaliModule } from './module.ts'
+import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
 
 export interface KendaliOptions {
@@ -54,6 +54,14 @@ async function installId(db: Database): Promise<string> {
   return row.value
 }
 
+/** The identity the HTTP layer checks: a token with a module's prefix is that module's to resolve. */
+function withModuleTokens(identity: Identity, tokens: ModuleTokens[]): Identity {
+  return {
+    ...identity,
+    principalFromApiToken: (token) => (tokens.find((t) => token.startsWith(t.prefix)) ?? { principal: identity.principalFromApiToken }).principal(token),
+  }
+}
+
 const CLOSE_GRACE_MS = 3000
 // A lease holder that stopped renewing (crashed, stopped) is replaced after this long.
 const LEASE_SECONDS = 30
@@ -63,6 +71,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   const readiness: Readiness = { ready: false, waitingFor: ['database'] }
   const instance = randomUUID()
   let identity: Identity | null = null
+  const moduleTokens: ModuleTokens[] = []
   const currentIdentity = (): Identity => {
     if (!identity) throw new Error('No module provides the identity (tenancy must be registered)')
     return identity
@@ -107,7 +116,10 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     }
     for (const indicator of module.indicators?.(ctx) ?? []) ctx.indicators.register(module.name, indicator)
     identity = module.identity?.(ctx) ?? identity
+    const tokens = module.tokens?.(ctx)
+    if (tokens) moduleTokens.push(tokens)
   }
+  if (identity) identity = withModuleTokens(identity, moduleTokens)
 
   async function seedDemo(): Promise<DemoLogin[]> {
     const [state] = await ctx.db.query<{ value: string }>(`SELECT value FROM instance_state WHERE key = 'demo'`)

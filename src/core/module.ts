@@ -6,7 +6,7 @@ import type { Database, Tx } from './db/database.ts'
 import type { Bus } from './events/bus.ts'
 import type { EventLog } from './events/log.ts'
 import type { TopicRegistry } from './events/topics.ts'
-import type { Role } from './http/access.ts'
+import type { Principal, Role } from './http/access.ts'
 import type { Identity } from './http/identity.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
@@ -78,4 +78,13 @@ export interface KendaliModule {
   stop?(): Promise<void>
   /** The module that knows tenants, users and tokens provides the identity the HTTP layer checks. */
   identity?(ctx: CoreContext): Identity
+  /** Bearer tokens of this module's own (e.g. the kpi module's `kdw_` wall tokens), told apart by their prefix. */
+  tokens?(ctx: CoreContext): ModuleTokens
+}
+
+export interface ModuleTokens {
+  /** Every token of this kind starts with it; other tokens go to the identity module. */
+  prefix: string
+  /** The caller a valid token stands for; null when it is unknown, revoked or expired. */
+  principal(token: string): Promise<Principal | null>
 }

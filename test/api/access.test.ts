@@ -48,8 +48,8 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/levies/public/bills',
   'GET /api/t/:tenant/levies/public/bills/:number/qris',
   'GET /api/t/:tenant/levies/public/payments/:receipt',
-  // Situation-room screens read the KPI wall with a read-only wall token, checked by the kpi module (tested there).
-  'GET /api/t/:tenant/kpi/wall',
+  // Situation-room screens open a read-only session with their wall token, checked by the kpi module (tested there).
+  'POST /api/t/:tenant/kpi/wall/session',
   // Open311 GeoReport v2: reads are public by the spec, POST requires an api_key checked by the reports module.
   'GET /open311/v2/services.json',
   'GET /open311/v2/services.xml',

@@ -7,6 +7,7 @@ import { allModules } from '../../src/modules/index.ts'
 import { periodAt, previousMonth } from '../../src/modules/kpi/periods.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { testDatabase } from '../support/db.ts'
+import { startFakeCamera } from '../support/fake-camera.ts'
 import { loginCookie, startTestServer, type TestServer } from '../support/server.ts'
 import { ROOT, testConfig } from '../support/template.ts'
 
@@ -211,7 +212,7 @@ describe('executive dashboard and situation room in the browser', () => {
 
   let wallAddress = ''
 
-  it('lets an admin give a situation-room screen a wall token shown once', async () => {
+  it('lets an admin give a situation-room screen a wall token shown once and set its panels', async () => {
     const page = await loggedIn('admin')
     await page.goto(`${server.url}/t/33.71/kpi`)
     const panel = page.getByTestId('kpi-wall-tokens')
@@ -220,6 +221,15 @@ describe('executive dashboard and situation room in the browser', () => {
     wallAddress = (await page.getByTestId('kpi-wall-address').locator('code').textContent()) ?? ''
     expect(wallAddress).toMatch(/\/t\/33\.71\/kpi\/wall\?token=kdw_/)
     await panel.getByText('Layar utama Command Center').waitFor()
+
+    // A short schedule: every panel for 5 s, the map first.
+    const schedule = page.getByTestId('kpi-wall-schedule')
+    await schedule.locator('li[data-panel=map]').getByRole('button', { name: 'Naikkan' }).click()
+    for (const seconds of await schedule.locator('input[type=number]').all()) await seconds.fill('5')
+    await schedule.getByRole('button', { name: 'Simpan jadwal' }).click()
+    await expect.poll(() => page.getByTestId('kpi-wall-schedule-message').textContent()).toBe('Jadwal disimpan.')
+    const saved = await (await page.request.get(`${server.url}/api/t/33.71/kpi/wall/settings`)).json()
+    expect(saved.panels).toEqual(['map', 'kpi', 'cameras', 'reports', 'levies'].map((kind) => ({ kind, seconds: 5 })))
 
     // A recompute of this month runs as a job; the page follows its progress to the end.
     await page.getByRole('button', { name: 'Hitung ulang' }).click()
@@ -230,19 +240,63 @@ describe('executive dashboard and situation room in the browser', () => {
     await page.close()
   })
 
-  it('shows the wall without menus, marks its data stale while the server is down and recovers after a restart', async () => {
+  it('rotates the wall through its panels on the schedule, read-only, with the token only in a cookie', async () => {
+    // A camera the test serves (the demo's point at the port of a real install).
+    const camera = await startFakeCamera()
+    const added = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/cameras',
+      headers: { cookie: await loginCookie(server.kendali, 'admin') },
+      payload: {
+        name: 'Kamera Uji Ruang Situasi',
+        isPublic: false,
+        location: { type: 'Point', coordinates: [110.2171, -7.4801] },
+        snapshotUrl: `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`,
+      },
+    })
+    expect(added.statusCode, added.body).toBe(201)
     // The screen holds only the wall token: no personal login.
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'id-ID' })
     await page.goto(`${wallAddress}&refresh=2`)
-    await page.getByTestId('tile-environment').waitFor()
-    await expect.poll(() => page.getByTestId('wall-clock').textContent()).toMatch(/WIB/)
+    await page.waitForURL((url) => !url.search.includes('token'))
+    const cookies = await page.context().cookies()
+    expect(cookies.find((c) => c.name === 'kendali_wall')).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
     expect(await page.getByTestId('staff-nav').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('wall-clock').textContent()).toMatch(/WIB/)
+
+    await page.getByTestId('wall-panel-map').locator('canvas').waitFor()
+    await expect.poll(() => page.getByTestId('wall-rotation').locator('[aria-current=step]').textContent()).toMatch(/Peta kejadian · [1-5] s/)
+    await page.getByTestId('wall-stale').waitFor({ state: 'detached' })
+    // The layers draw what they fetched while the panel is up.
+    await expect.poll(() => page.getByTestId('wall-time-left').textContent()).toMatch(/[12] s/)
+    await page
+      .getByTestId('wall-panel-map')
+      .getByTestId('map')
+      .screenshot({ path: join(SHOTS, 'kpi-wall-map-1920.png') })
+    await page.getByTestId('tile-environment').waitFor({ timeout: 10_000 })
     await page.screenshot({ path: join(SHOTS, 'kpi-wall-1920.png') })
+    const snapshot = page.getByTestId('wall-cameras').getByAltText('Kamera Uji Ruang Situasi')
+    await expect.poll(() => snapshot.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 10_000 }).toBe(64)
+    await page.screenshot({ path: join(SHOTS, 'kpi-wall-cameras-1920.png') })
+    await page.getByTestId('wall-reports').locator('li').first().waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: join(SHOTS, 'kpi-wall-reports-1920.png') })
+    await page.getByTestId('levy-revenue').waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('wall-unavailable').count()).toBe(0)
+    await page.screenshot({ path: join(SHOTS, 'kpi-wall-levies-1920.png') })
     // The big screen: the same wall scaled to 3840×2160, everything on one screen without scrolling.
+    await page.getByTestId('tile-environment').waitFor({ timeout: 15_000 })
     await page.setViewportSize({ width: 3840, height: 2160 })
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(2160)
     await page.screenshot({ path: join(SHOTS, 'kpi-wall-3840.png') })
-    await page.setViewportSize({ width: 1920, height: 1080 })
+    await page.close()
+    await camera.close()
+  })
+
+  it('marks the wall stale while the server is down and recovers after a restart', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'id-ID' })
+    await page.goto(`${wallAddress}&refresh=2`)
+    await page.getByTestId('wall-rotation').waitFor()
+    await page.getByTestId('wall-stale').waitFor({ state: 'detached' })
 
     const port = Number(new URL(server.url).port)
     await server.kendali.close()
@@ -253,7 +307,7 @@ describe('executive dashboard and situation room in the browser', () => {
     await restarted.prepare()
     await restarted.app.listen({ port, host: '127.0.0.1' })
     await page.getByTestId('wall-stale').waitFor({ state: 'detached', timeout: 30_000 })
-    await page.getByTestId('tile-governance').waitFor()
+    await page.getByTestId('tile-governance').waitFor({ timeout: 30_000 })
     await page.close()
   })
 })

@@ -29,6 +29,15 @@ describe('authorize', () => {
     expect(() => authorize(province, { roles: ['executive'], write: false }, city, true)).not.toThrow()
   })
 
+  it('lets a read-only token read with its grants and refuses every write, even where its role may write', () => {
+    const wall: Principal = { ...person([{ tenant: '33.71', roles: ['executive'] }]), kind: 'token', readOnly: true }
+    expect(() => authorize(wall, { roles: ['executive'] }, city, false)).not.toThrow()
+    expect(() => authorize(wall, { roles: ['executive'], write: false }, city, true)).not.toThrow()
+    expect(() => authorize(wall, { roles: ['executive'] }, city, true)).toThrow(expect.objectContaining({ code: 'forbidden' }))
+    expect(() => authorize(wall, 'authenticated', city, true)).toThrow(/only reads/)
+    expect(() => authorize(wall, 'public', city, true)).not.toThrow()
+  })
+
   it('never lets a city grant reach its province', () => {
     const cityAdmin = person([{ tenant: '33.71', roles: ['admin'] }])
     expect(() => authorize(cityAdmin, { roles: ['admin'] }, { code: '33', lineage: ['33'] }, false)).toThrow()

@@ -18,6 +18,8 @@ export interface Principal {
   actor: string
   isPlatformAdmin: boolean
   grants: Grant[]
+  /** Reads what its grants read and never writes (a situation-room screen's wall token). */
+  readOnly?: boolean
 }
 
 /**
@@ -51,11 +53,12 @@ export function rolesIn(principal: Principal, tenant: TenantRef): { direct: Set<
 export function authorize(principal: Principal | null, access: Access, tenant: TenantRef | null, isWrite: boolean): void {
   if (access === 'public') return
   if (!principal) throw new Unauthorized()
+  const write = typeof access === 'object' ? (access.write ?? isWrite) : isWrite
+  if (principal.readOnly && write) throw new Forbidden('This token only reads')
   if (principal.isPlatformAdmin || access === 'authenticated') return
   if (access === 'platform_admin') throw new Forbidden('Only platform administrators may do this')
   if (!tenant) throw new Forbidden()
   const { direct, inherited } = rolesIn(principal, tenant)
-  const write = access.write ?? isWrite
   const usable = write ? direct : new Set([...direct, ...inherited])
   const allowed = access.roles === 'any' ? usable.size > 0 : access.roles.some((r) => usable.has(r))
   if (!allowed) {

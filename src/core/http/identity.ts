@@ -17,11 +17,20 @@ export interface Identity {
 }
 
 export const SESSION_COOKIE = 'kendali_session'
+/** A screen's token kept in a cookie (a browser sends no header on a WebSocket); set by the kpi module's wall. */
+export const WALL_COOKIE = 'kendali_wall'
 
-/** Reads the caller from the session cookie or the bearer token; null when anonymous. */
+/** Whether the request carries any credential: a bearer token, a session or a wall cookie. */
+export function hasCredentials(request: FastifyRequest): boolean {
+  return Boolean(request.headers.authorization || request.cookies[SESSION_COOKIE] || request.cookies[WALL_COOKIE])
+}
+
+/** Reads the caller from the bearer token, the session cookie or the wall cookie; null when anonymous. */
 export async function principalFromRequest(request: FastifyRequest, identity: Identity): Promise<Principal | null> {
   const header = request.headers.authorization
   if (header?.startsWith('Bearer ')) return identity.principalFromApiToken(header.slice(7).trim())
   const session = request.cookies[SESSION_COOKIE]
-  return session ? identity.principalFromSession(session) : null
+  if (session) return identity.principalFromSession(session)
+  const wall = request.cookies[WALL_COOKIE]
+  return wall ? identity.principalFromApiToken(wall) : null
 }

@@ -13,7 +13,7 @@ import { DomainError, NotFound } from '../errors.ts'
 import type { KendaliApp } from '../module.ts'
 import { type Access, authorize, type Principal } from './access.ts'
 import { handleError } from './errors.ts'
-import { type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo } from './identity.ts'
+import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo } from './identity.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -137,7 +137,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
         request.tenant = await opts.identity().tenant(code)
         if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
       }
-      if (access === 'public' && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return
+      if (access === 'public' && !hasCredentials(request)) return
       request.principal = await principalFromRequest(request, opts.identity())
       authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
     }

@@ -12,6 +12,7 @@ export type KpiEvent =
   | { topic: 'kpi'; type: 'value.entered'; entity: string; data: { code: string; period: string; breakdown: string; value: number; version: number } }
   | { topic: 'kpi'; type: 'config.copied'; entity: null; data: { from: string; copied: Record<string, number> } }
   | { topic: 'kpi'; type: 'wall_token.created' | 'wall_token.revoked'; entity: string; data: { name: string } }
+  | { topic: 'kpi'; type: 'wall.scheduled'; entity: null; data: { panels: string[] } }
   | { topic: 'kpi'; type: 'recompute.requested' | 'recompute.progressed'; entity: string; data: { done: number; total: number; status: string } }
 
 export function recordKpiEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: KpiEvent) {

@@ -5,7 +5,7 @@ import { KPI_TOPICS } from './events.ts'
 import { kpiRoutes } from './routes.ts'
 import { JOB_RECOMPUTE, KpiService } from './service.ts'
 import { tenancyPort, tenantExists } from './tenancy.ts'
-import { WallTokens } from './wall.ts'
+import { WALL_TOKEN_PREFIX, WallTokens } from './wall.ts'
 
 // Computed indicators of the current (and previous) month are refreshed this often.
 const COMPUTE_SECONDS = 3600
@@ -22,11 +22,18 @@ export function kpiModule(): KendaliModule {
     service ??= kpiService(ctx)
     return service
   }
+  let walls: WallTokens | null = null
+  const wallsOf = (ctx: CoreContext) => {
+    walls ??= new WallTokens(ctx.events)
+    return walls
+  }
   return {
     name: 'kpi',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     topics: KPI_TOPICS,
-    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), new WallTokens(ctx.events), tenantExists(ctx)),
+    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), wallsOf(ctx), tenantExists(ctx)),
+    // Situation-room screens read with their wall token (read-only, as an executive of their tenant).
+    tokens: (ctx) => ({ prefix: WALL_TOKEN_PREFIX, principal: (token) => wallsOf(ctx).principal(ctx.db, token) }),
     jobs: (ctx) => ({
       'kpi.compute': { everySeconds: COMPUTE_SECONDS, run: () => of(ctx).computeCurrent(ctx.db) },
       [JOB_RECOMPUTE]: (job) => of(ctx).runRecompute(ctx.db, job.tenant, String(job.payload.id)),

@@ -4,11 +4,11 @@ import { Type } from 'typebox'
 import { Invalid } from '../../core/errors.ts'
 import { agenciesIn, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
+import { WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { copyConfig } from './config-copy.ts'
-import { periodAt } from './periods.ts'
 import { kpiReportPdf } from './report.ts'
 import {
   CodeParams,
@@ -35,8 +35,8 @@ import {
   TenantParams,
   UpdateIndicator,
   Value,
-  Wall,
-  WallQuery,
+  WallSession,
+  WallSettings,
   WallToken,
   WallTokenParams,
 } from './schema.ts'
@@ -50,6 +50,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const READERS = ['admin', 'executive', 'operator', 'agency_officer'] as const
 const ENTERERS = ['admin', 'agency_officer'] as const
 const ADMINS = ['admin'] as const
+// The command center sets the wall's schedule; whoever reads the dashboard (and so the wall, an executive) reads it.
+const WALL_SCHEDULERS = ['admin', 'operator'] as const
 const MAX_CSV_BYTES = 2 * 1024 * 1024
 
 /** Who enters values: an OPD officer acts for the OPDs they work for, an admin for every one, a reader for none. */
@@ -66,6 +68,7 @@ const forCaller = (request: FastifyRequest, indicator: CatalogueIndicator) => ({
 
 export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, walls: WallTokens, tenantExists: (code: string) => Promise<boolean>): void {
   const tags = ['kpi']
+  const secureCookie = ctx.config.publicUrl?.startsWith('https://') ?? false
 
   app.get(
     '/api/t/:tenant/kpi/indicators',
@@ -323,25 +326,54 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     },
   )
 
-  app.get(
-    '/api/t/:tenant/kpi/wall',
+  app.post(
+    '/api/t/:tenant/kpi/wall/session',
     {
-      // Public to the HTTP layer: the wall token is checked here and reads this summary only.
+      // Public to the HTTP layer: the wall token in the body is checked here.
       config: { access: 'public' },
       schema: {
         tags,
-        summary: "The wall's data for a screen holding a wall token: the city and this month's six dimensions",
+        summary:
+          'Opens a situation-room screen: checks its wall token and keeps it in an httpOnly cookie until it expires, so the screen reads the API and the live channel as an executive, read-only',
         params: TenantParams,
-        querystring: WallQuery,
-        response: { 200: Wall, ...errors },
+        body: WallSession,
+        response: { 204: Type.Null(), ...errors },
       },
     },
-    async (request) => {
-      const tenant = tenantOf(request)
-      await walls.check(ctx.db, tenant.code, request.query.token)
-      const period = periodAt(new Date(), 'monthly', tenant.timezone)
-      return { tenant: { code: tenant.code, name: tenant.name, timezone: tenant.timezone }, summary: await kpi.summary(ctx.db, tenant.code, period) }
+    async (request, reply) => {
+      const expires = await walls.session(ctx.db, tenantOf(request).code, request.body.token)
+      reply.setCookie(WALL_COOKIE, request.body.token, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/', expires })
+      return reply.status(204).send(null)
     },
+  )
+
+  app.get(
+    '/api/t/:tenant/kpi/wall/settings',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags,
+        summary: "The wall's schedule: its panels in order, each with its seconds",
+        params: TenantParams,
+        response: { 200: WallSettings, ...errors },
+      },
+    },
+    async (request) => ({ panels: await walls.settings(ctx.db, tenantOf(request).code) }),
+  )
+
+  app.put(
+    '/api/t/:tenant/kpi/wall/settings',
+    {
+      config: { access: { roles: WALL_SCHEDULERS } },
+      schema: {
+        tags,
+        summary: "Sets the wall's schedule: the panels (kpi, map, cameras, reports, levies) in order, each shown 5 to 3600 s",
+        params: TenantParams,
+        body: WallSettings,
+        response: { 200: WallSettings, ...errors },
+      },
+    },
+    async (request) => ({ panels: await walls.saveSettings(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body.panels) }),
   )
 
   app.post(

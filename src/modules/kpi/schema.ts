@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { DIMENSIONS } from '../../core/indicators.ts'
+import { WALL_PANELS } from './wall.ts'
 
 const TenantCode = Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$', description: 'Kemendagri code, e.g. `33.71`' })
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]{1,59}$', description: 'Stable snake_case code of the indicator' })
@@ -243,8 +244,19 @@ export const WallToken = Type.Object({
   lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
 })
 export const CreatedWallToken = Type.Intersect([WallToken, Type.Object({ token: Type.String({ description: 'Shown once; put it in the wall address now' }) })])
-export const WallQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) })
-export const Wall = Type.Object({
-  tenant: Type.Object({ code: Type.String(), name: Type.String(), timezone: Type.String() }),
-  summary: Summary,
-})
+export const WallSession = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
+export const WallSettings = Type.Object(
+  {
+    panels: Type.Array(
+      Type.Object(
+        {
+          kind: Type.Enum(WALL_PANELS, { description: 'kpi, map, cameras, reports or levies' }),
+          seconds: Type.Integer({ minimum: 5, maximum: 3600, description: 'How long the panel stays on screen' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: WALL_PANELS.length, description: 'The panels in the order the wall shows them' },
+    ),
+  },
+  { additionalProperties: false },
+)

@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LiveProbe } from '../../../test/support/live.ts'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
 
 type Created = { id: string; token: string; prefix: string; expiresAt: string }
@@ -8,7 +9,13 @@ let server: TestServer
 const cookies: Record<string, string> = {}
 const as = (who: string, opts: InjectOptions) => server.kendali.app.inject({ ...opts, headers: { ...opts.headers, cookie: cookies[who] } })
 const anonymous = (opts: InjectOptions) => server.kendali.app.inject(opts)
-const wall = (token: string, tenant = '33.71') => anonymous({ method: 'GET', url: `/api/t/${tenant}/kpi/wall?token=${encodeURIComponent(token)}` })
+const bearer = (token: string, opts: InjectOptions) => anonymous({ ...opts, headers: { ...opts.headers, authorization: `Bearer ${token}` } })
+const openSession = (token: string, tenant = '33.71') => anonymous({ method: 'POST', url: `/api/t/${tenant}/kpi/wall/session`, payload: { token } })
+const wallCookie = (res: { cookies: { name: string; value: string }[] }) => {
+  const cookie = res.cookies.find((c) => c.name === 'kendali_wall')
+  return `kendali_wall=${cookie?.value}`
+}
+const incidents = { method: 'GET', url: '/api/t/33.71/incidents' } as const
 
 async function newToken(name: string, days?: number): Promise<Created> {
   const res = await as('admin', { method: 'POST', url: '/api/t/33.71/wall-tokens', payload: { name, days } })
@@ -17,21 +24,20 @@ async function newToken(name: string, days?: number): Promise<Created> {
 }
 
 beforeAll(async () => {
-  server = await startTestKendali({ listen: false })
+  server = await startTestKendali({ listen: true, env: { LIVE_RECHECK_SECONDS: '1' } })
   for (const who of ['admin', 'executive', 'operator', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
 })
 afterAll(() => server.close())
 
 describe('wall tokens', () => {
-  it('lets a screen read the wall summary with a token shown once and stored hashed', async () => {
+  it('lets a screen read what an executive reads with a token shown once and stored hashed', async () => {
     const created = await newToken('Layar utama Command Center', 30)
     expect(created.token).toMatch(/^kdw_/)
     expect(created.token.startsWith(created.prefix)).toBe(true)
-    const res = await wall(created.token)
-    expect(res.statusCode, res.body).toBe(200)
-    const body = json<{ tenant: { name: string; timezone: string }; summary: { dimensions: unknown[] } }>(res)
-    expect(body.tenant).toMatchObject({ name: 'Kota Magelang', timezone: 'Asia/Jakarta' })
-    expect(body.summary.dimensions).toHaveLength(6)
+    for (const url of ['/api/t/33.71/kpi/summary?period=2026-01', '/api/t/33.71/incidents', '/api/t/33.71/levies/revenue', '/api/t/33.71/kpi/wall/settings']) {
+      const res = await bearer(created.token, { method: 'GET', url })
+      expect(res.statusCode, `${url} ${res.body}`).toBe(200)
+    }
 
     const list = await as('admin', { method: 'GET', url: '/api/t/33.71/wall-tokens' })
     expect(list.body).not.toContain(created.token)
@@ -42,30 +48,70 @@ describe('wall tokens', () => {
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/)
   })
 
-  it('reads nothing else: not another city, not the staff API, not as a bearer token', async () => {
+  it('never writes, reads no other city and nothing an executive may not read', async () => {
     const { token } = await newToken('Layar rapat')
-    expect((await wall(token, '35.73')).statusCode).toBe(401)
-    expect((await wall('kdw_guessed')).statusCode).toBe(401)
-    expect((await anonymous({ method: 'GET', url: '/api/t/33.71/kpi/wall' })).statusCode).toBe(400)
-    for (const url of ['/api/t/33.71/kpi/summary?period=2026-01', '/api/t/33.71/kpi/indicators', '/api/t/33.71/wall-tokens', '/api/t/33.71/incidents']) {
-      expect((await anonymous({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}token=${token}` })).statusCode, url).toBe(401)
-      expect((await anonymous({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).statusCode, url).toBe(401)
+    const writes: InjectOptions[] = [
+      { method: 'PUT', url: '/api/t/33.71/kpi/wall/settings', payload: { panels: [{ kind: 'kpi', seconds: 10 }] } },
+      { method: 'POST', url: '/api/t/33.71/wall-tokens', payload: { name: 'x' } },
+      { method: 'POST', url: '/api/t/33.71/kpi/indicators/x/values', payload: { period: '2026-01', value: 1 } },
+    ]
+    for (const opts of writes) {
+      const res = await bearer(token, opts)
+      expect([opts.url, res.statusCode, json<{ error: { message: string } }>(res).error?.message]).toEqual([opts.url, 403, 'This token only reads'])
     }
+    expect((await bearer(token, { method: 'GET', url: '/api/t/35.73/incidents' })).statusCode).toBe(403)
+    expect((await bearer(token, { method: 'GET', url: '/api/t/33.71/wall-tokens' })).statusCode).toBe(403)
+    expect((await bearer('kdw_guessed', incidents)).statusCode).toBe(401)
+    expect((await anonymous({ ...incidents, url: `${incidents.url}?token=${token}` })).statusCode).toBe(401)
+  })
+
+  it('opens a screen session in an httpOnly, same-site cookie that reads the API until the token is revoked', async () => {
+    const created = await newToken('Layar lobi')
+    expect((await openSession(created.token, '35.73')).statusCode).toBe(401)
+    expect((await openSession('kdw_guessed')).statusCode).toBe(401)
+    expect((await anonymous({ method: 'POST', url: '/api/t/33.71/kpi/wall/session', payload: {} })).statusCode).toBe(400)
+
+    const opened = await openSession(created.token)
+    expect(opened.statusCode, opened.body).toBe(204)
+    const cookie = opened.cookies.find((c) => c.name === 'kendali_wall')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' })
+    expect(new Date(String(cookie?.expires)).getTime()).toBe(new Date(created.expiresAt).getTime() - (new Date(created.expiresAt).getTime() % 1000))
+    const screen = (opts: InjectOptions) => anonymous({ ...opts, headers: { cookie: wallCookie(opened) } })
+    expect((await screen(incidents)).statusCode).toBe(200)
+    expect((await screen({ method: 'PUT', url: '/api/t/33.71/kpi/wall/settings', payload: { panels: [{ kind: 'kpi', seconds: 10 }] } })).statusCode).toBe(403)
+
+    expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${created.id}` })).statusCode).toBe(204)
+    expect((await screen(incidents)).statusCode).toBe(401)
+    expect((await bearer(created.token, incidents)).statusCode).toBe(401)
+    expect((await openSession(created.token)).statusCode).toBe(401)
+  })
+
+  it("follows the live channel with the screen's cookie and is cut off when the token is revoked", async () => {
+    const created = await newToken('Layar live')
+    const cookie = wallCookie(await openSession(created.token))
+    const live = await LiveProbe.open(server.url, '33.71', cookie)
+    await newToken('Layar lain')
+    await live.waitFor(1)
+    expect(live.events[0]).toMatchObject({ topic: 'kpi', type: 'wall_token.created' })
+    expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${created.id}` })).statusCode).toBe(204)
+    expect(await live.closedByServer()).toBe(4401)
+    await expect(LiveProbe.open(server.url, '33.71', cookie)).rejects.toThrow(/401/)
   })
 
   it('stops working once revoked or expired', async () => {
     const revoked = await newToken('Layar lama')
-    expect((await wall(revoked.token)).statusCode).toBe(200)
+    expect((await bearer(revoked.token, incidents)).statusCode).toBe(200)
     expect((await as('malang_admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${revoked.id}` })).statusCode).toBe(403)
     expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${revoked.id}` })).statusCode).toBe(204)
-    expect((await wall(revoked.token)).statusCode).toBe(401)
+    expect((await bearer(revoked.token, incidents)).statusCode).toBe(401)
 
     const expired = await newToken('Layar pinjaman', 1)
-    expect((await wall(expired.token)).statusCode).toBe(200)
+    expect((await bearer(expired.token, incidents)).statusCode).toBe(200)
     await server.kendali.ctx.db.query(`UPDATE kpi_wall_tokens SET expires_at = now() - interval '1 minute' WHERE id = $1`, [expired.id])
-    const res = await wall(expired.token)
+    const res = await bearer(expired.token, incidents)
     expect(res.statusCode).toBe(401)
     expect(json<{ error: { code: string } }>(res).error.code).toBe('unauthorized')
+    expect((await openSession(expired.token)).statusCode).toBe(401)
   })
 
   it('is for admins only, and refuses bad input without a change', async () => {
@@ -79,5 +125,56 @@ describe('wall tokens', () => {
     }
     expect(json<{ total: number }>(await as('admin', { method: 'GET', url: '/api/t/33.71/wall-tokens' })).total).toBe(before)
     expect((await as('admin', { method: 'DELETE', url: '/api/t/33.71/wall-tokens/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404)
+  })
+})
+
+describe('the wall schedule', () => {
+  const settings = (who: string, panels?: unknown, tenant = '33.71') => {
+    const url = `/api/t/${tenant}/kpi/wall/settings`
+    return as(who, panels === undefined ? { method: 'GET', url } : { method: 'PUT', url, payload: { panels } })
+  }
+
+  it('shows every panel for 30 s until the command center sets its own order and times', async () => {
+    const fresh = json<{ panels: { kind: string; seconds: number }[] }>(await settings('admin')).panels
+    expect(fresh).toEqual(['kpi', 'map', 'cameras', 'reports', 'levies'].map((kind) => ({ kind, seconds: 30 })))
+    const panels = [
+      { kind: 'map', seconds: 20 },
+      { kind: 'kpi', seconds: 5 },
+    ]
+    const saved = await settings('operator', panels)
+    expect(saved.statusCode, saved.body).toBe(200)
+    expect(json<{ panels: unknown }>(await settings('executive')).panels).toEqual(panels)
+    expect((await settings('executive', panels)).statusCode).toBe(403)
+    expect(json<{ panels: unknown }>(await settings('malang_admin', undefined, '35.73')).panels).toEqual(fresh)
+  })
+
+  it('refuses a bad schedule naming the field, and keeps the one it had', async () => {
+    const before = json<{ panels: unknown }>(await settings('admin')).panels
+    const cases: [unknown, string][] = [
+      [[{ kind: 'weather', seconds: 30 }], 'panels.0.kind'],
+      [
+        [
+          { kind: 'kpi', seconds: 30 },
+          { kind: 'map', seconds: 4 },
+        ],
+        'panels.1.seconds',
+      ],
+      [[{ kind: 'kpi', seconds: 2.5 }], 'panels.0.seconds'],
+      [[{ kind: 'kpi' }], 'panels.0.seconds'],
+      [[], 'panels'],
+      [
+        [
+          { kind: 'kpi', seconds: 30 },
+          { kind: 'kpi', seconds: 10 },
+        ],
+        'panels.1.kind',
+      ],
+    ]
+    for (const [panels, field] of cases) {
+      const res = await settings('admin', panels)
+      expect(res.statusCode, JSON.stringify(panels)).toBe(400)
+      expect(json<{ error: { details: { field: string } } }>(res).error.details.field, JSON.stringify(panels)).toBe(field)
+    }
+    expect(json<{ panels: unknown }>(await settings('admin')).panels).toEqual(before)
   })
 })

@@ -2,7 +2,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound, Unauthorized } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import type { Principal } from '../../core/http/access.ts'
 import { recordKpiEvent } from './events.ts'
+
+export const WALL_TOKEN_PREFIX = 'kdw_'
+export const WALL_PANELS = ['kpi', 'map', 'cameras', 'reports', 'levies'] as const
+export type WallPanel = { kind: (typeof WALL_PANELS)[number]; seconds: number }
+const DEFAULT_SECONDS = 30
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 const DAY_MS = 86_400_000
@@ -43,7 +49,7 @@ export class WallTokens {
 
   async create(db: Database, tenant: string, actor: string, name: string, days: number): Promise<WallToken & { token: string }> {
     if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new Invalid(`A wall token lasts 1 to ${MAX_DAYS} days`, { field: 'days' })
-    const token = `kdw_${randomBytes(32).toString('base64url')}`
+    const token = `${WALL_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`
     const expiresAt = new Date(this.clock().getTime() + days * DAY_MS)
     return db.transaction(async (tx) => {
       const [row] = await tx.query(
@@ -72,15 +78,58 @@ export class WallTokens {
     })
   }
 
-  /** Lets a screen in when its token is of this tenant, not revoked and not expired; anything else is 401. */
-  async check(db: Queryable, tenant: string, token: string | undefined): Promise<void> {
-    const refused = new Unauthorized('This wall token is unknown, revoked or expired')
-    if (!token) throw refused
-    const [row] = await db.query(
+  /**
+   * The screen a valid token stands for: it reads what an executive of its tenant reads and never writes.
+   * Null when the token is unknown, revoked or expired.
+   */
+  async principal(db: Queryable, token: string): Promise<Principal | null> {
+    const row = await this.use(db, token)
+    if (!row) return null
+    return {
+      kind: 'token',
+      id: row.id,
+      actor: `wall:${row.name}`,
+      isPlatformAdmin: false,
+      readOnly: true,
+      grants: [{ tenant: row.tenant, roles: ['executive'], agencies: [] }],
+    }
+  }
+
+  /** Lets a screen of this tenant in: the token's expiry (for the cookie that holds it); 401 for anything else. */
+  async session(db: Queryable, tenant: string, token: string): Promise<Date> {
+    const row = await this.use(db, token)
+    if (row?.tenant !== tenant) throw new Unauthorized('This wall token is unknown, revoked or expired')
+    return row.expiresAt
+  }
+
+  /** The schedule of the tenant's wall: its panels in order, each with its seconds (every panel, 30 s, by default). */
+  async settings(db: Queryable, tenant: string): Promise<WallPanel[]> {
+    const [row] = await db.query<{ panels: WallPanel[] }>('SELECT panels FROM kpi_wall_settings WHERE tenant = $1', [tenant])
+    return row?.panels ?? WALL_PANELS.map((kind) => ({ kind, seconds: DEFAULT_SECONDS }))
+  }
+
+  async saveSettings(db: Database, tenant: string, actor: string, panels: WallPanel[]): Promise<WallPanel[]> {
+    const kinds = panels.map((p) => p.kind)
+    const twice = kinds.findIndex((k, i) => kinds.indexOf(k) !== i)
+    if (twice >= 0) throw new Invalid(`The panel ${kinds[twice]} is in the schedule twice`, { field: `panels.${twice}.kind` })
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO kpi_wall_settings (tenant, panels, updated_by) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant) DO UPDATE SET panels = excluded.panels, updated_by = excluded.updated_by, updated_at = now()`,
+        [tenant, JSON.stringify(panels), actor],
+      )
+      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'wall.scheduled', entity: null, data: { panels: kinds } })
+    })
+    return panels
+  }
+
+  /** Marks a valid token used; its tenant, name and expiry, or null. */
+  private async use(db: Queryable, token: string): Promise<{ id: string; tenant: string; name: string; expiresAt: Date } | null> {
+    const [row] = await db.query<{ id: string; tenant: string; name: string; expires_at: Date | string }>(
       `UPDATE kpi_wall_tokens SET last_used_at = now()
-        WHERE token_hash = $1 AND tenant = $2 AND revoked_at IS NULL AND expires_at > $3 RETURNING id`,
-      [sha256(token), tenant, this.clock()],
+        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING id, tenant, name, expires_at`,
+      [sha256(token), this.clock()],
     )
-    if (!row) throw refused
+    return row ? { id: row.id, tenant: row.tenant, name: row.name, expiresAt: new Date(row.expires_at) } : null
   }
 }
