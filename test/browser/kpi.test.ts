@@ -8,7 +8,7 @@ import { periodAt, previousMonth } from '../../src/modules/kpi/periods.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { testDatabase } from '../support/db.ts'
 import { startFakeCamera } from '../support/fake-camera.ts'
-import { loginCookie, startTestServer, type TestServer } from '../support/server.ts'
+import { loginCookie, restartablePort, startTestServer, type TestServer } from '../support/server.ts'
 import { ROOT, testConfig } from '../support/template.ts'
 
 const SHOTS = join(ROOT, 'test-results/screenshots')
@@ -53,7 +53,8 @@ describe('executive dashboard and situation room in the browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
+    // The wall test stops and restarts the server where the screen expects it.
+    server = await startTestServer(restartablePort())
     browser = await launchBrowser()
   })
   afterAll(async () => {

@@ -12,13 +12,16 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-/** A Kendali on this worker's database (demo city + fixtures), optionally listening on a free port. */
-export async function startTestKendali(opts: { listen?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+/**
+ * A Kendali on this worker's database (demo city + fixtures), optionally listening on a free port, or on `port`
+ * for a test that stops and restarts the server where its browser expects it.
+ */
+export async function startTestKendali(opts: { listen?: boolean; port?: number; env?: Record<string, string> } = {}): Promise<TestServer> {
   const kendali = await createKendali(testConfig(opts.env), allModules(), { db: await testDatabase(), logger: false, rateLimitPerMinute: 0, background: false })
   await kendali.prepare()
   let url = ''
   if (opts.listen ?? true) {
-    await kendali.app.listen({ port: 0, host: '127.0.0.1' })
+    await kendali.app.listen({ port: opts.port ?? 0, host: '127.0.0.1' })
     const address = kendali.app.server.address()
     if (!address || typeof address === 'string') throw new Error('server has no TCP address')
     url = `http://127.0.0.1:${address.port}`
@@ -27,9 +30,15 @@ export async function startTestKendali(opts: { listen?: boolean; env?: Record<st
 }
 
 /** The served web app and demo city on a real port, for browser tests. */
-export function startTestServer(): Promise<TestServer> {
-  return startTestKendali({ listen: true })
+export function startTestServer(port?: number): Promise<TestServer> {
+  return startTestKendali({ listen: true, port })
 }
+
+/**
+ * A port below the range the system hands out for port 0 (32768 and up on Linux), one per worker process: a test
+ * that restarts its server on the same port must not find it taken meanwhile by another worker's server.
+ */
+export const restartablePort = (): number => 20_000 + (process.pid % 10_000)
 
 /** Logs a demo or fixture person in and returns the cookie header to send. */
 export async function loginCookie(k: Kendali, username: string, password = PASSWORD): Promise<string> {
