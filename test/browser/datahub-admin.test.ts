@@ -165,7 +165,8 @@ describe('data hub admin pages', () => {
     page.once('dialog', (dialog) => void dialog.accept())
     await meta.getByRole('button', { name: 'Hapus dataset' }).click()
     await page.getByTestId('dataset-detail').waitFor({ state: 'detached' })
-    expect(await page.getByRole('button', { name: 'Realisasi APBD Kota Magelang' }).count()).toBe(0)
+    // The list reloads after the delete: wait for it rather than read it once.
+    await expect.poll(() => page.getByRole('button', { name: 'Realisasi APBD Kota Magelang' }).count()).toBe(0)
     const gone = await (await fetch(`${server.url}/api/t/33.71/ckan/3/action/package_show?id=${name}`)).json()
     expect(gone.success).toBe(false)
   })
