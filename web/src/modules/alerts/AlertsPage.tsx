@@ -20,7 +20,7 @@ import {
   updateAlert,
 } from './api.ts'
 import type { Drawing } from './DrawMap.tsx'
-import { CATEGORIES, CERTAINTIES, EnglishFieldset, englishFields, englishOf, SEVERITIES, Select, templateFields, URGENCIES } from './fields.tsx'
+import { CATEGORIES, CERTAINTIES, EnglishFieldset, englishFields, englishOf, MessageFields, SEVERITIES, Select, templateFields, URGENCIES } from './fields.tsx'
 import { TemplatesPanel } from './TemplatesPanel.tsx'
 
 // MapLibre loads with the map, after the form is usable.
@@ -150,18 +150,7 @@ function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; re
       <Select name="urgency" label={t('alerts.field.urgency')} options={URGENCIES} value={form.urgency} onChange={set('urgency')} />
       <Select name="severity" label={t('alerts.field.severity')} options={SEVERITIES} value={form.severity} onChange={set('severity')} />
       <Select name="certainty" label={t('alerts.field.certainty')} options={CERTAINTIES} value={form.certainty} onChange={set('certainty')} />
-      <label>
-        {t('alerts.field.headline')}
-        <input name="headline" maxLength={160} value={form.headline} onChange={(e) => set('headline')(e.target.value)} />
-      </label>
-      <label>
-        {t('alerts.field.description')}
-        <textarea name="description" value={form.description} onChange={(e) => set('description')(e.target.value)} />
-      </label>
-      <label>
-        {t('alerts.field.instruction')}
-        <textarea name="instruction" value={form.instruction} onChange={(e) => set('instruction')(e.target.value)} />
-      </label>
+      <MessageFields value={form} onChange={set} />
       <label>
         {t('alerts.field.contact')}
         <input name="contact" maxLength={300} value={form.contact} onChange={(e) => set('contact')(e.target.value)} />
@@ -269,18 +258,7 @@ function UpdateForm({ tenant, alert, onDone }: { tenant: string; alert: Alert; o
     <form className="alert-form alert-followup" onSubmit={submit} data-testid="update-form">
       <h3>{t('alerts.updateTitle', { identifier: alert.identifier })}</h3>
       <Select name="severity" label={t('alerts.field.severity')} options={SEVERITIES} value={form.severity} onChange={set('severity')} />
-      <label>
-        {t('alerts.field.headline')}
-        <input name="headline" maxLength={160} value={form.headline} onChange={(e) => set('headline')(e.target.value)} />
-      </label>
-      <label>
-        {t('alerts.field.description')}
-        <textarea name="description" value={form.description} onChange={(e) => set('description')(e.target.value)} />
-      </label>
-      <label>
-        {t('alerts.field.instruction')}
-        <textarea name="instruction" value={form.instruction} onChange={(e) => set('instruction')(e.target.value)} />
-      </label>
+      <MessageFields value={form} onChange={set} />
       <label>
         {t('alerts.field.hours')}
         <input name="hours" type="number" min="1" max="168" value={form.hours} onChange={(e) => set('hours')(e.target.value)} />

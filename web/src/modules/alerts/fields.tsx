@@ -35,6 +35,33 @@ export function Select({
   )
 }
 
+/** The message of a warning in Bahasa Indonesia: headline, description and instruction (draft and update forms). */
+export function MessageFields({
+  value,
+  onChange,
+}: {
+  value: { headline: string; description: string; instruction: string }
+  onChange: (key: 'headline' | 'description' | 'instruction') => (v: string) => void
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      <label>
+        {t('alerts.field.headline')}
+        <input name="headline" maxLength={160} value={value.headline} onChange={(e) => onChange('headline')(e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.description')}
+        <textarea name="description" value={value.description} onChange={(e) => onChange('description')(e.target.value)} />
+      </label>
+      <label>
+        {t('alerts.field.instruction')}
+        <textarea name="instruction" value={value.instruction} onChange={(e) => onChange('instruction')(e.target.value)} />
+      </label>
+    </>
+  )
+}
+
 /** The optional English block as four form fields. */
 export interface EnglishFields {
   enEvent: string
