@@ -24,6 +24,25 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await server?.close()
   })
 
+  /** The vendor pays a bill in full by QRIS: Midtrans's settlement notification, signed; answers its outcome. */
+  async function settleByQris(bill: { number: string; outstanding: number }) {
+    const gross = `${bill.outstanding}.00`
+    const notified = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/levies/payments/callback/midtrans',
+      payload: {
+        order_id: bill.number,
+        status_code: '200',
+        gross_amount: gross,
+        transaction_status: 'settlement',
+        transaction_id: unique('trx'),
+        payment_type: 'qris',
+        signature_key: midtransSignature(bill.number, '200', gross, DEMO_MIDTRANS_SERVER_KEY),
+      },
+    })
+    return json<{ outcome: string }>(notified).outcome
+  }
+
   /** A page of a demo person signed in, on the market office. */
   async function officePage(username: string) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
@@ -79,21 +98,7 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await page.screenshot({ path: join(SHOTS, 'levies-collector-qris.png'), fullPage: true })
 
     // The vendor scans and pays; Midtrans notifies the city.
-    const gross = `${bill.outstanding}.00`
-    const notified = await inject({
-      method: 'POST',
-      url: '/api/t/33.71/levies/payments/callback/midtrans',
-      payload: {
-        order_id: bill.number,
-        status_code: '200',
-        gross_amount: gross,
-        transaction_status: 'settlement',
-        transaction_id: unique('trx'),
-        payment_type: 'qris',
-        signature_key: midtransSignature(bill.number, '200', gross, DEMO_MIDTRANS_SERVER_KEY),
-      },
-    })
-    expect(json<{ outcome: string }>(notified).outcome).toBe('paid')
+    expect(await settleByQris(bill)).toBe('paid')
 
     await expect.poll(() => page.getByTestId('levy-paid').textContent()).toContain('STS-3371-')
     await page.getByRole('link', { name: 'Cetak bukti bayar' }).click()
@@ -161,21 +166,7 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await portal.getByTestId('levy-qris-waiting').waitFor()
     await portal.screenshot({ path: join(SHOTS, 'levies-portal-qris.png'), fullPage: true })
 
-    const gross = `${bill.outstanding}.00`
-    const notified = await inject({
-      method: 'POST',
-      url: '/api/t/33.71/levies/payments/callback/midtrans',
-      payload: {
-        order_id: bill.number,
-        status_code: '200',
-        gross_amount: gross,
-        transaction_status: 'settlement',
-        transaction_id: unique('trx'),
-        payment_type: 'qris',
-        signature_key: midtransSignature(bill.number, '200', gross, DEMO_MIDTRANS_SERVER_KEY),
-      },
-    })
-    expect(json<{ outcome: string }>(notified).outcome).toBe('paid')
+    expect(await settleByQris(bill)).toBe('paid')
 
     // Nobody presses anything: the page's next check finds the payment and shows its receipt.
     const receipt = portal.getByTestId('levy-receipt')

@@ -53,6 +53,19 @@ const MALANG_POINT = { type: 'Point', coordinates: [112.6297, -7.9873] }
 const MAGELANG_POINT = { type: 'Point', coordinates: [110.2176, -7.4773] }
 
 /** A market of its own (Magelang's managed by Disdagkop) with one stall let to a fresh vendor from `startsOn`, in a tenant. */
+/** A tariff class no other test uses (classes are digits), so a test's stalls are billed by its own tariffs alone. */
+const freshClass = () =>
+  unique('')
+    .replace(/[^0-9]/g, '')
+    .slice(-5)
+
+/** Posts a tariff of a fresh class and answers the class. */
+async function tariffClass(who: string, base: string, tariff: { kind: string; basis: string; rate: number; legalBasis: string; effectiveFrom: string }) {
+  const cls = freshClass()
+  await post(who, `${base}/tariffs`, { ...tariff, class: cls })
+  return cls
+}
+
 async function stallWithVendor(who: string, base: string, point: unknown, opts: { kind?: string; cls?: string; area?: number; startsOn?: string } = {}) {
   const code = unique('psr').slice(-28)
   const agencyId = base === MAGELANG ? disdagkop : undefined
@@ -75,17 +88,7 @@ async function billsOf(who: string, base: string, vendorId: string, period?: str
 
 /** A fresh Magelang vendor with one issued bill for November 2026 (10 m² at Rp1.000 a day = Rp300.000), due 10 December. */
 async function magelangBill(): Promise<Bill> {
-  const cls = unique('')
-    .replace(/[^0-9]/g, '')
-    .slice(-5)
-  await post('admin', `${MAGELANG}/tariffs`, {
-    kind: 'kios',
-    class: cls,
-    basis: 'per_m2_day',
-    rate: 1000,
-    legalBasis: 'Perda uji coba',
-    effectiveFrom: '2026-01-01',
-  })
+  const cls = await tariffClass('admin', MAGELANG, { kind: 'kios', basis: 'per_m2_day', rate: 1000, legalBasis: 'Perda uji coba', effectiveFrom: '2026-01-01' })
   const { vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { cls, startsOn: '2026-11-01' })
   await levies().generate(server.kendali.ctx.db, '33.71', '2026-11', 'test')
   const [bill] = await billsOf('admin', MAGELANG, vendor.id, '2026-11')
@@ -258,17 +261,7 @@ describe('market office editing', () => {
   })
 
   it('ends a permit early: no bill charges a day after, and a permit already billed beyond the date cannot end before it', async () => {
-    const cls = unique('')
-      .replace(/[^0-9]/g, '')
-      .slice(-5)
-    await post('admin', `${MAGELANG}/tariffs`, {
-      kind: 'los',
-      class: cls,
-      basis: 'flat_day',
-      rate: 2000,
-      legalBasis: 'Perda uji coba',
-      effectiveFrom: '2026-01-01',
-    })
+    const cls = await tariffClass('admin', MAGELANG, { kind: 'los', basis: 'flat_day', rate: 2000, legalBasis: 'Perda uji coba', effectiveFrom: '2026-01-01' })
     const { market, stall, vendor } = await stallWithVendor('admin', MAGELANG, MAGELANG_POINT, { kind: 'los', cls, startsOn: '2026-01-01' })
     type Permit = { id: string; endsOn: string | null; stall: { code: string; marketName: string } }
     const [permit] = (await get<{ items: Permit[] }>('admin', `${MAGELANG}/permits?vendor=${vendor.id}`)).items
@@ -304,12 +297,8 @@ describe('market office editing', () => {
   })
 
   it('changes a stall’s area for bills to come only, and keeps a let stall in use', async () => {
-    const cls = unique('')
-      .replace(/[^0-9]/g, '')
-      .slice(-5)
-    await post('admin', `${MAGELANG}/tariffs`, {
+    const cls = await tariffClass('admin', MAGELANG, {
       kind: 'kios',
-      class: cls,
       basis: 'per_m2_day',
       rate: 100,
       legalBasis: 'Perda uji coba',
@@ -328,9 +317,7 @@ describe('market office editing', () => {
   })
 
   it('adds a tariff version from a date and never a second one for the same date', async () => {
-    const cls = unique('')
-      .replace(/[^0-9]/g, '')
-      .slice(-5)
+    const cls = freshClass()
     const tariff = { kind: 'lapak', class: cls, basis: 'flat_month', rate: 30_000, legalBasis: 'Perda 1/2026 Pasal 9', effectiveFrom: '2026-01-01' }
     await post('keeper', `${MAGELANG}/tariffs`, tariff)
     const again = await as('admin', { method: 'POST', url: `${MAGELANG}/tariffs`, payload: { ...tariff, rate: 45_000 } })
@@ -470,9 +457,7 @@ describe('the market office by OPD', () => {
 
 describe('bills', () => {
   it('issues a period’s bills by the durable job once, however often asked, at the tariffs in force each day', async () => {
-    const cls = unique('')
-      .replace(/[^0-9]/g, '')
-      .slice(-5)
+    const cls = freshClass()
     const tariff = (rate: number, effectiveFrom: string) =>
       post<{ id: string }>('malang_admin', `${MALANG}/tariffs`, {
         kind: 'los',
@@ -512,17 +497,7 @@ describe('bills', () => {
   })
 
   it('issues nothing twice when two generations run at the same moment', async () => {
-    const cls = unique('')
-      .replace(/[^0-9]/g, '')
-      .slice(-5)
-    await post('malang_admin', `${MALANG}/tariffs`, {
-      kind: 'kios',
-      class: cls,
-      basis: 'flat_day',
-      rate: 1000,
-      legalBasis: 'Perda uji',
-      effectiveFrom: '2025-01-01',
-    })
+    const cls = await tariffClass('malang_admin', MALANG, { kind: 'kios', basis: 'flat_day', rate: 1000, legalBasis: 'Perda uji', effectiveFrom: '2025-01-01' })
     const { vendor } = await stallWithVendor('malang_admin', MALANG, MALANG_POINT, { cls })
     const db = server.kendali.ctx.db
     const runs = await Promise.all([levies().generate(db, '35.73', '2026-05', 't'), levies().generate(db, '35.73', '2026-05', 't')])
