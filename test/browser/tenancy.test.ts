@@ -69,7 +69,8 @@ describe('tenancy administration in the browser', () => {
     await page.getByTestId('user-search').fill('uji coba')
     const row = page.getByTestId('user-row').filter({ hasText: username })
     await row.waitFor()
-    expect(await page.getByTestId('user-row').count()).toBe(1)
+    // The search answers after the typing: wait for the filtered list rather than read the one still shown.
+    await expect.poll(() => page.getByTestId('user-row').count()).toBe(1)
     expect(await row.textContent()).toContain('Dinas Uji Coba')
     await page.screenshot({ path: join(SHOTS, 'tenancy-users.png'), fullPage: true })
 
