@@ -31,19 +31,36 @@ function runAfterCommit(hooks: (() => void)[]): void {
   for (const hook of hooks) hook()
 }
 
+// PGlite runs SQL on this thread and its promises settle as microtasks, so a chain of awaited queries (an
+// import, a recompute) never lets the event loop turn: no other request is answered until it ends. Every
+// query checks how long the thread has gone without a turn and, past this budget, lets it turn first.
+const PGLITE_BUSY_BUDGET_MS = 10
+
 class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const
+  private lastTurn = performance.now()
   constructor(private readonly pg: PGlite) {}
 
+  private async letEventLoopTurn(): Promise<void> {
+    if (performance.now() - this.lastTurn < PGLITE_BUSY_BUDGET_MS) return
+    await new Promise((resolve) => setImmediate(resolve))
+    this.lastTurn = performance.now()
+  }
+
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    await this.letEventLoopTurn()
     return (await this.pg.query<T>(sql, params as unknown[])).rows
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = []
+    await this.letEventLoopTurn()
     const result = await this.pg.transaction(async (inner) =>
       fn({
-        query: async <R>(sql: string, params: readonly unknown[] = []) => (await inner.query<R>(sql, params as unknown[])).rows,
+        query: async <R>(sql: string, params: readonly unknown[] = []) => {
+          await this.letEventLoopTurn()
+          return (await inner.query<R>(sql, params as unknown[])).rows
+        },
         afterCommit: (hook) => hooks.push(hook),
       }),
     )
