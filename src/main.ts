@@ -1,12 +1,14 @@
-import { createKendali } from './core/app.ts'
+import { createKendali, type Kendali } from './core/app.ts'
 import { ConfigError, readConfig } from './core/config.ts'
 import { allModules } from './modules/index.ts'
 
 // config → server (listening, answering 503 while starting) → database → migrations → demo seed → ready.
 async function main(): Promise<void> {
   let config: ReturnType<typeof readConfig>
+  let kendali: Kendali
   try {
     config = readConfig()
+    kendali = await createKendali(config, allModules())
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`)
@@ -14,7 +16,6 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const kendali = await createKendali(config, allModules())
   const log = kendali.app.log
   await kendali.app.listen({ port: config.port, host: config.host })
   const url = config.publicUrl ?? `http://localhost:${config.port}`

@@ -16,6 +16,7 @@ import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
+import { loadSecrets, resealColumns } from './secrets.ts'
 
 export interface KendaliOptions {
   /** An already open database (tests share one per worker); it is not closed with the app. */
@@ -67,6 +68,7 @@ const CLOSE_GRACE_MS = 3000
 const LEASE_SECONDS = 30
 
 export async function createKendali(config: Config, modules: KendaliModule[], options: KendaliOptions = {}): Promise<Kendali> {
+  const { secrets, notice: secretsNotice } = loadSecrets(config)
   const bus = await openBus(config.natsUrl)
   const readiness: Readiness = { ready: false, waitingFor: ['database'] }
   const instance = randomUUID()
@@ -100,6 +102,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     topics,
     log: app.log,
     mqtt: new UnavailableHub(),
+    secrets,
     indicators: new IndicatorRegistry(),
     modules,
     holdsLease: (name) => holdLease(ctx.db, name, instance, LEASE_SECONDS),
@@ -158,9 +161,20 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
         })
       }
       bus.join(await installId(ctx.db))
+      const notices: string[] = secretsNotice ? [secretsNotice] : []
+      // Plaintext from before sealing, and values sealed under a previous key, are sealed under the current key.
+      const resealed = await resealColumns(
+        ctx.db,
+        secrets,
+        modules.flatMap((m) => m.sealed ?? []),
+      )
+      if (resealed > 0 && config.previousSecretKeys.length > 0) {
+        notices.push(
+          `${resealed} stored secrets were re-sealed with KENDALI_SECRET_KEY; once every instance runs with it, KENDALI_SECRET_KEY_PREVIOUS may be removed.`,
+        )
+      }
       readiness.waitingFor = ['demo seed']
       const demoLogins = await seedDemo()
-      const notices: string[] = []
       for (const module of modules) notices.push(...((await module.install?.(ctx)) ?? []))
       if (options.background ?? true) {
         for (const module of modules) await module.start?.(ctx)

@@ -47,6 +47,10 @@ export interface Config {
   midtransServerKey: string | null
   /** Hosts and CIDR ranges outbound calls (connectors, webhooks, probes) may reach although private or loopback. */
   outboundAllow: string[]
+  /** Seals secrets at rest (KENDALI_SECRET_KEY, 32 bytes); null: the embedded default keeps one in the data folder. */
+  secretKey: Buffer | null
+  /** Keys that sealed values before a rotation (KENDALI_SECRET_KEY_PREVIOUS): they still open, and are re-sealed at start. */
+  previousSecretKeys: Buffer[]
 }
 
 export class ConfigError extends Error {}
@@ -72,7 +76,20 @@ function text(env: NodeJS.ProcessEnv, name: string): string | null {
   return raw === undefined || raw === '' ? null : raw
 }
 
+/** A 32-byte key written as 64 hex digits or in base64. */
+export function parseSecretKey(name: string, raw: string): Buffer {
+  if (/^[0-9a-f]{64}$/i.test(raw)) return Buffer.from(raw, 'hex')
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(raw)) return Buffer.from(raw, 'base64')
+  throw new ConfigError(`${name} must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)`)
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Instances sharing a PostgreSQL database must seal with one key; a key made by each in its own folder would not do.
+  if (text(env, 'DATABASE_URL') && !text(env, 'KENDALI_SECRET_KEY')) {
+    throw new ConfigError(
+      'KENDALI_SECRET_KEY must be set with DATABASE_URL (32 random bytes: openssl rand -base64 32); keep it safe and the same on every instance',
+    )
+  }
   const demoRaw = text(env, 'DEMO')
   const demo = demoRaw === null ? 'auto' : flag(env, 'DEMO', true) ? 'on' : 'off'
   return {
@@ -112,5 +129,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    secretKey: env.KENDALI_SECRET_KEY ? parseSecretKey('KENDALI_SECRET_KEY', env.KENDALI_SECRET_KEY.trim()) : null,
+    previousSecretKeys: (text(env, 'KENDALI_SECRET_KEY_PREVIOUS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),
   }
 }

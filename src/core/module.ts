@@ -11,6 +11,7 @@ import type { Identity } from './http/identity.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
 import type { MqttHub } from './mqtt/hub.ts'
+import type { SealedColumn, Secrets } from './secrets.ts'
 
 export type KendaliApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 
@@ -26,6 +27,8 @@ export interface CoreContext {
   readonly log: FastifyBaseLogger
   /** Device messages over MQTT; set when the platform prepares (embedded broker or MQTT_URL). */
   mqtt: MqttHub
+  /** Seals and opens secrets at rest, and makes keyed hashes, with the instance key. */
+  readonly secrets: Secrets
   /** Every loaded module's computed indicators (read by the kpi module). */
   readonly indicators: IndicatorRegistry
   /** Every loaded module, for platform-wide actions such as copying a template tenant's configuration. */
@@ -57,6 +60,8 @@ export interface KendaliModule {
   name: string
   /** Folder of numbered `NNN_name.sql` migrations owned by this module. */
   migrations?: string
+  /** Columns of this module's tables that hold sealed secrets; re-sealed at start after a key rotation. */
+  sealed?: readonly SealedColumn[]
   /** Event topics this module writes and which roles may read them. */
   topics?: Record<string, readonly Role[] | 'any'>
   routes?(app: KendaliApp, ctx: CoreContext): void

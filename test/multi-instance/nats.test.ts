@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase, workerDatabaseUrl } from '../support/db.ts'
 import { PASSWORD } from '../support/fixtures.ts'
 import { LiveProbe } from '../support/live.ts'
-import { ROOT } from '../support/template.ts'
+import { ROOT, TEST_SECRET_KEY } from '../support/template.ts'
 
 // Two real server processes on one PostgreSQL and one NATS: what a load-balanced install runs.
 const natsUrl = process.env.NATS_URL
@@ -36,6 +36,7 @@ async function startInstance(): Promise<Instance> {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: workerDatabaseUrl(),
+      KENDALI_SECRET_KEY: TEST_SECRET_KEY,
       NATS_URL: natsUrl,
       DEMO: '0',
       LOG_LEVEL: 'warn',

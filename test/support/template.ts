@@ -11,8 +11,19 @@ import { seedFixtures } from './fixtures.ts'
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const TMP = join(ROOT, '.tmp')
 
+/** The instance key of test servers (the template database's secrets are sealed with it). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64')
+
 export function testConfig(overrides: Record<string, string> = {}) {
-  return readConfig({ DATA_DIR: join(TMP, 'unused'), DEMO: '0', LOG_LEVEL: 'silent', SIMULATOR: '0', MQTT_PORT: '0', ...overrides })
+  return readConfig({
+    DATA_DIR: join(TMP, 'unused'),
+    DEMO: '0',
+    LOG_LEVEL: 'silent',
+    SIMULATOR: '0',
+    MQTT_PORT: '0',
+    KENDALI_SECRET_KEY: TEST_SECRET_KEY,
+    ...overrides,
+  })
 }
 
 function filesUnder(dir: string): string[] {
