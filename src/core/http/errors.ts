@@ -37,6 +37,22 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'invalid', message: 'Content-Type is not valid' },
 }
 
+// PostgreSQL's answers that are the request's fault whatever the route (SQLSTATE, the same on PGlite): a unique
+// key another request took first (two incidents for one alarm at once) is a conflict, not a failure; a value the
+// column cannot hold is bad input. Neither message reaches the client: it names tables and constraints.
+const DATABASE_CODES: Record<string, { status: number; code: string; message: string }> = {
+  '23505': { status: 409, code: 'conflict', message: 'Something with the same key already exists (perhaps just created by another request)' },
+  '22003': { status: 400, code: 'invalid', message: 'A number in the request is out of range' },
+  '22021': { status: 400, code: 'invalid', message: 'The request contains text that cannot be stored' },
+  '22P05': { status: 400, code: 'invalid', message: 'The request contains text that cannot be stored' },
+}
+
+/** The SQLSTATE of a database error (pg and PGlite both put it in `code`). */
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+}
+
 export interface ErrorPayload {
   error: { code: string; message: string; details?: Record<string, unknown> }
 }
@@ -72,6 +88,12 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
   const known = err.code ? FASTIFY_CODES[err.code] : undefined
   if (known) {
     reply.status(known.status).send({ error: { code: known.code, message: known.message ?? err.message } })
+    return
+  }
+  const database = DATABASE_CODES[sqlState(err) ?? '']
+  if (database) {
+    request.log.warn({ err, tenant: (request.params as { tenant?: string } | undefined)?.tenant }, 'request refused by the database')
+    reply.status(database.status).send({ error: { code: database.code, message: database.message } })
     return
   }
   if (err.statusCode === 429) {

@@ -14,6 +14,7 @@ import type { KendaliApp } from '../module.ts'
 import { type Access, authorize, type Principal } from './access.ts'
 import { handleError } from './errors.ts'
 import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo } from './identity.ts'
+import { guardInput } from './input.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -80,6 +81,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema))
 
   app.setErrorHandler(handleError)
+  guardInput(app)
   app.decorateRequest('principal', null)
   app.decorateRequest('tenant', null)
 

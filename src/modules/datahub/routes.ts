@@ -6,6 +6,7 @@ import { DomainError, Invalid } from '../../core/errors.ts'
 import { authorize } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
+import { multipartFailure } from '../../core/http/uploads.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { DatasetAccess, DatasetService, Upload } from './datasets.ts'
 import {
@@ -65,7 +66,7 @@ async function uploadOf(request: FastifyRequest): Promise<Upload & { fields: Rec
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new UploadTooLarge()
-    throw err
+    throw multipartFailure(err)
   }
   if (!file) throw new Invalid('Send the file in a field named file', { field: 'file' })
   const table = await parseTable(formatOf(file.filename, file.bytes), file.bytes)

@@ -6,6 +6,7 @@ import { Invalid } from '../../core/errors.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { tenantOf } from '../../core/http/request.ts'
+import { multipartFailure } from '../../core/http/uploads.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from '../reports/photos.ts'
 import { callerOf } from './caller.ts'
@@ -57,7 +58,7 @@ async function photoOf(request: FastifyRequest): Promise<EncodedPhoto> {
     bytes = await file.toBuffer()
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new PhotoTooLarge()
-    throw err
+    throw multipartFailure(err)
   }
   return reencodePhoto(bytes)
 }

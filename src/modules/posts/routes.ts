@@ -7,6 +7,7 @@ import { agenciesIn, readableRoles } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
+import { multipartFailure } from '../../core/http/uploads.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type AcceptedAttachment, AttachmentTooLarge, acceptAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts'
 import type { PostsServices } from './index.ts'
@@ -41,7 +42,7 @@ async function attachmentOf(request: FastifyRequest): Promise<AcceptedAttachment
     const code = (err as { code?: string }).code
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AttachmentTooLarge('An attachment', MAX_ATTACHMENT_BYTES)
     if (code === 'FST_FILES_LIMIT') throw new Invalid('Send one file at a time', { field: 'file' })
-    throw err
+    throw multipartFailure(err)
   }
   return acceptAttachment(upload.name, upload.bytes)
 }

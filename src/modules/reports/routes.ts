@@ -8,6 +8,7 @@ import { agenciesIn, readableRoles, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
+import { multipartFailure } from '../../core/http/uploads.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ReportsServices } from './index.ts'
 import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from './photos.ts'
@@ -93,7 +94,7 @@ async function photoOf(request: FastifyRequest): Promise<EncodedPhoto> {
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new PhotoTooLarge()
     if ((err as { code?: string }).code === 'FST_FILES_LIMIT') throw new Invalid('Send one photo at a time', { field: 'photo' })
-    throw err
+    throw multipartFailure(err)
   }
   return reencodePhoto(bytes)
 }
