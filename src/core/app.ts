@@ -16,6 +16,7 @@ import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
+import { OutboundPolicy } from './outbound/policy.ts'
 import { loadSecrets, resealColumns } from './secrets.ts'
 
 export interface KendaliOptions {
@@ -100,6 +101,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       (err) => app.log.error({ err }, 'job polling failed'),
     ),
     topics,
+    outbound: new OutboundPolicy(config.outboundAllow),
     log: app.log,
     mqtt: new UnavailableHub(),
     secrets,

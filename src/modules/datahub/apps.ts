@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import type { OutboundPolicy } from './outbound.ts'
+import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Lookups, Organization } from './ports.ts'
 import { DEFAULT_PROBE_LIMITS, type ProbeLimits, probeEach, probeUrl } from './probe.ts'
 import type { App, CreateApp, UpdateApp } from './schema.ts'

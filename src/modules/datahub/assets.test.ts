@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net'
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { OutboundPolicy } from '../../core/outbound/policy.ts'
 import { AssetService } from './assets.ts'
 import { seedDatahubDemo } from './demo.ts'
 import { datahubServices } from './index.ts'
-import { OutboundPolicy } from './outbound.ts'
 import type { AssetDetail, AssetFeature, CreateAsset } from './schema.ts'
 
 type Collection = { type: string; features: AssetFeature[] }

@@ -1,7 +1,7 @@
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import type { OutboundPolicy } from './outbound.ts'
+import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import { DEFAULT_PROBE_LIMITS, type ProbeLimits, probeEach, probeUrl } from './probe.ts'
 import type { AssetDetail, AssetFeature, AssetKind, CreateAsset, UpdateAsset } from './schema.ts'
 import * as store from './store.ts'

@@ -11,7 +11,6 @@ import { ConnectorService, JOB_PULL, JOB_SCHEDULE } from './connectors.ts'
 import { DATAHUB_TOPICS, DatasetService } from './datasets.ts'
 import { seedDatahubDemo } from './demo.ts'
 import { datahubIndicators } from './indicators.ts'
-import { OutboundPolicy } from './outbound.ts'
 import { type Lookups, tenancyLookups } from './ports.ts'
 import { datasetRoutes } from './routes.ts'
 import { webhookRoutes } from './webhook-routes.ts'
@@ -31,7 +30,7 @@ export interface DatahubServices {
 export function datahubServices(ctx: CoreContext): DatahubServices {
   const lookups = tenancyLookups(ctx)
   const datasets = new DatasetService(ctx.events, lookups)
-  const policy = new OutboundPolicy(ctx.config.outboundAllow)
+  const policy = ctx.outbound
   const connectors = new ConnectorService(ctx.events, ctx.jobs, datasets, policy, lookups)
   return {
     datasets,

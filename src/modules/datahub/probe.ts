@@ -1,4 +1,4 @@
-import { OutboundError, type OutboundPolicy } from './outbound.ts'
+import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
 
 export interface ProbeLimits {
   timeoutMs: number

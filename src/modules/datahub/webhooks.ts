@@ -4,7 +4,7 @@ import { Invalid, NotFound } from '../../core/errors.ts'
 import type { KendaliEvent } from '../../core/events/log.ts'
 import type { TopicRegistry } from '../../core/events/topics.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
-import type { OutboundPolicy } from './outbound.ts'
+import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 
 export const JOB_DELIVER = 'datahub.deliver'
 const MAX_ATTEMPTS = 6
