@@ -29,6 +29,8 @@ export interface Config {
   /** Outgoing e-mail, e.g. smtp://user:pass@mail.example.go.id:587; no e-mail without it. */
   smtpUrl: string | null
   smtpFrom: string
+  /** Who answers for the Open311 endpoint, shown in its discovery document. */
+  open311Contact: string | null
   /** BMKG feeds the alerts module polls; each off unless set. */
   bmkg: {
     /** Latest earthquake, e.g. https://data.bmkg.go.id/DataMKG/TEWS/autogempa.json */
@@ -116,6 +118,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routingUrl: text(env, 'ROUTING_URL'),
     smtpUrl: text(env, 'SMTP_URL'),
     smtpFrom: text(env, 'SMTP_FROM') ?? 'Kendali <noreply@localhost>',
+    open311Contact: text(env, 'OPEN311_CONTACT'),
     bmkg: {
       autogempaUrl: text(env, 'BMKG_AUTOGEMPA_URL'),
       gempadirasakanUrl: text(env, 'BMKG_GEMPADIRASAKAN_URL'),

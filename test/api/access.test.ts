@@ -51,6 +51,8 @@ const PUBLIC_ROUTES = [
   // Situation-room screens open a read-only session with their wall token, checked by the kpi module (tested there).
   'POST /api/t/:tenant/kpi/wall/session',
   // Open311 GeoReport v2: reads are public by the spec, POST requires an api_key checked by the reports module.
+  'GET /open311/v2/discovery.json',
+  'GET /open311/v2/discovery.xml',
   'GET /open311/v2/services.json',
   'GET /open311/v2/services.xml',
   'GET /open311/v2/services/:file',

@@ -1,3 +1,4 @@
+import { csvText } from '../../core/csv.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
@@ -418,16 +419,8 @@ export function validateRows(columns: Column[], rows: Record<string, unknown>[])
   return { good, rejected }
 }
 
-function csvCell(v: Cell | undefined): string {
-  if (v === null || v === undefined) return ''
-  const s = String(v)
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-}
-
 export function toCsv(columns: Column[], rows: Record<string, Cell>[]): string {
-  const lines = [columns.map((c) => csvCell(c.name)).join(',')]
-  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c.name])).join(','))
-  return `${lines.join('\r\n')}\r\n`
+  return csvText([columns.map((c) => c.name), ...rows.map((r) => columns.map((c) => r[c.name]))])
 }
 
 export function shapeResource(r: store.ResourceRow): Resource {

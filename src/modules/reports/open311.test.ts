@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
-import { parseForm, w3Time } from './open311.ts'
+import { isEmailAddress, parseForm, w3Time } from './open311.ts'
 
 // Kendali's Open311 answers against the spec's own example documents (test/fixtures/open311, see SOURCE.md).
 
@@ -66,6 +66,34 @@ function expectXml(res: LightMyRequestResponse): string {
   expect(res.body.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true)
   return res.body
 }
+
+describe('Open311 Service Discovery', () => {
+  it('describes the endpoint like the spec example, in XML and JSON', async () => {
+    const spec = specJson<Record<string, unknown> & { endpoints: Record<string, unknown>[] }>('discovery.json.txt')
+    const res = await inject({ method: 'GET', url: '/open311/v2/discovery.json' })
+    expect(res.statusCode).toBe(200)
+    const ours = json<Record<string, unknown> & { endpoints: Record<string, unknown>[] }>(res)
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(spec).sort())
+    expect(Object.keys(ours.endpoints[0]).sort()).toEqual(Object.keys(spec.endpoints[0]).sort())
+    expect(ours.endpoints).toEqual([
+      {
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: expect.stringMatching(/^https?:\/\/.+\/open311\/v2$/),
+        changeset: ours.changeset,
+        type: 'production',
+        formats: ['text/xml', 'application/json'],
+      },
+    ])
+    expect(ours.key_service).toContain('/tokens')
+
+    const xmlRes = await inject({ method: 'GET', url: '/open311/v2/discovery.xml' })
+    const body = expectXml(xmlRes)
+    expect(elementOrder(body, 'discovery').slice(0, 4)).toEqual(elementOrder(fixture('discovery.xml'), 'discovery').slice(0, 4))
+    const names = (order: string[]) => [...new Set(order)]
+    expect(names(elementOrder(body, 'endpoint'))).toEqual(names(elementOrder(fixture('discovery.xml'), 'endpoint')))
+    expect(body).toMatch(/<formats>\s*<format>text\/xml<\/format>\s*<format>application\/json<\/format>\s*<\/formats>/)
+  })
+})
 
 describe('Open311 services', () => {
   it('lists services with the fields of the spec example, in XML and JSON', async () => {
@@ -230,6 +258,14 @@ describe('Open311 helpers', () => {
       service_code: '001',
       attribute: { WHISPAWN: '123456', M: ['a', 'b'] },
     })
+  })
+
+  it('checks e-mail addresses in linear time, rightly', () => {
+    for (const good of ['warga@magelangkota.go.id', 'a.b+c@d.co']) expect(isEmailAddress(good), good).toBe(true)
+    for (const bad of ['warga', '@x.id', 'a@b', 'a@.b', 'a@b.', 'a@b@c.id', 'a b@c.id']) expect(isEmailAddress(bad), bad).toBe(false)
+    // The shape that made the old pattern backtrack quadratically: 16 KB of dots after an @, and no end.
+    expect(isEmailAddress(`a@${'.'.repeat(16_384)}`)).toBe(false)
+    expect(isEmailAddress(`${'a'.repeat(16_384)}@b.id`)).toBe(false)
   })
 
   it('writes w3 date-times with the tenant offset', () => {

@@ -98,6 +98,23 @@ export function parseForm(body: string): Record<string, string | string[] | Reco
   return out
 }
 
+/**
+ * A plausible e-mail address: one @, text before it, a dot inside the part after it, no white space. Checked
+ * without a backtracking pattern, so a long adversarial string costs linear time.
+ */
+export function isEmailAddress(value: string): boolean {
+  if (value.length > 254 || /\s/.test(value)) return false
+  const at = value.indexOf('@')
+  if (at <= 0 || at !== value.lastIndexOf('@')) return false
+  const domain = value.slice(at + 1)
+  return domain.slice(1, -1).includes('.')
+}
+
+// When the endpoint's description (URL, formats, specification) last changed; the spec's Service Discovery changeset.
+const DISCOVERY_CHANGESET = '2026-12-07T00:00:00Z'
+// XML first: the spec requires it, JSON is optional.
+const FORMAT_TYPES = { xml: 'text/xml', json: 'application/json' } satisfies Record<Format, string>
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined)
 
 export function open311Routes(app: KendaliApp, ctx: CoreContext, s: ReportsServices): void {
@@ -181,6 +198,28 @@ export function open311Routes(app: KendaliApp, ctx: CoreContext, s: ReportsServi
     )
 
     for (const format of FORMATS) {
+      api.get(
+        `${BASE}/discovery.${format}`,
+        { config: { access: 'public' }, schema: { tags, summary: `GET Service Discovery (${format})` } },
+        async (request, reply) => {
+          const base = baseUrl(request)
+          const formats = Object.values(FORMAT_TYPES)
+          const endpoint = {
+            specification: 'http://wiki.open311.org/GeoReport_v2',
+            url: `${base}${BASE}`,
+            changeset: DISCOVERY_CHANGESET,
+            type: 'production',
+            formats: format === 'json' ? formats : { format: formats },
+          }
+          return send(reply, format, 'discovery', '', {
+            changeset: DISCOVERY_CHANGESET,
+            contact: ctx.config.open311Contact ?? `The command center (Diskominfo) of the jurisdiction, through ${base}`,
+            key_service: `An api_key is a Kendali API token of the jurisdiction (jurisdiction_id = the tenant code, e.g. 33.71): ask the jurisdiction's administrator, who creates one with POST ${base}/api/t/{jurisdiction_id}/tokens`,
+            endpoints: format === 'json' ? [endpoint] : { endpoint: [endpoint] },
+          })
+        },
+      )
+
       api.get(
         `${BASE}/services.${format}`,
         { config: { access: 'public' }, schema: { tags, summary: `GET Service List (${format})`, querystring: Query } },
@@ -272,7 +311,7 @@ export function open311Routes(app: KendaliApp, ctx: CoreContext, s: ReportsServi
           const name = [text(body.first_name), text(body.last_name)].filter(Boolean).join(' ')
           const email = text(body.email)
           const phone = text(body.phone)
-          if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Open311Error(400, 'email is not an e-mail address')
+          if (email && !isEmailAddress(email)) throw new Open311Error(400, 'email is not an e-mail address')
           if (phone && !/^[0-9+() -]{6,20}$/.test(phone)) throw new Open311Error(400, 'phone is not a phone number')
           const description = text(body.description) ?? category.label.id
           if (description.length > 4000) throw new Open311Error(400, 'description may be at most 4,000 characters')

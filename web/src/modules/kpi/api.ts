@@ -1,3 +1,4 @@
+import { csvText } from '../../../../src/core/csv.ts'
 export type Dimension = 'governance' | 'branding' | 'economy' | 'living' | 'society' | 'environment'
 export type ValueStatus = 'ok' | 'missing' | 'not_available'
 export interface Label {
@@ -109,13 +110,9 @@ export function formatValue(value: number | null, unit: string, language: string
   return unit === 'Rp' ? `Rp ${n}` : unit === '%' ? `${n} %` : `${n} ${unit}`
 }
 
-/** Downloads rows as a CSV file (RFC 4180 quoting). */
+/** Downloads rows as a CSV file (RFC 4180 quoting, formula-like text neutralised). */
 export function downloadCsv(name: string, rows: (string | number | null)[][]): void {
-  const quote = (v: string | number | null) => {
-    const s = v === null ? '' : String(v)
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-  }
-  const blob = new Blob([rows.map((r) => r.map(quote).join(',')).join('\r\n')], { type: 'text/csv;charset=utf-8' })
+  const blob = new Blob([csvText(rows)], { type: 'text/csv;charset=utf-8' })
   const link = document.createElement('a')
   link.href = URL.createObjectURL(blob)
   link.download = name
