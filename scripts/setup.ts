@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     console.log(usage)
     process.exit(values.help ? 0 : 2)
   }
-  const config = { ...readConfig(), demo: 'off' as const }
+  const config = { ...readConfig(), demo: false }
   const kendali = await createKendali(config, allModules(), { logger: false, background: false, mqtt: false })
   try {
     await kendali.prepare()

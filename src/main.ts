@@ -1,5 +1,5 @@
 import { createKendali, type Kendali } from './core/app.ts'
-import { ConfigError, readConfig } from './core/config.ts'
+import { ConfigError, isLoopback, readConfig } from './core/config.ts'
 import { allModules } from './modules/index.ts'
 
 // config → server (listening, answering 503 while starting) → database → migrations → demo seed → ready.
@@ -34,8 +34,11 @@ async function main(): Promise<void> {
 
   const { demoLogins, notices } = await kendali.prepare()
   const lines = [`Kendali is ready: ${url}`, `  console: ${url}/login    API docs: ${url}/api/docs`, ...notices.map((n) => `  ${n}`)]
-  if (demoLogins.length > 0) {
-    lines.push('  Demo logins (DEMO=0 turns the demo off; DEMO_PASSWORD sets the password):')
+  if (config.demo) {
+    lines.push(`  Demo mode (DEMO=1): a sample city with known logins; DEMO=0 turns it off (for a real install, see README "Your own city").`)
+    if (isLoopback(config.host))
+      lines.push(`  Demo mode listens on ${config.host} only; HOST=0.0.0.0 with a DEMO_PASSWORD of your own opens it to the network.`)
+    lines.push('  Demo logins (DEMO_PASSWORD sets the password):')
     for (const login of demoLogins) lines.push(`    ${login.username.padEnd(16)} ${login.password}   ${login.tenant}  ${login.roles.join(', ')}`)
   }
   console.log(lines.join('\n'))

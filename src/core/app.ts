@@ -9,6 +9,7 @@ import { openBus } from './events/bus.ts'
 import { EventLog } from './events/log.ts'
 import { eventRoutes } from './events/routes.ts'
 import { TopicRegistry } from './events/topics.ts'
+import { markDemoFolder } from './first-run.ts'
 import type { Identity } from './http/identity.ts'
 import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
@@ -127,19 +128,14 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   if (identity) identity = withModuleTokens(identity, moduleTokens)
 
   async function seedDemo(): Promise<DemoLogin[]> {
-    const [state] = await ctx.db.query<{ value: string }>(`SELECT value FROM instance_state WHERE key = 'demo'`)
-    if (config.demo === 'off') return []
-    if (config.demo === 'auto' && !state) {
-      // A new data folder gets the demo; an install that already holds tenants is somebody's real city.
-      const [{ n }] = await ctx.db.query<{ n: number }>('SELECT count(*) AS n FROM event_counters')
-      if (n > 0) return []
-    }
+    if (!config.demo) return []
     await ctx.db.query(
       `INSERT INTO instance_state (key, value) VALUES ('demo', 'seeding') ON CONFLICT (key) DO UPDATE SET value = CASE WHEN instance_state.value = 'seeded' THEN 'seeded' ELSE 'seeding' END`,
     )
     const logins: DemoLogin[] = []
     for (const module of modules) logins.push(...((await module.seedDemo?.(ctx)) ?? []))
     await ctx.db.query(`UPDATE instance_state SET value = 'seeded', updated_at = now() WHERE key = 'demo'`)
+    if (!options.db && !config.databaseUrl) markDemoFolder(config.dataDir)
     return logins
   }
 

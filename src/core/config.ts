@@ -1,15 +1,18 @@
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 
 /** Every setting Kendali reads from the environment, read once at start-up. */
 export interface Config {
   port: number
+  /** Address to listen on: HOST, else 0.0.0.0, or 127.0.0.1 in demo mode. */
   host: string
   dataDir: string
   databaseUrl: string | null
   natsUrl: string | null
   mqttUrl: string | null
   mqttPort: number
-  demo: 'auto' | 'on' | 'off'
+  /** Demo mode (DEMO=1): seeds the demo city, runs the simulators, accepts the demo Midtrans key. */
+  demo: boolean
   demoPassword: string
   /** Password of the first platform administrator on an install without one; random when unset. */
   adminPassword: string | null
@@ -18,8 +21,14 @@ export interface Config {
   publicUrl: string | null
   defaultTenant: string
   mapStyleUrl: string | null
+  /** A login lasts at most this long (absolute timeout). */
   sessionDays: number
-  trustProxy: boolean
+  /** A session unused this long ends (idle timeout). */
+  sessionIdleMinutes: number
+  /** Which proxies' X-Forwarded-* headers are believed: a hop count, or their addresses/CIDR ranges; false for none. */
+  trustProxy: number | string[] | false
+  /** Origins that may show the KPI wall in a frame (CSP frame-ancestors); none by default. */
+  wallFrameAncestors: string[]
   bodyLimitBytes: number
   rateLimitPerMinute: number
   /** How often an open live channel re-checks its session (logout, disabled account, changed roles). */
@@ -85,6 +94,71 @@ export function parseSecretKey(name: string, raw: string): Buffer {
   throw new ConfigError(`${name} must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)`)
 }
 
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+// proxy-addr's names for address ranges, accepted beside plain addresses and CIDRs.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** TRUST_PROXY: a hop count or a list of proxy addresses; "trust every sender" is refused (a forged X-Forwarded-For would pick the client address). */
+function trustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
+  const raw = text(env, 'TRUST_PROXY')?.trim()
+  if (raw === undefined || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
+  if (/^\d+$/.test(raw)) return Number(raw)
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError(
+      `TRUST_PROXY=${raw} would believe X-Forwarded-For from anyone; set the number of proxies in front of Kendali (usually 1) or their addresses (10.0.0.5,10.1.0.0/16)`,
+    )
+  }
+  const proxies = list(env, 'TRUST_PROXY')
+  for (const proxy of proxies) {
+    const [address, bits, extra] = proxy.split('/')
+    const family = isIP(address)
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (!PROXY_RANGE_NAMES.has(proxy) && (family === 0 || !validBits || extra !== undefined)) {
+      throw new ConfigError(`TRUST_PROXY must be a hop count or a comma list of proxy addresses or CIDR ranges, got "${proxy}"`)
+    }
+  }
+  return proxies
+}
+
+/** Origins allowed to frame the KPI wall: scheme://host[:port] each, nothing else (a path or wildcard would widen it). */
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  return list(env, name).map((raw) => {
+    let url: URL | null = null
+    try {
+      url = new URL(raw)
+    } catch {
+      url = null
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '')) {
+      throw new ConfigError(`${name} must be a comma list of origins like https://dashboard.example.go.id, got "${raw}"`)
+    }
+    return url.origin
+  })
+}
+
+export const DEFAULT_DEMO_PASSWORD = 'kendali-demo'
+
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
+
+/** A demo (known users, a known password) stays on this machine unless its password was changed. */
+function listenHost(env: NodeJS.ProcessEnv, demo: boolean, demoPassword: string): string {
+  const host = text(env, 'HOST')
+  if (!demo) return host ?? '0.0.0.0'
+  if (host === null) return '127.0.0.1'
+  if (!isLoopback(host) && demoPassword === DEFAULT_DEMO_PASSWORD) {
+    throw new ConfigError(
+      `Demo mode (DEMO=1) refuses to listen on ${host} with the published demo password: set DEMO_PASSWORD to a password of your own, or DEMO=0 for a real install`,
+    )
+  }
+  return host
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Instances sharing a PostgreSQL database must seal with one key; a key made by each in its own folder would not do.
   if (text(env, 'DATABASE_URL') && !text(env, 'KENDALI_SECRET_KEY')) {
@@ -92,18 +166,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'KENDALI_SECRET_KEY must be set with DATABASE_URL (32 random bytes: openssl rand -base64 32); keep it safe and the same on every instance',
     )
   }
-  const demoRaw = text(env, 'DEMO')
-  const demo = demoRaw === null ? 'auto' : flag(env, 'DEMO', true) ? 'on' : 'off'
+  const demo = flag(env, 'DEMO', false)
+  const demoPassword = text(env, 'DEMO_PASSWORD') ?? DEFAULT_DEMO_PASSWORD
   return {
     port: int(env, 'PORT', 3000),
-    host: text(env, 'HOST') ?? '0.0.0.0',
+    host: listenHost(env, demo, demoPassword),
     dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
     databaseUrl: text(env, 'DATABASE_URL'),
     natsUrl: text(env, 'NATS_URL'),
     mqttUrl: text(env, 'MQTT_URL'),
     mqttPort: int(env, 'MQTT_PORT', 1883),
     demo,
-    demoPassword: text(env, 'DEMO_PASSWORD') ?? 'kendali-demo',
+    demoPassword,
     adminPassword: text(env, 'ADMIN_PASSWORD'),
     simulator: flag(env, 'SIMULATOR', true),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
@@ -111,7 +185,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTenant: text(env, 'DEFAULT_TENANT') ?? '33.71',
     mapStyleUrl: text(env, 'MAP_STYLE_URL'),
     sessionDays: int(env, 'SESSION_DAYS', 7),
-    trustProxy: flag(env, 'TRUST_PROXY', false),
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 12 * 60),
+    trustProxy: trustProxy(env),
+    wallFrameAncestors: origins(env, 'WALL_FRAME_ANCESTORS'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 5 * 1024 * 1024),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200),
     liveRecheckSeconds: int(env, 'LIVE_RECHECK_SECONDS', 30),
@@ -128,15 +204,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nearKm: int(env, 'BMKG_NEAR_KM', 100),
     },
     midtransServerKey: text(env, 'MIDTRANS_SERVER_KEY'),
-    outboundAllow: (text(env, 'OUTBOUND_ALLOW') ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
+    outboundAllow: list(env, 'OUTBOUND_ALLOW').map((s) => s.toLowerCase()),
     secretKey: env.KENDALI_SECRET_KEY ? parseSecretKey('KENDALI_SECRET_KEY', env.KENDALI_SECRET_KEY.trim()) : null,
-    previousSecretKeys: (text(env, 'KENDALI_SECRET_KEY_PREVIOUS') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),
+    previousSecretKeys: list(env, 'KENDALI_SECRET_KEY_PREVIOUS').map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),
   }
 }

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createKendali } from '../../src/core/app.ts'
 import { allModules } from '../../src/modules/index.ts'
 import { json } from '../support/server.ts'
-import { testConfig } from '../support/template.ts'
+import { ROOT, TMP, testConfig } from '../support/template.ts'
 
 describe('while starting', () => {
   it('answers health with 503 and what it waits for, and every other API call with 503, until ready', async () => {
@@ -17,5 +19,17 @@ describe('while starting', () => {
     } finally {
       await kendali.close()
     }
+  })
+})
+
+describe('starting in demo mode', () => {
+  it('refuses to listen on every address with the published demo password, and says what to set', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, DEMO: '1', HOST: '0.0.0.0', DEMO_PASSWORD: '', DATA_DIR: join(TMP, 'demo-refused'), PORT: '0' },
+    })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('DEMO_PASSWORD')
   })
 })

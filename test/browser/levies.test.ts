@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_MIDTRANS_SERVER_KEY, leviesServices } from '../../src/modules/levies/index.ts'
+import { leviesServices } from '../../src/modules/levies/index.ts'
 import { midtransSignature } from '../../src/modules/levies/providers.ts'
 import { launchBrowser } from '../support/browser.ts'
-import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
+import { TEST_MIDTRANS_SERVER_KEY } from '../support/fixtures.ts'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
 import { ROOT } from '../support/template.ts'
 
 const SHOTS = join(ROOT, 'test-results/screenshots')
@@ -16,7 +17,7 @@ describe('market levies from bill to QRIS payment to receipt', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
+    server = await startTestKendali({ env: { MIDTRANS_SERVER_KEY: TEST_MIDTRANS_SERVER_KEY } })
     browser = await launchBrowser()
   })
   afterAll(async () => {
@@ -37,7 +38,7 @@ describe('market levies from bill to QRIS payment to receipt', () => {
         transaction_status: 'settlement',
         transaction_id: unique('trx'),
         payment_type: 'qris',
-        signature_key: midtransSignature(bill.number, '200', gross, DEMO_MIDTRANS_SERVER_KEY),
+        signature_key: midtransSignature(bill.number, '200', gross, TEST_MIDTRANS_SERVER_KEY),
       },
     })
     return json<{ outcome: string }>(notified).outcome

@@ -4,6 +4,8 @@ import { tenancyServices } from '../../src/modules/tenancy/index.ts'
 import * as tenancyStore from '../../src/modules/tenancy/store.ts'
 
 export const PASSWORD = 'kendali-demo'
+/** The Midtrans server key test servers are configured with (MIDTRANS_SERVER_KEY), to sign notifications. */
+export const TEST_MIDTRANS_SERVER_KEY = 'SB-Mid-server-TEST-CITY'
 
 /**
  * The second province and city every isolation test uses: Kota Malang (35.73) under Jawa Timur (35),

@@ -43,7 +43,7 @@ export interface Readiness {
 export interface ServerOptions {
   logLevel: string
   bodyLimitBytes: number
-  trustProxy: boolean
+  trustProxy: number | string[] | false
   rateLimitPerMinute: number
   version: string
   webDist: string
@@ -62,10 +62,12 @@ export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('..
  * checked on every /api route, the tenant of every /api/t/:tenant route checked to exist.
  */
 export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliApp; routes: RouteAccess[] }> {
+  const trusted = opts.trustProxy
   const app: KendaliApp = Fastify({
     logger: opts.logger === false ? false : { level: opts.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
     bodyLimit: opts.bodyLimitBytes,
-    trustProxy: opts.trustProxy,
+    // A hop count trusts that many proxies nearest to us, whatever their address (what Fastify does for a number).
+    trustProxy: typeof trusted === 'number' ? (_address: string, hop: number) => hop < trusted : trusted,
   }).withTypeProvider()
   const routes: RouteAccess[] = []
 

@@ -72,7 +72,7 @@ export function incidentsModule(): KendaliModule {
         onError: (err, event) => ctx.log.warn({ err, seq: event?.seq, tenant: event?.tenant }, 'sensor alarm not turned into an incident'),
       })
       await alarmConsumer.start()
-      if (ctx.config.simulator && ctx.config.demo !== 'off') {
+      if (ctx.config.simulator && ctx.config.demo) {
         simulator = new DispatchSimulator(ctx.db, of(ctx), (err) => ctx.log.warn({ err }, 'dispatch simulator tick failed'), {
           mayRun: () => ctx.holdsLease('incidents.simulator'),
         })

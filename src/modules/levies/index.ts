@@ -9,33 +9,23 @@ import { midtransProvider, type PaymentProvider } from './providers.ts'
 import { levyRoutes } from './routes.ts'
 
 /**
- * The Midtrans server key of the demo city, used only when MIDTRANS_SERVER_KEY is unset and this install
- * holds the demo seed, so the demo's QRIS payments can be notified. Never valid at Midtrans.
+ * The Midtrans server key of the demo city, used only in demo mode (DEMO=1) when MIDTRANS_SERVER_KEY is unset,
+ * so the demo's QRIS payments can be notified. It is public: outside demo mode it would let anyone forge a payment.
  */
 export const DEMO_MIDTRANS_SERVER_KEY = 'SB-Mid-server-KENDALI-DEMO-ONLY'
 
 export interface LeviesServices {
   levies: LevyService
-  /** The Midtrans adapter with the configured key (or the demo key on a demo install); null when off. */
-  midtrans(): Promise<PaymentProvider | null>
+  /** The Midtrans adapter with the configured key (or the demo key in demo mode); null when off. */
+  midtrans(): PaymentProvider | null
 }
 
 export function leviesServices(ctx: CoreContext): LeviesServices {
-  let provider: Promise<PaymentProvider | null> | null = null
-  const resolve = async () => {
-    if (ctx.config.midtransServerKey) return midtransProvider(ctx.config.midtransServerKey)
-    const [demo] = await ctx.db.query<{ value: string }>(`SELECT value FROM instance_state WHERE key = 'demo'`)
-    return demo?.value === 'seeded' ? midtransProvider(DEMO_MIDTRANS_SERVER_KEY) : null
-  }
+  const key = ctx.config.midtransServerKey ?? (ctx.config.demo ? DEMO_MIDTRANS_SERVER_KEY : null)
+  const provider = key ? midtransProvider(key) : null
   return {
     levies: new LevyService(ctx.events, ctx.jobs, tenancyLookups(ctx)),
-    midtrans: () => {
-      provider ??= resolve().catch((err: unknown) => {
-        provider = null
-        throw err
-      })
-      return provider
-    },
+    midtrans: () => provider,
   }
 }
 

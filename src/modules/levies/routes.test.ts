@@ -2,8 +2,10 @@ import type { InjectOptions } from 'fastify'
 import jsqr from 'jsqr'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_MIDTRANS_SERVER_KEY } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
-import { DEMO_MIDTRANS_SERVER_KEY } from './index.ts'
+import { testConfig } from '../../../test/support/template.ts'
+import { DEMO_MIDTRANS_SERVER_KEY, leviesServices } from './index.ts'
 import { midtransSignature } from './providers.ts'
 import { parseQris } from './qris.ts'
 
@@ -124,7 +126,6 @@ beforeAll(async () => {
   disdagkop = agencies.find((a) => a.code === 'disdagkop_ukm')?.id ?? ''
   // The market office: an officer of the OPD that manages the markets. The demo `agency_officer` works for DPUPR.
   await officer('keeper', [disdagkop])
-  const { leviesServices } = await import('./index.ts')
   servicesRef = leviesServices(server.kendali.ctx).levies
 })
 afterAll(() => server.close())
@@ -590,9 +591,16 @@ describe('QRIS', () => {
 })
 
 describe('Midtrans notifications', () => {
-  const callback = (tenant: string, body: Record<string, string>) =>
-    inject({ method: 'POST', url: `/api/t/${tenant}/levies/payments/callback/midtrans`, payload: body })
-  const notice = (orderId: string, gross: string, overrides: Record<string, string> = {}) => {
+  // This city's Midtrans account; the suite's main server has none configured.
+  let city: TestServer
+  beforeAll(async () => {
+    city = await startTestKendali({ listen: false, env: { MIDTRANS_SERVER_KEY: TEST_MIDTRANS_SERVER_KEY } })
+  })
+  afterAll(() => city.close())
+  const callbackTo = (to: TestServer, tenant: string, body: Record<string, string>) =>
+    to.kendali.app.inject({ method: 'POST', url: `/api/t/${tenant}/levies/payments/callback/midtrans`, payload: body })
+  const callback = (tenant: string, body: Record<string, string>) => callbackTo(city, tenant, body)
+  const notice = (orderId: string, gross: string, overrides: Record<string, string> = {}, key = TEST_MIDTRANS_SERVER_KEY) => {
     const body: Record<string, string> = {
       transaction_status: 'settlement',
       status_code: '200',
@@ -603,7 +611,7 @@ describe('Midtrans notifications', () => {
       fraud_status: 'accept',
       ...overrides,
     }
-    body.signature_key ??= midtransSignature(body.order_id, body.status_code, body.gross_amount, DEMO_MIDTRANS_SERVER_KEY)
+    body.signature_key ??= midtransSignature(body.order_id, body.status_code, body.gross_amount, key)
     return body
   }
   const notifications = async (order: string) =>
@@ -644,6 +652,27 @@ describe('Midtrans notifications', () => {
     expect(log.map((n) => n.outcome)).toEqual(['rejected', 'rejected'])
     expect(log.map((n) => n.reason).join(' ')).toContain('signature')
     expect((await notifications(unknown)).map((n) => n.reason)).toContain('unknown order_id')
+  })
+
+  it('refuses a settlement signed with the public demo key outside demo mode', async () => {
+    const bill = await magelangBill()
+    const forged = notice(bill.number, '300000.00', {}, DEMO_MIDTRANS_SERVER_KEY)
+    expect((await callback('33.71', forged)).statusCode).toBe(403)
+    const withoutKey = await callbackTo(server, '33.71', forged)
+    expect(withoutKey.statusCode).toBe(503)
+    expect(json<{ error: { code: string; message: string } }>(withoutKey).error).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('MIDTRANS_SERVER_KEY'),
+    })
+    expect((await get<Bill>('admin', `${MAGELANG}/bills/${bill.number}`)).paid).toBe(0)
+  })
+
+  it('accepts the demo key only in demo mode, and never over a configured key', () => {
+    const signedWithDemoKey = notice('SKRD-3371-2026-000001', '1000.00', {}, DEMO_MIDTRANS_SERVER_KEY)
+    const withConfig = (env: Record<string, string>) => leviesServices({ ...server.kendali.ctx, config: testConfig(env) }).midtrans()
+    expect(withConfig({ DEMO: '0' })).toBeNull()
+    expect(withConfig({ DEMO: '1' })?.read(signedWithDemoKey)).toMatchObject({ isPaid: true, billNumber: 'SKRD-3371-2026-000001' })
+    expect(() => withConfig({ DEMO: '1', MIDTRANS_SERVER_KEY: TEST_MIDTRANS_SERVER_KEY })?.read(signedWithDemoKey)).toThrow(/signature/)
   })
 })
 

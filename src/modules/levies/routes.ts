@@ -634,7 +634,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request) => {
-      const provider = await s.midtrans()
+      const provider = s.midtrans()
       if (!provider) throw new DomainError('unavailable', 'Payment notifications are off: MIDTRANS_SERVER_KEY is not set')
       return levies.notify(ctx.db, tenantOf(request).code, provider, request.body as Record<string, unknown>, (msg, data) => request.log.warn(data, msg))
     },

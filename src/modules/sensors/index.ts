@@ -57,7 +57,7 @@ export function sensorsModule(): KendaliModule {
       const connection = connectMqtt(ctx, of(ctx))
       intake = connection.intake
       stopListening = connection.stop
-      if (ctx.config.simulator && ctx.config.demo !== 'off') {
+      if (ctx.config.simulator && ctx.config.demo) {
         simulator = new SensorSimulator(ctx, of(ctx))
         if (!(await simulator.start())) simulator = null
       }
