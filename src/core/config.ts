@@ -126,16 +126,27 @@ function trustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
   return proxies
 }
 
+function httpUrl(raw: string): URL | null {
+  try {
+    const url = new URL(raw)
+    return ['http:', 'https:'].includes(url.protocol) ? url : null
+  } catch {
+    return null
+  }
+}
+
+/** An http(s) address (PUBLIC_URL, MAP_STYLE_URL), checked now so its origin can be used without surprises. */
+function address(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = text(env, name)
+  if (raw !== null && !httpUrl(raw)) throw new ConfigError(`${name} must be an http:// or https:// address, got "${raw}"`)
+  return raw
+}
+
 /** Origins allowed to frame the KPI wall: scheme://host[:port] each, nothing else (a path or wildcard would widen it). */
 function origins(env: NodeJS.ProcessEnv, name: string): string[] {
   return list(env, name).map((raw) => {
-    let url: URL | null = null
-    try {
-      url = new URL(raw)
-    } catch {
-      url = null
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '')) {
+    const url = httpUrl(raw)
+    if (!url || url.origin !== raw.replace(/\/$/, '')) {
       throw new ConfigError(`${name} must be a comma list of origins like https://dashboard.example.go.id, got "${raw}"`)
     }
     return url.origin
@@ -181,9 +192,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: text(env, 'ADMIN_PASSWORD'),
     simulator: flag(env, 'SIMULATOR', true),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
-    publicUrl: text(env, 'PUBLIC_URL'),
+    publicUrl: address(env, 'PUBLIC_URL'),
     defaultTenant: text(env, 'DEFAULT_TENANT') ?? '33.71',
-    mapStyleUrl: text(env, 'MAP_STYLE_URL'),
+    mapStyleUrl: address(env, 'MAP_STYLE_URL'),
     sessionDays: int(env, 'SESSION_DAYS', 7),
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 12 * 60),
     trustProxy: trustProxy(env),

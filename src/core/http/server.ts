@@ -15,6 +15,7 @@ import { type Access, authorize, type Principal } from './access.ts'
 import { handleError } from './errors.ts'
 import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo } from './identity.ts'
 import { guardInput } from './input.ts'
+import { registerSecurityHeaders } from './security-headers.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,6 +45,9 @@ export interface ServerOptions {
   logLevel: string
   bodyLimitBytes: number
   trustProxy: number | string[] | false
+  publicUrl: string | null
+  mapStyleUrl: string | null
+  wallFrameAncestors: string[]
   rateLimitPerMinute: number
   version: string
   webDist: string
@@ -86,6 +90,9 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   guardInput(app)
   app.decorateRequest('principal', null)
   app.decorateRequest('tenant', null)
+
+  // First, so every answer carries them, the 503s of the next hook included.
+  await registerSecurityHeaders(app, opts)
 
   // While the database opens and migrates, the API answers 503 and says what it waits for.
   app.addHook('onRequest', async (request) => {
