@@ -101,7 +101,7 @@ describe('cameras for admins and on the portal', () => {
     await page.goto(`${server.url}/t/33.71/console`)
     await page.getByTestId('alarms-panel').waitFor()
     expect(await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).count()).toBe(0)
-    await new CameraService(server.kendali.ctx.events, 1000).checkAll(server.kendali.ctx.db)
+    await new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, 1000).checkAll(server.kendali.ctx.db)
     await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).waitFor()
     await page.getByTestId('cameras-offline').screenshot({ path: join(SHOTS, 'cctv-offline-panel.png') })
   })

@@ -123,7 +123,15 @@ describe('subscribers by region', () => {
     expect((await subscribe({ kelurahan: '33.71.02.1008', channel: 'email', email: outside })).statusCode).toBe(201)
     const gateway = await subscribe({ kelurahan: '33.71.03.1002', channel: 'webhook', url: `${receiverUrl}${hook}` }, 'admin')
     expect(gateway.statusCode, gateway.body).toBe(201)
-    const { secret } = json<{ secret: string }>(gateway)
+    const { secret, id } = json<{ secret: string; id: string }>(gateway)
+    // The gateway's secret and the Web Push private key are stored sealed; deliveries below still sign and push.
+    const [stored] = await server.kendali.ctx.db.query<{ secret: string }>('SELECT secret FROM alert_subscriptions WHERE tenant = $1 AND id = $2', [
+      '33.71',
+      id,
+    ])
+    expect(stored.secret).not.toContain(secret)
+    const [vapid] = await server.kendali.ctx.db.query<{ private_key: string }>('SELECT private_key FROM alert_vapid')
+    expect(vapid.private_key.startsWith(server.kendali.ctx.secrets.currentPrefix)).toBe(true)
     expect((await subscribe({ kelurahan: '33.71.03.1001', channel: 'push', push: pushSubscription(push) })).statusCode).toBe(201)
 
     const alert = await publish({ regions: ['33.71.03'], headline: 'Banjir di Magelang Tengah', instruction: 'Jauhi sungai.' })

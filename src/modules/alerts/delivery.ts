@@ -6,6 +6,7 @@ import { Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import type { Secrets } from '../../core/secrets.ts'
 import type { AlertService } from './alerts.ts'
 import { recordAlertEvent } from './events.ts'
 import type { TenancyLookups } from './ports.ts'
@@ -29,14 +30,15 @@ export interface VapidKeys {
   privateKey: string
 }
 
-/** The install's VAPID keys, made and stored on the first start. */
-export async function ensureVapidKeys(db: Queryable): Promise<VapidKeys> {
+/** The install's VAPID keys, made and stored (the private key sealed) on the first start. */
+export async function ensureVapidKeys(db: Queryable, secrets: Secrets): Promise<VapidKeys> {
   const existing = await store.vapidKeys(db)
-  if (existing) return existing
-  await store.insertVapidKeys(db, webpush.generateVAPIDKeys())
+  if (existing) return { ...existing, privateKey: secrets.open(existing.privateKey) }
+  const made = webpush.generateVAPIDKeys()
+  await store.insertVapidKeys(db, { ...made, privateKey: secrets.seal(made.privateKey) })
   const stored = await store.vapidKeys(db)
   if (!stored) throw new Error('VAPID keys vanished after insert')
-  return stored
+  return { ...stored, privateKey: secrets.open(stored.privateKey) }
 }
 
 /** How an alert leaves the building; tests and installs without SMTP swap parts. */
@@ -81,6 +83,7 @@ export class DeliveryService {
     private readonly tenancy: TenancyLookups,
     private readonly alerts: AlertService,
     private readonly channels: Channels,
+    private readonly secrets: Secrets,
     /** Links in messages: PUBLIC_URL, or the local address. */
     private readonly baseUrl: string,
     /** Hosts outbound calls may reach although local (OUTBOUND_ALLOW). */
@@ -102,7 +105,7 @@ export class DeliveryService {
       kelurahanGeom: JSON.stringify(await store.simplify(db, JSON.stringify(region.geometry))),
       channel: input.channel,
       address: input.channel === 'email' ? input.email.toLowerCase() : input.channel === 'push' ? input.push.endpoint : input.url,
-      secret,
+      secret: secret ? this.secrets.seal(secret) : null,
       pushKeys: input.channel === 'push' ? input.push.keys : null,
       language: input.language ?? 'id',
       unsubscribeToken: randomBytes(24).toString('base64url'),
@@ -228,7 +231,7 @@ export class DeliveryService {
         'content-type': 'application/json',
         'x-kendali-timestamp': timestamp,
         'x-kendali-delivery': deliveryId,
-        'x-kendali-signature': signWebhook(to.secret ?? '', timestamp, body),
+        'x-kendali-signature': signWebhook(to.secret ? this.secrets.open(to.secret) : '', timestamp, body),
       }
       let res: Response
       try {
@@ -239,7 +242,7 @@ export class DeliveryService {
       if (!res.ok) throw new Error(`The gateway answered ${res.status}`)
       return
     }
-    const keys = await ensureVapidKeys(db)
+    const keys = await ensureVapidKeys(db, this.secrets)
     if (!to.pushKeys) throw new DeliveryError('The push subscription has no keys', true)
     const request = webpush.generateRequestDetails(
       { endpoint: to.address, keys: to.pushKeys },

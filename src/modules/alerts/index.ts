@@ -51,6 +51,7 @@ export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Chan
       vapidSubject: `mailto:noreply@${senderDomain(ctx)}`,
       ...opts.channels,
     },
+    ctx.secrets,
     baseUrl,
     ctx.config.outboundAllow,
   )
@@ -69,6 +70,7 @@ export function alertsModule(): KendaliModule {
   return {
     name: 'alerts',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    sealed: store.SEALED_COLUMNS,
     topics: ALERT_TOPICS,
     routes: (app, ctx) => {
       alertRoutes(app, ctx, of(ctx))
@@ -101,7 +103,7 @@ export function alertsModule(): KendaliModule {
       return []
     },
     install: async (ctx) => {
-      await ensureVapidKeys(ctx.db)
+      await ensureVapidKeys(ctx.db, ctx.secrets)
       return []
     },
     start: async (ctx) => {

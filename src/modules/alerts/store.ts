@@ -1,5 +1,6 @@
 import type { Queryable } from '../../core/db/database.ts'
 import { GEOM_TO_GEOJSON } from '../../core/geo/geojson.ts'
+import type { SealedColumn } from '../../core/secrets.ts'
 import type { AlertStatus, Area, English, MsgType } from './schema.ts'
 
 // The alerts module's SQL and nothing else.
@@ -252,6 +253,12 @@ export async function expire(db: Queryable, now: Date): Promise<(AlertRow & { te
     [now],
   )
 }
+
+/** A gateway webhook's signing secret and the Web Push private key are stored sealed. */
+export const SEALED_COLUMNS: SealedColumn[] = [
+  { table: 'alert_subscriptions', column: 'secret' },
+  { table: 'alert_vapid', column: 'private_key' },
+]
 
 // Subscriptions and deliveries
 

@@ -55,7 +55,7 @@ export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsS
       config: { access: 'public' },
       schema: { tags, summary: 'The VAPID public key browsers subscribe to Web Push with', params: TenantParams, response: { 200: PushKey, ...errors } },
     },
-    async () => ({ publicKey: (await ensureVapidKeys(ctx.db)).publicKey }),
+    async () => ({ publicKey: (await ensureVapidKeys(ctx.db, ctx.secrets)).publicKey }),
   )
 
   app.get(

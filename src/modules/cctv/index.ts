@@ -4,6 +4,7 @@ import { seedCameraDemo } from './demo.ts'
 import { cameraIndicators } from './indicators.ts'
 import { cameraRoutes } from './routes.ts'
 import { CameraService } from './service.ts'
+import { SEALED_COLUMNS } from './store.ts'
 
 const HEALTH_CHECK_SECONDS = 60
 
@@ -11,12 +12,13 @@ const HEALTH_CHECK_SECONDS = 60
 export function cctvModule(): KendaliModule {
   let service: CameraService | null = null
   const of = (ctx: CoreContext) => {
-    service ??= new CameraService(ctx.events)
+    service ??= new CameraService(ctx.events, ctx.secrets)
     return service
   }
   return {
     name: 'cctv',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    sealed: SEALED_COLUMNS,
     topics: { cctv: 'any' },
     routes: (app, ctx) => cameraRoutes(app, ctx, of(ctx)),
     indicators: (ctx) => cameraIndicators(ctx),

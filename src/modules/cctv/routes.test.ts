@@ -47,6 +47,24 @@ describe('cameras', () => {
     expect(snap.rawPayload.equals(JPEG)).toBe(true)
   })
 
+  it('stores source URLs sealed, so the database does not hold the password, and still opens a URL stored in plaintext before', async () => {
+    const secretUrl = `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`
+    const { id } = await register({
+      name: 'Tidar',
+      location: { type: 'Point', coordinates: [110.22, -7.48] },
+      snapshotUrl: secretUrl,
+      rtspUrl: 'rtsp://admin:rahasia@10.0.0.9/1',
+    })
+    const [raw] = await server.kendali.ctx.db.query<Record<string, string>>('SELECT snapshot_url, rtsp_url FROM cameras WHERE tenant = $1 AND id = $2', [
+      '33.71',
+      id,
+    ])
+    expect(JSON.stringify(raw)).not.toContain('rahasia')
+    await server.kendali.ctx.db.query('UPDATE cameras SET snapshot_url = $3 WHERE tenant = $1 AND id = $2', ['33.71', id, secretUrl])
+    const snap = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/snapshot`, headers: { cookie: operator } })
+    expect(snap.statusCode).toBe(200)
+  })
+
   it('asks the camera once for many viewers within a few seconds', async () => {
     const { id } = await register({
       name: 'Alun-alun Utara',
@@ -171,7 +189,7 @@ describe('cameras', () => {
     const stop = server.kendali.ctx.bus.subscribe((e) => {
       if (e.entity === id) events.push(e.type)
     })
-    await new CameraService(server.kendali.ctx.events, 1000).checkAll(server.kendali.ctx.db)
+    await new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, 1000).checkAll(server.kendali.ctx.db)
     stop()
     expect(json(await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}`, headers: { cookie: operator } }))).toMatchObject({ status: 'offline' })
     expect(events).toEqual(['camera.offline'])
@@ -246,7 +264,7 @@ describe('cameras', () => {
         .items.map((c) => c.name)
         .filter((n) => DEMO_CAMERAS.some((d) => d.name === n))
     expect((await names()).sort()).toEqual(DEMO_CAMERAS.map((d) => d.name).sort())
-    await seedCameraDemo(server.kendali.ctx.db, new CameraService(server.kendali.ctx.events), 3000)
+    await seedCameraDemo(server.kendali.ctx.db, new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets), 3000)
     expect(await names()).toHaveLength(DEMO_CAMERAS.length)
     const admin33 = json<{ items: { id: string; name: string }[] }>(
       await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: admin } }),

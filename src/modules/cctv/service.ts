@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
+import type { Secrets } from '../../core/secrets.ts'
 import type { Camera, CameraSources, CreateCamera, UpdateCamera } from './schema.ts'
 import * as store from './store.ts'
 
@@ -59,13 +60,14 @@ export class CameraService {
 
   constructor(
     private readonly events: EventLog,
+    private readonly secrets: Secrets,
     private readonly fetchTimeoutMs = CHECK_TIMEOUT_MS,
   ) {}
 
   async create(db: Database, tenant: string, actor: string, input: CreateCamera): Promise<Camera> {
     if (!input.snapshotUrl && !input.mjpegUrl && !input.hlsUrl) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
     return db.transaction(async (tx) => {
-      const id = await store.insertCamera(tx, tenant, input)
+      const id = await store.insertCamera(tx, this.secrets, tenant, input)
       await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.created', entity: id, data: { name: input.name } })
       return this.get(tx, tenant, id, 'all')
     })
@@ -73,7 +75,7 @@ export class CameraService {
 
   async update(db: Database, tenant: string, actor: string, id: string, input: UpdateCamera): Promise<Camera> {
     const camera = await db.transaction(async (tx) => {
-      const row = await store.cameraRow(tx, tenant, id)
+      const row = await store.cameraRow(tx, this.secrets, tenant, id)
       if (!row) throw new NotFound(`There is no camera ${id} in ${tenant}`)
       const source = (edited: string | null | undefined, stored: string | null) =>
         edited === undefined ? stored : edited === null ? null : unmaskedUrl(edited, stored)
@@ -88,7 +90,7 @@ export class CameraService {
         rtsp_url: source(input.rtspUrl, row.rtsp_url),
       }
       if (!next.snapshot_url && !next.mjpeg_url && !next.hls_url) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
-      await store.updateCamera(tx, tenant, id, next)
+      await store.updateCamera(tx, this.secrets, tenant, id, next)
       await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.updated', entity: id, data: { name: next.name } })
       return this.get(tx, tenant, id, 'all')
     })
@@ -108,7 +110,7 @@ export class CameraService {
 
   /** The source URLs, passwords masked, for the admin page's edit form. */
   async maskedSources(db: Queryable, tenant: string, id: string): Promise<CameraSources> {
-    const row = await store.cameraRow(db, tenant, id)
+    const row = await store.cameraRow(db, this.secrets, tenant, id)
     if (!row) throw new NotFound(`There is no camera ${id} in ${tenant}`)
     return {
       snapshotUrl: maskedUrl(row.snapshot_url),
@@ -200,7 +202,7 @@ export class CameraService {
   }
 
   private async sources(db: Queryable, tenant: string, id: string, access: CameraAccess) {
-    const sources = await store.cameraSources(db, tenant, id)
+    const sources = await store.cameraSources(db, this.secrets, tenant, id)
     if (!sources || (access === 'public-only' && !sources.is_public)) throw new NotFound(`There is no camera ${id} in ${tenant}`)
     return sources
   }
@@ -208,7 +210,7 @@ export class CameraService {
   /** Checks every camera once, several at a time (a dead camera costs a full timeout); a change of state is an event. */
   async checkAll(db: Database): Promise<{ online: number; offline: number }> {
     const counts = { online: 0, offline: 0 }
-    const queue = await store.allCameraSources(db)
+    const queue = await store.allCameraSources(db, this.secrets)
     const check = async (camera: (typeof queue)[number]) => {
       const url = camera.snapshot_url ?? camera.hls_url ?? camera.mjpeg_url
       if (!url) return

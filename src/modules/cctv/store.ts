@@ -1,7 +1,18 @@
 import type { Queryable } from '../../core/db/database.ts'
+import type { SealedColumn, Secrets } from '../../core/secrets.ts'
 import type { Camera, CreateCamera } from './schema.ts'
 
 // This module's SQL and nothing else.
+
+/** Source URLs may carry a camera's login: stored sealed, opened only here. */
+export const SEALED_COLUMNS: SealedColumn[] = ['snapshot_url', 'mjpeg_url', 'hls_url', 'rtsp_url'].map((column) => ({ table: 'cameras', column }))
+
+const seal = (secrets: Secrets, url: string | null | undefined) => (url ? secrets.seal(url) : null)
+const open = (secrets: Secrets, url: string | null) => (url ? secrets.open(url) : url)
+
+function openSources<T extends { snapshot_url: string | null; mjpeg_url: string | null; hls_url: string | null }>(secrets: Secrets, row: T): T {
+  return { ...row, snapshot_url: open(secrets, row.snapshot_url), mjpeg_url: open(secrets, row.mjpeg_url), hls_url: open(secrets, row.hls_url) }
+}
 
 const iso = (column: string) => `to_json(${column}) #>> '{}'`
 const CAMERA = `c.id, c.name, ST_AsGeoJSON(c.location, 7)::json AS location, c.agency_id AS "agencyId", c.is_public AS "isPublic",
@@ -19,21 +30,32 @@ export interface CameraRow {
   rtsp_url: string | null
 }
 
-export async function cameraRow(db: Queryable, tenant: string, id: string): Promise<CameraRow | null> {
+export async function cameraRow(db: Queryable, secrets: Secrets, tenant: string, id: string): Promise<CameraRow | null> {
   const [row] = await db.query<CameraRow>(
     `SELECT name, ST_AsGeoJSON(location, 7)::json AS location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url
      FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE`,
     [tenant, id],
   )
-  return row ?? null
+  return row ? { ...openSources(secrets, row), rtsp_url: open(secrets, row.rtsp_url) } : null
 }
 
-export async function updateCamera(db: Queryable, tenant: string, id: string, c: CameraRow): Promise<void> {
+export async function updateCamera(db: Queryable, secrets: Secrets, tenant: string, id: string, c: CameraRow): Promise<void> {
   await db.query(
     `UPDATE cameras SET name = $3, location = ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), agency_id = $5, is_public = $6,
        snapshot_url = $7, mjpeg_url = $8, hls_url = $9, rtsp_url = $10
      WHERE tenant = $1 AND id = $2`,
-    [tenant, id, c.name, JSON.stringify(c.location), c.agency_id, c.is_public, c.snapshot_url, c.mjpeg_url, c.hls_url, c.rtsp_url],
+    [
+      tenant,
+      id,
+      c.name,
+      JSON.stringify(c.location),
+      c.agency_id,
+      c.is_public,
+      seal(secrets, c.snapshot_url),
+      seal(secrets, c.mjpeg_url),
+      seal(secrets, c.hls_url),
+      seal(secrets, c.rtsp_url),
+    ],
   )
 }
 
@@ -56,7 +78,7 @@ export interface CameraSources {
   hls_url: string | null
 }
 
-export async function insertCamera(db: Queryable, tenant: string, c: CreateCamera): Promise<string> {
+export async function insertCamera(db: Queryable, secrets: Secrets, tenant: string, c: CreateCamera): Promise<string> {
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO cameras (tenant, name, location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url)
      VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -66,10 +88,10 @@ export async function insertCamera(db: Queryable, tenant: string, c: CreateCamer
       JSON.stringify(c.location),
       c.agencyId ?? null,
       c.isPublic ?? false,
-      c.snapshotUrl ?? null,
-      c.mjpegUrl ?? null,
-      c.hlsUrl ?? null,
-      c.rtspUrl ?? null,
+      seal(secrets, c.snapshotUrl),
+      seal(secrets, c.mjpegUrl),
+      seal(secrets, c.hlsUrl),
+      seal(secrets, c.rtspUrl),
     ],
   )
   return row.id
@@ -80,12 +102,12 @@ export async function findCamera(db: Queryable, tenant: string, id: string): Pro
   return row ?? null
 }
 
-export async function cameraSources(db: Queryable, tenant: string, id: string): Promise<CameraSources | null> {
+export async function cameraSources(db: Queryable, secrets: Secrets, tenant: string, id: string): Promise<CameraSources | null> {
   const [row] = await db.query<CameraSources>(
     'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL',
     [tenant, id],
   )
-  return row ?? null
+  return row ? openSources(secrets, row) : null
 }
 
 /** Cameras by name, or nearest first when a point is given; `publicOnly` for the public portal. */
@@ -114,10 +136,11 @@ export async function countCameras(db: Queryable, tenant: string, publicOnly: bo
   return row.n
 }
 
-export async function allCameraSources(db: Queryable): Promise<CameraSources[]> {
-  return db.query<CameraSources>(
+export async function allCameraSources(db: Queryable, secrets: Secrets): Promise<CameraSources[]> {
+  const rows = await db.query<CameraSources>(
     'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url FROM cameras WHERE archived_at IS NULL ORDER BY tenant, id',
   )
+  return rows.map((row) => openSources(secrets, row))
 }
 
 /** Records a health check; returns the status before it, to tell a change. */

@@ -80,6 +80,9 @@ describe('pull connectors', () => {
   it('hides header values and refuses a private URL, another city and a bad schedule', async () => {
     expect(connector.headerNames).toEqual(['authorization'])
     expect(JSON.stringify(connector)).not.toContain('opd-secret')
+    // Stored sealed: the database holds no header value in clear.
+    const [raw] = await server.kendali.ctx.db.query('SELECT headers FROM datahub_connectors WHERE tenant = $1 AND id = $2', ['33.71', connector.id])
+    expect(JSON.stringify(raw)).not.toContain('opd-secret')
     const strictServer = await startTestKendali({ listen: false })
     try {
       const strictCookie = await loginCookie(strictServer.kendali, 'operator')
@@ -130,7 +133,10 @@ describe('pull connectors', () => {
     // A short-fused service so the slow OPD times out and a large answer is cut.
     const { datasets, lookups } = datahubServices(server.kendali.ctx)
     const ctx = server.kendali.ctx
-    const strictLimits = new ConnectorService(ctx.events, ctx.jobs, datasets, new OutboundPolicy(['127.0.0.1']), lookups, { timeoutMs: 300, maxBytes: 20_000 })
+    const strictLimits = new ConnectorService(ctx.events, ctx.jobs, datasets, new OutboundPolicy(['127.0.0.1']), lookups, ctx.secrets, {
+      timeoutMs: 300,
+      maxBytes: 20_000,
+    })
     const attempt = async (m: typeof mode) => {
       mode = m
       return strictLimits.pull(ctx.db, '33.71', connector.id, await store.startRun(ctx.db, '33.71', connector.id))

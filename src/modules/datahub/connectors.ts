@@ -4,6 +4,7 @@ import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import type { OutboundPolicy } from '../../core/outbound/policy.ts'
+import type { Secrets } from '../../core/secrets.ts'
 import { cronMatches, parseCron } from './cron.ts'
 import type { DatasetService } from './datasets.ts'
 import type { Lookups } from './ports.ts'
@@ -65,6 +66,7 @@ export class ConnectorService {
     private readonly datasets: DatasetService,
     private readonly policy: OutboundPolicy,
     private readonly lookups: Lookups,
+    private readonly secrets: Secrets,
     private readonly limits: PullLimits = DEFAULT_LIMITS,
   ) {}
 
@@ -87,7 +89,7 @@ export class ConnectorService {
         format: input.format,
         columns: [],
       })
-      const id = await store.insertConnector(tx, tenant, {
+      const id = await store.insertConnector(tx, this.secrets, tenant, {
         name: input.name,
         datasetId: dataset.id,
         resourceId,
@@ -111,7 +113,7 @@ export class ConnectorService {
   /** Changes a connector; a header sent as null keeps its stored value, so tokens need not be typed again. */
   async update(db: Database, tenant: string, actor: string, id: string, input: UpdateConnector): Promise<Connector> {
     return db.transaction(async (tx) => {
-      const current = await store.findConnector(tx, tenant, id)
+      const current = await store.findConnector(tx, this.secrets, tenant, id)
       if (!current) throw new NotFound(`There is no connector ${id} in ${tenant}`)
       const url = input.url ?? current.url
       const schedule = this.checked(url, input.schedule ?? current.schedule)
@@ -124,7 +126,7 @@ export class ConnectorService {
             }),
           )
         : current.headers
-      await store.updateConnector(tx, tenant, id, {
+      await store.updateConnector(tx, this.secrets, tenant, id, {
         name: input.name ?? current.name,
         url,
         format: input.format ?? current.format,
@@ -144,13 +146,13 @@ export class ConnectorService {
   }
 
   async get(db: Queryable, tenant: string, id: string): Promise<Connector> {
-    const row = await store.findConnector(db, tenant, id)
+    const row = await store.findConnector(db, this.secrets, tenant, id)
     if (!row) throw new NotFound(`There is no connector ${id} in ${tenant}`)
     return shape(row)
   }
 
   async list(db: Queryable, tenant: string): Promise<Connector[]> {
-    return (await store.listConnectors(db, tenant)).map(shape)
+    return (await store.listConnectors(db, this.secrets, tenant)).map(shape)
   }
 
   async runs(db: Queryable, tenant: string, id: string, limit: number): Promise<Run[]> {
@@ -186,7 +188,7 @@ export class ConnectorService {
    * good run clears the alarm.
    */
   async pull(db: Database, tenant: string, connectorId: string, runId: string): Promise<Run> {
-    const connector = await store.findConnector(db, tenant, connectorId)
+    const connector = await store.findConnector(db, this.secrets, tenant, connectorId)
     if (!connector) throw new NotFound(`There is no connector ${connectorId} in ${tenant}`)
     let bytes = 0
     let lastProgress = 0
@@ -283,7 +285,7 @@ export class ConnectorService {
   async schedule(db: Database, now = new Date()): Promise<number> {
     const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000)
     let started = 0
-    for (const c of await store.scheduledConnectors(db)) {
+    for (const c of await store.scheduledConnectors(db, this.secrets)) {
       if (c.last_run_at && c.last_run_at >= minute) continue
       const zone = await this.lookups.timezone(c.tenant)
       if (!cronMatches(parseCron(c.schedule), now, zone)) continue

@@ -13,6 +13,7 @@ import { seedDatahubDemo } from './demo.ts'
 import { datahubIndicators } from './indicators.ts'
 import { type Lookups, tenancyLookups } from './ports.ts'
 import { datasetRoutes } from './routes.ts'
+import { SEALED_COLUMNS } from './store.ts'
 import { webhookRoutes } from './webhook-routes.ts'
 import { JOB_DELIVER, WebhookService } from './webhooks.ts'
 
@@ -31,11 +32,11 @@ export function datahubServices(ctx: CoreContext): DatahubServices {
   const lookups = tenancyLookups(ctx)
   const datasets = new DatasetService(ctx.events, lookups)
   const policy = ctx.outbound
-  const connectors = new ConnectorService(ctx.events, ctx.jobs, datasets, policy, lookups)
+  const connectors = new ConnectorService(ctx.events, ctx.jobs, datasets, policy, lookups, ctx.secrets)
   return {
     datasets,
     connectors,
-    webhooks: new WebhookService(ctx.jobs, policy, ctx.topics),
+    webhooks: new WebhookService(ctx.jobs, policy, ctx.topics, ctx.secrets),
     apps: new AppService(ctx.events, policy, lookups),
     assets: new AssetService(ctx.events, policy),
     ckan: new CkanApi(lookups),
@@ -54,6 +55,7 @@ export function datahubModule(): KendaliModule {
   return {
     name: 'datahub',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    sealed: SEALED_COLUMNS,
     topics: DATAHUB_TOPICS,
     indicators: (ctx) => datahubIndicators(ctx),
     routes: (app, ctx) => {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../core/db/database.ts'
+import type { SealedColumn, Secrets } from '../../core/secrets.ts'
 import type { Run } from './schema.ts'
 import type { Cell, Column } from './tabular.ts'
 
@@ -464,6 +465,14 @@ export interface ConnectorRow {
   last_run_at: Date | null
 }
 
+/** Header values may carry a token: each is stored sealed, opened only here. */
+export const SEALED_COLUMNS: SealedColumn[] = [
+  { table: 'datahub_connectors', column: 'headers', json: true },
+  { table: 'datahub_webhooks', column: 'secret' },
+]
+
+const openHeaders = (secrets: Secrets, row: ConnectorRow): ConnectorRow => ({ ...row, headers: secrets.openEach(row.headers) })
+
 const CONNECTOR_SELECT = `SELECT c.tenant, c.id, c.name, c.dataset_id, d.name AS dataset, c.resource_id, c.url, c.format, c.rows_path, c.headers, c.mapping,
     c.schedule, c.last_run_at
   FROM datahub_connectors c JOIN datahub_datasets d ON d.tenant = c.tenant AND d.id = c.dataset_id`
@@ -479,7 +488,12 @@ export interface ConnectorValues {
   schedule: string
 }
 
-export async function insertConnector(db: Queryable, tenant: string, c: ConnectorValues & { datasetId: string; resourceId: string }): Promise<string> {
+export async function insertConnector(
+  db: Queryable,
+  secrets: Secrets,
+  tenant: string,
+  c: ConnectorValues & { datasetId: string; resourceId: string },
+): Promise<string> {
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO datahub_connectors (tenant, name, dataset_id, resource_id, url, format, rows_path, headers, mapping, schedule)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -491,7 +505,7 @@ export async function insertConnector(db: Queryable, tenant: string, c: Connecto
       c.url,
       c.format,
       c.rowsPath,
-      JSON.stringify(c.headers),
+      JSON.stringify(secrets.sealEach(c.headers)),
       c.mapping ? JSON.stringify(c.mapping) : null,
       c.schedule,
     ],
@@ -499,25 +513,27 @@ export async function insertConnector(db: Queryable, tenant: string, c: Connecto
   return row.id
 }
 
-export async function updateConnector(db: Queryable, tenant: string, id: string, c: ConnectorValues): Promise<void> {
+export async function updateConnector(db: Queryable, secrets: Secrets, tenant: string, id: string, c: ConnectorValues): Promise<void> {
   await db.query(
     `UPDATE datahub_connectors SET name = $3, url = $4, format = $5, rows_path = $6, headers = $7, mapping = $8, schedule = $9 WHERE tenant = $1 AND id = $2`,
-    [tenant, id, c.name, c.url, c.format, c.rowsPath, JSON.stringify(c.headers), c.mapping ? JSON.stringify(c.mapping) : null, c.schedule],
+    [tenant, id, c.name, c.url, c.format, c.rowsPath, JSON.stringify(secrets.sealEach(c.headers)), c.mapping ? JSON.stringify(c.mapping) : null, c.schedule],
   )
 }
 
-export async function findConnector(db: Queryable, tenant: string, id: string): Promise<ConnectorRow | null> {
+export async function findConnector(db: Queryable, secrets: Secrets, tenant: string, id: string): Promise<ConnectorRow | null> {
   const [row] = await db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.tenant = $1 AND c.id = $2`, [tenant, id])
-  return row ?? null
+  return row ? openHeaders(secrets, row) : null
 }
 
-export async function listConnectors(db: Queryable, tenant: string): Promise<ConnectorRow[]> {
-  return db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.tenant = $1 ORDER BY c.name, c.id`, [tenant])
+export async function listConnectors(db: Queryable, secrets: Secrets, tenant: string): Promise<ConnectorRow[]> {
+  const rows = await db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.tenant = $1 ORDER BY c.name, c.id`, [tenant])
+  return rows.map((row) => openHeaders(secrets, row))
 }
 
 /** Connectors of every tenant that run on a schedule. */
-export async function scheduledConnectors(db: Queryable): Promise<ConnectorRow[]> {
-  return db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.schedule <> 'manual' AND d.deleted_at IS NULL`)
+export async function scheduledConnectors(db: Queryable, secrets: Secrets): Promise<ConnectorRow[]> {
+  const rows = await db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.schedule <> 'manual' AND d.deleted_at IS NULL`)
+  return rows.map((row) => openHeaders(secrets, row))
 }
 
 export async function startRun(db: Queryable, tenant: string, connectorId: string, at: Date | null = null): Promise<string> {

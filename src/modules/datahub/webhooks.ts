@@ -5,6 +5,7 @@ import type { KendaliEvent } from '../../core/events/log.ts'
 import type { TopicRegistry } from '../../core/events/topics.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import type { OutboundPolicy } from '../../core/outbound/policy.ts'
+import type { Secrets } from '../../core/secrets.ts'
 
 export const JOB_DELIVER = 'datahub.deliver'
 const MAX_ATTEMPTS = 6
@@ -52,6 +53,7 @@ export class WebhookService {
     private readonly jobs: JobQueue,
     private readonly policy: OutboundPolicy,
     private readonly topics: TopicRegistry,
+    private readonly secrets: Secrets,
   ) {}
 
   async create(db: Queryable, tenant: string, input: { name: string; url: string; topics: string[] }): Promise<Webhook & { secret: string }> {
@@ -62,7 +64,7 @@ export class WebhookService {
     const secret = randomBytes(24).toString('base64url')
     const [row] = await db.query<WebhookRow>(
       'INSERT INTO datahub_webhooks (tenant, name, url, topics, secret) VALUES ($1, $2, $3, $4, $5) RETURNING id, name, url, topics, secret, created_at',
-      [tenant, input.name, input.url, input.topics, secret],
+      [tenant, input.name, input.url, input.topics, this.secrets.seal(secret)],
     )
     return { ...shape(row), secret }
   }
@@ -138,7 +140,7 @@ export class WebhookService {
           'content-type': 'application/json',
           'x-kendali-event': d.event_type,
           'x-kendali-delivery': d.id,
-          'x-kendali-signature': signature(d.secret, body),
+          'x-kendali-signature': signature(this.secrets.open(d.secret), body),
         },
         timeoutMs: DELIVERY_TIMEOUT_MS,
         maxBytes: 64 * 1024,

@@ -164,6 +164,8 @@ describe('reporter notifications', () => {
     const secret = 'rahasia-gateway-sms-0123456789'
     const { port } = gateway.address() as AddressInfo
     await s.reports.putSettings(db, TENANT, 'system:test', { webhookUrl: `http://127.0.0.1:${port}/kendali`, webhookSecret: secret })
+    const [stored] = await db.query<{ webhook_secret: string }>('SELECT webhook_secret FROM report_settings WHERE tenant = $1', [TENANT])
+    expect(stored.webhook_secret).not.toContain(secret)
     const report = await submitAt(new Date(), 'sampah_liar', { phone: '081233344455' })
     await s.reports.verify(db, TENANT, operator, report.id, 'Terima kasih, laporan diverifikasi')
 

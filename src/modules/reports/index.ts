@@ -9,6 +9,7 @@ import { open311Routes } from './open311.ts'
 import { incidentRaiser, type TenancyLookups, tenancyLookups } from './ports.ts'
 import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_SLA, ReportService } from './reports.ts'
 import { reportRoutes } from './routes.ts'
+import { SEALED_COLUMNS } from './store.ts'
 
 export interface ReportsServices {
   reports: ReportService
@@ -19,7 +20,7 @@ export interface ReportsServices {
 export function reportsServices(ctx: CoreContext): ReportsServices {
   const tenancy = tenancyLookups(ctx)
   const notifier = { canEmail: ctx.config.smtpUrl !== null, publicUrl: ctx.config.publicUrl }
-  return { reports: new ReportService(ctx.events, ctx.jobs, tenancy, incidentRaiser(ctx), notifier), tenancy }
+  return { reports: new ReportService(ctx.events, ctx.jobs, tenancy, incidentRaiser(ctx), ctx.secrets, notifier), tenancy }
 }
 
 /** Citizen reports (aduan) routed to OPDs with SLAs and escalation, public tracking, Open311 GeoReport v2. */
@@ -37,6 +38,7 @@ export function reportsModule(): KendaliModule {
   return {
     name: 'reports',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    sealed: SEALED_COLUMNS,
     topics: REPORT_TOPICS,
     routes: (app, ctx) => {
       reportRoutes(app, ctx, of(ctx))
@@ -45,7 +47,7 @@ export function reportsModule(): KendaliModule {
     jobs: (ctx) => ({
       [JOB_SLA]: (job) => of(ctx).reports.onSlaDue(ctx.db, job),
       [JOB_AUTO_CLOSE]: (job) => of(ctx).reports.onAutoClose(ctx.db, job),
-      [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, job, { mailer: mailerOf(ctx) }),
+      [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, ctx.secrets, job, { mailer: mailerOf(ctx) }),
     }),
     copyConfig: (_ctx, db, from, to) => copyReportCategories(db, from, to),
     indicators: (ctx) => reportIndicators(ctx),

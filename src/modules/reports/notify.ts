@@ -3,6 +3,7 @@ import { createTransport } from 'nodemailer'
 import type { Database } from '../../core/db/database.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { Job } from '../../core/jobs/jobs.ts'
+import type { Secrets } from '../../core/secrets.ts'
 import { recordReportEvent } from './events.ts'
 import * as store from './store.ts'
 
@@ -46,7 +47,7 @@ interface NotificationPayload {
  * Delivers one notification of a reporter: to the tenant's webhook (an SMS/WhatsApp gateway) or by e-mail.
  * A failure is recorded and thrown, so the durable job retries it with backoff; the last failure is an event.
  */
-export async function deliverNotification(db: Database, events: EventLog, job: Job, channels: Channels): Promise<void> {
+export async function deliverNotification(db: Database, events: EventLog, secrets: Secrets, job: Job, channels: Channels): Promise<void> {
   const { deliveryId } = job.payload as { deliveryId: string }
   const delivery = await store.findDelivery(db, job.tenant, deliveryId)
   if (delivery?.status !== 'pending') return
@@ -59,7 +60,7 @@ export async function deliverNotification(db: Database, events: EventLog, job: J
       canRetry = false
     } else error = await sendMail(channels.mailer, payload)
   } else {
-    const settings = await store.findSettings(db, job.tenant)
+    const settings = await store.findSettings(db, secrets, job.tenant)
     if (!settings?.webhookUrl) {
       error = 'No webhook is configured any more'
       canRetry = false

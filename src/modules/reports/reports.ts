@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import { addSlaHours, type WorkCalendar } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
@@ -6,6 +6,7 @@ import { Conflict, Forbidden, Invalid, NotFound, RateLimited } from '../../core/
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import type { Secrets } from '../../core/secrets.ts'
 import { type ReportSummary, recordReportEvent } from './events.ts'
 import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from './photos.ts'
 import type { AgencyRef, IncidentRaiser, TenancyLookups } from './ports.ts'
@@ -79,10 +80,6 @@ export function normaliseCode(code: string): string {
   return `${plain.slice(0, 4)}-${plain.slice(4)}`
 }
 
-export function hashAddress(tenant: string, ip: string | null): string | null {
-  return ip ? createHash('sha256').update(`kendali-reports|${tenant}|${ip}`).digest('hex').slice(0, 32) : null
-}
-
 function csv(value: string | undefined): string[] | null {
   return value ? [...new Set(value.split(',').filter(Boolean))] : null
 }
@@ -130,8 +127,14 @@ export class ReportService {
     private readonly jobs: JobQueue,
     private readonly tenancy: TenancyLookups,
     private readonly incidents: IncidentRaiser,
+    private readonly secrets: Secrets,
     private readonly notifier: Notifier = { canEmail: false, publicUrl: null },
   ) {}
+
+  /** A reporter's address as a keyed hash: enough to count recent submissions, no way back to the address without the instance key. */
+  private addressHash(tenant: string, ip: string | null): string | null {
+    return ip ? this.secrets.keyedHash('report-address', `${tenant}|${ip}`).slice(0, 32) : null
+  }
 
   // Catalogue and settings
 
@@ -179,7 +182,7 @@ export class ReportService {
   }
 
   async settings(db: Queryable, tenant: string): Promise<store.SettingsRow> {
-    return (await store.findSettings(db, tenant)) ?? DEFAULT_SETTINGS
+    return (await store.findSettings(db, this.secrets, tenant)) ?? DEFAULT_SETTINGS
   }
 
   publicSettings(s: store.SettingsRow): Settings & { hasWebhookSecret: boolean } {
@@ -191,7 +194,7 @@ export class ReportService {
     return db.transaction(async (tx) => {
       const next = { ...(await this.settings(tx, tenant)), ...input }
       if (next.workEnd <= next.workStart) throw new Invalid('workEnd must come after workStart', { field: 'workEnd' })
-      await store.upsertSettings(tx, tenant, next)
+      await store.upsertSettings(tx, this.secrets, tenant, next)
       await recordReportEvent(this.events, tx, tenant, actor, {
         topic: 'report_config',
         type: 'report_settings.changed',
@@ -218,7 +221,7 @@ export class ReportService {
     const info = await this.tenancy.tenant(tenant)
     if (!region) throw new Invalid(`The location lies outside ${info?.name ?? tenant}`, { field: 'location' })
     const phone = input.reporter?.phone?.replace(/[^0-9+]/g, '') ?? null
-    const ipHash = hashAddress(tenant, origin.ip)
+    const ipHash = this.addressHash(tenant, origin.ip)
     await this.checkRate(db, tenant, origin.isTrusted ? null : ipHash, phone, now)
     const calendar = await this.calendar(db, tenant)
     const year = Number(new Intl.DateTimeFormat('en', { timeZone: calendar.timezone, year: 'numeric' }).format(now))
@@ -475,7 +478,7 @@ export class ReportService {
     now = new Date(),
   ) {
     if (!input.consent) throw new Invalid('The supporter must agree to the consent text', { field: 'consent' })
-    const ipHash = hashAddress(tenant, ip)
+    const ipHash = this.addressHash(tenant, ip)
     await this.checkRate(db, tenant, ipHash, null, now)
     const phone = input.reporter?.phone?.replace(/[^0-9+]/g, '') ?? null
     return db.transaction(async (tx) => {

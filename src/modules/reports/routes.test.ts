@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -162,6 +163,19 @@ describe('submission and tracking', () => {
     })
     expect(res.statusCode).toBe(429)
     expect(json<ErrorBody>(res).error.message).toContain('phone')
+  })
+
+  it('keeps the reporter address only as a hash keyed with the instance key, not one anyone can recompute', async () => {
+    const ip = citizenIp()
+    const sent = await submit({}, ip)
+    const [row] = await server.kendali.ctx.db.query<{ reporter_ip_hash: string }>('SELECT reporter_ip_hash FROM reports WHERE tenant = $1 AND id = $2', [
+      '33.71',
+      sent.id,
+    ])
+    const unkeyed = createHash('sha256').update(`kendali-reports|33.71|${ip}`).digest('hex').slice(0, 32)
+    expect(row.reporter_ip_hash).toMatch(/^[0-9a-f]{32}$/)
+    expect(row.reporter_ip_hash).not.toBe(unkeyed)
+    expect(row.reporter_ip_hash).not.toContain(ip)
   })
 
   it('takes up to 3 photos, re-encoded without metadata, and refuses other files', async () => {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
+import type { SealedColumn, Secrets } from '../../core/secrets.ts'
 import type { Category, PhotoInfo, Settings, TimelineEntry } from './schema.ts'
 import type { ReportStatus } from './workflow.ts'
 
@@ -68,7 +69,10 @@ export async function upsertCategory(db: Queryable, tenant: string, c: CategoryR
 
 export type SettingsRow = Settings & { webhookSecret: string | null }
 
-export async function findSettings(db: Queryable, tenant: string): Promise<SettingsRow | null> {
+/** The webhook secret is stored sealed. */
+export const SEALED_COLUMNS: SealedColumn[] = [{ table: 'report_settings', column: 'webhook_secret' }]
+
+export async function findSettings(db: Queryable, secrets: Secrets, tenant: string): Promise<SettingsRow | null> {
   const [row] = await db.query<SettingsRow>(
     `SELECT reopen_days AS "reopenDays", working_days AS "workingDays", work_start AS "workStart", work_end AS "workEnd",
        ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(holidays) AS d ORDER BY d) AS holidays,
@@ -76,17 +80,17 @@ export async function findSettings(db: Queryable, tenant: string): Promise<Setti
      FROM report_settings WHERE tenant = $1`,
     [tenant],
   )
-  return row ?? null
+  return row ? { ...row, webhookSecret: row.webhookSecret === null ? null : secrets.open(row.webhookSecret) } : null
 }
 
-export async function upsertSettings(db: Queryable, tenant: string, s: SettingsRow): Promise<void> {
+export async function upsertSettings(db: Queryable, secrets: Secrets, tenant: string, s: SettingsRow): Promise<void> {
   await db.query(
     `INSERT INTO report_settings (tenant, reopen_days, working_days, work_start, work_end, holidays, webhook_url, webhook_secret, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6::date[], $7, $8, now())
      ON CONFLICT (tenant) DO UPDATE SET reopen_days = EXCLUDED.reopen_days, working_days = EXCLUDED.working_days, work_start = EXCLUDED.work_start,
        work_end = EXCLUDED.work_end, holidays = EXCLUDED.holidays, webhook_url = EXCLUDED.webhook_url, webhook_secret = EXCLUDED.webhook_secret,
        updated_at = now()`,
-    [tenant, s.reopenDays, s.workingDays, s.workStart, s.workEnd, s.holidays, s.webhookUrl, s.webhookSecret],
+    [tenant, s.reopenDays, s.workingDays, s.workStart, s.workEnd, s.holidays, s.webhookUrl, s.webhookSecret === null ? null : secrets.seal(s.webhookSecret)],
   )
 }
 
