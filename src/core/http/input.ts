@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Invalid } from '../errors.ts'
 
@@ -67,6 +68,37 @@ export function nestsDeeperThan(json: string, max: number): boolean {
   return false
 }
 
+// How much of a refused body is read and dropped before answering, at most.
+const DISCARD_BYTES = 64 * 1024 * 1024
+const DISCARD_MS = 15_000
+
+/**
+ * Reads and drops the rest of a request body, up to a bound. A server that answers 413 and closes while the
+ * client is still sending resets the connection, and the reset erases the answer before most clients read it.
+ */
+export function discardBody(raw: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (raw.complete || raw.readableEnded || raw.destroyed) return resolve()
+    let dropped = 0
+    const done = () => {
+      clearTimeout(timer)
+      raw.off('data', onData)
+      raw.off('end', done)
+      raw.off('close', done)
+      resolve()
+    }
+    const onData = (chunk: Buffer) => {
+      dropped += chunk.length
+      if (dropped > DISCARD_BYTES) done()
+    }
+    const timer = setTimeout(done, DISCARD_MS)
+    raw.on('data', onData)
+    raw.once('end', done)
+    raw.once('close', done)
+    raw.resume()
+  })
+}
+
 /** Adds the guards to every route of `app` (call before any route is registered). */
 export function guardInput(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error')
@@ -86,6 +118,9 @@ export function guardInput(app: FastifyInstance): void {
   })
   app.addHook('preValidation', async (request: FastifyRequest) => {
     refuse('body', request.body, isUnstorableText, TEXT)
+  })
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode === 413) await discardBody(request.raw)
   })
   // After validation, because query strings become numbers only when the schema coerces them.
   app.addHook('preHandler', async (request: FastifyRequest) => {
