@@ -17,6 +17,7 @@ import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
+import { smtpMailer } from './outbound/mail.ts'
 import { OutboundPolicy } from './outbound/policy.ts'
 import { loadSecrets, resealColumns } from './secrets.ts'
 
@@ -106,6 +107,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     ),
     topics,
     outbound: new OutboundPolicy(config.outboundAllow),
+    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : null,
     log: app.log,
     mqtt: new UnavailableHub(),
     secrets,

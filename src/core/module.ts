@@ -11,6 +11,7 @@ import type { Identity } from './http/identity.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
 import type { MqttHub } from './mqtt/hub.ts'
+import type { Mailer } from './outbound/mail.ts'
 import type { OutboundPolicy } from './outbound/policy.ts'
 import type { SealedColumn, Secrets } from './secrets.ts'
 
@@ -27,6 +28,8 @@ export interface CoreContext {
   readonly topics: TopicRegistry
   /** The only way out to URLs people typed in (cameras, webhooks, connectors, push): refuses the server's own network. */
   readonly outbound: OutboundPolicy
+  /** Outgoing e-mail through SMTP_URL; null without it. */
+  readonly mailer: Mailer | null
   readonly log: FastifyBaseLogger
   /** Device messages over MQTT; set when the platform prepares (embedded broker or MQTT_URL). */
   mqtt: MqttHub

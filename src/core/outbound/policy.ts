@@ -132,6 +132,13 @@ export class OutboundPolicy {
     return this.allowed.check(ip, family) || !this.forbidden.check(ip, family)
   }
 
+  /** Whether OUTBOUND_ALLOW names this host or address (or a range holding it). */
+  isListed(host: string): boolean {
+    const bare = host.replace(/^\[|\]$/g, '')
+    const kind = isIP(bare)
+    return kind === 0 ? this.hostAllowed(bare) : this.allowed.check(bare, kind === 4 ? 'ipv4' : 'ipv6')
+  }
+
   hostAllowed(host: string): boolean {
     return this.allowedHosts.has(
       host

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { validateXML } from 'xmllint-wasm'
+import { startRedirectTrap } from '../../../test/support/redirect-trap.ts'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
 import { type BmkgFeeds, BmkgIntake, capLinks, parseCap, parseQuakes } from './bmkg.ts'
 import { alertsServices } from './index.ts'
@@ -16,6 +17,7 @@ const NOW = new Date('2026-11-17T08:00:00Z')
 
 let feedServer: Server
 let base = ''
+let trap: Awaited<ReturnType<typeof startRedirectTrap>>
 let server: TestServer
 let cookie = ''
 
@@ -27,8 +29,16 @@ function intake(feeds: Partial<BmkgFeeds>, alerts = alertsServices(server.kendal
     tenancyLookups(ctx),
     incidentPort(ctx),
     alerts,
+    ctx.outbound,
   )
 }
+
+/** An RSS index as BMKG's, whose items link into the server's own network: the metadata address and a redirect. */
+const hostileIndex = () => `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Peringatan Dini Cuaca</title>
+<item><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link></item>
+<item><title>Dialihkan</title><link>${trap.url}/CJG20261117001_alert.xml</link></item>
+</channel></rss>`
 
 // The latest quake in the autogempa shape, placed under Kota Magelang an hour before NOW.
 const magelangQuake = () => {
@@ -42,6 +52,7 @@ beforeAll(async () => {
     const path = req.url ?? '/'
     if (path === '/broken') return void res.writeHead(500).end('oops')
     if (path === '/garbage.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"Infogempa": nul')
+    if (path === '/hostile-rss.xml') return void res.writeHead(200).end(hostileIndex())
     if (path === '/nowcast-rss.xml') return void res.writeHead(200).end(fixture('nowcast-rss.xml').replaceAll('{BASE}', base))
     if (path === '/autogempa-magelang.json') return void res.writeHead(200).end(magelangQuake())
     const name = path.slice(1)
@@ -50,11 +61,14 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`
-  server = await startTestKendali({ listen: false })
+  trap = await startRedirectTrap()
+  // The feed server is configured (trusted); the CAP messages its index links to run on loopback too.
+  server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
   cookie = await loginCookie(server.kendali, 'operator')
 })
 
 afterAll(async () => {
+  await trap.close()
   await server.close()
   await new Promise<void>((resolve) => feedServer.close(() => resolve()))
 })
@@ -154,6 +168,16 @@ describe('BMKG intake', () => {
     })
     // The Banten warning concerns no demo tenant.
     expect(outcome.drafted.map((d) => d.key)).toEqual(['cap:cuaca.ekstrem@bmkg.go.id:2.49.0.1.360.0.2026.11.17.07.40.001'])
+  })
+
+  it("follows links of the CAP index through the outbound guard: none reaches the server's own network", async () => {
+    const outcome = await intake({ capUrl: `${base}/hostile-rss.xml` }).poll(server.kendali.ctx.db, NOW)
+    expect(outcome.drafted).toEqual([])
+    expect(outcome.failed).toEqual([
+      { url: 'http://169.254.169.254/latest/meta-data/', error: expect.stringContaining('169.254.169.254') },
+      { url: `${trap.url}/CJG20261117001_alert.xml`, error: expect.stringContaining('127.0.0.2') },
+    ])
+    expect(trap.trapped()).toBe(0)
   })
 
   it('resumes an event whose draft failed after its incident was raised, without a second incident', async () => {

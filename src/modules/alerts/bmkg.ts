@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { XMLParser } from 'fast-xml-parser'
 import type { Database } from '../../core/db/database.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { AlertService } from './alerts.ts'
 import { recordAlertEvent } from './events.ts'
 import type { IncidentPort, TenancyLookups } from './ports.ts'
@@ -12,6 +13,9 @@ import * as store from './store.ts'
 // turned into an incident and a draft alert for each tenant an event concerns.
 
 const TIMEOUT_MS = 15_000
+// A CAP message is a few kilobytes; a linked document larger than this is not one.
+const ACCEPT = 'application/json, application/xml, text/xml'
+const MAX_LINKED_BYTES = 2 * 1024 * 1024
 // Older events in a list (gempadirasakan keeps the last 15, weeks back) are history, not news.
 const MAX_AGE_HOURS = 24
 // A prefilled draft is valid this long unless the operator changes it.
@@ -199,7 +203,8 @@ export class BmkgIntake {
     private readonly tenancy: TenancyLookups,
     private readonly incidents: IncidentPort,
     private readonly alerts: AlertService,
-    private readonly fetcher: typeof fetch = fetch,
+    /** Links inside the CAP index go through the guard: the feed names them, not the operator. */
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   get isConfigured(): boolean {
@@ -207,10 +212,16 @@ export class BmkgIntake {
     return !!(f.autogempaUrl || f.gempadirasakanUrl || f.gempaterkiniUrl || f.capUrl)
   }
 
-  private async fetchText(url: string): Promise<string> {
-    const res = await this.fetcher(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json, application/xml, text/xml' } })
+  /** A configured feed: the operator set its URL (BMKG_*_URL), so it is trusted as ROUTING_URL is. */
+  private async fetchFeed(url: string): Promise<string> {
+    const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: ACCEPT } })
     if (!res.ok) throw new Error(`answered ${res.status}`)
     return res.text()
+  }
+
+  private async fetchLinked(url: string): Promise<string> {
+    const res = await this.outbound.fetch(url, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_LINKED_BYTES, headers: { accept: ACCEPT } })
+    return res.body.toString('utf8')
   }
 
   /** One poll of every feed. A feed that fails is reported and does not stop the others. */
@@ -224,7 +235,7 @@ export class BmkgIntake {
     for (const [feed, url] of quakeFeeds) {
       if (!url) continue
       try {
-        const quakes = parseQuakes(feed, JSON.parse(await this.fetchText(url)))
+        const quakes = parseQuakes(feed, JSON.parse(await this.fetchFeed(url)))
         for (const quake of quakes) outcome.drafted.push(...(await this.takeQuake(db, quake, now)))
       } catch (err) {
         outcome.failed.push({ url, error: err instanceof Error ? err.message : String(err) })
@@ -233,12 +244,12 @@ export class BmkgIntake {
     if (this.feeds.capUrl) {
       const url = this.feeds.capUrl
       try {
-        const document = await this.fetchText(url)
+        const document = await this.fetchFeed(url)
         const links = capLinks(document)
         const documents = links.length > 0 ? [] : [document]
         for (const link of links) {
           try {
-            documents.push(await this.fetchText(link))
+            documents.push(await this.fetchLinked(link))
           } catch (err) {
             outcome.failed.push({ url: link, error: err instanceof Error ? err.message : String(err) })
           }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { InjectOptions } from 'fastify'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRedirectTrap } from '../../../test/support/redirect-trap.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 
 type Delivery = { id: string; channel: string; kelurahan: string; status: string; attempts: number; lastError: string | null }
@@ -210,6 +211,30 @@ describe('delivery retries', () => {
     expect((await deliveries(alert.id)).find((d) => d.channel === 'push')).toMatchObject({ status: 'failed', attempts: 1 })
     const all = json<{ items: { id: string }[] }>(await as('admin', { method: 'GET', url: '/api/t/33.71/subscriptions?limit=1000' }))
     expect(all.items.map((x) => x.id)).not.toContain(id)
+  })
+})
+
+describe('the outbound guard on deliveries', () => {
+  it("refuses a gateway at a private address, and follows no redirect of a gateway or push service into the server's network", async () => {
+    const metadata = await subscribe({ kelurahan: '33.71.01.1008', channel: 'webhook', url: 'http://169.254.169.254/latest/meta-data/' }, 'admin')
+    expect(metadata.statusCode).toBe(400)
+    expect(json<{ error: { details: { field: string } } }>(metadata).error.details.field).toBe('url')
+
+    const trap = await startRedirectTrap()
+    try {
+      const kelurahan = '33.71.01.1008'
+      expect((await subscribe({ kelurahan, channel: 'webhook', url: `${trap.url}/gateway` }, 'admin')).statusCode).toBe(201)
+      const push = pushSubscription('/push')
+      expect((await subscribe({ kelurahan, channel: 'push', push: { ...push, endpoint: `${trap.url}/push` } })).statusCode).toBe(201)
+      const alert = await publish({ regions: [kelurahan] })
+      await runJobs()
+      const tried = (await deliveries(alert.id)).filter((d) => d.channel !== 'email')
+      expect(tried.map((d) => d.channel).sort()).toEqual(['push', 'webhook'])
+      for (const d of tried) expect(d).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('127.0.0.2') })
+      expect(trap.trapped()).toBe(0)
+    } finally {
+      await trap.close()
+    }
   })
 })
 

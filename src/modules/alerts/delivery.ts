@@ -1,11 +1,13 @@
-import { createHmac, randomBytes } from 'node:crypto'
-import { createTransport } from 'nodemailer'
+import { randomBytes } from 'node:crypto'
 import webpush from 'web-push'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import type { Mailer } from '../../core/outbound/mail.ts'
+import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
+import { postWebhook } from '../../core/outbound/webhook.ts'
 import type { Secrets } from '../../core/secrets.ts'
 import type { AlertService } from './alerts.ts'
 import { recordAlertEvent } from './events.ts'
@@ -16,14 +18,9 @@ import * as store from './store.ts'
 export const JOB_DELIVER = 'alerts.deliver'
 // Each delivery is tried this often (backoff 30 s, 1, 2, 4, 8 min) before it counts as failed.
 const DELIVERY_ATTEMPTS = 6
-const TIMEOUT_MS = 10_000
+const PUSH_TIMEOUT_MS = 10_000
 // How long a push service keeps an alert for a phone that is offline.
 const PUSH_TTL_SECONDS = 6 * 3600
-
-/** The signature a gateway checks: hex HMAC-SHA256 of `{timestamp}.{body}` with the subscription's secret. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
-}
 
 export interface VapidKeys {
   publicKey: string
@@ -41,17 +38,12 @@ export async function ensureVapidKeys(db: Queryable, secrets: Secrets): Promise<
   return { ...stored, privateKey: secrets.open(stored.privateKey) }
 }
 
-/** How an alert leaves the building; tests and installs without SMTP swap parts. */
+/** How an alert leaves the building: e-mail, and the outbound guard for webhooks and Web Push. */
 export interface Channels {
   /** Absent without SMTP_URL: e-mail deliveries then fail at once. */
-  mail: ((mail: { to: string; subject: string; text: string }) => Promise<void>) | null
-  fetcher: typeof fetch
+  mailer: Mailer | null
+  outbound: OutboundPolicy
   vapidSubject: string
-}
-
-export function smtpMail(url: string, from: string): NonNullable<Channels['mail']> {
-  const transport = createTransport({ url, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS }, { from })
-  return async (mail) => void (await transport.sendMail(mail))
 }
 
 function toSubscription(row: store.SubscriptionRow): Subscription {
@@ -86,8 +78,6 @@ export class DeliveryService {
     private readonly secrets: Secrets,
     /** Links in messages: PUBLIC_URL, or the local address. */
     private readonly baseUrl: string,
-    /** Hosts outbound calls may reach although local (OUTBOUND_ALLOW). */
-    private readonly outboundAllow: string[] = [],
   ) {}
 
   /** Citizens subscribe with e-mail or Web Push; a gateway webhook needs an admin of the tenant. */
@@ -98,6 +88,7 @@ export class DeliveryService {
       throw new Invalid(`${input.kelurahan} is not a kelurahan or desa of ${tenant}`, { field: 'kelurahan' })
     }
     if (input.channel === 'push') this.checkPushEndpoint(input.push.endpoint)
+    if (input.channel === 'webhook') this.channels.outbound.checkUrl(input.url, 'url')
     const secret = input.channel === 'webhook' ? randomBytes(32).toString('base64url') : null
     const row = await store.upsertSubscription(db, tenant, {
       kelurahan: region.code,
@@ -121,7 +112,7 @@ export class DeliveryService {
   private checkPushEndpoint(endpoint: string): void {
     const url = new URL(endpoint)
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-    if (this.outboundAllow.includes(host)) return
+    if (this.channels.outbound.isListed(host)) return
     const isLiteral = /^[0-9.]+$/.test(host) || host.includes(':')
     if (url.protocol !== 'https:' || isLiteral || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || !host.includes('.')) {
       throw new Invalid('A push endpoint must be an https address of a push service', { field: 'push.endpoint' })
@@ -211,9 +202,13 @@ export class DeliveryService {
     const subject = `[${prefix}] ${headline}`
     const text = [headline, description, instruction, alert.areaDesc, portalUrl].filter((t) => t !== '').join('\n\n')
     if (to.channel === 'email') {
-      if (!this.channels.mail) throw new DeliveryError('No mail server is configured (SMTP_URL)', true)
+      if (!this.channels.mailer) throw new DeliveryError('No mail server is configured (SMTP_URL)', true)
       const unsubscribe = `${this.baseUrl}/p/${tenant}/alerts?unsubscribe=${to.unsubscribeToken}`
-      await this.channels.mail({ to: to.address, subject, text: `${text}\n\nCAP: ${capUrl}\n${en ? 'Unsubscribe' : 'Berhenti berlangganan'}: ${unsubscribe}` })
+      await this.channels.mailer.send({
+        to: to.address,
+        subject,
+        text: `${text}\n\nCAP: ${capUrl}\n${en ? 'Unsubscribe' : 'Berhenti berlangganan'}: ${unsubscribe}`,
+      })
       return
     }
     if (to.channel === 'webhook') {
@@ -226,20 +221,13 @@ export class DeliveryService {
         text: `${subject}. ${instruction}`.slice(0, 480),
         alert: this.alerts.toPublic(alert, capUrl),
       })
-      const timestamp = String(Math.floor(Date.now() / 1000))
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'x-kendali-timestamp': timestamp,
-        'x-kendali-delivery': deliveryId,
-        'x-kendali-signature': signWebhook(to.secret ? this.secrets.open(to.secret) : '', timestamp, body),
-      }
-      let res: Response
+      // A gateway is given a secret when it subscribes; one without (made before that rule) is never sent unsigned.
+      if (!to.secret) throw new DeliveryError('The gateway has no signing secret: subscribe it again', true)
       try {
-        res = await this.channels.fetcher(to.address, { method: 'POST', headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) })
+        await postWebhook(this.channels.outbound, { url: to.address, secret: this.secrets.open(to.secret), deliveryId, body })
       } catch (err) {
-        throw new Error(`The gateway did not answer: ${err instanceof Error ? err.message : String(err)}`)
+        throw new Error(answerOf('The gateway', err))
       }
-      if (!res.ok) throw new Error(`The gateway answered ${res.status}`)
       return
     }
     const keys = await ensureVapidKeys(db, this.secrets)
@@ -249,22 +237,27 @@ export class DeliveryService {
       JSON.stringify({ title: subject, body: instruction || description, url: portalUrl, identifier: alert.identifier }),
       { vapidDetails: { subject: this.channels.vapidSubject, ...keys }, TTL: PUSH_TTL_SECONDS },
     )
-    let res: Response
     try {
-      res = await this.channels.fetcher(request.endpoint, {
-        method: request.method,
+      await this.channels.outbound.fetch(request.endpoint, {
+        method: 'POST',
         headers: request.headers as Record<string, string>,
-        body: request.body ? new Uint8Array(request.body) : null,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        body: request.body ?? undefined,
+        timeoutMs: PUSH_TIMEOUT_MS,
+        maxBytes: 64 * 1024,
       })
     } catch (err) {
-      throw new Error(`The push service did not answer: ${err instanceof Error ? err.message : String(err)}`)
+      // 404/410: the browser dropped the subscription; it will never work again.
+      if (err instanceof OutboundError && (err.status === 404 || err.status === 410)) {
+        await store.deleteSubscription(db, tenant, to.id)
+        throw new DeliveryError(`The push service says the subscription is gone (${err.status})`, true)
+      }
+      throw new Error(answerOf('The push service', err))
     }
-    // 404/410: the browser dropped the subscription; it will never work again.
-    if (res.status === 404 || res.status === 410) {
-      await store.deleteSubscription(db, tenant, to.id)
-      throw new DeliveryError(`The push service says the subscription is gone (${res.status})`, true)
-    }
-    if (!res.ok) throw new Error(`The push service answered ${res.status}`)
   }
+}
+
+/** What to record of a failed call: the status the receiver answered, or why it could not be reached. */
+function answerOf(receiver: string, err: unknown): string {
+  if (err instanceof OutboundError && err.status !== undefined) return `${receiver} answered ${err.status}`
+  return `${receiver} did not answer: ${err instanceof Error ? err.message : String(err)}`
 }

@@ -6,7 +6,7 @@ import { tenancyServices } from '../tenancy/index.ts'
 import { alarmDraftIntake, draftForAlarm, JOB_ALARM_DRAFT } from './alarm-drafts.ts'
 import { AlertService, type Clock, JOB_EXPIRE, JOB_FANOUT } from './alerts.ts'
 import { BmkgIntake } from './bmkg.ts'
-import { type Channels, DeliveryService, ensureVapidKeys, JOB_DELIVER, smtpMail } from './delivery.ts'
+import { DeliveryService, ensureVapidKeys, JOB_DELIVER } from './delivery.ts'
 import { seedAlertsDemo } from './demo.ts'
 import { ALERT_TOPICS } from './events.ts'
 import { alertIndicators } from './indicators.ts'
@@ -35,7 +35,7 @@ function senderDomain(ctx: CoreContext): string {
 }
 
 /** The services of this module; other modules (the public portal, kpi) use them, never the tables. */
-export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Channels>; clock?: Clock } = {}): AlertsServices {
+export function alertsServices(ctx: CoreContext, opts: { clock?: Clock } = {}): AlertsServices {
   const tenancy = tenancyServices(ctx)
   const lookups = tenancyLookups(ctx)
   const alerts = new AlertService(ctx.events, ctx.jobs, lookups, incidentPort(ctx), alarmPort(ctx), senderDomain(ctx), opts.clock)
@@ -45,17 +45,11 @@ export function alertsServices(ctx: CoreContext, opts: { channels?: Partial<Chan
     ctx.jobs,
     lookups,
     alerts,
-    {
-      mail: ctx.config.smtpUrl ? smtpMail(ctx.config.smtpUrl, ctx.config.smtpFrom) : null,
-      fetcher: fetch,
-      vapidSubject: `mailto:noreply@${senderDomain(ctx)}`,
-      ...opts.channels,
-    },
+    { mailer: ctx.mailer, outbound: ctx.outbound, vapidSubject: `mailto:noreply@${senderDomain(ctx)}` },
     ctx.secrets,
     baseUrl,
-    ctx.config.outboundAllow,
   )
-  const bmkg = new BmkgIntake({ ...ctx.config.bmkg }, ctx.events, lookups, incidentPort(ctx), alerts, opts.channels?.fetcher ?? fetch)
+  const bmkg = new BmkgIntake({ ...ctx.config.bmkg }, ctx.events, lookups, incidentPort(ctx), alerts, ctx.outbound)
   return { alerts, delivery, bmkg, templates: new TemplateService(ctx.events), tenancy: { tenant: (code) => tenancy.tenants.info(code) } }
 }
 

@@ -1,10 +1,12 @@
+import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRedirectTrap } from '../../../test/support/redirect-trap.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { datahubServices } from './index.ts'
-import { type Delivery, signature, type Webhook } from './webhooks.ts'
+import type { Delivery, Webhook } from './webhooks.ts'
 
 type ErrorBody = { error: { code: string; details?: { field?: string } } }
 
@@ -20,8 +22,8 @@ const inject = (opts: InjectOptions) => server.kendali.app.inject({ ...opts, hea
 const deliveries = (id: string, status = '') =>
   inject({ method: 'GET', url: `/api/t/33.71/webhooks/${id}/deliveries${status ? `?status=${status}` : ''}` }).then((r) => json<{ items: Delivery[] }>(r).items)
 
-async function hookOn(topic: string): Promise<Webhook & { secret: string }> {
-  const res = await inject({ method: 'POST', url: '/api/t/33.71/webhooks', payload: { name: unique('hook'), url: receiverUrl, topics: [topic] } })
+async function hookOn(topic: string, url = receiverUrl): Promise<Webhook & { secret: string }> {
+  const res = await inject({ method: 'POST', url: '/api/t/33.71/webhooks', payload: { name: unique('hook'), url, topics: [topic] } })
   expect(res.statusCode, res.body).toBe(201)
   return json(res)
 }
@@ -54,7 +56,7 @@ afterAll(async () => {
 })
 
 describe('outbound webhooks', () => {
-  it('posts events of the chosen topic with an HMAC signature the receiver can check', async () => {
+  it('posts events of the chosen topic signed over timestamp and body, as the README tells receivers to check', async () => {
     answer = 200
     const hook = await hookOn('datahub')
     expect(json<{ items: Webhook[] }>(await inject({ method: 'GET', url: '/api/t/33.71/webhooks' })).items.find((h) => h.id === hook.id)).not.toHaveProperty(
@@ -78,7 +80,9 @@ describe('outbound webhooks', () => {
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, responseStatus: 200, eventType: 'dataset.created' })
     const got = received.find((r) => r.headers['x-kendali-delivery'] === delivery.id)
     if (!got) throw new Error('the receiver got nothing')
-    expect(got.headers['x-kendali-signature']).toBe(signature(hook.secret, got.body))
+    const timestamp = String(got.headers['x-kendali-timestamp'])
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60)
+    expect(got.headers['x-kendali-signature']).toBe(`sha256=${createHmac('sha256', hook.secret).update(`${timestamp}.${got.body}`).digest('hex')}`)
     expect(got.headers['x-kendali-event']).toBe('dataset.created')
     expect(JSON.parse(got.body)).toMatchObject({ tenant: '33.71', topic: 'datahub', type: 'dataset.created' })
   })
@@ -110,6 +114,25 @@ describe('outbound webhooks', () => {
     expect(dead[0]).toMatchObject({ attempts: 6, error: 'The server answered 503' })
   })
 
+  it("follows no redirect from the receiver into the server's own network: the delivery fails and is retried", async () => {
+    const trap = await startRedirectTrap()
+    try {
+      const hook = await hookOn('datahub', `${trap.url}/hooks/kendali`)
+      await newDataset()
+      await expect.poll(async () => (await deliveries(hook.id)).length).toBe(1)
+      await expect
+        .poll(async () => {
+          await server.kendali.ctx.jobs.runDue(1000)
+          return (await deliveries(hook.id))[0].attempts
+        })
+        .toBe(1)
+      expect((await deliveries(hook.id))[0]).toMatchObject({ status: 'pending', error: expect.stringContaining('127.0.0.2') })
+      expect(trap.trapped()).toBe(0)
+    } finally {
+      await trap.close()
+    }
+  })
+
   it('refuses a private URL, an unknown topic, and people who are not admins of the tenant', async () => {
     const strict = await startTestKendali({ listen: false })
     try {
@@ -122,6 +145,13 @@ describe('outbound webhooks', () => {
       })
       expect(res.statusCode).toBe(400)
       expect(json<ErrorBody>(res).error.details?.field).toBe('url')
+      const metadata = await strict.kendali.app.inject({
+        method: 'POST',
+        url: '/api/t/33.71/webhooks',
+        headers: { cookie },
+        payload: { name: 'Metadata', url: 'http://169.254.169.254/latest/meta-data/', topics: ['datahub'] },
+      })
+      expect(metadata.statusCode).toBe(400)
     } finally {
       await strict.close()
     }

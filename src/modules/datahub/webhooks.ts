@@ -1,15 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
 import type { KendaliEvent } from '../../core/events/log.ts'
 import type { TopicRegistry } from '../../core/events/topics.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
-import type { OutboundPolicy } from '../../core/outbound/policy.ts'
+import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
+import { postWebhook } from '../../core/outbound/webhook.ts'
 import type { Secrets } from '../../core/secrets.ts'
 
 export const JOB_DELIVER = 'datahub.deliver'
 const MAX_ATTEMPTS = 6
-const DELIVERY_TIMEOUT_MS = 10_000
 
 export interface Webhook {
   id: string
@@ -31,11 +31,6 @@ export interface Delivery {
   lastAttemptAt: string | null
 }
 
-/** `sha256=<hex>` of the body under the webhook's secret, as the receiver recomputes it. */
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-}
-
 interface WebhookRow {
   id: string
   name: string
@@ -47,7 +42,7 @@ interface WebhookRow {
 
 const shape = (r: WebhookRow): Webhook => ({ id: r.id, name: r.name, url: r.url, topics: r.topics, createdAt: r.created_at.toISOString() })
 
-/** Outbound webhooks: events of chosen topics POSTed with an HMAC signature, retried with backoff, then dead-lettered. */
+/** Outbound webhooks: events of chosen topics POSTed signed (core/outbound/webhook.ts), retried with backoff, then dead-lettered. */
 export class WebhookService {
   constructor(
     private readonly jobs: JobQueue,
@@ -133,26 +128,21 @@ export class WebhookService {
     if (d?.status !== 'pending') return
     const body = JSON.stringify(d.payload)
     try {
-      const res = await this.policy.fetch(d.url, {
-        method: 'POST',
+      const status = await postWebhook(this.policy, {
+        url: d.url,
+        secret: this.secrets.open(d.secret),
+        deliveryId: d.id,
         body,
-        headers: {
-          'content-type': 'application/json',
-          'x-kendali-event': d.event_type,
-          'x-kendali-delivery': d.id,
-          'x-kendali-signature': signature(this.secrets.open(d.secret), body),
-        },
-        timeoutMs: DELIVERY_TIMEOUT_MS,
-        maxBytes: 64 * 1024,
+        headers: { 'x-kendali-event': d.event_type },
       })
       await db.query(
         `UPDATE datahub_deliveries SET status = 'delivered', attempts = attempts + 1, response_status = $3, error = NULL, last_attempt_at = now()
          WHERE tenant = $1 AND id = $2`,
-        [job.tenant, d.id, res.status],
+        [job.tenant, d.id, status],
       )
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 500)
-      const status = Number(/answered (\d+)/.exec(message)?.[1] ?? 0) || null
+      const status = err instanceof OutboundError ? (err.status ?? null) : null
       await db.query(
         `UPDATE datahub_deliveries SET attempts = attempts + 1, error = $3, response_status = $4, last_attempt_at = now(),
            status = CASE WHEN $5 THEN 'dead' ELSE status END

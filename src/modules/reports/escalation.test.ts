@@ -1,10 +1,11 @@
+import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRedirectTrap } from '../../../test/support/redirect-trap.ts'
 import { agencyIdsOf, startTestKendali, type TestServer } from '../../../test/support/server.ts'
 import { listEvents } from '../../core/events/log.ts'
 import { type ReportsServices, reportsServices } from './index.ts'
-import { signWebhook } from './notify.ts'
 import { reencodePhoto } from './photos.ts'
 import type { ReportCaller } from './reports.ts'
 import { samplePhoto } from './sample-photo.ts'
@@ -50,7 +51,8 @@ async function submitAt(now: Date, category = 'jalan_rusak', reporter?: { phone:
 }
 
 beforeAll(async () => {
-  server = await startTestKendali({ listen: false })
+  // The reporters' gateway below runs on loopback.
+  server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
   s = reportsServices(server.kendali.ctx)
   officer = {
     actor: 'agency_officer',
@@ -181,9 +183,37 @@ describe('reporter notifications', () => {
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 })
 
     const { headers, body } = received[1]
-    expect(headers['x-kendali-signature']).toBe(signWebhook(secret, String(headers['x-kendali-timestamp']), body))
+    const timestamp = String(headers['x-kendali-timestamp'])
+    expect(headers['x-kendali-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`)
     const payload = JSON.parse(body) as { to: { phone: string }; report: { number: string; status: string }; message: string }
     expect(payload).toMatchObject({ to: { phone: '081233344455' }, report: { number: report.number, status: 'verified' } })
     expect(payload.message).toContain('Diverifikasi')
+  })
+
+  it("refuses a gateway without a secret or at a private address, and follows no redirect into the server's network", async () => {
+    const db = server.kendali.ctx.db
+    const secret = 'rahasia-gateway-sms-0123456789'
+    await expect(s.reports.putSettings(db, TENANT, 'system:test', { webhookUrl: 'https://sms.example.id/kendali', webhookSecret: null })).rejects.toMatchObject(
+      {
+        code: 'invalid',
+        details: { field: 'webhookSecret' },
+      },
+    )
+    await expect(
+      s.reports.putSettings(db, TENANT, 'system:test', { webhookUrl: 'http://169.254.169.254/latest/meta-data/', webhookSecret: secret }),
+    ).rejects.toMatchObject({ code: 'invalid', details: { field: 'webhookUrl' } })
+
+    const trap = await startRedirectTrap()
+    try {
+      await s.reports.putSettings(db, TENANT, 'system:test', { webhookUrl: `${trap.url}/kendali`, webhookSecret: secret })
+      const report = await submitAt(new Date(), 'sampah_liar', { phone: '081233344466' })
+      await s.reports.verify(db, TENANT, operator, report.id, 'Terima kasih, laporan diverifikasi')
+      await server.kendali.ctx.jobs.runDue(50)
+      const [delivery] = (await s.reports.detail(db, TENANT, report.id, operator)).deliveries
+      expect(delivery).toMatchObject({ channel: 'webhook', status: 'pending', attempts: 1, lastError: expect.stringContaining('127.0.0.2') })
+      expect(trap.trapped()).toBe(0)
+    } finally {
+      await trap.close()
+    }
   })
 })

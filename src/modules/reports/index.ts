@@ -4,7 +4,7 @@ import { copyReportCategories } from './config-copy.ts'
 import { seedReportsDemo } from './demo.ts'
 import { REPORT_TOPICS } from './events.ts'
 import { reportIndicators } from './indicators.ts'
-import { deliverNotification, type Mailer, smtpMailer } from './notify.ts'
+import { deliverNotification } from './notify.ts'
 import { open311Routes } from './open311.ts'
 import { incidentRaiser, type TenancyLookups, tenancyLookups } from './ports.ts'
 import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_SLA, ReportService } from './reports.ts'
@@ -19,18 +19,13 @@ export interface ReportsServices {
 /** The services of this module; other modules (kpi, the public portal) use them, never the tables. */
 export function reportsServices(ctx: CoreContext): ReportsServices {
   const tenancy = tenancyLookups(ctx)
-  const notifier = { canEmail: ctx.config.smtpUrl !== null, publicUrl: ctx.config.publicUrl }
+  const notifier = { canEmail: ctx.mailer !== null, publicUrl: ctx.config.publicUrl, outbound: ctx.outbound }
   return { reports: new ReportService(ctx.events, ctx.jobs, tenancy, incidentRaiser(ctx), ctx.secrets, notifier), tenancy }
 }
 
 /** Citizen reports (aduan) routed to OPDs with SLAs and escalation, public tracking, Open311 GeoReport v2. */
 export function reportsModule(): KendaliModule {
   let services: ReportsServices | null = null
-  let mailer: Mailer | null = null
-  const mailerOf = (ctx: CoreContext) => {
-    if (ctx.config.smtpUrl) mailer ??= smtpMailer(ctx.config.smtpUrl, ctx.config.smtpFrom)
-    return mailer
-  }
   const of = (ctx: CoreContext) => {
     services ??= reportsServices(ctx)
     return services
@@ -47,7 +42,7 @@ export function reportsModule(): KendaliModule {
     jobs: (ctx) => ({
       [JOB_SLA]: (job) => of(ctx).reports.onSlaDue(ctx.db, job),
       [JOB_AUTO_CLOSE]: (job) => of(ctx).reports.onAutoClose(ctx.db, job),
-      [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, ctx.secrets, job, { mailer: mailerOf(ctx) }),
+      [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, ctx.secrets, job, { mailer: ctx.mailer, outbound: ctx.outbound }),
     }),
     copyConfig: (_ctx, db, from, to) => copyReportCategories(db, from, to),
     indicators: (ctx) => reportIndicators(ctx),

@@ -1,38 +1,17 @@
-import { createHmac } from 'node:crypto'
-import { createTransport } from 'nodemailer'
 import type { Database } from '../../core/db/database.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { Job } from '../../core/jobs/jobs.ts'
+import type { Mailer } from '../../core/outbound/mail.ts'
+import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
+import { postWebhook } from '../../core/outbound/webhook.ts'
 import type { Secrets } from '../../core/secrets.ts'
 import { recordReportEvent } from './events.ts'
 import * as store from './store.ts'
 
-const TIMEOUT_MS = 10_000
-
-/** The signature a gateway checks: hex HMAC-SHA256 of `{timestamp}.{body}` with the tenant's secret. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
-}
-
-/** Outgoing e-mail to reporters. */
-export interface Mailer {
-  send(mail: { to: string; subject: string; text: string }): Promise<void>
-}
-
-/** E-mail through the SMTP server of `SMTP_URL` (smtp:// with STARTTLS when offered, smtps:// for TLS). */
-export function smtpMailer(url: string, from: string): Mailer {
-  const transport = createTransport({ url, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS }, { from })
-  return {
-    send: async (mail) => {
-      await transport.sendMail(mail)
-    },
-  }
-}
-
 export interface Channels {
   /** Absent when `SMTP_URL` is not configured. */
   mailer: Mailer | null
-  fetcher?: typeof fetch
+  outbound: OutboundPolicy
 }
 
 /** What a notification carries (see ReportService.notifyReporter). */
@@ -64,7 +43,11 @@ export async function deliverNotification(db: Database, events: EventLog, secret
     if (!settings?.webhookUrl) {
       error = 'No webhook is configured any more'
       canRetry = false
-    } else error = await postWebhook(settings.webhookUrl, settings.webhookSecret, { id: delivery.id, ...delivery.payload }, channels.fetcher ?? fetch)
+    } else if (!settings.webhookSecret) {
+      // Set before every webhook needed a secret: never sent unsigned.
+      error = 'The webhook has no secret: set webhookSecret'
+      canRetry = false
+    } else error = await notifyGateway(channels.outbound, settings.webhookUrl, settings.webhookSecret, { id: delivery.id, ...delivery.payload })
   }
   if (!error) {
     await store.recordAttempt(db, job.tenant, deliveryId, { status: 'delivered', error: null })
@@ -86,15 +69,12 @@ export async function deliverNotification(db: Database, events: EventLog, secret
 }
 
 /** Posts to the gateway; the error to record, or null when it took the notification. */
-async function postWebhook(url: string, secret: string | null, content: Record<string, unknown>, fetcher: typeof fetch): Promise<string | null> {
-  const body = JSON.stringify(content)
-  const timestamp = String(Math.floor(Date.now() / 1000))
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-kendali-timestamp': timestamp, 'x-kendali-delivery': String(content.id) }
-  if (secret) headers['x-kendali-signature'] = signWebhook(secret, timestamp, body)
+async function notifyGateway(outbound: OutboundPolicy, url: string, secret: string, content: Record<string, unknown>): Promise<string | null> {
   try {
-    const res = await fetcher(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) })
-    return res.ok ? null : `The gateway answered ${res.status}`
+    await postWebhook(outbound, { url, secret, deliveryId: String(content.id), body: JSON.stringify(content) })
+    return null
   } catch (err) {
+    if (err instanceof OutboundError && err.status !== undefined) return `The gateway answered ${err.status}`
     return `The gateway did not answer: ${err instanceof Error ? err.message : String(err)}`
   }
 }

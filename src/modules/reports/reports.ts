@@ -6,6 +6,7 @@ import { Conflict, Forbidden, Invalid, NotFound, RateLimited } from '../../core/
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
 import { type ReportSummary, recordReportEvent } from './events.ts'
 import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from './photos.ts'
@@ -42,6 +43,8 @@ const DEFAULT_SETTINGS: store.SettingsRow = {
 export interface Notifier {
   canEmail: boolean
   publicUrl: string | null
+  /** Checks the gateway's URL when it is saved (it is checked again at every call). */
+  outbound: OutboundPolicy
 }
 
 /** Who is acting on a report: the command center (operators, admins) and/or officers of some OPDs. */
@@ -128,7 +131,7 @@ export class ReportService {
     private readonly tenancy: TenancyLookups,
     private readonly incidents: IncidentRaiser,
     private readonly secrets: Secrets,
-    private readonly notifier: Notifier = { canEmail: false, publicUrl: null },
+    private readonly notifier: Notifier,
   ) {}
 
   /** A reporter's address as a keyed hash: enough to count recent submissions, no way back to the address without the instance key. */
@@ -194,6 +197,12 @@ export class ReportService {
     return db.transaction(async (tx) => {
       const next = { ...(await this.settings(tx, tenant)), ...input }
       if (next.workEnd <= next.workStart) throw new Invalid('workEnd must come after workStart', { field: 'workEnd' })
+      if (next.webhookUrl !== null) {
+        this.notifier.outbound.checkUrl(next.webhookUrl, 'webhookUrl')
+        // Every webhook is signed (README, "Webhooks"): a gateway without a secret could not tell Kendali from anyone.
+        if (next.webhookSecret === null)
+          throw new Invalid('A webhook needs webhookSecret (16 characters or more) to sign each POST', { field: 'webhookSecret' })
+      }
       await store.upsertSettings(tx, this.secrets, tenant, next)
       await recordReportEvent(this.events, tx, tenant, actor, {
         topic: 'report_config',
