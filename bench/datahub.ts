@@ -47,7 +47,11 @@ async function main(): Promise<void> {
     }, 50)
     await datasets.create(db, TENANT, 'bench', { name: 'bench-rows', title: 'Bench rows', public: true })
     const t0 = performance.now()
-    const resource = await datasets.addFile(db, TENANT, 'bench', 'bench-rows', { filename: 'bench.csv', bytes: Buffer.from(csv), table: parseCsvTable(csv) })
+    const resource = await datasets.addFile(db, TENANT, 'bench', 'bench-rows', {
+      filename: 'bench.csv',
+      bytes: Buffer.from(csv),
+      table: await parseCsvTable(csv),
+    })
     const importSeconds = (performance.now() - t0) / 1000
     clearInterval(sampler)
     await db.query('ANALYZE datahub_rows')

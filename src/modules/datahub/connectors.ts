@@ -215,7 +215,7 @@ export class ConnectorService {
       })
       bytes = res.body.length
       await progressWritten
-      const { records, points } = readRecords(connector.format, res.body, connector.rows_path)
+      const { records, points } = await readRecords(connector.format, res.body, connector.rows_path)
       const mapped = connector.mapping ? records.map((r) => mapRecord(r, connector.mapping ?? {})) : records
       if (mapped.length === 0) throw new Error('The answer holds no rows')
       const table = tableFromRecords(connector.format, mapped)

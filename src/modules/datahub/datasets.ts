@@ -3,7 +3,7 @@ import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { Lookups, Organization } from './ports.ts'
-import type { CreateDataset, Dataset, PushResult, PushRows, Resource, UpdateDataset, Version } from './schema.ts'
+import { type CreateDataset, type Dataset, MAX_PUSHED_ROWS, type PushResult, type PushRows, type Resource, type UpdateDataset, type Version } from './schema.ts'
 import * as store from './store.ts'
 import { type Cell, type Column, convert, MEDIA_TYPES, parseCsvTable, pointsOf, type Table } from './tabular.ts'
 
@@ -335,8 +335,8 @@ export class DatasetService {
   }
 
   /** CSV pushed as text: the header names the columns. */
-  pushCsv(db: Database, tenant: string, actor: string, name: string, batchId: string, csv: string): Promise<PushResult> {
-    const table = parseCsvTable(csv)
+  async pushCsv(db: Database, tenant: string, actor: string, name: string, batchId: string, csv: string): Promise<PushResult> {
+    const table = await parseCsvTable(csv, MAX_PUSHED_ROWS)
     // Re-read as text so the resource's own column types decide, not the batch's.
     const raw = table.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])))
     return this.push(db, tenant, actor, name, { batchId, rows: raw })

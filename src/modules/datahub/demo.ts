@@ -186,6 +186,6 @@ export async function seedDatahubDemo(db: Database, { datasets, apps, assets }: 
       public: true,
     })
     const bytes = Buffer.from(seed.csv)
-    await datasets.addFile(db, TENANT, ACTOR, seed.name, { filename: seed.file, bytes, table: parseCsvTable(seed.csv) })
+    await datasets.addFile(db, TENANT, ACTOR, seed.name, { filename: seed.file, bytes, table: await parseCsvTable(seed.csv) })
   }
 }

@@ -122,10 +122,13 @@ export const RowsQuery = Type.Object({
 
 export const Rows = Type.Object({ items: Type.Array(Row), total: Type.Integer() })
 
+/** Most rows one push carries, as JSON or as CSV. */
+export const MAX_PUSHED_ROWS = 10_000
+
 export const PushRows = Type.Object(
   {
     batchId: Type.String({ minLength: 1, maxLength: 200, description: 'Sending the same batch id again stores nothing new' }),
-    rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 10000 }),
+    rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: MAX_PUSHED_ROWS }),
   },
   { additionalProperties: false },
 )

@@ -6,8 +6,8 @@ import { formatOf, parseCsvTable, parseTable } from './tabular.ts'
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/datahub/${name}`, import.meta.url))
 
 describe('reading tables', () => {
-  it('reads a semicolon CSV with BOM, decimal commas and a quoted newline as Indonesian Excel saves it', () => {
-    const table = parseCsvTable(fixture('wifi-magelang-semicolon.csv').toString('utf8'))
+  it('reads a semicolon CSV with BOM, decimal commas and a quoted newline as Indonesian Excel saves it', async () => {
+    const table = await parseCsvTable(fixture('wifi-magelang-semicolon.csv').toString('utf8'))
     expect(table.dialect).toEqual({ delimiter: ';', decimalComma: true })
     expect(table.columns).toEqual([
       { name: 'nama', type: 'text' },
@@ -30,8 +30,8 @@ describe('reading tables', () => {
     ])
   })
 
-  it('reads a comma CSV with dot decimals, integers, yes/no and both date spellings', () => {
-    const table = parseCsvTable(fixture('puskesmas-comma.csv').toString('utf8'))
+  it('reads a comma CSV with dot decimals, integers, yes/no and both date spellings', async () => {
+    const table = await parseCsvTable(fixture('puskesmas-comma.csv').toString('utf8'))
     expect(table.dialect?.delimiter).toBe(',')
     expect(Object.fromEntries(table.columns.map((c) => [c.name, c.type]))).toEqual({
       kode: 'text',
@@ -47,8 +47,8 @@ describe('reading tables', () => {
     expect(table.points[0]).toEqual([110.219, -7.4599])
   })
 
-  it('reads thousands dots with a decimal comma as one number', () => {
-    const table = parseCsvTable('wilayah;anggaran\nA;1.234.567,89\nB;12,5\n')
+  it('reads thousands dots with a decimal comma as one number', async () => {
+    const table = await parseCsvTable('wilayah;anggaran\nA;1.234.567,89\nB;12,5\n')
     expect(table.rows.map((r) => r.anggaran)).toEqual([1234567.89, 12.5])
   })
 

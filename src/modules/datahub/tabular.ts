@@ -1,6 +1,7 @@
-import { parse as parseCsv } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { Invalid } from '../../core/errors.ts'
+import { csvRows, MAX_IMPORT_ROWS, TooManyRows } from '../../core/imports.ts'
+import { checkWorkbook } from './workbook-limits.ts'
 
 export type ColumnType = 'integer' | 'number' | 'boolean' | 'date' | 'text'
 export type Cell = string | number | boolean | null
@@ -45,17 +46,30 @@ export function formatOf(filename: string, bytes: Buffer): Format {
   return 'csv'
 }
 
-export async function parseTable(format: Format, bytes: Buffer, rowsPath?: string | null): Promise<Table> {
+// Text never holds a NUL byte: a "CSV" or "JSON" that does is binary, refused before any slow decoding of it.
+const SNIFF_BYTES = 64 * 1024
+function refuseBinary(bytes: Buffer): void {
+  if (bytes.subarray(0, SNIFF_BYTES).includes(0)) throw new Invalid('The file is binary, not CSV, JSON or GeoJSON', { field: 'file' })
+}
+
+export async function parseTable(format: Format, bytes: Buffer, rowsPath?: string | null, maxRows = MAX_IMPORT_ROWS): Promise<Table> {
+  if (format !== 'xlsx') refuseBinary(bytes)
   switch (format) {
     case 'csv':
-      return parseCsvTable(bytes.toString('utf8'))
+      return parseCsvTable(bytes, maxRows)
     case 'xlsx':
+      await checkWorkbook(bytes, maxRows)
       return parseXlsx(bytes)
     case 'geojson':
-      return parseGeoJson(parseJson(bytes), rowsPath)
+      return parseGeoJson(parseJson(bytes), rowsPath, maxRows)
     case 'json':
-      return tableFromRecords('json', recordsAt(parseJson(bytes), rowsPath))
+      return tableFromRecords('json', atMost(recordsAt(parseJson(bytes), rowsPath), maxRows))
   }
+}
+
+function atMost<T>(rows: T[], maxRows: number): T[] {
+  if (rows.length > maxRows) throw new TooManyRows(maxRows, 'file')
+  return rows
 }
 
 function parseJson(bytes: Buffer): unknown {
@@ -87,14 +101,15 @@ function recordsAt(doc: unknown, rowsPath: string | null | undefined): Record<st
   return rows.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r))
 }
 
-function parseGeoJson(doc: unknown, rowsPath: string | null | undefined): Table {
-  const { records, points } = parseGeoJsonRecords(doc, rowsPath)
+function parseGeoJson(doc: unknown, rowsPath: string | null | undefined, maxRows: number): Table {
+  const { records, points } = parseGeoJsonRecords(doc, rowsPath, maxRows)
   return { ...tableFromRecords('geojson', records), points }
 }
 
-function parseGeoJsonRecords(doc: unknown, rowsPath: string | null | undefined) {
+function parseGeoJsonRecords(doc: unknown, rowsPath: string | null | undefined, maxRows: number) {
   const features = valueAt(doc, rowsPath || 'features')
   if (!Array.isArray(features)) throw new Invalid('The GeoJSON is not a FeatureCollection', { field: 'file' })
+  atMost(features, maxRows)
   const records: Record<string, unknown>[] = []
   const points: ([number, number] | null)[] = []
   for (const f of features as { geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null }[]) {
@@ -106,42 +121,41 @@ function parseGeoJsonRecords(doc: unknown, rowsPath: string | null | undefined) 
 }
 
 /** `;` or `,`, whichever splits the header line into more fields. */
-function delimiterOf(text: string): string {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? ''
+function delimiterOf(head: string): string {
+  const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? ''
   const count = (ch: string) => firstLine.split(ch).length - 1
   return count(';') > count(',') ? ';' : ','
 }
 
-function csvRecords(text: string): { records: Record<string, string>[]; delimiter: string } {
-  const delimiter = delimiterOf(text.replace(/^\uFEFF/, ''))
-  let cells: string[][]
-  try {
-    cells = parseCsv(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][]
-  } catch (err) {
-    throw new Invalid(`The CSV cannot be read: ${(err as Error).message}`, { field: 'file' })
+async function csvRecords(bytes: Buffer, maxRows: number): Promise<{ records: Record<string, string>[]; delimiter: string }> {
+  const delimiter = delimiterOf(bytes.subarray(0, SNIFF_BYTES).toString('utf8'))
+  let names: string[] | null = null
+  const records: Record<string, string>[] = []
+  for await (const cells of csvRows(bytes, { delimiter, maxRows, field: 'file' })) {
+    if (!names) names = uniqueNames(cells)
+    else records.push(Object.fromEntries(names.map((n, i) => [n, cells[i] ?? ''])))
   }
-  const [header, ...body] = cells
-  if (!header || header.length === 0) throw new Invalid('The CSV has no header row', { field: 'file' })
-  const names = uniqueNames(header)
-  return { records: body.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i] ?? '']))), delimiter }
+  if (!names || names.length === 0) throw new Invalid('The CSV has no header row', { field: 'file' })
+  return { records, delimiter }
 }
 
-export function parseCsvTable(text: string): Table {
-  const { records, delimiter } = csvRecords(text)
+export async function parseCsvTable(csv: string | Buffer, maxRows = MAX_IMPORT_ROWS): Promise<Table> {
+  const { records, delimiter } = await csvRecords(typeof csv === 'string' ? Buffer.from(csv) : csv, maxRows)
   const table = tableFromRecords('csv', records)
   return { ...table, dialect: { delimiter, decimalComma: records.some((r) => Object.values(r).some((v) => /^-?\d+,\d+$/.test(v))) } }
 }
 
 /** The untyped records of a fetched document (and the points of GeoJSON features), before any field mapping. */
-export function readRecords(
+export async function readRecords(
   format: 'csv' | 'json' | 'geojson',
   bytes: Buffer,
   rowsPath: string | null,
-): { records: Record<string, unknown>[]; points: ([number, number] | null)[] | null } {
-  if (format === 'csv') return { records: csvRecords(bytes.toString('utf8')).records, points: null }
-  if (format === 'json') return { records: recordsAt(parseJson(bytes), rowsPath), points: null }
-  const table = parseGeoJsonRecords(parseJson(bytes), rowsPath)
-  return table
+  maxRows = MAX_IMPORT_ROWS,
+): Promise<{ records: Record<string, unknown>[]; points: ([number, number] | null)[] | null }> {
+  refuseBinary(bytes)
+  if (format === 'csv') return { records: (await csvRecords(bytes, maxRows)).records, points: null }
+  if (format === 'json') return { records: atMost(recordsAt(parseJson(bytes), rowsPath), maxRows), points: null }
+  return parseGeoJsonRecords(parseJson(bytes), rowsPath, maxRows)
 }
 
 async function parseXlsx(bytes: Buffer): Promise<Table> {
@@ -257,8 +271,9 @@ export function convert(value: unknown, type: ColumnType, decimalComma = false):
 
 /** Types the columns of plain records and converts every value to its column's type. */
 export function tableFromRecords(format: Format, records: Record<string, unknown>[]): Table {
-  const names: string[] = []
-  for (const r of records) for (const k of Object.keys(r)) if (!names.includes(k)) names.push(k)
+  const seen = new Set<string>()
+  for (const r of records) for (const k of Object.keys(r)) seen.add(k)
+  const names = [...seen]
   const detected = names.map((name) => ({ name, ...detect(records.map((r) => r[name])) }))
   const rows = records.map((r) => Object.fromEntries(detected.map((c) => [c.name, convert(r[c.name], c.type, c.decimalComma) ?? null])))
   const columns = detected.map(({ name, type }) => ({ name, type }))

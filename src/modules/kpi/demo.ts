@@ -41,23 +41,26 @@ export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<vo
   const agencyIdOf = new Map((await tenancy.agencies.list(db, DEMO, 100)).items.map((a) => [a.code, a.id]))
   await db.transaction(async (tx) => {
     for (const [code, agency] of Object.entries(OWNERS)) await store.updateIndicator(tx, DEMO, code, { agencyId: agencyIdOf.get(agency) ?? null })
-    const enter = (code: string, period: string, value: number, by = '', key = '') =>
-      store.enterValue(tx, DEMO, { code, period, by, key, value, note: null, evidenceUrl: null, actor: ACTOR })
+    const entries: store.Entry[] = []
+    const enter = (code: string, period: string, value: number, by = '', key = '') => {
+      entries.push({ code, period, by, key, value, note: null, evidenceUrl: null })
+    }
     for (const year of new Set(months.map((m) => m.slice(0, 4)))) {
       for (const [i, feature] of kelurahan.features.entries())
-        await enter('population', year, 6000 + Math.round(wobble(i + 1) * 9000), 'kelurahan', feature.properties.code)
-      await enter('spbe_index', year, 3.4 + wobble(Number(year)) * 0.6)
-      await enter('poverty_rate_pct', year, 6.5 + wobble(Number(year) + 1) * 1.5)
-      await enter('green_space_pct', year, 20 + wobble(Number(year) + 2) * 6)
+        enter('population', year, 6000 + Math.round(wobble(i + 1) * 9000), 'kelurahan', feature.properties.code)
+      enter('spbe_index', year, 3.4 + wobble(Number(year)) * 0.6)
+      enter('poverty_rate_pct', year, 6.5 + wobble(Number(year) + 1) * 1.5)
+      enter('green_space_pct', year, 20 + wobble(Number(year) + 2) * 6)
     }
     for (const [i, m] of months.entries()) {
       // The latest month is not in yet: it shows as missing, not as zero.
       if (i === months.length - 1) continue
       for (const definition of DEFAULT_CATALOGUE.filter((d) => d.source === 'entered' && d.frequency === 'monthly')) {
         const target = definition.target ?? 100
-        await enter(definition.code, m, Math.round(target * (0.7 + 0.35 * wobble(i * 7 + definition.code.length)) * 10) / 10)
+        enter(definition.code, m, Math.round(target * (0.7 + 0.35 * wobble(i * 7 + definition.code.length)) * 10) / 10)
       }
     }
+    await store.enterValues(tx, DEMO, ACTOR, entries)
   })
   for (const m of months) await kpi.computeMonth(db, DEMO, m)
 }

@@ -10,6 +10,7 @@ export const KPI_TOPICS = {
 export type KpiEvent =
   | { topic: 'kpi'; type: 'indicator.created' | 'indicator.updated'; entity: string; data: { code: string } }
   | { topic: 'kpi'; type: 'value.entered'; entity: string; data: { code: string; period: string; breakdown: string; value: number; version: number } }
+  | { topic: 'kpi'; type: 'values.imported'; entity: null; data: { codes: string[]; count: number } }
   | { topic: 'kpi'; type: 'config.copied'; entity: null; data: { from: string; copied: Record<string, number> } }
   | { topic: 'kpi'; type: 'wall_token.created' | 'wall_token.revoked'; entity: string; data: { name: string } }
   | { topic: 'kpi'; type: 'wall.scheduled'; entity: null; data: { panels: string[] } }

@@ -5,17 +5,28 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
 const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
 const YEAR = /^(\d{4})$/
 
+// Building a formatter costs far more than using one (an import checks thousands of periods): one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatterOf(timezone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timezone)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+    formatters.set(timezone, formatter)
+  }
+  return formatter
+}
+
 /** Minutes the zone is ahead of UTC at an instant (Indonesia has no daylight saving, but ask the zone anyway). */
 function offsetMinutes(at: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at)
+  const parts = formatterOf(timezone).formatToParts(at)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
   return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000)

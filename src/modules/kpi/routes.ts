@@ -52,7 +52,8 @@ const ENTERERS = ['admin', 'agency_officer'] as const
 const ADMINS = ['admin'] as const
 // The command center sets the wall's schedule; whoever reads the dashboard (and so the wall, an executive) reads it.
 const WALL_SCHEDULERS = ['admin', 'operator'] as const
-const MAX_CSV_BYTES = 2 * 1024 * 1024
+// Room for MAX_IMPORT_ROWS rows with notes; the row limit is checked while reading.
+const MAX_CSV_BYTES = 16 * 1024 * 1024
 
 /** Who enters values: an OPD officer acts for the OPDs they work for, an admin for every one, a reader for none. */
 function callerOf(request: FastifyRequest): KpiCaller {
@@ -189,11 +190,11 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
         schema: {
           tags,
           summary:
-            'Imports entered values from text/csv: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`; good rows stored, bad rows (and rows of indicators of OPDs the officer does not work for) listed',
+            'Imports entered values from text/csv: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`, at most 100,000 rows (413 above); good rows stored, bad rows (and rows of indicators of OPDs the officer does not work for) listed',
           consumes: ['text/csv'],
           params: TenantParams,
           body: Type.String({ minLength: 1 }),
-          response: { 200: ImportResult, ...errors },
+          response: { 200: ImportResult, 413: ErrorBody, ...errors },
         },
       },
       async (request) => kpi.importCsv(ctx.db, tenantOf(request).code, callerOf(request), request.body),

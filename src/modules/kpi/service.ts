@@ -1,7 +1,7 @@
-import { parse } from 'csv-parse/sync'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import { csvRecords, IMPORT_BATCH } from '../../core/imports.ts'
 import { type Breakdown, DIMENSIONS, type Dimension, type IndicatorRegistry, type IndicatorValue } from '../../core/indicators.ts'
 import type { JobQueue } from '../../core/jobs/jobs.ts'
 import { DEFAULT_CATALOGUE, type IndicatorDefinition } from './catalogue.ts'
@@ -71,6 +71,16 @@ export interface NewValue {
   note?: string
   evidenceUrl?: string
 }
+
+const toEntry = (code: string, v: NewValue): store.Entry => ({
+  code,
+  period: v.period,
+  by: v.breakdown?.by ?? '',
+  key: v.breakdown?.key ?? '',
+  value: v.value,
+  note: v.note ?? null,
+  evidenceUrl: v.evidenceUrl ?? null,
+})
 
 const yearOf = (period: string) => Number(period.slice(0, 4))
 
@@ -211,9 +221,9 @@ export class KpiService {
 
   /**
    * Checks an entered value against its indicator: the caller acts for the OPD that owns it (admins for any),
-   * the right period shape, a supported breakdown, not in the future.
+   * the right period shape, a supported breakdown, not in the future (in the tenant's timezone).
    */
-  private async checkEntry(tenant: string, caller: KpiCaller, indicator: Indicator, v: NewValue): Promise<void> {
+  private checkEntry(caller: KpiCaller, indicator: Indicator, v: NewValue, timezone: string): void {
     if (indicator.source !== 'entered') throw new Conflict(`${indicator.code} is computed from the platform's data; it cannot be entered`, { field: 'code' })
     if (!mayEnter(caller, indicator)) {
       throw new Forbidden(
@@ -226,7 +236,7 @@ export class KpiService {
     if (frequencyOf(v.period) !== indicator.frequency) {
       throw new Invalid(`${indicator.code} is ${indicator.frequency}: ${v.period} is not such a period`, { field: 'period' })
     }
-    const period = periodOf(v.period, await this.tenancy.timezone(tenant))
+    const period = periodOf(v.period, timezone)
     if (period.start > this.clock()) throw new Invalid(`${v.period} has not started yet`, { field: 'period' })
     if (v.breakdown && !indicator.breakdowns.includes(v.breakdown.by)) {
       throw new Invalid(`${indicator.code} has no breakdown by ${v.breakdown.by}`, { field: 'breakdown.by' })
@@ -236,19 +246,10 @@ export class KpiService {
 
   async enter(db: Database, tenant: string, caller: KpiCaller, code: string, v: NewValue): Promise<store.ValueRow> {
     const indicator = await this.get(db, tenant, code)
-    await this.checkEntry(tenant, caller, indicator, v)
+    this.checkEntry(caller, indicator, v, await this.tenancy.timezone(tenant))
     const { actor } = caller
     return db.transaction(async (tx) => {
-      const row = await store.enterValue(tx, tenant, {
-        code,
-        period: v.period,
-        by: v.breakdown?.by ?? '',
-        key: v.breakdown?.key ?? '',
-        value: v.value,
-        note: v.note ?? null,
-        evidenceUrl: v.evidenceUrl ?? null,
-        actor,
-      })
+      const [row] = await store.enterValues(tx, tenant, actor, [toEntry(code, v)])
       await recordKpiEvent(this.events, tx, tenant, actor, {
         topic: 'kpi',
         type: 'value.entered',
@@ -262,19 +263,26 @@ export class KpiService {
   /**
    * Imports entered values from CSV with a header row: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`.
    * Every good row is stored; bad rows, and rows of indicators the caller may not enter, are reported by row
-   * number (the header is row 1).
+   * number (the header is row 1). The whole file is read and checked first (at most MAX_IMPORT_ROWS rows), then
+   * written in batches of IMPORT_BATCH rows, one transaction and one event each, so other requests keep their turn.
    */
   async importCsv(db: Database, tenant: string, caller: KpiCaller, text: string) {
-    let records: Record<string, string>[]
-    try {
-      records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true })
-    } catch (err) {
-      throw new Invalid(`The CSV cannot be read: ${err instanceof Error ? err.message : String(err)}`, { field: 'body' })
+    const timezone = await this.tenancy.timezone(tenant)
+    const indicators = new Map<string, Promise<Indicator>>()
+    const indicatorOf = (code: string) => {
+      let found = indicators.get(code)
+      if (!found) {
+        found = this.get(db, tenant, code)
+        // Settled here too, so a code nobody asks for again leaves no unhandled rejection behind.
+        found.catch(() => undefined)
+        indicators.set(code, found)
+      }
+      return found
     }
     const rejected: { row: number; field: string; message: string }[] = []
-    let accepted = 0
-    for (const [index, record] of records.entries()) {
-      const row = index + 2
+    const batches: store.Entry[][] = [[]]
+    let keysOfBatch = new Set<string>()
+    for await (const { row, record } of csvRecords(text)) {
       const field = ['indicator', 'period', 'value'].find((f) => !record[f])
       if (field) {
         rejected.push({ row, field, message: `${field} is empty` })
@@ -286,21 +294,43 @@ export class KpiService {
         continue
       }
       const by = record.breakdown_by
-      const breakdown = by ? { by: by as Breakdown, key: record.breakdown_key ?? '' } : undefined
+      const v: NewValue = {
+        period: record.period,
+        value,
+        breakdown: by ? { by: by as Breakdown, key: record.breakdown_key ?? '' } : undefined,
+        note: record.note || undefined,
+        evidenceUrl: record.evidence_url || undefined,
+      }
       try {
-        await this.enter(db, tenant, caller, record.indicator, {
-          period: record.period,
-          value,
-          breakdown,
-          note: record.note || undefined,
-          evidenceUrl: record.evidence_url || undefined,
-        })
-        accepted++
+        this.checkEntry(caller, await indicatorOf(record.indicator), v, timezone)
       } catch (err) {
         if (!(err instanceof Invalid || err instanceof NotFound || err instanceof Conflict || err instanceof Forbidden)) throw err
         const f = typeof err.details?.field === 'string' ? err.details.field : 'indicator'
         rejected.push({ row, field: f, message: err.message })
+        continue
       }
+      const entry = toEntry(record.indicator, v)
+      // A key twice in one file: the later row is the next version, written in the next batch.
+      const key = JSON.stringify([entry.code, entry.period, entry.by, entry.key])
+      if (batches[batches.length - 1].length >= IMPORT_BATCH || keysOfBatch.has(key)) {
+        batches.push([])
+        keysOfBatch = new Set()
+      }
+      batches[batches.length - 1].push(entry)
+      keysOfBatch.add(key)
+    }
+    let accepted = 0
+    for (const entries of batches.filter((b) => b.length > 0)) {
+      await db.transaction(async (tx) => {
+        await store.enterValues(tx, tenant, caller.actor, entries)
+        await recordKpiEvent(this.events, tx, tenant, caller.actor, {
+          topic: 'kpi',
+          type: 'values.imported',
+          entity: null,
+          data: { codes: [...new Set(entries.map((e) => e.code))], count: entries.length },
+        })
+      })
+      accepted += entries.length
     }
     return { accepted, rejected }
   }

@@ -233,26 +233,37 @@ export interface Entry {
   value: number
   note: string | null
   evidenceUrl: string | null
-  actor: string
 }
 
-/** Writes an entered value as its next version and keeps the version in the history. */
-export async function enterValue(db: Queryable, tenant: string, e: Entry): Promise<ValueRow> {
-  const [row] = await db.query<ValueRow>(
-    `INSERT INTO kpi_values (tenant, code, period, breakdown_by, breakdown_key, value, note, evidence_url, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (tenant, code, period, breakdown_by, breakdown_key) DO UPDATE SET
-       value = excluded.value, note = excluded.note, evidence_url = excluded.evidence_url, updated_by = excluded.updated_by,
-       updated_at = now(), version = kpi_values.version + 1
-     RETURNING ${VALUE}`,
-    [tenant, e.code, e.period, e.by, e.key, e.value, e.note, e.evidenceUrl, e.actor],
+/**
+ * Writes entered values as their next versions and keeps each version in the history, in one statement.
+ * No two entries may share a key (code, period, breakdown).
+ */
+export function enterValues(db: Queryable, tenant: string, actor: string, entries: Entry[]): Promise<ValueRow[]> {
+  return db.query<ValueRow>(
+    `WITH stored AS (
+       INSERT INTO kpi_values (tenant, code, period, breakdown_by, breakdown_key, value, note, evidence_url, updated_by)
+       SELECT $1, e.* , $9 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[]) AS e
+       ON CONFLICT (tenant, code, period, breakdown_by, breakdown_key) DO UPDATE SET
+         value = excluded.value, note = excluded.note, evidence_url = excluded.evidence_url, updated_by = excluded.updated_by,
+         updated_at = now(), version = kpi_values.version + 1
+       RETURNING *),
+     logged AS (
+       INSERT INTO kpi_value_history (tenant, code, period, breakdown_by, breakdown_key, version, value, note, evidence_url, changed_by)
+       SELECT tenant, code, period, breakdown_by, breakdown_key, version, value, note, evidence_url, updated_by FROM stored)
+     SELECT ${VALUE} FROM stored`,
+    [
+      tenant,
+      entries.map((e) => e.code),
+      entries.map((e) => e.period),
+      entries.map((e) => e.by),
+      entries.map((e) => e.key),
+      entries.map((e) => e.value),
+      entries.map((e) => e.note),
+      entries.map((e) => e.evidenceUrl),
+      actor,
+    ],
   )
-  await db.query(
-    `INSERT INTO kpi_value_history (tenant, code, period, breakdown_by, breakdown_key, version, value, note, evidence_url, changed_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [tenant, e.code, e.period, e.by, e.key, row.version, e.value, e.note, e.evidenceUrl, e.actor],
-  )
-  return row
 }
 
 export function history(db: Queryable, tenant: string, code: string, period: string, by: string, key: string): Promise<HistoryRow[]> {

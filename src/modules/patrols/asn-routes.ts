@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Invalid } from '../../core/errors.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { tenantOf } from '../../core/http/request.ts'
+import { MAX_IMPORT_ROWS } from '../../core/imports.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ImportKind } from './asn.ts'
 import { callerOf } from './caller.ts'
@@ -10,6 +11,7 @@ import type { PatrolsServices } from './index.ts'
 import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, PersonMonth, StaffIdParams, TenantParams, YearQuery } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+const IMPORT_LIMIT = `; at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows (413 above, nothing stored)`
 const READERS = ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] as const
 
 /** ASN imports (CSV streamed, never held in memory whole), the discipline view per OPD, a person's month and the ladder. */
@@ -30,7 +32,13 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
         `/api/t/:tenant/asn/${path}/import`,
         {
           config: { access: { roles: ['admin'] } },
-          schema: { tags, summary, consumes: ['text/csv'], params: TenantParams, response: { 200: ImportResult, ...errors } },
+          schema: {
+            tags,
+            summary: summary + IMPORT_LIMIT,
+            consumes: ['text/csv'],
+            params: TenantParams,
+            response: { 200: ImportResult, 413: ErrorBody, ...errors },
+          },
         },
         async (request) => {
           const body = request.body as Readable | undefined

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream'
-import { parse } from 'csv-parse'
 import { zoneOffsetMinutes } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
+import { csvRecords, IMPORT_BATCH } from '../../core/imports.ts'
 import * as store from './asn-store.ts'
 import {
   DEFAULT_LADDER,
@@ -24,7 +24,6 @@ import type { AgencyRef, PatrolPorts } from './ports.ts'
 
 // Rows are validated one by one and upserted in batches inside one transaction: a file that cannot be read
 // at all (wrong header, broken CSV) stores nothing; a bad row is reported and skipped, the others stored.
-const BATCH = 1000
 // The answer lists at most this many rejected rows (the count covers them all).
 const MAX_REJECTED_LISTED = 1000
 
@@ -113,55 +112,38 @@ export class AsnService {
       byName.set(a.name.toLowerCase(), a)
     }
     const result: ImportResult = { imported: 0, updated: 0, rejectedCount: 0, rejected: [] }
-    const parser = csv.pipe(
-      parse({
-        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-        bom: true,
-        trim: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-      }),
-    )
-    try {
-      await db.transaction(async (tx) => {
-        const known = kind === 'staff' ? null : await store.staffNips(tx, tenant)
-        // Later rows of the same key win within a batch (a file may correct itself).
-        let batch = new Map<string, store.StaffRow | store.AttendanceRow | store.ActivityRow>()
-        const flush = async () => {
-          if (batch.size === 0) return
-          const counts = await this.store(tx, tenant, kind, [...batch.values()])
-          result.imported += counts.inserted
-          result.updated += counts.updated
-          batch = new Map()
-        }
-        let row = 1
-        let isHeaderChecked = false
-        for await (const record of parser as AsyncIterable<Record<string, string>>) {
-          row += 1
-          if (!isHeaderChecked) {
-            const missing = HEADERS[kind].filter((h) => h !== 'output' && h !== 'jabatan' && h !== 'keterangan' && !(h in record))
-            if (missing.length > 0)
-              throw new Invalid(`The CSV lacks the columns ${missing.join(', ')} (expected ${HEADERS[kind].join(',')})`, { field: 'header' })
-            isHeaderChecked = true
-          }
-          try {
-            const { key, value } = this.parseRow(kind, record, { today, known, byName })
-            batch.set(key, value)
-          } catch (err) {
-            if (!(err instanceof RowProblem)) throw err
-            result.rejectedCount += 1
-            if (result.rejected.length < MAX_REJECTED_LISTED) result.rejected.push({ row, field: err.field, message: err.message })
-          }
-          if (batch.size >= BATCH) await flush()
-        }
-        await flush()
-      })
-    } catch (err) {
-      if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('CSV_')) {
-        throw new Invalid(`The CSV cannot be read: ${err.message}`, { field: 'body' })
+    await db.transaction(async (tx) => {
+      const known = kind === 'staff' ? null : await store.staffNips(tx, tenant)
+      // Later rows of the same key win within a batch (a file may correct itself).
+      let batch = new Map<string, store.StaffRow | store.AttendanceRow | store.ActivityRow>()
+      const flush = async () => {
+        if (batch.size === 0) return
+        const counts = await this.store(tx, tenant, kind, [...batch.values()])
+        result.imported += counts.inserted
+        result.updated += counts.updated
+        batch = new Map()
       }
-      throw err
-    }
+      let isHeaderChecked = false
+      // More rows than the limit throw, and the transaction stores none of the file.
+      for await (const { row, record } of csvRecords(csv)) {
+        if (!isHeaderChecked) {
+          const missing = HEADERS[kind].filter((h) => h !== 'output' && h !== 'jabatan' && h !== 'keterangan' && !(h in record))
+          if (missing.length > 0)
+            throw new Invalid(`The CSV lacks the columns ${missing.join(', ')} (expected ${HEADERS[kind].join(',')})`, { field: 'header' })
+          isHeaderChecked = true
+        }
+        try {
+          const { key, value } = this.parseRow(kind, record, { today, known, byName })
+          batch.set(key, value)
+        } catch (err) {
+          if (!(err instanceof RowProblem)) throw err
+          result.rejectedCount += 1
+          if (result.rejected.length < MAX_REJECTED_LISTED) result.rejected.push({ row, field: err.field, message: err.message })
+        }
+        if (batch.size >= IMPORT_BATCH) await flush()
+      }
+      await flush()
+    })
     return result
   }
 
