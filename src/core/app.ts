@@ -160,6 +160,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
         ctx.mqtt = await openMqttHub({
           mqttUrl: config.mqttUrl,
           mqttPort: config.mqttPort,
+          tls: config.mqttTls,
+          maxPacketBytes: config.mqttMaxPacketBytes,
           onPortTaken: () => app.log.warn(`MQTT port ${config.mqttPort} is taken: devices cannot connect. Set MQTT_PORT, or MQTT_URL for an external broker.`),
         })
       }

@@ -11,6 +11,10 @@ export interface Config {
   natsUrl: string | null
   mqttUrl: string | null
   mqttPort: number
+  /** The embedded broker also listens with TLS on this port, with the certificate and key read from these files. */
+  mqttTls: { port: number; certFile: string; keyFile: string } | null
+  /** Largest MQTT packet the embedded broker accepts; a bigger one closes the connection. */
+  mqttMaxPacketBytes: number
   /** Demo mode (DEMO=1): seeds the demo city, runs the simulators, accepts the demo Midtrans key. */
   demo: boolean
   demoPassword: string
@@ -80,6 +84,14 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
   throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`)
+}
+
+function mqttTls(env: NodeJS.ProcessEnv): Config['mqttTls'] {
+  if (!text(env, 'MQTT_TLS_PORT')) return null
+  const certFile = text(env, 'MQTT_TLS_CERT')
+  const keyFile = text(env, 'MQTT_TLS_KEY')
+  if (!certFile || !keyFile) throw new ConfigError('MQTT_TLS_PORT needs MQTT_TLS_CERT and MQTT_TLS_KEY (PEM files of the certificate and its key)')
+  return { port: int(env, 'MQTT_TLS_PORT', 8883), certFile: resolve(certFile), keyFile: resolve(keyFile) }
 }
 
 function text(env: NodeJS.ProcessEnv, name: string): string | null {
@@ -187,6 +199,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     natsUrl: text(env, 'NATS_URL'),
     mqttUrl: text(env, 'MQTT_URL'),
     mqttPort: int(env, 'MQTT_PORT', 1883),
+    mqttTls: mqttTls(env),
+    mqttMaxPacketBytes: int(env, 'MQTT_MAX_PACKET_BYTES', 64 * 1024),
     demo,
     demoPassword,
     adminPassword: text(env, 'ADMIN_PASSWORD'),

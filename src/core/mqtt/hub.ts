@@ -1,4 +1,6 @@
-import { createServer, type Server } from 'node:net'
+import { readFileSync } from 'node:fs'
+import { createServer, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
 import { Aedes, type AuthenticateError, type Client } from 'aedes'
 import mqtt from 'mqtt'
 
@@ -22,12 +24,15 @@ export type DeviceMessageHandler = (message: DeviceMessage) => void
 
 /**
  * Devices publish to `kendali/{tenant}/devices/{device}/{channel}`. The embedded broker lets a device
- * publish and subscribe only under its own prefix, so the topic names the device reliably.
+ * publish and subscribe only under its own prefix, so the topic names the device reliably. An external
+ * broker's accounts are not Kendali's: there a device's messages carry its token (see DeviceEnvelopeCheck).
  */
 export interface MqttHub {
   readonly kind: 'embedded' | 'external' | 'unavailable'
   /** The embedded broker's port (useful when it was 0, i.e. any free port). */
   readonly port: number | null
+  /** The embedded broker's TLS port, when it has one. */
+  readonly tlsPort: number | null
   /** Set by the module that knows devices (sensors); without it the embedded broker refuses everyone. */
   setDeviceAuthenticator(authenticate: DeviceAuthenticator): void
   onDeviceMessage(handler: DeviceMessageHandler): () => void
@@ -36,6 +41,7 @@ export interface MqttHub {
 }
 
 const TOPIC = /^kendali\/([0-9.]+)\/devices\/([A-Za-z0-9_.:-]{1,100})\/(.+)$/
+const IDENTIFIER_REJECTED = 2
 const NOT_AUTHORIZED = 5
 
 export function parseDeviceTopic(topic: string, payload: Buffer): DeviceMessage | null {
@@ -55,8 +61,34 @@ class Handlers {
   }
 }
 
-function refused(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: NOT_AUTHORIZED }) as AuthenticateError
+function refused(message: string, returnCode = NOT_AUTHORIZED): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError
+}
+
+export interface EmbeddedBrokerOptions {
+  port: number
+  /** A second listener with TLS: the port, and the PEM certificate and key files. */
+  tls?: { port: number; certFile: string; keyFile: string } | null
+  /** A packet whose header announces more bytes than this closes its connection before it is buffered. */
+  maxPacketBytes: number
+}
+
+/**
+ * Aedes has no packet size limit, and its parser buffers a packet whole before handing it on: the length in a
+ * packet's fixed header is checked as soon as the parser reads it (mqtt-packet's `_parseLength`), and a
+ * connection announcing too much is closed.
+ */
+function limitPacketSize(client: Client, socket: Socket, maxBytes: number): void {
+  const parser = (client as unknown as { _parser: { _parseLength(): boolean; packet: { length: number } } })._parser
+  const parseLength = parser._parseLength.bind(parser)
+  parser._parseLength = () => {
+    const isRead = parseLength()
+    if (isRead && parser.packet.length > maxBytes) {
+      socket.destroy()
+      return false
+    }
+    return isRead
+  }
 }
 
 class EmbeddedHub implements MqttHub {
@@ -67,25 +99,51 @@ class EmbeddedHub implements MqttHub {
 
   private constructor(
     private readonly broker: Aedes,
-    private readonly server: Server,
+    private readonly servers: Server[],
     readonly port: number,
+    readonly tlsPort: number | null,
   ) {}
 
-  static async start(port: number): Promise<EmbeddedHub> {
+  static async start(opts: EmbeddedBrokerOptions): Promise<EmbeddedHub> {
     const broker = await Aedes.createBroker({ drainTimeout: 30_000, maxTopicLevels: 12 })
-    const server = createServer(broker.handle)
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, () => resolve())
-    })
-    const address = server.address()
-    const hub = new EmbeddedHub(broker, server, address && typeof address === 'object' ? address.port : port)
-    hub.guard()
-    return hub
+    const handle = (socket: Socket) => limitPacketSize(broker.handle(socket), socket, opts.maxPacketBytes)
+    const servers: Server[] = []
+    const listen = async (server: Server, port: number) => {
+      servers.push(server)
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, () => resolve())
+      })
+      const address = server.address()
+      return address && typeof address === 'object' ? address.port : port
+    }
+    try {
+      const port = await listen(createServer(handle), opts.port)
+      const tlsPort = opts.tls
+        ? await listen(createTlsServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handle), opts.tls.port)
+        : null
+      const hub = new EmbeddedHub(broker, servers, port, tlsPort)
+      hub.guard()
+      return hub
+    } catch (err) {
+      for (const server of servers) server.close()
+      await new Promise<void>((resolve) => broker.close(() => resolve()))
+      throw err
+    }
   }
 
   private guard(): void {
+    // MQTT-3.1.3-8: a client without an id must ask for a clean session (nothing to resume it by).
+    const withoutIdKeepingSession = new WeakSet<Client>()
+    this.broker.preConnect = (client, packet, done) => {
+      if (!packet.clientId && !packet.clean) withoutIdKeepingSession.add(client)
+      done(null, true)
+    }
     this.broker.authenticate = (client, username, password, done) => {
+      if (withoutIdKeepingSession.has(client)) {
+        done(refused('a client without an id must ask for a clean session', IDENTIFIER_REJECTED), false)
+        return
+      }
       if (!this.authenticator || !username || !password) {
         done(refused('device credentials required'), false)
         return
@@ -136,18 +194,67 @@ class EmbeddedHub implements MqttHub {
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.broker.close(() => resolve()))
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    for (const server of this.servers) await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 }
 
-/** An external broker (Mosquitto, EMQX) authenticates devices itself; Kendali subscribes to every device topic. */
+// A device's token, once checked, is trusted for this long without asking the database again.
+const VERIFIED_FOR_MS = 60_000
+
+/**
+ * An external broker (Mosquitto, EMQX) lets devices connect with its own accounts, which Kendali cannot see:
+ * anyone with an account there could publish under any device's topic. So there a device wraps what it sends
+ * as `{"token": "<its token>", "body": <its payload>}`; the token is checked against the device the topic
+ * names, and only the body is handed on.
+ */
+export class DeviceEnvelopeCheck {
+  private readonly verified = new Map<string, { token: string; until: number }>()
+
+  constructor(private readonly authenticate: () => DeviceAuthenticator | null) {}
+
+  /** The body of a message whose token is the topic's device's; null for anything else. */
+  async bodyOf(topic: string, payload: Buffer): Promise<Buffer | null> {
+    const message = parseDeviceTopic(topic, payload)
+    const authenticate = this.authenticate()
+    if (!message || !authenticate) return null
+    let envelope: unknown
+    try {
+      envelope = JSON.parse(payload.toString('utf8'))
+    } catch {
+      return null
+    }
+    if (!envelope || typeof envelope !== 'object' || !('token' in envelope) || !('body' in envelope)) return null
+    const { token, body } = envelope
+    if (typeof token !== 'string' || token.length === 0 || token.length > 500) return null
+    const key = `${message.tenant}/${message.device}`
+    const known = this.verified.get(key)
+    if (!known || known.token !== token || known.until < Date.now()) {
+      const identity = await authenticate(message.device, token)
+      if (!identity || identity.tenant !== message.tenant || identity.device !== message.device) return null
+      this.verified.set(key, { token, until: Date.now() + VERIFIED_FOR_MS })
+    }
+    return Buffer.from(JSON.stringify(body))
+  }
+}
+
+/** An external broker: Kendali subscribes to every device topic and takes what DeviceEnvelopeCheck lets through. */
 class ExternalHub implements MqttHub {
   readonly kind = 'external' as const
   readonly port = null
+  readonly tlsPort = null
   private readonly handlers = new Handlers()
+  private authenticator: DeviceAuthenticator | null = null
+  private readonly envelopes = new DeviceEnvelopeCheck(() => this.authenticator)
 
   private constructor(private readonly client: mqtt.MqttClient) {
-    client.on('message', (topic, payload) => this.handlers.deliver(topic, payload))
+    client.on('message', (topic, payload) => {
+      this.envelopes.bodyOf(topic, payload).then(
+        (body) => {
+          if (body) this.handlers.deliver(topic, body)
+        },
+        () => undefined,
+      )
+    })
   }
 
   static async connect(url: string): Promise<ExternalHub> {
@@ -157,7 +264,9 @@ class ExternalHub implements MqttHub {
     return new ExternalHub(client)
   }
 
-  setDeviceAuthenticator(): void {}
+  setDeviceAuthenticator(authenticate: DeviceAuthenticator): void {
+    this.authenticator = authenticate
+  }
 
   onDeviceMessage(handler: DeviceMessageHandler): () => void {
     return this.handlers.add(handler)
@@ -176,6 +285,7 @@ class ExternalHub implements MqttHub {
 export class UnavailableHub implements MqttHub {
   readonly kind = 'unavailable' as const
   readonly port = null
+  readonly tlsPort = null
   setDeviceAuthenticator(): void {}
   onDeviceMessage(): () => void {
     return () => undefined
@@ -184,10 +294,16 @@ export class UnavailableHub implements MqttHub {
   async close(): Promise<void> {}
 }
 
-export async function openMqttHub(opts: { mqttUrl: string | null; mqttPort: number; onPortTaken: (err: Error) => void }): Promise<MqttHub> {
+export async function openMqttHub(opts: {
+  mqttUrl: string | null
+  mqttPort: number
+  tls?: EmbeddedBrokerOptions['tls']
+  maxPacketBytes?: number
+  onPortTaken: (err: Error) => void
+}): Promise<MqttHub> {
   if (opts.mqttUrl) return ExternalHub.connect(opts.mqttUrl)
   try {
-    return await EmbeddedHub.start(opts.mqttPort)
+    return await EmbeddedHub.start({ port: opts.mqttPort, tls: opts.tls, maxPacketBytes: opts.maxPacketBytes ?? 64 * 1024 })
   } catch (err) {
     if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
       opts.onPortTaken(err)

@@ -9,23 +9,37 @@ interface Pending {
   unreadable: number
 }
 
+/** Messages waiting for the next write at most; beyond, new messages are dropped until a write takes them. */
+export const MAX_PENDING_MESSAGES = 10_000
+
 /**
  * Hands device messages to storage, one device's messages together. An idle intake writes a message at
  * once; while a write runs, new messages gather and go in the next one: low latency when quiet, few large
- * transactions when busy.
+ * transactions when busy. What gathers is bounded: when the database falls behind, messages are dropped
+ * (and counted) rather than held in memory without end.
  */
 export class MqttIntake {
   private pending = new Map<string, Pending>()
+  private pendingCount = 0
   private scheduled = false
   private writing: Promise<void> = Promise.resolve()
+  /** Messages dropped because the intake was full, since start. */
+  dropped = 0
+  private droppedReported = 0
 
   constructor(
     private readonly flush: Flush,
     private readonly onError: (err: unknown) => void,
+    private readonly maxPending = MAX_PENDING_MESSAGES,
   ) {}
 
   add(message: DeviceMessage): void {
     if (message.channel !== 'up') return
+    if (this.pendingCount >= this.maxPending) {
+      this.dropped += 1
+      return
+    }
+    this.pendingCount += 1
     const key = `${message.tenant}/${message.device}`
     let entry = this.pending.get(key)
     if (!entry) {
@@ -47,6 +61,11 @@ export class MqttIntake {
     this.scheduled = false
     const batch = [...this.pending.values()]
     this.pending = new Map()
+    this.pendingCount = 0
+    if (this.dropped > this.droppedReported) {
+      this.onError(new Error(`${this.dropped - this.droppedReported} MQTT messages dropped: the intake was full while the database caught up`))
+      this.droppedReported = this.dropped
+    }
     for (const entry of batch) await this.flush(entry.tenant, entry.deviceId, entry.bodies, entry.unreadable).catch(this.onError)
   }
 
