@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { basemapRoutes } from './basemap/routes.ts'
 import type { Config } from './config.ts'
 import { type Database, openDatabase } from './db/database.ts'
 import { holdLease } from './db/lease.ts'
@@ -117,6 +118,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   }
 
   platformRoutes(app, ctx, readiness, packageVersion())
+  basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
   for (const module of modules) {
     for (const [topic, readers] of Object.entries(module.topics ?? {})) topics.declare(topic, readers)

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 
 /** Every setting Kendali reads from the environment, read once at start-up. */
 export interface Config {
@@ -25,6 +25,8 @@ export interface Config {
   publicUrl: string | null
   defaultTenant: string
   mapStyleUrl: string | null
+  /** Folder of the PMTiles basemap archives Kendali serves (BASEMAP_DIR, default DATA_DIR/basemap). */
+  basemapDir: string
   /** A login lasts at most this long (absolute timeout). */
   sessionDays: number
   /** A session unused this long ends (idle timeout). */
@@ -209,6 +211,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: address(env, 'PUBLIC_URL'),
     defaultTenant: text(env, 'DEFAULT_TENANT') ?? '33.71',
     mapStyleUrl: address(env, 'MAP_STYLE_URL'),
+    basemapDir: resolve(text(env, 'BASEMAP_DIR') ?? join(text(env, 'DATA_DIR') ?? './data', 'basemap')),
     sessionDays: int(env, 'SESSION_DAYS', 7),
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 12 * 60),
     trustProxy: trustProxy(env),

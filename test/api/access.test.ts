@@ -7,6 +7,11 @@ import { json, loginCookie, startTestKendali, type TestServer, unique } from '..
 const PUBLIC_ROUTES = [
   'GET /api/health',
   'GET /api/config',
+  // The basemap is a street map like any printed one: tiles, styles, glyphs and the archives themselves.
+  'GET /api/basemap/tiles/:z/:x/:y.mvt',
+  'GET /api/basemap/styles/:theme.json',
+  'GET /api/basemap/fonts/:fontstack/:range.pbf',
+  'GET /api/basemap/archives/:name',
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'GET /api/tenants',

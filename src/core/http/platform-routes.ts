@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { basemapStyles } from '../basemap/routes.ts'
 import type { CoreContext, KendaliApp } from '../module.ts'
 import type { Readiness } from './server.ts'
 
@@ -43,11 +44,19 @@ export function platformRoutes(app: KendaliApp, ctx: CoreContext, readiness: Rea
           200: Type.Object({
             defaultTenant: Type.String(),
             mapStyleUrl: Type.Union([Type.String(), Type.Null()]),
+            basemap: Type.Union([Type.Object({ dark: Type.String(), light: Type.String() }), Type.Null()], {
+              description: 'Styles over the basemap this server holds (dark: console, wall; light: portal, phone); null without one',
+            }),
             languages: Type.Array(Type.String()),
           }),
         },
       },
     },
-    async () => ({ defaultTenant: ctx.config.defaultTenant, mapStyleUrl: ctx.config.mapStyleUrl, languages: ['id', 'en'] }),
+    async () => ({
+      defaultTenant: ctx.config.defaultTenant,
+      mapStyleUrl: ctx.config.mapStyleUrl,
+      basemap: await basemapStyles(ctx),
+      languages: ['id', 'en'],
+    }),
   )
 }
