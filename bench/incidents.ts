@@ -79,14 +79,14 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
   await seed(db)
   const seedSeconds = (performance.now() - t0) / 1000
   const s = incidentsServices(kendali.ctx)
-  const open = await s.incidents.list(db, TENANT, { status: 'new', limit: SAMPLES })
+  const open = await s.incidents.list(db, TENANT, { status: 'new', limit: SAMPLES }, false)
   const recommend = await timed(SAMPLES, (i) => s.dispatch.recommend(db, TENANT, open.items[i % open.items.length].id, 5))
   const box = (lon: number, lat: number, size: number) => `${lon},${lat},${lon + size},${lat + size}`
   // About 1 km² (a kelurahan's block) and the whole 11 km square.
   const smallBbox = await timed(SAMPLES, (i) =>
-    s.incidents.list(db, TENANT, { bbox: box(MIN_LON + ((i * 7) % 90) / 1000, MIN_LAT + ((i * 13) % 90) / 1000, 0.009), limit: 50 }),
+    s.incidents.list(db, TENANT, { bbox: box(MIN_LON + ((i * 7) % 90) / 1000, MIN_LAT + ((i * 13) % 90) / 1000, 0.009), limit: 50 }, false),
   )
-  const cityBbox = await timed(20, () => s.incidents.list(db, TENANT, { bbox: box(MIN_LON, MIN_LAT, SPAN), limit: 50 }))
+  const cityBbox = await timed(20, () => s.incidents.list(db, TENANT, { bbox: box(MIN_LON, MIN_LAT, SPAN), limit: 50 }, false))
   const mapOpen = await timed(SAMPLES, () => s.incidents.features(db, TENANT, { bbox: box(MIN_LON, MIN_LAT, SPAN) }))
   await kendali.close()
   return { db: name, seedSeconds, recommend, smallBbox, cityBbox, mapOpen }

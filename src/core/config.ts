@@ -64,6 +64,8 @@ export interface Config {
   midtransServerKey: string | null
   /** Hosts and CIDR ranges outbound calls (connectors, webhooks, probes) may reach although private or loopback. */
   outboundAllow: string[]
+  /** Days after a report or incident is closed that its reporters', supporters' and callers' contacts are erased. */
+  contactRetentionDays: number
   /** Seals secrets at rest (KENDALI_SECRET_KEY, 32 bytes); null: the embedded default keeps one in the data folder. */
   secretKey: Buffer | null
   /** Keys that sealed values before a rotation (KENDALI_SECRET_KEY_PREVIOUS): they still open, and are re-sealed at start. */
@@ -233,6 +235,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     midtransServerKey: text(env, 'MIDTRANS_SERVER_KEY'),
     outboundAllow: list(env, 'OUTBOUND_ALLOW').map((s) => s.toLowerCase()),
+    contactRetentionDays: int(env, 'CONTACT_RETENTION_DAYS', 365),
     secretKey: env.KENDALI_SECRET_KEY ? parseSecretKey('KENDALI_SECRET_KEY', env.KENDALI_SECRET_KEY.trim()) : null,
     previousSecretKeys: list(env, 'KENDALI_SECRET_KEY_PREVIOUS').map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),
   }

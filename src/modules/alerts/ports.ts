@@ -89,7 +89,7 @@ export function incidentPort(ctx: CoreContext): IncidentPort {
       // Only the few incidents created since the event was claimed are looked at.
       let cursor: string | undefined
       do {
-        const page = await incidents.list(db, tenant, { since: since.toISOString(), limit: RAISED_PAGE, cursor })
+        const page = await incidents.list(db, tenant, { since: since.toISOString(), limit: RAISED_PAGE, cursor }, false)
         const found = page.items.find((i) => i.alertId === alertId)
         if (found) return { id: found.id }
         cursor = page.next ?? undefined

@@ -92,7 +92,7 @@ describe('sensor alarms to incidents, end to end', () => {
       payload: { values: { water_level: 320 } },
     })
     const event = await created
-    const incident = await s.incidents.detail(ctx.db, '33.71', event.entity ?? '')
+    const incident = await s.incidents.detail(ctx.db, '33.71', event.entity ?? '', true)
     expect(incident).toMatchObject({ type: 'flood', priority: 'P1', source: 'sensor', alarmId: raised[0].entity })
     expect(incident.kelurahan).not.toBeNull()
     // Another instance hears the same alarm (NATS): still one incident.

@@ -31,6 +31,7 @@ export type UnitSummary = {
 }
 
 export type IncidentEvent =
+  | { topic: 'incidents'; type: 'incident_callers.erased'; entity: null; data: { incidents: number; closedBefore: string } }
   | {
       topic: 'incidents'
       type: 'incident.created' | 'incident.updated' | 'incident.status_changed' | 'incident.reopened'

@@ -1,3 +1,4 @@
+import { type Contact, maskContact } from '../../core/contacts.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
@@ -73,12 +74,36 @@ export function parseStatuses(value: string | undefined): IncidentStatus[] | nul
 }
 
 /** Incidents: intake, the status machine, the timeline, duplicates, timers and metrics. */
+function withCaller<I extends { caller: Contact | null }>(incident: I, showsCallers: boolean): I {
+  return showsCallers || !incident.caller ? incident : { ...incident, caller: maskContact(incident.caller) }
+}
+
+function isContact(value: unknown): value is Contact {
+  return typeof value === 'object' && value !== null && 'name' in value
+}
+
 export class IncidentService {
   constructor(
     private readonly events: EventLog,
     private readonly tenancy: TenancyLookups,
     private readonly clock: Clock = () => new Date(),
   ) {}
+
+  /** Erases the callers of incidents closed more than `retentionDays` ago, one event per tenant saying how many. */
+  async eraseExpiredCallers(db: Database, retentionDays: number, now = this.clock()): Promise<void> {
+    const closedBefore = new Date(now.getTime() - retentionDays * 86_400_000)
+    for (const tenant of await store.tenantsWithExpiredCallers(db, closedBefore)) {
+      await db.transaction(async (tx) => {
+        const incidents = await store.eraseCallers(tx, tenant, closedBefore)
+        await recordIncidentEvent(this.events, tx, tenant, null, {
+          topic: 'incidents',
+          type: 'incident_callers.erased',
+          entity: null,
+          data: { incidents, closedBefore: closedBefore.toISOString() },
+        })
+      })
+    }
+  }
 
   // Catalogue and targets
 
@@ -143,9 +168,17 @@ export class IncidentService {
     return (await this.withTimers(db, tenant, [row]))[0]
   }
 
-  async detail(db: Queryable, tenant: string, id: string) {
+  /** `showsCallers`: the people who handle calls see callers whole; other readers see them masked. */
+  async detail(db: Queryable, tenant: string, id: string, showsCallers: boolean) {
     const incident = await this.get(db, tenant, id)
-    return { ...incident, timeline: await store.timeline(db, tenant, id), dispatches: await store.dispatchesOf(db, tenant, id) }
+    const timeline = await store.timeline(db, tenant, id)
+    return {
+      ...withCaller(incident, showsCallers),
+      timeline: showsCallers
+        ? timeline
+        : timeline.map((e) => (isContact(e.data.caller) ? { ...e, data: { ...e.data, caller: maskContact(e.data.caller) } } : e)),
+      dispatches: await store.dispatchesOf(db, tenant, id),
+    }
   }
 
   filter(q: Pick<IncidentQuery, 'status' | 'type' | 'priority' | 'bbox' | 'since'>): store.IncidentFilter {
@@ -159,13 +192,13 @@ export class IncidentService {
   }
 
   /** Newest first, filtered, in keyset pages. */
-  async list(db: Queryable, tenant: string, q: IncidentQuery) {
+  async list(db: Queryable, tenant: string, q: IncidentQuery, showsCallers: boolean) {
     const limit = q.limit ?? 50
     const f = this.filter(q)
     const key = cursorKey(q.cursor)
     const [at, id] = key ? key.split('|') : []
     const rows = await store.listIncidents(db, tenant, f, limit, key ? { at, id } : null)
-    const items = await this.withTimers(db, tenant, rows)
+    const items = (await this.withTimers(db, tenant, rows)).map((i) => withCaller(i, showsCallers))
     const last = items[items.length - 1]
     return {
       items,

@@ -56,6 +56,7 @@ export function incidentsModule(): KendaliModule {
     topics: INCIDENT_TOPICS,
     routes: (app, ctx) => incidentRoutes(app, ctx, of(ctx)),
     jobs: (ctx) => ({
+      'incidents.retention': { everySeconds: 3600, run: () => of(ctx).incidents.eraseExpiredCallers(ctx.db, ctx.config.contactRetentionDays) },
       'incidents.prune_tracks': { everySeconds: 86_400, run: async () => void (await store.pruneTracks(ctx.db, TRACK_RETENTION_DAYS)) },
     }),
     copyConfig: (_ctx, db, from, to) => copyIncidentTypes(db, from, to),

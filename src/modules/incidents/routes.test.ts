@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveProbe } from '../../../test/support/live.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { incidentsServices } from './index.ts'
 
 type Incident = {
   id: string
@@ -16,6 +17,7 @@ type Incident = {
   closedAt: string | null
   outcome: string | null
   timers: { overdue: boolean; dueAt: string | null }
+  caller: { name: string | null; phone: string | null } | null
 }
 type Detail = Incident & { timeline: { kind: string; data: Record<string, unknown> }[]; dispatches: { unitId: string; releasedAt: string | null }[] }
 type Unit = { id: string; callsign: string; status: string; incidentId: string | null; destinationId: string | null; location: unknown }
@@ -79,6 +81,47 @@ describe('incident intake', () => {
     expect(incident.kelurahan?.code.startsWith(`${incident.kecamatan?.code}.`)).toBe(true)
     const next = await newIncident()
     expect(Number(next.number.split('-')[2])).toBeGreaterThan(Number(incident.number.split('-')[2]))
+  })
+
+  it('shows callers whole to those who take calls and send units, masked to other readers', async () => {
+    const incident = await newIncident({ caller: { name: 'Bu Siti', phone: '081234567890' } })
+    await as('dispatcher', {
+      method: 'POST',
+      url: `/api/t/33.71/incidents/${incident.id}/calls`,
+      payload: { source: 'call_112', caller: { name: 'Pak Budi', phone: '0812000111' } },
+    })
+    for (const [who, caller, second] of [
+      ['dispatcher', { name: 'Bu Siti', phone: '081234567890' }, { name: 'Pak Budi', phone: '0812000111' }],
+      ['admin', { name: 'Bu Siti', phone: '081234567890' }, { name: 'Pak Budi', phone: '0812000111' }],
+      ['executive', { name: 'B*** S***', phone: '0812*****890' }, { name: 'P*** B***', phone: '0812***111' }],
+      ['field_crew', { name: 'B*** S***', phone: '0812*****890' }, { name: 'P*** B***', phone: '0812***111' }],
+    ] as const) {
+      const shown = json<Detail>(await as(who, { method: 'GET', url: `/api/t/33.71/incidents/${incident.id}` }))
+      expect([who, shown.caller, shown.timeline.find((e) => e.kind === 'call')?.data.caller]).toEqual([who, caller, second])
+      const list = json<{ items: Incident[] }>(await as(who, { method: 'GET', url: '/api/t/33.71/incidents?limit=5' }))
+      expect([who, list.items.find((i) => i.id === incident.id)?.caller]).toEqual([who, caller])
+    }
+  })
+
+  it('erases the callers of an incident once it has been closed for the retention time, and logs it', async () => {
+    const db = server.kendali.ctx.db
+    const incident = await newIncident({ caller: { name: 'Bu Siti', phone: '081234567890' } })
+    await as('dispatcher', {
+      method: 'POST',
+      url: `/api/t/33.71/incidents/${incident.id}/calls`,
+      payload: { source: 'call_112', caller: { name: 'Pak Budi', phone: '0812000111' } },
+    })
+    const closed = await as('dispatcher', { method: 'PATCH', url: `/api/t/33.71/incidents/${incident.id}`, payload: { status: 'cancelled' } })
+    expect(closed.statusCode, closed.body).toBe(200)
+    const { incidents } = incidentsServices(server.kendali.ctx)
+    await incidents.eraseExpiredCallers(db, 30)
+    expect((await detail(incident)).caller).toEqual({ name: 'Bu Siti', phone: '081234567890' })
+    await incidents.eraseExpiredCallers(db, 30, new Date(Date.now() + 31 * 86_400_000))
+    const after = await detail(incident)
+    expect(after.caller).toBeNull()
+    expect(after.timeline.find((e) => e.kind === 'call')?.data.caller).toBeUndefined()
+    const events = json<{ items: { type: string }[] }>(await as('admin', { method: 'GET', url: '/api/t/33.71/events?topic=incidents&limit=1000' }))
+    expect(events.items.map((e) => e.type)).toContain('incident_callers.erased')
   })
 
   it('takes the priority from the type unless the call-taker gives one, and refuses unknown types', async () => {

@@ -80,13 +80,19 @@ const UnitFeatures = FeatureCollection(
   }),
 )
 
-function unitCaller(request: FastifyRequest): UnitCaller {
+/** Callers' names and numbers are for the people who take calls and send units; other readers see them masked. */
+function handlesCalls(request: FastifyRequest): boolean {
   const principal = principalOf(request)
   const { direct } = rolesIn(principal, tenantOf(request))
+  return principal.isPlatformAdmin || DISPATCHERS.some((r) => direct.has(r))
+}
+
+function unitCaller(request: FastifyRequest): UnitCaller {
+  const principal = principalOf(request)
   return {
     actor: principal.actor,
     username: principal.kind === 'user' ? principal.actor : null,
-    mayMoveAnyUnit: principal.isPlatformAdmin || DISPATCHERS.some((r) => direct.has(r)),
+    mayMoveAnyUnit: handlesCalls(request),
   }
 }
 
@@ -170,7 +176,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
         response: { 200: Page(Incident), ...errors },
       },
     },
-    async (request) => s.incidents.list(ctx.db, tenantOf(request).code, request.query),
+    async (request) => s.incidents.list(ctx.db, tenantOf(request).code, request.query, handlesCalls(request)),
   )
 
   app.get(
@@ -239,7 +245,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
       config: { access: { roles: READERS } },
       schema: { tags, summary: 'One incident with its timeline and dispatched units', params: IdParams, response: { 200: IncidentDetail, ...errors } },
     },
-    async (request) => s.incidents.detail(ctx.db, tenantOf(request).code, request.params.id),
+    async (request) => s.incidents.detail(ctx.db, tenantOf(request).code, request.params.id, handlesCalls(request)),
   )
 
   app.patch(

@@ -57,7 +57,7 @@ describe('the demo dispatch simulator', () => {
       if (incident?.status === 'closed' && dispatches.every((d) => d.unitStatus === 'available')) break
     }
     stop()
-    const incident = await s.incidents.detail(ctx.db, DEMO_TENANT, incidentId)
+    const incident = await s.incidents.detail(ctx.db, DEMO_TENANT, incidentId, true)
     expect(incident).toMatchObject({ status: 'closed', outcome: 'transported' })
     expect(incident.hospitalAt).not.toBeNull()
     const unitId = incident.dispatches[0].unitId

@@ -146,7 +146,7 @@ export class DispatchSimulator {
 
   /** A new call at a demo place (if not too many are open). */
   async call(): Promise<void> {
-    const open = await this.s.incidents.list(this.db, DEMO_TENANT, { status: 'open', limit: 100 })
+    const open = await this.s.incidents.list(this.db, DEMO_TENANT, { status: 'open', limit: 100 }, false)
     if (open.items.filter((i) => i.createdBy === SIMULATOR_ACTOR).length >= MAX_OPEN_CALLS) return
     const place = DEMO_PLACES[Math.floor(this.random() * DEMO_PLACES.length)]
     const call = weightedPick(CALLS, this.random())
@@ -163,7 +163,7 @@ export class DispatchSimulator {
   }
 
   private async autoDispatch(now: Date): Promise<void> {
-    const waiting = await this.s.incidents.list(this.db, DEMO_TENANT, { status: 'new', limit: 100 })
+    const waiting = await this.s.incidents.list(this.db, DEMO_TENANT, { status: 'new', limit: 100 }, false)
     for (const incident of waiting.items) {
       const simulated = incident.createdBy === SIMULATOR_ACTOR || incident.createdBy === SENSOR_ACTOR
       if (!simulated || now.getTime() - Date.parse(incident.createdAt) < AUTO_DISPATCH_AFTER_MS) continue

@@ -468,6 +468,34 @@ export async function recordPosition(
   return row ?? null
 }
 
+/** Tenants with incidents closed before `before` that still hold a caller's contact. */
+export async function tenantsWithExpiredCallers(db: Queryable, before: Date): Promise<string[]> {
+  const rows = await db.query<{ tenant: string }>(
+    `SELECT DISTINCT i.tenant FROM incidents i
+     WHERE i.closed_at < $1 AND (i.caller_name IS NOT NULL OR i.caller_phone IS NOT NULL
+       OR EXISTS (SELECT 1 FROM incident_timeline t WHERE t.tenant = i.tenant AND t.incident_id = i.id AND t.kind = 'call' AND t.data->'caller' IS NOT NULL))`,
+    [before.toISOString()],
+  )
+  return rows.map((r) => r.tenant)
+}
+
+/** Erases the callers of a tenant's incidents closed before `before` (the incident's and its later calls'); returns how many incidents. */
+export async function eraseCallers(db: Queryable, tenant: string, before: Date): Promise<number> {
+  const params = [tenant, before.toISOString()]
+  const incidents = await db.query<{ id: string }>(
+    `UPDATE incidents SET caller_name = NULL, caller_phone = NULL
+     WHERE tenant = $1 AND closed_at < $2 AND (caller_name IS NOT NULL OR caller_phone IS NOT NULL) RETURNING id`,
+    params,
+  )
+  const calls = await db.query<{ id: string }>(
+    `UPDATE incident_timeline t SET data = t.data - 'caller' FROM incidents i
+     WHERE t.tenant = $1 AND i.tenant = t.tenant AND i.id = t.incident_id AND i.closed_at < $2 AND t.kind = 'call' AND t.data->'caller' IS NOT NULL
+     RETURNING t.incident_id AS id`,
+    params,
+  )
+  return new Set([...incidents, ...calls].map((r) => r.id)).size
+}
+
 /** Drops track points older than `days`; returns how many. */
 export async function pruneTracks(db: Queryable, days: number): Promise<number> {
   const rows = await db.query('DELETE FROM unit_positions WHERE at < now() - make_interval(days => $1) RETURNING 1', [days])

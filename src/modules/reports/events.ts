@@ -45,6 +45,7 @@ export type ReportEvent =
   | { topic: 'reports'; type: 'report.merged'; entity: string; data: ReportSummary & { into: string; intoNumber: string } }
   | { topic: 'reports'; type: 'report.incident_raised'; entity: string; data: ReportSummary & { incidentId: string; incidentNumber: string } }
   | { topic: 'reports'; type: 'report.notification_failed'; entity: string; data: { number: string; channel: string; error: string } }
+  | { topic: 'report_config'; type: 'report_contacts.erased'; entity: null; data: { reports: number; supporters: number; closedBefore: string } }
   | {
       topic: 'report_config'
       type: 'report_category.changed' | 'report_settings.changed' | 'report_officer.changed'

@@ -7,7 +7,7 @@ import { reportIndicators } from './indicators.ts'
 import { deliverNotification } from './notify.ts'
 import { open311Routes } from './open311.ts'
 import { incidentRaiser, type TenancyLookups, tenancyLookups } from './ports.ts'
-import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_SLA, ReportService } from './reports.ts'
+import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_RETENTION, JOB_SLA, ReportService } from './reports.ts'
 import { reportRoutes } from './routes.ts'
 import { SEALED_COLUMNS } from './store.ts'
 
@@ -43,6 +43,7 @@ export function reportsModule(): KendaliModule {
       [JOB_SLA]: (job) => of(ctx).reports.onSlaDue(ctx.db, job),
       [JOB_AUTO_CLOSE]: (job) => of(ctx).reports.onAutoClose(ctx.db, job),
       [JOB_NOTIFY]: (job) => deliverNotification(ctx.db, ctx.events, ctx.secrets, job, { mailer: ctx.mailer, outbound: ctx.outbound }),
+      [JOB_RETENTION]: { everySeconds: 3600, run: () => of(ctx).reports.eraseExpiredContacts(ctx.db, ctx.config.contactRetentionDays) },
     }),
     copyConfig: (_ctx, db, from, to) => copyReportCategories(db, from, to),
     indicators: (ctx) => reportIndicators(ctx),

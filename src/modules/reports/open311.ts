@@ -7,7 +7,7 @@ import { DomainError, NotFound } from '../../core/errors.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ReportsServices } from './index.ts'
 import * as store from './store.ts'
-import { FINAL_STATUSES, OPEN_STATUSES, open311Status, type ReportStatus } from './workflow.ts'
+import { FINAL_STATUSES, OPEN_STATUSES, open311Status, type ReportStatus, showsContent } from './workflow.ts'
 
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), exactly: /open311/v2/… in XML and JSON,
 // `jurisdiction_id` = the tenant code, errors as the spec's `errors` document. Only reports of public
@@ -156,7 +156,8 @@ export function open311Routes(app: KendaliApp, ctx: CoreContext, s: ReportsServi
       const out: Fields[] = []
       for (const r of rows) {
         const category = categories.get(r.category)
-        const photo = (await store.photosOf(ctx.db, tenant, r.id))[0]
+        const isShown = showsContent(r)
+        const photo = isShown ? (await store.photosOf(ctx.db, tenant, r.id))[0] : undefined
         const where = [r.kelurahan?.name, r.kecamatan?.name].filter(Boolean).join(', ')
         out.push({
           service_request_id: r.number,
@@ -164,7 +165,7 @@ export function open311Routes(app: KendaliApp, ctx: CoreContext, s: ReportsServi
           status_notes: r.status === 'merged' ? 'Duplicate request.' : r.statusNote,
           service_name: category?.label.id ?? r.category,
           service_code: category?.serviceCode ?? r.category,
-          description: r.description,
+          description: isShown ? r.description : null,
           agency_responsible: r.agencyId ? (agencies.get(r.agencyId)?.name ?? null) : null,
           service_notice: category?.notice ?? null,
           requested_datetime: w3Time(r.createdAt, offset),
@@ -178,7 +179,7 @@ export function open311Routes(app: KendaliApp, ctx: CoreContext, s: ReportsServi
           zipcode: null,
           lat: r.location.coordinates[1],
           long: r.location.coordinates[0],
-          media_url: photo ? `${baseUrl(request)}/api/t/${tenant}/reports/${r.id}/photos/${photo.id}` : r.mediaUrl,
+          media_url: photo ? `${baseUrl(request)}/api/t/${tenant}/reports/${r.id}/photos/${photo.id}` : isShown ? r.mediaUrl : null,
         })
       }
       return out

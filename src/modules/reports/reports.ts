@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { addSlaHours, type WorkCalendar } from '../../core/calendar.ts'
+import { maskContact } from '../../core/contacts.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Forbidden, Invalid, NotFound, RateLimited } from '../../core/errors.ts'
@@ -13,7 +14,17 @@ import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from './photos.ts'
 import type { AgencyRef, IncidentRaiser, TenancyLookups } from './ports.ts'
 import type { Category, PhotoInfo, PublicReport, PutCategory, PutSettings, Report, ReportQuery, Settings, SubmitReport, TimelineEntry } from './schema.ts'
 import * as store from './store.ts'
-import { canMoveReport, clockOf, FINAL_STATUSES, type Mover, OPEN_STATUSES, REPORT_STATUSES, type ReportStatus, STATUS_LABELS } from './workflow.ts'
+import {
+  canMoveReport,
+  clockOf,
+  FINAL_STATUSES,
+  type Mover,
+  OPEN_STATUSES,
+  REPORT_STATUSES,
+  type ReportStatus,
+  STATUS_LABELS,
+  showsContent,
+} from './workflow.ts'
 
 // Duplicates: the same category this close, this recently.
 export const DUPLICATE_METRES = 100
@@ -27,6 +38,9 @@ const PHOTO_WINDOW_MINUTES = 60
 export const JOB_SLA = 'reports.sla'
 export const JOB_AUTO_CLOSE = 'reports.auto_close'
 export const JOB_NOTIFY = 'reports.notify'
+export const JOB_RETENTION = 'reports.retention'
+/** Address hashes outlive the hourly submission limit by a day, no more. */
+const ADDRESS_HASH_HOURS = 24
 export const SYSTEM_ACTOR = 'system:reports'
 
 const DEFAULT_SETTINGS: store.SettingsRow = {
@@ -81,6 +95,13 @@ export function newTrackingCode(): string {
 export function normaliseCode(code: string): string {
   const plain = code.toUpperCase().replace('-', '')
   return `${plain.slice(0, 4)}-${plain.slice(4)}`
+}
+
+function slaOf(row: store.ReportRow, now: Date): Report['sla'] {
+  const { statusDueAt, dueAt, escalationLevel } = row
+  const isOpen = !FINAL_STATUSES.includes(row.status) && row.status !== 'resolved'
+  const overdue = isOpen && ((statusDueAt !== null && Date.parse(statusDueAt) < now.getTime()) || (dueAt !== null && Date.parse(dueAt) < now.getTime()))
+  return { statusDueAt, dueAt, overdue, escalationLevel }
 }
 
 function csv(value: string | undefined): string[] | null {
@@ -325,7 +346,7 @@ export class ReportService {
   async photo(db: Queryable, tenant: string, reportId: string, photoId: string, mayReadAll: boolean) {
     const row = await store.findReport(db, tenant, reportId)
     const found = row ? await store.photoBytes(db, tenant, reportId, photoId) : null
-    if (!row || !found || (!mayReadAll && !row.isPublic)) throw new NotFound('There is no such photo')
+    if (!row || !found || (!mayReadAll && !showsContent(row))) throw new NotFound('There is no such photo')
     return found
   }
 
@@ -337,11 +358,15 @@ export class ReportService {
     return row
   }
 
-  withSla(row: store.ReportRow, now = new Date()): Report {
-    const { code: _code, statusVersion: _v, mediaUrl: _m, statusDueAt, dueAt, escalationLevel, ...rest } = row
-    const isOpen = !FINAL_STATUSES.includes(row.status) && row.status !== 'resolved'
-    const overdue = isOpen && ((statusDueAt !== null && Date.parse(statusDueAt) < now.getTime()) || (dueAt !== null && Date.parse(dueAt) < now.getTime()))
-    return { ...rest, sla: { statusDueAt, dueAt, overdue, escalationLevel } }
+  /** The report as staff see it: its SLA state, and the reporter whole only for those who handle it. */
+  withSla(row: store.ReportRow, caller: ReportCaller, now = new Date()): Report {
+    const { code: _code, statusVersion: _v, mediaUrl: _m, statusDueAt: _s, dueAt: _d, escalationLevel: _e, reporter, ...rest } = row
+    return { ...rest, reporter: reporter && !this.handles(caller, row) ? maskContact(reporter) : reporter, sla: slaOf(row, now) }
+  }
+
+  /** The command center and the officers of the OPD it is assigned to handle a report; executives and the province only read it. */
+  private handles(caller: ReportCaller, row: store.ReportRow): boolean {
+    return caller.isOperator || caller.agencyIds === 'all' || (row.agencyId !== null && caller.agencyIds.includes(row.agencyId))
   }
 
   async get(db: Queryable, tenant: string, id: string, caller: ReportCaller): Promise<store.ReportRow> {
@@ -358,7 +383,7 @@ export class ReportService {
     const row = await this.get(db, tenant, id, caller)
     const photos = (await store.photosOf(db, tenant, id)).map((p) => ({ ...p, url: photoUrl(tenant, id, p.id) }))
     const deliveries = (await store.deliveriesOf(db, tenant, id)).map(({ reportId: _r, payload: _p, ...d }) => d)
-    return { ...this.withSla(row, now), timeline: await store.timeline(db, tenant, id, false), photos, deliveries }
+    return { ...this.withSla(row, caller, now), timeline: await store.timeline(db, tenant, id, false), photos, deliveries }
   }
 
   /** Newest first, filtered; agency officers see the reports of their OPDs only. */
@@ -381,7 +406,7 @@ export class ReportService {
     const rows = await store.listReports(db, tenant, f, limit, key ? { at, id } : null)
     const last = rows[rows.length - 1]
     return {
-      items: rows.map((r) => this.withSla(r, now)),
+      items: rows.map((r) => this.withSla(r, caller, now)),
       total: await store.countReports(db, tenant, f),
       next: rows.length === limit && last ? encodeCursor({ k: `${last.createdAt}|${last.id}` }) : null,
     }
@@ -406,7 +431,7 @@ export class ReportService {
         .filter((r) => !opts.publicOnly || Date.parse(r.createdAt) >= since)
         .filter((r) => !opts.publicOnly || r.status !== 'merged')
         .map((r) => {
-          const sla = this.withSla(r, now).sla
+          const sla = slaOf(r, now)
           return {
             type: 'Feature' as const,
             id: r.id,
@@ -441,7 +466,7 @@ export class ReportService {
       location: row.isPublic ? row.location : null,
       kelurahan: row.kelurahan,
       kecamatan: row.kecamatan,
-      description: row.isPublic ? row.description : null,
+      description: showsContent(row) ? row.description : null,
       agency: row.agencyId ? (agencies.get(row.agencyId)?.name ?? null) : null,
       supporters: row.supporters,
       createdAt: row.createdAt,
@@ -460,7 +485,9 @@ export class ReportService {
       status: (e.kind === 'submitted' ? 'submitted' : ((e.data.to as ReportStatus | undefined) ?? null)) as ReportStatus | null,
       text: e.text,
     }))
-    const photos = (await store.photosOf(db, tenant, row.id)).map((p) => ({ ...p, url: `/api/t/${tenant}/reports/track/${row.code}/photos/${p.id}` }))
+    const photos = showsContent(row)
+      ? (await store.photosOf(db, tenant, row.id)).map((p) => ({ ...p, url: `/api/t/${tenant}/reports/track/${row.code}/photos/${p.id}` }))
+      : []
     return { ...(await this.publicView(db, tenant, row)), history, photos }
   }
 
@@ -473,6 +500,28 @@ export class ReportService {
     const items = []
     for (const { distanceM, ...r } of rows) items.push({ ...(await this.publicView(db, tenant, r, settings)), distanceM })
     return { items, total: items.length, next: null }
+  }
+
+  // Retention
+
+  /**
+   * Erases the contacts of reporters, supporters and notifications of reports closed more than `retentionDays`
+   * ago, one event per tenant saying how many; address hashes go once no submission limit needs them.
+   */
+  async eraseExpiredContacts(db: Database, retentionDays: number, now = new Date()): Promise<void> {
+    const closedBefore = new Date(now.getTime() - retentionDays * 86_400_000)
+    for (const tenant of await store.tenantsWithExpiredContacts(db, closedBefore)) {
+      await db.transaction(async (tx) => {
+        const erased = await store.eraseContacts(tx, tenant, closedBefore)
+        await recordReportEvent(this.events, tx, tenant, null, {
+          topic: 'report_config',
+          type: 'report_contacts.erased',
+          entity: null,
+          data: { ...erased, closedBefore: closedBefore.toISOString() },
+        })
+      })
+    }
+    await store.eraseAddressHashes(db, new Date(now.getTime() - ADDRESS_HASH_HOURS * 3_600_000))
   }
 
   // Supporters and merging
@@ -551,7 +600,7 @@ export class ReportService {
         entity: target.id,
         data: { ...summary(grown), supporters: grown.supporters },
       })
-      return this.withSla(moved, now)
+      return this.withSla(moved, caller, now)
     })
   }
 
@@ -601,7 +650,7 @@ export class ReportService {
         entity: id,
         data: { ...summary(row), fromAgencyId: current.agencyId, note: input.note ?? null },
       })
-      return this.withSla(row, now)
+      return this.withSla(row, caller, now)
     })
   }
 
@@ -630,7 +679,7 @@ export class ReportService {
         entity: id,
         data: { ...summary(row), fromAgencyId: current.agencyId, note: reason },
       })
-      return this.withSla(row, now)
+      return this.withSla(row, caller, now)
     })
   }
 
@@ -711,7 +760,7 @@ export class ReportService {
         entity: id,
         data: { ...summary(row), incidentId: incident.id, incidentNumber: incident.number },
       })
-      return { report: this.withSla(row, now), incident }
+      return { report: this.withSla(row, caller, now), incident }
     })
   }
 
@@ -740,7 +789,7 @@ export class ReportService {
       const current = await this.locked(tx, tenant, id)
       if (as === 'agency') this.requireAgency(caller, current)
       if (!canMoveReport(current.status, to, as)) throw new Conflict(`A report that is ${current.status} cannot become ${to}`, { from: current.status, to })
-      return this.withSla(await this.move(tx, tenant, caller.actor, current, to, opts), opts.at)
+      return this.withSla(await this.move(tx, tenant, caller.actor, current, to, opts), caller, opts.at)
     })
   }
 

@@ -3,6 +3,7 @@ import type { InjectOptions } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { reportsServices } from './index.ts'
 import { samplePhoto } from './sample-photo.ts'
 
 type Report = {
@@ -76,7 +77,7 @@ async function uploadProof(who: string, report: { id: string }): Promise<string>
 
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
-  for (const who of ['admin', 'operator', 'agency_officer', 'executive', 'dispatcher', 'malang_admin', 'malang_operator']) {
+  for (const who of ['admin', 'operator', 'agency_officer', 'executive', 'pemprov', 'dispatcher', 'malang_admin', 'malang_operator']) {
     cookies[who] = await loginCookie(server.kendali, who)
   }
   const categories = json<{ items: Category[] }>(await inject({ method: 'GET', url: '/api/t/33.71/report-categories' })).items
@@ -202,7 +203,7 @@ describe('submission and tracking', () => {
 
     const photos = (await detail(sent)).photos
     expect(photos).toHaveLength(3)
-    const image = await inject({ method: 'GET', url: photos[0].url })
+    const image = await as('operator', { method: 'GET', url: photos[0].url })
     expect(image.statusCode).toBe(200)
     expect(image.headers['content-type']).toBe('image/jpeg')
     expect((await sharp(image.rawPayload).metadata()).exif).toBeUndefined()
@@ -211,6 +212,38 @@ describe('submission and tracking', () => {
 })
 
 describe('workflow', () => {
+  it('shows the public a report’s description and photos only once the command center has verified it', async () => {
+    const sent = await submit({ description: 'Tulisan warga yang belum diperiksa' })
+    expect((await inject({ method: 'POST', url: `/api/t/33.71/reports/track/${sent.code}/photos`, ...multipart(await samplePhoto('jpeg')) })).statusCode).toBe(
+      201,
+    )
+    const [photo] = (await detail(sent)).photos
+    const seen = async () => {
+      const track = json<{ description: string | null; photos: { url: string }[] }>(
+        await inject({ method: 'GET', url: `/api/t/33.71/reports/track/${sent.code}` }),
+      )
+      const open311 = json<{ description: string | null; media_url: string | null }[]>(
+        await inject({ method: 'GET', url: `/open311/v2/requests/${sent.number}.json?jurisdiction_id=33.71` }),
+      )[0]
+      return {
+        track: [track.description, track.photos.length],
+        open311: [open311.description, open311.media_url !== null],
+        photo: (await inject({ method: 'GET', url: photo.url })).statusCode,
+        trackPhoto: (await inject({ method: 'GET', url: `/api/t/33.71/reports/track/${sent.code}/photos/${photo.id}` })).statusCode,
+      }
+    }
+    expect(await seen()).toEqual({ track: [null, 0], open311: [null, false], photo: 404, trackPhoto: 404 })
+    // Staff see it all the while.
+    expect((await as('operator', { method: 'GET', url: photo.url })).statusCode).toBe(200)
+    expect((await act('operator', sent, 'verify')).statusCode).toBe(200)
+    expect(await seen()).toEqual({
+      track: ['Tulisan warga yang belum diperiksa', 1],
+      open311: ['Tulisan warga yang belum diperiksa', true],
+      photo: 200,
+      trackPhoto: 200,
+    })
+  })
+
   it('goes from submission to the OPD and back to the citizen as selesai, each step in the log', async () => {
     const sent = await submit()
     expect((await act('operator', sent, 'verify')).statusCode).toBe(200)
@@ -241,6 +274,57 @@ describe('workflow', () => {
     expect(mine).toEqual(expect.arrayContaining(['report.submitted', 'report.status_changed', 'report.routed', 'report.photo_added']))
     expect(mine.filter((t) => t === 'report.status_changed')).toHaveLength(4)
     expect((await act('operator', sent, 'close')).statusCode).toBe(200)
+  })
+
+  it('shows the reporter whole to the command center and the assigned OPD, masked to executives and the province', async () => {
+    const sent = await submit({ reporter: { name: 'Sri Rahayu', phone: '081234567890', email: 'sri@example.test' } })
+    await act('operator', sent, 'verify')
+    await act('operator', sent, 'assign')
+    const whole = { name: 'Sri Rahayu', phone: '081234567890', email: 'sri@example.test' }
+    const masked = { name: 'S*** R***', phone: '0812*****890', email: 's***@example.test' }
+    for (const [who, reporter] of [
+      ['admin', whole],
+      ['operator', whole],
+      ['agency_officer', whole],
+      ['executive', masked],
+      ['pemprov', masked],
+    ] as const) {
+      const detail = await as(who, { method: 'GET', url: `/api/t/33.71/reports/${sent.id}` })
+      expect([who, json<Report>(detail).reporter]).toEqual([who, reporter])
+      const list = json<{ items: Report[] }>(await as(who, { method: 'GET', url: '/api/t/33.71/reports?status=open&limit=1000' }))
+      expect([who, list.items.find((r) => r.id === sent.id)?.reporter]).toEqual([who, reporter])
+    }
+  })
+
+  it('erases the contacts of reporters and supporters once a closed report passes the retention time, and logs it', async () => {
+    const db = server.kendali.ctx.db
+    const { reports } = reportsServices(server.kendali.ctx)
+    const sent = await submit({ reporter: { name: 'Sri Rahayu', phone: '081298765432', email: 'sri@example.test' } })
+    const supported = await inject({
+      method: 'POST',
+      url: `/api/t/33.71/reports/${sent.id}/support`,
+      remoteAddress: citizenIp(),
+      payload: { reporter: { name: 'Joko', phone: '081211122233' }, consent: true },
+    })
+    expect(supported.statusCode, supported.body).toBe(200)
+    expect((await act('operator', sent, 'reject', { reason: 'Bukan wewenang kota' })).statusCode).toBe(200)
+    const contacts = async () => ({
+      reporter: (await db.query('SELECT reporter_name, reporter_phone, reporter_email FROM reports WHERE tenant = $1 AND id = $2', ['33.71', sent.id]))[0],
+      supporters: await db.query('SELECT name, phone, email FROM report_supporters WHERE tenant = $1 AND report_id = $2', ['33.71', sent.id]),
+    })
+    // Closed just now: kept for the retention time.
+    await reports.eraseExpiredContacts(db, 30)
+    expect((await contacts()).reporter).toEqual({ reporter_name: 'Sri Rahayu', reporter_phone: '081298765432', reporter_email: 'sri@example.test' })
+
+    await reports.eraseExpiredContacts(db, 30, new Date(Date.now() + 31 * 86_400_000))
+    expect(await contacts()).toEqual({
+      reporter: { reporter_name: null, reporter_phone: null, reporter_email: null },
+      supporters: [{ name: null, phone: null, email: null }],
+    })
+    const events = json<{ items: { type: string; data: { reports: number } }[] }>(
+      await as('admin', { method: 'GET', url: '/api/t/33.71/events?topic=report_config&limit=1000' }),
+    )
+    expect(events.items.filter((e) => e.type === 'report_contacts.erased').at(-1)?.data.reports).toBeGreaterThanOrEqual(1)
   })
 
   it('refuses forbidden moves with 409 and the wrong party with 403', async () => {

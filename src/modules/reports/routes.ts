@@ -326,7 +326,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
     async (request, reply) => {
       const tenant = tenantOf(request).code
       const row = await s.reports.byCode(ctx.db, tenant, request.params.code)
-      const photo = await s.reports.photo(ctx.db, tenant, row.id, request.params.photoId, true)
+      const photo = await s.reports.photo(ctx.db, tenant, row.id, request.params.photoId, false)
       reply.header('cache-control', 'private, max-age=3600').type(photo.mime)
       return photo.bytes
     },

@@ -521,3 +521,46 @@ export async function recordAttempt(
 export async function deliveriesOf(db: Queryable, tenant: string, reportId: string): Promise<DeliveryRow[]> {
   return db.query<DeliveryRow>(`SELECT ${DELIVERY} FROM report_deliveries WHERE tenant = $1 AND report_id = $2 ORDER BY created_at, id`, [tenant, reportId])
 }
+
+// Retention (UU 27/2022): contacts go once a closed report is old enough; address hashes once no limit needs them.
+
+/** Tenants with closed reports, closed before `before`, that still hold someone's contact. */
+export async function tenantsWithExpiredContacts(db: Queryable, before: Date): Promise<string[]> {
+  const rows = await db.query<{ tenant: string }>(
+    `SELECT DISTINCT r.tenant FROM reports r
+     WHERE r.closed_at < $1 AND (r.reporter_name IS NOT NULL OR r.reporter_phone IS NOT NULL OR r.reporter_email IS NOT NULL
+       OR EXISTS (SELECT 1 FROM report_supporters s WHERE s.tenant = r.tenant AND s.report_id = r.id
+                  AND (s.name IS NOT NULL OR s.phone IS NOT NULL OR s.email IS NOT NULL))
+       OR EXISTS (SELECT 1 FROM report_deliveries d WHERE d.tenant = r.tenant AND d.report_id = r.id AND d.payload->'to' IS NOT NULL))`,
+    [before.toISOString()],
+  )
+  return rows.map((r) => r.tenant)
+}
+
+/** Erases the reporter, supporter and notification contacts of a tenant's reports closed before `before`. */
+export async function eraseContacts(db: Queryable, tenant: string, before: Date): Promise<{ reports: number; supporters: number }> {
+  const params = [tenant, before.toISOString()]
+  const reports = await db.query(
+    `UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL
+     WHERE tenant = $1 AND closed_at < $2 AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL) RETURNING id`,
+    params,
+  )
+  const supporters = await db.query(
+    `UPDATE report_supporters s SET name = NULL, phone = NULL, email = NULL FROM reports r
+     WHERE s.tenant = $1 AND r.tenant = s.tenant AND r.id = s.report_id AND r.closed_at < $2
+       AND (s.name IS NOT NULL OR s.phone IS NOT NULL OR s.email IS NOT NULL) RETURNING s.id`,
+    params,
+  )
+  await db.query(
+    `UPDATE report_deliveries d SET payload = d.payload - 'to' FROM reports r
+     WHERE d.tenant = $1 AND r.tenant = d.tenant AND r.id = d.report_id AND r.closed_at < $2 AND d.payload->'to' IS NOT NULL`,
+    params,
+  )
+  return { reports: reports.length, supporters: supporters.length }
+}
+
+/** Address hashes only serve the hourly submission limits: gone after `before`. */
+export async function eraseAddressHashes(db: Queryable, before: Date): Promise<void> {
+  await db.query('UPDATE reports SET reporter_ip_hash = NULL WHERE created_at < $1 AND reporter_ip_hash IS NOT NULL', [before.toISOString()])
+  await db.query('UPDATE report_supporters SET ip_hash = NULL WHERE created_at < $1 AND ip_hash IS NOT NULL', [before.toISOString()])
+}

@@ -18,6 +18,17 @@ export const STATUS_LABELS: Record<ReportStatus, { id: string; en: string }> = {
 
 /** Statuses after which nothing happens any more. */
 export const FINAL_STATUSES: readonly ReportStatus[] = ['closed', 'rejected', 'merged']
+/** Statuses in which the command center has not vouched for what a citizen sent (or refused it). */
+const UNVERIFIED_STATUSES: readonly ReportStatus[] = ['submitted', 'rejected', 'merged']
+
+/**
+ * A citizen's description and photos are shown to the public (map, Open311, tracking page) only for a public
+ * category and once the command center has verified the report: until then they may hold anything.
+ */
+export function showsContent(report: { isPublic: boolean; status: ReportStatus }): boolean {
+  return report.isPublic && !UNVERIFIED_STATUSES.includes(report.status)
+}
+
 /** Statuses in which the problem is still there (duplicates are looked for among these). */
 export const OPEN_STATUSES: readonly ReportStatus[] = ['submitted', 'verified', 'assigned', 'in_progress', 'reopened']
 /** Statuses an SLA clock runs in. */
