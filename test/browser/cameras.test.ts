@@ -17,7 +17,8 @@ describe('cameras on the console', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
+    // The cameras are a fake one on loopback.
+    server = await startTestServer({ env: { OUTBOUND_ALLOW: '127.0.0.1' } })
     camera = await startFakeCamera()
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })

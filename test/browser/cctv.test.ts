@@ -18,7 +18,8 @@ describe('cameras for admins and on the portal', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
+    // The cameras are a fake one on loopback.
+    server = await startTestServer({ env: { OUTBOUND_ALLOW: '127.0.0.1' } })
     camera = await startFakeCamera()
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'id-ID' })
@@ -101,7 +102,11 @@ describe('cameras for admins and on the portal', () => {
     await page.goto(`${server.url}/t/33.71/console`)
     await page.getByTestId('alarms-panel').waitFor()
     expect(await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).count()).toBe(0)
-    await new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, 1000).checkAll(server.kendali.ctx.db)
+    await new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, {
+      outbound: server.kendali.ctx.outbound,
+      ownPort: server.kendali.ctx.config.port,
+      timeoutMs: 1000,
+    }).checkAll(server.kendali.ctx.db)
     await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).waitFor()
     await page.getByTestId('cameras-offline').screenshot({ path: join(SHOTS, 'cctv-offline-panel.png') })
   })

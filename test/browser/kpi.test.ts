@@ -54,7 +54,8 @@ describe('executive dashboard and situation room in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     // The wall test stops and restarts the server where the screen expects it.
-    server = await startTestServer(restartablePort())
+    // The wall's camera is a fake one on loopback.
+    server = await startTestServer({ port: restartablePort(), env: { OUTBOUND_ALLOW: '127.0.0.1' } })
     browser = await launchBrowser()
   })
   afterAll(async () => {

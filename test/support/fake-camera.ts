@@ -8,11 +8,19 @@ const HLS: Record<string, [string, Buffer]> = {
   '/live/seg1.ts': ['video/mp2t', readFileSync(new URL('../fixtures/cctv/hls/seg1.ts', import.meta.url))],
 }
 const BOUNDARY = 'kendaliframe'
+// What a hostile or broken device answers instead of a picture: script that would run under Kendali's origin.
+const HOSTILE: Record<string, [string, string]> = {
+  '/snapshot.svg': ['image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'],
+  '/video.html': ['text/html', '<script>alert(document.cookie)</script>'],
+  '/live/page.ts': ['text/html', '<script>alert(document.cookie)</script>'],
+  '/live/page.m3u8': ['application/vnd.apple.mpegurl', '<html><script>alert(document.cookie)</script></html>'],
+}
 
 /**
  * A camera on loopback, as an IP camera answers: `/snapshot.jpg` (behind basic auth `admin:rahasia`), an
  * MJPEG stream at `/video.mjpg` that sends a frame every 100 ms, an HLS stream at `/live/index.m3u8` (a media
- * server such as MediaMTX in front of an RTSP camera), and a counter of snapshot requests.
+ * server such as MediaMTX in front of an RTSP camera), a counter of snapshot requests, and hostile answers
+ * (`/snapshot.svg`, `/video.html`, `/live/page.ts`, `/live/page.m3u8`: script typed as a picture, page or stream).
  */
 export async function startFakeCamera(): Promise<{ url: string; snapshotRequests: () => number; close: () => Promise<void> }> {
   let snapshots = 0
@@ -35,6 +43,11 @@ export async function startFakeCamera(): Promise<{ url: string; snapshotRequests
       frame()
       const timer = setInterval(frame, 100)
       req.on('close', () => clearInterval(timer))
+      return
+    }
+    const hostile = HOSTILE[req.url ?? '']
+    if (hostile) {
+      res.writeHead(200, { 'content-type': hostile[0] }).end(hostile[1])
       return
     }
     const hls = HLS[req.url ?? '']

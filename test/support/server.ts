@@ -29,9 +29,9 @@ export async function startTestKendali(opts: { listen?: boolean; port?: number; 
   return { kendali, url, close: () => kendali.close() }
 }
 
-/** The served web app and demo city on a real port, for browser tests. */
-export function startTestServer(port?: number): Promise<TestServer> {
-  return startTestKendali({ listen: true, port })
+/** The served web app and demo city on a real port, for browser tests (`env` e.g. OUTBOUND_ALLOW for a fake camera). */
+export function startTestServer(opts: { port?: number; env?: Record<string, string> } = {}): Promise<TestServer> {
+  return startTestKendali({ listen: true, ...opts })
 }
 
 /**

@@ -40,7 +40,19 @@ export async function demoSnapshot(n: number, now: Date = new Date()): Promise<B
     .toBuffer()
 }
 
-/** Registers the demo cameras once (by name), their snapshots served by this very server. */
+/**
+ * The demo camera a snapshot URL stands for, when it is this server's own `/api/demo/cameras/N.jpg` on loopback
+ * (as seeded below): its picture is drawn here, not fetched, so the outbound guard needs no hole for the server itself.
+ */
+export function demoCameraNumber(source: string, port: number): number | null {
+  const url = new URL(source)
+  const match = /^\/api\/demo\/cameras\/([0-9]{1,2})\.jpg$/.exec(url.pathname)
+  if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1' || url.port !== String(port) || !match || url.username || url.search) return null
+  const n = Number(match[1])
+  return n >= 1 && n <= DEMO_CAMERAS.length ? n : null
+}
+
+/** Registers the demo cameras once (by name), their snapshots drawn by this very server. */
 export async function seedCameraDemo(db: Database, cameras: CameraService, port: number): Promise<void> {
   const existing = new Set((await cameras.list(db, TENANT, 'all', { near: null, limit: 1000 })).items.map((c) => c.name))
   for (const [index, camera] of DEMO_CAMERAS.entries()) {

@@ -12,7 +12,7 @@ const HEALTH_CHECK_SECONDS = 60
 export function cctvModule(): KendaliModule {
   let service: CameraService | null = null
   const of = (ctx: CoreContext) => {
-    service ??= new CameraService(ctx.events, ctx.secrets)
+    service ??= new CameraService(ctx.events, ctx.secrets, { outbound: ctx.outbound, ownPort: ctx.config.port })
     return service
   }
   return {

@@ -3,7 +3,9 @@ import type { InjectOptions } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCamera } from '../../../test/support/fake-camera.ts'
-import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { startRedirectTrap } from '../../../test/support/redirect-trap.ts'
+import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { OutboundPolicy } from '../../core/outbound/policy.ts'
 import { DEMO_CAMERAS, demoPicture, demoSnapshot, seedCameraDemo } from './demo.ts'
 import { CameraService } from './service.ts'
 
@@ -14,6 +16,10 @@ let camera: Awaited<ReturnType<typeof startFakeCamera>>
 let admin: string
 let operator: string
 const inject = (opts: InjectOptions) => server.kendali.app.inject(opts)
+/** The health check as the job runs it, with a short timeout. */
+const checker = (outbound = server.kendali.ctx.outbound) =>
+  new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, { outbound, ownPort: server.kendali.ctx.config.port, timeoutMs: 1000 })
+const at = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] })
 
 async function register(body: Record<string, unknown>): Promise<{ id: string }> {
   const res = await inject({ method: 'POST', url: '/api/t/33.71/cameras', headers: { cookie: admin }, payload: body })
@@ -22,7 +28,8 @@ async function register(body: Record<string, unknown>): Promise<{ id: string }> 
 }
 
 beforeAll(async () => {
-  server = await startTestKendali({ listen: true })
+  // The fake camera runs on loopback; a city lists its cameras' network the same way.
+  server = await startTestKendali({ listen: true, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
   camera = await startFakeCamera()
   admin = await loginCookie(server.kendali, 'admin')
   operator = await loginCookie(server.kendali, 'operator')
@@ -189,7 +196,7 @@ describe('cameras', () => {
     const stop = server.kendali.ctx.bus.subscribe((e) => {
       if (e.entity === id) events.push(e.type)
     })
-    await new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, 1000).checkAll(server.kendali.ctx.db)
+    await checker().checkAll(server.kendali.ctx.db)
     stop()
     expect(json(await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}`, headers: { cookie: operator } }))).toMatchObject({ status: 'offline' })
     expect(events).toEqual(['camera.offline'])
@@ -264,7 +271,7 @@ describe('cameras', () => {
         .items.map((c) => c.name)
         .filter((n) => DEMO_CAMERAS.some((d) => d.name === n))
     expect((await names()).sort()).toEqual(DEMO_CAMERAS.map((d) => d.name).sort())
-    await seedCameraDemo(server.kendali.ctx.db, new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets), 3000)
+    await seedCameraDemo(server.kendali.ctx.db, checker(), 3000)
     expect(await names()).toHaveLength(DEMO_CAMERAS.length)
     const admin33 = json<{ items: { id: string; name: string }[] }>(
       await inject({ method: 'GET', url: '/api/t/33.71/cameras?limit=1000', headers: { cookie: admin } }),
@@ -281,6 +288,12 @@ describe('cameras', () => {
     expect(await sharp(picture.rawPayload).metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 360 })
     expect((await inject({ method: 'GET', url: `/api/demo/cameras/${DEMO_CAMERAS.length + 1}.jpg` })).statusCode).toBe(404)
     expect((await inject({ method: 'GET', url: '/api/demo/cameras/satu.jpg' })).statusCode).toBe(400)
+
+    // Their pictures are drawn by this server, not fetched: a guard that allows nothing still shows them.
+    const strict = checker(new OutboundPolicy([]))
+    const drawn = await strict.snapshot(server.kendali.ctx.db, '33.71', alunAlun?.id ?? '', 'all')
+    expect(drawn.contentType).toBe('image/jpeg')
+    expect(await sharp(drawn.body).metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 360 })
   })
 
   it('draws the camera name and the time in WIB on the demo picture', async () => {
@@ -288,5 +301,126 @@ describe('cameras', () => {
     expect(svg).toContain('CCTV Alun-alun &#60;Magelang&#62;')
     expect(svg).toContain('08.00.00 WIB')
     expect(await demoSnapshot(0)).toBeNull()
+  })
+})
+
+describe('what cameras may answer', () => {
+  it('passes on pictures and streams with nosniff and a sandboxing CSP, and their own type only when it is one', async () => {
+    const { id } = await register({
+      name: unique('Kamera Lengkap'),
+      location: at(110.2191, -7.4712),
+      snapshotUrl: `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`,
+      mjpegUrl: `${camera.url}/video.mjpg`,
+      hlsUrl: `${camera.url}/live/index.m3u8`,
+    })
+    const base = `/api/t/33.71/cameras/${id}`
+    for (const path of ['snapshot', 'hls/', 'hls/seg0.ts']) {
+      const res = await inject({ method: 'GET', url: `${base}/${path}`, headers: { cookie: operator } })
+      expect(res.statusCode, path).toBe(200)
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff')
+      expect(res.headers['content-security-policy'], path).toBe("sandbox; default-src 'none'")
+    }
+    const abort = new AbortController()
+    const mjpeg = await fetch(`${server.url}${base}/mjpeg`, { headers: { cookie: operator }, signal: abort.signal })
+    expect(mjpeg.headers.get('content-type')).toBe('multipart/x-mixed-replace; boundary=kendaliframe')
+    expect(mjpeg.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(mjpeg.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'")
+    abort.abort()
+  })
+
+  it('refuses an SVG snapshot, an HTML stream, an HTML segment and a page posing as a playlist with a 502', async () => {
+    const { id } = await register({
+      name: unique('Kamera Nakal'),
+      location: at(110.2192, -7.4713),
+      snapshotUrl: `${camera.url}/snapshot.svg`,
+      mjpegUrl: `${camera.url}/video.html`,
+      hlsUrl: `${camera.url}/live/page.m3u8`,
+    })
+    const base = `/api/t/33.71/cameras/${id}`
+    for (const path of ['snapshot', 'mjpeg', 'hls/', 'hls/page.ts']) {
+      const res = await inject({ method: 'GET', url: `${base}/${path}`, headers: { cookie: operator } })
+      expect(res.statusCode, path).toBe(502)
+      expect(res.headers['content-type'], path).toContain('application/json')
+      expect(json(res), path).toMatchObject({ error: { code: 'upstream_unavailable' } })
+      expect(res.body, path).not.toContain('<script>')
+    }
+    expect(json(await inject({ method: 'GET', url: `${base}/snapshot`, headers: { cookie: operator } }))).toMatchObject({
+      error: { message: expect.stringContaining('image/svg+xml') },
+    })
+  })
+})
+
+describe('cameras and the outbound guard', () => {
+  it('refuses a camera at the metadata address or another private one, on registration and on edit', async () => {
+    for (const source of [
+      { snapshotUrl: 'http://169.254.169.254/latest/meta-data/' },
+      { hlsUrl: 'http://[64:ff9b::a9fe:a9fe]/live.m3u8' },
+      { mjpegUrl: 'http://10.1.2.3/video' },
+    ]) {
+      const res = await inject({
+        method: 'POST',
+        url: '/api/t/33.71/cameras',
+        headers: { cookie: admin },
+        payload: { name: unique('Metadata'), location: at(110.21, -7.48), ...source },
+      })
+      expect(res.statusCode, JSON.stringify(source)).toBe(400)
+      expect(json<{ error: { details: { field: string } } }>(res).error.details.field).toBe(Object.keys(source)[0])
+    }
+    const { id } = await register({ name: unique('Kamera Pindah'), location: at(110.21, -7.48), snapshotUrl: `${camera.url}/snapshot.jpg` })
+    const moved = await inject({
+      method: 'PATCH',
+      url: `/api/t/33.71/cameras/${id}`,
+      headers: { cookie: admin },
+      payload: { snapshotUrl: 'http://169.254.169.254/x.jpg' },
+    })
+    expect(moved.statusCode).toBe(400)
+  })
+
+  it("follows no redirect of a camera into the server's own network: snapshot, streams and health check alike", async () => {
+    const trap = await startRedirectTrap()
+    try {
+      const { id } = await register({
+        name: unique('Kamera Pengalih'),
+        location: at(110.2193, -7.4714),
+        snapshotUrl: `${trap.url}/snapshot.jpg`,
+        mjpegUrl: `${trap.url}/video.mjpg`,
+        hlsUrl: `${trap.url}/live/index.m3u8`,
+      })
+      const base = `/api/t/33.71/cameras/${id}`
+      for (const path of ['snapshot', 'mjpeg', 'hls/', 'hls/seg0.ts']) {
+        const res = await inject({ method: 'GET', url: `${base}/${path}`, headers: { cookie: operator } })
+        expect(res.statusCode, path).toBe(502)
+        expect(res.body, path).not.toContain('internal answer')
+      }
+      await checker().checkAll(server.kendali.ctx.db)
+      expect(json(await inject({ method: 'GET', url: base, headers: { cookie: operator } }))).toMatchObject({ status: 'offline' })
+      expect(trap.trapped()).toBe(0)
+    } finally {
+      await trap.close()
+    }
+  })
+
+  it('keeps a masked password only for the same scheme, host and port: another address must be given the password again', async () => {
+    const { id } = await register({
+      name: unique('Kamera Bersandi'),
+      location: at(110.2194, -7.4715),
+      snapshotUrl: `${camera.url.replace('http://', 'http://admin:rahasia@')}/snapshot.jpg`,
+    })
+    const url = `/api/t/33.71/cameras/${id}`
+    const masked = json<{ snapshotUrl: string }>(await inject({ method: 'GET', url: `${url}/sources`, headers: { cookie: admin } })).snapshotUrl
+    const port = Number(new URL(camera.url).port)
+    for (const elsewhere of [masked.replace(`:${port}/`, `:${port + 1}/`), masked.replace('127.0.0.1', 'localhost'), masked.replace('http://', 'https://')]) {
+      const res = await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { snapshotUrl: elsewhere } })
+      expect(res.statusCode, elsewhere).toBe(400)
+      expect(json<{ error: { details: { field: string } } }>(res).error.details.field).toBe('snapshotUrl')
+    }
+    expect(json(await inject({ method: 'GET', url: `${url}/sources`, headers: { cookie: admin } }))).toMatchObject({ snapshotUrl: masked })
+    const samePlace = await inject({
+      method: 'PATCH',
+      url,
+      headers: { cookie: admin },
+      payload: { snapshotUrl: masked.replace('/snapshot.jpg', '/snapshot.jpg?ch=1') },
+    })
+    expect(samePlace.statusCode).toBe(200)
   })
 })

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { NotFound } from '../../core/errors.ts'
@@ -10,6 +8,7 @@ import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type IncidentsServices, incidentsServices } from '../incidents/index.ts'
 import { demoSnapshot } from './demo.ts'
+import { MEDIA_HEADERS } from './media.ts'
 import { Camera, CameraParams, CameraQuery, CameraSources, CreateCamera, TenantParams, UpdateCamera } from './schema.ts'
 import type { CameraAccess, CameraService } from './service.ts'
 
@@ -155,14 +154,15 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
       config: { access: 'public' },
       schema: {
         tags: ['cctv'],
-        summary: "The camera's current picture, fetched by the server (cached 5 s); 502 when the camera does not answer",
+        summary:
+          "The camera's current picture, fetched by the server (cached 5 s); 502 when the camera does not answer or answers anything but JPEG, PNG or WebP",
         params: CameraParams,
-        response: { 200: Type.Unknown({ description: 'image/jpeg (or the camera’s image type)' }), ...errors },
+        response: { 200: Type.Unknown({ description: 'image/jpeg, image/png or image/webp' }), ...errors },
       },
     },
     async (request, reply) => {
       const snapshot = await cameras.snapshot(ctx.db, tenantOf(request).code, request.params.id, accessOf(request))
-      return reply.header('content-type', snapshot.contentType).header('cache-control', 'private, max-age=5').send(snapshot.body)
+      return reply.headers(MEDIA_HEADERS).header('content-type', snapshot.contentType).header('cache-control', 'private, max-age=5').send(snapshot.body)
     },
   )
 
@@ -216,10 +216,10 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
       const path = request.params['*'] + query
       const file = await cameras.hls(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), path, abort.signal)
-      reply.header('content-type', file.contentType)
+      reply.headers(MEDIA_HEADERS).header('content-type', file.contentType)
       // Playlists of a live stream change every segment; segments never change.
       if (file.kind === 'playlist') return reply.header('cache-control', 'no-cache').send(file.text)
-      return reply.header('cache-control', 'private, max-age=60').send(Readable.fromWeb(file.body as WebReadableStream<Uint8Array>))
+      return reply.header('cache-control', 'private, max-age=60').send(file.body)
     },
   )
 
@@ -243,11 +243,11 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
         abort.abort()
       })
       const upstream = await cameras.mjpeg(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), abort.signal)
-      const body = upstream.body as WebReadableStream<Uint8Array>
       return reply
-        .header('content-type', upstream.headers.get('content-type') ?? 'multipart/x-mixed-replace')
+        .headers(MEDIA_HEADERS)
+        .header('content-type', upstream.contentType)
         .header('cache-control', 'no-store')
-        .send(Readable.fromWeb(body).on('error', () => abort.abort()))
+        .send(upstream.body.on('error', () => abort.abort()))
     },
   )
 }

@@ -2,7 +2,10 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
+import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
+import { demoCameraNumber, demoSnapshot } from './demo.ts'
+import { type CameraMedia, CameraMediaRefused, mediaType } from './media.ts'
 import type { Camera, CameraSources, CreateCamera, UpdateCamera } from './schema.ts'
 import * as store from './store.ts'
 
@@ -11,19 +14,11 @@ const CHECK_TIMEOUT_MS = 5000
 const CHECK_CONCURRENCY = 16
 const SNAPSHOT_TTL_MS = 5000
 const MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
-const MAX_PLAYLIST_CHARS = 512 * 1024
-
-/** fetch() refuses URLs with credentials: move `user:pass@` into a Basic Authorization header. */
-export function cameraRequest(source: string, signal: AbortSignal): [string, RequestInit] {
-  const url = new URL(source)
-  const headers: Record<string, string> = {}
-  if (url.username) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    url.username = ''
-    url.password = ''
-  }
-  return [url.toString(), { headers, signal }]
-}
+const MAX_PLAYLIST_BYTES = 512 * 1024
+const MAX_SEGMENT_BYTES = 64 * 1024 * 1024
+// A live MJPEG stream never ends: it is cut only when it stalls (or the viewer leaves).
+const MAX_STREAM_BYTES = Number.MAX_SAFE_INTEGER
+const STREAM_IDLE_MS = 15_000
 
 const MASK = '***'
 
@@ -35,13 +30,18 @@ export function maskedUrl(source: string | null): string | null {
   return url.href
 }
 
-/** An edited URL that still shows the mask gets the stored password back, when it is for the same user. */
-export function unmaskedUrl(edited: string, stored: string | null): string {
+/**
+ * An edited URL that still shows the mask gets the stored password back, only for the same user at the same
+ * camera (scheme, host and port): otherwise the mask would send the stored password to wherever the URL now points.
+ */
+export function unmaskedUrl(edited: string, stored: string | null, field: string): string {
   const url = new URL(edited)
   if (url.password !== MASK) return edited
   const before = stored ? new URL(stored) : null
-  if (!before || before.username !== url.username || !before.password)
-    throw new Invalid('Type the camera’s password again: the masked one belongs to another user', { field: 'password' })
+  if (!before?.password || before.username !== url.username)
+    throw new Invalid('Type the camera’s password again: the masked one belongs to another user', { field })
+  if (before.origin !== url.origin)
+    throw new Invalid('Type the camera’s password again: the address changed, and the stored password stays with the old one', { field })
   url.password = before.password
   return url.href
 }
@@ -51,6 +51,14 @@ export interface Snapshot {
   contentType: string
 }
 
+export interface CameraFetching {
+  /** The guard every camera request goes through (OUTBOUND_ALLOW lists the cameras' private network). */
+  outbound: OutboundPolicy
+  /** The port of this server, whose demo cameras' pictures are drawn here rather than fetched. */
+  ownPort: number
+  timeoutMs?: number
+}
+
 export type CameraAccess = 'public-only' | 'all'
 
 /** CCTV cameras: registry, health checks, and pictures fetched on the server so credentials stay there. */
@@ -58,14 +66,28 @@ export class CameraService {
   // A wall of operators looking at one camera makes one request to it every few seconds, not one each.
   private readonly snapshots = new Map<string, { snapshot: Snapshot; at: number }>()
 
+  private readonly outbound: OutboundPolicy
+  private readonly ownPort: number
+  private readonly fetchTimeoutMs: number
+
   constructor(
     private readonly events: EventLog,
     private readonly secrets: Secrets,
-    private readonly fetchTimeoutMs = CHECK_TIMEOUT_MS,
-  ) {}
+    fetching: CameraFetching,
+  ) {
+    this.outbound = fetching.outbound
+    this.ownPort = fetching.ownPort
+    this.fetchTimeoutMs = fetching.timeoutMs ?? CHECK_TIMEOUT_MS
+  }
+
+  /** Refuses a source at a private, loopback or link-local address OUTBOUND_ALLOW does not list. */
+  private checkSources(sources: Partial<Record<'snapshotUrl' | 'mjpegUrl' | 'hlsUrl', string | null>>): void {
+    for (const [field, url] of Object.entries(sources)) if (url && demoCameraNumber(url, this.ownPort) === null) this.outbound.checkUrl(url, field)
+  }
 
   async create(db: Database, tenant: string, actor: string, input: CreateCamera): Promise<Camera> {
     if (!input.snapshotUrl && !input.mjpegUrl && !input.hlsUrl) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
+    this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl })
     return db.transaction(async (tx) => {
       const id = await store.insertCamera(tx, this.secrets, tenant, input)
       await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.created', entity: id, data: { name: input.name } })
@@ -77,18 +99,19 @@ export class CameraService {
     const camera = await db.transaction(async (tx) => {
       const row = await store.cameraRow(tx, this.secrets, tenant, id)
       if (!row) throw new NotFound(`There is no camera ${id} in ${tenant}`)
-      const source = (edited: string | null | undefined, stored: string | null) =>
-        edited === undefined ? stored : edited === null ? null : unmaskedUrl(edited, stored)
+      const source = (edited: string | null | undefined, stored: string | null, field: string) =>
+        edited === undefined ? stored : edited === null ? null : unmaskedUrl(edited, stored, field)
       const next: store.CameraRow = {
         name: input.name ?? row.name,
         location: input.location ?? row.location,
         agency_id: input.agencyId === undefined ? row.agency_id : input.agencyId,
         is_public: input.isPublic ?? row.is_public,
-        snapshot_url: source(input.snapshotUrl, row.snapshot_url),
-        mjpeg_url: source(input.mjpegUrl, row.mjpeg_url),
-        hls_url: source(input.hlsUrl, row.hls_url),
-        rtsp_url: source(input.rtspUrl, row.rtsp_url),
+        snapshot_url: source(input.snapshotUrl, row.snapshot_url, 'snapshotUrl'),
+        mjpeg_url: source(input.mjpegUrl, row.mjpeg_url, 'mjpegUrl'),
+        hls_url: source(input.hlsUrl, row.hls_url, 'hlsUrl'),
+        rtsp_url: source(input.rtspUrl, row.rtsp_url, 'rtspUrl'),
       }
+      this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl })
       if (!next.snapshot_url && !next.mjpeg_url && !next.hls_url) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
       await store.updateCamera(tx, this.secrets, tenant, id, next)
       await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.updated', entity: id, data: { name: next.name } })
@@ -148,28 +171,36 @@ export class CameraService {
   }
 
   private async fetchSnapshot(url: string): Promise<Snapshot> {
-    let res: Response
+    const demo = demoCameraNumber(url, this.ownPort)
+    const drawn = demo === null ? null : await demoSnapshot(demo)
+    if (drawn) return { body: drawn, contentType: 'image/jpeg' }
+    let res: Awaited<ReturnType<OutboundPolicy['fetch']>>
     try {
-      res = await fetch(...cameraRequest(url, AbortSignal.timeout(this.fetchTimeoutMs)))
+      res = await this.outbound.fetch(url, { timeoutMs: this.fetchTimeoutMs, maxBytes: MAX_SNAPSHOT_BYTES })
     } catch {
       throw new CameraUnreachable()
     }
-    const contentType = res.headers.get('content-type') ?? ''
-    if (!res.ok || !contentType.startsWith('image/')) throw new CameraUnreachable()
-    const body = Buffer.from(await res.arrayBuffer())
-    if (body.length > MAX_SNAPSHOT_BYTES) throw new CameraUnreachable()
-    return { body, contentType }
+    return { body: res.body, contentType: mediaType(res.contentType, 'snapshot') }
   }
 
   /** Opens the camera's MJPEG stream for the server to pass on. */
-  async mjpeg(db: Queryable, tenant: string, id: string, access: CameraAccess, signal: AbortSignal): Promise<Response> {
+  async mjpeg(db: Queryable, tenant: string, id: string, access: CameraAccess, signal: AbortSignal): Promise<CameraMedia> {
     const sources = await this.sources(db, tenant, id, access)
     if (!sources.mjpeg_url) throw new NotFound(`Camera ${sources.name} has no MJPEG stream`)
+    const stream = await this.openStream(sources.mjpeg_url, signal, MAX_STREAM_BYTES)
     try {
-      const res = await fetch(...cameraRequest(sources.mjpeg_url, signal))
-      if (!res.ok || !res.body) throw new CameraUnreachable()
-      return res
-    } catch {
+      return { contentType: mediaType(stream.contentType, 'mjpeg'), body: stream.body }
+    } catch (err) {
+      stream.body.destroy()
+      throw err
+    }
+  }
+
+  private async openStream(url: string, signal: AbortSignal, maxBytes: number) {
+    try {
+      return await this.outbound.stream(url, { firstByteMs: this.fetchTimeoutMs, idleMs: STREAM_IDLE_MS, maxBytes, signal })
+    } catch (err) {
+      if (err instanceof OutboundError && err.status === 404) throw new NotFound('No such file in the camera’s stream')
       throw new CameraUnreachable()
     }
   }
@@ -185,20 +216,26 @@ export class CameraService {
     const folder = new URL('.', playlist)
     const target = path === '' ? playlist : hlsTarget(folder, path)
     if (!target) throw new NotFound('No such file in the camera’s stream')
-    let res: Response
-    try {
-      res = await fetch(...cameraRequest(target.href, signal))
-    } catch {
-      throw new CameraUnreachable()
+    if (path === '' || target.pathname.endsWith('.m3u8')) {
+      let res: Awaited<ReturnType<OutboundPolicy['fetch']>>
+      try {
+        res = await this.outbound.fetch(target.href, { timeoutMs: this.fetchTimeoutMs, maxBytes: MAX_PLAYLIST_BYTES })
+      } catch (err) {
+        if (err instanceof OutboundError && err.status === 404) throw new NotFound('No such file in the camera’s stream')
+        throw new CameraUnreachable()
+      }
+      const text = res.body.toString('utf8').replace(/^\uFEFF/, '')
+      // Whatever the camera calls it, only a playlist is rewritten and passed on as one.
+      if (!text.startsWith('#EXTM3U')) throw new CameraMediaRefused(res.contentType)
+      return { kind: 'playlist', contentType: 'application/vnd.apple.mpegurl', text: relativePlaylist(text, target, folder) }
     }
-    if (res.status === 404) throw new NotFound('No such file in the camera’s stream')
-    if (!res.ok || !res.body) throw new CameraUnreachable()
-    const contentType = res.headers.get('content-type') ?? ''
-    const isPlaylist = /mpegurl/i.test(contentType) || target.pathname.endsWith('.m3u8')
-    if (!isPlaylist) return { kind: 'segment', contentType: contentType || 'application/octet-stream', body: res.body }
-    const text = await res.text()
-    if (text.length > MAX_PLAYLIST_CHARS) throw new CameraUnreachable()
-    return { kind: 'playlist', contentType: 'application/vnd.apple.mpegurl', text: relativePlaylist(text, target, folder) }
+    const stream = await this.openStream(target.href, signal, MAX_SEGMENT_BYTES)
+    try {
+      return { kind: 'segment', contentType: mediaType(stream.contentType, 'segment'), body: stream.body }
+    } catch (err) {
+      stream.body.destroy()
+      throw err
+    }
   }
 
   private async sources(db: Queryable, tenant: string, id: string, access: CameraAccess) {
@@ -239,22 +276,24 @@ export class CameraService {
   }
 
   private async answers(url: string): Promise<boolean> {
+    if (demoCameraNumber(url, this.ownPort) !== null) return true
     try {
-      const controller = new AbortController()
-      const timer = setTimeout(() => controller.abort(), this.fetchTimeoutMs)
-      const res = await fetch(...cameraRequest(url, controller.signal))
+      const stream = await this.outbound.stream(url, { firstByteMs: this.fetchTimeoutMs, idleMs: this.fetchTimeoutMs, maxBytes: MAX_SNAPSHOT_BYTES })
       // A stream never ends: the first bytes are answer enough.
-      await res.body?.getReader().read()
-      clearTimeout(timer)
-      controller.abort()
-      return res.ok
+      await new Promise<void>((resolve, reject) => {
+        stream.body.once('data', () => resolve())
+        stream.body.once('end', resolve)
+        stream.body.once('error', reject)
+      })
+      stream.body.destroy()
+      return true
     } catch {
       return false
     }
   }
 }
 
-export type HlsFile = { kind: 'playlist'; contentType: string; text: string } | { kind: 'segment'; contentType: string; body: ReadableStream<Uint8Array> }
+export type HlsFile = { kind: 'playlist'; contentType: string; text: string } | ({ kind: 'segment' } & CameraMedia)
 
 /** The camera's URL of a stream file, or null when the path would leave the stream's folder. */
 export function hlsTarget(folder: URL, path: string): URL | null {

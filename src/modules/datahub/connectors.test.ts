@@ -40,7 +40,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => opd.listen(0, '127.0.0.1', resolve))
   opdUrl = `http://127.0.0.1:${(opd.address() as AddressInfo).port}/api/wifi`
-  server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
+  server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1,localhost' } })
   cookie = await loginCookie(server.kendali, 'operator')
 })
 afterAll(async () => {
@@ -223,6 +223,22 @@ describe('pull connectors', () => {
     expect([missing.statusCode, json<ErrorBody>(missing).error.details?.field]).toEqual([400, 'headers'])
     const privateUrl = await patch({ url: 'http://10.1.2.3/data' })
     expect([privateUrl.statusCode, json<ErrorBody>(privateUrl).error.details?.field]).toEqual([400, 'url'])
+    // Another host must be given the values again: a kept token would go wherever the URL now points.
+    const elsewhere = opdUrl.replace('127.0.0.1', 'localhost')
+    for (const moved of [
+      { url: elsewhere },
+      { url: elsewhere, headers: { authorization: null, 'x-new': 'b' } },
+      { url: opdUrl.replace('http://', 'https://') },
+    ]) {
+      const res = await patch(moved)
+      expect([res.statusCode, json<ErrorBody>(res).error.details?.field], JSON.stringify(moved)).toEqual([400, 'headers'])
+    }
+    expect((await connectors.get(server.kendali.ctx.db, '33.71', created.id)).url).toBe(`${opdUrl}?v=1`)
+    const sameHost = await patch({ url: `${opdUrl}?v=2` })
+    expect(sameHost.statusCode, sameHost.body).toBe(200)
+    const retyped = await patch({ url: `${elsewhere}?v=3`, headers: { authorization: 'Bearer opd-secret' } })
+    expect(retyped.statusCode, retyped.body).toBe(200)
+    expect(json<Connector>(retyped)).toMatchObject({ url: `${elsewhere}?v=3`, headerNames: ['authorization'] })
     const badCron = await patch({ schedule: 'kadang-kadang' })
     expect([badCron.statusCode, json<ErrorBody>(badCron).error.details?.field]).toEqual([400, 'schedule'])
     expect((await patch({})).statusCode).toBe(400)
@@ -233,6 +249,21 @@ describe('pull connectors', () => {
     const after = json<{ items: Connector[] }>(await inject({ method: 'GET', url: '/api/t/33.71/connectors' })).items.find((c) => c.id === created.id)
     expect(after?.name).toBe('Ubah lagi')
     expect(JSON.stringify(after)).not.toContain('opd-secret')
+  })
+
+  it('fails a run whose endpoint redirects to the metadata address, without following it', async () => {
+    mode = 'redirect-private'
+    try {
+      const { connectors } = datahubServices(server.kendali.ctx)
+      const db = server.kendali.ctx.db
+      const run = await connectors.pull(db, '33.71', connector.id, await store.startRun(db, '33.71', connector.id))
+      expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('169.254.169.254') })
+      // A good run clears the alarm the failure opened, as the other tests expect.
+      mode = 'ok'
+      expect(await connectors.pull(db, '33.71', connector.id, await store.startRun(db, '33.71', connector.id))).toMatchObject({ status: 'ok' })
+    } finally {
+      mode = 'ok'
+    }
   })
 
   it('announces a run to live consoles as it goes: started, bytes so far, finished, without logging it', async () => {

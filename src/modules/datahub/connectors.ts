@@ -110,13 +110,23 @@ export class ConnectorService {
     })
   }
 
-  /** Changes a connector; a header sent as null keeps its stored value, so tokens need not be typed again. */
+  /**
+   * Changes a connector; a header sent as null keeps its stored value, so tokens need not be typed again, as long
+   * as the URL stays at the same scheme, host and port.
+   */
   async update(db: Database, tenant: string, actor: string, id: string, input: UpdateConnector): Promise<Connector> {
     return db.transaction(async (tx) => {
       const current = await store.findConnector(tx, this.secrets, tenant, id)
       if (!current) throw new NotFound(`There is no connector ${id} in ${tenant}`)
       const url = input.url ?? current.url
       const schedule = this.checked(url, input.schedule ?? current.schedule)
+      // Stored values were given for the old address: pointing the connector elsewhere must not carry them there.
+      if (new URL(url).origin !== new URL(current.url).origin && Object.keys(current.headers).length > 0) {
+        const withheld = input.headers ? Object.entries(input.headers).filter(([, value]) => value === null) : Object.entries(current.headers)
+        if (withheld.length > 0) {
+          throw new Invalid(`The URL moved to another host: send the header values again (${withheld.map(([name]) => name).join(', ')})`, { field: 'headers' })
+        }
+      }
       const headers = input.headers
         ? Object.fromEntries(
             Object.entries(input.headers).map(([name, value]) => {
