@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as tenancyStore from '../../src/modules/tenancy/store.ts'
 import { testDatabaseKind } from '../support/db.ts'
 import { agencyIdsOf, json, loginCookie, startTestKendali, type TestServer, unique } from '../support/server.ts'
 
@@ -57,22 +58,67 @@ describe('login', () => {
     expect(errorOf(wrong)).toEqual(errorOf(unknown))
   })
 
-  it('locks an account after five failures, even for the right password, and says when to retry', async () => {
-    const username = unique('locked').toLowerCase()
-    await inject({
+  /** A fresh operator account, for throttling tests that must not disturb others. */
+  async function freshAccount(prefix: string) {
+    const username = unique(prefix).toLowerCase()
+    const res = await inject({
       method: 'POST',
       url: '/api/t/33.71/users',
       headers: { cookie: admin },
-      payload: { username, name: 'Dikunci', password: 'benar-sekali-123', roles: ['operator'] },
+      payload: { username, name: 'Pemilik Akun', password: 'benar-sekali-123', roles: ['operator'] },
     })
-    for (let i = 0; i < 5; i++) {
-      const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: `salah-${i}` }, remoteAddress: `10.8.0.${i}` })
-      expect(res.statusCode).toBe(401)
-    }
-    const right = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'benar-sekali-123' }, remoteAddress: '10.8.1.1' })
-    expect(right.statusCode).toBe(429)
-    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0)
-    expect(errorOf(right).code).toBe('rate_limited')
+    expect(res.statusCode).toBe(201)
+    return { username, id: json<{ id: string }>(res).id }
+  }
+  const loginFrom = (ip: string, username: string, password: string) =>
+    inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: ip })
+  /** An attacker's earlier failures, as the throttle recorded them. */
+  async function pastFailures(username: string, ip: string, count: number) {
+    for (let i = 0; i < count; i++) await tenancyStore.insertLoginFailure(server.kendali.ctx.db, username, ip)
+  }
+
+  it('slows guesses from one address with growing delays, and the 429 says when to retry', async () => {
+    const { username } = await freshAccount('tebak')
+    for (let i = 0; i < 5; i++) expect((await loginFrom('10.8.0.1', username, `salah-${i}`)).statusCode).toBe(401)
+    // Past the five free failures each try waits 2^k seconds after the last: here 2^7 s, even for the right password.
+    await pastFailures(username, '10.8.0.1', 7)
+    const held = await loginFrom('10.8.0.1', username, 'benar-sekali-123')
+    expect(held.statusCode).toBe(429)
+    expect(errorOf(held).code).toBe('rate_limited')
+    const retryAfter = Number(held.headers['retry-after'])
+    expect(retryAfter).toBeGreaterThan(100)
+    expect(retryAfter).toBeLessThanOrEqual(128)
+    expect(errorOf(held).details).toMatchObject({ retryAfter })
+  })
+
+  it('does not let an attacker keep the owner out: the right password from the owner’s own address works', async () => {
+    const { username } = await freshAccount('pemilik')
+    // Many failures on the account, from one address and from many.
+    await pastFailures(username, '10.8.2.1', 40)
+    for (let i = 0; i < 30; i++) await pastFailures(username, `10.8.3.${i}`, 1)
+    expect((await loginFrom('10.8.2.1', username, 'benar-sekali-123')).statusCode).toBe(429)
+    // An address that took part in the spread attack waits too, but not long.
+    const spread = await loginFrom('10.8.3.7', username, 'benar-sekali-123')
+    expect(spread.statusCode).toBe(429)
+    expect(Number(spread.headers['retry-after'])).toBeLessThanOrEqual(300)
+    expect((await loginFrom('10.8.4.1', username, 'benar-sekali-123')).statusCode).toBe(200)
+  })
+
+  it('tells the owner of failed logins at their next login, and the administrators once the account is slowed', async () => {
+    const { username, id } = await freshAccount('diberitahu')
+    for (let i = 0; i < 5; i++) expect((await loginFrom(`10.8.5.${i}`, username, `salah-${i}`)).statusCode).toBe(401)
+    const first = await loginFrom('10.8.6.1', username, 'benar-sekali-123')
+    expect(first.statusCode).toBe(200)
+    expect(json<{ failedLogins: unknown }>(first).failedLogins).toEqual({ count: 5, lastAt: expect.any(String), lastFrom: '10.8.5.4' })
+    const second = await loginFrom('10.8.6.1', username, 'benar-sekali-123')
+    expect(json<{ failedLogins: unknown }>(second).failedLogins).toBeNull()
+    const events = await inject({
+      method: 'GET',
+      url: '/api/t/33.71/events?topic=access&type=user.login_throttled&order=desc&limit=50',
+      headers: { cookie: admin },
+    })
+    const throttled = json<Page<{ entity: string; data: Record<string, unknown> }>>(events).items.filter((e) => e.entity === id)
+    expect(throttled).toEqual([expect.objectContaining({ data: { username, failures: 5, lastAddress: '10.8.5.4' } })])
   })
 
   it('limits failures from one address across accounts', async () => {
@@ -89,6 +135,36 @@ describe('login', () => {
       remoteAddress: '10.7.0.2',
     })
     expect(elsewhere.statusCode).toBe(200)
+  })
+})
+
+describe('client addresses behind TRUST_PROXY', () => {
+  let proxied: TestServer
+  beforeAll(async () => {
+    proxied = await startTestKendali({ listen: false, env: { TRUST_PROXY: '10.0.0.1' } })
+  })
+  afterAll(() => proxied.close())
+  const failFrom = (remoteAddress: string, forwardedFor: string, username: string) =>
+    proxied.kendali.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: 'salah' },
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+    })
+  const failuresFrom = async (ip: string, username: string) => (await tenancyStore.recentLoginFailures(proxied.kendali.ctx.db, username, ip, 3600)).pair.n
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy: forged addresses do not escape the login throttle', async () => {
+    const username = unique('palsu').toLowerCase()
+    for (let i = 0; i < 3; i++) expect((await failFrom('10.9.9.9', `203.0.113.${i}`, username)).statusCode).toBe(401)
+    expect(await failuresFrom('10.9.9.9', username)).toBe(3)
+    expect(await failuresFrom('203.0.113.0', username)).toBe(0)
+  })
+
+  it("takes the client's address from the trusted proxy", async () => {
+    const username = unique('proksi').toLowerCase()
+    expect((await failFrom('10.0.0.1', '198.51.100.7', username)).statusCode).toBe(401)
+    expect(await failuresFrom('198.51.100.7', username)).toBe(1)
   })
 })
 

@@ -49,6 +49,11 @@ describe('the command-center console in a browser', () => {
     await page.fill('input[name=password]', 'kendali-demo')
     await page.click('button[type=submit]')
     await page.waitForURL('**/t/33.71/console')
+    // The wrong password just before is told to the owner, until read.
+    const notice = page.getByTestId('failed-logins')
+    await expect.poll(() => notice.textContent()).toContain('percobaan masuk gagal')
+    await notice.getByRole('button').click()
+    await notice.waitFor({ state: 'detached' })
     await page.waitForSelector('[data-testid=map][data-kelurahan-count="17"]')
     await page.waitForSelector('[data-testid=live-status][data-state=open]')
     // The demo city's markers (reports, markets, cameras…) crowd the centre: the operator shows only the kelurahan.

@@ -34,3 +34,13 @@ export async function principalFromRequest(request: FastifyRequest, identity: Id
   const wall = request.cookies[WALL_COOKIE]
   return wall ? identity.principalFromApiToken(wall) : null
 }
+
+/** Cookies carry `Secure` whenever the browser reached us over TLS (directly or through a trusted proxy), and always when PUBLIC_URL is https. */
+export function isSecureRequest(request: FastifyRequest, publicUrl: string | null): boolean {
+  return request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false)
+}
+
+/** Whether the caller is identified by a cookie (session or wall) rather than a bearer token: only cookies ride along on cross-site requests. */
+export function usesCookie(request: FastifyRequest): boolean {
+  return !request.headers.authorization?.startsWith('Bearer ') && Boolean(request.cookies[SESSION_COOKIE] || request.cookies[WALL_COOKIE])
+}

@@ -13,8 +13,9 @@ import { DomainError, NotFound } from '../errors.ts'
 import type { KendaliApp } from '../module.ts'
 import { type Access, authorize, type Principal } from './access.ts'
 import { handleError } from './errors.ts'
-import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo } from './identity.ts'
+import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo, usesCookie } from './identity.ts'
 import { guardInput } from './input.ts'
+import { assertSameOrigin } from './origin.ts'
 import { registerSecurityHeaders } from './security-headers.ts'
 
 declare module 'fastify' {
@@ -87,12 +88,11 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema))
 
   app.setErrorHandler(handleError)
+  // First, so every answer carries them, the 400s and 503s of the next hooks included.
+  await registerSecurityHeaders(app, opts)
   guardInput(app)
   app.decorateRequest('principal', null)
   app.decorateRequest('tenant', null)
-
-  // First, so every answer carries them, the 503s of the next hook included.
-  await registerSecurityHeaders(app, opts)
 
   // While the database opens and migrates, the API answers 503 and says what it waits for.
   app.addHook('onRequest', async (request) => {
@@ -142,7 +142,10 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
       routes.push({ method, url: route.url, access, websocket: Boolean(route.websocket) })
     }
     const isTenantRoute = route.url === TENANT_ROUTE || route.url.startsWith(`${TENANT_ROUTE}/`)
+    const isWebSocket = Boolean(route.websocket)
     const check = async (request: FastifyRequest) => {
+      // Before anything else: a cross-site page must not act with the browser's cookie.
+      if ((isWebSocket || !READ_METHODS.has(request.method)) && usesCookie(request)) assertSameOrigin(request, opts.publicUrl)
       if (isTenantRoute) {
         const code = (request.params as { tenant: string }).tenant
         request.tenant = await opts.identity().tenant(code)

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { Invalid } from '../../core/errors.ts'
 import { agenciesIn, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
-import { WALL_COOKIE } from '../../core/http/identity.ts'
+import { isSecureRequest, WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
@@ -69,7 +69,6 @@ const forCaller = (request: FastifyRequest, indicator: CatalogueIndicator) => ({
 
 export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, walls: WallTokens, tenantExists: (code: string) => Promise<boolean>): void {
   const tags = ['kpi']
-  const secureCookie = ctx.config.publicUrl?.startsWith('https://') ?? false
 
   app.get(
     '/api/t/:tenant/kpi/indicators',
@@ -343,7 +342,13 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     },
     async (request, reply) => {
       const expires = await walls.session(ctx.db, tenantOf(request).code, request.body.token)
-      reply.setCookie(WALL_COOKIE, request.body.token, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/', expires })
+      reply.setCookie(WALL_COOKIE, request.body.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: isSecureRequest(request, ctx.config.publicUrl),
+        path: '/',
+        expires,
+      })
       return reply.status(204).send(null)
     },
   )

@@ -6,13 +6,33 @@ import type { EventLog } from '../../core/events/log.ts'
 import type { Principal } from '../../core/http/access.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
-import type { ApiToken, CreateToken, CreateUser, Me, UpdateUser, User } from './schema.ts'
+import type { ApiToken, CreateToken, CreateUser, FailedLogins, Me, UpdateUser, User } from './schema.ts'
 import * as store from './store.ts'
 
-// Login throttling: failures counted over a sliding window, per account and per address.
-export const LOGIN_WINDOW_SECONDS = 15 * 60
-export const MAX_FAILURES_PER_ACCOUNT = 5
-export const MAX_FAILURES_PER_ADDRESS = 30
+/**
+ * Login throttling with growing delays instead of a lock-out anyone could trigger. Failures count over the window,
+ * and past a free allowance each further attempt waits 2^k seconds after the last failure (k = failures beyond it),
+ * up to a cap:
+ * - per account and address: guessing one account from one place slows to one try per 15 minutes;
+ * - per address, any account: spraying many accounts from one place slows the same way;
+ * - per account, any address: a spread-out attack slows too, but only for addresses that themselves failed on the
+ *   account, and never beyond 5 minutes: the owner logging in from their own place is not held by others' failures.
+ */
+export const LOGIN_WINDOW_SECONDS = 60 * 60
+const THROTTLES = {
+  pair: { free: 5, capSeconds: 15 * 60 },
+  address: { free: 20, capSeconds: 15 * 60 },
+  account: { free: 10, capSeconds: 5 * 60 },
+} as const
+/** The failure that starts slowing an account down also tells its administrators. */
+const NOTIFY_AT_ACCOUNT_FAILURES = THROTTLES.pair.free
+
+/** Seconds still to wait after `count` failures, the last at `last`; 0 when free to try. */
+function waitSeconds(failures: store.FailureCount, throttle: { free: number; capSeconds: number }, now: number): number {
+  if (failures.n < throttle.free || !failures.last) return 0
+  const delay = Math.min(2 ** (failures.n - throttle.free), throttle.capSeconds)
+  return Math.max(0, failures.last.getTime() / 1000 + delay - now / 1000)
+}
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 // Tokens are 256 random bits, so a fast hash is enough to store them; passwords get argon2id.
@@ -31,35 +51,51 @@ export interface LoginResult {
   sessionToken: string
   expiresAt: Date
   me: Me
+  /** Failed logins on the account since its owner's last login, to tell them; null when none. */
+  failedLogins: FailedLogins | null
 }
 
 /** People, their roles per tenant, sessions and API tokens. */
 export class AccountService {
   constructor(
     private readonly events: EventLog,
-    private readonly sessionDays: number,
+    private readonly sessions: { days: number; idleMinutes: number },
   ) {}
 
   async login(db: Database, username: string, password: string, ip: string, userAgent: string | null): Promise<LoginResult> {
     const name = username.trim().toLowerCase()
     const failures = await store.recentLoginFailures(db, name, ip, LOGIN_WINDOW_SECONDS)
-    const blockedSince =
-      failures.by_user >= MAX_FAILURES_PER_ACCOUNT ? failures.oldest_user : failures.by_ip >= MAX_FAILURES_PER_ADDRESS ? failures.oldest_ip : null
-    if (blockedSince) {
-      const retryAfter = Math.max(1, Math.ceil(LOGIN_WINDOW_SECONDS - (Date.now() - blockedSince.getTime()) / 1000))
-      throw new RateLimited('Too many failed logins; wait before trying again', retryAfter)
-    }
+    const now = Date.now()
+    const wait = Math.max(
+      waitSeconds(failures.pair, THROTTLES.pair, now),
+      waitSeconds(failures.address, THROTTLES.address, now),
+      failures.pair.n > 0 ? waitSeconds(failures.account, THROTTLES.account, now) : 0,
+    )
+    if (wait > 0) throw new RateLimited('Too many failed logins; wait before trying again', Math.ceil(wait))
     const user = await store.findUserByUsername(db, name)
     const ok = user ? await argon2.verify(user.password_hash, password) : await argon2.verify(await decoy(), password)
     if (!user || !ok || user.disabled_at) {
-      await store.insertLoginFailure(db, name, ip)
+      await db.transaction(async (tx) => {
+        await store.insertLoginFailure(tx, name, ip)
+        if (!user) return
+        await store.countFailedLogin(tx, user.id, ip)
+        if (failures.account.n + 1 === NOTIFY_AT_ACCOUNT_FAILURES) {
+          await recordTenancyEvent(this.events, tx, user.tenant, null, {
+            topic: 'access',
+            type: 'user.login_throttled',
+            entity: user.id,
+            data: { username: user.username, failures: NOTIFY_AT_ACCOUNT_FAILURES, lastAddress: ip },
+          })
+        }
+      })
       throw new DomainError('invalid_credentials', 'Wrong username or password')
     }
-    await store.clearLoginFailures(db, name, LOGIN_WINDOW_SECONDS)
+    await store.clearLoginFailures(db, name, ip)
     const sessionToken = newSecret('')
-    const expiresAt = new Date(Date.now() + this.sessionDays * 86_400_000)
+    const expiresAt = new Date(Date.now() + this.sessions.days * 86_400_000)
     await store.insertSession(db, { tokenHash: sha256(sessionToken), userId: user.id, expiresAt, ip, userAgent })
-    return { sessionToken, expiresAt, me: await this.me(db, user.id) }
+    const failedLogins = await store.takeFailedLogins(db, user.id)
+    return { sessionToken, expiresAt, me: await this.me(db, user.id), failedLogins }
   }
 
   async logout(db: Queryable, sessionToken: string): Promise<void> {
@@ -80,7 +116,7 @@ export class AccountService {
   }
 
   async principalFromSession(db: Queryable, sessionToken: string): Promise<Principal | null> {
-    const user = await store.sessionUser(db, sha256(sessionToken))
+    const user = await store.sessionUser(db, sha256(sessionToken), this.sessions.idleMinutes)
     if (!user) return null
     return { kind: 'user', id: user.id, actor: user.username, isPlatformAdmin: user.is_platform_admin, grants: await store.grantsOf(db, user.id) }
   }
@@ -157,6 +193,9 @@ export class AccountService {
   }
 
   async createToken(db: Database, tenant: string, actor: string, input: CreateToken): Promise<ApiToken & { token: string }> {
+    if (input.expiresAt !== undefined && Date.parse(input.expiresAt) <= Date.now()) {
+      throw new Invalid('A token must expire in the future', { field: 'expiresAt' })
+    }
     const token = newSecret('kdl_')
     return db.transaction(async (tx) => {
       const created = await store.insertToken(tx, tenant, {
@@ -165,6 +204,7 @@ export class AccountService {
         tokenHash: sha256(token),
         prefix: token.slice(0, 10),
         createdBy: actor,
+        expiresAt: input.expiresAt ?? null,
       })
       await recordTenancyEvent(this.events, tx, tenant, actor, {
         topic: 'access',
@@ -194,7 +234,7 @@ export class AccountService {
   }
 
   async prune(db: Queryable): Promise<void> {
-    await store.pruneAccessRecords(db, LOGIN_WINDOW_SECONDS)
+    await store.pruneAccessRecords(db, LOGIN_WINDOW_SECONDS, this.sessions.idleMinutes)
   }
 }
 

@@ -21,7 +21,7 @@ export function tenancyServices(ctx: CoreContext): TenancyServices {
     tenants: new TenantService(() => ctx.db, ctx.events),
     regions: new RegionService(ctx.events),
     agencies: new AgencyService(ctx.events),
-    accounts: new AccountService(ctx.events, ctx.config.sessionDays),
+    accounts: new AccountService(ctx.events, { days: ctx.config.sessionDays, idleMinutes: ctx.config.sessionIdleMinutes }),
   }
 }
 

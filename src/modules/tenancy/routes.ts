@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { Unauthorized } from '../../core/errors.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
-import { SESSION_COOKIE } from '../../core/http/identity.ts'
+import { isSecureRequest, SESSION_COOKIE } from '../../core/http/identity.ts'
 import { Page, PageQuery } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
@@ -14,6 +14,7 @@ import {
   CreateTenant,
   CreateToken,
   CreateUser,
+  FailedLogins,
   IdParams,
   Login,
   Me,
@@ -43,8 +44,6 @@ const RegionFeatures = Type.Object({
 })
 
 export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServices): void {
-  const secureCookie = ctx.config.publicUrl?.startsWith('https://') ?? false
-
   // Sessions
 
   app.post(
@@ -53,15 +52,22 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Log in with username and password; sets an httpOnly session cookie. Throttled per account and address.',
+        summary:
+          'Log in with username and password; sets an httpOnly session cookie and tells of failed logins since the last one. Failures slow further attempts per account and address (429 with Retry-After).',
         body: Login,
-        response: { 200: Type.Object({ user: Me }), 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+        response: { 200: Type.Object({ user: Me, failedLogins: Type.Union([FailedLogins, Type.Null()]) }), 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {
       const result = await s.accounts.login(ctx.db, request.body.username, request.body.password, request.ip, request.headers['user-agent'] ?? null)
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, { httpOnly: true, sameSite: 'lax', secure: secureCookie, path: '/', expires: result.expiresAt })
-      return { user: result.me }
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: isSecureRequest(request, ctx.config.publicUrl),
+        path: '/',
+        expires: result.expiresAt,
+      })
+      return { user: result.me, failedLogins: result.failedLogins }
     },
   )
 

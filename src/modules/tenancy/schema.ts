@@ -149,6 +149,16 @@ export const Me = Type.Object({
 })
 export type Me = Static<typeof Me>
 
+export const FailedLogins = Type.Object(
+  {
+    count: Type.Integer({ description: 'Failed logins on this account since its last login' }),
+    lastAt: Type.String({ format: 'date-time' }),
+    lastFrom: Type.String({ description: 'Address of the last failed attempt' }),
+  },
+  { description: 'Told at login: someone may have tried to guess the password' },
+)
+export type FailedLogins = Static<typeof FailedLogins>
+
 export const User = Type.Object(
   {
     id: Type.String(),
@@ -203,6 +213,7 @@ export const ApiToken = Type.Object(
     prefix: Type.String(),
     createdBy: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
+    expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'After this the token is refused; null: until revoked' }),
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     revoked: Type.Boolean(),
   },
@@ -210,6 +221,13 @@ export const ApiToken = Type.Object(
 )
 export type ApiToken = Static<typeof ApiToken>
 
-export const CreateToken = Type.Object({ name: Type.String({ minLength: 2, maxLength: 100 }), roles: Roles }, { additionalProperties: false })
+export const CreateToken = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 100 }),
+    roles: Roles,
+    expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the token stops working; omitted: until revoked' })),
+  },
+  { additionalProperties: false },
+)
 export type CreateToken = Static<typeof CreateToken>
 export const CreatedToken = Type.Intersect([ApiToken, Type.Object({ token: Type.String({ description: 'Shown once; store it now' }) })])

@@ -294,12 +294,22 @@ export async function insertSession(
   ])
 }
 
-export async function sessionUser(db: Queryable, tokenHash: string): Promise<UserAuthRow | null> {
+/**
+ * The person of a live session: not past its absolute end, not idle longer than `idleMinutes` (0: no idle end).
+ * Using it counts as activity, written at most once a minute.
+ */
+export async function sessionUser(db: Queryable, tokenHash: string, idleMinutes: number): Promise<UserAuthRow | null> {
   const [row] = await db.query<UserAuthRow>(
-    `SELECT u.id, u.tenant, u.username, u.name, u.password_hash, u.is_platform_admin, u.disabled_at
-     FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
-    [tokenHash],
+    `WITH live AS (
+       SELECT token_hash, user_id, last_seen_at FROM sessions
+       WHERE token_hash = $1 AND expires_at > now() AND ($2::int = 0 OR last_seen_at > now() - make_interval(mins => $2::int))
+     ), seen AS (
+       UPDATE sessions s SET last_seen_at = now() FROM live WHERE s.token_hash = live.token_hash AND live.last_seen_at < now() - interval '1 minute'
+     )
+     SELECT u.id, u.tenant, u.username, u.name, u.password_hash, u.is_platform_admin, u.disabled_at
+     FROM live JOIN users u ON u.id = live.user_id
+     WHERE u.disabled_at IS NULL`,
+    [tokenHash, idleMinutes],
   )
   return row ?? null
 }
@@ -312,35 +322,74 @@ export async function deleteSessionsOf(db: Queryable, userId: string): Promise<v
   await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
 }
 
-export async function recentLoginFailures(db: Queryable, username: string, ip: string, windowSeconds: number) {
-  const [row] = await db.query<{ by_user: number; by_ip: number; oldest_user: Date | null; oldest_ip: Date | null }>(
-    `SELECT count(*) FILTER (WHERE username = $1) AS by_user, count(*) FILTER (WHERE ip = $2) AS by_ip,
-       min(at) FILTER (WHERE username = $1) AS oldest_user, min(at) FILTER (WHERE ip = $2) AS oldest_ip
+/** A count of failed logins in the window and when the last was. */
+export interface FailureCount {
+  n: number
+  last: Date | null
+}
+
+/** Failed logins in the window: of this account from this address, from this address (any account), of this account (any address). */
+export async function recentLoginFailures(
+  db: Queryable,
+  username: string,
+  ip: string,
+  windowSeconds: number,
+): Promise<{ pair: FailureCount; address: FailureCount; account: FailureCount }> {
+  const [row] = await db.query<Record<'pair_n' | 'address_n' | 'account_n', number> & Record<'pair_last' | 'address_last' | 'account_last', Date | null>>(
+    `SELECT count(*) FILTER (WHERE username = $1 AND ip = $2)::int AS pair_n, max(at) FILTER (WHERE username = $1 AND ip = $2) AS pair_last,
+       count(*) FILTER (WHERE ip = $2)::int AS address_n, max(at) FILTER (WHERE ip = $2) AS address_last,
+       count(*) FILTER (WHERE username = $1)::int AS account_n, max(at) FILTER (WHERE username = $1) AS account_last
      FROM login_failures WHERE at > now() - make_interval(secs => $3) AND (username = $1 OR ip = $2)`,
     [username, ip, windowSeconds],
   )
-  return row
+  return {
+    pair: { n: row.pair_n, last: row.pair_last },
+    address: { n: row.address_n, last: row.address_last },
+    account: { n: row.account_n, last: row.account_last },
+  }
 }
 
 export async function insertLoginFailure(db: Queryable, username: string, ip: string): Promise<void> {
   await db.query('INSERT INTO login_failures (username, ip) VALUES ($1, $2)', [username, ip])
 }
 
-export async function clearLoginFailures(db: Queryable, username: string, windowSeconds: number): Promise<void> {
-  await db.query('DELETE FROM login_failures WHERE username = $1 OR at < now() - make_interval(secs => $2)', [username, windowSeconds])
+/** Counts a failed login on the account, for the notice at its owner's next login; answers the new count. */
+export async function countFailedLogin(db: Queryable, userId: string, ip: string): Promise<number> {
+  const [row] = await db.query<{ failed_logins: number }>(
+    'UPDATE users SET failed_logins = failed_logins + 1, last_failed_login_at = now(), last_failed_login_ip = $2 WHERE id = $1 RETURNING failed_logins',
+    [userId, ip],
+  )
+  return row?.failed_logins ?? 0
+}
+
+/** Takes the failed logins counted since the owner's last login (null when none), and starts counting again. */
+export async function takeFailedLogins(db: Queryable, userId: string): Promise<{ count: number; lastAt: string; lastFrom: string } | null> {
+  const [row] = await db.query<{ count: number; lastAt: string | null; lastFrom: string | null }>(
+    `UPDATE users u SET failed_logins = 0, last_failed_login_at = NULL, last_failed_login_ip = NULL
+     FROM (SELECT id, failed_logins, last_failed_login_at, last_failed_login_ip FROM users WHERE id = $1 FOR UPDATE) old
+     WHERE u.id = old.id
+     RETURNING old.failed_logins AS count, to_json(old.last_failed_login_at) #>> '{}' AS "lastAt", old.last_failed_login_ip AS "lastFrom"`,
+    [userId],
+  )
+  return row && row.count > 0 && row.lastAt && row.lastFrom ? { count: row.count, lastAt: row.lastAt, lastFrom: row.lastFrom } : null
+}
+
+/** Forgets this address's failures on the account after its owner logged in from it. */
+export async function clearLoginFailures(db: Queryable, username: string, ip: string): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE username = $1 AND ip = $2', [username, ip])
 }
 
 const TOKEN = `id, name, roles, prefix, created_by AS "createdBy", to_json(created_at) #>> '{}' AS "createdAt",
-  to_json(last_used_at) #>> '{}' AS "lastUsedAt", revoked_at IS NOT NULL AS revoked`
+  to_json(expires_at) #>> '{}' AS "expiresAt", to_json(last_used_at) #>> '{}' AS "lastUsedAt", revoked_at IS NOT NULL AS revoked`
 
 export async function insertToken(
   db: Queryable,
   tenant: string,
-  t: { name: string; roles: readonly Role[]; tokenHash: string; prefix: string; createdBy: string },
+  t: { name: string; roles: readonly Role[]; tokenHash: string; prefix: string; createdBy: string; expiresAt: string | null },
 ): Promise<ApiToken> {
   const [row] = await db.query<ApiToken>(
-    `INSERT INTO api_tokens (tenant, name, roles, token_hash, prefix, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TOKEN}`,
-    [tenant, t.name, t.roles, t.tokenHash, t.prefix, t.createdBy],
+    `INSERT INTO api_tokens (tenant, name, roles, token_hash, prefix, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${TOKEN}`,
+    [tenant, t.name, t.roles, t.tokenHash, t.prefix, t.createdBy, t.expiresAt],
   )
   return row
 }
@@ -359,15 +408,16 @@ export async function revokeToken(db: Queryable, tenant: string, id: string): Pr
 
 export async function tokenByHash(db: Queryable, tokenHash: string): Promise<{ id: string; tenant: string; name: string; roles: Role[] } | null> {
   const [row] = await db.query<{ id: string; tenant: string; name: string; roles: Role[] }>(
-    `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id, tenant, name, roles`,
+    `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+     RETURNING id, tenant, name, roles`,
     [tokenHash],
   )
   return row ?? null
 }
 
-/** Removes expired sessions and login failures older than the throttling window. */
-export async function pruneAccessRecords(db: Queryable, failureWindowSeconds: number): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE expires_at < now()')
+/** Removes ended (expired or idle) sessions and login failures older than the throttling window. */
+export async function pruneAccessRecords(db: Queryable, failureWindowSeconds: number, idleMinutes: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE expires_at < now() OR ($1::int > 0 AND last_seen_at < now() - make_interval(mins => $1::int))', [idleMinutes])
   await db.query('DELETE FROM login_failures WHERE at < now() - make_interval(secs => $1)', [failureWindowSeconds])
 }
 

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react'
 import { Route, Routes } from 'react-router-dom'
 import { AuthProvider } from './auth.tsx'
+import { FailedLoginsNotice } from './FailedLoginsNotice.tsx'
 import { Landing } from './Landing.tsx'
 import { Login } from './Login.tsx'
 
@@ -11,6 +12,7 @@ const PortalPages = lazy(() => import('./PortalPages.tsx').then((m) => ({ defaul
 export function App() {
   return (
     <AuthProvider>
+      <FailedLoginsNotice />
       <Suspense fallback={<div className="loading">…</div>}>
         <Routes>
           <Route path="/" element={<Landing />} />

@@ -1,10 +1,20 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { ApiError, api, type Me, sessionEnded } from './api.ts'
 
+/** Failed logins on the account since its last login, told at login: someone may have tried to guess the password. */
+export interface FailedLogins {
+  count: number
+  lastAt: string
+  lastFrom: string
+}
+
 interface Auth {
   /** undefined while asking the server, null when nobody is logged in. */
   me: Me | null | undefined
   login(username: string, password: string): Promise<Me>
+  /** Failed logins told at this login, until the person has read them. */
+  failedLogins: FailedLogins | null
+  dismissFailedLogins(): void
   logout(): Promise<void>
 }
 
@@ -12,6 +22,7 @@ const AuthContext = createContext<Auth | null>(null)
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined)
+  const [failedLogins, setFailedLogins] = useState<FailedLogins | null>(null)
 
   useEffect(() => {
     api<{ user: Me }>('/api/auth/me').then(
@@ -31,17 +42,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [])
 
   const login = useCallback(async (username: string, password: string) => {
-    const r = await api<{ user: Me }>('/api/auth/login', { method: 'POST', body: { username, password } })
+    const r = await api<{ user: Me; failedLogins: FailedLogins | null }>('/api/auth/login', { method: 'POST', body: { username, password } })
     setMe(r.user)
+    setFailedLogins(r.failedLogins)
     return r.user
   }, [])
+  const dismissFailedLogins = useCallback(() => setFailedLogins(null), [])
 
   const logout = useCallback(async () => {
     await api('/api/auth/logout', { method: 'POST' })
     setMe(null)
   }, [])
 
-  const value = useMemo(() => ({ me, login, logout }), [me, login, logout])
+  const value = useMemo(() => ({ me, login, logout, failedLogins, dismissFailedLogins }), [me, login, logout, failedLogins, dismissFailedLogins])
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }
 

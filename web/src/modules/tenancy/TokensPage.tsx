@@ -24,7 +24,14 @@ function Tokens({ tenant }: { tenant: Tenant }) {
     event.preventDefault()
     const form = event.currentTarget
     try {
-      const token = await createToken(tenant.code, { name: String(new FormData(form).get('name') ?? '').trim(), roles })
+      const data = new FormData(form)
+      const expiresOn = String(data.get('expiresOn') ?? '')
+      const token = await createToken(tenant.code, {
+        name: String(data.get('name') ?? '').trim(),
+        roles,
+        // The end of the chosen day, in the browser's time.
+        ...(expiresOn ? { expiresAt: new Date(`${expiresOn}T23:59:59`).toISOString() } : {}),
+      })
       setCreated(token.token)
       setCopied(false)
       setProblem(null)
@@ -44,6 +51,9 @@ function Tokens({ tenant }: { tenant: Tenant }) {
         <h2>{t('tenancy.tokens.add')}</h2>
         <label>
           {t('tenancy.tokens.name')} <input name="name" required placeholder={t('tenancy.tokens.namePlaceholder')} />
+        </label>
+        <label>
+          {t('tenancy.tokens.expiresOn')} <input name="expiresOn" type="date" />
         </label>
         <fieldset>
           <legend>{t('tenancy.users.roles')}</legend>
@@ -68,6 +78,7 @@ function Tokens({ tenant }: { tenant: Tenant }) {
             <th>{t('tenancy.tokens.prefix')}</th>
             <th>{t('tenancy.users.roles')}</th>
             <th>{t('tenancy.tokens.createdBy')}</th>
+            <th>{t('tenancy.tokens.expires')}</th>
             <th>{t('tenancy.tokens.lastUsed')}</th>
             <th />
           </tr>
@@ -83,6 +94,7 @@ function Tokens({ tenant }: { tenant: Tenant }) {
               <td>
                 {tk.createdBy ?? '—'} · {formatTime(tk.createdAt, tenant.timezone, i18n.language)}
               </td>
+              <td>{tk.expiresAt ? formatTime(tk.expiresAt, tenant.timezone, i18n.language) : t('tenancy.tokens.noExpiry')}</td>
               <td>{tk.lastUsedAt ? formatTime(tk.lastUsedAt, tenant.timezone, i18n.language) : t('tenancy.tokens.never')}</td>
               <td className="tenancy-actions">
                 {tk.revoked ? (

@@ -44,6 +44,7 @@ export interface ApiToken {
   prefix: string
   createdBy: string | null
   createdAt: string
+  expiresAt: string | null
   lastUsedAt: string | null
   revoked: boolean
 }
@@ -91,7 +92,7 @@ export const updateAgency = (tenant: string, id: string, input: AgencyInput) => 
 export const archiveAgency = (tenant: string, id: string) => api<void>(`${base(tenant)}/agencies/${id}`, { method: 'DELETE' })
 
 export const fetchTokens = (tenant: string) => api<Page<ApiToken>>(`${base(tenant)}/tokens`)
-export const createToken = (tenant: string, input: { name: string; roles: Role[] }) =>
+export const createToken = (tenant: string, input: { name: string; roles: Role[]; expiresAt?: string }) =>
   api<ApiToken & { token: string }>(`${base(tenant)}/tokens`, { method: 'POST', body: input })
 export const revokeToken = (tenant: string, id: string) => api<void>(`${base(tenant)}/tokens/${id}`, { method: 'DELETE' })
 
