@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const resource = await datasets.addFile(db, TENANT, 'bench', 'bench-rows', {
       filename: 'bench.csv',
       bytes: Buffer.from(csv),
-      table: await parseCsvTable(csv),
+      table: await parseCsvTable(csv, ROWS),
     })
     const importSeconds = (performance.now() - t0) / 1000
     clearInterval(sampler)

@@ -6,13 +6,16 @@ import { DomainError, Invalid } from './errors.ts'
 /** Most rows one import request may carry: a bigger file is split by the sender. */
 export const MAX_IMPORT_ROWS = 100_000
 
-/** Rows an import writes per statement, so no single write holds the database for long. */
-export const IMPORT_BATCH = 500
+/**
+ * Rows an import writes per statement. PGlite runs each statement on the main thread in one go: 50 rows keep a
+ * statement to a few tens of milliseconds, so other requests wait no longer than that (see bench/imports.ts).
+ */
+export const IMPORT_BATCH = 50
 
 // Parsing is synchronous work: text is fed to the parser in slices, and the event loop turns every so
 // many rows, so other requests are answered while a large file is read.
 const SLICE_CHARS = 64 * 1024
-const ROWS_PER_TURN = 500
+const ROWS_PER_TURN = 100
 
 export class TooManyRows extends DomainError {
   constructor(
