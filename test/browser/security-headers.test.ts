@@ -42,7 +42,8 @@ describe('the web app under its Content-Security-Policy', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    server = await startTestServer()
+    // The camera wall plays a fake camera on loopback.
+    server = await startTestServer({ env: { OUTBOUND_ALLOW: '127.0.0.1' } })
     camera = await startFakeCamera()
     browser = await launchBrowser()
   })
