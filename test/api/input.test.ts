@@ -7,7 +7,7 @@ import { json, loginCookie, startTestKendali, type TestServer, unique } from '..
 
 let server: TestServer
 let cookie: string
-const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: string | Buffer, contentType = 'application/json') =>
+const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: string | Buffer, contentType = 'application/json') =>
   server.kendali.app.inject({ method, url, headers: { cookie, 'content-type': contentType }, payload })
 
 type ErrorBody = { error: { code: string; message: string; details?: { location?: string; field?: string } } }
@@ -69,6 +69,17 @@ describe('numbers that cannot be stored', () => {
     const res = await send('GET', '/api/t/33.71/events?after=1e309')
     expect(res.statusCode).toBe(400)
     expect(json<ErrorBody>(res).error.details).toMatchObject({ location: 'querystring', field: 'after' })
+  })
+})
+
+describe('unknown fields', () => {
+  it('refuses an unknown key inside a settings object and in a nested label', async () => {
+    const settings = await send('PUT', '/api/t/33.71/reports/settings', '{"reopenDays":7,"reopenWeeks":1}')
+    expect(settings.statusCode).toBe(400)
+    expect(json<ErrorBody>(settings).error.details).toMatchObject({ location: 'body', field: 'reopenWeeks' })
+    const label = await send('PATCH', '/api/t/33.71/kpi/indicators/city_events', '{"name":{"id":"Event","en":"Events","fr":"Événements"}}')
+    expect(label.statusCode).toBe(400)
+    expect(json<ErrorBody>(label).error.details).toMatchObject({ location: 'body', field: 'name.fr' })
   })
 })
 

@@ -4,6 +4,7 @@ import { ErrorBody } from '../http/errors.ts'
 import { type Identity, principalFromRequest } from '../http/identity.ts'
 import { decodeCursor, encodeCursor, Page } from '../http/paging.ts'
 import { principalOf, tenantOf } from '../http/request.ts'
+import { Int8 } from '../http/schema.ts'
 import type { CoreContext, KendaliApp } from '../module.ts'
 import { LiveClient } from './live.ts'
 import { countEvents, listEvents } from './log.ts'
@@ -23,7 +24,7 @@ export const EventSchema = Type.Object(
 )
 
 const TenantParams = Type.Object({ tenant: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$' }) })
-const Seq = Type.Integer({ minimum: 0 })
+const Seq = Int8({ minimum: 0 })
 const Topics = Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Comma-separated topics' })
 
 /** The event log over HTTP (paged, filtered to what the caller's roles may read) and the live WebSocket. */

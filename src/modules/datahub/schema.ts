@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { FeatureCollection, Point } from '../../core/geo/geojson.ts'
+import { Int4 } from '../../core/http/schema.ts'
 
 export const TenantParams = Type.Object({ tenant: Type.String() })
 export const DatasetParams = Type.Object({ tenant: Type.String(), name: Type.String({ maxLength: 100 }) })
@@ -8,7 +9,7 @@ export const VersionParams = Type.Object({
   tenant: Type.String(),
   name: Type.String({ maxLength: 100 }),
   id: Type.String({ format: 'uuid' }),
-  version: Type.Integer({ minimum: 1 }),
+  version: Int4({ minimum: 1 }),
 })
 export const ConnectorParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
 
@@ -85,7 +86,7 @@ export const DatasetQuery = Type.Object({
   organization: Type.Optional(Type.String({ maxLength: 60 })),
   tag: Type.Optional(Type.String({ maxLength: 60 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Int4({ minimum: 0, default: 0 })),
 })
 
 export const Version = Type.Object({
@@ -115,9 +116,9 @@ export const Preview = Type.Object({
 export const RowsQuery = Type.Object({
   filters: Type.Optional(Type.String({ maxLength: 2000, description: 'JSON object of column → value; rows must match all' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Text anywhere in the row' })),
-  version: Type.Optional(Type.Integer({ minimum: 1, description: 'An older version; the current one by default' })),
+  version: Type.Optional(Int4({ minimum: 1, description: 'An older version; the current one by default' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Int4({ minimum: 0, default: 0 })),
 })
 
 export const Rows = Type.Object({ items: Type.Array(Row), total: Type.Integer() })

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Point } from '../../core/geo/geojson.ts'
+import { Int4 } from '../../core/http/schema.ts'
 import { FACILITY_KINDS, INCIDENT_STATUSES, OUTCOMES, PRIORITIES, SOURCES, UNIT_KINDS, UNIT_STATUSES } from './catalogue.ts'
 
 const TenantCode = Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$', description: 'Kemendagri code, e.g. `33.71`' })
@@ -25,7 +26,7 @@ export const FacilityKind = Type.Enum(FACILITY_KINDS)
 export const Outcome = Type.Enum(OUTCOMES)
 
 const RegionRef = Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()])
-const Label = Type.Object({ id: Type.String(), en: Type.String() })
+const Label = Type.Object({ id: Type.String(), en: Type.String() }, { additionalProperties: false })
 
 export const IncidentType = Type.Object({
   code: Type.String(),
@@ -238,11 +239,14 @@ export const MetricsRow = Type.Object({
 export type MetricsRow = Static<typeof MetricsRow>
 export const Metrics = Type.Object({ from: Time, to: Time, rows: Type.Array(MetricsRow) })
 
-export const TargetsSchema = Type.Object({
-  priority: Priority,
-  dispatchSeconds: Type.Integer({ minimum: 1, description: 'Call → first dispatch' }),
-  onSceneSeconds: Type.Integer({ minimum: 1, description: 'Call → first unit on scene' }),
-})
+export const TargetsSchema = Type.Object(
+  {
+    priority: Priority,
+    dispatchSeconds: Int4({ minimum: 1, description: 'Call → first dispatch' }),
+    onSceneSeconds: Int4({ minimum: 1, description: 'Call → first unit on scene' }),
+  },
+  { additionalProperties: false },
+)
 export const PutTargets = Type.Array(TargetsSchema, { minItems: 1, maxItems: 4 })
 
 // Facilities
@@ -273,15 +277,15 @@ export const CreateFacility = Type.Object(
     phone: Type.Optional(Type.String({ maxLength: 40 })),
     location: Point,
     hasEmergency: Type.Optional(Type.Boolean()),
-    erBeds: Type.Optional(Type.Integer({ minimum: 0 })),
-    erBedsAvailable: Type.Optional(Type.Integer({ minimum: 0 })),
+    erBeds: Type.Optional(Int4({ minimum: 0 })),
+    erBedsAvailable: Type.Optional(Int4({ minimum: 0 })),
   },
   { additionalProperties: false },
 )
 export type CreateFacility = Static<typeof CreateFacility>
 
 export const UpdateCapacity = Type.Object(
-  { erBeds: Type.Optional(Type.Integer({ minimum: 0 })), erBedsAvailable: Type.Integer({ minimum: 0 }) },
+  { erBeds: Type.Optional(Int4({ minimum: 0 })), erBedsAvailable: Int4({ minimum: 0 }) },
   { additionalProperties: false },
 )
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { Double } from '../../core/http/schema.ts'
 import { DIMENSIONS } from '../../core/indicators.ts'
 import { WALL_PANELS } from './wall.ts'
 
@@ -6,8 +7,11 @@ const TenantCode = Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$', descriptio
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]{1,59}$', description: 'Stable snake_case code of the indicator' })
 const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'A month, YYYY-MM' })
 const PeriodKey = Type.String({ pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$', description: 'YYYY, YYYY-MM or YYYY-MM-DD' })
-const Label = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) })
-const LongLabel = Type.Object({ id: Type.String({ maxLength: 1000 }), en: Type.String({ maxLength: 1000 }) })
+const Label = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+)
+const LongLabel = Type.Object({ id: Type.String({ maxLength: 1000 }), en: Type.String({ maxLength: 1000 }) }, { additionalProperties: false })
 const Dimension = Type.Enum(DIMENSIONS, { description: 'governance, branding, economy, living, society, environment' })
 const Direction = Type.Enum(['higher', 'lower'], { description: 'Whether a higher or a lower value is better' })
 const Frequency = Type.Enum(['daily', 'monthly', 'yearly'])
@@ -52,7 +56,7 @@ export const CreateIndicator = Type.Object(
     breakdowns: Type.Optional(Type.Array(BreakdownBy, { uniqueItems: true })),
     agencyId: Type.Optional(Nullable(Uuid)),
     formula: Type.Optional(LongLabel),
-    target: Type.Optional(Type.Number({ description: "This year's target" })),
+    target: Type.Optional(Double({ description: "This year's target" })),
   },
   { additionalProperties: false },
 )
@@ -66,7 +70,7 @@ export const UpdateIndicator = Type.Object(
     isActive: Type.Optional(Type.Boolean()),
     formula: Type.Optional(LongLabel),
     targets: Type.Optional(
-      Type.Array(Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), target: Nullable(Type.Number()) }), {
+      Type.Array(Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), target: Nullable(Double()) }, { additionalProperties: false }), {
         maxItems: 20,
         description: 'Targets per year; null removes one',
       }),
@@ -78,7 +82,7 @@ export const UpdateIndicator = Type.Object(
 export const NewValue = Type.Object(
   {
     period: PeriodKey,
-    value: Type.Number(),
+    value: Double(),
     breakdown: Type.Optional(Type.Object({ by: BreakdownBy, key: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     evidenceUrl: Type.Optional(

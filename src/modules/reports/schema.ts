@@ -14,7 +14,7 @@ const Time = Type.String({ format: 'date-time' })
 const NullableTime = Type.Union([Time, Type.Null()])
 const NullableText = Type.Union([Type.String(), Type.Null()])
 const Uuid = Type.String({ format: 'uuid' })
-const Label = Type.Object({ id: Type.String(), en: Type.String() })
+const Label = Type.Object({ id: Type.String(), en: Type.String() }, { additionalProperties: false })
 const RegionRef = Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()])
 
 export const ReportStatus = Type.Enum(REPORT_STATUSES, {
@@ -78,10 +78,13 @@ export const Settings = Type.Object({
 })
 export type Settings = Static<typeof Settings>
 export const SettingsOut = Type.Intersect([Settings, Type.Object({ hasWebhookSecret: Type.Boolean() })])
-export const PutSettings = Type.Intersect([
-  Type.Partial(Settings),
-  Type.Object({ webhookSecret: Type.Optional(Type.Union([Type.String({ minLength: 16, maxLength: 200 }), Type.Null()])) }),
-])
+export const PutSettings = Type.Object(
+  {
+    ...Type.Partial(Settings).properties,
+    webhookSecret: Type.Optional(Type.Union([Type.String({ minLength: 16, maxLength: 200 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+)
 export type PutSettings = Static<typeof PutSettings>
 
 const Phone = Type.String({ pattern: '^[0-9+() -]{6,20}$' })

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Point } from '../../core/geo/geojson.ts'
+import { Double } from '../../core/http/schema.ts'
 
 export const TenantParams = Type.Object({ tenant: Type.String() })
 export const DeviceParams = Type.Object({ tenant: Type.String(), id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' }) })
@@ -92,9 +93,9 @@ export const CreateRule = Type.Object(
     deviceId: Type.Optional(Type.String({ maxLength: 100 })),
     metric: MetricName,
     comparison: Type.Enum(['>', '>=', '<', '<='] as const),
-    threshold: Type.Number(),
+    threshold: Double(),
     durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
-    hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
+    hysteresis: Type.Optional(Double({ minimum: 0 })),
     severity: Type.Enum(SEVERITIES),
     action: Type.Optional(Type.Enum(['alarm', 'incident', 'alert_draft'] as const)),
   },
@@ -107,9 +108,9 @@ export const UpdateRule = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
     comparison: Type.Optional(Type.Enum(['>', '>=', '<', '<='] as const)),
-    threshold: Type.Optional(Type.Number()),
+    threshold: Type.Optional(Double()),
     durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
-    hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
+    hysteresis: Type.Optional(Double({ minimum: 0 })),
     severity: Type.Optional(Type.Enum(SEVERITIES)),
     action: Type.Optional(Type.Enum(['alarm', 'incident', 'alert_draft'] as const)),
     enabled: Type.Optional(Type.Boolean()),

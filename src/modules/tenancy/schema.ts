@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox'
 import { ROLES } from '../../core/http/access.ts'
 import { PageQuery } from '../../core/http/paging.ts'
+import { Double } from '../../core/http/schema.ts'
 
 export const TenantCode = Type.String({
   pattern: '^[0-9]{2}(\\.[0-9]{2})?$',
@@ -57,26 +58,35 @@ export const RegionLookup = Type.Object({
   distanceM: Type.Number({ description: '0 inside a kelurahan; metres to the nearest one when the point fell in a gap at a border' }),
 })
 
+// GeoJSON files from GIS tools carry foreign members and more attributes than these (RFC 7946 §6.1): kept open on
+// purpose, only the members read here are checked.
+const geoJsonOpen = { additionalProperties: true }
 export const RegionImport = Type.Object(
   {
     type: Type.Literal('FeatureCollection'),
     features: Type.Array(
-      Type.Object({
-        type: Type.Literal('Feature'),
-        id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-        geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }),
-        properties: Type.Object({
-          // The Kemendagri format is checked per feature, so one bad code refuses that feature only.
-          code: Type.String({ minLength: 1, maxLength: 20, description: 'Kemendagri code: kecamatan `33.24.01`, kelurahan/desa `33.24.01.2001`' }),
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          level: RegionLevel,
-          parent: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-        }),
-      }),
+      Type.Object(
+        {
+          type: Type.Literal('Feature'),
+          id: Type.Optional(Type.Union([Type.String(), Double()])),
+          geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }, geoJsonOpen),
+          properties: Type.Object(
+            {
+              // The Kemendagri format is checked per feature, so one bad code refuses that feature only.
+              code: Type.String({ minLength: 1, maxLength: 20, description: 'Kemendagri code: kecamatan `33.24.01`, kelurahan/desa `33.24.01.2001`' }),
+              name: Type.String({ minLength: 1, maxLength: 120 }),
+              level: RegionLevel,
+              parent: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+            },
+            geoJsonOpen,
+          ),
+        },
+        geoJsonOpen,
+      ),
       { minItems: 1, maxItems: 5000 },
     ),
   },
-  { description: 'GeoJSON FeatureCollection; properties code, name, level, parent (Kemendagri codes)' },
+  { description: 'GeoJSON FeatureCollection; properties code, name, level, parent (Kemendagri codes)', ...geoJsonOpen },
 )
 export type RegionImport = Static<typeof RegionImport>
 
