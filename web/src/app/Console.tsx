@@ -1,7 +1,7 @@
 import { Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams } from 'react-router-dom'
-import { MapView } from '../map/MapView.tsx'
+import { MapView, mapStyle } from '../map/MapView.tsx'
 import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type Tenant } from './api.ts'
 import { useAuth } from './auth.tsx'
 import { EventFeed } from './EventFeed.tsx'
@@ -88,7 +88,7 @@ export function Console() {
             {t('console.logout')}
           </button>
         </header>
-        <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+        <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
           {/* Modules load their layers lazily (the public portal shares the module registry but not the map). */}
           {allLayers.map(({ id, Component }) => (
             <Suspense key={id} fallback={null}>

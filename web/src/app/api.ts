@@ -62,6 +62,8 @@ export interface Tenant {
 export interface PlatformConfig {
   defaultTenant: string
   mapStyleUrl: string | null
+  /** Styles over the basemap the server holds, or null without one. */
+  basemap: { dark: string; light: string } | null
   languages: string[]
 }
 

@@ -2,6 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import { Map as MapLibreMap, type MapOptions, NavigationControl, setWorkerUrl } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react'
+import type { PlatformConfig } from '../app/api.ts'
 
 // MapLibre looks for its worker beside its own file, which bundling moves; tell it where the worker went.
 setWorkerUrl(workerUrl)
@@ -13,6 +14,14 @@ export function useMap(): MapLibreMap {
   const map = useContext(MapContext)
   if (!map) throw new Error('useMap outside MapView')
   return map
+}
+
+/**
+ * The style a map draws on: MAP_STYLE_URL when the install sets one, else the basemap this server holds (dark for
+ * the console and the wall, light for the portal and phone pages), else none (boundaries on a plain background).
+ */
+export function mapStyle(config: Pick<PlatformConfig, 'mapStyleUrl' | 'basemap'>, theme: 'dark' | 'light'): string | null {
+  return config.mapStyleUrl ?? config.basemap?.[theme] ?? null
 }
 
 // No tiles, no glyphs, no sprites: the map works with no internet. Boundaries come from the API.
@@ -37,6 +46,8 @@ export function MapView({ bbox, styleUrl, children }: { bbox: [number, number, n
       zoom: bbox ? undefined : 12,
       attributionControl: false,
     })
+    // The map behind its element, for browser tests (queryRenderedFeatures) and for debugging from the console.
+    Object.defineProperty(container.current, 'map', { value: instance, configurable: true })
     instance.addControl(new NavigationControl({ showCompass: false }), 'top-left')
     instance.on('load', () => setMap(instance))
     return () => {

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react'
 import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
-import { MapView } from '../../map/MapView.tsx'
+import { MapView, mapStyle } from '../../map/MapView.tsx'
 import { AssetsLayer } from './AssetsLayer.tsx'
 import { ASSET_KINDS, type AssetKind } from './api.ts'
 import { DatasetsLayer } from './DatasetsLayer.tsx'
@@ -16,12 +16,12 @@ const baseLayers = webModules.flatMap((m) => m.layers ?? []).filter((l) => l.id 
 function PortalMap({ tenant, children }: { tenant: Tenant; children: ReactNode }) {
   const [config, setConfig] = useState<PlatformConfig | null>(null)
   useEffect(() => {
-    api<PlatformConfig>('/api/config').then(setConfig, () => setConfig({ defaultTenant: tenant.code, mapStyleUrl: null, languages: [] }))
+    api<PlatformConfig>('/api/config').then(setConfig, () => setConfig({ defaultTenant: tenant.code, mapStyleUrl: null, basemap: null, languages: [] }))
   }, [tenant.code])
   if (!config) return <div className="datahub-map loading">…</div>
   return (
     <div className="datahub-map">
-      <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+      <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'light')}>
         {baseLayers.map(({ id, Component }) => (
           <Component key={id} tenant={tenant} visible />
         ))}

@@ -6,7 +6,7 @@ import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.t
 import { webModules } from '../../app/modules.ts'
 import { StaffNav } from '../../app/StaffNav.tsx'
 import { TenantLive } from '../../app/TenantLive.tsx'
-import { MapView, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
 import {
   attachCall,
   clock,
@@ -357,7 +357,7 @@ function Console({ tenant, config }: { tenant: Tenant; config: PlatformConfig })
           }}
         />
       </aside>
-      <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+      <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
         {baseLayers.map(({ id, Component }) => (
           <Component key={id} tenant={tenant} visible />
         ))}

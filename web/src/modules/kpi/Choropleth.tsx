@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
-import { MapView, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
 
 // Worst to best; a region without a value stays grey so "missing" never looks like a low score.
 const WORST = '#e5484d'
@@ -89,7 +89,7 @@ export function Choropleth({
   const [lowColour, highColour] = scale.better === 'higher' ? [WORST, BEST] : [BEST, WORST]
   return (
     <div className="kpi-map" data-testid="kpi-choropleth" data-regions={data?.features.length ?? 0} data-with-value={values.length}>
-      <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+      <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
         <ChoroplethLayer
           data={data}
           scale={scale}

@@ -4,6 +4,7 @@ import { useParams, useSearchParams } from 'react-router-dom'
 import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { useLive } from '../../app/live.ts'
 import { LiveEvents, LiveEventsProvider } from '../../app/liveEvents.tsx'
+import { mapStyle } from '../../map/MapView.tsx'
 import { currentMonth, type Summary } from './api.ts'
 import { type WallPanel, WallPanelView } from './WallPanels.tsx'
 
@@ -164,7 +165,7 @@ export function WallPage() {
         )}
         {current && (
           <section className="kpi-wall-panel" data-testid={`wall-panel-${current.kind}`}>
-            <WallPanelView key={current.kind} kind={current.kind} tenant={tenant} summary={summary} styleUrl={data.config.mapStyleUrl} />
+            <WallPanelView key={current.kind} kind={current.kind} tenant={tenant} summary={summary} styleUrl={mapStyle(data.config, 'dark')} />
           </section>
         )}
         <ol className="kpi-wall-rotation" data-testid="wall-rotation" aria-label={t('kpi.wall.rotation')}>

@@ -5,7 +5,7 @@ import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.t
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
-import { MapView, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
 import { AreaLayer, AreaList, useAreaRegions } from './AreaPicker.tsx'
 import { fetchOfficers, fetchPatrol, fetchPatrols, type Patrol, type PatrolDetail, planPatrol } from './api.ts'
 
@@ -153,7 +153,7 @@ function Plan({ tenant }: { tenant: Tenant }) {
   }, [tenant.code, tenant.timezone])
   useEffect(load, [load])
   useEffect(() => {
-    api<PlatformConfig>('/api/config').then(setConfig, () => setConfig({ defaultTenant: tenant.code, mapStyleUrl: null, languages: [] }))
+    api<PlatformConfig>('/api/config').then(setConfig, () => setConfig({ defaultTenant: tenant.code, mapStyleUrl: null, basemap: null, languages: [] }))
     fetchOfficers(tenant.code).then(
       (r) => setOfficers(r.items),
       () => setOfficers([]),
@@ -272,7 +272,7 @@ function Plan({ tenant }: { tenant: Tenant }) {
       </form>
       <div className="plan-map">
         {config && (
-          <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+          <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
             <AreaLayer kelurahan={kelurahan} area={area} isPicking={mapPicks === 'area'} onToggle={toggleArea} />
             {mapPicks === 'checkpoints' && <Picker onPick={onPick} />}
             <Overlay

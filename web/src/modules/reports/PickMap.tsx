@@ -3,7 +3,7 @@ import { type ReactNode, useEffect, useMemo, useState } from 'react'
 import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
-import { MapView, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
 import { PublicReportsLayer } from './ReportsLayer.tsx'
 
 // The boundaries come from the tenancy module's layer, through the registry.
@@ -60,12 +60,12 @@ export function PublicMap({
 }) {
   const [config, setConfig] = useState<PlatformConfig | null>(null)
   useEffect(() => {
-    api<PlatformConfig>('/api/config').then(setConfig, () => setConfig({ defaultTenant: tenant.code, mapStyleUrl: null, languages: [] }))
+    api<PlatformConfig>('/api/config').then(setConfig, () => setConfig({ defaultTenant: tenant.code, mapStyleUrl: null, basemap: null, languages: [] }))
   }, [tenant.code])
   if (!config) return <div className="public-map loading">…</div>
   return (
     <div className="public-map">
-      <MapView bbox={tenant.bbox} styleUrl={config.mapStyleUrl}>
+      <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'light')}>
         {baseLayers.map(({ id, Component }) => (
           <Component key={id} tenant={tenant} visible />
         ))}

@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import type { PlatformConfig, Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
-import { MapView } from '../../map/MapView.tsx'
+import { MapView, mapStyle } from '../../map/MapView.tsx'
 import { type Point, type ReportStatus, STATUS_COLORS } from './api.ts'
 
 // The boundaries come from the tenancy module's layer, through the registry.
@@ -18,7 +18,7 @@ export function ReportMap({ tenant, config, location, status }: { tenant: Tenant
   )
   return (
     <div className="report-map">
-      <MapView bbox={bbox} styleUrl={config.mapStyleUrl}>
+      <MapView bbox={bbox} styleUrl={mapStyle(config, 'light')}>
         {baseLayers.map(({ id, Component }) => (
           <Component key={id} tenant={tenant} visible />
         ))}

@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { basemapArchiveOf, MAGELANG_BASEMAP } from '../support/basemap.ts'
+import { launchBrowser } from '../support/browser.ts'
+import { loginCookie, startTestKendali, type TestServer } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+
+/** The names a map layer draws now (placed labels only: a label without glyphs is not placed). */
+function drawnNames(page: Page, layer: string): Promise<string[]> {
+  return page.evaluate((id) => {
+    const element = document.querySelector('[data-testid=map]') as (HTMLElement & { map?: import('maplibre-gl').Map }) | null
+    const map = element?.map
+    if (!map?.getLayer(id)) return []
+    return map.queryRenderedFeatures({ layers: [id] }).map((f) => String(f.properties['name:id'] ?? f.properties.name))
+  }, layer)
+}
+
+describe('the basemap in the console, with no internet', () => {
+  let server: TestServer
+  let browser: Browser
+  let page: Page
+  const outside: string[] = []
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    const dir = mkdtempSync(join(tmpdir(), 'kendali-basemap-'))
+    writeFileSync(join(dir, '33.71.pmtiles'), basemapArchiveOf(MAGELANG_BASEMAP, 10, 16))
+    server = await startTestKendali({ listen: true, env: { BASEMAP_DIR: dir } })
+    browser = await launchBrowser()
+    const context = await browser.newContext({ viewport: { width: 900, height: 650 }, locale: 'id-ID' })
+    const [name, value] = (await loginCookie(server.kendali, 'operator', 'kendali-demo')).split('=') as [string, string]
+    await context.addCookies([{ name, value, url: server.url }])
+    // Only the Kendali server is reachable: anything else the map might ask for is refused and noted.
+    await context.route('**/*', (route) => {
+      const url = route.request().url()
+      if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue()
+      outside.push(url)
+      return route.abort()
+    })
+    page = await context.newPage()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('draws named streets, the river and places from the served basemap at a street zoom', async () => {
+    await page.goto(`${server.url}/t/33.71/console`)
+    await page.waitForSelector('[data-testid=map][data-kelurahan-count="17"]')
+    for (const layer of await page.locator('input[data-layer]').all()) await layer.uncheck()
+    await page.evaluate(() => {
+      const element = document.querySelector('[data-testid=map]') as HTMLElement & { map: import('maplibre-gl').Map }
+      element.map.jumpTo({ center: [110.2205, -7.481], zoom: 15 })
+    })
+    await expect.poll(() => drawnNames(page, 'roads-label')).toEqual(expect.arrayContaining(['Jl. Pemuda', 'Jl. Tentara Pelajar']))
+    await expect.poll(() => drawnNames(page, 'pois-market-label')).toContain('Pasar Rejowinangun')
+    await expect.poll(() => drawnNames(page, 'pois-health-label')).toContain('RSUD Tidar')
+    await page.screenshot({ path: join(SHOTS, 'basemap-console.png') })
+    expect(outside).toEqual([])
+  })
+})
