@@ -16,7 +16,11 @@ function newest(dir) {
   return t
 }
 
-const sources = Math.max(newest(join(root, 'web/src')), statSync(join(root, 'web/index.html')).mtimeMs, statSync(join(root, 'package-lock.json')).mtimeMs)
+const sources = Math.max(
+  newest(join(root, 'web/src')),
+  newest(join(root, 'web/public')),
+  ...['web/index.html', 'web/vite.config.ts', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs),
+)
 if (!existsSync(dist) || statSync(dist).mtimeMs < sources) {
   console.log('Building the web app (web/dist)…')
   execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {

@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
@@ -17,6 +15,7 @@ import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, ty
 import { guardInput } from './input.ts'
 import { assertSameOrigin } from './origin.ts'
 import { registerSecurityHeaders } from './security-headers.ts'
+import { registerWebApp } from './web-app.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -124,8 +123,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
 
-  const hasWeb = existsSync(join(opts.webDist, 'index.html'))
-  if (hasWeb) await app.register(fastifyStatic, { root: opts.webDist, wildcard: false })
+  const hasWeb = await registerWebApp(app, opts.webDist)
   app.setNotFoundHandler((request, reply) => {
     // The single-page app owns every other GET path (/login, /t/33.71/console…).
     if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html')
