@@ -65,9 +65,24 @@ async function deliveries(id: string): Promise<Delivery[]> {
   return json<{ items: Delivery[] }>(await as('operator', { method: 'GET', url: `/api/t/33.71/alerts/${id}/deliveries` })).items
 }
 
-async function subscribe(payload: Record<string, unknown>, who?: string) {
+/** The token of the confirmation link last mailed to an address. */
+async function confirmationToken(address: string): Promise<string> {
+  const pattern = /\?confirm=([A-Za-z0-9_-]+)/
+  await expect.poll(() => mails.some((m) => m.to === address && pattern.test(m.body))).toBe(true)
+  const mail = mails.filter((m) => m.to === address && pattern.test(m.body)).at(-1)
+  return pattern.exec(mail?.body ?? '')?.[1] ?? ''
+}
+
+const confirm = (token: string) => inject({ method: 'POST', url: '/api/t/33.71/subscriptions/confirm', payload: { token } })
+
+/** Subscribes; an e-mail address also opens its confirmation link unless `confirmed` is false. */
+async function subscribe(payload: Record<string, unknown>, who?: string, confirmed = true) {
   const opts: InjectOptions = { method: 'POST', url: '/api/t/33.71/subscriptions', payload }
-  return who ? as(who, opts) : inject(opts)
+  const res = await (who ? as(who, opts) : inject(opts))
+  if (res.statusCode === 201 && payload.channel === 'email' && confirmed) {
+    expect((await confirm(await confirmationToken(String(payload.email)))).statusCode).toBe(204)
+  }
+  return res
 }
 
 /** A browser's push subscription: a P-256 key and an auth secret, the endpoint on the local receiver. */
@@ -145,7 +160,7 @@ describe('subscribers by region', () => {
     const mail = mails.find((m) => m.to === inside && m.body.includes(alert.identifier))
     expect(mail?.body).toContain('Banjir di Magelang Tengah')
     expect(mail?.body).toContain(`/cap/33.71/alerts/${alert.identifier}.xml`)
-    expect(mails.some((m) => m.to === outside)).toBe(false)
+    expect(mails.some((m) => m.to === outside && m.body.includes(alert.identifier))).toBe(false)
 
     const call = received.find((r) => r.path === hook && r.body.toString('utf8').includes(alert.identifier))
     if (!call) throw new Error('the gateway got nothing')
@@ -176,7 +191,7 @@ describe('subscribers by region', () => {
     const emails = (await deliveries(alert.id)).filter((d) => d.channel === 'email')
     expect(emails.some((d) => d.kelurahan === '33.71.03.1002')).toBe(true)
     expect(emails.some((d) => d.kelurahan === '33.71.01.1011')).toBe(false)
-    expect(mails.some((m) => m.to === far)).toBe(false)
+    expect(mails.some((m) => m.to === far && m.body.includes(alert.identifier))).toBe(false)
   })
 })
 
@@ -239,6 +254,33 @@ describe('the outbound guard on deliveries', () => {
 })
 
 describe('subscribing', () => {
+  it('sends alerts to an e-mail address only after it opened the confirmation link, which expires', async () => {
+    const address = `${unique('w')}@example.test`
+    const res = await subscribe({ kelurahan: '33.71.03.1003', channel: 'email', email: address }, undefined, false)
+    expect(json(res)).toMatchObject({ isConfirmed: false })
+    const token = await confirmationToken(address)
+    const before = await publish({ regions: ['33.71.03'], headline: 'Belum dikonfirmasi' })
+    await runJobs()
+    expect(mails.some((m) => m.to === address && m.body.includes(before.identifier))).toBe(false)
+
+    expect((await confirm('x'.repeat(32))).statusCode).toBe(404)
+    expect((await confirm(token)).statusCode).toBe(204)
+    expect((await confirm(token)).statusCode).toBe(404)
+    const after = await publish({ regions: ['33.71.03'], headline: 'Sudah dikonfirmasi' })
+    await runJobs()
+    expect(mails.some((m) => m.to === address && m.body.includes(after.identifier))).toBe(true)
+
+    // A link older than 48 hours no longer confirms.
+    const late = `${unique('w')}@example.test`
+    await subscribe({ kelurahan: '33.71.03.1003', channel: 'email', email: late }, undefined, false)
+    const lateToken = await confirmationToken(late)
+    await server.kendali.ctx.db.query(
+      `UPDATE alert_subscriptions SET confirm_expires_at = now() - interval '1 minute' WHERE tenant = '33.71' AND address = $1`,
+      [late],
+    )
+    expect((await confirm(lateToken)).statusCode).toBe(404)
+  })
+
   it('lets anyone subscribe by e-mail and unsubscribe with the token only', async () => {
     const res = await subscribe({ kelurahan: '33.71.02.1003', channel: 'email', email: `${unique('w')}@example.test` })
     expect(res.statusCode).toBe(201)

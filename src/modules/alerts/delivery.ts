@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import webpush from 'web-push'
 import type { Database, Queryable } from '../../core/db/database.ts'
-import { Forbidden, Invalid, NotFound } from '../../core/errors.ts'
+import { Forbidden, Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
@@ -46,6 +46,9 @@ export interface Channels {
   vapidSubject: string
 }
 
+/** How long a confirmation link stays valid. */
+const CONFIRM_HOURS = 48
+
 function toSubscription(row: store.SubscriptionRow): Subscription {
   return {
     id: row.id,
@@ -55,6 +58,7 @@ function toSubscription(row: store.SubscriptionRow): Subscription {
     address: row.address,
     language: row.language,
     createdAt: row.createdAt.toISOString(),
+    isConfirmed: row.confirmedAt !== null,
   }
 }
 
@@ -89,7 +93,11 @@ export class DeliveryService {
     }
     if (input.channel === 'push') this.checkPushEndpoint(input.push.endpoint)
     if (input.channel === 'webhook') this.channels.outbound.checkUrl(input.url, 'url')
+    if (input.channel === 'email' && !this.channels.mailer)
+      throw new Invalid('This city sends no e-mail: subscribe with notifications instead', { field: 'channel' })
     const secret = input.channel === 'webhook' ? randomBytes(32).toString('base64url') : null
+    // An e-mail address must confirm by a link before it gets alerts, so nobody subscribes someone else's.
+    const confirmToken = input.channel === 'email' ? randomBytes(24).toString('base64url') : null
     const row = await store.upsertSubscription(db, tenant, {
       kelurahan: region.code,
       kecamatan: region.parent,
@@ -101,8 +109,43 @@ export class DeliveryService {
       language: input.language ?? 'id',
       unsubscribeToken: randomBytes(24).toString('base64url'),
       createdBy: caller?.actor ?? null,
+      confirmation: confirmToken ? { tokenHash: this.confirmHash(confirmToken), expiresAt: new Date(Date.now() + CONFIRM_HOURS * 3_600_000) } : null,
     })
-    return { id: row.id, kelurahan: row.kelurahan, channel: row.channel, unsubscribeToken: row.unsubscribeToken, ...(secret ? { secret } : {}) }
+    if (confirmToken && !row.confirmedAt) await this.sendConfirmation(tenant, row, confirmToken)
+    return {
+      id: row.id,
+      kelurahan: row.kelurahan,
+      channel: row.channel,
+      unsubscribeToken: row.unsubscribeToken,
+      isConfirmed: row.confirmedAt !== null,
+      ...(secret ? { secret } : {}),
+    }
+  }
+
+  /** The address confirms by opening the link; an unknown or expired link is a 404. */
+  async confirm(db: Queryable, tenant: string, token: string): Promise<void> {
+    if (!(await store.confirmByToken(db, tenant, this.confirmHash(token))))
+      throw new NotFound('This confirmation link is unknown or has expired: subscribe again')
+  }
+
+  private confirmHash(token: string): string {
+    return this.secrets.keyedHash('alert-subscription-confirm', token)
+  }
+
+  private async sendConfirmation(tenant: string, to: store.SubscriptionRow, token: string): Promise<void> {
+    const link = `${this.baseUrl}/p/${tenant}/alerts?confirm=${token}`
+    const en = to.language === 'en'
+    try {
+      await this.channels.mailer?.send({
+        to: to.address,
+        subject: en ? 'Confirm your warning subscription' : 'Konfirmasi langganan peringatan',
+        text: en
+          ? `Open this link within ${CONFIRM_HOURS} hours to receive warnings for kelurahan ${to.kelurahan}:\n${link}\n\nIf you did not ask for this, ignore this e-mail.`
+          : `Buka tautan ini dalam ${CONFIRM_HOURS} jam untuk menerima peringatan kelurahan ${to.kelurahan}:\n${link}\n\nAbaikan e-mail ini bila Anda tidak memintanya.`,
+      })
+    } catch {
+      throw new UpstreamUnavailable('The confirmation e-mail could not be sent; try again later')
+    }
   }
 
   /**

@@ -224,6 +224,7 @@ export const Subscription = Type.Object({
   address: Type.String({ description: 'E-mail, webhook URL or push endpoint' }),
   language: Type.String(),
   createdAt: Time,
+  isConfirmed: Type.Boolean({ description: 'False for an e-mail address that has not opened its confirmation link: it gets no alerts yet' }),
 })
 export type Subscription = Static<typeof Subscription>
 
@@ -232,8 +233,11 @@ export const Subscribed = Type.Object({
   kelurahan: Type.String(),
   channel: Type.String(),
   unsubscribeToken: Type.String({ description: 'Keep it: it is the only way to unsubscribe' }),
+  isConfirmed: Type.Boolean({ description: 'E-mail: false until the address opens the confirmation link sent to it' }),
   secret: Type.Optional(Type.String({ description: 'Webhooks: the HMAC-SHA256 key of x-kendali-signature, shown once' })),
 })
+
+export const ConfirmSubscription = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }, { additionalProperties: false })
 
 export const Unsubscribe = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }, { additionalProperties: false })
 

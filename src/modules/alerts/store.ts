@@ -273,21 +273,39 @@ export interface SubscriptionRow {
   language: 'id' | 'en'
   unsubscribeToken: string
   createdAt: Date
+  /** Null for an e-mail address that has not confirmed yet: it gets no alerts. */
+  confirmedAt: Date | null
 }
 
 const SUBSCRIPTION_COLUMNS = `id, kelurahan, kecamatan, channel, address, secret, push_keys AS "pushKeys", language,
-  unsubscribe_token AS "unsubscribeToken", created_at AS "createdAt"`
+  unsubscribe_token AS "unsubscribeToken", created_at AS "createdAt", confirmed_at AS "confirmedAt"`
+
+/** What an address still to be confirmed carries: the keyed hash of the link's token and when it expires. */
+export interface PendingConfirmation {
+  tokenHash: string
+  expiresAt: Date
+}
 
 export async function upsertSubscription(
   db: Queryable,
   tenant: string,
-  s: Omit<SubscriptionRow, 'id' | 'createdAt'> & { kelurahanGeom: string | null; createdBy: string | null },
+  s: Omit<SubscriptionRow, 'id' | 'createdAt' | 'confirmedAt'> & {
+    kelurahanGeom: string | null
+    createdBy: string | null
+    /** Null: the subscription is active at once (push, gateway webhooks). */
+    confirmation: PendingConfirmation | null
+  },
 ): Promise<SubscriptionRow> {
+  // A confirmed address stays confirmed; one still waiting gets a fresh link.
   const [row] = await db.query<SubscriptionRow>(
-    `INSERT INTO alert_subscriptions (tenant, kelurahan, kecamatan, kelurahan_geom, channel, address, secret, push_keys, language, unsubscribe_token, created_by)
-     VALUES ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), $5, $6, $7, $8, $9, $10, $11)
+    `INSERT INTO alert_subscriptions (tenant, kelurahan, kecamatan, kelurahan_geom, channel, address, secret, push_keys, language, unsubscribe_token, created_by,
+       confirmed_at, confirm_token_hash, confirm_expires_at)
+     VALUES ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12::text IS NULL THEN now() END, $12, $13)
      ON CONFLICT (tenant, kelurahan, channel, address) DO UPDATE SET secret = EXCLUDED.secret, push_keys = EXCLUDED.push_keys,
-       language = EXCLUDED.language, unsubscribe_token = EXCLUDED.unsubscribe_token
+       language = EXCLUDED.language, unsubscribe_token = EXCLUDED.unsubscribe_token,
+       confirmed_at = coalesce(alert_subscriptions.confirmed_at, EXCLUDED.confirmed_at),
+       confirm_token_hash = CASE WHEN alert_subscriptions.confirmed_at IS NULL THEN EXCLUDED.confirm_token_hash END,
+       confirm_expires_at = CASE WHEN alert_subscriptions.confirmed_at IS NULL THEN EXCLUDED.confirm_expires_at END
      RETURNING ${SUBSCRIPTION_COLUMNS}`,
     [
       tenant,
@@ -301,9 +319,21 @@ export async function upsertSubscription(
       s.language,
       s.unsubscribeToken,
       s.createdBy,
+      s.confirmation?.tokenHash ?? null,
+      s.confirmation?.expiresAt.toISOString() ?? null,
     ],
   )
   return row
+}
+
+/** Confirms the subscription whose link carries this token, while the link is valid; false when none does. */
+export async function confirmByToken(db: Queryable, tenant: string, tokenHash: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE alert_subscriptions SET confirmed_at = now(), confirm_token_hash = NULL, confirm_expires_at = NULL
+     WHERE tenant = $1 AND confirm_token_hash = $2 AND confirm_expires_at > now() RETURNING id`,
+    [tenant, tokenHash],
+  )
+  return rows.length > 0
 }
 
 export async function listSubscriptions(db: Queryable, tenant: string, limit: number, after: string | null) {
@@ -341,7 +371,7 @@ export async function createDeliveries(db: Queryable, tenant: string, alertId: s
                 FROM alerts WHERE tenant = $1 AND id = $2)
      INSERT INTO alert_deliveries (tenant, alert_id, subscription_id, channel, status)
      SELECT $1, a.id, s.id, s.channel, 'pending' FROM alert_subscriptions s, a
-     WHERE s.tenant = $1 AND (s.kelurahan = ANY(a.codes) OR s.kecamatan = ANY(a.codes)
+     WHERE s.tenant = $1 AND s.confirmed_at IS NOT NULL AND (s.kelurahan = ANY(a.codes) OR s.kecamatan = ANY(a.codes)
        OR (a.drawn AND s.kelurahan_geom IS NOT NULL AND ST_Intersects(s.kelurahan_geom, a.footprint)))
      ON CONFLICT DO NOTHING RETURNING id`,
     [tenant, alertId],

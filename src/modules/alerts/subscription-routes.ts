@@ -7,9 +7,9 @@ import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { ensureVapidKeys } from './delivery.ts'
 import type { AlertsServices } from './index.ts'
 import { READERS } from './routes.ts'
-import { Delivery, IdParams, PushKey, Subscribe, Subscribed, Subscription, TenantParams, Unsubscribe } from './schema.ts'
+import { ConfirmSubscription, Delivery, IdParams, PushKey, Subscribe, Subscribed, Subscription, TenantParams, Unsubscribe } from './schema.ts'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
 
 /** Subscriptions by kelurahan (citizens: e-mail, Web Push; admins: gateway webhooks) and delivery records. */
 export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices): void {
@@ -28,6 +28,24 @@ export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsS
       const result = await s.delivery.subscribe(ctx.db, tenant.code, caller, request.body)
       reply.status(201)
       return result
+    },
+  )
+
+  app.post(
+    '/api/t/:tenant/subscriptions/confirm',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Confirms an e-mail subscription with the token of the link sent to the address (valid 48 hours)',
+        params: TenantParams,
+        body: ConfirmSubscription,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await s.delivery.confirm(ctx.db, tenantOf(request).code, request.body.token)
+      return reply.status(204).send(null)
     },
   )
 

@@ -661,15 +661,19 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     },
   )
 
-  // Vendor self-service on the public portal: the vendor code and phone number stand for a login.
+  // Vendor self-service on the public portal: the vendor code and phone number stand for a login. They travel in
+  // POST bodies, never in a URL: query strings end up in access logs and browser history.
 
-  const VendorProof = Type.Object({
-    vendor: Type.String({ minLength: 1, maxLength: 30, description: 'The vendor code' }),
-    phone: Type.String({ pattern: '^[0-9+() -]{6,20}$', description: 'The phone number the market office holds' }),
-  })
+  const VendorProof = Type.Object(
+    {
+      vendor: Type.String({ minLength: 1, maxLength: 30, description: 'The vendor code' }),
+      phone: Type.String({ pattern: '^[0-9+() -]{6,20}$', description: 'The phone number the market office holds' }),
+    },
+    { additionalProperties: false },
+  )
   const publicErrors = { ...errors, 429: ErrorBody }
 
-  app.get(
+  app.post(
     `${base}/public/bills`,
     {
       config: { access: 'public' },
@@ -677,7 +681,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         tags,
         summary: 'A vendor’s own bills and receipts, by vendor code and phone number',
         params: TenantParams,
-        querystring: VendorProof,
+        body: VendorProof,
         response: {
           200: Type.Object({
             vendor: Type.Object({ code: Type.String(), name: Type.String() }),
@@ -687,10 +691,10 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         },
       },
     },
-    async (request) => levies.vendorBills(ctx.db, tenantOf(request).code, request.query.vendor, request.query.phone),
+    async (request) => levies.vendorBills(ctx.db, tenantOf(request).code, request.body.vendor, request.body.phone),
   )
 
-  app.get(
+  app.post(
     `${base}/public/bills/:number/qris`,
     {
       config: { access: 'public' },
@@ -698,18 +702,18 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         tags,
         summary: 'The QRIS of one of the vendor’s own bills',
         params: BillParams,
-        querystring: VendorProof,
+        body: VendorProof,
         response: { 200: Qris, ...publicErrors },
       },
     },
     async (request) => {
       const tenant = tenantOf(request).code
-      await levies.ownBill(ctx.db, tenant, request.query.vendor, request.query.phone, request.params.number)
+      await levies.ownBill(ctx.db, tenant, request.body.vendor, request.body.phone, request.params.number)
       return levies.qris(ctx.db, tenant, request.params.number)
     },
   )
 
-  app.get(
+  app.post(
     `${base}/public/payments/:receipt`,
     {
       config: { access: 'public' },
@@ -717,14 +721,14 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
         tags,
         summary: 'A receipt of one of the vendor’s own payments',
         params: ReceiptParams,
-        querystring: VendorProof,
+        body: VendorProof,
         response: { 200: Receipt, ...publicErrors },
       },
     },
     async (request) => {
       const tenant = tenantOf(request).code
       const receipt = await levies.receipt(ctx.db, tenant, request.params.receipt)
-      await levies.ownBill(ctx.db, tenant, request.query.vendor, request.query.phone, receipt.billNumber)
+      await levies.ownBill(ctx.db, tenant, request.body.vendor, request.body.phone, receipt.billNumber)
       return receipt
     },
   )

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PanelProps } from '../../app/modules.ts'
 import { ActiveAlerts } from './ActiveAlerts.tsx'
-import { canPush, fetchKelurahan, type Region, subscribeEmail, subscribePush } from './api.ts'
+import { canPush, confirmSubscription, fetchKelurahan, type Region, subscribeEmail, subscribePush } from './api.ts'
 
 /** Subscribe to the warnings of one kelurahan by e-mail or, where the browser can, by notifications in this browser. */
 function SubscribeForm({ tenant }: PanelProps) {
@@ -64,10 +64,31 @@ function SubscribeForm({ tenant }: PanelProps) {
   )
 }
 
+/** The answer to the confirmation link of an e-mail subscription (`?confirm=`), when the page was opened by one. */
+function Confirmation({ tenant }: PanelProps) {
+  const { t } = useTranslation()
+  const [token] = useState(() => new URLSearchParams(window.location.search).get('confirm'))
+  const [state, setState] = useState<'pending' | 'confirmed' | 'failed'>('pending')
+  useEffect(() => {
+    if (token)
+      confirmSubscription(tenant.code, token).then(
+        () => setState('confirmed'),
+        () => setState('failed'),
+      )
+  }, [tenant.code, token])
+  if (!token || state === 'pending') return null
+  return (
+    <p data-testid="subscription-confirmation" className={state === 'failed' ? 'error' : undefined}>
+      {t(state === 'confirmed' ? 'alerts.portal.confirmed' : 'alerts.portal.confirmFailed')}
+    </p>
+  )
+}
+
 /** The public warnings page: list with instructions, map on request, subscribe form. */
 export function PublicAlertsPage({ tenant }: PanelProps) {
   return (
     <div className="public-alerts">
+      <Confirmation tenant={tenant} />
       <ActiveAlerts tenant={tenant} withMap />
       <SubscribeForm tenant={tenant} />
     </div>

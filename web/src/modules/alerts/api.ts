@@ -135,6 +135,9 @@ export async function fetchKelurahan(tenant: string): Promise<Region[]> {
 export const subscribeEmail = (tenant: string, kelurahan: string, email: string) =>
   api<{ unsubscribeToken: string }>(`/api/t/${tenant}/subscriptions`, { method: 'POST', body: { kelurahan, channel: 'email', email } })
 
+/** Opens the confirmation link an e-mail subscriber received. */
+export const confirmSubscription = (tenant: string, token: string) => api<void>(`/api/t/${tenant}/subscriptions/confirm`, { method: 'POST', body: { token } })
+
 // The push worker lives at the web root (web/public) so that its scope covers the public portal.
 const PUSH_WORKER = '/alerts-sw.js'
 

@@ -11,6 +11,14 @@ type VendorBills = { vendor: { code: string; name: string }; bills: (Bill & { re
 const POLL_MS = 5000
 const POLL_LIMIT = 120
 
+interface VendorProof {
+  vendor: string
+  phone: string
+}
+
+/** A question to the vendor portal API, the vendor's proof in the body of a POST (never in a URL, which ends up in logs). */
+const askPortal = <T,>(tenant: string, path: string, proof: VendorProof) => api<T>(`/api/t/${tenant}/levies/public${path}`, { method: 'POST', body: proof })
+
 /** Vendor self-service: my bills by vendor code and phone, pay by QRIS, see and print my receipts. */
 export function VendorPage({ tenant }: PanelProps) {
   const { t, i18n } = useTranslation()
@@ -18,11 +26,11 @@ export function VendorPage({ tenant }: PanelProps) {
   const [phone, setPhone] = useState('')
   const [found, setFound] = useState<VendorBills | null>(null)
   // The receipts the bill had when its QRIS was shown: a new one means the QRIS was paid.
-  const [qris, setQris] = useState<{ number: string; image: string; receipts: string[]; proof: string } | null>(null)
+  const [qris, setQris] = useState<{ number: string; image: string; receipts: string[]; proof: VendorProof } | null>(null)
   const [receipt, setReceipt] = useState<Receipt | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
-  const base = `/api/t/${tenant.code}/levies/public`
-  const proof = () => `vendor=${encodeURIComponent(code.trim())}&phone=${encodeURIComponent(phone.trim())}`
+  const proof = (): VendorProof => ({ vendor: code.trim(), phone: phone.trim() })
+  const ask = <T,>(path: string, body: VendorProof) => askPortal<T>(tenant.code, path, body)
   const money = (n: number) => rupiah(n, i18n.language)
 
   async function run<T>(load: () => Promise<T>, then: (value: T) => void) {
@@ -40,25 +48,25 @@ export function VendorPage({ tenant }: PanelProps) {
     const timer = setInterval(async () => {
       if (++polls > POLL_LIMIT) return clearInterval(timer)
       try {
-        const latest = await api<VendorBills>(`${base}/bills?${qris.proof}`)
+        const latest = await askPortal<VendorBills>(tenant.code, '/bills', qris.proof)
         const fresh = latest.bills.find((b) => b.number === qris.number)?.receipts.find((r) => !qris.receipts.includes(r))
         if (!fresh) return
         clearInterval(timer)
         setFound(latest)
         setQris(null)
-        setReceipt(await api<Receipt>(`${base}/payments/${fresh}?${qris.proof}`))
+        setReceipt(await askPortal<Receipt>(tenant.code, `/payments/${fresh}`, qris.proof))
       } catch {
         // A failed poll is retried at the next tick.
       }
     }, POLL_MS)
     return () => clearInterval(timer)
-  }, [qris, base])
+  }, [qris, tenant.code])
 
   const find = (e?: FormEvent) => {
     e?.preventDefault()
     setQris(null)
     setReceipt(null)
-    return run(() => api<VendorBills>(`${base}/bills?${proof()}`), setFound)
+    return run(() => ask<VendorBills>('/bills', proof()), setFound)
   }
 
   return (
@@ -100,7 +108,7 @@ export function VendorPage({ tenant }: PanelProps) {
                     className="button primary"
                     onClick={() =>
                       run(
-                        () => api<{ imagePng: string }>(`${base}/bills/${b.number}/qris?${proof()}`),
+                        () => ask<{ imagePng: string }>(`/bills/${b.number}/qris`, proof()),
                         (q) => setQris({ number: b.number, image: q.imagePng, receipts: b.receipts, proof: proof() }),
                       )
                     }
@@ -121,7 +129,7 @@ export function VendorPage({ tenant }: PanelProps) {
                   </figure>
                 )}
                 {b.receipts.map((r) => (
-                  <button key={r} type="button" className="button" onClick={() => run(() => api<Receipt>(`${base}/payments/${r}?${proof()}`), setReceipt)}>
+                  <button key={r} type="button" className="button" onClick={() => run(() => ask<Receipt>(`/payments/${r}`, proof()), setReceipt)}>
                     {t('levies.portal.receipt', { receipt: r })}
                   </button>
                 ))}
