@@ -66,8 +66,9 @@ export function basemapRoutes(app: KendaliApp, ctx: CoreContext): void {
         summary: 'A vector tile (Mapbox Vector Tile) of the basemap; 204 where the basemap has none',
         params: Type.Object({
           z: Type.Integer({ minimum: 0, maximum: 22 }),
-          x: Type.Integer({ minimum: 0 }),
-          y: Type.Integer({ minimum: 0 }),
+          // At most 2^22 tiles a side at the deepest zoom.
+          x: Type.Integer({ minimum: 0, maximum: 2 ** 22 - 1 }),
+          y: Type.Integer({ minimum: 0, maximum: 2 ** 22 - 1 }),
         }),
       },
     },
