@@ -11,6 +11,7 @@ import { EventLog } from './events/log.ts'
 import { eventRoutes } from './events/routes.ts'
 import { TopicRegistry } from './events/topics.ts'
 import { markDemoFolder } from './first-run.ts'
+import { pingDatabase, type ReadinessChecks } from './health.ts'
 import type { Identity } from './http/identity.ts'
 import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
@@ -117,7 +118,21 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     holdsLease: (name) => holdLease(ctx.db, name, instance, LEASE_SECONDS),
   }
 
-  platformRoutes(app, ctx, readiness, packageVersion())
+  // Set as start-up passes each step; the checks re-test what can fail later (database, bus, broker, jobs).
+  const passed = { migrations: false, demoSeed: false, mqtt: false, jobs: false }
+  const wantsMqtt = options.mqtt ?? true
+  const wantsJobs = options.background ?? true
+  const readinessChecks: ReadinessChecks = {
+    database: () => (ctx.db === notOpenYet ? 'waiting' : pingDatabase(ctx.db)),
+    migrations: () => (passed.migrations ? 'ok' : 'waiting'),
+    demoSeed: () => (!config.demo ? 'off' : passed.demoSeed ? 'ok' : 'waiting'),
+    bus: () => (bus.connected() ? 'ok' : 'down'),
+    mqtt: () => (!wantsMqtt ? 'off' : !passed.mqtt ? 'waiting' : ctx.mqtt.up() ? 'ok' : 'down'),
+    jobs: () => (!wantsJobs ? 'off' : !passed.jobs ? 'waiting' : ctx.jobs.polling() ? 'ok' : 'down'),
+    // Whatever else start-up does (modules' install hooks) is done.
+    startup: () => (readiness.ready ? 'ok' : 'waiting'),
+  }
+  platformRoutes(app, ctx, readiness, readinessChecks, packageVersion())
   basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
   for (const module of modules) {
@@ -158,7 +173,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
         { owner: 'core', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) },
         ...modules.filter((m) => m.migrations).map((m) => ({ owner: m.name, dir: m.migrations ?? '' })),
       ])
-      if (options.mqtt ?? true) {
+      passed.migrations = true
+      if (wantsMqtt) {
         ctx.mqtt = await openMqttHub({
           mqttUrl: config.mqttUrl,
           mqttPort: config.mqttPort,
@@ -166,6 +182,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
           maxPacketBytes: config.mqttMaxPacketBytes,
           onPortTaken: () => app.log.warn(`MQTT port ${config.mqttPort} is taken: devices cannot connect. Set MQTT_PORT, or MQTT_URL for an external broker.`),
         })
+        passed.mqtt = true
       }
       bus.join(await installId(ctx.db))
       const notices: string[] = secretsNotice ? [secretsNotice] : []
@@ -182,11 +199,13 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       }
       readiness.waitingFor = ['demo seed']
       const demoLogins = await seedDemo()
+      passed.demoSeed = true
       for (const module of modules) notices.push(...((await module.install?.(ctx)) ?? []))
-      if (options.background ?? true) {
+      if (wantsJobs) {
         for (const module of modules) await module.start?.(ctx)
         await ctx.jobs.scheduleRecurring()
         ctx.jobs.start()
+        passed.jobs = true
       }
       readiness.waitingFor = []
       readiness.ready = true

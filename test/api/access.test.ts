@@ -6,6 +6,8 @@ import { json, loginCookie, startTestKendali, type TestServer, unique } from '..
 // Routes anyone may call. Adding a public route means adding it here, on purpose.
 const PUBLIC_ROUTES = [
   'GET /api/health',
+  'GET /api/health/live',
+  'GET /api/health/ready',
   'GET /api/config',
   // The basemap is a street map like any printed one: tiles, styles, glyphs and the archives themselves.
   'GET /api/basemap/tiles/:z/:x/:y.mvt',

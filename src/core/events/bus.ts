@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { connect, type NatsConnection } from 'nats'
+import { connect, Events, type NatsConnection } from 'nats'
 import type { KendaliEvent } from './log.ts'
 
 export type EventListener = (event: KendaliEvent) => void
@@ -14,6 +14,8 @@ export interface Bus {
   join(installId: string): void
   publish(event: KendaliEvent): void
   subscribe(listener: EventListener): () => void
+  /** Whether events reach the other instances now (always, in memory). */
+  connected(): boolean
   close(): Promise<void>
 }
 
@@ -45,6 +47,9 @@ export class MemoryBus implements Bus {
   subscribe(listener: EventListener): () => void {
     return this.listeners.add(listener)
   }
+  connected(): boolean {
+    return true
+  }
   async close(): Promise<void> {}
 }
 
@@ -68,8 +73,16 @@ export class NatsBus implements Bus {
   private readonly decoder = new TextDecoder()
 
   private subject: string | null = null
+  private disconnected = false
 
-  private constructor(private readonly nc: NatsConnection) {}
+  private constructor(private readonly nc: NatsConnection) {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === Events.Disconnect) this.disconnected = true
+        else if (status.type === Events.Reconnect) this.disconnected = false
+      }
+    })()
+  }
 
   join(installId: string): void {
     if (this.subject) return
@@ -104,6 +117,10 @@ export class NatsBus implements Bus {
 
   subscribe(listener: EventListener): () => void {
     return this.listeners.add(listener)
+  }
+
+  connected(): boolean {
+    return !this.disconnected && !this.nc.isClosed()
   }
 
   async close(): Promise<void> {

@@ -150,6 +150,11 @@ export class JobQueue {
     this.timer.unref()
   }
 
+  /** Whether due jobs are being picked up (started and not stopped). */
+  polling(): boolean {
+    return this.timer !== null
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = null

@@ -37,6 +37,8 @@ export interface MqttHub {
   setDeviceAuthenticator(authenticate: DeviceAuthenticator): void
   onDeviceMessage(handler: DeviceMessageHandler): () => void
   publish(topic: string, payload: string | Buffer): Promise<void>
+  /** Whether devices' messages can arrive now: the embedded broker is open, or the external one is connected. */
+  up(): boolean
   close(): Promise<void>
 }
 
@@ -192,6 +194,10 @@ class EmbeddedHub implements MqttHub {
     )
   }
 
+  up(): boolean {
+    return !this.broker.closed
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.broker.close(() => resolve()))
     for (const server of this.servers) await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -276,6 +282,10 @@ class ExternalHub implements MqttHub {
     await this.client.publishAsync(topic, payload)
   }
 
+  up(): boolean {
+    return this.client.connected
+  }
+
   async close(): Promise<void> {
     await this.client.endAsync()
   }
@@ -291,6 +301,9 @@ export class UnavailableHub implements MqttHub {
     return () => undefined
   }
   async publish(): Promise<void> {}
+  up(): boolean {
+    return false
+  }
   async close(): Promise<void> {}
 }
 
