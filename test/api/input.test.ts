@@ -65,6 +65,12 @@ describe('numbers that cannot be stored', () => {
     expect((await send('GET', '/api/t/33.71/kpi/summary?period=2026-01')).statusCode).toBe(200)
   })
 
+  it('refuses a bigint cursor beyond what JSON carries exactly', async () => {
+    const res = await send('GET', '/api/t/33.71/events?after=1e308')
+    expect(res.statusCode).toBe(400)
+    expect(json<ErrorBody>(res).error.details).toMatchObject({ location: 'querystring', field: 'after' })
+  })
+
   it('refuses a query number a schema would coerce to Infinity', async () => {
     const res = await send('GET', '/api/t/33.71/events?after=1e309')
     expect(res.statusCode).toBe(400)
