@@ -13,6 +13,7 @@ import { TopicRegistry } from './events/topics.ts'
 import { markDemoFolder } from './first-run.ts'
 import { pingDatabase, type ReadinessChecks } from './health.ts'
 import type { Identity } from './http/identity.ts'
+import { PermissionMatrix } from './http/permissions.ts'
 import { platformRoutes } from './http/platform-routes.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
 import { IndicatorRegistry } from './indicators.ts'
@@ -83,6 +84,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     if (!identity) throw new Error('No module provides the identity (tenancy must be registered)')
     return identity
   }
+  const permissions = new PermissionMatrix(modules)
   const { app, routes } = await buildServer({
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -96,6 +98,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     readiness,
     logger: options.logger,
     identity: currentIdentity,
+    permissions,
   })
   const topics = new TopicRegistry()
   const ctx: CoreContext = {
@@ -115,6 +118,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     secrets,
     indicators: new IndicatorRegistry(),
     modules,
+    permissions,
     holdsLease: (name) => holdLease(ctx.db, name, instance, LEASE_SECONDS),
   }
 

@@ -8,6 +8,7 @@ import type { EventLog } from './events/log.ts'
 import type { TopicRegistry } from './events/topics.ts'
 import type { Principal, Role } from './http/access.ts'
 import type { Identity } from './http/identity.ts'
+import type { ActionRules, PermissionMatrix } from './http/permissions.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
 import type { MqttHub } from './mqtt/hub.ts'
@@ -37,6 +38,8 @@ export interface CoreContext {
   readonly secrets: Secrets
   /** Every loaded module's computed indicators (read by the kpi module). */
   readonly indicators: IndicatorRegistry
+  /** Every module's actions and who may do each (served by `/api/auth/me`). */
+  readonly permissions: PermissionMatrix
   /** Every loaded module, for platform-wide actions such as copying a template tenant's configuration. */
   readonly modules: readonly KendaliModule[]
   /**
@@ -68,6 +71,8 @@ export interface KendaliModule {
   migrations?: string
   /** Columns of this module's tables that hold sealed secrets; re-sealed at start after a key rotation. */
   sealed?: readonly SealedColumn[]
+  /** The actions of the permission matrix this module's routes perform, and who may do each. */
+  actions?: ActionRules
   /** Event topics this module writes and which roles may read them. */
   topics?: Record<string, readonly Role[] | 'any'>
   routes?(app: KendaliApp, ctx: CoreContext): void

@@ -14,13 +14,16 @@ import { handleError } from './errors.ts'
 import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo, usesCookie } from './identity.ts'
 import { guardInput } from './input.ts'
 import { assertSameOrigin } from './origin.ts'
+import type { PermissionMatrix } from './permissions.ts'
 import { registerSecurityHeaders } from './security-headers.ts'
 import { registerWebApp } from './web-app.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Who may call the route; required on every /api route. */
+    /** Who may call the route: `public`, `authenticated`, `platform_admin`; any other route names its `action`. */
     access?: Access
+    /** The action of the permission matrix the route performs (e.g. `levies.tariff.write`). */
+    action?: string
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -33,6 +36,7 @@ export interface RouteAccess {
   method: string
   url: string
   access: Access
+  action?: string
   websocket: boolean
 }
 
@@ -52,6 +56,7 @@ export interface ServerOptions {
   version: string
   webDist: string
   identity: () => Identity
+  permissions: PermissionMatrix
   readiness: Readiness
   logger?: boolean
 }
@@ -133,11 +138,14 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   // Added after the platform's own plugins (docs, static files), so every route a module adds must say
   // who may call it, whatever its path (/api/…, /open311/…).
   app.addHook('onRoute', (route) => {
-    const access = route.config?.access
+    const action = route.config?.action
+    if (action && route.config?.access) throw new Error(`Route ${route.method} ${route.url} declares both an access and an action`)
+    const writes = [route.method].flat().some((method) => !READ_METHODS.has(method))
+    const access = action ? opts.permissions.access(action, writes) : route.config?.access
     if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`)
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue
-      routes.push({ method, url: route.url, access, websocket: Boolean(route.websocket) })
+      routes.push({ method, url: route.url, access, action, websocket: Boolean(route.websocket) })
     }
     const isTenantRoute = route.url === TENANT_ROUTE || route.url.startsWith(`${TENANT_ROUTE}/`)
     const isWebSocket = Boolean(route.websocket)

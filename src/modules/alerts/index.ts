@@ -10,6 +10,7 @@ import { DeliveryService, ensureVapidKeys, JOB_DELIVER } from './delivery.ts'
 import { seedAlertsDemo } from './demo.ts'
 import { ALERT_TOPICS } from './events.ts'
 import { alertIndicators } from './indicators.ts'
+import { ALERT_ACTIONS } from './permissions.ts'
 import { alarmPort, incidentPort, tenancyLookups } from './ports.ts'
 import { alertRoutes } from './routes.ts'
 import * as store from './store.ts'
@@ -65,6 +66,7 @@ export function alertsModule(): KendaliModule {
     name: 'alerts',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     sealed: store.SEALED_COLUMNS,
+    actions: ALERT_ACTIONS,
     topics: ALERT_TOPICS,
     routes: (app, ctx) => {
       alertRoutes(app, ctx, of(ctx))

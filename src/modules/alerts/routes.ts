@@ -12,11 +12,6 @@ import { Alert, AlertQuery, CancelAlert, CapFileParams, CreateAlert, IdParams, P
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-// Who may do what (issue 5): operators draft, a second operator or admin approves; the command center reads.
-export const AUTHORS = ['admin', 'operator'] as const
-export const APPROVERS = ['admin', 'operator'] as const
-export const READERS = ['admin', 'operator', 'dispatcher', 'agency_officer', 'executive'] as const
-
 const Prefill = Type.Union(
   [
     Type.Object({ incidentId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
@@ -54,7 +49,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.post(
     '/api/t/:tenant/alerts',
     {
-      config: { access: { roles: AUTHORS } },
+      config: { action: 'alerts.alert.write' },
       schema: {
         tags,
         summary: 'Drafts a public warning (CAP fields, regions and/or a drawn area)',
@@ -74,7 +69,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.post(
     '/api/t/:tenant/alerts/prefill',
     {
-      config: { access: { roles: AUTHORS } },
+      config: { action: 'alerts.alert.write' },
       schema: {
         tags,
         summary: 'Drafts a warning prefilled from an incident or a sensor alarm',
@@ -99,7 +94,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.get(
     '/api/t/:tenant/alerts',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'alerts.alert.read' },
       schema: {
         tags,
         summary: 'Alerts, newest first, optionally by status',
@@ -163,7 +158,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
 
   app.get(
     '/api/t/:tenant/alerts/:id',
-    { config: { access: { roles: READERS } }, schema: { tags, summary: 'One alert message', params: IdParams, response: { 200: Alert, ...errors } } },
+    { config: { action: 'alerts.alert.read' }, schema: { tags, summary: 'One alert message', params: IdParams, response: { 200: Alert, ...errors } } },
     async (request) => {
       const code = tenantOf(request).code
       return alerts.toAlert(code, await alerts.get(ctx.db, code, request.params.id))
@@ -173,7 +168,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.patch(
     '/api/t/:tenant/alerts/:id',
     {
-      config: { access: { roles: AUTHORS } },
+      config: { action: 'alerts.alert.write' },
       schema: { tags, summary: 'Changes a draft', params: IdParams, body: PatchAlert, response: { 200: Alert, ...errors } },
     },
     async (request) => {
@@ -185,7 +180,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.post(
     '/api/t/:tenant/alerts/:id/approve',
     {
-      config: { access: { roles: APPROVERS } },
+      config: { action: 'alerts.alert.approve' },
       schema: { tags, summary: 'Publishes a draft; the approver must not be its author', params: IdParams, response: { 200: Alert, ...errors } },
     },
     async (request) => {
@@ -197,7 +192,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.post(
     '/api/t/:tenant/alerts/:id/update',
     {
-      config: { access: { roles: AUTHORS } },
+      config: { action: 'alerts.alert.write' },
       schema: {
         tags,
         summary: 'Drafts a CAP Update of a published alert (referencing the earlier messages); approval publishes it',
@@ -217,7 +212,7 @@ export function alertRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices
   app.post(
     '/api/t/:tenant/alerts/:id/cancel',
     {
-      config: { access: { roles: AUTHORS } },
+      config: { action: 'alerts.alert.write' },
       schema: {
         tags,
         summary: 'Discards a draft, or drafts a CAP Cancel of a published alert (approval publishes it)',

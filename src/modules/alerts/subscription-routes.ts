@@ -6,7 +6,6 @@ import { tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { ensureVapidKeys } from './delivery.ts'
 import type { AlertsServices } from './index.ts'
-import { READERS } from './routes.ts'
 import { ConfirmSubscription, Delivery, IdParams, PushKey, Subscribe, Subscribed, Subscription, TenantParams, Unsubscribe } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
@@ -79,7 +78,7 @@ export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsS
   app.get(
     '/api/t/:tenant/subscriptions',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'alerts.subscription.read' },
       schema: {
         tags,
         summary: 'Every subscription of the tenant',
@@ -94,7 +93,7 @@ export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsS
   app.delete(
     '/api/t/:tenant/subscriptions/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'alerts.subscription.write' },
       schema: { tags, summary: 'Removes a subscription', params: IdParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
@@ -106,7 +105,7 @@ export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsS
   app.get(
     '/api/t/:tenant/alerts/:id/deliveries',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'alerts.alert.read' },
       schema: { tags, summary: 'Every delivery of an alert message with its status', params: IdParams, response: { 200: Page(Delivery), ...errors } },
     },
     async (request) => {

@@ -4,20 +4,18 @@ import { Page, PageQuery } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { AlertsServices } from './index.ts'
-import { AUTHORS } from './routes.ts'
 import { AlertTemplate, SaveTemplate, TemplateParams, TenantParams } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const tags = ['alerts']
 // Operators start drafts from templates; the tenant's admin keeps them.
-const KEEPERS = ['admin'] as const
 
 /** The tenant's alert templates. */
 export function templateRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServices): void {
   app.get(
     '/api/t/:tenant/alerts/templates',
     {
-      config: { access: { roles: AUTHORS } },
+      config: { action: 'alerts.template.read' },
       schema: { tags, summary: 'Alert templates by name', params: TenantParams, querystring: PageQuery, response: { 200: Page(AlertTemplate), ...errors } },
     },
     async (request) => s.templates.list(ctx.db, tenantOf(request).code, request.query),
@@ -26,7 +24,7 @@ export function templateRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServi
   app.post(
     '/api/t/:tenant/alerts/templates',
     {
-      config: { access: { roles: KEEPERS } },
+      config: { action: 'alerts.template.write' },
       schema: {
         tags,
         summary: 'Adds an alert template (names are unique)',
@@ -41,7 +39,7 @@ export function templateRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServi
   app.put(
     '/api/t/:tenant/alerts/templates/:id',
     {
-      config: { access: { roles: KEEPERS } },
+      config: { action: 'alerts.template.write' },
       schema: { tags, summary: 'Replaces an alert template', params: TemplateParams, body: SaveTemplate, response: { 200: AlertTemplate, ...errors } },
     },
     async (request) => s.templates.replace(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
@@ -50,7 +48,7 @@ export function templateRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsServi
   app.delete(
     '/api/t/:tenant/alerts/templates/:id',
     {
-      config: { access: { roles: KEEPERS } },
+      config: { action: 'alerts.template.write' },
       schema: { tags, summary: 'Removes an alert template', params: TemplateParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedCameraDemo } from './demo.ts'
 import { cameraIndicators } from './indicators.ts'
+import { CAMERA_ACTIONS } from './permissions.ts'
 import { cameraRoutes } from './routes.ts'
 import { CameraService } from './service.ts'
 import { SEALED_COLUMNS } from './store.ts'
@@ -19,6 +20,7 @@ export function cctvModule(): KendaliModule {
     name: 'cctv',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     sealed: SEALED_COLUMNS,
+    actions: CAMERA_ACTIONS,
     topics: { cctv: 'any' },
     routes: (app, ctx) => cameraRoutes(app, ctx, of(ctx)),
     indicators: (ctx) => cameraIndicators(ctx),

@@ -12,9 +12,6 @@ import { MEDIA_HEADERS } from './media.ts'
 import { Camera, CameraParams, CameraQuery, CameraSources, CreateCamera, TenantParams, UpdateCamera } from './schema.ts'
 import type { CameraAccess, CameraService } from './service.ts'
 
-// Who reads incidents reads the cameras around them (as the incidents module decides for its own routes).
-const INCIDENT_READERS = ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'executive'] as const
-
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
 
 /** Anonymous callers see public cameras; anyone with a role in the tenant (or its province) sees all. */
@@ -44,7 +41,7 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   app.post(
     '/api/t/:tenant/cameras',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'cctv.camera.write' },
       schema: {
         tags: ['cctv'],
         summary: 'Registers a camera; its source URLs stay on the server',
@@ -80,7 +77,7 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   app.get(
     '/api/t/:tenant/incidents/:id/cameras',
     {
-      config: { access: { roles: INCIDENT_READERS } },
+      config: { action: 'cctv.incident.read' },
       schema: {
         tags: ['cctv'],
         summary: 'The cameras nearest an incident, nearest first with their distance (the camera wall follows an incident with it)',
@@ -105,7 +102,7 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   app.patch(
     '/api/t/:tenant/cameras/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'cctv.camera.write' },
       schema: {
         tags: ['cctv'],
         summary: 'Changes a camera; a source URL of null removes it, a password sent as *** keeps the stored one',
@@ -120,7 +117,7 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   app.delete(
     '/api/t/:tenant/cameras/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'cctv.camera.write' },
       schema: {
         tags: ['cctv'],
         summary: 'Archives a camera: off the map, the wall and the checks',
@@ -137,7 +134,7 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   app.get(
     '/api/t/:tenant/cameras/:id/sources',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'cctv.camera.sources' },
       schema: {
         tags: ['cctv'],
         summary: "The camera's source URLs for editing, passwords masked as ***",

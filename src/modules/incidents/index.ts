@@ -9,6 +9,7 @@ import { INCIDENT_TOPICS } from './events.ts'
 import { FacilityService } from './facilities.ts'
 import { type Clock, IncidentService } from './incidents.ts'
 import { incidentIndicators } from './indicators.ts'
+import { INCIDENT_ACTIONS } from './permissions.ts'
 import { incidentRoutes } from './routes.ts'
 import { DispatchSimulator } from './simulator.ts'
 import * as store from './store.ts'
@@ -53,6 +54,7 @@ export function incidentsModule(): KendaliModule {
   return {
     name: 'incidents',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: INCIDENT_ACTIONS,
     topics: INCIDENT_TOPICS,
     routes: (app, ctx) => incidentRoutes(app, ctx, of(ctx)),
     jobs: (ctx) => ({

@@ -7,6 +7,7 @@ import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { IncidentsServices } from './index.ts'
+import { INCIDENT_ACTIONS } from './permissions.ts'
 import {
   AttachCall,
   CodeParams,
@@ -48,15 +49,6 @@ import type { UnitCaller } from './units.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-// Who may do what (issue 3): dispatchers and operators take calls and send units, field crews move their
-// unit, agency officers follow and note, executives read; admins keep the registers.
-const READERS = ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'executive'] as const
-const DISPATCHERS = ['admin', 'operator', 'dispatcher'] as const
-const CREWS = [...DISPATCHERS, 'field_crew'] as const
-const NOTERS = [...CREWS, 'agency_officer'] as const
-const METRICS_READERS = ['admin', 'operator', 'dispatcher', 'executive'] as const
-const REOPENERS = ['admin', 'operator'] as const
-
 const IncidentFeatures = FeatureCollection(
   Type.Object({
     id: Type.String(),
@@ -84,7 +76,7 @@ const UnitFeatures = FeatureCollection(
 function handlesCalls(request: FastifyRequest): boolean {
   const principal = principalOf(request)
   const { direct } = rolesIn(principal, tenantOf(request))
-  return principal.isPlatformAdmin || DISPATCHERS.some((r) => direct.has(r))
+  return principal.isPlatformAdmin || INCIDENT_ACTIONS['incidents.dispatch'].roles.some((r) => direct.has(r))
 }
 
 function unitCaller(request: FastifyRequest): UnitCaller {
@@ -104,7 +96,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incident-types',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'incidents.type.read' },
       schema: {
         tags,
         summary: 'Incident types of this tenant with the unit kinds each needs',
@@ -121,7 +113,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.put(
     '/api/t/:tenant/incident-types/:code',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'incidents.type.write' },
       schema: {
         tags,
         summary: 'Adds or changes an incident type of this tenant',
@@ -136,7 +128,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents/targets',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.incident.read' },
       schema: {
         tags,
         summary: 'Time targets per priority (call → dispatch, call → on scene)',
@@ -150,7 +142,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.put(
     '/api/t/:tenant/incidents/targets',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'incidents.target.write' },
       schema: {
         tags,
         summary: 'Sets time targets for some priorities',
@@ -167,7 +159,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.incident.read' },
       schema: {
         tags,
         summary: 'Incidents, newest first, filtered by status, type, priority, bbox and since',
@@ -182,7 +174,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents/geojson',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.incident.read' },
       schema: {
         tags,
         summary: 'Incidents as GeoJSON for the map (open ones by default)',
@@ -197,7 +189,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents/duplicates',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.dispatch' },
       schema: {
         tags,
         summary: 'Possible duplicates of a call before saving it: the same type within 300 m and 30 minutes',
@@ -212,7 +204,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents/metrics',
     {
-      config: { access: { roles: METRICS_READERS } },
+      config: { action: 'incidents.metrics.read' },
       schema: {
         tags,
         summary: 'Counts and median/p90 seconds of each interval per type and priority (rows with null type or priority sum over it)',
@@ -227,7 +219,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/incidents',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.incident.write' },
       schema: {
         tags,
         summary: 'Records an incident; kelurahan and kecamatan come from the point',
@@ -242,7 +234,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents/:id',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.incident.read' },
       schema: { tags, summary: 'One incident with its timeline and dispatched units', params: IdParams, response: { 200: IncidentDetail, ...errors } },
     },
     async (request) => s.incidents.detail(ctx.db, tenantOf(request).code, request.params.id, handlesCalls(request)),
@@ -251,7 +243,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.patch(
     '/api/t/:tenant/incidents/:id',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.incident.write' },
       schema: {
         tags,
         summary: 'Changes an incident; a status moves only along the allowed moves (closing needs an outcome)',
@@ -266,7 +258,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/incidents/:id/reopen',
     {
-      config: { access: { roles: REOPENERS } },
+      config: { action: 'incidents.incident.reopen' },
       schema: { tags, summary: 'Reopens a closed or cancelled incident (operators)', params: IdParams, body: Reopen, response: { 200: Incident, ...errors } },
     },
     async (request) => s.incidents.reopen(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body.note),
@@ -275,7 +267,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/incidents/:id/notes',
     {
-      config: { access: { roles: NOTERS } },
+      config: { action: 'incidents.note.write' },
       schema: { tags, summary: 'Adds a note to the timeline', params: IdParams, body: Note, response: { 201: TimelineEntry, ...errors } },
     },
     async (request, reply) =>
@@ -285,7 +277,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/incidents/:id/calls',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.incident.write' },
       schema: {
         tags,
         summary: 'Attaches another call about this incident (instead of a duplicate)',
@@ -301,7 +293,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents/:id/recommendations',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.dispatch' },
       schema: {
         tags,
         summary: 'The nearest available units of the kinds the type needs, fastest first, with distance and ETA',
@@ -319,7 +311,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/incidents/:id/dispatch',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.dispatch' },
       schema: {
         tags,
         summary: 'Sends an available unit; 409 when the unit was taken meanwhile (it serves one incident at a time)',
@@ -348,7 +340,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.unit.read' },
       schema: {
         tags: ['units'],
         summary: 'Units by callsign, filtered by kind and status',
@@ -363,7 +355,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units/geojson',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.unit.read' },
       schema: { tags: ['units'], summary: 'Units with a position, as GeoJSON for the map', params: TenantParams, response: { 200: UnitFeatures, ...errors } },
     },
     async (request) => s.units.features(ctx.db, tenantOf(request).code),
@@ -372,7 +364,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units/mine',
     {
-      config: { access: { roles: CREWS } },
+      config: { action: 'incidents.unit.crew' },
       schema: {
         tags: ['units'],
         summary: 'The units the logged-in crew member is listed on (field page)',
@@ -389,7 +381,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/units',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'incidents.unit.write' },
       schema: { tags: ['units'], summary: 'Registers a unit', params: TenantParams, body: CreateUnit, response: { 201: Unit, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await s.units.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
@@ -398,7 +390,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units/:id',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.unit.read' },
       schema: { tags: ['units'], summary: 'One unit', params: IdParams, response: { 200: Unit, ...errors } },
     },
     async (request) => s.units.get(ctx.db, tenantOf(request).code, request.params.id),
@@ -407,7 +399,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.patch(
     '/api/t/:tenant/units/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'incidents.unit.write' },
       schema: {
         tags: ['units'],
         summary: 'Changes a unit’s callsign, agency, home or crew',
@@ -422,7 +414,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/units/:id/status',
     {
-      config: { access: { roles: CREWS } },
+      config: { action: 'incidents.unit.crew' },
       schema: {
         tags: ['units'],
         summary: 'Moves a unit to its next status (the crew’s buttons); drives its incident; field crews move only their own unit',
@@ -437,7 +429,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/units/:id/position',
     {
-      config: { access: { roles: CREWS } },
+      config: { action: 'incidents.unit.crew' },
       schema: {
         tags: ['units'],
         summary: 'A position of the unit (field page geolocation, tracker)',
@@ -452,7 +444,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units/:id/track',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.unit.read' },
       schema: {
         tags: ['units'],
         summary: 'The positions of a unit over a time range',
@@ -472,7 +464,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/facilities',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.facility.read' },
       schema: {
         tags: ['facilities'],
         summary: 'Hospitals, puskesmas, stations and evacuation points, by code',
@@ -487,7 +479,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.post(
     '/api/t/:tenant/facilities',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'incidents.facility.write' },
       schema: { tags: ['facilities'], summary: 'Registers a facility', params: TenantParams, body: CreateFacility, response: { 201: Facility, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await s.facilities.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
@@ -496,7 +488,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/facilities/:id',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'incidents.facility.read' },
       schema: { tags: ['facilities'], summary: 'One facility', params: IdParams, response: { 200: Facility, ...errors } },
     },
     async (request) => s.facilities.get(ctx.db, tenantOf(request).code, request.params.id),
@@ -505,7 +497,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.put(
     '/api/t/:tenant/facilities/:id/capacity',
     {
-      config: { access: { roles: DISPATCHERS } },
+      config: { action: 'incidents.facility.capacity' },
       schema: {
         tags: ['facilities'],
         summary: 'The emergency room’s free beds now',

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedKpiDemo } from './demo.ts'
 import { KPI_TOPICS } from './events.ts'
+import { KPI_ACTIONS } from './permissions.ts'
 import { kpiRoutes } from './routes.ts'
 import { JOB_RECOMPUTE, KpiService } from './service.ts'
 import { tenancyPort, tenantExists } from './tenancy.ts'
@@ -30,6 +31,7 @@ export function kpiModule(): KendaliModule {
   return {
     name: 'kpi',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: KPI_ACTIONS,
     topics: KPI_TOPICS,
     routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), wallsOf(ctx), tenantExists(ctx)),
     // Situation-room screens read with their wall token (read-only, as an executive of their tenant).

@@ -2,13 +2,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Invalid } from '../../core/errors.ts'
-import { agenciesIn, rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { isSecureRequest, WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
+import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { copyConfig } from './config-copy.ts'
+import { KPI_ACTIONS } from './permissions.ts'
 import { kpiReportPdf } from './report.ts'
 import {
   CodeParams,
@@ -45,23 +46,13 @@ import type { WallTokens } from './wall.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-// Leaders and the command center read the dashboard; OPD officers enter their values; admins keep the
-// catalogue and run recomputes. A province grant reads its cities (inherited grants only read).
-const READERS = ['admin', 'executive', 'operator', 'agency_officer'] as const
-const ENTERERS = ['admin', 'agency_officer'] as const
-const ADMINS = ['admin'] as const
-// The command center sets the wall's schedule; whoever reads the dashboard (and so the wall, an executive) reads it.
-const WALL_SCHEDULERS = ['admin', 'operator'] as const
 // Room for MAX_IMPORT_ROWS rows with notes; the row limit is checked while reading.
 const MAX_CSV_BYTES = 16 * 1024 * 1024
 
 /** Who enters values: an OPD officer acts for the OPDs they work for, an admin for every one, a reader for none. */
 function callerOf(request: FastifyRequest): KpiCaller {
   const principal = principalOf(request)
-  const tenant = tenantOf(request)
-  const { direct } = rolesIn(principal, tenant)
-  const enters = principal.isPlatformAdmin || ENTERERS.some((r) => direct.has(r))
-  return { actor: principal.actor, agencies: enters ? agenciesIn(principal, tenant) : [] }
+  return { actor: principal.actor, agencies: opdScope(principal, tenantOf(request), KPI_ACTIONS['kpi.value.enter']) }
 }
 
 /** An indicator as its caller sees it: whether they may enter its values travels with it. */
@@ -73,7 +64,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/indicators',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
         summary: "The tenant's KPI catalogue with targets and availability",
@@ -90,7 +81,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.post(
     '/api/t/:tenant/kpi/indicators',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.indicator.write' },
       schema: { tags, summary: 'Adds an indicator to the catalogue', params: TenantParams, body: CreateIndicator, response: { 201: Indicator, ...errors } },
     },
     async (request, reply) => {
@@ -103,7 +94,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/indicators/:code',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: { tags, summary: 'One indicator with its targets and formula', params: CodeParams, response: { 200: Indicator, ...errors } },
     },
     async (request) => forCaller(request, await kpi.get(ctx.db, tenantOf(request).code, request.params.code)),
@@ -112,7 +103,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.patch(
     '/api/t/:tenant/kpi/indicators/:code',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.indicator.write' },
       schema: {
         tags,
         summary: 'Changes an indicator: names, owner OPD, targets per year',
@@ -127,7 +118,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.post(
     '/api/t/:tenant/kpi/indicators/:code/values',
     {
-      config: { access: { roles: ENTERERS } },
+      config: { action: 'kpi.value.enter' },
       schema: {
         tags,
         summary:
@@ -143,7 +134,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/indicators/:code/values',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
         summary: 'The series of an indicator: every period from `from` to `to`, missing ones marked missing (never zero); `by` adds the breakdown',
@@ -162,7 +153,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/indicators/:code/history',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
         summary: 'Every version of an entered value: who changed what, when',
@@ -185,7 +176,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     api.post(
       '/api/t/:tenant/kpi/values/import',
       {
-        config: { access: { roles: ENTERERS } },
+        config: { action: 'kpi.value.enter' },
         schema: {
           tags,
           summary:
@@ -203,7 +194,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/summary',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
         summary: 'The six dimensions of a month: scores (with the formula), 12-month trend, each indicator against its target',
@@ -218,7 +209,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.post(
     '/api/t/:tenant/kpi/recompute',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.recompute' },
       schema: {
         tags,
         summary: 'Recomputes the computed indicators of past months in a durable job; follow its progress at the answer',
@@ -236,7 +227,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/recompute/:id',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.recompute' },
       schema: { tags, summary: 'Progress of a recompute', params: RunParams, response: { 200: Recompute, ...errors } },
     },
     async (request) => kpi.recompute(ctx.db, tenantOf(request).code, request.params.id),
@@ -245,7 +236,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/rollup',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
         summary: 'A province: one indicator for each of its cities and regencies, ranked by achievement',
@@ -264,7 +255,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/report.pdf',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
         summary: "The leader's monthly report as PDF: six dimension scores, best and weakest indicators, each indicator against its target",
@@ -287,7 +278,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/wall-tokens',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.wall_token.read' },
       schema: { tags, summary: 'Wall tokens of the situation room (never the secret)', params: TenantParams, response: { 200: Page(WallToken), ...errors } },
     },
     async (request) => {
@@ -299,7 +290,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.post(
     '/api/t/:tenant/wall-tokens',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.wall_token.write' },
       schema: {
         tags,
         summary: 'Creates a read-only wall token for a situation-room screen; shown once, stored hashed, reads only the wall',
@@ -317,7 +308,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.delete(
     '/api/t/:tenant/wall-tokens/:id',
     {
-      config: { access: { roles: ADMINS } },
+      config: { action: 'kpi.wall_token.write' },
       schema: { tags, summary: 'Revokes a wall token at once', params: WallTokenParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
@@ -356,7 +347,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/wall/settings',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'kpi.wall.settings.read' },
       schema: {
         tags,
         summary: "The wall's schedule: its panels in order, each with its seconds",
@@ -370,7 +361,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.put(
     '/api/t/:tenant/kpi/wall/settings',
     {
-      config: { access: { roles: WALL_SCHEDULERS } },
+      config: { action: 'kpi.wall.settings.write' },
       schema: {
         tags,
         summary: "Sets the wall's schedule: the panels (kpi, map, cameras, reports, levies) in order, each shown 5 to 3600 s",

@@ -12,7 +12,6 @@ import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, P
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const IMPORT_LIMIT = `; at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows (413 above, nothing stored)`
-const READERS = ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] as const
 
 /** ASN imports (CSV streamed, never held in memory whole), the discipline view per OPD, a person's month and the ladder. */
 export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices): void {
@@ -31,7 +30,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
       api.post(
         `/api/t/:tenant/asn/${path}/import`,
         {
-          config: { access: { roles: ['admin'] } },
+          config: { action: 'patrols.asn.import' },
           schema: {
             tags,
             summary: summary + IMPORT_LIMIT,
@@ -52,7 +51,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
   app.get(
     '/api/t/:tenant/asn/discipline',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'patrols.asn.read' },
       schema: {
         tags,
         summary: 'Attendance, activity and Rojak findings per OPD for a month',
@@ -67,7 +66,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
   app.get(
     '/api/t/:tenant/asn/staff/:nip',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'patrols.asn.read' },
       schema: {
         tags,
         summary: 'One person’s month: each day with its TL/PSW/TK codes, and the activities',
@@ -82,7 +81,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
   app.get(
     '/api/t/:tenant/asn/people/:id',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'patrols.asn.read' },
       schema: {
         tags,
         summary: 'One person’s month by their opaque id (from the ladder): for those who see the NIP masked, which stays masked',
@@ -97,7 +96,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
   app.get(
     '/api/t/:tenant/asn/ladder',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'patrols.asn.read' },
       schema: {
         tags,
         summary: 'Who reached which discipline step for unexcused absence in a year',
@@ -112,7 +111,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
   app.get(
     '/api/t/:tenant/asn/settings',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'patrols.asn.read' },
       schema: {
         tags,
         summary: 'Working hours per weekday, overrides (Ramadan), holidays and the discipline ladder',
@@ -126,7 +125,7 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
   app.put(
     '/api/t/:tenant/asn/settings',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'patrols.asn.settings.write' },
       schema: {
         tags,
         summary: 'Changes working hours, holidays and the ladder',

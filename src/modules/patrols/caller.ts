@@ -1,16 +1,18 @@
 import type { FastifyRequest } from 'fastify'
-import { agenciesIn, readableRoles, rolesIn } from '../../core/http/access.ts'
+import { readableRoles, rolesIn } from '../../core/http/access.ts'
+import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext } from '../../core/module.ts'
 import type { PatrolsServices } from './index.ts'
 import type { PatrolCaller } from './patrols.ts'
+import { PATROL_ACTIONS } from './permissions.ts'
 
 /** The caller as the patrol rules see it: admin, Rojak team, inspectorate, reader of the tenant, or officer of some OPDs. */
 export async function callerOf(request: FastifyRequest, s: PatrolsServices, ctx: CoreContext): Promise<PatrolCaller> {
   const principal = principalOf(request)
   const tenant = tenantOf(request)
-  // Admins and operators act for every OPD, the inspectorate too; others for the OPDs they work for.
-  const isInspectorate = await s.findings.isInspectorate(ctx.db, tenant.code, agenciesIn(principal, tenant))
+  // Admins are the inspectorate too; agency officers when they work for the OPD named in the settings.
+  const isInspectorate = await s.findings.isInspectorate(ctx.db, tenant.code, opdScope(principal, tenant, PATROL_ACTIONS['patrols.finding.close']))
   if (principal.isPlatformAdmin) return { actor: principal.actor, isAdmin: true, isPatrolOfficer: false, isInspectorate, seesAllFindings: true, officerOf: [] }
   const { direct } = rolesIn(principal, tenant)
   const readable = readableRoles(principal, tenant)

@@ -8,6 +8,7 @@ import { PATROL_TOPICS } from './events.ts'
 import { FindingService, JOB_FOLLOW_UP, JOB_HANDOFF } from './findings.ts'
 import { patrolIndicators } from './indicators.ts'
 import { PatrolService } from './patrols.ts'
+import { PATROL_ACTIONS } from './permissions.ts'
 import { type PatrolPorts, patrolPorts } from './ports.ts'
 import { patrolRoutes } from './routes.ts'
 
@@ -35,6 +36,7 @@ export function patrolsModule(): KendaliModule {
   return {
     name: 'patrols',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: PATROL_ACTIONS,
     topics: PATROL_TOPICS,
     routes: (app, ctx) => {
       patrolRoutes(app, ctx, of(ctx))

@@ -39,15 +39,6 @@ import {
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-// Who may do what (issue 9): the command center and Rojak teams plan; the team starts, checks in and records;
-// OPD officers answer ASN findings of their OPD; the inspectorate (people of the OPD named in the settings) closes or
-// reopens; executives read.
-const PLANNERS = ['admin', 'operator', 'patrol_officer'] as const
-const PATROL_READERS = ['admin', 'operator', 'patrol_officer', 'executive'] as const
-const FIELD = ['admin', 'patrol_officer'] as const
-const FINDING_READERS = ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] as const
-const RESPONDERS = ['admin', 'agency_officer'] as const
-
 /** Reads the one photo of a multipart request and re-encodes it (EXIF and GPS dropped). */
 async function photoOf(request: FastifyRequest): Promise<EncodedPhoto> {
   if (!request.isMultipart()) throw new Invalid('Send the photo as multipart/form-data in a field named photo', { field: 'photo' })
@@ -69,7 +60,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/finding-types',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'patrols.finding_type.read' },
       schema: {
         tags,
         summary: 'Finding types of the tenant in use (seeded with the Rojak defaults); `all` adds the retired ones',
@@ -87,7 +78,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.post(
     '/api/t/:tenant/finding-types',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'patrols.finding_type.write' },
       schema: {
         tags,
         summary: 'Adds a finding type: ASN (to the OPD head), city (to a report category or an incident type) or other',
@@ -106,7 +97,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.patch(
     '/api/t/:tenant/finding-types/:code',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'patrols.finding_type.write' },
       schema: {
         tags,
         summary: 'Renames, re-routes, retires (`retired: true`) or brings back a finding type; recorded findings keep theirs',
@@ -121,7 +112,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/patrol-settings',
     {
-      config: { access: { roles: PATROL_READERS } },
+      config: { action: 'patrols.settings.read' },
       schema: {
         tags,
         summary: 'Follow-up settings: working days to answer and escalation steps',
@@ -135,7 +126,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.put(
     '/api/t/:tenant/patrol-settings',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'patrols.settings.write' },
       schema: {
         tags,
         summary: 'Sets the follow-up settings (findings recorded or reopened from now on)',
@@ -152,7 +143,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.post(
     '/api/t/:tenant/patrols',
     {
-      config: { access: { roles: PLANNERS } },
+      config: { action: 'patrols.patrol.plan' },
       schema: {
         tags,
         summary: 'Plans a patrol: time window, team, area and checkpoints',
@@ -171,7 +162,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/patrols',
     {
-      config: { access: { roles: PATROL_READERS } },
+      config: { action: 'patrols.patrol.read' },
       schema: { tags, summary: 'Patrols, latest first', params: TenantParams, querystring: PatrolQuery, response: { 200: Page(Patrol), ...errors } },
     },
     async (request) => s.patrols.list(ctx.db, tenantOf(request).code, await callerOf(request, s, ctx), request.query),
@@ -180,7 +171,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/patrols/officers',
     {
-      config: { access: { roles: PLANNERS } },
+      config: { action: 'patrols.patrol.plan' },
       schema: {
         tags,
         summary: 'Usernames of the tenant’s patrol officers (who may be put in a team)',
@@ -194,7 +185,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/patrols/live',
     {
-      config: { access: { roles: PATROL_READERS } },
+      config: { action: 'patrols.patrol.read' },
       schema: {
         tags,
         summary: 'The last check-in of every active patrol (then follow `patrol.checked_in` events)',
@@ -208,7 +199,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/patrols/:id',
     {
-      config: { access: { roles: PATROL_READERS } },
+      config: { action: 'patrols.patrol.read' },
       schema: { tags, summary: 'A patrol with its track (check-ins in order) and findings', params: IdParams, response: { 200: PatrolDetail, ...errors } },
     },
     async (request) => {
@@ -227,7 +218,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
     app.post(
       `/api/t/:tenant/patrols/:id/${step}`,
       {
-        config: { access: { roles: FIELD } },
+        config: { action: 'patrols.patrol.field' },
         schema: {
           tags,
           summary: step === 'start' ? 'The team starts the patrol' : 'The team finishes the patrol',
@@ -246,7 +237,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.post(
     '/api/t/:tenant/patrols/:id/checkins',
     {
-      config: { access: { roles: FIELD } },
+      config: { action: 'patrols.patrol.field' },
       schema: {
         tags,
         summary: 'Checks in at a place: within a checkpoint or not, and the kelurahan; the same clientId again answers the first (200)',
@@ -267,7 +258,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.post(
     '/api/t/:tenant/findings',
     {
-      config: { access: { roles: FIELD } },
+      config: { action: 'patrols.finding.record' },
       schema: {
         tags,
         summary: 'Records a finding of a patrol; the same clientId again answers the first record (200)',
@@ -288,7 +279,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/findings',
     {
-      config: { access: { roles: FINDING_READERS } },
+      config: { action: 'patrols.finding.read' },
       schema: {
         tags,
         summary: 'Findings, latest first (OPD heads see their OPD’s)',
@@ -303,7 +294,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/findings/follow-ups',
     {
-      config: { access: { roles: PATROL_READERS } },
+      config: { action: 'patrols.followup.read' },
       schema: { tags, summary: 'ASN follow-ups per OPD: open, overdue, answered, closed', params: TenantParams, response: { 200: FollowUps, ...errors } },
     },
     async (request) => s.findings.followUps(ctx.db, tenantOf(request).code),
@@ -312,7 +303,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/findings/:id',
     {
-      config: { access: { roles: FINDING_READERS } },
+      config: { action: 'patrols.finding.read' },
       schema: { tags, summary: 'A finding', params: IdParams, response: { 200: Finding, ...errors } },
     },
     async (request) => {
@@ -325,7 +316,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.post(
     '/api/t/:tenant/findings/:id/respond',
     {
-      config: { access: { roles: RESPONDERS } },
+      config: { action: 'patrols.finding.respond' },
       schema: {
         tags,
         summary: 'The OPD head answers an ASN finding with the action taken',
@@ -345,8 +336,8 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
     app.post(
       `/api/t/:tenant/findings/:id/${step}`,
       {
-        // The inspectorate is whoever works for its OPD (any role); the service checks the link.
-        config: { access: { roles: 'any' } },
+        // The inspectorate is whoever works for its OPD; the service checks the link.
+        config: { action: 'patrols.finding.close' },
         schema: {
           tags,
           summary: step === 'close' ? 'The inspectorate accepts the answer and closes the finding' : 'The inspectorate sends the finding back to the OPD head',
@@ -369,7 +360,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
   app.get(
     '/api/t/:tenant/findings/:id/photos/:photoId',
     {
-      config: { access: { roles: FINDING_READERS } },
+      config: { action: 'patrols.finding.read' },
       schema: { tags, summary: 'A photo of a finding (JPEG, re-encoded)', params: PhotoParams },
     },
     async (request, reply) => {
@@ -387,7 +378,7 @@ export function patrolRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServic
     api.post(
       '/api/t/:tenant/findings/:id/photos',
       {
-        config: { access: { roles: FIELD } },
+        config: { action: 'patrols.finding.record' },
         schema: {
           tags,
           summary: 'Adds a photo (JPEG, PNG or WebP, up to 8 MB, at most 3); `clientId` makes a resend answer the first (200)',

@@ -3,6 +3,7 @@ import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedPostsDemo } from './demo.ts'
 import { POST_TOPICS } from './events.ts'
 import { PublicPostStreams } from './live.ts'
+import { POST_ACTIONS } from './permissions.ts'
 import { agencyDirectory } from './ports.ts'
 import { PostService } from './posts.ts'
 import { postRoutes } from './routes.ts'
@@ -27,6 +28,7 @@ export function postsModule(): KendaliModule {
   return {
     name: 'posts',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: POST_ACTIONS,
     topics: POST_TOPICS,
     routes: (app, ctx) => postRoutes(app, ctx, of(ctx)),
     seedDemo: async (ctx) => {

@@ -3,26 +3,24 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError, Invalid } from '../../core/errors.ts'
-import { agenciesIn, readableRoles } from '../../core/http/access.ts'
+import { readableRoles } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
+import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import { multipartFailure } from '../../core/http/uploads.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type AcceptedAttachment, AttachmentTooLarge, acceptAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts'
 import type { PostsServices } from './index.ts'
+import { POST_ACTIONS } from './permissions.ts'
 import type { Audience } from './posts.ts'
 import { Attachment, AttachmentParams, CreatePost, Post, PostParams, PostQuery, PublicPost, PublicPostQuery, TenantParams, UpdatePost } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const tags = ['posts']
 
-// Who may write (issue 5): the command center (admin, operator) for every OPD, an OPD officer for the OPDs they
-// work for (403 for the others).
-const WRITERS = ['admin', 'operator', 'agency_officer'] as const
-
 /** The OPDs the caller may write for in the request's tenant. */
-const scopeOf = (request: FastifyRequest) => agenciesIn(principalOf(request), tenantOf(request))
+const scopeOf = (request: FastifyRequest) => opdScope(principalOf(request), tenantOf(request), POST_ACTIONS['posts.post.write'])
 
 /** Anyone with a role in the tenant (or its province) reads every post; everyone else only public published ones. */
 function audienceOf(request: FastifyRequest): Audience {
@@ -112,7 +110,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.get(
     '/api/t/:tenant/posts',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'posts.post.read' },
       schema: {
         tags,
         summary: 'Posts of the tenant by kind, OPD, status, visibility and time (drafts and published unless status is given)',
@@ -127,7 +125,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.get(
     '/api/t/:tenant/posts/:id',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'posts.post.read' },
       schema: { tags, summary: 'A post, whatever its status and visibility', params: PostParams, response: { 200: Post, ...errors } },
     },
     async (request) => s.posts.get(ctx.db, tenantOf(request), request.params.id),
@@ -136,7 +134,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.post(
     '/api/t/:tenant/posts',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'posts.post.write' },
       schema: {
         tags,
         summary: 'Writes a post for an OPD: a draft, or published at once with status=published',
@@ -152,7 +150,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.patch(
     '/api/t/:tenant/posts/:id',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'posts.post.write' },
       schema: { tags, summary: 'Changes a draft or published post', params: PostParams, body: UpdatePost, response: { 200: Post, ...errors } },
     },
     async (request) => s.posts.update(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id, request.body),
@@ -161,7 +159,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.post(
     '/api/t/:tenant/posts/:id/publish',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'posts.post.write' },
       schema: { tags, summary: 'Publishes a draft (public posts reach the portal at once)', params: PostParams, response: { 200: Post, ...errors } },
     },
     async (request) => s.posts.publish(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id),
@@ -170,7 +168,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.post(
     '/api/t/:tenant/posts/:id/archive',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'posts.post.write' },
       schema: { tags, summary: 'Archives a post: off every list and the portal, kept for the record', params: PostParams, response: { 200: Post, ...errors } },
     },
     async (request) => s.posts.archive(ctx.db, tenantOf(request), principalOf(request).actor, scopeOf(request), request.params.id),
@@ -179,7 +177,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.post(
     '/api/t/:tenant/posts/:id/restore',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'posts.post.write' },
       schema: {
         tags,
         summary: 'Un-archives a post: back as it was (published if it had been, else a draft)',
@@ -193,7 +191,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
   app.delete(
     '/api/t/:tenant/posts/:id/attachments/:attachmentId',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'posts.post.write' },
       schema: { tags, summary: 'Removes an attachment', params: AttachmentParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
@@ -210,7 +208,7 @@ export function postRoutes(app: KendaliApp, ctx: CoreContext, s: PostsServices):
     api.post(
       '/api/t/:tenant/posts/:id/attachments',
       {
-        config: { access: { roles: WRITERS } },
+        config: { action: 'posts.post.write' },
         schema: {
           tags,
           summary: 'Attaches a file in the field `file`: a PDF (up to 10 MB) or a JPEG, PNG or WebP picture (up to 8 MB, re-encoded)',

@@ -6,6 +6,7 @@ import { REPORT_TOPICS } from './events.ts'
 import { reportIndicators } from './indicators.ts'
 import { deliverNotification } from './notify.ts'
 import { open311Routes } from './open311.ts'
+import { REPORT_ACTIONS } from './permissions.ts'
 import { incidentRaiser, type TenancyLookups, tenancyLookups } from './ports.ts'
 import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_RETENTION, JOB_SLA, ReportService } from './reports.ts'
 import { reportRoutes } from './routes.ts'
@@ -34,6 +35,7 @@ export function reportsModule(): KendaliModule {
     name: 'reports',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     sealed: SEALED_COLUMNS,
+    actions: REPORT_ACTIONS,
     topics: REPORT_TOPICS,
     routes: (app, ctx) => {
       reportRoutes(app, ctx, of(ctx))

@@ -46,13 +46,6 @@ import {
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const publicErrors = { ...errors, 413: ErrorBody, 429: ErrorBody }
 
-// Who may do what (issue 4): anyone reports, tracks and supports; the command center (operators) verifies,
-// routes, rejects, merges and closes; OPD officers work on their reports; executives read; admins configure.
-const READERS = ['admin', 'operator', 'agency_officer', 'executive'] as const
-const OPERATORS = ['admin', 'operator'] as const
-const AGENCY = ['admin', 'agency_officer'] as const
-const WORKERS = ['admin', 'operator', 'agency_officer'] as const
-
 const ReportFeatures = FeatureCollection(
   Type.Object({
     id: Type.String(),
@@ -119,7 +112,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.put(
     '/api/t/:tenant/report-categories/:code',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'reports.category.write' },
       schema: { tags, summary: 'Adds or changes a report category', params: CategoryParams, body: PutCategory, response: { 200: Category, ...errors } },
     },
     async (request) => s.reports.putCategory(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.code, request.body),
@@ -128,7 +121,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.get(
     '/api/t/:tenant/reports/settings',
     {
-      config: { access: { roles: OPERATORS } },
+      config: { action: 'reports.settings.read' },
       schema: {
         tags,
         summary: 'Working hours, holidays, reopen window and notification webhook',
@@ -142,7 +135,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.put(
     '/api/t/:tenant/reports/settings',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'reports.settings.write' },
       schema: {
         tags,
         summary: 'Changes report settings (the webhook secret is write-only)',
@@ -277,7 +270,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
     api.post(
       '/api/t/:tenant/reports/:id/photos',
       {
-        config: { access: { roles: WORKERS } },
+        config: { action: 'reports.report.support' },
         schema: {
           tags,
           summary: 'Adds a photo to a report: `kind=proof` for the OPD’s proof of resolution',
@@ -337,7 +330,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.get(
     '/api/t/:tenant/reports',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'reports.report.read' },
       schema: {
         tags,
         summary: 'Reports, newest first, by status, category, OPD, overdue and bbox; agency officers see their OPDs’',
@@ -352,7 +345,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.get(
     '/api/t/:tenant/reports/geojson',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'reports.report.read' },
       schema: {
         tags,
         summary: 'Reports as GeoJSON for the console map (open ones unless asked otherwise)',
@@ -367,7 +360,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.get(
     '/api/t/:tenant/reports/:id',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'reports.report.read' },
       schema: { tags, summary: 'A report with its timeline, photos and notifications', params: IdParams, response: { 200: ReportDetail, ...errors } },
     },
     async (request) => s.reports.detail(ctx.db, tenantOf(request).code, request.params.id, callerOf(request)),
@@ -377,37 +370,43 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   const action = <B extends TSchema>(
     path: string,
     summary: string,
-    roles: readonly ('admin' | 'operator' | 'agency_officer')[],
+    step: 'reports.report.triage' | 'reports.report.work',
     body: B,
     run: (tenant: string, caller: ReportCaller, id: string, body: Static<B>) => Promise<Static<typeof Report>>,
   ) =>
     app.post(
       `/api/t/:tenant/reports/:id/${path}`,
-      { config: { access: { roles } }, schema: { tags, summary, params: IdParams, body, response: { 200: Report, ...errors } } },
+      { config: { action: step }, schema: { tags, summary, params: IdParams, body, response: { 200: Report, ...errors } } },
       async (request) => run(tenantOf(request).code, callerOf(request), request.params.id, request.body as Static<B>),
     )
 
-  action('verify', 'The command center verifies a submitted report', OPERATORS, OptionalNote, (t, c, id, b) => s.reports.verify(ctx.db, t, c, id, b.note))
-  action('reject', 'The command center rejects a report, with the reason the reporter sees', OPERATORS, Reason, (t, c, id, b) =>
+  action('verify', 'The command center verifies a submitted report', 'reports.report.triage', OptionalNote, (t, c, id, b) =>
+    s.reports.verify(ctx.db, t, c, id, b.note),
+  )
+  action('reject', 'The command center rejects a report, with the reason the reporter sees', 'reports.report.triage', Reason, (t, c, id, b) =>
     s.reports.reject(ctx.db, t, c, id, b.reason),
   )
-  action('assign', 'Disposition to an OPD (the category’s by default), or re-routing to another', OPERATORS, Assign, (t, c, id, b) =>
+  action('assign', 'Disposition to an OPD (the category’s by default), or re-routing to another', 'reports.report.triage', Assign, (t, c, id, b) =>
     s.reports.assign(ctx.db, t, c, id, b),
   )
-  action('start', 'The OPD starts work (dikerjakan)', AGENCY, OptionalNote, (t, c, id, b) => s.reports.start(ctx.db, t, c, id, b.note))
-  action('hand-back', 'The OPD hands the report back to the command center with a reason', AGENCY, Reason, (t, c, id, b) =>
+  action('start', 'The OPD starts work (dikerjakan)', 'reports.report.work', OptionalNote, (t, c, id, b) => s.reports.start(ctx.db, t, c, id, b.note))
+  action('hand-back', 'The OPD hands the report back to the command center with a reason', 'reports.report.work', Reason, (t, c, id, b) =>
     s.reports.handBack(ctx.db, t, c, id, b.reason),
   )
-  action('resolve', 'The OPD resolves the report with a note and a proof photo', AGENCY, Resolve, (t, c, id, b) => s.reports.resolve(ctx.db, t, c, id, b))
-  action('close', 'The command center closes a resolved report', OPERATORS, OptionalNote, (t, c, id, b) => s.reports.close(ctx.db, t, c, id, b.note))
-  action('merge', 'Merges a duplicate into another open report (its people become supporters there)', OPERATORS, Merge, (t, c, id, b) =>
+  action('resolve', 'The OPD resolves the report with a note and a proof photo', 'reports.report.work', Resolve, (t, c, id, b) =>
+    s.reports.resolve(ctx.db, t, c, id, b),
+  )
+  action('close', 'The command center closes a resolved report', 'reports.report.triage', OptionalNote, (t, c, id, b) =>
+    s.reports.close(ctx.db, t, c, id, b.note),
+  )
+  action('merge', 'Merges a duplicate into another open report (its people become supporters there)', 'reports.report.triage', Merge, (t, c, id, b) =>
     s.reports.merge(ctx.db, t, c, id, b.into),
   )
 
   app.post(
     '/api/t/:tenant/reports/:id/incident',
     {
-      config: { access: { roles: OPERATORS } },
+      config: { action: 'reports.report.incident' },
       schema: {
         tags,
         summary: 'Raises an incident from a report; the report and the incident point at each other',
@@ -426,7 +425,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.post(
     '/api/t/:tenant/reports/:id/notes',
     {
-      config: { access: { roles: WORKERS } },
+      config: { action: 'reports.note.write' },
       schema: { tags, summary: 'Adds a note (internal unless isPublic)', params: IdParams, body: Note, response: { 201: TimelineEntry, ...errors } },
     },
     async (request, reply) => {

@@ -4,6 +4,7 @@ import { seedSensorDemo } from './demo.ts'
 import { SENSOR_TOPICS } from './events.ts'
 import { sensorIndicators } from './indicators.ts'
 import { MqttIntake } from './mqtt-intake.ts'
+import { SENSOR_ACTIONS } from './permissions.ts'
 import { sensorRoutes } from './routes.ts'
 import { SensorService } from './service.ts'
 import { SensorSimulator } from './simulator.ts'
@@ -39,6 +40,7 @@ export function sensorsModule(): KendaliModule {
   return {
     name: 'sensors',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: SENSOR_ACTIONS,
     topics: SENSOR_TOPICS,
     routes: (app, ctx) => sensorRoutes(app, ctx, of(ctx)),
     jobs: (ctx) => ({

@@ -24,13 +24,12 @@ import {
 import type { SensorService } from './service.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
-const OPERATORS = ['admin', 'operator', 'dispatcher'] as const
 
 export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorService): void {
   app.post(
     '/api/t/:tenant/devices',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.device.write' },
       schema: {
         tags: ['sensors'],
         summary: 'Registers a device; its token (MQTT password, HTTP bearer) is shown once and stored hashed',
@@ -45,7 +44,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.get(
     '/api/t/:tenant/devices',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'sensors.device.read' },
       schema: {
         tags: ['sensors'],
         summary: 'Devices with their latest value per metric and status',
@@ -60,7 +59,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.get(
     '/api/t/:tenant/devices/:id',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'sensors.device.read' },
       schema: {
         tags: ['sensors'],
         summary: 'One device with its latest value per metric and status',
@@ -74,7 +73,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.patch(
     '/api/t/:tenant/devices/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.device.write' },
       schema: {
         tags: ['sensors'],
         summary: "Changes a device's name, place, agency or reporting interval",
@@ -89,7 +88,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.delete(
     '/api/t/:tenant/devices/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.device.write' },
       schema: {
         tags: ['sensors'],
         summary: 'Archives a device: its token stops working and its open alarms clear',
@@ -106,7 +105,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.post(
     '/api/t/:tenant/devices/:id/token',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.device.write' },
       schema: {
         tags: ['sensors'],
         summary: 'Gives the device a new token; the old one stops working at once',
@@ -144,7 +143,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.get(
     '/api/t/:tenant/devices/:id/readings',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'sensors.device.read' },
       schema: {
         tags: ['sensors'],
         summary: 'History of one metric: raw points up to 6 hours, 5-minute buckets up to 7 days, hourly beyond',
@@ -160,7 +159,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.post(
     '/api/t/:tenant/rules',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.rule.write' },
       schema: {
         tags: ['sensors'],
         summary: 'A threshold rule for a device kind or one device',
@@ -175,7 +174,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.get(
     '/api/t/:tenant/rules',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'sensors.rule.read' },
       schema: { tags: ['sensors'], summary: 'Threshold rules', params: TenantParams, response: { 200: Page(Rule), ...errors } },
     },
     async (request) => {
@@ -187,7 +186,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.patch(
     '/api/t/:tenant/rules/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.rule.write' },
       schema: {
         tags: ['sensors'],
         summary: 'Changes a rule’s threshold, timing, level, action or whether it is on (what it watches stays)',
@@ -202,7 +201,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.delete(
     '/api/t/:tenant/rules/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'sensors.rule.write' },
       schema: { tags: ['sensors'], summary: 'Deletes a rule; its open alarms clear', params: UuidParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
@@ -214,7 +213,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.get(
     '/api/t/:tenant/alarms',
     {
-      config: { access: { roles: 'any' } },
+      config: { action: 'sensors.alarm.read' },
       schema: {
         tags: ['sensors'],
         summary: 'Alarms, newest first (default: open ones)',
@@ -229,7 +228,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
   app.post(
     '/api/t/:tenant/alarms/:id/ack',
     {
-      config: { access: { roles: OPERATORS } },
+      config: { action: 'sensors.alarm.ack' },
       schema: { tags: ['sensors'], summary: 'Acknowledges an active alarm (who and when are kept)', params: UuidParams, response: { 200: Alarm, ...errors } },
     },
     async (request) => sensors.acknowledge(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),

@@ -5,6 +5,7 @@ import { AgencyService } from './agencies.ts'
 import { seedTenancyDemo } from './demo.ts'
 import { TENANCY_TOPICS } from './events.ts'
 import { ensurePlatformAdmin } from './install.ts'
+import { TENANCY_ACTIONS } from './permissions.ts'
 import { RegionService } from './regions.ts'
 import { tenancyRoutes } from './routes.ts'
 import { TenantService } from './tenants.ts'
@@ -35,6 +36,7 @@ export function tenancyModule(): KendaliModule {
   return {
     name: 'tenancy',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: TENANCY_ACTIONS,
     topics: TENANCY_TOPICS,
     routes: (app, ctx) => tenancyRoutes(app, ctx, of(ctx)),
     jobs: (ctx) => ({

@@ -18,6 +18,8 @@ import {
   IdParams,
   Login,
   Me,
+  MeQuery,
+  PermittedActions,
   RegionImport,
   RegionImportResult,
   RegionLevel,
@@ -86,12 +88,24 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
     '/api/auth/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'The logged-in person with their roles per tenant', response: { 200: Type.Object({ user: Me }), 401: ErrorBody } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The logged-in person with their roles and permitted actions per tenant',
+        querystring: MeQuery,
+        response: { 200: Type.Object({ user: Me, actions: PermittedActions }), 401: ErrorBody },
+      },
     },
     async (request) => {
       const principal = principalOf(request)
       if (principal.kind !== 'user') throw new Unauthorized('API tokens have no person; this is for logged-in people')
-      return { user: await s.accounts.me(ctx.db, principal.id) }
+      const user = await s.accounts.me(ctx.db, principal.id)
+      const codes = new Set([...user.grants.map((g) => g.tenant), ...(request.query.tenant ? [request.query.tenant] : [])])
+      const actions: Record<string, string[]> = {}
+      for (const code of codes) {
+        const tenant = await s.tenants.info(code)
+        if (tenant) actions[code] = ctx.permissions.permitted(principal, tenant)
+      }
+      return { user, actions }
     },
   )
 
@@ -166,7 +180,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.post(
     '/api/t/:tenant/regions/import',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.regions.import' },
       bodyLimit: 50 * 1024 * 1024,
       schema: {
         tags: ['regions'],
@@ -205,7 +219,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.post(
     '/api/t/:tenant/agencies',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.agency.write' },
       schema: { tags: ['agencies'], summary: 'Adds an agency', params: TenantParams, body: CreateAgency, response: { 201: Agency, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await s.agencies.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
@@ -214,7 +228,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.patch(
     '/api/t/:tenant/agencies/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.agency.write' },
       schema: { tags: ['agencies'], summary: 'Changes an agency', params: IdParams, body: UpdateAgency, response: { 200: Agency, ...errors } },
     },
     async (request) => s.agencies.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
@@ -223,7 +237,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.delete(
     '/api/t/:tenant/agencies/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.agency.write' },
       schema: {
         tags: ['agencies'],
         summary: 'Archives an agency (records pointing at it keep it)',
@@ -242,7 +256,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.get(
     '/api/t/:tenant/users',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.user.read' },
       schema: {
         tags: ['users'],
         summary: 'People of the tenant with their roles here, by username; `q` finds part of a username or name',
@@ -256,14 +270,14 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
 
   app.get(
     '/api/t/:tenant/users/:id',
-    { config: { access: { roles: ['admin'] } }, schema: { tags: ['users'], summary: 'One person', params: IdParams, response: { 200: User, ...errors } } },
+    { config: { action: 'tenancy.user.read' }, schema: { tags: ['users'], summary: 'One person', params: IdParams, response: { 200: User, ...errors } } },
     async (request) => s.accounts.getUser(ctx.db, tenantOf(request).code, request.params.id),
   )
 
   app.post(
     '/api/t/:tenant/users',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.user.write' },
       schema: {
         tags: ['users'],
         summary: 'Adds a person with roles in this tenant',
@@ -278,7 +292,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.patch(
     '/api/t/:tenant/users/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.user.write' },
       schema: {
         tags: ['users'],
         summary: 'Changes name, password, roles here, or disables; a new password or disabling ends their sessions',
@@ -295,7 +309,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.get(
     '/api/t/:tenant/tokens',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.token.read' },
       schema: { tags: ['tokens'], summary: 'API tokens (never the secret)', params: TenantParams, response: { 200: Page(ApiToken), ...errors } },
     },
     async (request) => {
@@ -307,7 +321,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.post(
     '/api/t/:tenant/tokens',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.token.write' },
       schema: {
         tags: ['tokens'],
         summary: 'Creates a bearer token for a system; the token is shown once and stored hashed',
@@ -322,7 +336,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
   app.delete(
     '/api/t/:tenant/tokens/:id',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'tenancy.token.write' },
       schema: { tags: ['tokens'], summary: 'Revokes a token at once', params: IdParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {

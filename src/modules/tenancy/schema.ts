@@ -3,8 +3,9 @@ import { ROLES } from '../../core/http/access.ts'
 import { PageQuery } from '../../core/http/paging.ts'
 import { Double } from '../../core/http/schema.ts'
 
+const TENANT_CODE = '^[0-9]{2}(\\.[0-9]{2})?$'
 export const TenantCode = Type.String({
-  pattern: '^[0-9]{2}(\\.[0-9]{2})?$',
+  pattern: TENANT_CODE,
   description: 'Kemendagri code: `33` province, `33.71` kota/kabupaten',
   examples: ['33.71'],
 })
@@ -168,6 +169,16 @@ export const FailedLogins = Type.Object(
   { description: 'Told at login: someone may have tried to guess the password' },
 )
 export type FailedLogins = Static<typeof FailedLogins>
+
+export const MeQuery = Type.Object({
+  tenant: Type.Optional(
+    Type.String({ pattern: TENANT_CODE, description: 'Also list the actions permitted in this tenant (a city read through a province grant)' }),
+  ),
+})
+
+export const PermittedActions = Type.Record(Type.String(), Type.Array(Type.String()), {
+  description: 'Per tenant code, the actions of the permission matrix the person may start there (README, "Who may do what")',
+})
 
 export const User = Type.Object(
   {

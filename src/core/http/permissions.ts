@@ -1,0 +1,97 @@
+import { Forbidden } from '../errors.ts'
+import { type Access, authorize, type Principal, type Role, rolesIn, type TenantRef } from './access.ts'
+
+/**
+ * One thing a person may do, with the roles that may do it in the route's tenant. Where the action belongs to
+ * an OPD ("manages this market", "owns this dataset"), `opd` says which one: agency officers may then do it
+ * only for their own OPDs, which the module resolves and checks with `assertActsFor`; every other role the
+ * action names acts for all of the tenant's OPDs.
+ */
+export interface ActionRule {
+  roles: readonly Role[] | 'any'
+  /** A read through a POST (a search, a preview): inherited grants (the province) may use it. */
+  write?: false
+  opd?: string
+}
+
+export type ActionRules = Readonly<Record<string, ActionRule>>
+
+/** A module's actions, named `<module>.<thing>.<verb>`; the module lists them as `KendaliModule.actions`. */
+export const defineActions = <const T extends ActionRules>(rules: T): T => rules
+
+const OPD_ROLE: Role = 'agency_officer'
+
+/**
+ * The permission matrix of the install: every module's actions. Routes name their action in `config.action`
+ * and the server checks it before the handler; `/api/auth/me` serves what a person may do per tenant.
+ */
+export class PermissionMatrix {
+  readonly #rules = new Map<string, ActionRule & { module: string }>()
+  /** Actions some route performs with a writing method (and so needs a direct grant). */
+  readonly #writes = new Set<string>()
+
+  constructor(modules: readonly { name: string; actions?: ActionRules }[]) {
+    for (const module of modules) {
+      for (const [action, rule] of Object.entries(module.actions ?? {})) {
+        if (this.#rules.has(action)) throw new Error(`Action ${action} is declared twice (by ${this.#rules.get(action)?.module} and ${module.name})`)
+        this.#rules.set(action, { ...rule, module: module.name })
+      }
+    }
+  }
+
+  rule(action: string): ActionRule {
+    const rule = this.#rules.get(action)
+    if (!rule) throw new Error(`No module declares the action ${action}`)
+    return rule
+  }
+
+  /** What a route naming the action requires; `isWrite` is whether the route's method writes. */
+  access(action: string, isWrite = false): Access {
+    const { roles, write } = this.rule(action)
+    if (isWrite && write !== false) this.#writes.add(action)
+    return write === false ? { roles, write } : { roles }
+  }
+
+  entries(): [string, ActionRule & { module: string }][] {
+    return [...this.#rules.entries()].sort(([a], [b]) => a.localeCompare(b))
+  }
+
+  /**
+   * The actions a caller may start in a tenant (a write needs a direct grant there, a read may come from the
+   * province); an OPD-scoped action may still be refused for an OPD the caller does not act for.
+   */
+  permitted(principal: Principal, tenant: TenantRef): string[] {
+    return this.entries()
+      .filter(([action]) => passes(principal, this.access(action), tenant, this.#writes.has(action)))
+      .map(([action]) => action)
+  }
+}
+
+function passes(principal: Principal, access: Access, tenant: TenantRef, isWrite: boolean): boolean {
+  try {
+    authorize(principal, access, tenant, isWrite)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The OPDs the caller may do an OPD-scoped action for: every one for platform admins and for a direct role the
+ * action names other than agency officer; otherwise the OPDs of the caller's agency-officer grant.
+ */
+export function opdScope(principal: Principal, tenant: TenantRef, rule: ActionRule): 'all' | string[] {
+  if (principal.isPlatformAdmin) return 'all'
+  const { direct } = rolesIn(principal, tenant)
+  const named = (role: Role) => rule.roles === 'any' || rule.roles.includes(role)
+  if ([...direct].some((role) => role !== OPD_ROLE && named(role))) return 'all'
+  if (!direct.has(OPD_ROLE) || !named(OPD_ROLE)) return []
+  return principal.grants.find((g) => g.tenant === tenant.code)?.agencies ?? []
+}
+
+/** Throws Forbidden unless the caller may do the action for this OPD (`null`: a thing no OPD owns, admins' only). */
+export function assertActsFor(principal: Principal, tenant: TenantRef, action: string, rule: ActionRule, agencyId: string | null): void {
+  const scope = opdScope(principal, tenant, rule)
+  if (scope === 'all' || (agencyId !== null && scope.includes(agencyId))) return
+  throw new Forbidden(`Only the OPD that ${rule.opd ?? 'owns this'} may do this`, { action })
+}
