@@ -1,17 +1,21 @@
 import { Forbidden } from '../errors.ts'
-import { type Access, authorize, type Principal, type Role, rolesIn, type TenantRef } from './access.ts'
+import { type Access, authorize, type Principal, ROLES, type Role, rolesIn, type TenantRef } from './access.ts'
 
 /**
  * One thing a person may do, with the roles that may do it in the route's tenant. Where the action belongs to
- * an OPD ("manages this market", "owns this dataset"), `opd` says which one: agency officers may then do it
- * only for their own OPDs, which the module resolves and checks with `assertActsFor`; every other role the
- * action names acts for all of the tenant's OPDs.
+ * an OPD ("manages this market", "owns this dataset"), `opd` says which one: the roles in `everyOpd` (by default
+ * every role the action names but agency officer) do it for any OPD, the others only for the OPDs they work
+ * for, which the module resolves and checks with `assertActsFor` or `opdScope`.
  */
 export interface ActionRule {
   roles: readonly Role[] | 'any'
-  /** A read through a POST (a search, a preview): inherited grants (the province) may use it. */
-  write?: false
+  /**
+   * `false`: a read through a POST (a check, a preview) that inherited grants (the province) and read-only
+   * tokens may use; `true`: even reading needs a direct grant (secrets of the tenant's own systems).
+   */
+  write?: boolean
   opd?: string
+  everyOpd?: readonly Role[]
 }
 
 export type ActionRules = Readonly<Record<string, ActionRule>>
@@ -49,7 +53,7 @@ export class PermissionMatrix {
   access(action: string, isWrite = false): Access {
     const { roles, write } = this.rule(action)
     if (isWrite && write !== false) this.#writes.add(action)
-    return write === false ? { roles, write } : { roles }
+    return write === undefined ? { roles } : { roles, write }
   }
 
   entries(): [string, ActionRule & { module: string }][] {
@@ -76,16 +80,16 @@ function passes(principal: Principal, access: Access, tenant: TenantRef, isWrite
   }
 }
 
-/**
- * The OPDs the caller may do an OPD-scoped action for: every one for platform admins and for a direct role the
- * action names other than agency officer; otherwise the OPDs of the caller's agency-officer grant.
- */
+/** The OPDs the caller may do an OPD-scoped action for (see `ActionRule`); every one for platform admins. */
 export function opdScope(principal: Principal, tenant: TenantRef, rule: ActionRule): 'all' | string[] {
   if (principal.isPlatformAdmin) return 'all'
-  const { direct } = rolesIn(principal, tenant)
-  const named = (role: Role) => rule.roles === 'any' || rule.roles.includes(role)
-  if ([...direct].some((role) => role !== OPD_ROLE && named(role))) return 'all'
-  if (!direct.has(OPD_ROLE) || !named(OPD_ROLE)) return []
+  const direct = [...rolesIn(principal, tenant).direct]
+  const named = rule.roles === 'any' ? ROLES : rule.roles
+  const everyOpd = rule.everyOpd ?? named.filter((role) => role !== OPD_ROLE)
+  if (direct.some((role) => everyOpd.includes(role))) return 'all'
+  if (!direct.some((role) => named.includes(role))) return []
+  // API tokens carry no OPD link: the administrator who issued one let it act for the tenant's OPDs.
+  if (principal.kind === 'token') return 'all'
   return principal.grants.find((g) => g.tenant === tenant.code)?.agencies ?? []
 }
 

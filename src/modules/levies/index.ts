@@ -4,6 +4,7 @@ import { seedLeviesDemo } from './demo.ts'
 import { LEVY_TOPICS } from './events.ts'
 import { levyIndicators } from './indicators.ts'
 import { JOB_GENERATE, JOB_MONTHLY, LevyService } from './levies.ts'
+import { LEVY_ACTIONS } from './permissions.ts'
 import { tenancyLookups } from './ports.ts'
 import { midtransProvider, type PaymentProvider } from './providers.ts'
 import { levyRoutes } from './routes.ts'
@@ -39,6 +40,7 @@ export function leviesModule(): KendaliModule {
   return {
     name: 'levies',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+    actions: LEVY_ACTIONS,
     topics: LEVY_TOPICS,
     routes: (app, ctx) => levyRoutes(app, ctx, of(ctx)),
     jobs: (ctx) => ({

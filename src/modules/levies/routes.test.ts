@@ -378,6 +378,9 @@ describe('the market office by OPD', () => {
       }),
       await as('agency_officer', { method: 'POST', url: `${MAGELANG}/vendors`, payload: { code: unique('v').slice(-28), name: 'Pak DPUPR' } }),
       await as('agency_officer', { method: 'POST', url: `${MAGELANG}/bills/generate`, payload: { period: '2026-01' } }),
+      await as('agency_officer', { method: 'POST', url: `${MAGELANG}/collector-days` }),
+      await as('agency_officer', { method: 'GET', url: `${MAGELANG}/settings` }),
+      await as('agency_officer', { method: 'GET', url: `${MAGELANG}/notifications` }),
     ]
     expect(refused.map((r) => r.statusCode)).toEqual(refused.map(() => 403))
     expect((await get<{ items: { code: string }[] }>('admin', `${MAGELANG}/stalls?market=${market.id}`)).items.map((s) => s.code)).toEqual(['S-01'])
@@ -570,6 +573,10 @@ describe('payments', () => {
       200,
     )
     expect(closed).toMatchObject({ status: 'flagged', cash: 75_000, cashless: 10_000, difference: -5_000 })
+    // An officer of an OPD that keeps no market is not the market office: another collector's day is not theirs to close.
+    const reopened = await post<{ id: string }>('collector', `${MAGELANG}/collector-days`, {})
+    expect((await as('agency_officer', { method: 'POST', url: `${MAGELANG}/collector-days/${reopened.id}/close`, payload: { deposit: 0 } })).statusCode).toBe(403)
+    await post('collector', `${MAGELANG}/collector-days/${reopened.id}/close`, { deposit: 0 }, 200)
     expect((await as('collector', { method: 'POST', url: `${MAGELANG}/collector-days/${day.id}/close`, payload: { deposit: 75_000 } })).statusCode).toBe(409)
   })
 })

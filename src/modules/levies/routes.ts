@@ -1,13 +1,15 @@
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError, Forbidden } from '../../core/errors.ts'
-import { agenciesIn, readableRoles, rolesIn } from '../../core/http/access.ts'
+import { rolesIn } from '../../core/http/access.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { cursorKey, decodeCursor, encodeCursor, Page, PageQuery } from '../../core/http/paging.ts'
+import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { LeviesServices } from './index.ts'
 import { type KeptRef, managerFor } from './levies.ts'
+import { LEVY_ACTIONS, type LevyAction } from './permissions.ts'
 import {
   Arrears,
   Bill,
@@ -51,13 +53,6 @@ import type { BillStatus, StallPosition } from './store.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-// Who may do what: the market office keeps markets, tariffs and bill runs: administrators everywhere, agency
-// officers only the markets their OPD manages (and the city-wide work once their OPD manages a market);
-// collectors take payments in the field; the command center and leaders read revenue.
-const OFFICE = ['admin', 'agency_officer'] as const
-const PAYERS = ['admin', 'agency_officer', 'collector'] as const
-const READERS = ['admin', 'agency_officer', 'collector', 'operator', 'executive'] as const
-
 const DateQuery = Type.Object({ date: Type.Optional(Type.String({ format: 'date' })) })
 
 export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices): void {
@@ -69,43 +64,43 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     const principal = principalOf(request)
     return principal.isPlatformAdmin || rolesIn(principal, tenantOf(request)).direct.has('admin')
   }
-  /** The OPDs the caller acts for: `all` for administrators (and operators, who hold no office role here). */
-  const agenciesOf = (request: FastifyRequest) => agenciesIn(principalOf(request), tenantOf(request))
-  /** Refuses an officer a market (of a stall, of a permit) their OPD does not manage. */
-  const keeps = (request: FastifyRequest, ref: KeptRef) => levies.assertKeeps(ctx.db, tenantOf(request).code, agenciesOf(request), ref)
+  /** The OPDs the caller does an action for: `all` for administrators (and collectors where they take part). */
+  const agenciesOf = (request: FastifyRequest, action: LevyAction) => opdScope(principalOf(request), tenantOf(request), LEVY_ACTIONS[action])
+  /** Refuses an officer a market (of a stall, of a permit, of a bill) their OPD does not manage. */
+  const keeps = (request: FastifyRequest, ref: KeptRef, action: LevyAction = 'levies.market.write') =>
+    levies.assertKeeps(ctx.db, tenantOf(request).code, agenciesOf(request, action), ref)
   /** Refuses the city-wide office work to an officer whose OPDs manage no market. */
-  const office = (request: FastifyRequest) => levies.assertMarketOffice(ctx.db, tenantOf(request).code, agenciesOf(request))
+  const office = (request: FastifyRequest, action: LevyAction) => levies.assertMarketOffice(ctx.db, tenantOf(request).code, agenciesOf(request, action))
   const mayManage = (request: FastifyRequest, market: { agencyId: string | null }) => {
-    const agencies = agenciesOf(request)
+    const agencies = agenciesOf(request, 'levies.market.write')
     return agencies === 'all' || (market.agencyId !== null && agencies.includes(market.agencyId))
   }
-  /** A reader of the office's work who is not only a collector: sees every collector's day. */
-  const isOffice = async (request: FastifyRequest) => {
-    const principal = principalOf(request)
-    const roles = readableRoles(principal, tenantOf(request))
-    if (!principal.isPlatformAdmin && !roles.has('admin') && !roles.has('agency_officer')) return false
-    return office(request).then(
+  /** The market office, which sees and closes every collector's day. */
+  const isOffice = (request: FastifyRequest) =>
+    office(request, 'levies.collector_day.oversee').then(
       () => true,
       (err: unknown) => {
         if (err instanceof Forbidden) return false
         throw err
       },
     )
-  }
 
   app.get(
     `${base}/settings`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.settings.read' },
       schema: { tags, summary: 'Sanction, due days and the QRIS merchant account', params: TenantParams, response: { 200: Settings, ...errors } },
     },
-    async (request) => levies.settings(ctx.db, tenantOf(request).code),
+    async (request) => {
+      await office(request, 'levies.settings.read')
+      return levies.settings(ctx.db, tenantOf(request).code)
+    },
   )
 
   app.put(
     `${base}/settings`,
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'levies.settings.write' },
       schema: { tags, summary: 'Changes levy settings', params: TenantParams, body: PutSettings, response: { 200: Settings, ...errors } },
     },
     async (request) => levies.putSettings(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body),
@@ -116,7 +111,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/markets`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Markets with their kelurahan, stall count and whether the caller keeps each',
@@ -133,11 +128,11 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/office`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: { tags, summary: 'Whose markets the caller keeps: all, or those of these OPDs', params: TenantParams, response: { 200: Office, ...errors } },
     },
     async (request) => {
-      const agencies = agenciesOf(request)
+      const agencies = agenciesOf(request, 'levies.market.write')
       return agencies === 'all' ? { managesAll: true, agencies: [] } : { managesAll: false, agencies }
     },
   )
@@ -145,7 +140,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/markets`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Adds a market; its kelurahan comes from its location; an officer gives it to their own OPD',
@@ -155,7 +150,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
-      const agencyId = managerFor(agenciesOf(request), request.body.agencyId)
+      const agencyId = managerFor(agenciesOf(request, 'levies.market.write'), request.body.agencyId)
       const market = await levies.createMarket(ctx.db, tenantOf(request).code, principalOf(request).actor, { ...request.body, agencyId })
       reply.status(201)
       return { ...market, mayManage: true }
@@ -165,7 +160,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.patch(
     `${base}/markets/:id`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Changes a market’s name, address, location (and so kelurahan), OPD or QRIS labels; its code stays',
@@ -176,7 +171,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     },
     async (request) => {
       await keeps(request, { market: request.params.id })
-      const agencies = agenciesOf(request)
+      const agencies = agenciesOf(request, 'levies.market.write')
       const { agencyId } = request.body
       if (agencies !== 'all' && agencyId !== undefined && (agencyId === null || !agencies.includes(agencyId))) {
         throw new Forbidden('A market can only be given to an OPD you work for', { field: 'agencyId' })
@@ -189,7 +184,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/stalls`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Stalls (of a market) with the vendor holding each today',
@@ -213,7 +208,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/stalls`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Adds a stall (kios, los, pelataran, lapak) to a market',
@@ -232,7 +227,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/stalls/range`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Adds a numbered range of alike stalls (A-01 … A-20); codes the market already has are answered as rejected',
@@ -251,7 +246,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.patch(
     `${base}/stalls/:id`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Changes a stall’s class or area for bills to come, or takes it out of use (isActive false) once no permit holds it',
@@ -269,7 +264,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/vendors`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Vendors by name, code, phone or stall code (NIK masked but for administrators)',
@@ -296,7 +291,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/vendors/:id`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: { tags, summary: 'A vendor with the stalls held today', params: IdParams, response: { 200: Vendor, ...errors } },
     },
     async (request) => levies.vendor(ctx.db, tenantOf(request).code, request.params.id, showsNik(request)),
@@ -305,11 +300,11 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/vendors`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.vendor.write' },
       schema: { tags, summary: 'Adds a vendor', params: TenantParams, body: CreateVendor, response: { 201: Vendor, ...errors } },
     },
     async (request, reply) => {
-      await office(request)
+      await office(request, 'levies.vendor.write')
       reply.status(201)
       return levies.createVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body, showsNik(request))
     },
@@ -318,7 +313,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.patch(
     `${base}/vendors/:id`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.vendor.write' },
       schema: {
         tags,
         summary: 'Changes a vendor’s name, phone or NIK (the code stays)',
@@ -328,7 +323,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request) => {
-      await office(request)
+      await office(request, 'levies.vendor.write')
       return levies.updateVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body, showsNik(request))
     },
   )
@@ -336,7 +331,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/permits`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Permits of a vendor or a stall',
@@ -354,7 +349,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/permits`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Lets a stall to a vendor over a period (no overlaps)',
@@ -373,7 +368,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/permits/:id/end`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Ends a permit early on a date: no bill charges a day after it (refused if one already does)',
@@ -391,7 +386,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/tariffs`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Tariffs per stall kind and class, with legal basis and effective date',
@@ -408,7 +403,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/tariffs`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.tariff.write' },
       schema: {
         tags,
         summary: 'Adds a tariff from a date (bills already issued keep their amounts)',
@@ -418,7 +413,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
-      await office(request)
+      await office(request, 'levies.tariff.write')
       reply.status(201)
       return levies.createTariff(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)
     },
@@ -429,7 +424,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/targets`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Every market with its levy target for a year (amount null where none is set)',
@@ -447,7 +442,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.put(
     `${base}/markets/:id/targets/:year`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.market.write' },
       schema: {
         tags,
         summary: 'Sets (or replaces) the levy a market is expected to bring in over a year',
@@ -468,7 +463,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/bills/generate`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.bill.generate' },
       schema: {
         tags,
         summary: 'Asks the durable job to issue a period’s bills (SKRD); asking again issues nothing twice',
@@ -478,7 +473,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request, reply) => {
-      await office(request)
+      await office(request, 'levies.bill.generate')
       await levies.requestGeneration(ctx.db, tenantOf(request).code, request.body.period, principalOf(request).actor)
       reply.status(202)
       return { period: request.body.period, queued: true }
@@ -488,7 +483,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/bills`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Bills, newest number first, by period, status, market, vendor, overdue',
@@ -518,7 +513,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/bills/:number`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: { tags, summary: 'A bill with its lines, sanction and payments', params: BillParams, response: { 200: BillDetail, ...errors } },
     },
     async (request) => levies.bill(ctx.db, tenantOf(request).code, request.params.number),
@@ -527,7 +522,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/bills/:number/qris`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: { tags, summary: 'The dynamic QRIS of what is owed on a bill, payload and PNG', params: BillParams, response: { 200: Qris, ...errors } },
     },
     async (request) => levies.qris(ctx.db, tenantOf(request).code, request.params.number),
@@ -536,7 +531,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/qris/verify`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.qris.verify' },
       schema: {
         tags,
         summary: 'Parses and verifies a QRIS string (TLV, CRC) and finds the bill it names',
@@ -570,7 +565,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/bills/:number/payments`,
     {
-      config: { access: { roles: PAYERS } },
+      config: { action: 'levies.payment.take' },
       schema: {
         tags,
         summary: 'Records a payment (cash by a collector, card with the EDC reference, transfer/VA, QRIS); partial allowed, overpayment refused',
@@ -581,7 +576,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
     },
     async (request, reply) => {
       // Collectors take payments on every market in the field; an officer only on their own OPD's markets.
-      if (!rolesIn(principalOf(request), tenantOf(request)).direct.has('collector')) await keeps(request, { bill: request.params.number })
+      await keeps(request, { bill: request.params.number }, 'levies.payment.take')
       const { receipt } = await levies.pay(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.number, request.body)
       reply.status(201)
       return receipt
@@ -591,7 +586,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/payments`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Payments of a day (the tenant’s date), newest receipt first',
@@ -615,7 +610,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/payments/:receipt`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: { tags, summary: 'A receipt (STS / bukti bayar) with its bill', params: ReceiptParams, response: { 200: Receipt, ...errors } },
     },
     async (request) => levies.receipt(ctx.db, tenantOf(request).code, request.params.receipt),
@@ -643,7 +638,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/notifications`,
     {
-      config: { access: { roles: OFFICE } },
+      config: { action: 'levies.notification.read' },
       schema: {
         tags,
         summary: 'Payment provider notifications as received, with what each did (paid, recorded, duplicate, rejected)',
@@ -656,6 +651,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       },
     },
     async (request) => {
+      await office(request, 'levies.notification.read')
       const items = await levies.notifications(ctx.db, tenantOf(request).code, request.query.order ?? null, request.query.limit ?? 100)
       return { items, total: items.length, next: null }
     },
@@ -738,10 +734,11 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/collector-days`,
     {
-      config: { access: { roles: PAYERS } },
+      config: { action: 'levies.collector_day.open' },
       schema: { tags, summary: 'Opens the caller’s collecting day', params: TenantParams, response: { 201: CollectorDay, ...errors } },
     },
     async (request, reply) => {
+      await office(request, 'levies.collector_day.open')
       reply.status(201)
       return levies.openDay(ctx.db, tenantOf(request).code, principalOf(request).actor)
     },
@@ -750,7 +747,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/collector-days`,
     {
-      config: { access: { roles: PAYERS } },
+      config: { action: 'levies.collector_day.read' },
       schema: {
         tags,
         summary: 'Collecting days (a collector sees their own), newest first',
@@ -767,7 +764,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.post(
     `${base}/collector-days/:id/close`,
     {
-      config: { access: { roles: PAYERS } },
+      config: { action: 'levies.collector_day.close' },
       schema: {
         tags,
         summary: 'Closes a day with the cash deposited; a difference from the cash recorded is flagged',
@@ -783,7 +780,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/revenue`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'A day’s collection, cashless share and arrears per market',
@@ -798,7 +795,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/arrears`,
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'levies.read' },
       schema: {
         tags,
         summary: 'Arrears aging per market or vendor',

@@ -11,7 +11,7 @@ import { PATROL_ACTIONS } from './permissions.ts'
 export async function callerOf(request: FastifyRequest, s: PatrolsServices, ctx: CoreContext): Promise<PatrolCaller> {
   const principal = principalOf(request)
   const tenant = tenantOf(request)
-  // Admins are the inspectorate too; agency officers when they work for the OPD named in the settings.
+  // Admins are the inspectorate too; others when they work for the OPD named in the settings.
   const isInspectorate = await s.findings.isInspectorate(ctx.db, tenant.code, opdScope(principal, tenant, PATROL_ACTIONS['patrols.finding.close']))
   if (principal.isPlatformAdmin) return { actor: principal.actor, isAdmin: true, isPatrolOfficer: false, isInspectorate, seesAllFindings: true, officerOf: [] }
   const { direct } = rolesIn(principal, tenant)

@@ -21,8 +21,8 @@ export const PATROL_ACTIONS = defineActions({
   'patrols.finding.read': { roles: FINDING_READERS },
   'patrols.finding.record': { roles: FIELD },
   'patrols.finding.respond': { roles: ['admin', 'agency_officer'], opd: 'the finding is addressed to' },
-  /** Close or reopen. */
-  'patrols.finding.close': { roles: ['admin', 'agency_officer'], opd: 'is the inspectorate named in the patrol settings' },
+  /** Close or reopen: admins, and the people (of any role) of the inspectorate OPD, not the operators. */
+  'patrols.finding.close': { roles: 'any', opd: 'is the inspectorate named in the patrol settings', everyOpd: ['admin'] },
   'patrols.followup.read': { roles: PATROL_READERS },
   'patrols.asn.read': { roles: FINDING_READERS },
   'patrols.asn.import': { roles: ADMINS },

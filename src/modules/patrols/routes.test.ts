@@ -455,6 +455,9 @@ describe('findings', () => {
     const reopen = (who: string) => as(who, { method: 'POST', url: `/api/t/33.71/findings/${f.id}/reopen` })
     await as('agency_officer', { method: 'POST', url: `/api/t/33.71/findings/${f.id}/respond`, payload: { action: 'pembinaan', note: 'Dibina' } })
     expect((await reopen(auditor)).statusCode).toBe(403)
+    // Closing and reopening is the inspectorate's job, not the command center's.
+    expect((await reopen('operator')).statusCode).toBe(403)
+    expect((await as('operator', { method: 'POST', url: `/api/t/33.71/findings/${f.id}/close` })).statusCode).toBe(403)
     try {
       const moved = await as('admin', { method: 'PUT', url, payload: { ...settings, inspectorateAgencyId: await agencyId('dinkes') } })
       expect(moved.statusCode, moved.body).toBe(200)
