@@ -427,6 +427,33 @@ describe('people and tokens', () => {
     expect(res.statusCode).toBe(409)
   })
 
+  it('lets a city administrator reset or disable only people whose every role lies within their reach', async () => {
+    const create = (username: string) =>
+      inject({
+        method: 'POST',
+        url: '/api/t/33.71/users',
+        headers: { cookie: admin },
+        payload: { username, name: 'Pegawai', password: 'kendali-demo', roles: ['operator'] },
+      })
+    const provincial = json<{ id: string }>(await create(unique('provadmin').toLowerCase()))
+    // A province administrator whose home tenant is the city.
+    await tenancyStore.setRoles(server.kendali.ctx.db, '33', provincial.id, ['admin'])
+    const url = `/api/t/33.71/users/${provincial.id}`
+    for (const payload of [{ password: 'diambil-alih-123' }, { disabled: true }, { name: 'Diambil alih' }]) {
+      const res = await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload })
+      expect(res.statusCode, JSON.stringify(payload)).toBe(403)
+      expect(errorOf(res).details).toEqual({ tenant: '33' })
+    }
+    // Roles in the city stay the city administrator's to change, and the platform administrator reaches everyone.
+    expect((await inject({ method: 'PATCH', url, headers: { cookie: admin }, payload: { roles: ['operator', 'executive'] } })).statusCode).toBe(200)
+    const superadmin = await loginCookie(server.kendali, 'superadmin')
+    expect((await inject({ method: 'PATCH', url, headers: { cookie: superadmin }, payload: { disabled: true } })).statusCode).toBe(200)
+    const local = json<{ id: string }>(await create(unique('lokal').toLowerCase()))
+    expect((await inject({ method: 'PATCH', url: `/api/t/33.71/users/${local.id}`, headers: { cookie: admin }, payload: { disabled: true } })).statusCode).toBe(
+      200,
+    )
+  })
+
   it('gives a system token once, stores only its hash, and revokes it at once', async () => {
     const created = await inject({
       method: 'POST',

@@ -266,7 +266,7 @@ export class AlertService {
     return db.transaction(async (tx) => {
       const locked = await store.findAlert(tx, tenant, id, true)
       if (locked?.status !== 'draft') throw new Conflict('The draft was approved or discarded meanwhile')
-      const row = await store.updateDraft(tx, tenant, id, write)
+      const row = await store.updateDraft(tx, tenant, id, actor, write)
       await recordAlertEvent(this.events, tx, tenant, actor, { topic: 'alerts', type: 'alert.changed', entity: id, data: summary(row) })
       return row
     })
@@ -308,7 +308,12 @@ export class AlertService {
       const draft = await store.findAlert(tx, tenant, id, true)
       if (!draft) throw new NotFound(`There is no alert ${id} in ${tenant}`)
       if (draft.status !== 'draft') throw new Conflict(`Only a draft can be approved; this one is ${draft.status}`, { status: draft.status })
-      if (draft.author === actor) throw new Forbidden('A second person must approve: the author cannot approve their own alert', { author: draft.author })
+      if (draft.author === actor || draft.editors.includes(actor)) {
+        throw new Forbidden('A second person must approve: no one who wrote or changed the draft may approve it', {
+          author: draft.author,
+          editors: draft.editors,
+        })
+      }
       if (draft.expires <= this.clock()) throw new Conflict('The draft has expired already; change expires first', { field: 'expires' })
       const row = await store.setStatus(tx, tenant, id, 'published', { approver: actor, sentAt: this.clock() })
       for (const earlier of await store.publishedOfThread(tx, tenant, row.thread, row.id)) {

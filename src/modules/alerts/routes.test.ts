@@ -88,7 +88,7 @@ async function capOf(identifier: string): Promise<string> {
 
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
-  for (const who of ['admin', 'operator', 'executive', 'dispatcher', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
+  for (const who of ['admin', 'operator', 'executive', 'dispatcher', 'malang_admin', 'superadmin']) cookies[who] = await loginCookie(server.kendali, who)
 })
 
 afterAll(async () => {
@@ -118,6 +118,17 @@ describe('drafting and the two-person rule', () => {
     expect(published.sent).not.toBeNull()
     const again = await as('admin', { method: 'POST', url: `/api/t/33.71/alerts/${a.id}/approve` })
     expect(again.statusCode).toBe(409)
+  })
+
+  it('refuses anyone who changed the draft approving it, and publishes on a person who did not', async () => {
+    const a = await draft()
+    const changed = await as('admin', { method: 'PATCH', url: `/api/t/33.71/alerts/${a.id}`, payload: { headline: 'Banjir di Kemirirejo, diperbarui' } })
+    expect(changed.statusCode, changed.body).toBe(200)
+    const own = await as('admin', { method: 'POST', url: `/api/t/33.71/alerts/${a.id}/approve` })
+    expect(own.statusCode).toBe(403)
+    expect(json<ErrorBody>(own).error.details).toMatchObject({ author: 'operator', editors: ['admin'] })
+    expect((await as('operator', { method: 'POST', url: `/api/t/33.71/alerts/${a.id}/approve` })).statusCode).toBe(403)
+    expect((await approve(a.id, 'superadmin')).approver).toBe('superadmin')
   })
 
   it('lets only authors draft and only approvers approve', async () => {

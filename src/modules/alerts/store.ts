@@ -48,6 +48,8 @@ export interface AlertRow {
   alarmId: string | null
   sourceKey: string | null
   author: string
+  /** Everyone else who changed the draft. */
+  editors: string[]
   approver: string | null
   sentAt: Date | null
   createdAt: Date
@@ -56,7 +58,7 @@ export interface AlertRow {
 
 const COLUMNS = `id, identifier, thread, msg_type AS "msgType", status, info, english, regions, area, area_desc AS "areaDesc",
   effective, onset, expires, refs, source, incident_id AS "incidentId", alarm_id AS "alarmId", source_key AS "sourceKey",
-  author, approver, sent_at AS "sentAt", created_at AS "createdAt", updated_at AS "updatedAt"`
+  author, editors, approver, sent_at AS "sentAt", created_at AS "createdAt", updated_at AS "updatedAt"`
 
 export interface AlertWrite {
   info: StoredInfo
@@ -158,10 +160,11 @@ export async function insertAlert(
   return inserted ?? null
 }
 
-export async function updateDraft(db: Queryable, tenant: string, id: string, write: AlertWrite & { footprint: string }): Promise<AlertRow> {
+export async function updateDraft(db: Queryable, tenant: string, id: string, editor: string, write: AlertWrite & { footprint: string }): Promise<AlertRow> {
   const [row] = await db.query<AlertRow>(
     `UPDATE alerts SET info = $3, english = $4, regions = $5, area = $6, area_desc = $7, footprint = ${FOOTPRINT('$8')},
-       effective = $9, onset = $10, expires = $11, updated_at = now()
+       effective = $9, onset = $10, expires = $11, updated_at = now(),
+       editors = CASE WHEN $12 = author OR $12 = ANY(editors) THEN editors ELSE array_append(editors, $12::text) END
      WHERE tenant = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
       tenant,
@@ -175,6 +178,7 @@ export async function updateDraft(db: Queryable, tenant: string, id: string, wri
       write.effective,
       write.onset,
       write.expires,
+      editor,
     ],
   )
   return row

@@ -3,12 +3,13 @@ import { ErrorBody } from '../../core/http/errors.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { AppService } from './apps.ts'
-import { accessOf, WRITERS } from './routes.ts'
+import type { Owners } from './owners.ts'
+import { accessOf } from './routes.ts'
 import { App, AppParams, CreateApp, TenantParams, UpdateApp } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-export function appRoutes(app: KendaliApp, ctx: CoreContext, apps: AppService): void {
+export function appRoutes(app: KendaliApp, ctx: CoreContext, apps: AppService, owners: Owners): void {
   const tags = ['datahub']
 
   app.get(
@@ -33,7 +34,7 @@ export function appRoutes(app: KendaliApp, ctx: CoreContext, apps: AppService): 
   app.post(
     '/api/t/:tenant/apps',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.app.write' },
       schema: {
         tags,
         summary: 'Lists an app; a URL at a private, loopback or link-local address is refused unless OUTBOUND_ALLOW lists it',
@@ -42,22 +43,29 @@ export function appRoutes(app: KendaliApp, ctx: CoreContext, apps: AppService): 
         response: { 201: App, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await apps.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+    async (request, reply) => {
+      await owners.organization(request, 'datahub.app.write', request.body.organization ?? null)
+      return reply.status(201).send(await apps.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body))
+    },
   )
 
   app.patch(
     '/api/t/:tenant/apps/:id',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.app.write' },
       schema: { tags, summary: 'Changes an app; a new URL waits for the next probe', params: AppParams, body: UpdateApp, response: { 200: App, ...errors } },
     },
-    async (request) => apps.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+    async (request) => {
+      await owners.app(request, 'datahub.app.write', request.params.id)
+      await owners.organization(request, 'datahub.app.write', request.body.organization)
+      return apps.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body)
+    },
   )
 
   app.post(
     '/api/t/:tenant/apps/:id/archive',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'datahub.app.archive' },
       schema: { tags, summary: 'Takes an app out of the directory; its record stays', params: AppParams, response: { 200: App, ...errors } },
     },
     async (request) => apps.archive(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),
@@ -66,9 +74,12 @@ export function appRoutes(app: KendaliApp, ctx: CoreContext, apps: AppService): 
   app.post(
     '/api/t/:tenant/apps/:id/probe',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.app.write' },
       schema: { tags, summary: 'Checks the app now instead of at the next scheduled probe', params: AppParams, response: { 200: App, ...errors } },
     },
-    async (request) => apps.probe(ctx.db, tenantOf(request).code, request.params.id),
+    async (request) => {
+      await owners.app(request, 'datahub.app.write', request.params.id)
+      return apps.probe(ctx.db, tenantOf(request).code, request.params.id)
+    },
   )
 }

@@ -42,7 +42,7 @@ async function createApp(who: string, tenant: string, extra: Record<string, unkn
 }
 
 const probe = async (tenant: string, id: string) => {
-  const res = await as('operator', { method: 'POST', url: `/api/t/${tenant}/apps/${id}/probe` })
+  const res = await as('admin', { method: 'POST', url: `/api/t/${tenant}/apps/${id}/probe` })
   expect(res.statusCode, res.body).toBe(200)
   return json<App>(res)
 }
@@ -58,7 +58,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => opd.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(opd.address() as AddressInfo).port}`
   server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
-  for (const who of ['admin', 'operator', 'executive', 'field_crew', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
+  for (const who of ['admin', 'operator', 'executive', 'field_crew', 'malang_admin', 'agency_officer', 'inspektorat'])
+    cookies[who] = await loginCookie(server.kendali, who)
 })
 afterAll(async () => {
   for (const app of created) await store.archiveApp(server.kendali.ctx.db, app.tenant, app.id)
@@ -69,7 +70,7 @@ afterAll(async () => {
 
 describe('app directory', () => {
   it('lists an app of an OPD, unchecked until probed, in the public directory', async () => {
-    const app = await createApp('operator', '33.71')
+    const app = await createApp('admin', '33.71')
     expect(app).toMatchObject({ status: 'unknown', responseMs: null, uptime30d: null, archived: false, category: 'perdagangan' })
     expect(app.organization?.code).toBe('diskominsta')
     expect(app.audience).toEqual(['citizen', 'business'])
@@ -89,24 +90,36 @@ describe('app directory', () => {
       [{ audience: ['tourists'] }, undefined],
     ]
     for (const [extra, field] of cases) {
-      const res = await as('operator', { method: 'POST', url: '/api/t/33.71/apps', payload: { name: unique('Bad app'), url: `${base}/ok`, ...extra } })
+      const res = await as('admin', { method: 'POST', url: '/api/t/33.71/apps', payload: { name: unique('Bad app'), url: `${base}/ok`, ...extra } })
       expect(res.statusCode, JSON.stringify(extra)).toBe(400)
       if (field) expect(json<ErrorBody>(res).error.details?.field).toBe(field)
     }
-    const app = await createApp('operator', '33.71')
-    const twice = await as('operator', { method: 'POST', url: '/api/t/33.71/apps', payload: { name: app.name.toUpperCase(), url: `${base}/ok` } })
+    const app = await createApp('admin', '33.71')
+    const twice = await as('admin', { method: 'POST', url: '/api/t/33.71/apps', payload: { name: app.name.toUpperCase(), url: `${base}/ok` } })
     expect(twice.statusCode).toBe(409)
     const after = json<{ items: App[] }>(await inject({ method: 'GET', url: '/api/t/33.71/apps' })).items.length
     expect(after).toBe(before + 1)
   })
 
   it('rejects a wrong role and a wrong tenant', async () => {
-    const app = await createApp('operator', '33.71')
+    const app = await createApp('admin', '33.71')
     const post = { method: 'POST' as const, url: '/api/t/33.71/apps', payload: { name: unique('X app'), url: `${base}/ok` } }
     expect((await inject(post)).statusCode).toBe(401)
     expect((await as('field_crew', post)).statusCode).toBe(403)
     expect((await as('executive', post)).statusCode).toBe(403)
     expect((await as('malang_admin', post)).statusCode).toBe(403)
+    // Apps belong to an OPD: the command center and other OPDs' officers keep none of them.
+    expect((await as('operator', post)).statusCode).toBe(403)
+    expect((await as('operator', { method: 'POST', url: `/api/t/33.71/apps/${app.id}/probe` })).statusCode).toBe(403)
+    const opd = { ...post, payload: { ...post.payload, organization: 'dpupr' } }
+    expect((await as('inspektorat', opd)).statusCode).toBe(403)
+    const dpupr = json<App>(await as('agency_officer', opd))
+    expect(dpupr.organization?.code).toBe('dpupr')
+    expect((await as('inspektorat', { method: 'PATCH', url: `/api/t/33.71/apps/${dpupr.id}`, payload: { name: 'Diambil alih' } })).statusCode).toBe(403)
+    expect((await as('agency_officer', { method: 'PATCH', url: `/api/t/33.71/apps/${dpupr.id}`, payload: { organization: 'inspektorat' } })).statusCode).toBe(
+      403,
+    )
+    expect((await as('agency_officer', { method: 'PATCH', url: `/api/t/33.71/apps/${dpupr.id}`, payload: { name: unique('SIMBG') } })).statusCode).toBe(200)
     expect((await as('malang_admin', { method: 'PATCH', url: `/api/t/33.71/apps/${app.id}`, payload: { name: 'Taken over' } })).statusCode).toBe(403)
     expect((await as('operator', { method: 'POST', url: `/api/t/33.71/apps/${app.id}/archive` })).statusCode).toBe(403)
     expect((await as('malang_admin', { method: 'POST', url: `/api/t/35.73/apps/${app.id}/probe` })).statusCode).toBe(404)
@@ -115,16 +128,16 @@ describe('app directory', () => {
   })
 
   it('probes: up with a response time, a login page is up, 5xx and a redirect to a forbidden address are down', async () => {
-    const ok = await probe('33.71', (await createApp('operator', '33.71')).id)
+    const ok = await probe('33.71', (await createApp('admin', '33.71')).id)
     expect(ok.status).toBe('up')
     expect(ok.responseMs).toBeGreaterThanOrEqual(0)
     expect(ok.checkedAt).not.toBeNull()
     expect(ok.uptime30d).toBe(1)
-    expect((await probe('33.71', (await createApp('operator', '33.71', { url: `${base}/login` })).id)).status).toBe('up')
-    const broken = await probe('33.71', (await createApp('operator', '33.71', { url: `${base}/broken` })).id)
+    expect((await probe('33.71', (await createApp('admin', '33.71', { url: `${base}/login` })).id)).status).toBe('up')
+    const broken = await probe('33.71', (await createApp('admin', '33.71', { url: `${base}/broken` })).id)
     expect(broken).toMatchObject({ status: 'down', responseMs: null, uptime30d: 0 })
     expect(broken.error).toContain('503')
-    const sneaky = await probe('33.71', (await createApp('operator', '33.71', { url: `${base}/to-metadata` })).id)
+    const sneaky = await probe('33.71', (await createApp('admin', '33.71', { url: `${base}/to-metadata` })).id)
     expect(sneaky.status).toBe('down')
     expect(sneaky.error).toContain('169.254.169.254')
   })
@@ -133,14 +146,14 @@ describe('app directory', () => {
     const ctx = server.kendali.ctx
     const { lookups } = datahubServices(ctx)
     const strict = new AppService(ctx.events, new OutboundPolicy(['127.0.0.1']), lookups, { timeoutMs: 300, parallel: 2 })
-    const app = await createApp('operator', '33.71', { url: `${base}/slow` })
+    const app = await createApp('admin', '33.71', { url: `${base}/slow` })
     const checked = await strict.probe(ctx.db, '33.71', app.id)
     expect(checked.status).toBe('down')
     expect(checked.error).toContain('300 ms')
   })
 
   it('uptime counts the probes of the last 30 days only', async () => {
-    const app = await createApp('operator', '33.71')
+    const app = await createApp('admin', '33.71')
     const db = server.kendali.ctx.db
     const past = (days: number, up: boolean) =>
       db.query(`INSERT INTO datahub_app_checks (tenant, app_id, checked_at, up) VALUES ('33.71', $1, now() - make_interval(days => $2), $3)`, [
@@ -159,8 +172,8 @@ describe('app directory', () => {
     const ctx = server.kendali.ctx
     const jobs = datahubModule().jobs?.(ctx) ?? {}
     expect(jobs[JOB_PROBE]).toMatchObject({ everySeconds: PROBE_EVERY_SECONDS })
-    const listed = await createApp('operator', '33.71')
-    const archived = await createApp('operator', '33.71')
+    const listed = await createApp('admin', '33.71')
+    const archived = await createApp('admin', '33.71')
     const res = await as('admin', { method: 'POST', url: `/api/t/33.71/apps/${archived.id}/archive` })
     expect(res.statusCode, res.body).toBe(200)
     expect(json<App>(res).archived).toBe(true)
@@ -176,12 +189,12 @@ describe('app directory', () => {
   })
 
   it('a changed URL is checked again from unknown, and a forbidden one is refused', async () => {
-    const app = await probe('33.71', (await createApp('operator', '33.71')).id)
+    const app = await probe('33.71', (await createApp('admin', '33.71')).id)
     expect(app.status).toBe('up')
-    const bad = await as('operator', { method: 'PATCH', url: `/api/t/33.71/apps/${app.id}`, payload: { url: 'http://192.168.1.10/' } })
+    const bad = await as('admin', { method: 'PATCH', url: `/api/t/33.71/apps/${app.id}`, payload: { url: 'http://192.168.1.10/' } })
     expect(bad.statusCode).toBe(400)
     expect(json<ErrorBody>(bad).error.details?.field).toBe('url')
-    const moved = await as('operator', { method: 'PATCH', url: `/api/t/33.71/apps/${app.id}`, payload: { url: `${base}/login`, category: 'pasar' } })
+    const moved = await as('admin', { method: 'PATCH', url: `/api/t/33.71/apps/${app.id}`, payload: { url: `${base}/login`, category: 'pasar' } })
     expect(moved.statusCode, moved.body).toBe(200)
     expect(json<App>(moved)).toMatchObject({ status: 'unknown', category: 'pasar', url: `${base}/login` })
   })

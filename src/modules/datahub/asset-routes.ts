@@ -3,7 +3,6 @@ import { ErrorBody } from '../../core/http/errors.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { AssetService } from './assets.ts'
-import { WRITERS } from './routes.ts'
 import { AssetDetail, AssetKind, AssetParams, AssetStatusChange, Assets, CreateAsset, TenantParams, UpdateAsset } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -31,7 +30,7 @@ export function assetRoutes(app: KendaliApp, ctx: CoreContext, assets: AssetServ
   app.post(
     '/api/t/:tenant/assets',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.asset.write' },
       schema: {
         tags,
         summary: 'Adds a public asset at a point; a probe URL at a private address is refused unless OUTBOUND_ALLOW lists it',
@@ -46,7 +45,7 @@ export function assetRoutes(app: KendaliApp, ctx: CoreContext, assets: AssetServ
   app.get(
     '/api/t/:tenant/assets/:id',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.asset.read' },
       schema: { tags, summary: 'One asset with its probe URL and last check (for staff)', params: AssetParams, response: { 200: AssetDetail, ...errors } },
     },
     async (request) => assets.get(ctx.db, tenantOf(request).code, request.params.id),
@@ -55,7 +54,7 @@ export function assetRoutes(app: KendaliApp, ctx: CoreContext, assets: AssetServ
   app.patch(
     '/api/t/:tenant/assets/:id',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.asset.write' },
       schema: { tags, summary: 'Changes an asset', params: AssetParams, body: UpdateAsset, response: { 200: AssetDetail, ...errors } },
     },
     async (request) => assets.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
@@ -64,7 +63,7 @@ export function assetRoutes(app: KendaliApp, ctx: CoreContext, assets: AssetServ
   app.delete(
     '/api/t/:tenant/assets/:id',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.asset.write' },
       schema: { tags, summary: 'Archives an asset: it leaves the map and the portal', params: AssetParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
@@ -76,7 +75,7 @@ export function assetRoutes(app: KendaliApp, ctx: CoreContext, assets: AssetServ
   app.post(
     '/api/t/:tenant/assets/:id/status',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.asset.status' },
       schema: {
         tags,
         summary: 'An OPD system (with an API token) or staff reports an asset up or down; a change is an event',

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve))
   routerUrl = `http://127.0.0.1:${(router.address() as AddressInfo).port}/status`
   server = await startTestKendali({ listen: false })
-  for (const who of ['operator', 'field_crew', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
+  for (const who of ['admin', 'operator', 'agency_officer', 'field_crew', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
 })
 afterAll(async () => {
   await server.close()
@@ -50,7 +50,7 @@ const statusEvents = (id: string) =>
 
 describe('public assets', () => {
   it('adds a wifi hotspot and serves each kind as a GeoJSON FeatureCollection to everyone', async () => {
-    const res = await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() })
+    const res = await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() })
     expect(res.statusCode, res.body).toBe(201)
     const created = json<AssetFeature>(res)
     expect(created).toMatchObject({ type: 'Feature', geometry: { type: 'Point', coordinates: [110.2176, -7.4773] } })
@@ -76,7 +76,7 @@ describe('public assets', () => {
       { status: 'broken' },
       { name: '' },
     ]) {
-      const res = await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot(extra) })
+      const res = await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot(extra) })
       expect(res.statusCode, JSON.stringify(extra)).toBe(400)
       expect(json<ErrorBody>(res).error.code).toBe('invalid')
     }
@@ -84,9 +84,17 @@ describe('public assets', () => {
     expect((await inject({ method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() })).statusCode).toBe(401)
     expect((await as('field_crew', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() })).statusCode).toBe(403)
     expect((await as('malang_admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() })).statusCode).toBe(403)
+    // Public assets belong to no OPD: only administrators add, change or remove them.
+    const kept = json<AssetDetail>(await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() }))
+    for (const who of ['operator', 'agency_officer']) {
+      expect((await as(who, { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() })).statusCode).toBe(403)
+      expect((await as(who, { method: 'PATCH', url: `/api/t/33.71/assets/${kept.id}`, payload: { name: unique('Diubah') } })).statusCode).toBe(403)
+      expect((await as(who, { method: 'DELETE', url: `/api/t/33.71/assets/${kept.id}` })).statusCode).toBe(403)
+    }
+    expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/assets/${kept.id}` })).statusCode).toBe(204)
     const same = hotspot()
-    expect((await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: same })).statusCode).toBe(201)
-    const twice = await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: { ...same, name: same.name.toUpperCase() } })
+    expect((await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: same })).statusCode).toBe(201)
+    const twice = await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: { ...same, name: same.name.toUpperCase() } })
     expect(twice.statusCode).toBe(409)
     expect(await count()).toBe(before + 1)
     const malang = json<Collection>(await inject({ method: 'GET', url: '/api/t/35.73/assets' })).features
@@ -112,7 +120,7 @@ describe('public assets', () => {
   })
 
   it('edits and archives an asset with tenant and role checked; an archived asset leaves the map and frees its name', async () => {
-    const created = json<AssetDetail>(await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() }))
+    const created = json<AssetDetail>(await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() }))
     const url = `/api/t/33.71/assets/${created.id}`
     const patch = { name: unique('Hotspot Taman Kiai Langgeng'), location: { type: 'Point', coordinates: [110.22, -7.49] }, provider: null }
     for (const [who, status] of [
@@ -126,12 +134,12 @@ describe('public assets', () => {
     }
     expect((await as('malang_admin', { method: 'PATCH', url: `/api/t/35.73/assets/${created.id}`, payload: patch })).statusCode).toBe(404)
     for (const bad of [{}, { status: 'broken' }, { location: { type: 'Point', coordinates: [0, 95] } }, { probeUrl: 'http://169.254.169.254/' }]) {
-      const res = await as('operator', { method: 'PATCH', url, payload: bad })
+      const res = await as('admin', { method: 'PATCH', url, payload: bad })
       expect(res.statusCode, JSON.stringify(bad)).toBe(400)
     }
-    expect(json<ErrorBody>(await as('operator', { method: 'PATCH', url, payload: { probeUrl: 'http://10.0.0.8/' } })).error.details?.field).toBe('probeUrl')
+    expect(json<ErrorBody>(await as('admin', { method: 'PATCH', url, payload: { probeUrl: 'http://10.0.0.8/' } })).error.details?.field).toBe('probeUrl')
 
-    const edited = await as('operator', { method: 'PATCH', url, payload: patch })
+    const edited = await as('admin', { method: 'PATCH', url, payload: patch })
     expect(edited.statusCode, edited.body).toBe(200)
     expect(json<AssetDetail>(edited)).toMatchObject({
       geometry: { coordinates: [110.22, -7.49] },
@@ -140,23 +148,23 @@ describe('public assets', () => {
     const listed = async () => json<Collection>(await inject({ method: 'GET', url: '/api/t/33.71/assets?kind=wifi' })).features
     expect((await listed()).find((f) => f.id === created.id)?.properties.name).toBe(patch.name)
 
-    const other = json<AssetDetail>(await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() }))
-    const clash = await as('operator', { method: 'PATCH', url: `/api/t/33.71/assets/${other.id}`, payload: { name: patch.name } })
+    const other = json<AssetDetail>(await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot() }))
+    const clash = await as('admin', { method: 'PATCH', url: `/api/t/33.71/assets/${other.id}`, payload: { name: patch.name } })
     expect(clash.statusCode).toBe(409)
 
-    expect((await as('operator', { method: 'DELETE', url })).statusCode).toBe(204)
+    expect((await as('admin', { method: 'DELETE', url })).statusCode).toBe(204)
     expect((await listed()).map((f) => f.id)).not.toContain(created.id)
-    expect((await as('operator', { method: 'GET', url })).statusCode).toBe(404)
-    expect((await as('operator', { method: 'DELETE', url })).statusCode).toBe(404)
-    const again = await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot({ name: patch.name }) })
+    expect((await as('admin', { method: 'GET', url })).statusCode).toBe(404)
+    expect((await as('admin', { method: 'DELETE', url })).statusCode).toBe(404)
+    const again = await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot({ name: patch.name }) })
     expect(again.statusCode, again.body).toBe(201)
   })
 
   it('takes a status reported by an OPD system and records each change as an event', async () => {
-    const created = json<AssetDetail>(await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot({ status: 'unknown' }) }))
+    const created = json<AssetDetail>(await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot({ status: 'unknown' }) }))
     const url = `/api/t/33.71/assets/${created.id}/status`
     expect((await as('field_crew', { method: 'POST', url, payload: { status: 'down' } })).statusCode).toBe(403)
-    expect((await as('operator', { method: 'POST', url, payload: { status: 'sideways' } })).statusCode).toBe(400)
+    expect((await as('admin', { method: 'POST', url, payload: { status: 'sideways' } })).statusCode).toBe(400)
     for (const status of ['down', 'down', 'up']) {
       const res = await as('operator', { method: 'POST', url, payload: { status } })
       expect(res.statusCode, res.body).toBe(200)
@@ -169,7 +177,7 @@ describe('public assets', () => {
   })
 
   it('refuses a probe URL at a private address unless OUTBOUND_ALLOW lists it', async () => {
-    const res = await as('operator', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot({ probeUrl: routerUrl }) })
+    const res = await as('admin', { method: 'POST', url: '/api/t/33.71/assets', payload: hotspot({ probeUrl: routerUrl }) })
     expect(res.statusCode).toBe(400)
     expect(json<ErrorBody>(res).error.details?.field).toBe('probeUrl')
   })

@@ -4,19 +4,18 @@ import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ConnectorService } from './connectors.ts'
-import { WRITERS } from './routes.ts'
+import type { Owners } from './owners.ts'
 import { AlarmQuery, Connector, ConnectorAlarm, ConnectorParams, CreateConnector, Run, TenantParams, UpdateConnector } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
-const READERS = ['admin', 'operator', 'agency_officer', 'executive'] as const
 
-export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: ConnectorService): void {
+export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: ConnectorService, owners: Owners): void {
   const tags = ['datahub']
 
   app.get(
     '/api/t/:tenant/connectors',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'datahub.connector.read' },
       schema: {
         tags,
         summary: 'Pull connectors (header values never leave the server)',
@@ -30,7 +29,7 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
   app.post(
     '/api/t/:tenant/connectors',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.connector.write' },
       schema: {
         tags,
         summary: 'Adds a pull connector; a URL at a private, loopback or link-local address is refused unless OUTBOUND_ALLOW lists it',
@@ -39,13 +38,16 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
         response: { 201: Connector, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await connectors.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+    async (request, reply) => {
+      await owners.dataset(request, 'datahub.connector.write', request.body.dataset)
+      return reply.status(201).send(await connectors.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body))
+    },
   )
 
   app.patch(
     '/api/t/:tenant/connectors/:id',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.connector.write' },
       schema: {
         tags,
         summary: 'Changes a connector; a header sent as null keeps its stored value; the URL is checked as when it was added',
@@ -54,22 +56,28 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
         response: { 200: Connector, ...errors },
       },
     },
-    async (request) => connectors.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body),
+    async (request) => {
+      await owners.connector(request, 'datahub.connector.write', request.params.id)
+      return connectors.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id, request.body)
+    },
   )
 
   app.post(
     '/api/t/:tenant/connectors/:id/run',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.connector.write' },
       schema: { tags, summary: 'Starts a run now; follow it in …/runs', params: ConnectorParams, response: { 202: Run, ...errors } },
     },
-    async (request, reply) => reply.status(202).send(await connectors.start(ctx.db, tenantOf(request).code, request.params.id)),
+    async (request, reply) => {
+      await owners.connector(request, 'datahub.connector.write', request.params.id)
+      return reply.status(202).send(await connectors.start(ctx.db, tenantOf(request).code, request.params.id))
+    },
   )
 
   app.get(
     '/api/t/:tenant/connectors/:id/runs',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'datahub.connector.read' },
       schema: {
         tags,
         summary: 'Runs of a connector, newest first: status, rows, bytes so far, error, duration',
@@ -84,7 +92,7 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
   app.get(
     '/api/t/:tenant/connector-alarms',
     {
-      config: { access: { roles: READERS } },
+      config: { action: 'datahub.connector.alarm.read' },
       schema: {
         tags,
         summary: 'Alarms of connectors whose runs failed, newest first (default: open ones); a good run clears its alarm',
@@ -99,7 +107,7 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
   app.post(
     '/api/t/:tenant/connector-alarms/:id/ack',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.connector.alarm.ack' },
       schema: {
         tags,
         summary: 'Acknowledges an active connector alarm (who and when are kept)',
@@ -107,6 +115,9 @@ export function connectorRoutes(app: KendaliApp, ctx: CoreContext, connectors: C
         response: { 200: ConnectorAlarm, ...errors },
       },
     },
-    async (request) => connectors.acknowledge(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),
+    async (request) => {
+      await owners.alarm(request, 'datahub.connector.alarm.ack', request.params.id)
+      return connectors.acknowledge(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
+    },
   )
 }

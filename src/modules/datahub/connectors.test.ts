@@ -41,7 +41,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => opd.listen(0, '127.0.0.1', resolve))
   opdUrl = `http://127.0.0.1:${(opd.address() as AddressInfo).port}/api/wifi`
   server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1,localhost' } })
-  cookie = await loginCookie(server.kendali, 'operator')
+  cookie = await loginCookie(server.kendali, 'admin')
 })
 afterAll(async () => {
   for (const release of held) release()
@@ -77,6 +77,29 @@ describe('pull connectors', () => {
     connector = json<Connector>(created)
   })
 
+  it('keeps a connector to admins and the OPD owning its dataset, and its settings and runs from leaders and the province', async () => {
+    const as = async (who: string, opts: { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: Record<string, unknown> }) =>
+      (await server.kendali.app.inject({ ...opts, headers: { cookie: await loginCookie(server.kendali, who) } })).statusCode
+    const pull = { name: 'SIMBG', url: opdUrl, format: 'json' }
+    // The demo agency officer works for DPUPR; the dataset belongs to Diskominsta.
+    expect(await as('agency_officer', { method: 'POST', url: '/api/t/33.71/connectors', payload: { ...pull, dataset: dataset.name } })).toBe(403)
+    expect(await as('agency_officer', { method: 'PATCH', url: `/api/t/33.71/connectors/${connector.id}`, payload: { url: opdUrl } })).toBe(403)
+    for (const who of ['agency_officer', 'operator']) expect(await as(who, { method: 'POST', url: `/api/t/33.71/connectors/${connector.id}/run` })).toBe(403)
+    for (const who of ['executive', 'pemprov', 'operator']) {
+      expect(await as(who, { method: 'GET', url: '/api/t/33.71/connectors' })).toBe(403)
+      expect(await as(who, { method: 'GET', url: `/api/t/33.71/connectors/${connector.id}/runs` })).toBe(403)
+    }
+    const own = await server.kendali.app.inject({
+      method: 'POST',
+      url: '/api/t/33.71/datasets',
+      headers: { cookie: await loginCookie(server.kendali, 'agency_officer') },
+      payload: { name: unique('imb'), title: 'Izin bangunan', organization: 'dpupr' },
+    })
+    expect(own.statusCode, own.body).toBe(201)
+    expect(await as('agency_officer', { method: 'POST', url: '/api/t/33.71/connectors', payload: { ...pull, dataset: json<Dataset>(own).name } })).toBe(201)
+    expect(await as('agency_officer', { method: 'GET', url: '/api/t/33.71/connectors' })).toBe(200)
+  })
+
   it('hides header values and refuses a private URL, another city and a bad schedule', async () => {
     expect(connector.headerNames).toEqual(['authorization'])
     expect(JSON.stringify(connector)).not.toContain('opd-secret')
@@ -85,7 +108,7 @@ describe('pull connectors', () => {
     expect(JSON.stringify(raw)).not.toContain('opd-secret')
     const strictServer = await startTestKendali({ listen: false })
     try {
-      const strictCookie = await loginCookie(strictServer.kendali, 'operator')
+      const strictCookie = await loginCookie(strictServer.kendali, 'admin')
       const res = await strictServer.kendali.app.inject({
         method: 'POST',
         url: '/api/t/33.71/connectors',

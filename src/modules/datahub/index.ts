@@ -11,6 +11,8 @@ import { ConnectorService, JOB_PULL, JOB_SCHEDULE } from './connectors.ts'
 import { DATAHUB_TOPICS, DatasetService } from './datasets.ts'
 import { seedDatahubDemo } from './demo.ts'
 import { datahubIndicators } from './indicators.ts'
+import { Owners } from './owners.ts'
+import { DATAHUB_ACTIONS } from './permissions.ts'
 import { type Lookups, tenancyLookups } from './ports.ts'
 import { datasetRoutes } from './routes.ts'
 import { SEALED_COLUMNS } from './store.ts'
@@ -56,13 +58,15 @@ export function datahubModule(): KendaliModule {
     name: 'datahub',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     sealed: SEALED_COLUMNS,
+    actions: DATAHUB_ACTIONS,
     topics: DATAHUB_TOPICS,
     indicators: (ctx) => datahubIndicators(ctx),
     routes: (app, ctx) => {
-      datasetRoutes(app, ctx, of(ctx).datasets)
-      connectorRoutes(app, ctx, of(ctx).connectors)
+      const owners = new Owners(ctx, of(ctx).lookups)
+      datasetRoutes(app, ctx, of(ctx).datasets, owners)
+      connectorRoutes(app, ctx, of(ctx).connectors, owners)
       webhookRoutes(app, ctx, of(ctx).webhooks)
-      appRoutes(app, ctx, of(ctx).apps)
+      appRoutes(app, ctx, of(ctx).apps, owners)
       assetRoutes(app, ctx, of(ctx).assets)
       ckanRoutes(app, ctx, of(ctx).ckan)
       dcatRoutes(app, ctx, of(ctx).lookups)

@@ -29,7 +29,7 @@ async function upload(who: string, tenant: string, name: string, filename: strin
 
 beforeAll(async () => {
   server = await startTestKendali({ listen: false })
-  for (const who of ['admin', 'operator', 'executive', 'malang_admin', 'field_crew']) cookies[who] = await loginCookie(server.kendali, who)
+  for (const who of ['admin', 'operator', 'executive', 'malang_admin', 'field_crew', 'agency_officer']) cookies[who] = await loginCookie(server.kendali, who)
   const res = await as('admin', { method: 'POST', url: '/api/t/33.71/tokens', payload: { name: unique('opd-system'), roles: ['agency_officer'] } })
   expect(res.statusCode, res.body).toBe(201)
   token = json<{ token: string }>(res).token
@@ -168,6 +168,32 @@ describe('datasets', () => {
     expect((await as('operator', { method: 'DELETE', url: `/api/t/33.71/datasets/${ds.name}` })).statusCode).toBe(403)
     expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/datasets/${ds.name}` })).statusCode).toBe(204)
     expect((await as('admin', { method: 'GET', url: `/api/t/33.71/datasets/${ds.name}` })).statusCode).toBe(404)
+  })
+})
+
+describe('OPD ownership', () => {
+  it('lets an officer write only the datasets of their own OPD: metadata, files, versions and rows', async () => {
+    // The demo agency officer works for DPUPR.
+    const own = await createDataset('agency_officer', '33.71', { organization: 'dpupr' })
+    const other = await createDataset('admin', '33.71', { organization: 'diskominsta' })
+    const file = multipart('wifi.csv', fixture('wifi-magelang-semicolon.csv'))
+    const resource = await upload('admin', '33.71', other.name, 'wifi.csv', fixture('wifi-magelang-semicolon.csv'))
+    const refused = [
+      await as('agency_officer', { method: 'POST', url: '/api/t/33.71/datasets', payload: { name: unique('ds'), title: 'Tanpa OPD' } }),
+      await as('agency_officer', {
+        method: 'POST',
+        url: '/api/t/33.71/datasets',
+        payload: { name: unique('ds'), title: 'OPD lain', organization: 'diskominsta' },
+      }),
+      await as('agency_officer', { method: 'PATCH', url: `/api/t/33.71/datasets/${other.name}`, payload: { title: 'Diambil alih' } }),
+      await as('agency_officer', { method: 'PATCH', url: `/api/t/33.71/datasets/${own.name}`, payload: { organization: 'diskominsta' } }),
+      await as('agency_officer', { method: 'POST', url: `/api/t/33.71/datasets/${other.name}/resources`, ...file }),
+      await as('agency_officer', { method: 'POST', url: `/api/t/33.71/datasets/${other.name}/resources/${resource.id}/versions`, ...file }),
+      await as('agency_officer', { method: 'POST', url: `/api/t/33.71/datasets/${other.name}/rows`, payload: { batchId: unique('b'), rows: [{ nama: 'x' }] } }),
+    ]
+    expect(refused.map((r) => r.statusCode)).toEqual(refused.map(() => 403))
+    expect(json<Dataset>(await as('admin', { method: 'GET', url: `/api/t/33.71/datasets/${other.name}` })).resources).toHaveLength(1)
+    await upload('agency_officer', '33.71', own.name, 'wifi.csv', fixture('wifi-magelang-semicolon.csv'))
   })
 })
 

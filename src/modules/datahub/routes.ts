@@ -9,6 +9,7 @@ import { principalOf, tenantOf } from '../../core/http/request.ts'
 import { multipartFailure } from '../../core/http/uploads.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { DatasetAccess, DatasetService, Upload } from './datasets.ts'
+import type { Owners } from './owners.ts'
 import {
   CreateDataset,
   Dataset,
@@ -29,7 +30,6 @@ import {
 import { formatOf, parseTable } from './tabular.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody }
-export const WRITERS = ['admin', 'operator', 'agency_officer'] as const
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 const MAX_PUSH_CSV_BYTES = 10 * 1024 * 1024
 
@@ -79,7 +79,7 @@ function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
 }
 
-export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: DatasetService): void {
+export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: DatasetService, owners: Owners): void {
   const tags = ['datahub']
 
   app.get(
@@ -101,10 +101,13 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
   app.post(
     '/api/t/:tenant/datasets',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.dataset.write' },
       schema: { tags, summary: 'Creates a dataset of an OPD', params: TenantParams, body: CreateDataset, response: { 201: Dataset, ...errors } },
     },
-    async (request, reply) => reply.status(201).send(await datasets.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+    async (request, reply) => {
+      await owners.organization(request, 'datahub.dataset.write', request.body.organization ?? null)
+      return reply.status(201).send(await datasets.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body))
+    },
   )
 
   app.get(
@@ -116,7 +119,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
   app.patch(
     '/api/t/:tenant/datasets/:name',
     {
-      config: { access: { roles: WRITERS } },
+      config: { action: 'datahub.dataset.write' },
       schema: {
         tags,
         summary: 'Changes a dataset’s metadata, e.g. publishes it',
@@ -125,13 +128,17 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
         response: { 200: Dataset, ...errors },
       },
     },
-    async (request) => datasets.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.name, request.body),
+    async (request) => {
+      await owners.dataset(request, 'datahub.dataset.write', request.params.name)
+      await owners.organization(request, 'datahub.dataset.write', request.body.organization)
+      return datasets.update(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.name, request.body)
+    },
   )
 
   app.delete(
     '/api/t/:tenant/datasets/:name',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'datahub.dataset.delete' },
       schema: { tags, summary: 'Deletes a dataset with all its versions', params: DatasetParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
@@ -221,7 +228,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
     api.post(
       '/api/t/:tenant/datasets/:name/resources/preview',
       {
-        config: { access: { roles: WRITERS } },
+        config: { action: 'datahub.dataset.rows.write' },
         schema: {
           tags,
           summary: 'Reads an upload and shows the detected columns, types and first rows; stores nothing',
@@ -232,6 +239,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
       },
       async (request) => {
         await datasets.row(ctx.db, tenantOf(request).code, request.params.name, 'all')
+        await owners.dataset(request, 'datahub.dataset.rows.write', request.params.name)
         return datasets.preview(await uploadOf(request))
       },
     )
@@ -239,7 +247,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
     api.post(
       '/api/t/:tenant/datasets/:name/resources',
       {
-        config: { access: { roles: WRITERS } },
+        config: { action: 'datahub.dataset.rows.write' },
         schema: {
           tags,
           summary: 'Adds a resource: a file (multipart field `file`: CSV, XLSX, GeoJSON, JSON) or a link (`{url}`)',
@@ -251,6 +259,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
       async (request, reply) => {
         const tenant = tenantOf(request).code
         const actor = principalOf(request).actor
+        await owners.dataset(request, 'datahub.dataset.rows.write', request.params.name)
         if (request.isMultipart()) {
           const upload = await uploadOf(request)
           return reply.status(201).send(await datasets.addFile(ctx.db, tenant, actor, request.params.name, upload, upload.fields.name))
@@ -270,7 +279,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
     api.post(
       '/api/t/:tenant/datasets/:name/resources/:id/versions',
       {
-        config: { access: { roles: WRITERS } },
+        config: { action: 'datahub.dataset.rows.write' },
         schema: {
           tags,
           summary: 'Uploads a new version of a resource; the old versions stay downloadable',
@@ -280,6 +289,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
         },
       },
       async (request, reply) => {
+        await owners.dataset(request, 'datahub.dataset.rows.write', request.params.name)
         const upload = await uploadOf(request)
         return reply
           .status(201)
@@ -296,7 +306,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
     api.post(
       '/api/t/:tenant/datasets/:name/rows',
       {
-        config: { access: { roles: WRITERS } },
+        config: { action: 'datahub.dataset.rows.write' },
         schema: {
           tags,
           summary:
@@ -311,6 +321,7 @@ export function datasetRoutes(app: KendaliApp, ctx: CoreContext, datasets: Datas
       async (request) => {
         const tenant = tenantOf(request).code
         const actor = principalOf(request).actor
+        await owners.dataset(request, 'datahub.dataset.rows.write', request.params.name)
         const body = request.body
         if (typeof body === 'string') {
           if (!request.query.batchId) throw new Invalid('Send the batch id as ?batchId= with a CSV body', { field: 'batchId' })

@@ -25,7 +25,7 @@ export function webhookRoutes(app: KendaliApp, ctx: CoreContext, webhooks: Webho
   app.get(
     '/api/t/:tenant/webhooks',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'datahub.webhook.read' },
       schema: {
         tags,
         summary: 'Outbound webhooks (never their secrets)',
@@ -39,7 +39,7 @@ export function webhookRoutes(app: KendaliApp, ctx: CoreContext, webhooks: Webho
   app.get(
     '/api/t/:tenant/webhook-topics',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'datahub.webhook.read' },
       schema: {
         tags,
         summary: 'The event topics a webhook can follow',
@@ -53,7 +53,7 @@ export function webhookRoutes(app: KendaliApp, ctx: CoreContext, webhooks: Webho
   app.post(
     '/api/t/:tenant/webhooks',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'datahub.webhook.write' },
       schema: {
         tags,
         summary: 'Adds a webhook on event topics; the signing secret is shown once. Deliveries carry X-Kendali-Signature: sha256=HMAC(secret, body)',
@@ -75,7 +75,7 @@ export function webhookRoutes(app: KendaliApp, ctx: CoreContext, webhooks: Webho
   app.get(
     '/api/t/:tenant/webhooks/:id/deliveries',
     {
-      config: { access: { roles: ['admin'] } },
+      config: { action: 'datahub.webhook.read' },
       schema: {
         tags,
         summary: 'The delivery log of a webhook; ?status=dead is the dead-letter view',

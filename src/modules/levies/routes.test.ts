@@ -575,7 +575,9 @@ describe('payments', () => {
     expect(closed).toMatchObject({ status: 'flagged', cash: 75_000, cashless: 10_000, difference: -5_000 })
     // An officer of an OPD that keeps no market is not the market office: another collector's day is not theirs to close.
     const reopened = await post<{ id: string }>('collector', `${MAGELANG}/collector-days`, {})
-    expect((await as('agency_officer', { method: 'POST', url: `${MAGELANG}/collector-days/${reopened.id}/close`, payload: { deposit: 0 } })).statusCode).toBe(403)
+    expect((await as('agency_officer', { method: 'POST', url: `${MAGELANG}/collector-days/${reopened.id}/close`, payload: { deposit: 0 } })).statusCode).toBe(
+      403,
+    )
     await post('collector', `${MAGELANG}/collector-days/${reopened.id}/close`, { deposit: 0 }, 200)
     expect((await as('collector', { method: 'POST', url: `${MAGELANG}/collector-days/${day.id}/close`, payload: { deposit: 75_000 } })).statusCode).toBe(409)
   })

@@ -244,7 +244,9 @@ export class AsnService {
   /** One person's month (by NIP, or by opaque id for those who see NIPs masked): each day with its codes and activities. */
   async person(db: Queryable, tenant: string, caller: PatrolCaller, key: { nip: string } | { id: string }, month: string, now = new Date()) {
     const person = await store.findStaff(db, tenant, key)
-    if (!person || !(caller.seesAllFindings || caller.officerOf.includes(person.agencyId))) {
+    // Found by NIP only for those who may see it: to the others a guessed NIP is no more found than a wrong one.
+    const readable = person && ('nip' in key ? seesNipOf(caller, person.agencyId) : caller.seesAllFindings || caller.officerOf.includes(person.agencyId))
+    if (!person || !readable) {
       throw new NotFound(`There is no ASN ${'nip' in key ? maskNip(key.nip) : key.id} in ${tenant}`)
     }
     const { nip } = person

@@ -30,7 +30,7 @@ describe('NIP validation', () => {
     expect(part('198503152010011000')).toBe('sequence')
   })
 
-  it('masks all but the birth date and the appointment year', () => {
-    expect(maskNip('198503152010011001')).toBe('1985031520********')
+  it('masks the birth date and the appointment, keeping only sex and sequence', () => {
+    expect(maskNip('198503152010011001')).toBe('**************1001')
   })
 })

@@ -27,7 +27,7 @@ export function checkNip(nip: string): NipCheck {
   return { isValid: true }
 }
 
-/** `1985031520********`: birth date and appointment year stay readable, the rest is hidden. */
+/** `**************1001`: only sex and sequence stay readable; the birth date and the appointment are hidden. */
 export function maskNip(nip: string): string {
-  return `${nip.slice(0, 10)}${'*'.repeat(nip.length - 10)}`
+  return `${'*'.repeat(nip.length - 4)}${nip.slice(-4)}`
 }

@@ -329,8 +329,8 @@ describe('findings', () => {
     const p = await started()
     const f = await asnFinding(p)
     const view = async (who: string) => json<Finding>(await as(who, { method: 'GET', url: `/api/t/33.71/findings/${f.id}` })).nip
-    expect(await view('operator')).toBe('1985031520********')
-    expect(await view('executive')).toBe('1985031520********')
+    expect(await view('operator')).toBe('**************1001')
+    expect(await view('executive')).toBe('**************1001')
     expect(await view('admin')).toBe(NIP)
     expect(await view('patrol_officer')).toBe(NIP)
     // The demo agency officer works for DPUPR, the employee's OPD (tenancy's link).
@@ -338,7 +338,7 @@ describe('findings', () => {
     // Working for the employee's OPD without being its agency officer shows no NIP.
     const executive = unique('exec')
     await personOf(executive, ['executive'], ['dpupr'])
-    expect(await view(executive)).toBe('1985031520********')
+    expect(await view(executive)).toBe('**************1001')
   })
 
   it('re-encodes photos without EXIF or GPS, once per clientId', async () => {
@@ -385,7 +385,7 @@ describe('findings', () => {
     expect(await seen('agency_officer')).toMatchObject({ mayRespond: true, mayClose: false, mayReopen: false })
     const responded = await step('agency_officer', 'respond', { action: 'teguran_lisan', note: 'Sudah ditegur lisan oleh kepala dinas' })
     expect(json<Finding>(responded)).toMatchObject({ status: 'responded', response: { action: 'teguran_lisan' }, mayRespond: false })
-    expect(await seen('inspektorat')).toMatchObject({ mayRespond: false, mayClose: true, mayReopen: true, nip: '1985031520********' })
+    expect(await seen('inspektorat')).toMatchObject({ mayRespond: false, mayClose: true, mayReopen: true, nip: '**************1001' })
     expect(await seen('patrol_officer')).toMatchObject({ mayClose: false, mayReopen: false })
     expect((await step('patrol_officer', 'reopen')).statusCode).toBe(403)
     const reopened = json<Finding>(await step('inspektorat', 'reopen'))

@@ -167,7 +167,7 @@ export const Finding = Type.Object({
   at: Time,
   description: Type.String(),
   kelurahan: RegionRef,
-  nip: Type.Union([Type.String(), Type.Null()], { description: 'Masked (1985031520********) unless the caller may see it' }),
+  nip: Type.Union([Type.String(), Type.Null()], { description: 'Masked (**************1001) unless the caller may see it' }),
   asnName: NullableText,
   agencyId: Type.Union([Type.String(), Type.Null()]),
   status: Type.Enum(FINDING_STATUSES, {
@@ -277,7 +277,7 @@ export const Discipline = Type.Object({
 
 export const PersonMonth = Type.Object({
   staffId: Type.String({ description: 'The person’s opaque id: their page for those who see the NIP masked' }),
-  nip: Type.String({ description: 'Masked (1985031520********) unless the caller may see it' }),
+  nip: Type.String({ description: 'Masked (**************1001) unless the caller may see it' }),
   name: Type.String(),
   agency: Type.String(),
   position: NullableText,
@@ -303,7 +303,7 @@ export const Ladder = Type.Object({
   items: Type.Array(
     Type.Object({
       staffId: Type.String({ description: 'Opens the person’s month at /asn/people/{staffId}' }),
-      nip: Type.String({ description: 'Masked (1985031520********) unless the caller may see it' }),
+      nip: Type.String({ description: 'Masked (**************1001) unless the caller may see it' }),
       name: Type.String(),
       agency: Type.String(),
       tkDays: Type.Integer(),

@@ -6,6 +6,7 @@ import type { EventLog } from '../../core/events/log.ts'
 import type { Principal } from '../../core/http/access.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { recordTenancyEvent } from './events.ts'
+import { TENANCY_ACTIONS } from './permissions.ts'
 import type { ApiToken, CreateToken, CreateUser, FailedLogins, Me, UpdateUser, User } from './schema.ts'
 import * as store from './store.ts'
 
@@ -33,6 +34,9 @@ function waitSeconds(failures: store.FailureCount, throttle: { free: number; cap
   const delay = Math.min(2 ** (failures.n - throttle.free), throttle.capSeconds)
   return Math.max(0, failures.last.getTime() / 1000 + delay - now / 1000)
 }
+
+/** Who keeps people's accounts: the roles the matrix gives `tenancy.user.write`. */
+const USER_KEEPERS = TENANCY_ACTIONS['tenancy.user.write'].roles
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 // Tokens are 256 random bits, so a fast hash is enough to store them; passwords get argon2id.
@@ -174,6 +178,10 @@ export class AccountService {
       if (editsAccount && user.tenant !== tenant && !caller.isPlatformAdmin) {
         throw new Forbidden(`${user.username} belongs to ${user.tenant}; only roles in ${tenant} can be changed here`)
       }
+      // Resetting a password or disabling takes the whole account: only someone who administers every tenant the
+      // person holds a role in (there or in a parent region) may do it.
+      const beyond = editsAccount && !caller.isPlatformAdmin ? await this.grantBeyondReach(tx, caller, id) : null
+      if (beyond) throw new Forbidden(`${user.username} also holds roles in ${beyond}, beyond your reach; ask an administrator there`, { tenant: beyond })
       if (id === caller.id && (input.disabled === true || (input.roles && !input.roles.includes('admin')))) {
         throw new Conflict('You cannot disable yourself or drop your own admin role', { field: input.disabled ? 'disabled' : 'roles' })
       }
@@ -190,6 +198,17 @@ export class AccountService {
       })
       return updated
     })
+  }
+
+  /** The first tenant where the person holds a role that the caller does not administer (there or above), or null. */
+  private async grantBeyondReach(db: Queryable, caller: Principal, userId: string): Promise<string | null> {
+    const administers = new Set(caller.grants.filter((g) => USER_KEEPERS.some((r) => g.roles.includes(r))).map((g) => g.tenant))
+    for (const grant of await store.grantsOf(db, userId)) {
+      let code: string | null = grant.tenant
+      while (code && !administers.has(code)) code = (await store.findTenant(db, code))?.parent ?? null
+      if (!code) return grant.tenant
+    }
+    return null
   }
 
   async createToken(db: Database, tenant: string, actor: string, input: CreateToken): Promise<ApiToken & { token: string }> {
