@@ -34,8 +34,8 @@ export class Owners {
 
   async connector(request: FastifyRequest, action: DatahubAction, id: string): Promise<void> {
     const tenant = tenantOf(request).code
-    const connector = await store.findConnector(this.ctx.db, tenant, id)
-    if (connector) this.actsFor(request, action, (await store.findDatasetById(this.ctx.db, tenant, connector.dataset_id))?.agency_id ?? null)
+    const datasetId = await store.connectorDatasetId(this.ctx.db, tenant, id)
+    if (datasetId) this.actsFor(request, action, (await store.findDatasetById(this.ctx.db, tenant, datasetId))?.agency_id ?? null)
   }
 
   async alarm(request: FastifyRequest, action: DatahubAction, id: string): Promise<void> {

@@ -520,6 +520,12 @@ export async function updateConnector(db: Queryable, secrets: Secrets, tenant: s
   )
 }
 
+/** The dataset a connector writes to (whose OPD owns the connector), without opening its secrets. */
+export async function connectorDatasetId(db: Queryable, tenant: string, id: string): Promise<string | null> {
+  const [row] = await db.query<{ dataset_id: string }>('SELECT dataset_id FROM datahub_connectors WHERE tenant = $1 AND id = $2', [tenant, id])
+  return row?.dataset_id ?? null
+}
+
 export async function findConnector(db: Queryable, secrets: Secrets, tenant: string, id: string): Promise<ConnectorRow | null> {
   const [row] = await db.query<ConnectorRow>(`${CONNECTOR_SELECT} WHERE c.tenant = $1 AND c.id = $2`, [tenant, id])
   return row ? openHeaders(secrets, row) : null
