@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { README, withTable } from '../../scripts/permissions-table.ts'
 import type { Grant, Principal, Role } from '../../src/core/http/access.ts'
 import { type ActionRule, opdScope } from '../../src/core/http/permissions.ts'
 import type { RouteAccess } from '../../src/core/http/server.ts'
@@ -107,5 +109,12 @@ describe('the permission matrix, route by route and person by person', () => {
   it('lets another city’s administrator do nothing in the city', () => {
     const malang = people.find((p) => p.name === 'malang_admin')
     expect(malang?.actions).toEqual([])
+  })
+})
+
+describe('the README', () => {
+  it('lists the permission matrix as the code declares it (npm run permissions:readme writes it)', () => {
+    const readme = readFileSync(README, 'utf8')
+    expect(withTable(readme) === readme, 'README.md: the permission matrix table is stale; run npm run permissions:readme').toBe(true)
   })
 })

@@ -60,6 +60,20 @@ export class PermissionMatrix {
     return [...this.#rules.entries()].sort(([a], [b]) => a.localeCompare(b))
   }
 
+  /** The matrix as the README's Markdown table: one row per action, a column per role, then the OPD scope. */
+  table(): string {
+    const head = `| Action | ${ROLES.map((r) => `\`${r}\``).join(' | ')} | OPD scope |`
+    const rule = `|${' --- |'.repeat(ROLES.length + 2)}`
+    const rows = this.entries().map(([action, r]) => {
+      const cells = ROLES.map((role) => (r.roles === 'any' || r.roles.includes(role) ? '✓' : ''))
+      const only = `only for the OPD that ${r.opd}`
+      const opd = r.opd ? (r.everyOpd ? `${r.everyOpd.join(', ')}: every OPD; the others ${only}` : `agency officers ${only}`) : ''
+      const scope = [opd, r.write ? 'direct grant only, even to read' : '']
+      return `| \`${action}\` | ${cells.join(' | ')} | ${scope.filter(Boolean).join('; ')} |`
+    })
+    return [head, rule, ...rows].join('\n')
+  }
+
   /**
    * The actions a caller may start in a tenant (a write needs a direct grant there, a read may come from the
    * province); an OPD-scoped action may still be refused for an OPD the caller does not act for.
