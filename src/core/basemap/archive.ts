@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { type Header, PMTiles, type RangeResponse, type Source } from 'pmtiles'
 
 /** Reads byte ranges of a PMTiles file on disk, for the pmtiles reader. */
-class FileRangeSource implements Source {
+export class FileRangeSource implements Source {
   constructor(
     private readonly path: string,
     private readonly handle: FileHandle,
