@@ -8,6 +8,7 @@ import { SESSION_COOKIE } from '../src/core/http/identity.ts'
 import { allModules } from '../src/modules/index.ts'
 import { launchBrowser } from '../test/support/browser.ts'
 import { onEachDatabase } from './databases.ts'
+import { listenLocally } from './server.ts'
 
 // What the operator's console costs to open in Debian's Chromium: bytes over the wire (static files and API
 // apart) and the time from navigation to usable (the map drew the 17 kelurahan, the incident queue and the live
@@ -62,10 +63,7 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
   const browser = await launchBrowser()
   try {
     await kendali.prepare()
-    await kendali.app.listen({ port: 0, host: '127.0.0.1' })
-    const address = kendali.app.server.address()
-    if (!address || typeof address === 'string') throw new Error('no TCP address')
-    const url = `http://127.0.0.1:${address.port}`
+    const url = await listenLocally(kendali)
     const login = await kendali.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: config.demoPassword } })
     const session = login.cookies.find((c) => c.name === SESSION_COOKIE)
     if (!session) throw new Error(`login failed: ${login.statusCode} ${login.body}`)

@@ -5,6 +5,7 @@ import type { Database } from '../src/core/db/database.ts'
 import { allModules } from '../src/modules/index.ts'
 import { kpiService } from '../src/modules/kpi/index.ts'
 import { onEachDatabase } from './databases.ts'
+import { listenLocally } from './server.ts'
 
 // Whether one import blocks everyone: the latency of /api/health, probed over HTTP one request after the other,
 // first with nothing else running (baseline), then while a KPI values CSV import of 100,000 rows runs in the same
@@ -46,10 +47,7 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
   const kendali = await createKendali(config, allModules(), { db, logger: false, background: false, mqtt: false, rateLimitPerMinute: 0 })
   try {
     await kendali.prepare()
-    await kendali.app.listen({ port: 0, host: '127.0.0.1' })
-    const address = kendali.app.server.address()
-    if (!address || typeof address === 'string') throw new Error('no TCP address')
-    const url = `http://127.0.0.1:${address.port}`
+    const url = await listenLocally(kendali)
     const kpi = kpiService(kendali.ctx)
     await kpi.ensureCatalogue(db, TENANT)
     const csv = [

@@ -11,6 +11,7 @@ import { type Database, openDatabase } from '../src/core/db/database.ts'
 import { EVENT_COLUMNS, headSeq } from '../src/core/events/log.ts'
 import { allModules } from '../src/modules/index.ts'
 import { type ClientsReply, type ClientsRequest, now, type Receipts } from './live-protocol.ts'
+import { listenLocally } from './server.ts'
 
 // The live channel end to end: events written through the real event log (one transaction each) and
 // delivered to N WebSocket clients, with the in-process bus and with NATS between two instances.
@@ -64,10 +65,7 @@ async function startInstance(db: Database, dataDir: string, natsUrl: string | nu
   // port 1883): the bench is about the event path alone.
   const kendali = await createKendali(config, allModules(), { db, logger: false, rateLimitPerMinute: 0, background: false, mqtt: false })
   await kendali.prepare()
-  await kendali.app.listen({ port: 0, host: '127.0.0.1' })
-  const address = kendali.app.server.address()
-  if (!address || typeof address === 'string') throw new Error('the server has no TCP address')
-  return { kendali, url: `http://127.0.0.1:${address.port}` }
+  return { kendali, url: await listenLocally(kendali) }
 }
 
 async function login(url: string): Promise<string> {

@@ -11,6 +11,7 @@ import { type Database, openDatabase } from '../src/core/db/database.ts'
 import { allModules } from '../src/modules/index.ts'
 import { connectMqtt } from '../src/modules/sensors/index.ts'
 import { SensorService } from '../src/modules/sensors/service.ts'
+import { listenLocally } from './server.ts'
 
 // Sensor ingest: readings/s from MQTT publish to stored row, against a plain batched INSERT of the same
 // rows as the baseline, and the latency from a reading that crosses a threshold to the alarm on a WebSocket.
@@ -24,12 +25,10 @@ async function start(db: Database, dataDir: string) {
   const config = readConfig({ DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'silent', SIMULATOR: '0', MQTT_PORT: '0' })
   const kendali = await createKendali(config, allModules(), { db, logger: false, rateLimitPerMinute: 0, background: false })
   await kendali.prepare()
-  await kendali.app.listen({ port: 0, host: '127.0.0.1' })
-  const address = kendali.app.server.address()
-  if (!address || typeof address === 'string') throw new Error('no address')
+  const url = await listenLocally(kendali)
   const sensors = new SensorService(kendali.ctx.events)
   const mqttConnection = connectMqtt(kendali.ctx, sensors)
-  return { kendali, sensors, url: `http://127.0.0.1:${address.port}`, stop: mqttConnection.stop }
+  return { kendali, sensors, url, stop: mqttConnection.stop }
 }
 
 async function countRows(db: Database, prefix: string): Promise<number> {
