@@ -65,13 +65,15 @@ async function deliveries(id: string): Promise<Delivery[]> {
   return json<{ items: Delivery[] }>(await as('operator', { method: 'GET', url: `/api/t/33.71/alerts/${id}/deliveries` })).items
 }
 
-/** The token of the confirmation link last mailed to an address. */
-async function confirmationToken(address: string): Promise<string> {
-  const pattern = /\?confirm=([A-Za-z0-9_-]+)/
+/** The token of a link (`?confirm=`, `?unsubscribe=`) in the newest e-mail to this address that has one. */
+async function tokenMailed(address: string, parameter: 'confirm' | 'unsubscribe'): Promise<string> {
+  const pattern = new RegExp(`\\?${parameter}=([A-Za-z0-9_-]+)`)
   await expect.poll(() => mails.some((m) => m.to === address && pattern.test(m.body))).toBe(true)
   const mail = mails.filter((m) => m.to === address && pattern.test(m.body)).at(-1)
   return pattern.exec(mail?.body ?? '')?.[1] ?? ''
 }
+const confirmationToken = (address: string) => tokenMailed(address, 'confirm')
+const unsubscribeTokenMailed = (address: string) => tokenMailed(address, 'unsubscribe')
 
 const confirm = (token: string) => inject({ method: 'POST', url: '/api/t/33.71/subscriptions/confirm', payload: { token } })
 
@@ -281,15 +283,31 @@ describe('subscribing', () => {
     expect((await confirm(lateToken)).statusCode).toBe(404)
   })
 
-  it('lets anyone subscribe by e-mail and unsubscribe with the token only', async () => {
-    const res = await subscribe({ kelurahan: '33.71.02.1003', channel: 'email', email: `${unique('w')}@example.test` })
+  it('lets anyone subscribe by e-mail and unsubscribe with the token of the e-mailed link only', async () => {
+    const address = `${unique('w')}@example.test`
+    const res = await subscribe({ kelurahan: '33.71.02.1003', channel: 'email', email: address })
     expect(res.statusCode).toBe(201)
-    const { unsubscribeToken } = json<{ unsubscribeToken: string }>(res)
+    expect(json(res)).not.toHaveProperty('unsubscribeToken')
+    const unsubscribeToken = await unsubscribeTokenMailed(address)
     const wrong = await inject({ method: 'POST', url: '/api/t/33.71/subscriptions/unsubscribe', payload: { token: 'x'.repeat(32) } })
     expect(wrong.statusCode).toBe(404)
     const ok = await inject({ method: 'POST', url: '/api/t/33.71/subscriptions/unsubscribe', payload: { token: unsubscribeToken } })
     expect(ok.statusCode).toBe(204)
     expect((await inject({ method: 'POST', url: '/api/t/33.71/subscriptions/unsubscribe', payload: { token: unsubscribeToken } })).statusCode).toBe(404)
+  })
+
+  it('never hands the unsubscribe token of an e-mail address to whoever subscribes it again, nor changes its language', async () => {
+    const address = `${unique('w')}@example.test`
+    await subscribe({ kelurahan: '33.71.02.1003', channel: 'email', email: address, language: 'id' })
+    const ownerToken = await unsubscribeTokenMailed(address)
+    const again = await subscribe({ kelurahan: '33.71.02.1003', channel: 'email', email: address, language: 'en' }, undefined, false)
+    expect(again.statusCode).toBe(201)
+    expect(json(again)).not.toHaveProperty('unsubscribeToken')
+    const [row] = await server.kendali.ctx.db.query<{ unsubscribe_token: string; language: string }>(
+      `SELECT unsubscribe_token, language FROM alert_subscriptions WHERE tenant = '33.71' AND address = $1`,
+      [address],
+    )
+    expect(row).toEqual({ unsubscribe_token: ownerToken, language: 'id' })
   })
 
   it('refuses gateway webhooks from anyone but an admin of the tenant, and unknown kelurahan', async () => {

@@ -116,7 +116,8 @@ export class DeliveryService {
       id: row.id,
       kelurahan: row.kelurahan,
       channel: row.channel,
-      unsubscribeToken: row.unsubscribeToken,
+      // Whoever subscribes an e-mail address may not be its owner: the token to end it travels only by e-mail.
+      ...(row.channel === 'email' ? {} : { unsubscribeToken: row.unsubscribeToken }),
       isConfirmed: row.confirmedAt !== null,
       ...(secret ? { secret } : {}),
     }
@@ -128,20 +129,25 @@ export class DeliveryService {
       throw new NotFound('This confirmation link is unknown or has expired: subscribe again')
   }
 
+  private unsubscribeLink(tenant: string, to: store.SubscriptionRow): string {
+    return `${this.baseUrl}/p/${tenant}/alerts?unsubscribe=${to.unsubscribeToken}`
+  }
+
   private confirmHash(token: string): string {
     return this.secrets.keyedHash('alert-subscription-confirm', token)
   }
 
   private async sendConfirmation(tenant: string, to: store.SubscriptionRow, token: string): Promise<void> {
     const link = `${this.baseUrl}/p/${tenant}/alerts?confirm=${token}`
+    const unsubscribe = this.unsubscribeLink(tenant, to)
     const en = to.language === 'en'
     try {
       await this.channels.mailer?.send({
         to: to.address,
         subject: en ? 'Confirm your warning subscription' : 'Konfirmasi langganan peringatan',
         text: en
-          ? `Open this link within ${CONFIRM_HOURS} hours to receive warnings for kelurahan ${to.kelurahan}:\n${link}\n\nIf you did not ask for this, ignore this e-mail.`
-          : `Buka tautan ini dalam ${CONFIRM_HOURS} jam untuk menerima peringatan kelurahan ${to.kelurahan}:\n${link}\n\nAbaikan e-mail ini bila Anda tidak memintanya.`,
+          ? `Open this link within ${CONFIRM_HOURS} hours to receive warnings for kelurahan ${to.kelurahan}:\n${link}\n\nIf you did not ask for this, ignore this e-mail.\nUnsubscribe: ${unsubscribe}`
+          : `Buka tautan ini dalam ${CONFIRM_HOURS} jam untuk menerima peringatan kelurahan ${to.kelurahan}:\n${link}\n\nAbaikan e-mail ini bila Anda tidak memintanya.\nBerhenti berlangganan: ${unsubscribe}`,
       })
     } catch {
       throw new UpstreamUnavailable('The confirmation e-mail could not be sent; try again later')
@@ -246,7 +252,7 @@ export class DeliveryService {
     const text = [headline, description, instruction, alert.areaDesc, portalUrl].filter((t) => t !== '').join('\n\n')
     if (to.channel === 'email') {
       if (!this.channels.mailer) throw new DeliveryError('No mail server is configured (SMTP_URL)', true)
-      const unsubscribe = `${this.baseUrl}/p/${tenant}/alerts?unsubscribe=${to.unsubscribeToken}`
+      const unsubscribe = this.unsubscribeLink(tenant, to)
       await this.channels.mailer.send({
         to: to.address,
         subject,

@@ -232,7 +232,9 @@ export const Subscribed = Type.Object({
   id: Type.String(),
   kelurahan: Type.String(),
   channel: Type.String(),
-  unsubscribeToken: Type.String({ description: 'Keep it: it is the only way to unsubscribe' }),
+  unsubscribeToken: Type.Optional(
+    Type.String({ description: 'Push and webhooks: keep it, it is the only way to unsubscribe. E-mail: never answered here; it comes in every e-mail' }),
+  ),
   isConfirmed: Type.Boolean({ description: 'E-mail: false until the address opens the confirmation link sent to it' }),
   secret: Type.Optional(Type.String({ description: 'Webhooks: the HMAC-SHA256 key of x-kendali-signature, shown once' })),
 })

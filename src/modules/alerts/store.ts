@@ -300,13 +300,15 @@ export async function upsertSubscription(
     confirmation: PendingConfirmation | null
   },
 ): Promise<SubscriptionRow> {
-  // A confirmed address stays confirmed; one still waiting gets a fresh link.
+  // A confirmed address stays confirmed; one still waiting gets a fresh link. An e-mail subscription keeps its
+  // unsubscribe token (and, once confirmed, its language): anybody may ask to subscribe an address again.
   const [row] = await db.query<SubscriptionRow>(
     `INSERT INTO alert_subscriptions (tenant, kelurahan, kecamatan, kelurahan_geom, channel, address, secret, push_keys, language, unsubscribe_token, created_by,
        confirmed_at, confirm_token_hash, confirm_expires_at)
      VALUES ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12::text IS NULL THEN now() END, $12, $13)
      ON CONFLICT (tenant, kelurahan, channel, address) DO UPDATE SET secret = EXCLUDED.secret, push_keys = EXCLUDED.push_keys,
-       language = EXCLUDED.language, unsubscribe_token = EXCLUDED.unsubscribe_token,
+       language = CASE WHEN alert_subscriptions.channel = 'email' AND alert_subscriptions.confirmed_at IS NOT NULL THEN alert_subscriptions.language ELSE EXCLUDED.language END,
+       unsubscribe_token = CASE WHEN alert_subscriptions.channel = 'email' THEN alert_subscriptions.unsubscribe_token ELSE EXCLUDED.unsubscribe_token END,
        confirmed_at = coalesce(alert_subscriptions.confirmed_at, EXCLUDED.confirmed_at),
        confirm_token_hash = CASE WHEN alert_subscriptions.confirmed_at IS NULL THEN EXCLUDED.confirm_token_hash END,
        confirm_expires_at = CASE WHEN alert_subscriptions.confirmed_at IS NULL THEN EXCLUDED.confirm_expires_at END

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PanelProps } from '../../app/modules.ts'
 import { ActiveAlerts } from './ActiveAlerts.tsx'
-import { canPush, confirmSubscription, fetchKelurahan, type Region, subscribeEmail, subscribePush } from './api.ts'
+import { canPush, confirmSubscription, fetchKelurahan, type Region, subscribeEmail, subscribePush, unsubscribe } from './api.ts'
 
 /** Subscribe to the warnings of one kelurahan by e-mail or, where the browser can, by notifications in this browser. */
 function SubscribeForm({ tenant }: PanelProps) {
@@ -84,11 +84,42 @@ function Confirmation({ tenant }: PanelProps) {
   )
 }
 
+/**
+ * The unsubscribe link of every warning e-mail (`?unsubscribe=`). It asks before ending the subscription: mail
+ * scanners open links, and a person should not lose their warnings because one did.
+ */
+function Unsubscription({ tenant }: PanelProps) {
+  const { t } = useTranslation()
+  const [token] = useState(() => new URLSearchParams(window.location.search).get('unsubscribe'))
+  const [state, setState] = useState<'asking' | 'done' | 'failed'>('asking')
+  if (!token) return null
+  if (state !== 'asking')
+    return (
+      <p data-testid="unsubscribed" className={state === 'failed' ? 'error' : undefined}>
+        {t(state === 'done' ? 'alerts.portal.unsubscribed' : 'alerts.portal.unsubscribeFailed')}
+      </p>
+    )
+  const stop = () =>
+    unsubscribe(tenant.code, token).then(
+      () => setState('done'),
+      () => setState('failed'),
+    )
+  return (
+    <p className="alert-unsubscribe">
+      {t('alerts.portal.unsubscribeAsk')}{' '}
+      <button type="button" className="button" onClick={stop}>
+        {t('alerts.portal.unsubscribe')}
+      </button>
+    </p>
+  )
+}
+
 /** The public warnings page: list with instructions, map on request, subscribe form. */
 export function PublicAlertsPage({ tenant }: PanelProps) {
   return (
     <div className="public-alerts">
       <Confirmation tenant={tenant} />
+      <Unsubscription tenant={tenant} />
       <ActiveAlerts tenant={tenant} withMap />
       <SubscribeForm tenant={tenant} />
     </div>

@@ -133,7 +133,10 @@ export async function fetchKelurahan(tenant: string): Promise<Region[]> {
 }
 
 export const subscribeEmail = (tenant: string, kelurahan: string, email: string) =>
-  api<{ unsubscribeToken: string }>(`/api/t/${tenant}/subscriptions`, { method: 'POST', body: { kelurahan, channel: 'email', email } })
+  api<{ isConfirmed: boolean }>(`/api/t/${tenant}/subscriptions`, { method: 'POST', body: { kelurahan, channel: 'email', email } })
+
+/** Ends a subscription with the token of its unsubscribe link. */
+export const unsubscribe = (tenant: string, token: string) => api<void>(`/api/t/${tenant}/subscriptions/unsubscribe`, { method: 'POST', body: { token } })
 
 /** Opens the confirmation link an e-mail subscriber received. */
 export const confirmSubscription = (tenant: string, token: string) => api<void>(`/api/t/${tenant}/subscriptions/confirm`, { method: 'POST', body: { token } })
