@@ -13,6 +13,8 @@ function subject(event: KendaliEvent): string {
   return event.entity ?? ''
 }
 
+const SYSTEM = 'system:'
+
 export function EventFeed({ items, timezone }: { items: FeedItem[]; timezone: string }) {
   const { t, i18n } = useTranslation()
   return (
@@ -28,7 +30,9 @@ export function EventFeed({ items, timezone }: { items: FeedItem[]; timezone: st
               {repeats > 1 && <span className="repeats">{t('console.repeats', { count: repeats })}</span>}
             </span>
             <span className="subject">{subject(e)}</span>
-            {e.actor && <span className="actor">{e.actor}</span>}
+            {e.actor && (
+              <span className="actor">{e.actor.startsWith(SYSTEM) ? t(`actors.${e.actor.slice(SYSTEM.length)}`, { defaultValue: e.actor }) : e.actor}</span>
+            )}
           </li>
         ))}
       </ol>

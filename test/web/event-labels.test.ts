@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from '../support/template.ts'
+
+// The console's live feed shows an event by its label from the i18n bundles; a type without one would show as a
+// code ("report.routed"). Every module declares the events it records in its events.ts, as `type: '…'` literals.
+const modules = join(ROOT, 'src/modules')
+const emitted = readdirSync(modules, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && readdirSync(join(modules, d.name)).includes('events.ts'))
+  .flatMap((d) => {
+    const source = readFileSync(join(modules, d.name, 'events.ts'), 'utf8')
+    return [...source.matchAll(/type:\s*((?:'[^']+'\s*\|?\s*)+)/g)].flatMap((m) => [...m[1].matchAll(/'([^']+)'/g)].map((t) => t[1]))
+  })
+const bundle = (language: string) => JSON.parse(readFileSync(join(ROOT, `web/src/app/locales/${language}.json`), 'utf8')) as { events: Record<string, string> }
+
+describe('words for every event type in the live feed', () => {
+  it('finds the event types the modules declare', () => {
+    expect(emitted).toEqual(expect.arrayContaining(['report.routed', 'report.status_changed', 'finding.handed_off', 'config.copied']))
+  })
+
+  it.each(['id', 'en'])('has a %s label for each of them', (language) => {
+    const { events } = bundle(language)
+    expect(emitted.filter((type) => !events[type]?.trim())).toEqual([])
+  })
+})
