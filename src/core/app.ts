@@ -15,6 +15,7 @@ import { pingDatabase, type ReadinessChecks } from './health.ts'
 import type { Identity } from './http/identity.ts'
 import { PermissionMatrix } from './http/permissions.ts'
 import { platformRoutes } from './http/platform-routes.ts'
+import type { LogDestination } from './http/request-log.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
 import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
@@ -28,6 +29,8 @@ export interface KendaliOptions {
   /** An already open database (tests share one per worker); it is not closed with the app. */
   db?: Database
   logger?: boolean
+  /** Log lines go here instead of stdout (tests read them). */
+  logDestination?: LogDestination
   rateLimitPerMinute?: number
   /** Start background work (job polling, module start hooks such as the simulator). */
   background?: boolean
@@ -97,6 +100,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     readiness,
     logger: options.logger,
+    logSlowMs: config.logSlowMs,
+    logDestination: options.logDestination,
     identity: currentIdentity,
     permissions,
   })

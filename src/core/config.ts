@@ -22,6 +22,8 @@ export interface Config {
   adminPassword: string | null
   simulator: boolean
   logLevel: string
+  /** A request slower than this (ms) is logged at warn, so an info log shows it. */
+  logSlowMs: number
   publicUrl: string | null
   defaultTenant: string
   mapStyleUrl: string | null
@@ -210,6 +212,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: text(env, 'ADMIN_PASSWORD'),
     simulator: flag(env, 'SIMULATOR', true),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    logSlowMs: int(env, 'LOG_SLOW_MS', 1000),
     publicUrl: address(env, 'PUBLIC_URL'),
     defaultTenant: text(env, 'DEFAULT_TENANT') ?? '33.71',
     mapStyleUrl: address(env, 'MAP_STYLE_URL'),

@@ -92,7 +92,7 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
   }
   const database = DATABASE_CODES[sqlState(err) ?? '']
   if (database) {
-    request.log.warn({ err, tenant: (request.params as { tenant?: string } | undefined)?.tenant }, 'request refused by the database')
+    request.log.warn({ err }, 'request refused by the database')
     reply.status(database.status).send({ error: { code: database.code, message: database.message } })
     return
   }
@@ -104,6 +104,6 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     reply.status(err.statusCode).send({ error: { code: 'invalid', message: err.message } })
     return
   }
-  request.log.error({ err, tenant: (request.params as { tenant?: string } | undefined)?.tenant }, 'request failed')
+  request.log.error({ err }, 'request failed')
   reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on the server; it has been logged', details: { requestId: request.id } } })
 }

@@ -15,6 +15,7 @@ import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, ty
 import { guardInput } from './input.ts'
 import { assertSameOrigin } from './origin.ts'
 import type { PermissionMatrix } from './permissions.ts'
+import { type LogDestination, loggerOptions } from './request-log.ts'
 import { registerSecurityHeaders } from './security-headers.ts'
 import { registerWebApp } from './web-app.ts'
 
@@ -59,6 +60,9 @@ export interface ServerOptions {
   permissions: PermissionMatrix
   readiness: Readiness
   logger?: boolean
+  /** Requests slower than this are logged at warn. */
+  logSlowMs: number
+  logDestination?: LogDestination
 }
 
 const TENANT_ROUTE = '/api/t/:tenant'
@@ -73,7 +77,7 @@ export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('..
 export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliApp; routes: RouteAccess[] }> {
   const trusted = opts.trustProxy
   const app: KendaliApp = Fastify({
-    logger: opts.logger === false ? false : { level: opts.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
+    ...(opts.logger === false ? { logger: false } : loggerOptions({ level: opts.logLevel, slowMs: opts.logSlowMs, destination: opts.logDestination })),
     bodyLimit: opts.bodyLimitBytes,
     // A hop count trusts that many proxies nearest to us, whatever their address (what Fastify does for a number).
     trustProxy: typeof trusted === 'number' ? (_address: string, hop: number) => hop < trusted : trusted,
