@@ -51,10 +51,11 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/posts/:id/attachments/:attachmentId',
   // Payment providers notify without a session; the levies module checks the Midtrans signature and logs rejects (tested there).
   'POST /api/t/:tenant/levies/payments/callback/midtrans',
-  // Market vendors see their own bills, QRIS and receipts by vendor code + phone (checked by the levies module, tested there).
-  'GET /api/t/:tenant/levies/public/bills',
-  'GET /api/t/:tenant/levies/public/bills/:number/qris',
-  'GET /api/t/:tenant/levies/public/payments/:receipt',
+  // Market vendors see their own bills, QRIS and receipts by vendor code + phone, sent in the body so no phone
+  // number lands in a URL or a log (checked by the levies module, tested there).
+  'POST /api/t/:tenant/levies/public/bills',
+  'POST /api/t/:tenant/levies/public/bills/:number/qris',
+  'POST /api/t/:tenant/levies/public/payments/:receipt',
   // Situation-room screens open a read-only session with their wall token, checked by the kpi module (tested there).
   'POST /api/t/:tenant/kpi/wall/session',
   // Open311 GeoReport v2: reads are public by the spec, POST requires an api_key checked by the reports module.
@@ -76,6 +77,7 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/alerts/active',
   'GET /api/t/:tenant/alerts/active/areas',
   'POST /api/t/:tenant/subscriptions',
+  'POST /api/t/:tenant/subscriptions/confirm',
   'POST /api/t/:tenant/subscriptions/unsubscribe',
   'GET /api/t/:tenant/subscriptions/push-key',
   // Open data: public datasets, their rows, files and map points for everyone; the datahub module hides internal ones (tested there).
