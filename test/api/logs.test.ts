@@ -8,7 +8,11 @@ import { json, loginCookie } from '../support/server.ts'
 import { testConfig } from '../support/template.ts'
 
 /** A prepared Kendali whose log lines (from after start-up) land in `raw`; `lines()` parses them. */
-async function withCapturedLogs(env: Record<string, string>, run: (kendali: Kendali, lines: () => Record<string, unknown>[], raw: string[]) => Promise<void>) {
+async function withCapturedLogs(
+  env: Record<string, string>,
+  run: (kendali: Kendali, lines: () => Record<string, unknown>[], raw: string[]) => Promise<void>,
+  addRoutes?: (kendali: Kendali) => void,
+) {
   const raw: string[] = []
   const kendali = await createKendali(testConfig(env), allModules(), {
     db: await testDatabase(),
@@ -17,6 +21,7 @@ async function withCapturedLogs(env: Record<string, string>, run: (kendali: Kend
     background: false,
     mqtt: false,
   })
+  addRoutes?.(kendali)
   try {
     await kendali.prepare()
     raw.length = 0
@@ -77,6 +82,24 @@ describe('request logs', () => {
       await kendali.app.inject({ method: 'GET', url: '/api/t/33.71/regions' })
       expect(lines()).toMatchObject([{ level: 40, msg: 'slow request', tenant: '33.71', method: 'GET', status: 200, ms: expect.any(Number) }])
     })
+  })
+
+  it('writes a failed request (5xx) at error, even at info, with the error and its stack', async () => {
+    await withCapturedLogs(
+      { LOG_LEVEL: 'info' },
+      async (kendali, lines) => {
+        expect((await kendali.app.inject({ method: 'GET', url: '/api/t/33.71/broken-for-test' })).statusCode).toBe(500)
+        const failed = lines().filter((l) => l.level === 50)
+        expect(failed.length).toBeGreaterThan(0)
+        expect(failed.every((l) => l.tenant === '33.71' && typeof l.reqId === 'string')).toBe(true)
+        expect(failed).toContainEqual(expect.objectContaining({ msg: 'request failed', status: 500, url: '/api/t/33.71/broken-for-test' }))
+        expect(failed.some((l) => String((l.err as { stack?: string } | undefined)?.stack).startsWith('Error: disk on fire\n'))).toBe(true)
+      },
+      (kendali) =>
+        kendali.app.get('/api/t/:tenant/broken-for-test', { config: { access: 'public' } }, async () => {
+          throw new Error('disk on fire')
+        }),
+    )
   })
 })
 
