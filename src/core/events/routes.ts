@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { type Access, authorize, readableRoles } from '../http/access.ts'
+import { type Access, authorize, type Principal, readableRoles, type TenantRef } from '../http/access.ts'
 import { ErrorBody } from '../http/errors.ts'
 import { type Identity, principalFromRequest } from '../http/identity.ts'
 import { decodeCursor, encodeCursor, Page } from '../http/paging.ts'
@@ -27,6 +27,12 @@ const TenantParams = Type.Object({ tenant: Type.String({ pattern: '^[0-9]{2}(\\.
 const Seq = Int8({ minimum: 0 })
 const Topics = Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Comma-separated topics' })
 
+/** The topics the caller reads: its roles', narrowed to a wall screen's own when it is one. */
+function topicsOf(ctx: CoreContext, principal: Principal, tenant: TenantRef): string[] {
+  const visible = ctx.topics.visibleTo(readableRoles(principal, tenant))
+  return principal.wall ? visible.filter((topic) => principal.wall?.topics.includes(topic)) : visible
+}
+
 /** The event log over HTTP (paged, filtered to what the caller's roles may read) and the live WebSocket. */
 export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => Identity): void {
   app.get(
@@ -51,7 +57,7 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
     async (request) => {
       const tenant = tenantOf(request)
       const q = request.query
-      const visible = ctx.topics.visibleTo(readableRoles(principalOf(request), tenant))
+      const visible = topicsOf(ctx, principalOf(request), tenant)
       const wanted = q.topic ? new Set(q.topic.split(',')) : null
       const topics = wanted ? visible.filter((t) => wanted.has(t)) : visible
       const types = q.type ? q.type.split(',') : undefined
@@ -72,7 +78,8 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
     },
   )
 
-  const LIVE_ACCESS: Access = { roles: 'any' }
+  // The wall's screens follow their panels live (on their own topics only).
+  const LIVE_ACCESS: Access = { roles: 'any', wall: true }
   app.get(
     '/api/t/:tenant/live',
     {
@@ -90,15 +97,15 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
       new LiveClient(socket, {
         tenant: tenant.code,
         after: request.query.after ?? null,
-        visibleTopics: ctx.topics.visibleTo(readableRoles(principalOf(request), tenant)),
+        visibleTopics: topicsOf(ctx, principalOf(request), tenant),
         recheck: async () => {
-          const principal = await principalFromRequest(request, identity())
           try {
+            const principal = await principalFromRequest(request, identity())
             authorize(principal, LIVE_ACCESS, tenant, false)
+            return topicsOf(ctx, principal as Principal, tenant)
           } catch {
             return null
           }
-          return ctx.topics.visibleTo(readableRoles(principal as NonNullable<typeof principal>, tenant))
         },
         recheckMs: ctx.config.liveRecheckSeconds * 1000,
         db: () => ctx.db,

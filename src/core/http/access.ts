@@ -20,6 +20,11 @@ export interface Principal {
   grants: Grant[]
   /** Reads what its grants read and never writes (a situation-room screen's wall token). */
   readOnly?: boolean
+  /**
+   * A situation-room screen: it passes only routes marked for the wall (`wall` in their access or action) and
+   * reads only these live topics, whatever its grants would otherwise read.
+   */
+  wall?: { topics: readonly string[] }
 }
 
 /**
@@ -28,9 +33,10 @@ export interface Principal {
  * - `authenticated`: any person or token
  * - `platform_admin`: operators of the whole install
  * - `{ roles }`: one of these roles in the route's tenant (`'any'` = any role there). A grant on an
- *   ancestor tenant (the province `33` for the city `33.71`) counts for reading only.
+ *   ancestor tenant (the province `33` for the city `33.71`) counts for reading only. `wall`: a situation-room
+ *   screen may call it too (it shows this on one of its panels).
  */
-export type Access = 'public' | 'authenticated' | 'platform_admin' | { roles: readonly Role[] | 'any'; write?: boolean }
+export type Access = 'public' | 'authenticated' | 'platform_admin' | { roles: readonly Role[] | 'any'; write?: boolean; wall?: boolean }
 
 export interface TenantRef {
   code: string
@@ -55,6 +61,7 @@ export function authorize(principal: Principal | null, access: Access, tenant: T
   if (!principal) throw new Unauthorized()
   const write = typeof access === 'object' ? (access.write ?? isWrite) : isWrite
   if (principal.readOnly && write) throw new Forbidden('This token only reads')
+  if (principal.wall && !(typeof access === 'object' && access.wall)) throw new Forbidden('A wall screen reads only what the wall shows')
   if (principal.isPlatformAdmin || access === 'authenticated') return
   if (access === 'platform_admin') throw new Forbidden('Only platform administrators may do this')
   if (!tenant) throw new Forbidden()

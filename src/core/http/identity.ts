@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { Unauthorized } from '../errors.ts'
 import type { Principal, TenantRef } from './access.ts'
 
 export interface TenantInfo extends TenantRef {
@@ -25,14 +26,23 @@ export function hasCredentials(request: FastifyRequest): boolean {
   return Boolean(request.headers.authorization || request.cookies[SESSION_COOKIE] || request.cookies[WALL_COOKIE])
 }
 
-/** Reads the caller from the bearer token, the session cookie or the wall cookie; null when anonymous. */
+/**
+ * Reads the caller from the bearer token, the session cookie or the wall cookie; null when anonymous. A wall's
+ * token counts only in the wall cookie and the wall cookie holds only a wall's token: a copied screen token is
+ * no bearer token for scripts, and an API token is no screen.
+ */
 export async function principalFromRequest(request: FastifyRequest, identity: Identity): Promise<Principal | null> {
   const header = request.headers.authorization
-  if (header?.startsWith('Bearer ')) return identity.principalFromApiToken(header.slice(7).trim())
+  if (header?.startsWith('Bearer ')) {
+    const principal = await identity.principalFromApiToken(header.slice(7).trim())
+    if (principal?.wall) throw new Unauthorized('A wall token is accepted only by the wall screen, not as a bearer token')
+    return principal
+  }
   const session = request.cookies[SESSION_COOKIE]
   if (session) return identity.principalFromSession(session)
   const wall = request.cookies[WALL_COOKIE]
-  return wall ? identity.principalFromApiToken(wall) : null
+  const screen = wall ? await identity.principalFromApiToken(wall) : null
+  return screen?.wall ? screen : null
 }
 
 /** Cookies carry `Secure` whenever the browser reached us over TLS (directly or through a trusted proxy), and always when PUBLIC_URL is https. */

@@ -16,6 +16,8 @@ export interface ActionRule {
   write?: boolean
   opd?: string
   everyOpd?: readonly Role[]
+  /** A situation-room screen reads it on one of its panels; every other action is refused to a wall. */
+  wall?: true
 }
 
 export type ActionRules = Readonly<Record<string, ActionRule>>
@@ -51,9 +53,9 @@ export class PermissionMatrix {
 
   /** What a route naming the action requires; `isWrite` is whether the route's method writes. */
   access(action: string, isWrite = false): Access {
-    const { roles, write } = this.rule(action)
+    const { roles, write, wall } = this.rule(action)
     if (isWrite && write !== false) this.#writes.add(action)
-    return write === undefined ? { roles } : { roles, write }
+    return { roles, ...(write === undefined ? {} : { write }), ...(wall ? { wall } : {}) }
   }
 
   entries(): [string, ActionRule & { module: string }][] {
@@ -68,7 +70,7 @@ export class PermissionMatrix {
       const cells = ROLES.map((role) => (r.roles === 'any' || r.roles.includes(role) ? '✓' : ''))
       const only = `only for the OPD that ${r.opd}`
       const opd = r.opd ? (r.everyOpd ? `${r.everyOpd.join(', ')}: every OPD; the others ${only}` : `agency officers ${only}`) : ''
-      const scope = [opd, r.write ? 'direct grant only, even to read' : '']
+      const scope = [opd, r.write ? 'direct grant only, even to read' : '', r.wall ? 'a wall screen reads it' : '']
       return `| \`${action}\` | ${cells.join(' | ')} | ${scope.filter(Boolean).join('; ')} |`
     })
     return [head, rule, ...rows].join('\n')

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Invalid } from '../../core/errors.ts'
+import { headSeq } from '../../core/events/log.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { isSecureRequest, WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
@@ -36,6 +37,7 @@ import {
   TenantParams,
   UpdateIndicator,
   Value,
+  WallSchedule,
   WallSession,
   WallSettings,
   WallToken,
@@ -350,12 +352,15 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
       config: { action: 'kpi.wall.settings.read' },
       schema: {
         tags,
-        summary: "The wall's schedule: its panels in order, each with its seconds",
+        summary: "The wall's schedule: its panels in order, each with its seconds, and the latest event sequence",
         params: TenantParams,
-        response: { 200: WallSettings, ...errors },
+        response: { 200: WallSchedule, ...errors },
       },
     },
-    async (request) => ({ panels: await walls.settings(ctx.db, tenantOf(request).code) }),
+    async (request) => {
+      const tenant = tenantOf(request).code
+      return { panels: await walls.settings(ctx.db, tenant), after: await headSeq(ctx.db, tenant) }
+    },
   )
 
   app.put(

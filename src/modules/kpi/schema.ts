@@ -264,3 +264,8 @@ export const WallSettings = Type.Object(
   },
   { additionalProperties: false },
 )
+/** What the wall reads of its schedule, with where its live channel starts (a screen may not page the event log). */
+export const WallSchedule = Type.Object({
+  panels: WallSettings.properties.panels,
+  after: Type.Integer({ minimum: 0, description: "The tenant's latest event sequence: the wall's live channel continues after it" }),
+})

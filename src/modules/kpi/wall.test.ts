@@ -16,6 +16,11 @@ const wallCookie = (res: { cookies: { name: string; value: string }[] }) => {
   return `kendali_wall=${cookie?.value}`
 }
 const incidents = { method: 'GET', url: '/api/t/33.71/incidents' } as const
+/** A screen's session: the wall cookie its token opens, as the wall page does. */
+async function screenOf(token: string) {
+  const cookie = wallCookie(await openSession(token))
+  return (opts: InjectOptions) => anonymous({ ...opts, headers: { ...opts.headers, cookie } })
+}
 
 async function newToken(name: string, days?: number): Promise<Created> {
   const res = await as('admin', { method: 'POST', url: '/api/t/33.71/wall-tokens', payload: { name, days } })
@@ -30,12 +35,28 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 describe('wall tokens', () => {
-  it('lets a screen read what an executive reads with a token shown once and stored hashed', async () => {
+  it("lets a screen read each of its panels' data with a token shown once and stored hashed", async () => {
     const created = await newToken('Layar utama Command Center', 30)
     expect(created.token).toMatch(/^kdw_/)
     expect(created.token.startsWith(created.prefix)).toBe(true)
-    for (const url of ['/api/t/33.71/kpi/summary?period=2026-01', '/api/t/33.71/incidents', '/api/t/33.71/levies/revenue', '/api/t/33.71/kpi/wall/settings']) {
-      const res = await bearer(created.token, { method: 'GET', url })
+    const screen = await screenOf(created.token)
+    const [agency] = json<{ items: { id: string }[] }>(await anonymous({ method: 'GET', url: '/api/t/33.71/agencies?limit=1' })).items
+    const panels = [
+      '/api/t/33.71',
+      '/api/t/33.71/kpi/wall/settings',
+      '/api/t/33.71/kpi/summary?period=2026-01',
+      '/api/t/33.71/regions?level=kelurahan',
+      '/api/t/33.71/incidents?status=open&limit=500',
+      '/api/t/33.71/units?limit=1000',
+      '/api/t/33.71/devices?limit=1000',
+      '/api/t/33.71/alarms?status=open&limit=200',
+      '/api/t/33.71/cameras?limit=1000',
+      '/api/t/33.71/agencies?limit=1000',
+      `/api/t/33.71/reports?status=open&agencyId=${agency.id}&limit=1`,
+      '/api/t/33.71/levies/revenue',
+    ]
+    for (const url of panels) {
+      const res = await screen({ method: 'GET', url })
       expect(res.statusCode, `${url} ${res.body}`).toBe(200)
     }
 
@@ -48,21 +69,44 @@ describe('wall tokens', () => {
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/)
   })
 
+  it('reads nothing its panels do not show, though an executive may', async () => {
+    const screen = await screenOf((await newToken('Layar rapat kecil')).token)
+    const report = '/api/t/33.71/reports/00000000-0000-4000-8000-000000000000'
+    const hidden = [report, '/api/t/33.71/asn/discipline', '/api/t/33.71/connectors', '/api/t/33.71/users', '/api/t/33.71/events', '/api/t/33.71/facilities']
+    for (const url of hidden) {
+      const res = await screen({ method: 'GET', url })
+      expect([url, res.statusCode]).toEqual([url, 403])
+    }
+    // The narrowing is the wall's own: its executive role alone reads these.
+    for (const url of ['/api/t/33.71/events', '/api/t/33.71/facilities', '/api/t/33.71/asn/discipline']) {
+      expect((await as('executive', { method: 'GET', url })).statusCode, url).not.toBe(403)
+    }
+  })
+
+  it('is no bearer token, and the wall cookie holds no other token', async () => {
+    const { token } = await newToken('Layar disalin')
+    for (const url of ['/api/t/33.71/kpi/wall/settings', '/api/t/33.71/incidents', '/api/t/33.71/users']) {
+      const res = await bearer(token, { method: 'GET', url })
+      expect([url, res.statusCode, json<{ error: { code: string } }>(res).error.code]).toEqual([url, 401, 'unauthorized'])
+    }
+    const session = cookies.admin.match(/kendali_session=([^;]+)/)?.[1]
+    expect((await anonymous({ ...incidents, headers: { cookie: `kendali_wall=${session}` } })).statusCode).toBe(401)
+  })
+
   it('never writes, reads no other city and nothing an executive may not read', async () => {
-    const { token } = await newToken('Layar rapat')
+    const screen = await screenOf((await newToken('Layar rapat')).token)
     const writes: InjectOptions[] = [
       { method: 'PUT', url: '/api/t/33.71/kpi/wall/settings', payload: { panels: [{ kind: 'kpi', seconds: 10 }] } },
       { method: 'POST', url: '/api/t/33.71/wall-tokens', payload: { name: 'x' } },
       { method: 'POST', url: '/api/t/33.71/kpi/indicators/x/values', payload: { period: '2026-01', value: 1 } },
     ]
     for (const opts of writes) {
-      const res = await bearer(token, opts)
+      const res = await screen(opts)
       expect([opts.url, res.statusCode, json<{ error: { message: string } }>(res).error?.message]).toEqual([opts.url, 403, 'This token only reads'])
     }
-    expect((await bearer(token, { method: 'GET', url: '/api/t/35.73/incidents' })).statusCode).toBe(403)
-    expect((await bearer(token, { method: 'GET', url: '/api/t/33.71/wall-tokens' })).statusCode).toBe(403)
-    expect((await bearer('kdw_guessed', incidents)).statusCode).toBe(401)
-    expect((await anonymous({ ...incidents, url: `${incidents.url}?token=${token}` })).statusCode).toBe(401)
+    expect((await screen({ method: 'GET', url: '/api/t/35.73/incidents' })).statusCode).toBe(403)
+    expect((await screen({ method: 'GET', url: '/api/t/33.71/wall-tokens' })).statusCode).toBe(403)
+    expect((await anonymous({ ...incidents, headers: { cookie: 'kendali_wall=kdw_guessed' } })).statusCode).toBe(401)
   })
 
   it('opens a screen session in an httpOnly, same-site cookie that reads the API until the token is revoked', async () => {
@@ -82,7 +126,6 @@ describe('wall tokens', () => {
 
     expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${created.id}` })).statusCode).toBe(204)
     expect((await screen(incidents)).statusCode).toBe(401)
-    expect((await bearer(created.token, incidents)).statusCode).toBe(401)
     expect((await openSession(created.token)).statusCode).toBe(401)
   })
 
@@ -90,9 +133,17 @@ describe('wall tokens', () => {
     const created = await newToken('Layar live')
     const cookie = wallCookie(await openSession(created.token))
     const live = await LiveProbe.open(server.url, '33.71', cookie)
+    const executive = await LiveProbe.open(server.url, '33.71', cookies.executive)
+    // A topic the executive reads but no panel shows, then one the wall follows.
+    const { ctx } = server.kendali
+    await ctx.db.transaction((tx) => ctx.events.record(tx, '33.71', 'test', { topic: 'facilities', type: 'facility.created', entity: null, data: {} }))
     await newToken('Layar lain')
+    await executive.waitFor(2)
+    expect(executive.events.map((e) => e.topic)).toEqual(['facilities', 'kpi'])
     await live.waitFor(1)
+    expect(live.events.map((e) => e.topic)).toEqual(['kpi'])
     expect(live.events[0]).toMatchObject({ topic: 'kpi', type: 'wall_token.created' })
+    await executive.close()
     expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${created.id}` })).statusCode).toBe(204)
     expect(await live.closedByServer()).toBe(4401)
     await expect(LiveProbe.open(server.url, '33.71', cookie)).rejects.toThrow(/401/)
@@ -100,15 +151,17 @@ describe('wall tokens', () => {
 
   it('stops working once revoked or expired', async () => {
     const revoked = await newToken('Layar lama')
-    expect((await bearer(revoked.token, incidents)).statusCode).toBe(200)
+    const old = await screenOf(revoked.token)
+    expect((await old(incidents)).statusCode).toBe(200)
     expect((await as('malang_admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${revoked.id}` })).statusCode).toBe(403)
     expect((await as('admin', { method: 'DELETE', url: `/api/t/33.71/wall-tokens/${revoked.id}` })).statusCode).toBe(204)
-    expect((await bearer(revoked.token, incidents)).statusCode).toBe(401)
+    expect((await old(incidents)).statusCode).toBe(401)
 
     const expired = await newToken('Layar pinjaman', 1)
-    expect((await bearer(expired.token, incidents)).statusCode).toBe(200)
+    const lent = await screenOf(expired.token)
+    expect((await lent(incidents)).statusCode).toBe(200)
     await server.kendali.ctx.db.query(`UPDATE kpi_wall_tokens SET expires_at = now() - interval '1 minute' WHERE id = $1`, [expired.id])
-    const res = await bearer(expired.token, incidents)
+    const res = await lent(incidents)
     expect(res.statusCode).toBe(401)
     expect(json<{ error: { code: string } }>(res).error.code).toBe('unauthorized')
     expect((await openSession(expired.token)).statusCode).toBe(401)

@@ -8,6 +8,8 @@ import { recordKpiEvent } from './events.ts'
 export const WALL_TOKEN_PREFIX = 'kdw_'
 export const WALL_PANELS = ['kpi', 'map', 'cameras', 'reports', 'levies'] as const
 export type WallPanel = { kind: (typeof WALL_PANELS)[number]; seconds: number }
+/** The live topics the panels follow: the map's incidents, units and sensors, cameras, reports, levies, the KPIs. */
+export const WALL_TOPICS = ['kpi', 'incidents', 'units', 'sensors', 'cctv', 'reports', 'levies'] as const
 const DEFAULT_SECONDS = 30
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
@@ -79,8 +81,8 @@ export class WallTokens {
   }
 
   /**
-   * The screen a valid token stands for: it reads what an executive of its tenant reads and never writes.
-   * Null when the token is unknown, revoked or expired.
+   * The screen a valid token stands for: a read-only executive of its tenant narrowed to what the wall shows
+   * (the actions marked `wall`, the `WALL_TOPICS`). Null when the token is unknown, revoked or expired.
    */
   async principal(db: Queryable, token: string): Promise<Principal | null> {
     const row = await this.use(db, token)
@@ -91,6 +93,7 @@ export class WallTokens {
       actor: `wall:${row.name}`,
       isPlatformAdmin: false,
       readOnly: true,
+      wall: { topics: WALL_TOPICS },
       grants: [{ tenant: row.tenant, roles: ['executive'], agencies: [] }],
     }
   }

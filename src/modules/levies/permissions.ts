@@ -9,7 +9,7 @@ const PAYERS = ['admin', 'agency_officer', 'collector'] as const
 const MARKET = 'manages this market'
 const ANY_MARKET = 'manages a market'
 export const LEVY_ACTIONS = defineActions({
-  'levies.read': { roles: ['admin', 'agency_officer', 'collector', 'operator', 'executive'] },
+  'levies.read': { roles: ['admin', 'agency_officer', 'collector', 'operator', 'executive'], wall: true },
   'levies.settings.read': { roles: OFFICE, opd: ANY_MARKET },
   'levies.settings.write': { roles: ['admin'] },
   /** Markets, their stalls, permits and yearly targets. */

@@ -330,7 +330,7 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   app.get(
     '/api/t/:tenant/reports',
     {
-      config: { action: 'reports.report.read' },
+      config: { action: 'reports.report.list' },
       schema: {
         tags,
         summary: 'Reports, newest first, by status, category, OPD, overdue and bbox; agency officers see their OPDs’',

@@ -4,10 +4,10 @@ const ADMINS = ['admin'] as const
 
 /** Every role of the city reads devices and alarms; admins keep devices and rules; the command center acknowledges. */
 export const SENSOR_ACTIONS = defineActions({
-  'sensors.device.read': { roles: 'any' },
+  'sensors.device.read': { roles: 'any', wall: true },
   'sensors.device.write': { roles: ADMINS },
   'sensors.rule.read': { roles: 'any' },
   'sensors.rule.write': { roles: ADMINS },
-  'sensors.alarm.read': { roles: 'any' },
+  'sensors.alarm.read': { roles: 'any', wall: true },
   'sensors.alarm.ack': { roles: ['admin', 'operator', 'dispatcher'] },
 })

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useParams, useSearchParams } from 'react-router-dom'
-import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { ApiError, api, type KendaliEvent, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { useLive } from '../../app/live.ts'
 import { LiveEvents, LiveEventsProvider } from '../../app/liveEvents.tsx'
 import { mapStyle } from '../../map/MapView.tsx'
@@ -84,13 +84,12 @@ export function WallPage() {
       token || data
         ? null
         : (isCurrent: () => boolean) =>
-            Promise.all([
-              api<Tenant>(`/api/t/${code}`),
-              api<PlatformConfig>('/api/config'),
-              api<Page<KendaliEvent>>(`/api/t/${code}/events?order=desc&limit=1`),
-            ]).then(([tenant, config, recent]) => {
-              if (isCurrent()) setData({ tenant, config, after: recent.items[0]?.seq ?? 0 })
-            }, refuse),
+            Promise.all([api<Tenant>(`/api/t/${code}`), api<PlatformConfig>('/api/config'), api<{ after: number }>(`/api/t/${code}/kpi/wall/settings`)]).then(
+              ([tenant, config, schedule]) => {
+                if (isCurrent()) setData({ tenant, config, after: schedule.after })
+              },
+              refuse,
+            ),
     [code, data, token, refuse],
   )
   useEvery(refreshMs, loadCity)
