@@ -57,9 +57,15 @@ async function measure(db: Database, name: string, dataDir: string): Promise<Row
     console.log(`${name}: baseline probe ${BASELINE_MS / 1000} s, then a ${ROWS.toLocaleString('en')}-row import…`)
     const baseline = await probe(url, new Promise((resolve) => setTimeout(resolve, BASELINE_MS)))
     const t0 = performance.now()
-    const imported = kpi.importCsv(db, TENANT, { actor: 'bench', agencies: 'all' }, csv)
+    // Over SYNC_IMPORT_ROWS the import is queued, then written by its job: both are measured.
+    const imports = kendali.ctx.imports
+    const imported = kpi.importCsv(imports, db, TENANT, { actor: 'bench', agencies: 'all' }, csv).then(async (queued) => {
+      if (!queued.id) return queued
+      await imports.resume(db, TENANT, queued.id)
+      return imports.find(db, TENANT, queued.id, () => true)
+    })
     const during = await probe(url, imported)
-    const { accepted } = await imported
+    const accepted = (await imported).counts.accepted ?? 0
     return { db: name, baseline, during, importSeconds: (performance.now() - t0) / 1000, accepted }
   } finally {
     await kendali.close()

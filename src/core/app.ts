@@ -17,6 +17,8 @@ import { PermissionMatrix } from './http/permissions.ts'
 import { platformRoutes } from './http/platform-routes.ts'
 import type { LogDestination } from './http/request-log.ts'
 import { buildServer, packageVersion, type Readiness, type RouteAccess } from './http/server.ts'
+import { importRoutes } from './import-routes.ts'
+import { ImportRuns } from './import-runs.ts'
 import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
@@ -106,15 +108,18 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     permissions,
   })
   const topics = new TopicRegistry()
+  const events = new EventLog(bus)
+  const jobs = new JobQueue(
+    () => ctx.db,
+    (err) => app.log.error({ err }, 'job polling failed'),
+  )
   const ctx: CoreContext = {
     config,
     db: options.db ?? notOpenYet,
     bus,
-    events: new EventLog(bus),
-    jobs: new JobQueue(
-      () => ctx.db,
-      (err) => app.log.error({ err }, 'job polling failed'),
-    ),
+    events,
+    jobs,
+    imports: new ImportRuns(() => ctx.db, events, jobs),
     topics,
     outbound: new OutboundPolicy(config.outboundAllow),
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : null,
@@ -144,6 +149,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   platformRoutes(app, ctx, readiness, readinessChecks, packageVersion())
   basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
+  importRoutes(app, ctx)
   for (const module of modules) {
     for (const [topic, readers] of Object.entries(module.topics ?? {})) topics.declare(topic, readers)
     module.routes?.(app, ctx)

@@ -9,6 +9,7 @@ import type { TopicRegistry } from './events/topics.ts'
 import type { Principal, Role } from './http/access.ts'
 import type { Identity } from './http/identity.ts'
 import type { ActionRules, PermissionMatrix } from './http/permissions.ts'
+import type { ImportRuns } from './import-runs.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
 import type { MqttHub } from './mqtt/hub.ts'
@@ -26,6 +27,8 @@ export interface CoreContext {
   readonly bus: Bus
   readonly events: EventLog
   readonly jobs: JobQueue
+  /** CSV imports: small ones written in the request, large ones by a durable job with progress. */
+  readonly imports: ImportRuns
   readonly topics: TopicRegistry
   /** The only way out to URLs people typed in (cameras, webhooks, connectors, push): refuses the server's own network. */
   readonly outbound: OutboundPolicy

@@ -36,10 +36,14 @@ export function kpiModule(): KendaliModule {
     routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), wallsOf(ctx), tenantExists(ctx)),
     // Situation-room screens read with their wall token (read-only, as an executive of their tenant).
     tokens: (ctx) => ({ prefix: WALL_TOKEN_PREFIX, principal: (token) => wallsOf(ctx).principal(ctx.db, token) }),
-    jobs: (ctx) => ({
-      'kpi.compute': { everySeconds: COMPUTE_SECONDS, run: () => of(ctx).computeCurrent(ctx.db) },
-      [JOB_RECOMPUTE]: (job) => of(ctx).runRecompute(ctx.db, job.tenant, String(job.payload.id)),
-    }),
+    jobs: (ctx) => {
+      // The job that writes large imports finds the importer by module and kind.
+      ctx.imports.register(of(ctx).valuesImporter)
+      return {
+        'kpi.compute': { everySeconds: COMPUTE_SECONDS, run: () => of(ctx).computeCurrent(ctx.db) },
+        [JOB_RECOMPUTE]: (job) => of(ctx).runRecompute(ctx.db, job.tenant, String(job.payload.id)),
+      }
+    },
     copyConfig: (ctx, db, from, to) => of(ctx).copyCatalogue(db, from, to),
     seedDemo: async (ctx) => {
       await seedKpiDemo(ctx, of(ctx))

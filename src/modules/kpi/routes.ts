@@ -8,6 +8,7 @@ import { isSecureRequest, WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
 import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
+import { ImportStateSchema } from '../../core/import-routes.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { copyConfig } from './config-copy.ts'
 import { KPI_ACTIONS } from './permissions.ts'
@@ -43,7 +44,7 @@ import {
   WallToken,
   WallTokenParams,
 } from './schema.ts'
-import { type Indicator as CatalogueIndicator, type KpiCaller, type KpiService, mayEnter } from './service.ts'
+import { type Indicator as CatalogueIndicator, type KpiCaller, type KpiService, mayEnter, valuesImportResult } from './service.ts'
 import type { WallTokens } from './wall.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -182,14 +183,17 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
         schema: {
           tags,
           summary:
-            'Imports entered values from text/csv: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`, at most 100,000 rows (413 above); good rows stored, bad rows (and rows of indicators of OPDs the officer does not work for) listed',
+            'Imports entered values from text/csv: `indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`, at most 100,000 rows (413 above); good rows stored, bad rows (and rows of indicators of OPDs the officer does not work for) listed. Over 2,000 rows the answer is 202 with an import whose progress `GET /api/t/{tenant}/imports/{id}` shows',
           consumes: ['text/csv'],
           params: TenantParams,
           body: Type.String({ minLength: 1 }),
-          response: { 200: ImportResult, 413: ErrorBody, ...errors },
+          response: { 200: ImportResult, 202: ImportStateSchema, 413: ErrorBody, ...errors },
         },
       },
-      async (request) => kpi.importCsv(ctx.db, tenantOf(request).code, callerOf(request), request.body),
+      async (request, reply) => {
+        const state = await kpi.importCsv(ctx.imports, ctx.db, tenantOf(request).code, callerOf(request), request.body)
+        return state.id ? reply.code(202).send(state) : valuesImportResult(state)
+      },
     )
   })
 

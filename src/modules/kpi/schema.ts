@@ -151,7 +151,8 @@ export const History = Type.Object({
 
 export const ImportResult = Type.Object({
   accepted: Type.Integer(),
-  rejected: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() })),
+  rejectedCount: Type.Integer(),
+  rejected: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() }), { description: 'At most 1,000 listed' }),
 })
 
 export const PeriodQuery = Type.Object({ period: Month })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { type ComputedIndicator, IndicatorRegistry } from '../../core/indicators.ts'
 import { DEFAULT_CATALOGUE } from './catalogue.ts'
-import { type KpiCaller, KpiService } from './service.ts'
+import { type KpiCaller, KpiService, valuesImportResult } from './service.ts'
 
 // Service tests run on made-up tenant codes: the kpi tables are the module's own, and each test gets a
 // catalogue nobody else touches. The clock sits in mid-March 2026 (WIB).
@@ -139,7 +139,7 @@ describe('entered values', () => {
       'waste_managed_pct,2026-02,abc,,,,',
       'no_such_indicator,2026-01,1,,,,',
     ].join('\n')
-    const result = await kpi.importCsv(db, tenant, admin('opd'), csv)
+    const result = valuesImportResult(await kpi.importCsv(server.kendali.ctx.imports, db, tenant, admin('opd'), csv))
     expect(result.accepted).toBe(2)
     expect(result.rejected.map((r) => [r.row, r.field])).toEqual([
       [4, 'value'],
@@ -173,7 +173,7 @@ describe('who enters what', () => {
     await kpi.update(db, tenant, 'admin', 'waste_managed_pct', { agencyId: DINAS_A })
     await kpi.update(db, tenant, 'admin', 'green_space_pct', { agencyId: DINAS_B })
     const csv = ['indicator,period,value', 'waste_managed_pct,2026-01,70', 'green_space_pct,2026,25', 'tourist_visits,2026-01,100'].join('\n')
-    const result = await kpi.importCsv(db, tenant, { actor: 'petugas-a', agencies: [DINAS_A] }, csv)
+    const result = valuesImportResult(await kpi.importCsv(server.kendali.ctx.imports, db, tenant, { actor: 'petugas-a', agencies: [DINAS_A] }, csv))
     expect(result.accepted).toBe(1)
     expect(result.rejected.map((r) => [r.row, r.field])).toEqual([
       [3, 'indicator'],

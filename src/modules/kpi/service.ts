@@ -1,7 +1,7 @@
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import { csvRecords, IMPORT_BATCH } from '../../core/imports.ts'
+import type { Importer, ImportRuns, ImportState, RowError } from '../../core/import-runs.ts'
 import { type Breakdown, DIMENSIONS, type Dimension, type IndicatorRegistry, type IndicatorValue } from '../../core/indicators.ts'
 import type { JobQueue } from '../../core/jobs/jobs.ts'
 import { DEFAULT_CATALOGUE, type IndicatorDefinition } from './catalogue.ts'
@@ -22,6 +22,13 @@ export interface TenancyPort {
   /** Whether an OPD (agency) of the tenant has this id and is not archived. */
   agencyExists(db: Queryable, tenant: string, id: string): Promise<boolean>
 }
+
+/** An import written within its request as the values import answers it (the first 1,000 refused rows listed). */
+export const valuesImportResult = (state: ImportState) => ({
+  accepted: state.counts.accepted ?? 0,
+  rejectedCount: state.errorCount,
+  rejected: state.errors,
+})
 
 /** Who enters values: the actor written into the history, and the OPDs they act for (`all` for admins). */
 export interface KpiCaller {
@@ -266,73 +273,89 @@ export class KpiService {
    * number (the header is row 1). The whole file is read and checked first (at most MAX_IMPORT_ROWS rows), then
    * written in batches of IMPORT_BATCH rows, one transaction and one event each, so other requests keep their turn.
    */
-  async importCsv(db: Database, tenant: string, caller: KpiCaller, text: string) {
-    const timezone = await this.tenancy.timezone(tenant)
-    const indicators = new Map<string, Promise<Indicator>>()
-    const indicatorOf = (code: string) => {
-      let found = indicators.get(code)
-      if (!found) {
-        found = this.get(db, tenant, code)
-        // Settled here too, so a code nobody asks for again leaves no unhandled rejection behind.
-        found.catch(() => undefined)
-        indicators.set(code, found)
+  /**
+   * Entered values from CSV (`indicator,period,value[,breakdown_by,breakdown_key,note,evidence_url]`): each batch
+   * checked against the catalogue and the caller's OPDs, its good rows written in one transaction with one
+   * `values.imported` event; bad rows are refused by line.
+   */
+  readonly valuesImporter: Importer<Pick<KpiCaller, 'agencies'>> = {
+    module: 'kpi',
+    kind: 'values',
+    topic: 'kpi',
+    open: async (_db, tenant, actor, { agencies }) => {
+      const caller: KpiCaller = { actor, agencies }
+      const timezone = await this.tenancy.timezone(tenant)
+      const indicators = new Map<string, Promise<Indicator>>()
+      // Looked up in the batch's transaction: PGlite has one connection, held by that transaction.
+      const indicatorOf = (tx: Queryable, code: string) => {
+        let found = indicators.get(code)
+        if (!found) {
+          found = this.get(tx, tenant, code)
+          // Settled here too, so a code nobody asks for again leaves no unhandled rejection behind.
+          found.catch(() => undefined)
+          indicators.set(code, found)
+        }
+        return found
       }
-      return found
-    }
-    const rejected: { row: number; field: string; message: string }[] = []
-    const batches: store.Entry[][] = [[]]
-    let keysOfBatch = new Set<string>()
-    for await (const { row, record } of csvRecords(text)) {
-      const field = ['indicator', 'period', 'value'].find((f) => !record[f])
-      if (field) {
-        rejected.push({ row, field, message: `${field} is empty` })
-        continue
+      return async (tx, records) => {
+        const errors: RowError[] = []
+        // A key twice in one batch: the later row is the next version, written by the next statement.
+        const statements: store.Entry[][] = [[]]
+        let keysOfStatement = new Set<string>()
+        for (const { row, record } of records) {
+          const field = ['indicator', 'period', 'value'].find((f) => !record[f])
+          if (field) {
+            errors.push({ row, field, message: `${field} is empty` })
+            continue
+          }
+          const value = Number(record.value)
+          if (!Number.isFinite(value)) {
+            errors.push({ row, field: 'value', message: `${record.value} is not a number` })
+            continue
+          }
+          const by = record.breakdown_by
+          const v: NewValue = {
+            period: record.period,
+            value,
+            breakdown: by ? { by: by as Breakdown, key: record.breakdown_key ?? '' } : undefined,
+            note: record.note || undefined,
+            evidenceUrl: record.evidence_url || undefined,
+          }
+          try {
+            this.checkEntry(caller, await indicatorOf(tx, record.indicator), v, timezone)
+          } catch (err) {
+            if (!(err instanceof Invalid || err instanceof NotFound || err instanceof Conflict || err instanceof Forbidden)) throw err
+            const f = typeof err.details?.field === 'string' ? err.details.field : 'indicator'
+            errors.push({ row, field: f, message: err.message })
+            continue
+          }
+          const entry = toEntry(record.indicator, v)
+          const key = JSON.stringify([entry.code, entry.period, entry.by, entry.key])
+          if (keysOfStatement.has(key)) {
+            statements.push([])
+            keysOfStatement = new Set()
+          }
+          statements[statements.length - 1].push(entry)
+          keysOfStatement.add(key)
+        }
+        const entries = statements.flat()
+        for (const statement of statements.filter((s) => s.length > 0)) await store.enterValues(tx, tenant, actor, statement)
+        if (entries.length > 0) {
+          await recordKpiEvent(this.events, tx, tenant, actor, {
+            topic: 'kpi',
+            type: 'values.imported',
+            entity: null,
+            data: { codes: [...new Set(entries.map((e) => e.code))], count: entries.length },
+          })
+        }
+        return { counts: { accepted: entries.length }, errors }
       }
-      const value = Number(record.value)
-      if (!Number.isFinite(value)) {
-        rejected.push({ row, field: 'value', message: `${record.value} is not a number` })
-        continue
-      }
-      const by = record.breakdown_by
-      const v: NewValue = {
-        period: record.period,
-        value,
-        breakdown: by ? { by: by as Breakdown, key: record.breakdown_key ?? '' } : undefined,
-        note: record.note || undefined,
-        evidenceUrl: record.evidence_url || undefined,
-      }
-      try {
-        this.checkEntry(caller, await indicatorOf(record.indicator), v, timezone)
-      } catch (err) {
-        if (!(err instanceof Invalid || err instanceof NotFound || err instanceof Conflict || err instanceof Forbidden)) throw err
-        const f = typeof err.details?.field === 'string' ? err.details.field : 'indicator'
-        rejected.push({ row, field: f, message: err.message })
-        continue
-      }
-      const entry = toEntry(record.indicator, v)
-      // A key twice in one file: the later row is the next version, written in the next batch.
-      const key = JSON.stringify([entry.code, entry.period, entry.by, entry.key])
-      if (batches[batches.length - 1].length >= IMPORT_BATCH || keysOfBatch.has(key)) {
-        batches.push([])
-        keysOfBatch = new Set()
-      }
-      batches[batches.length - 1].push(entry)
-      keysOfBatch.add(key)
-    }
-    let accepted = 0
-    for (const entries of batches.filter((b) => b.length > 0)) {
-      await db.transaction(async (tx) => {
-        await store.enterValues(tx, tenant, caller.actor, entries)
-        await recordKpiEvent(this.events, tx, tenant, caller.actor, {
-          topic: 'kpi',
-          type: 'values.imported',
-          entity: null,
-          data: { codes: [...new Set(entries.map((e) => e.code))], count: entries.length },
-        })
-      })
-      accepted += entries.length
-    }
-    return { accepted, rejected }
+    },
+  }
+
+  /** Imports values from CSV: written now when the file is small, else queued as a job (see ImportRuns). */
+  importCsv(imports: ImportRuns, db: Database, tenant: string, caller: KpiCaller, text: string): Promise<ImportState> {
+    return imports.run(db, tenant, caller.actor, this.valuesImporter, text, { agencies: caller.agencies })
   }
 
   history(db: Queryable, tenant: string, code: string, period: string, breakdown?: { by: string; key: string }) {
