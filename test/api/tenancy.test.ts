@@ -379,6 +379,57 @@ describe('people and tokens', () => {
     expect(again.statusCode).toBe(401)
   })
 
+  it('lets a person change their own password with the current one: other sessions end, this one stays, a wrong current one is refused', async () => {
+    const username = unique('petugas').toLowerCase()
+    const created = await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Petugas Sandi', password: 'sandi-awal-123', roles: ['operator'] },
+    })
+    expect(created.statusCode).toBe(201)
+    const desk = await loginCookie(server.kendali, username, 'sandi-awal-123')
+    const phone = await loginCookie(server.kendali, username, 'sandi-awal-123')
+    const change = (cookie: string, payload: Record<string, string>, remoteAddress = '10.71.0.1') =>
+      inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload, remoteAddress })
+
+    const wrong = await change(desk, { currentPassword: 'tebakan-salah', newPassword: 'sandi-baru-456' })
+    expect(wrong.statusCode).toBe(400)
+    expect(errorOf(wrong).details).toMatchObject({ field: 'currentPassword' })
+    expect((await change(desk, { currentPassword: 'sandi-awal-123', newPassword: 'pendek' })).statusCode).toBe(400)
+
+    expect((await change(desk, { currentPassword: 'sandi-awal-123', newPassword: 'sandi-baru-456' })).statusCode).toBe(204)
+    expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: desk } })).statusCode).toBe(200)
+    expect((await inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: phone } })).statusCode).toBe(401)
+    const old = await inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'sandi-awal-123' }, remoteAddress: '10.71.0.2' })
+    expect(old.statusCode).toBe(401)
+    await loginCookie(server.kendali, username, 'sandi-baru-456')
+  })
+
+  it('slows guessing the current password through a stolen session like failed logins', async () => {
+    const username = unique('petugas').toLowerCase()
+    await inject({
+      method: 'POST',
+      url: '/api/t/33.71/users',
+      headers: { cookie: admin },
+      payload: { username, name: 'Petugas Curian', password: 'sandi-awal-123', roles: ['operator'] },
+    })
+    const stolen = await loginCookie(server.kendali, username, 'sandi-awal-123')
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) {
+      const res = await inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: { cookie: stolen },
+        payload: { currentPassword: `tebakan-${i}`, newPassword: 'milik-pencuri-789' },
+        remoteAddress: '10.71.1.1',
+      })
+      statuses.push(res.statusCode)
+    }
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400])
+    expect(statuses.at(-1)).toBe(429)
+  })
+
   it('refuses a short password and a role that does not exist', async () => {
     const short = await inject({
       method: 'POST',

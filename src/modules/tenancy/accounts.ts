@@ -102,6 +102,34 @@ export class AccountService {
     return { sessionToken, expiresAt, me: await this.me(db, user.id), failedLogins }
   }
 
+  /**
+   * A person changes their own password with the current one. A wrong current password counts as a failed login
+   * (a stolen session must not become a way to guess it), and every other session of theirs ends.
+   */
+  async changeOwnPassword(db: Database, userId: string, sessionToken: string, currentPassword: string, newPassword: string, ip: string): Promise<void> {
+    const user = await store.findUserById(db, userId)
+    if (!user || user.disabled_at) throw new NotFound('This account no longer exists')
+    const failures = await store.recentLoginFailures(db, user.username, ip, LOGIN_WINDOW_SECONDS)
+    const wait = Math.max(waitSeconds(failures.pair, THROTTLES.pair, Date.now()), waitSeconds(failures.address, THROTTLES.address, Date.now()))
+    if (wait > 0) throw new RateLimited('Too many wrong passwords; wait before trying again', Math.ceil(wait))
+    if (!(await argon2.verify(user.password_hash, currentPassword))) {
+      await store.insertLoginFailure(db, user.username, ip)
+      throw new Invalid('The current password is wrong', { field: 'currentPassword' })
+    }
+    if (newPassword === currentPassword) throw new Invalid('The new password must differ from the current one', { field: 'newPassword' })
+    const passwordHash = await hashPassword(newPassword)
+    await db.transaction(async (tx) => {
+      await store.updateUserFields(tx, userId, { passwordHash })
+      await store.deleteSessionsOf(tx, userId, sha256(sessionToken))
+      await recordTenancyEvent(this.events, tx, user.tenant, user.username, {
+        topic: 'access',
+        type: 'user.password_changed',
+        entity: userId,
+        data: { username: user.username },
+      })
+    })
+  }
+
   async logout(db: Queryable, sessionToken: string): Promise<void> {
     await store.deleteSession(db, sha256(sessionToken))
   }

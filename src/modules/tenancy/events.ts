@@ -22,6 +22,8 @@ export type TenancyEvent =
       data: { username: string; roles?: string[]; agencies?: string[]; disabled?: boolean }
     }
   | { topic: 'access'; type: 'token.created' | 'token.revoked'; entity: string; data: { name: string; roles: string[] } }
+  /** A person changed their own password; their other sessions ended. */
+  | { topic: 'access'; type: 'user.password_changed'; entity: string; data: { username: string } }
   /** Failed logins began to slow an account down: someone may be guessing its password. */
   | { topic: 'access'; type: 'user.login_throttled'; entity: string; data: { username: string; failures: number; lastAddress: string } }
 

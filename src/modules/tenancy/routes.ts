@@ -9,6 +9,7 @@ import type { TenancyServices } from './index.ts'
 import {
   Agency,
   ApiToken,
+  ChangeOwnPassword,
   CreateAgency,
   CreatedToken,
   CreateTenant,
@@ -80,6 +81,27 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
       const token = request.cookies[SESSION_COOKIE]
       if (token) await s.accounts.logout(ctx.db, token)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/api/auth/password',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary:
+          "Changes the logged-in person's own password (the current one is asked; a wrong one counts as a failed login); their other sessions end, this one stays",
+        body: ChangeOwnPassword,
+        response: { 204: Type.Null(), 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request)
+      const session = request.cookies[SESSION_COOKIE]
+      if (principal.kind !== 'user' || !session) throw new Unauthorized('Only a logged-in person changes their own password')
+      await s.accounts.changeOwnPassword(ctx.db, principal.id, session, request.body.currentPassword, request.body.newPassword, request.ip)
       return reply.status(204).send(null)
     },
   )

@@ -203,6 +203,12 @@ export const UserQuery = Type.Object({
 const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,39}$', description: '3–40 lower-case letters, digits, . _ -' })
 const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' })
 
+export const ChangeOwnPassword = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password },
+  { additionalProperties: false },
+)
+export type ChangeOwnPassword = Static<typeof ChangeOwnPassword>
+
 export const CreateUser = Type.Object(
   { username: Username, name: Type.String({ minLength: 2, maxLength: 120 }), password: Password, roles: Roles, agencies: Type.Optional(AgencyIds) },
   { additionalProperties: false },
