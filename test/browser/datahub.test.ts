@@ -29,6 +29,17 @@ describe('data hub pages', () => {
     await server?.close()
   })
 
+  /** A page of its own (own cookies) logged in as the city's admin, who keeps apps, assets and webhooks. */
+  async function adminPage(): Promise<Page> {
+    const admin = await browser.newPage({ viewport: { width: 1200, height: 850 }, locale: 'id-ID' })
+    await admin.goto(`${server.url}/login`)
+    await admin.fill('input[name=username]', 'admin')
+    await admin.fill('input[name=password]', 'kendali-demo')
+    await admin.click('button[type=submit]')
+    await admin.waitForURL(/\/console/)
+    return admin
+  }
+
   it('uploads a CSV of hotspots, previews it, publishes it, and finds it on the map, the portal and in package_search', async () => {
     const name = unique('wifi').toLowerCase()
     await page.goto(`${server.url}/login`)
@@ -104,7 +115,8 @@ describe('data hub pages', () => {
     await phone.close()
   })
 
-  it('lists a city app on the staff page, checks it, and shows it in the portal app store', async () => {
+  it('lists a city app on the staff page as the admin, checks it, and shows it in the portal app store', async () => {
+    const page = await adminPage()
     const name = unique('SIM Uji')
     await page.goto(`${server.url}/t/33.71/apps`)
     await page.getByTestId('apps-table').waitFor()
@@ -131,6 +143,7 @@ describe('data hub pages', () => {
     expect(await visitor.getByText('LPSE Kota Magelang').count()).toBe(0)
     await visitor.screenshot({ path: join(SHOTS, 'datahub-app-store.png'), fullPage: true })
     await visitor.close()
+    await page.close()
   })
 
   it('switches on the public wifi layer of the console and shows a hotspot', async () => {
@@ -166,7 +179,8 @@ describe('data hub pages', () => {
     await visitor.close()
   })
 
-  it('adds, edits, sets down and archives a hotspot on the staff page, live', async () => {
+  it('adds, edits, sets down and archives a hotspot on the admin page, live', async () => {
+    const page = await adminPage()
     const name = unique('Hotspot Uji')
     await page.goto(`${server.url}/t/33.71/admin/assets`)
     const form = page.getByTestId('asset-form')
@@ -202,6 +216,7 @@ describe('data hub pages', () => {
     await renamed.waitFor({ state: 'detached' })
     const after = await (await fetch(`${server.url}/api/t/33.71/assets?kind=wifi`)).json()
     expect(after.features.map((f: { id: string }) => f.id)).not.toContain(id)
+    await page.close()
   })
 
   it('shows a failing connector as an alarm on the console, counts a new failure live, and acknowledges it there', async () => {
@@ -230,12 +245,7 @@ describe('data hub pages', () => {
   })
 
   it('adds a webhook on a topic as an admin, shows its secret once, and its delivery log with the failed attempt', async () => {
-    const admin = await browser.newPage({ viewport: { width: 1200, height: 850 }, locale: 'id-ID' })
-    await admin.goto(`${server.url}/login`)
-    await admin.fill('input[name=username]', 'admin')
-    await admin.fill('input[name=password]', 'kendali-demo')
-    await admin.click('button[type=submit]')
-    await admin.waitForURL(/\/console/)
+    const admin = await adminPage()
     await admin.goto(`${server.url}/t/33.71/admin/webhooks`)
     const name = unique('SIM Kominfo')
     await admin.fill('form.datahub-form input[name=name]', name)

@@ -15,7 +15,8 @@ export const DATAHUB_ACTIONS = defineActions({
   'datahub.connector.read': { roles: OWNERS, write: true },
   'datahub.connector.write': { roles: OWNERS, opd: 'owns the connector’s dataset' },
   'datahub.connector.alarm.read': { roles: ['admin', 'operator', 'agency_officer', 'executive'] },
-  'datahub.connector.alarm.ack': { roles: OWNERS, opd: 'owns the connector’s dataset' },
+  /** The command center acknowledges it on the console like any other alarm; an OPD, for its own datasets. */
+  'datahub.connector.alarm.ack': { roles: ['admin', 'operator', 'agency_officer'], opd: 'owns the connector’s dataset' },
   'datahub.app.write': { roles: OWNERS, opd: 'runs this app' },
   'datahub.app.archive': { roles: ['admin'] },
   'datahub.asset.read': { roles: ['admin', 'operator', 'agency_officer'] },
