@@ -18,7 +18,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 function accessOf(request: FastifyRequest): CameraAccess {
   if (!request.principal) return 'public-only'
   try {
-    authorize(request.principal, { roles: 'any' }, tenantOf(request), false)
+    // A wall screen shows the city's cameras, not only the public ones.
+    authorize(request.principal, { roles: 'any', wall: true }, tenantOf(request), false)
     return 'all'
   } catch {
     return 'public-only'
