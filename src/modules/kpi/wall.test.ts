@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveProbe } from '../../../test/support/live.ts'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { headSeq } from '../../core/events/log.ts'
 
 type Created = { id: string; token: string; prefix: string; expiresAt: string }
 
@@ -132,8 +133,11 @@ describe('wall tokens', () => {
   it("follows the live channel with the screen's cookie and is cut off when the token is revoked", async () => {
     const created = await newToken('Layar live')
     const cookie = wallCookie(await openSession(created.token))
-    const live = await LiveProbe.open(server.url, '33.71', cookie)
-    const executive = await LiveProbe.open(server.url, '33.71', cookies.executive)
+    // From the log's head on: a channel opened without `after` starts wherever the log is once it has started,
+    // which an event recorded right after the upgrade may already be behind.
+    const head = await headSeq(server.kendali.ctx.db, '33.71')
+    const live = await LiveProbe.open(server.url, '33.71', cookie, head)
+    const executive = await LiveProbe.open(server.url, '33.71', cookies.executive, head)
     // A topic the executive reads but no panel shows, then one the wall follows.
     const { ctx } = server.kendali
     await ctx.db.transaction((tx) => ctx.events.record(tx, '33.71', 'test', { topic: 'facilities', type: 'facility.created', entity: null, data: {} }))
