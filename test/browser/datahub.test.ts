@@ -169,7 +169,8 @@ describe('data hub pages', () => {
     expect(chunks.filter((u) => /PortalMap|AssetsLayer|PublicAssets/.test(u))).toEqual([])
     await section.getByRole('link', { name: 'Buka peta' }).click()
     const page = visitor.getByTestId('public-assets')
-    await page.getByTestId('map').locator('canvas').waitFor()
+    // The map library loads on demand and draws in software here: a busy machine takes its time.
+    await page.getByTestId('map').locator('canvas').waitFor({ timeout: 90_000 })
     expect(await page.getByTestId('assets-wifi').textContent()).toContain('Terminal Tidar')
     expect(await page.getByTestId('assets-facility').textContent()).toContain('RSUD Tidar')
     await visitor.getByLabel('Fasilitas publik').uncheck()
