@@ -20,6 +20,12 @@ function isFresh(request: FastifyRequest, reply: FastifyReply, etag: string, cac
   return held.split(',').some((t) => t.trim() === etag || t.trim() === '*')
 }
 
+/** Sends a body with its validators, or 304 when the client holds this version already. */
+function sendValidated(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, type: string, cacheControl: string, etag = contentTag(body)) {
+  if (isFresh(request, reply, etag, cacheControl)) return reply.status(304).send()
+  return reply.type(type).send(body)
+}
+
 /** A strong validator from the content (or what determines it). */
 function contentTag(...parts: (string | Buffer)[]): string {
   const hash = createHash('sha1')
@@ -80,8 +86,7 @@ export function basemapRoutes(app: KendaliApp, ctx: CoreContext): void {
       const tile = await findTile(archives, z, x, y)
       if (!tile) return reply.status(204).header('cache-control', IMMUTABLE_FOR_A_DAY).send()
       const etag = contentTag(tile.archive.etag, `${z}/${x}/${y}`)
-      if (isFresh(request, reply, etag, IMMUTABLE_FOR_A_DAY)) return reply.status(304).send()
-      return reply.type('application/vnd.mapbox-vector-tile').send(Buffer.from(tile.data))
+      return sendValidated(request, reply, Buffer.from(tile.data), 'application/vnd.mapbox-vector-tile', IMMUTABLE_FOR_A_DAY, etag)
     },
   )
 
@@ -99,9 +104,7 @@ export function basemapRoutes(app: KendaliApp, ctx: CoreContext): void {
       const summary = summarize(await basemapArchives(dir))
       if (!summary) throw new NotFound('No basemap is installed (npm run basemap)')
       const body = JSON.stringify(basemapStyle(request.params.theme as BasemapTheme, summary, origin(ctx, request)))
-      const etag = contentTag(body)
-      if (isFresh(request, reply, etag, REVALIDATE)) return reply.status(304).send()
-      return reply.type('application/json; charset=utf-8').send(body)
+      return sendValidated(request, reply, body, 'application/json; charset=utf-8', REVALIDATE)
     },
   )
 
@@ -119,9 +122,7 @@ export function basemapRoutes(app: KendaliApp, ctx: CoreContext): void {
       const [start, end] = request.params.range.split('-').map(Number) as [number, number]
       if (start % 256 !== 0 || end !== start + 255) throw new NotFound(`${request.params.range} is not a glyph range`)
       const body = await glyphRange(start)
-      const etag = contentTag(body)
-      if (isFresh(request, reply, etag, IMMUTABLE_FOR_A_DAY)) return reply.status(304).send()
-      return reply.type('application/x-protobuf').send(body)
+      return sendValidated(request, reply, body, 'application/x-protobuf', IMMUTABLE_FOR_A_DAY)
     },
   )
 
