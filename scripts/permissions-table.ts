@@ -1,6 +1,7 @@
 // Writes the permission matrix (every module's actions × roles) into README.md between its markers;
 // `npm run permissions:readme` after changing an action. A test fails while the README table is stale.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { CORE_ACTIONS } from '../src/core/app.ts'
 import { PermissionMatrix } from '../src/core/http/permissions.ts'
 import { allModules } from '../src/modules/index.ts'
 
@@ -13,7 +14,7 @@ export function withTable(readme: string): string {
   const from = readme.indexOf(START)
   const to = readme.indexOf(END)
   if (from < 0 || to < from) throw new Error(`README.md has no ${START} … ${END} section`)
-  return `${readme.slice(0, from + START.length)}\n${new PermissionMatrix(allModules()).table()}\n${readme.slice(to)}`
+  return `${readme.slice(0, from + START.length)}\n${new PermissionMatrix([...CORE_ACTIONS, ...allModules()]).table()}\n${readme.slice(to)}`
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -21,6 +21,8 @@ import { importRoutes } from './import-routes.ts'
 import { ImportRuns } from './import-runs.ts'
 import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
+import { JOB_DISPATCH, JOB_SWEEP, Messaging, SWEEP_SECONDS } from './messaging/messaging.ts'
+import { MESSAGING_ACTIONS, messagingRoutes } from './messaging/routes.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
 import { smtpMailer } from './outbound/mail.ts'
@@ -74,6 +76,9 @@ function withModuleTokens(identity: Identity, tokens: ModuleTokens[]): Identity 
   }
 }
 
+/** The platform's own actions (messaging channels), beside every module's. */
+export const CORE_ACTIONS = [{ name: 'core', actions: MESSAGING_ACTIONS }]
+
 const CLOSE_GRACE_MS = 3000
 // A lease holder that stopped renewing (crashed, stopped) is replaced after this long.
 const LEASE_SECONDS = 30
@@ -89,7 +94,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     if (!identity) throw new Error('No module provides the identity (tenancy must be registered)')
     return identity
   }
-  const permissions = new PermissionMatrix(modules)
+  const permissions = new PermissionMatrix([...CORE_ACTIONS, ...modules])
   const { app, routes } = await buildServer({
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -113,6 +118,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     () => ctx.db,
     (err) => app.log.error({ err }, 'job polling failed'),
   )
+  const outbound = new OutboundPolicy(config.outboundAllow)
   const ctx: CoreContext = {
     config,
     db: options.db ?? notOpenYet,
@@ -121,8 +127,9 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     jobs,
     imports: new ImportRuns(() => ctx.db, events, jobs),
     topics,
-    outbound: new OutboundPolicy(config.outboundAllow),
+    outbound,
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : null,
+    messaging: new Messaging(jobs, outbound, secrets, app.log),
     log: app.log,
     mqtt: new UnavailableHub(),
     secrets,
@@ -150,6 +157,9 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
   importRoutes(app, ctx)
+  messagingRoutes(app, ctx)
+  ctx.jobs.handle(JOB_DISPATCH, (job) => ctx.messaging.dispatch(ctx.db, job))
+  ctx.jobs.every(JOB_SWEEP, SWEEP_SECONDS, () => ctx.messaging.sweep(ctx.db))
   for (const module of modules) {
     for (const [topic, readers] of Object.entries(module.topics ?? {})) topics.declare(topic, readers)
     module.routes?.(app, ctx)
@@ -158,6 +168,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       else ctx.jobs.every(kind, job.everySeconds, job.run)
     }
     for (const indicator of module.indicators?.(ctx) ?? []) ctx.indicators.register(module.name, indicator)
+    const inbound = module.inbound?.(ctx)
+    if (inbound) ctx.messaging.onInbound(module.name, inbound)
     identity = module.identity?.(ctx) ?? identity
     const tokens = module.tokens?.(ctx)
     if (tokens) moduleTokens.push(tokens)
@@ -202,11 +214,10 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       bus.join(await installId(ctx.db))
       const notices: string[] = secretsNotice ? [secretsNotice] : []
       // Plaintext from before sealing, and values sealed under a previous key, are sealed under the current key.
-      const resealed = await resealColumns(
-        ctx.db,
-        secrets,
-        modules.flatMap((m) => m.sealed ?? []),
-      )
+      const resealed = await resealColumns(ctx.db, secrets, [
+        { table: 'messaging_channels', column: 'secrets', json: true },
+        ...modules.flatMap((m) => m.sealed ?? []),
+      ])
       if (resealed > 0 && config.previousSecretKeys.length > 0) {
         notices.push(
           `${resealed} stored secrets were re-sealed with KENDALI_SECRET_KEY; once every instance runs with it, KENDALI_SECRET_KEY_PREVIOUS may be removed.`,

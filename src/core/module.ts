@@ -12,6 +12,7 @@ import type { ActionRules, PermissionMatrix } from './http/permissions.ts'
 import type { ImportRuns } from './import-runs.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
+import type { InboundHandler, Messaging } from './messaging/messaging.ts'
 import type { MqttHub } from './mqtt/hub.ts'
 import type { Mailer } from './outbound/mail.ts'
 import type { OutboundPolicy } from './outbound/policy.ts'
@@ -34,6 +35,8 @@ export interface CoreContext {
   readonly outbound: OutboundPolicy
   /** Outgoing e-mail through SMTP_URL; null without it. */
   readonly mailer: Mailer | null
+  /** WhatsApp, Telegram and SMS: the tenant's channels, delivery records, provider webhooks. */
+  readonly messaging: Messaging
   readonly log: FastifyBaseLogger
   /** Device messages over MQTT; set when the platform prepares (embedded broker or MQTT_URL). */
   mqtt: MqttHub
@@ -92,6 +95,8 @@ export interface KendaliModule {
    * people) from a template tenant to another, inside the caller's transaction; returns how many items it copied.
    */
   copyConfig?(ctx: CoreContext, db: Tx, from: string, to: string): Promise<number>
+  /** Answers people's messages on the messaging channels (STOP, opt-in codes, chat intake), in module order. */
+  inbound?(ctx: CoreContext): InboundHandler
   /** Background work once the platform is ready (simulators, listeners). */
   start?(ctx: CoreContext): Promise<void>
   stop?(): Promise<void>

@@ -80,6 +80,11 @@ const PUBLIC_ROUTES = [
   'POST /api/t/:tenant/subscriptions/confirm',
   'POST /api/t/:tenant/subscriptions/unsubscribe',
   'GET /api/t/:tenant/subscriptions/push-key',
+  // Messaging providers' webhooks: each checked by its provider's scheme (signature, secret token, inbound token).
+  'GET /api/t/:tenant/messaging/whatsapp/webhook',
+  'POST /api/t/:tenant/messaging/whatsapp/webhook',
+  'POST /api/t/:tenant/messaging/telegram/webhook',
+  'POST /api/t/:tenant/messaging/sms/webhook',
   // Open data: public datasets, their rows, files and map points for everyone; the datahub module hides internal ones (tested there).
   'GET /api/t/:tenant/datasets',
   'GET /api/t/:tenant/datasets/:name',

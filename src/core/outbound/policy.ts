@@ -47,6 +47,8 @@ export class OutboundError extends Error {
     message: string,
     /** The HTTP status, when the server answered with one outside 2xx. */
     readonly status?: number,
+    /** What it answered with that status (a provider's error body, within the size limit). */
+    readonly answer?: { body: Buffer; headers: IncomingMessage['headers'] },
   ) {
     super(message)
   }
@@ -185,7 +187,9 @@ export class OutboundPolicy {
         const failed = failure()
         if (failed) return reject(failed)
         const status = res.statusCode ?? 0
-        if (status < 200 || status >= 300) return reject(new OutboundError('http_status', `The server answered ${status}`, status))
+        if (status < 200 || status >= 300) {
+          return reject(new OutboundError('http_status', `The server answered ${status}`, status, { body: Buffer.concat(chunks), headers: res.headers }))
+        }
         resolve({ status, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) })
       })
       res.on('close', () => {
