@@ -1,5 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 
 const JPEG = readFileSync(new URL('../fixtures/cctv/snapshot.jpg', import.meta.url))
 const HLS: Record<string, [string, Buffer]> = {
@@ -17,15 +18,71 @@ const HOSTILE: Record<string, [string, string]> = {
 }
 
 /**
- * A camera on loopback, as an IP camera answers: `/snapshot.jpg` (behind basic auth `admin:rahasia`), an
- * MJPEG stream at `/video.mjpg` that sends a frame every 100 ms, an HLS stream at `/live/index.m3u8` (a media
- * server such as MediaMTX in front of an RTSP camera), a counter of snapshot requests, and hostile answers
- * (`/snapshot.svg`, `/video.html`, `/live/page.ts`, `/live/page.m3u8`: script typed as a picture, page or stream).
+ * Digest authentication as a Hikvision camera does it (RFC 7616, qop=auth, user `admin:rahasia`): written apart
+ * from Kendali's client so the two check each other. Answers 401 with a challenge unless the request carries a
+ * valid answer to a nonce this camera gave; `stale=true` when a nonce is past its use.
  */
-export async function startFakeCamera(): Promise<{ url: string; snapshotRequests: () => number; close: () => Promise<void> }> {
+class DigestDoor {
+  private readonly nonces = new Map<string, number>()
+  challenges = 0
+  constructor(
+    private readonly algorithm: 'MD5' | 'SHA-256',
+    private readonly maxUses = 50,
+  ) {}
+
+  admits(req: IncomingMessage, res: ServerResponse): boolean {
+    const header = req.headers.authorization ?? ''
+    const params = Object.fromEntries([...header.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1], m[2] ?? m[3]]))
+    const uses = this.nonces.get(params.nonce)
+    const hash = (s: string) =>
+      createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256')
+        .update(s)
+        .digest('hex')
+    if (header.startsWith('Digest ') && uses !== undefined && uses < this.maxUses && params.username === 'admin' && params.uri === req.url) {
+      const ha1 = hash(`admin:kamera:rahasia`)
+      const ha2 = hash(`${req.method}:${req.url}`)
+      if (params.qop === 'auth' && params.response === hash(`${ha1}:${params.nonce}:${params.nc}:${params.cnonce}:auth:${ha2}`)) {
+        this.nonces.set(params.nonce, uses + 1)
+        return true
+      }
+    }
+    const nonce = randomBytes(12).toString('base64')
+    this.nonces.set(nonce, 0)
+    this.challenges++
+    const stale = uses !== undefined && uses >= this.maxUses ? ', stale=true' : ''
+    res
+      .writeHead(401, { 'www-authenticate': `Digest realm="kamera", qop="auth", nonce="${nonce}", opaque="c0ffee", algorithm=${this.algorithm}${stale}` })
+      .end()
+    return false
+  }
+}
+
+/**
+ * A camera on loopback, as an IP camera answers: `/snapshot.jpg` (behind basic auth `admin:rahasia`), the same
+ * behind Digest at `/digest/md5/snapshot.jpg` and `/digest/sha256/snapshot.jpg` (a nonce serves 3 requests),
+ * an MJPEG stream at `/video.mjpg` (and behind Digest at `/digest/md5/video.mjpg`) that sends a frame every
+ * 100 ms, an HLS stream at `/live/index.m3u8` (a media server such as MediaMTX in front of an RTSP camera), a
+ * counter of snapshot requests, and hostile answers (`/snapshot.svg`, `/video.html`, `/live/page.ts`,
+ * `/live/page.m3u8`: script typed as a picture, page or stream).
+ */
+export async function startFakeCamera(): Promise<{
+  url: string
+  snapshotRequests: () => number
+  digestChallenges: () => number
+  close: () => Promise<void>
+}> {
   let snapshots = 0
+  const doors = { md5: new DigestDoor('MD5', 3), sha256: new DigestDoor('SHA-256', 3) }
   const server: Server = createServer((req, res) => {
-    if (req.url === '/snapshot.jpg') {
+    const digest = /^\/digest\/(md5|sha256)(\/.*)$/.exec(req.url ?? '')
+    if (digest && !doors[digest[1] as keyof typeof doors].admits(req, res)) return
+    const path = digest ? digest[2] : req.url
+    if (digest && path === '/snapshot.jpg') {
+      snapshots++
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': JPEG.length }).end(JPEG)
+      return
+    }
+    if (path === '/snapshot.jpg') {
       if (req.headers.authorization !== `Basic ${Buffer.from('admin:rahasia').toString('base64')}`) {
         res.writeHead(401, { 'www-authenticate': 'Basic realm="camera"' }).end()
         return
@@ -34,7 +91,7 @@ export async function startFakeCamera(): Promise<{ url: string; snapshotRequests
       res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': JPEG.length }).end(JPEG)
       return
     }
-    if (req.url === '/video.mjpg') {
+    if (path === '/video.mjpg') {
       res.writeHead(200, { 'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}` })
       const frame = () =>
         res.write(
@@ -63,6 +120,7 @@ export async function startFakeCamera(): Promise<{ url: string; snapshotRequests
   return {
     url: `http://127.0.0.1:${address.port}`,
     snapshotRequests: () => snapshots,
+    digestChallenges: () => doors.md5.challenges + doors.sha256.challenges,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

@@ -4,6 +4,7 @@ import https from 'node:https'
 import { BlockList, isIP } from 'node:net'
 import { type Readable, Transform } from 'node:stream'
 import { Invalid } from '../errors.ts'
+import { type DigestChallenge, digestAuthorization, digestChallenge } from './digest.ts'
 
 // Kendali fetches URLs that people type in (cameras, connectors, webhooks, push endpoints): without a guard they
 // would let anyone read the server's own network (cloud metadata at 169.254.169.254, databases on 10.x).
@@ -98,6 +99,7 @@ interface Answer {
 }
 
 const MAX_REDIRECTS = 5
+const MAX_DIGESTS = 5000
 const USER_AGENT = 'Kendali'
 // Headers a redirect to another origin keeps; everything else (Authorization, cookies, signatures, a connector's
 // API key) was meant for the first origin only.
@@ -108,6 +110,8 @@ export class OutboundPolicy {
   private readonly forbidden = new BlockList()
   private readonly allowed = new BlockList()
   private readonly allowedHosts = new Set<string>()
+  /** The last Digest challenge of each origin and login, answered until the server sends a new nonce. */
+  private readonly digests = new Map<string, { challenge: DigestChallenge; count: number }>()
 
   constructor(
     allow: readonly string[],
@@ -245,10 +249,14 @@ export class OutboundPolicy {
     let method = request.method ?? 'GET'
     let body = request.body
     let headers = lowerCase(request.headers ?? {})
-    // fetch() refuses URLs with a login; Kendali sends it as Basic auth to that origin only.
-    if (url.username && !headers.authorization) {
-      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    }
+    // fetch() refuses URLs with a login; Kendali logs in with it to that origin only: Basic, or Digest once the
+    // server asked for it (cameras do).
+    let login: Login | null =
+      url.username && !headers.authorization
+        ? { origin: url.origin, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+        : null
+    let answered: string | null = null
+    let retries = 0
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       url.username = ''
       url.password = ''
@@ -256,8 +264,24 @@ export class OutboundPolicy {
       if (!this.hostAllowed(host) && isIP(host) !== 0 && !this.addressAllowed(host)) {
         throw new OutboundError('forbidden_address', `${host} is a private, loopback or link-local address`)
       }
+      const digest = login ? this.digests.get(digestKey(login)) : undefined
+      if (login) headers.authorization = digest ? this.answerDigest(login, digest, method, url) : basic(login)
       const answer = await this.once(url, { method, headers, body }, deadline, timeout, signal)
       const status = answer.res.statusCode ?? 0
+      if (status === 401 && login) {
+        const challenge = digestChallenge(answer.res.headersDistinct['www-authenticate'] ?? [])
+        // A new nonce (the first, or a fresh one for a stale one) is worth one more try; the same one again means
+        // the password is wrong.
+        if (challenge && challenge.nonce !== answered && retries < 2) {
+          answer.res.resume()
+          answered = challenge.nonce
+          retries++
+          this.rememberDigest(login, challenge)
+          hop--
+          continue
+        }
+        if (!challenge) this.digests.delete(digestKey(login))
+      }
       const location = answer.res.headers.location
       if (status < 300 || status >= 400 || !location) return answer
       answer.res.resume()
@@ -269,11 +293,28 @@ export class OutboundPolicy {
         method = 'GET'
         body = undefined
       }
-      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => PORTABLE_HEADERS.has(name)))
+      if (next.origin !== url.origin) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => PORTABLE_HEADERS.has(name)))
+        login = null
+      }
       if (body === undefined) delete headers['content-type']
       url = next
     }
     throw new OutboundError('network', `More than ${MAX_REDIRECTS} redirects`)
+  }
+
+  private rememberDigest(login: Login, challenge: DigestChallenge): void {
+    const key = digestKey(login)
+    this.digests.delete(key)
+    // Oldest first: a city's few hundred cameras fit; a flood of origins only forgets the oldest.
+    if (this.digests.size >= MAX_DIGESTS) this.digests.delete(this.digests.keys().next().value as string)
+    this.digests.set(key, { challenge, count: 0 })
+  }
+
+  /** The next request under a remembered nonce: saves the camera a 401 round trip per picture. */
+  private answerDigest(login: Login, digest: { challenge: DigestChallenge; count: number }, method: string, url: URL): string {
+    digest.count++
+    return digestAuthorization(digest.challenge, login, { method, uri: url.pathname + url.search }, digest.count)
   }
 
   private once(url: URL, request: OutboundRequest, deadline: number, timeout: () => OutboundError, signal?: AbortSignal): Promise<Answer> {
@@ -320,6 +361,16 @@ export class OutboundPolicy {
     }) as unknown as typeof dnsLookup
   }
 }
+
+/** A login taken from a URL: meant for that origin only. */
+interface Login {
+  origin: string
+  username: string
+  password: string
+}
+
+const digestKey = (login: Login) => `${login.origin} ${login.username}`
+const basic = (login: Login) => `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`
 
 function parseHttpUrl(raw: string, base?: URL): URL {
   let url: URL

@@ -424,3 +424,47 @@ describe('cameras and the outbound guard', () => {
     expect(samePlace.statusCode).toBe(200)
   })
 })
+
+describe('cameras behind Digest authentication, as Hikvision and Dahua have them', () => {
+  const login = () => camera.url.replace('http://', 'http://admin:rahasia@')
+
+  it('shows the snapshot of an MD5 and of a SHA-256 camera, and passes its MJPEG on', async () => {
+    for (const algorithm of ['md5', 'sha256']) {
+      const { id } = await register({
+        name: unique(`Kamera Digest ${algorithm}`),
+        location: at(110.2196, -7.4716),
+        snapshotUrl: `${login()}/digest/${algorithm}/snapshot.jpg`,
+        mjpegUrl: `${login()}/digest/${algorithm}/video.mjpg`,
+      })
+      const snap = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/snapshot`, headers: { cookie: operator } })
+      expect(snap.statusCode, algorithm).toBe(200)
+      expect(snap.rawPayload.equals(JPEG)).toBe(true)
+      const abort = new AbortController()
+      const mjpeg = await fetch(`${server.url}/api/t/33.71/cameras/${id}/mjpeg`, { headers: { cookie: operator }, signal: abort.signal })
+      expect(mjpeg.status, algorithm).toBe(200)
+      expect(mjpeg.headers.get('content-type')).toContain('multipart/x-mixed-replace')
+      abort.abort()
+    }
+  })
+
+  it('answers later requests with the nonce it has, and takes a fresh one when the camera calls it stale', async () => {
+    const outbound = new OutboundPolicy(['127.0.0.1'])
+    const before = camera.digestChallenges()
+    // The fake camera lets a nonce serve three requests: four pictures cost two challenges, not four.
+    for (let i = 0; i < 4; i++) {
+      const res = await outbound.fetch(`${login()}/digest/sha256/snapshot.jpg`, { timeoutMs: 2000, maxBytes: 1_000_000 })
+      expect(res.body.equals(JPEG)).toBe(true)
+    }
+    expect(camera.digestChallenges() - before).toBe(2)
+  })
+
+  it('reports a wrong password as a camera that does not answer', async () => {
+    const { id } = await register({
+      name: unique('Kamera Digest Salah'),
+      location: at(110.2197, -7.4717),
+      snapshotUrl: `${camera.url.replace('http://', 'http://admin:keliru@')}/digest/md5/snapshot.jpg`,
+    })
+    const snap = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}/snapshot`, headers: { cookie: operator } })
+    expect(snap.statusCode).toBe(502)
+  })
+})
