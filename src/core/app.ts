@@ -23,6 +23,8 @@ import { IndicatorRegistry } from './indicators.ts'
 import { JobQueue } from './jobs/jobs.ts'
 import { JOB_DISPATCH, JOB_SWEEP, Messaging, SWEEP_SECONDS } from './messaging/messaging.ts'
 import { MESSAGING_ACTIONS, messagingRoutes } from './messaging/routes.ts'
+import { Metrics, timedDatabase } from './metrics.ts'
+import { metricsRoutes } from './metrics-routes.ts'
 import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } from './module.ts'
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
 import { smtpMailer } from './outbound/mail.ts'
@@ -114,14 +116,20 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   })
   const topics = new TopicRegistry()
   const events = new EventLog(bus)
+  const metrics = new Metrics()
+  bus.subscribe(() => metrics.busEvents.inc())
   const jobs = new JobQueue(
     () => ctx.db,
     (err) => app.log.error({ err }, 'job polling failed'),
+    (kind, outcome, seconds) => {
+      metrics.jobRuns.inc({ kind, outcome })
+      metrics.jobDuration.observe({ kind }, seconds)
+    },
   )
   const outbound = new OutboundPolicy(config.outboundAllow)
   const ctx: CoreContext = {
     config,
-    db: options.db ?? notOpenYet,
+    db: options.db ? timedDatabase(options.db, metrics) : notOpenYet,
     bus,
     events,
     jobs,
@@ -133,6 +141,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     log: app.log,
     mqtt: new UnavailableHub(),
     secrets,
+    metrics,
     indicators: new IndicatorRegistry(),
     modules,
     permissions,
@@ -154,6 +163,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     startup: () => (readiness.ready ? 'ok' : 'waiting'),
   }
   platformRoutes(app, ctx, readiness, readinessChecks, packageVersion())
+  metricsRoutes(app, ctx)
   basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
   importRoutes(app, ctx)
@@ -194,7 +204,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     routes,
     readiness,
     async prepare() {
-      if (!options.db) ctx.db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+      if (!options.db) ctx.db = timedDatabase(await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }), metrics)
       readiness.waitingFor = ['migrations']
       await migrate(ctx.db, [
         { owner: 'core', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) },
@@ -209,6 +219,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
           maxPacketBytes: config.mqttMaxPacketBytes,
           onPortTaken: () => app.log.warn(`MQTT port ${config.mqttPort} is taken: devices cannot connect. Set MQTT_PORT, or MQTT_URL for an external broker.`),
         })
+        ctx.mqtt.onDeviceMessage(() => metrics.mqttMessages.inc())
         passed.mqtt = true
       }
       bus.join(await installId(ctx.db))

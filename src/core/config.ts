@@ -72,6 +72,10 @@ export interface Config {
   secretKey: Buffer | null
   /** Keys that sealed values before a rotation (KENDALI_SECRET_KEY_PREVIOUS): they still open, and are re-sealed at start. */
   previousSecretKeys: Buffer[]
+  /** Bearer token a Prometheus scraper sends to GET /metrics (METRICS_TOKEN). */
+  metricsToken: string | null
+  /** Addresses and CIDR ranges that may scrape GET /metrics without the token (METRICS_ALLOW). */
+  metricsAllow: string[]
 }
 
 export class ConfigError extends Error {}
@@ -134,14 +138,26 @@ function trustProxy(env: NodeJS.ProcessEnv): number | string[] | false {
   }
   const proxies = list(env, 'TRUST_PROXY')
   for (const proxy of proxies) {
-    const [address, bits, extra] = proxy.split('/')
-    const family = isIP(address)
-    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
-    if (!PROXY_RANGE_NAMES.has(proxy) && (family === 0 || !validBits || extra !== undefined)) {
+    if (!PROXY_RANGE_NAMES.has(proxy) && !isAddressOrRange(proxy)) {
       throw new ConfigError(`TRUST_PROXY must be a hop count or a comma list of proxy addresses or CIDR ranges, got "${proxy}"`)
     }
   }
   return proxies
+}
+
+/** 10.0.0.5, 10.1.0.0/16, ::1, fd00::/8. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/')
+  const family = isIP(address)
+  const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+  return family !== 0 && validBits && extra === undefined
+}
+
+function addressList(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = list(env, name)
+  const wrong = entries.find((entry) => !isAddressOrRange(entry))
+  if (wrong !== undefined) throw new ConfigError(`${name} must be a comma list of addresses or CIDR ranges (10.0.0.5,10.1.0.0/16), got "${wrong}"`)
+  return entries
 }
 
 function httpUrl(raw: string): URL | null {
@@ -241,5 +257,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contactRetentionDays: int(env, 'CONTACT_RETENTION_DAYS', 365),
     secretKey: env.KENDALI_SECRET_KEY ? parseSecretKey('KENDALI_SECRET_KEY', env.KENDALI_SECRET_KEY.trim()) : null,
     previousSecretKeys: list(env, 'KENDALI_SECRET_KEY_PREVIOUS').map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),
+    metricsToken: text(env, 'METRICS_TOKEN'),
+    metricsAllow: addressList(env, 'METRICS_ALLOW'),
   }
 }

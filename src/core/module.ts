@@ -13,6 +13,7 @@ import type { ImportRuns } from './import-runs.ts'
 import type { ComputedIndicator, IndicatorRegistry } from './indicators.ts'
 import type { JobHandler, JobQueue } from './jobs/jobs.ts'
 import type { InboundHandler, Messaging } from './messaging/messaging.ts'
+import type { Metrics } from './metrics.ts'
 import type { MqttHub } from './mqtt/hub.ts'
 import type { Mailer } from './outbound/mail.ts'
 import type { OutboundPolicy } from './outbound/policy.ts'
@@ -42,6 +43,8 @@ export interface CoreContext {
   mqtt: MqttHub
   /** Seals and opens secrets at rest, and makes keyed hashes, with the instance key. */
   readonly secrets: Secrets
+  /** Prometheus metrics (GET /metrics): core's own, and a module's added with ctx.metrics.counter()/gauge()/histogram(). */
+  readonly metrics: Metrics
   /** Every loaded module's computed indicators (read by the kpi module). */
   readonly indicators: IndicatorRegistry
   /** Every module's actions and who may do each (served by `/api/auth/me`). */

@@ -7,6 +7,8 @@ import { json, loginCookie, startTestKendali, type TestServer, unique } from '..
 const PUBLIC_ROUTES = [
   'GET /api/health',
   'GET /api/health/live',
+  // Prometheus scrapes: checked by its own token (METRICS_TOKEN) or network (METRICS_ALLOW), refused when neither is set.
+  'GET /metrics',
   'GET /api/health/ready',
   'GET /api/config',
   // The basemap is a street map like any printed one: tiles, styles, glyphs and the archives themselves.

@@ -19,6 +19,15 @@ export interface Database extends Queryable {
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>
   close(): Promise<void>
+  /** Connections of the PostgreSQL pool (PGlite has none). */
+  pool?(): PoolStats | null
+}
+
+export interface PoolStats {
+  total: number
+  idle: number
+  /** Queries waiting for a free connection. */
+  waiting: number
 }
 
 // int8 (counts, sequences) and numeric (money, measurements) come back as JS numbers on both engines,
@@ -79,14 +88,14 @@ class PgliteDatabase implements Database {
 
 class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly connections: pg.Pool) {}
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(sql, params as unknown[])).rows as T[]
+    return (await this.connections.query(sql, params as unknown[])).rows as T[]
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
+    const client = await this.connections.connect()
     const hooks: (() => void)[] = []
     try {
       await client.query('BEGIN')
@@ -106,11 +115,15 @@ class PostgresDatabase implements Database {
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql)
+    await this.connections.query(sql)
   }
 
   async close(): Promise<void> {
-    await this.pool.end()
+    await this.connections.end()
+  }
+
+  pool(): PoolStats {
+    return { total: this.connections.totalCount, idle: this.connections.idleCount, waiting: this.connections.waitingCount }
   }
 }
 

@@ -94,6 +94,8 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
     },
     (socket, request) => {
       const tenant = tenantOf(request)
+      ctx.metrics.liveClients.inc()
+      socket.on('close', () => ctx.metrics.liveClients.dec())
       new LiveClient(socket, {
         tenant: tenant.code,
         after: request.query.after ?? null,

@@ -11,6 +11,9 @@ export interface Job {
 
 export type JobHandler = (job: Job) => Promise<void>
 
+/** done: finished; retry: failed, to be tried again; failed: failed for the last time. */
+export type JobOutcome = 'done' | 'retry' | 'failed'
+
 export interface EnqueueOptions {
   /** When to run (default: now, by the database's clock). */
   runAt?: Date
@@ -49,6 +52,8 @@ export class JobQueue {
   constructor(
     private readonly db: () => Database,
     private readonly onError: (err: unknown) => void,
+    /** Told of every run (for metrics). */
+    private readonly observe: (kind: string, outcome: JobOutcome, seconds: number) => void = () => undefined,
   ) {}
 
   handle(kind: string, handler: JobHandler): void {
@@ -111,15 +116,18 @@ export class JobQueue {
   private async runOne(row: JobRow, now: Date | undefined): Promise<void> {
     const handler = this.handlers.get(row.kind)
     const job: Job = { tenant: row.tenant, id: row.id, kind: row.kind, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts }
+    const started = performance.now()
     try {
       if (!handler) throw new Error(`No handler for job kind ${row.kind}`)
       await handler(job)
+      this.observe(row.kind, 'done', (performance.now() - started) / 1000)
       await this.db().query('UPDATE jobs SET done_at = now(), locked_until = NULL WHERE tenant = $1 AND id = $2', [row.tenant, row.id])
       const every = this.recurring.get(row.kind)
       if (every !== undefined) await this.scheduleNext(row.kind, now, every)
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const giveUp = row.attempts >= row.max_attempts
+      this.observe(row.kind, giveUp ? 'failed' : 'retry', (performance.now() - started) / 1000)
       // Exponential backoff: 30 s, 1 min, 2 min, 4 min … capped at one hour.
       const delay = Math.min(3600, 30 * 2 ** (row.attempts - 1))
       await this.db().query(

@@ -39,6 +39,8 @@ export interface MqttHub {
   publish(topic: string, payload: string | Buffer): Promise<void>
   /** Whether devices' messages can arrive now: the embedded broker is open, or the external one is connected. */
   up(): boolean
+  /** Devices connected to the embedded broker; null where Kendali cannot see them (an external broker). */
+  clients(): number | null
   close(): Promise<void>
 }
 
@@ -198,6 +200,10 @@ class EmbeddedHub implements MqttHub {
     return !this.broker.closed
   }
 
+  clients(): number {
+    return this.broker.connectedClients
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.broker.close(() => resolve()))
     for (const server of this.servers) await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -286,6 +292,10 @@ class ExternalHub implements MqttHub {
     return this.client.connected
   }
 
+  clients(): null {
+    return null
+  }
+
   async close(): Promise<void> {
     await this.client.endAsync()
   }
@@ -303,6 +313,9 @@ export class UnavailableHub implements MqttHub {
   async publish(): Promise<void> {}
   up(): boolean {
     return false
+  }
+  clients(): null {
+    return null
   }
   async close(): Promise<void> {}
 }

@@ -34,7 +34,10 @@ export function sensorsModule(): KendaliModule {
   let stopListening: (() => void) | null = null
   let simulator: SensorSimulator | null = null
   const of = (ctx: CoreContext) => {
-    service ??= new SensorService(ctx.events)
+    service ??= new SensorService(ctx.events, (accepted, rejected) => {
+      ctx.metrics.readings.inc({ result: 'accepted' }, accepted)
+      ctx.metrics.readings.inc({ result: 'rejected' }, rejected)
+    })
     return service
   }
   return {

@@ -41,7 +41,11 @@ function alarmEventData(alarm: Alarm, action?: string) {
 
 /** Devices, their readings, threshold rules and alarms. */
 export class SensorService {
-  constructor(private readonly events: EventLog) {}
+  constructor(
+    private readonly events: EventLog,
+    /** Told how many readings each stored batch accepted and rejected (for metrics). */
+    private readonly counted: (accepted: number, rejected: number) => void = () => undefined,
+  ) {}
 
   /** Registers a device; `fixed` gives a chosen id and token (the demo's predictable credentials). */
   async createDevice(
@@ -165,6 +169,10 @@ export class SensorService {
       await store.countRejections(tx, tenant, deviceId, now.toISOString().slice(0, 10), reasons)
       if (readings.length > 0) await this.store(tx, tenant, device, readings)
     })
+    this.counted(
+      readings.length,
+      parsed.reduce((n, p) => n + p.rejected.length, 0),
+    )
     return parsed.map((p) => ({ accepted: p.readings.length, rejected: p.rejected }))
   }
 
