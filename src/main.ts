@@ -1,5 +1,6 @@
 import { createKendali, type Kendali } from './core/app.ts'
 import { ConfigError, isLoopback, readConfig } from './core/config.ts'
+import { NewerDataError } from './core/db/migrate.ts'
 import { allModules } from './modules/index.ts'
 
 // config → server (listening, answering 503 while starting) → database → migrations → demo seed → ready.
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof NewerDataError) {
+    console.error(`Kendali refuses to start: ${err.message}`)
+    process.exit(3)
+  }
   console.error('Kendali failed to start:', err)
   process.exit(1)
 })

@@ -206,10 +206,14 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     async prepare() {
       if (!options.db) ctx.db = timedDatabase(await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }), metrics)
       readiness.waitingFor = ['migrations']
-      await migrate(ctx.db, [
-        { owner: 'core', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) },
-        ...modules.filter((m) => m.migrations).map((m) => ({ owner: m.name, dir: m.migrations ?? '' })),
-      ])
+      await migrate(
+        ctx.db,
+        [
+          { owner: 'core', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) },
+          ...modules.filter((m) => m.migrations).map((m) => ({ owner: m.name, dir: m.migrations ?? '' })),
+        ],
+        packageVersion(),
+      )
       passed.migrations = true
       if (wantsMqtt) {
         ctx.mqtt = await openMqttHub({

@@ -17,37 +17,81 @@ export interface AppliedMigration {
 // Any constant works; it only has to be the same in every process that migrates this database.
 const MIGRATION_LOCK = 7_171_700
 
+/** The data was written by a newer release than this one: starting would run old code on a newer schema. */
+export class NewerDataError extends Error {}
+
+/** 1.10.0 > 1.9.3; a pre-release suffix is ignored. */
+export function compareReleases(a: string, b: string): number {
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]
+      .split('.')
+      .map((n) => Number(n) || 0)
+  const [x, y] = [parts(a), parts(b)]
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
+  return 0
+}
+
+interface Pending extends AppliedMigration {
+  file: string
+}
+
 /**
- * Applies every pending migration, each source in the order given, in one transaction guarded by an
- * advisory lock, so several instances starting together on one PostgreSQL migrate it exactly once.
+ * Applies every pending migration, each source in the order given, each migration in its own transaction (a
+ * failing one leaves the data as the previous one left it) and recorded with the release that ran it. Every
+ * transaction takes an advisory lock and checks again that its migration is still pending, so of several
+ * instances starting together on one PostgreSQL one migrates and the others wait, then find nothing to do.
+ * Refuses data that a newer release wrote (a newer release recorded, or a migration this release does not have).
  */
-export async function migrate(db: Database, sources: MigrationSource[]): Promise<AppliedMigration[]> {
-  return db.transaction(async (tx) => {
+export async function migrate(db: Database, sources: MigrationSource[], release: string): Promise<AppliedMigration[]> {
+  const files = sources.flatMap((source) =>
+    readdirSync(source.dir)
+      .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
+      .sort()
+      .map((file): Pending => ({ owner: source.owner, version: file.replace(/\.sql$/, ''), file: join(source.dir, file) })),
+  )
+  const done = await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       owner text NOT NULL,
       version text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (owner, version))`)
-    const done = new Set((await tx.query<AppliedMigration>('SELECT owner, version FROM schema_migrations')).map((m) => `${m.owner}/${m.version}`))
-    const applied: AppliedMigration[] = []
-    for (const source of sources) {
-      const files = readdirSync(source.dir)
-        .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
-        .sort()
-      for (const file of files) {
-        const version = file.replace(/\.sql$/, '')
-        if (done.has(`${source.owner}/${version}`)) continue
-        // Statements run one by one through the transaction handle, so a failure rolls back all of them.
-        for (const statement of splitStatements(readFileSync(join(source.dir, file), 'utf8'))) {
-          await tx.query(statement)
-        }
-        await tx.query('INSERT INTO schema_migrations (owner, version) VALUES ($1, $2)', [source.owner, version])
-        applied.push({ owner: source.owner, version })
-      }
-    }
-    return applied
+    // Which release ran each migration; null for those run before releases were recorded.
+    await tx.query('ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS release text')
+    return tx.query<AppliedMigration & { release: string | null }>('SELECT owner, version, release FROM schema_migrations')
   })
+  refuseNewerData(done, files, sources, release)
+  const applied: AppliedMigration[] = []
+  const doneKeys = new Set(done.map((m) => `${m.owner}/${m.version}`))
+  for (const migration of files) {
+    if (doneKeys.has(`${migration.owner}/${migration.version}`)) continue
+    const ran = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
+      const again = await tx.query('SELECT 1 FROM schema_migrations WHERE owner = $1 AND version = $2', [migration.owner, migration.version])
+      if (again.length > 0) return false
+      // Statements run one by one through the transaction handle, so a failure rolls back all of them.
+      for (const statement of splitStatements(readFileSync(migration.file, 'utf8'))) await tx.query(statement)
+      await tx.query('INSERT INTO schema_migrations (owner, version, release) VALUES ($1, $2, $3)', [migration.owner, migration.version, release])
+      return true
+    })
+    if (ran) applied.push({ owner: migration.owner, version: migration.version })
+  }
+  return applied
+}
+
+function refuseNewerData(done: (AppliedMigration & { release: string | null })[], files: Pending[], sources: MigrationSource[], release: string): void {
+  const owners = new Set(sources.map((s) => s.owner))
+  const known = new Set(files.map((f) => `${f.owner}/${f.version}`))
+  const newer = done.find((m) => m.release !== null && compareReleases(m.release, release) > 0)
+  const unknown = done.find((m) => owners.has(m.owner) && !known.has(`${m.owner}/${m.version}`))
+  if (!newer && !unknown) return
+  const by = newer
+    ? `Kendali ${newer.release} (migration ${newer.owner}/${newer.version})`
+    : `a newer Kendali (migration ${unknown?.owner}/${unknown?.version}, which ${release} does not have)`
+  throw new NewerDataError(
+    `This database was written by ${by}; this is Kendali ${release}, which could damage it. Start Kendali ${newer?.release ?? 'of that release'} or newer, or restore a backup made by ${release} into an empty database.`,
+  )
 }
 
 /** Splits a migration script on semicolons outside quotes, comments and dollar-quoted bodies. */
