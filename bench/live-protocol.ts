@@ -31,3 +31,14 @@ export interface Receipts {
 
 /** Monotonic milliseconds, the same clock in every thread of the process (performance.timeOrigin is per thread). */
 export const now = (): number => Number(process.hrtime.bigint()) / 1e6
+
+/** What the paced bench asks its writers' thread (live-writers.ts): `count` POSTs of `body`, `perSecond` a second. */
+export interface WritersRequest {
+  url: string
+  cookie: string
+  body: unknown
+  count: number
+  perSecond: number
+}
+
+export type WritersReply = { kind: 'posted'; latencies: Float64Array } | { kind: 'error'; message: string }

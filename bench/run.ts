@@ -10,12 +10,14 @@ import { readConfig } from '../src/core/config.ts'
 import { type Database, openDatabase } from '../src/core/db/database.ts'
 import { EVENT_COLUMNS, headSeq } from '../src/core/events/log.ts'
 import { allModules } from '../src/modules/index.ts'
-import { type ClientsReply, type ClientsRequest, now, type Receipts } from './live-protocol.ts'
+import { type ClientsReply, type ClientsRequest, now, type Receipts, type WritersReply, type WritersRequest } from './live-protocol.ts'
 import { listenLocally } from './server.ts'
 
 // The live channel end to end: events written through the real event log (one transaction each) and
 // delivered to N WebSocket clients, with the in-process bus and with NATS between two instances.
 // Prints events/s, deliveries/s and commit-to-client latency, against the bare write rate as baseline.
+// Then the operators' view: incidents POSTed at a steady 50/s while N consoles follow the channel, the POST's
+// own latency (its baseline: the same POSTs with no console open) apart from the consoles' delivery latency.
 
 const TENANT = '33.71'
 const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222'
@@ -29,6 +31,12 @@ const RUNS = [
   { clients: 1000, events: 500 },
 ]
 const WRITER_COUNTS = [1, 4]
+const PACED_PER_SECOND = 50
+const PACED_POSTS = Number(process.env.BENCH_PACED_POSTS ?? 500)
+const PACED_CLIENTS = [0, 100, 1000]
+// BENCH_LIVE=paced measures the operators' view alone (the flood rows take minutes).
+const FLOOD = process.env.BENCH_LIVE !== 'paced'
+const INCIDENT = { type: 'medical', source: 'call_112', location: { type: 'Point', coordinates: [110.2179, -7.4797] } }
 // Liveness guard, not a timed assertion: stop waiting for events that will never come.
 const STALL_MS = 15_000
 
@@ -50,9 +58,26 @@ interface Row {
   max: number | null
 }
 
+/** Incidents POSTed at a steady rate over HTTP while N consoles follow the live channel. */
+interface PacedRow {
+  bus: string
+  clients: number
+  posts: number
+  /** Send → answer of the POST, as the operator waits for it. */
+  postP50: number
+  postP99: number
+  /** The same with no console open, in this run. */
+  basePostP99: number
+  /** Commit (the writer's bus sees the event) → a console has it. */
+  p50: number | null
+  p99: number | null
+  max: number | null
+}
+
 interface Section {
   database: string
   rows: Row[]
+  paced: PacedRow[]
   notes: string[]
 }
 
@@ -149,6 +174,15 @@ function writerWait(written: Written[]): number {
   return percentile(Float64Array.from(written, (w) => w.returnedAt - w.committedAt).sort(), 50)
 }
 
+/** A worker thread running a TypeScript file of this folder. */
+function tsWorker(file: string): Worker {
+  // Worker threads do not inherit tsx's loader: the thread registers it, then loads the TypeScript file.
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(
+    new URL(file, import.meta.url).href,
+  )}, ${JSON.stringify(import.meta.url)}))`
+  return new Worker(bootstrap, { eval: true })
+}
+
 /** N WebSocket clients in a worker thread, driven by messages (see live-clients.ts). */
 class Clients {
   private readonly worker: Worker
@@ -156,11 +190,7 @@ class Clients {
   private failure: Error | null = null
 
   constructor() {
-    // Worker threads do not inherit tsx's loader: the thread registers it, then loads the TypeScript clients.
-    const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(
-      new URL('./live-clients.ts', import.meta.url).href,
-    )}, ${JSON.stringify(import.meta.url)}))`
-    this.worker = new Worker(bootstrap, { eval: true })
+    this.worker = tsWorker('./live-clients.ts')
     this.worker.on('message', (reply: ClientsReply) => {
       if (reply.kind === 'error') return this.fail(new Error(reply.message))
       const resolve = this.waiting.get(reply.kind)
@@ -293,6 +323,7 @@ async function measureBus(bus: string, writer: Kendali, readerUrl: string, cooki
   const rows: Row[] = []
   const base = new Map<number, number>()
   await writeAll(writer, WARM_UP_EVENTS, 1)
+  if (!FLOOD) return rows
   for (const writers of WRITER_COUNTS) {
     const row = await baseline(bus, writer, writers)
     base.set(writers, row.eventsPerSecond)
@@ -311,6 +342,85 @@ async function measureBus(bus: string, writer: Kendali, readerUrl: string, cooki
     } finally {
       await clients.close()
     }
+  }
+  return rows
+}
+
+/** POSTs in a thread of their own (live-writers.ts), timed there. */
+function postPaced(request: WritersRequest): Promise<Float64Array> {
+  const worker = tsWorker('./live-writers.ts')
+  return new Promise<Float64Array>((resolve, reject) => {
+    worker.once('message', (reply: WritersReply) => (reply.kind === 'posted' ? resolve(reply.latencies) : reject(new Error(reply.message))))
+    worker.once('error', reject)
+    worker.postMessage(request)
+  }).finally(() => worker.terminate())
+}
+
+/** Incidents at PACED_PER_SECOND through the writer's HTTP API, with 0, 100 and 1,000 consoles on the reader. */
+async function measurePaced(bus: string, writer: Kendali, writerUrl: string, readerUrl: string, cookie: string): Promise<PacedRow[]> {
+  const committed = new Map<number, number>()
+  const stop = writer.ctx.bus.subscribe((event) => {
+    if (event.tenant === TENANT && !event.volatile) committed.set(event.seq, now())
+  })
+  const request = (count: number): WritersRequest => ({
+    url: `${writerUrl}/api/t/${TENANT}/incidents`,
+    cookie,
+    body: INCIDENT,
+    count,
+    perSecond: PACED_PER_SECOND,
+  })
+  const rows: PacedRow[] = []
+  try {
+    // How many logged events one incident makes: the consoles expect exactly that many per POST.
+    const before = await headSeq(writer.ctx.db, TENANT)
+    await postPaced(request(PACED_PER_SECOND))
+    const perPost = ((await headSeq(writer.ctx.db, TENANT)) - before) / PACED_PER_SECOND
+    let basePostP99 = Number.NaN
+    for (const n of PACED_CLIENTS) {
+      const clients = n > 0 ? new Clients() : null
+      try {
+        if (clients) {
+          await clients.ask({ kind: 'open', url: `${readerUrl.replace('http:', 'ws:')}/api/t/${TENANT}/live`, cookie, clients: n }, 'opened')
+          await syncClients(writer, clients)
+        }
+        const from = (await headSeq(writer.ctx.db, TENANT)) + 1
+        const count = PACED_POSTS * perPost
+        await clients?.ask({ kind: 'expect', from, count }, 'expecting')
+        const received = clients?.reply('received')
+        const posts = Float64Array.from(await postPaced(request(PACED_POSTS))).sort()
+        clients?.tell({ kind: 'written', stallMs: STALL_MS })
+        const receipts = received ? (await received).receipts : null
+        if (n === 0) basePostP99 = percentile(posts, 99)
+        const latencies: number[] = []
+        if (receipts) {
+          for (let i = 0; i < receipts.times.length; i++) {
+            const at = committed.get(from + (i % count))
+            if (!Number.isNaN(receipts.times[i]) && at !== undefined) latencies.push(receipts.times[i] - at)
+          }
+          if (receipts.missing + receipts.duplicates + receipts.outOfOrder > 0)
+            problems.push(
+              `paced ${bus} N=${n}: ${receipts.missing} missing, ${receipts.duplicates} duplicated, ${receipts.outOfOrder} out of order (${receipts.problems.join('; ')})`,
+            )
+        }
+        const sorted = Float64Array.from(latencies).sort()
+        rows.push({
+          bus,
+          clients: n,
+          posts: PACED_POSTS,
+          postP50: percentile(posts, 50),
+          postP99: percentile(posts, 99),
+          basePostP99,
+          p50: sorted.length ? percentile(sorted, 50) : null,
+          p99: sorted.length ? percentile(sorted, 99) : null,
+          max: sorted.length ? sorted[sorted.length - 1] : null,
+        })
+        console.error(`  paced ${bus} N=${n}: POST p99 ${percentile(posts, 99).toFixed(1)} ms, delivery p99 ${rows[rows.length - 1].p99?.toFixed(1) ?? '-'} ms`)
+      } finally {
+        await clients?.close()
+      }
+    }
+  } finally {
+    stop()
   }
   return rows
 }
@@ -345,13 +455,14 @@ function countLogReads(db: Database): { db: Database; reads: () => number } {
 }
 
 async function measureDatabase(database: Database, dataDir: string, label: string): Promise<Section> {
-  const section: Section = { database: label, rows: [], notes: [] }
+  const section: Section = { database: label, rows: [], paced: [], notes: [] }
   const { db, reads } = countLogReads(database)
   console.error(`${label}: memory bus`)
   const memory = await startInstance(db, dataDir, null)
   try {
     const cookie = await login(memory.url)
     section.rows.push(...(await measureBus('memory', memory.kendali, memory.url, cookie, reads)))
+    section.paced.push(...(await measurePaced('memory', memory.kendali, memory.url, memory.url, cookie)))
   } finally {
     await memory.kendali.close()
   }
@@ -368,6 +479,7 @@ async function measureDatabase(database: Database, dataDir: string, label: strin
   try {
     const cookie = await login(b.url)
     section.rows.push(...(await measureBus('nats', a.kendali, b.url, cookie, reads)))
+    section.paced.push(...(await measurePaced('nats', a.kendali, a.url, b.url, cookie)))
   } finally {
     await a.kendali.close()
     await b.kendali.close()
@@ -459,6 +571,39 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
         ]),
       )
     }
+    if (section.paced.length > 0) {
+      console.log(
+        `\n  incidents POSTed at ${PACED_PER_SECOND}/s; POST = send → answer (x base: p99 over the same POSTs with no console); delivery = commit → console`,
+      )
+      const pc: [string, number][] = [
+        ['bus', -8],
+        ['N', 6],
+        ['POSTs', 7],
+        ['POST p50', 10],
+        ['POST p99', 10],
+        ['x base', 8],
+        ['deliv p50', 11],
+        ['deliv p99', 11],
+        ['max ms', 9],
+      ]
+      const pline = (cells: string[]) => cells.map((cell, i) => (pc[i][1] < 0 ? cell.padEnd(-pc[i][1]) : cell.padStart(pc[i][1]))).join('')
+      console.log(pline(pc.map(([name]) => name)))
+      for (const r of section.paced) {
+        console.log(
+          pline([
+            r.bus,
+            String(r.clients),
+            String(r.posts),
+            r.postP50.toFixed(2),
+            r.postP99.toFixed(2),
+            (r.postP99 / r.basePostP99).toFixed(2),
+            fixed(r.p50, 2),
+            fixed(r.p99, 2),
+            fixed(r.max, 2),
+          ]),
+        )
+      }
+    }
     for (const note of section.notes) console.log(note)
   }
   // Other work on the machine shows up in every figure: say how busy it was.
@@ -472,14 +617,14 @@ async function main(): Promise<void> {
   const pgUrl = process.env.BENCH_DATABASE_URL
   if (!pgUrl) {
     const notes = ['skipped: set BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to measure it']
-    sections.push({ database: 'PostgreSQL', rows: [], notes })
+    sections.push({ database: 'PostgreSQL', rows: [], paced: [], notes })
   } else {
     // Asked for, so a failure is an error; the PGlite figures are printed all the same.
     try {
       sections.push(await postgresSection(pgUrl))
     } catch (err) {
       problems.push(`PostgreSQL: ${err instanceof Error ? err.message : String(err)}`)
-      sections.push({ database: 'PostgreSQL', rows: [], notes: ['failed: see the errors below'] })
+      sections.push({ database: 'PostgreSQL', rows: [], paced: [], notes: ['failed: see the errors below'] })
     }
   }
   print(sections, (performance.now() - t0) / 1000, loadAtStart)

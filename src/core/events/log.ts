@@ -77,7 +77,8 @@ export interface EventQuery {
   after?: number
   before?: number
   upTo?: number
-  topics: readonly string[]
+  /** Omitted: every topic (the live channel's stream, which filters per client). */
+  topics?: readonly string[]
   types?: readonly string[]
   order: 'asc' | 'desc'
   limit: number
@@ -86,11 +87,11 @@ export interface EventQuery {
 export async function listEvents(db: Queryable, tenant: string, q: EventQuery): Promise<KendaliEvent[]> {
   const rows = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM events
-     WHERE tenant = $1 AND topic = ANY($2::text[])
+     WHERE tenant = $1 AND ($2::text[] IS NULL OR topic = ANY($2::text[]))
        AND ($3::bigint IS NULL OR seq > $3) AND ($4::bigint IS NULL OR seq < $4) AND ($5::bigint IS NULL OR seq <= $5)
        AND ($6::text[] IS NULL OR type = ANY($6::text[]))
      ORDER BY seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT $7`,
-    [tenant, q.topics, q.after ?? null, q.before ?? null, q.upTo ?? null, q.types ?? null, q.limit],
+    [tenant, q.topics ?? null, q.after ?? null, q.before ?? null, q.upTo ?? null, q.types ?? null, q.limit],
   )
   return rows.map(toEvent)
 }

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, Page } from '../http/paging.ts'
 import { principalOf, tenantOf } from '../http/request.ts'
 import { Int8 } from '../http/schema.ts'
 import type { CoreContext, KendaliApp } from '../module.ts'
-import { LiveClient } from './live.ts'
+import { LiveHub } from './live.ts'
 import { countEvents, listEvents } from './log.ts'
 
 export const EventSchema = Type.Object(
@@ -80,6 +80,13 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
 
   // The wall's screens follow their panels live (on their own topics only).
   const LIVE_ACCESS: Access = { roles: 'any', wall: true }
+  const hub = new LiveHub({
+    bus: ctx.bus,
+    db: () => ctx.db,
+    headCheckMs: ctx.config.liveRecheckSeconds * 1000,
+    onError: (err, tenant) => ctx.log.error({ err, tenant }, 'live channel failed'),
+  })
+  app.addHook('onClose', async () => hub.close())
   app.get(
     '/api/t/:tenant/live',
     {
@@ -96,7 +103,7 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
       const tenant = tenantOf(request)
       ctx.metrics.liveClients.inc()
       socket.on('close', () => ctx.metrics.liveClients.dec())
-      new LiveClient(socket, {
+      hub.attach(socket, {
         tenant: tenant.code,
         after: request.query.after ?? null,
         visibleTopics: topicsOf(ctx, principalOf(request), tenant),
@@ -110,8 +117,6 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
           }
         },
         recheckMs: ctx.config.liveRecheckSeconds * 1000,
-        db: () => ctx.db,
-        bus: ctx.bus,
         onError: (err) => request.log.error({ err, tenant: tenant.code }, 'live channel failed'),
       })
     },
