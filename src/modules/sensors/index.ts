@@ -46,6 +46,7 @@ export function sensorsModule(): KendaliModule {
     actions: SENSOR_ACTIONS,
     topics: SENSOR_TOPICS,
     routes: (app, ctx) => sensorRoutes(app, ctx, of(ctx)),
+    copyConfig: (ctx, db, from, to) => of(ctx).copyKinds(db, from, to),
     jobs: (ctx) => ({
       'sensors.offline': { everySeconds: 60, run: async () => void (await of(ctx).markSilentDevices(ctx.db)) },
       'sensors.partitions': {

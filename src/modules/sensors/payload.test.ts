@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { parsePayload } from './payload.ts'
 
 const metrics = new Map([
-  ['water_level', 'cm'],
-  ['rainfall', 'mm'],
+  ['water_level', { unit: 'cm', min: -1000, max: 10_000 }],
+  ['rainfall', { unit: 'mm', min: 0, max: null }],
 ])
 const now = new Date('2026-11-23T08:00:00+07:00')
 
@@ -76,5 +76,25 @@ describe('device payloads', () => {
 
   it('refuses a body that is neither form', () => {
     expect(parsePayload('182', metrics, now).rejected).toEqual([{ index: 0, field: 'values', message: expect.stringContaining('expected') }])
+  })
+
+  it("refuses a value outside its metric's valid range, in JSON and SenML, and keeps the rest", () => {
+    const json = parsePayload({ values: { water_level: 20_000, rainfall: -1 } }, metrics, now)
+    expect(json.readings).toEqual([])
+    expect(json.rejected.map((r) => [r.field, r.reason])).toEqual([
+      ['values.water_level', 'range'],
+      ['values.rainfall', 'range'],
+    ])
+    expect(json.rejected[0].message).toContain('outside the valid range -1000 to 10000 cm')
+    const senml = parsePayload(
+      [
+        { bn: 'x', n: 'rainfall', u: 'mm', v: 12 },
+        { n: 'water_level', v: -2000 },
+      ],
+      metrics,
+      now,
+    )
+    expect(senml.readings).toEqual([{ metric: 'rainfall', at: now, value: 12 }])
+    expect(senml.rejected.map((r) => [r.index, r.field, r.reason])).toEqual([[1, 'v', 'range']])
   })
 })

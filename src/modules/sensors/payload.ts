@@ -10,6 +10,8 @@ export interface Rejection {
   index: number
   field: string
   message: string
+  /** What the rejection is counted under when it is not the field's first part (a value outside its range). */
+  reason?: 'range'
 }
 
 export interface Parsed {
@@ -23,7 +25,20 @@ export const MAX_FUTURE_MS = 5 * 60 * 1000
 const SENML_RELATIVE_LIMIT = 2 ** 28
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$/
 
-type Metrics = ReadonlyMap<string, string>
+/** What a device reports, by metric name: its unit and, from its kind, the range a reading must lie in. */
+export interface MetricSpec {
+  unit: string
+  min?: number | null
+  max?: number | null
+}
+type Metrics = ReadonlyMap<string, MetricSpec>
+
+function outOfRange(value: number, spec: MetricSpec | undefined): string | null {
+  if (!spec) return null
+  const low = spec.min ?? Number.NEGATIVE_INFINITY
+  const high = spec.max ?? Number.POSITIVE_INFINITY
+  return value < low || value > high ? `${value} ${spec.unit} is outside the valid range ${spec.min ?? '…'} to ${spec.max ?? '…'} ${spec.unit}` : null
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -63,7 +78,11 @@ function parseJsonItem(item: unknown, index: number, metrics: Metrics, now: Date
   for (const [metric, value] of Object.entries(item.values)) {
     if (!metrics.has(metric)) out.rejected.push({ index, field: `values.${metric}`, message: unknownMetric(metric, metrics) })
     else if (typeof value !== 'number' || !Number.isFinite(value)) out.rejected.push({ index, field: `values.${metric}`, message: 'must be a finite number' })
-    else out.readings.push({ metric, at, value })
+    else {
+      const problem = outOfRange(value, metrics.get(metric))
+      if (problem) out.rejected.push({ index, field: `values.${metric}`, message: problem, reason: 'range' })
+      else out.readings.push({ metric, at, value })
+    }
   }
 }
 
@@ -94,7 +113,7 @@ function parseSenml(pack: unknown[], metrics: Metrics, now: Date, out: Parsed): 
       continue
     }
     const unit = typeof record.u === 'string' ? record.u : bu
-    const expected = metrics.get(metric)
+    const expected = metrics.get(metric)?.unit
     if (unit !== undefined && expected && unit !== expected) {
       out.rejected.push({ index, field: 'u', message: `unit "${unit}" is not the metric's unit "${expected}"` })
       continue
@@ -106,13 +125,18 @@ function parseSenml(pack: unknown[], metrics: Metrics, now: Date, out: Parsed): 
       out.rejected.push({ index, field: 't', message: `time ${timeProblem}` })
       continue
     }
+    const problem = outOfRange(bv + record.v, metrics.get(metric))
+    if (problem) {
+      out.rejected.push({ index, field: 'v', message: problem, reason: 'range' })
+      continue
+    }
     out.readings.push({ metric, at, value: bv + record.v })
   }
 }
 
 const looksLikeSenml = (pack: unknown[]) => pack.some((r) => isObject(r) && ('n' in r || 'bn' in r || 'v' in r || 'bt' in r))
 
-/** Reads a payload for a device whose metrics (name → unit) are given; every bad item is named, none stored. */
+/** Reads a payload for a device whose metrics (name → unit and range) are given; every bad item is named, none stored. */
 export function parsePayload(body: unknown, metrics: Metrics, now: Date): Parsed {
   const out: Parsed = { readings: [], rejected: [] }
   if (Array.isArray(body)) {

@@ -10,10 +10,13 @@ import {
   CreateDevice,
   CreateRule,
   Device,
+  DeviceKind,
   DeviceParams,
   DeviceWithToken,
   History,
   IngestResult,
+  KindParams,
+  PutDeviceKind,
   ReadingsQuery,
   Rule,
   TenantParams,
@@ -26,6 +29,38 @@ import type { SensorService } from './service.ts'
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
 export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorService): void {
+  app.get(
+    '/api/t/:tenant/device-kinds',
+    {
+      config: { action: 'sensors.kind.read' },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Device kinds of this tenant: the built-in ones (as changed) and its own, with metrics, units, valid ranges, icon and colour',
+        params: TenantParams,
+        response: { 200: Page(DeviceKind), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await sensors.kinds(ctx.db, tenantOf(request).code)
+      return { items, total: items.length, next: null }
+    },
+  )
+
+  app.put(
+    '/api/t/:tenant/device-kinds/:code',
+    {
+      config: { action: 'sensors.kind.write' },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Adds or changes a device kind; its default rules are created for the kind once each (by name)',
+        params: KindParams,
+        body: PutDeviceKind,
+        response: { 200: DeviceKind, ...errors },
+      },
+    },
+    async (request) => sensors.putKind(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.code, request.body),
+  )
+
   app.post(
     '/api/t/:tenant/devices',
     {

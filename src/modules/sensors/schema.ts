@@ -1,25 +1,76 @@
 import { type Static, Type } from 'typebox'
 import { Point } from '../../core/geo/geojson.ts'
 import { Double } from '../../core/http/schema.ts'
+import { COMPARISONS, KIND_ICONS, RULE_ACTIONS, SEVERITIES } from './catalogue.ts'
 
 export const TenantParams = Type.Object({ tenant: Type.String() })
 export const DeviceParams = Type.Object({ tenant: Type.String(), id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' }) })
 export const UuidParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
 
-export const DEVICE_KINDS = ['flood_level', 'rain_gauge', 'air_quality', 'traffic_counter', 'weather_station'] as const
-export const SEVERITIES = ['info', 'waspada', 'siaga', 'awas'] as const
+const KindCode = Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', description: "A device kind's code (see /device-kinds), e.g. flood_level" })
+export const KindParams = Type.Object({ tenant: Type.String(), code: KindCode })
 
 const MetricName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'snake_case, e.g. water_level, pm25' })
-export const Metric = Type.Object(
-  { name: MetricName, unit: Type.String({ minLength: 1, maxLength: 20, description: 'SenML unit where one exists: cm, mm, ug/m3, Cel, %RH' }) },
+const Unit = Type.String({ minLength: 1, maxLength: 20, description: 'SenML unit where one exists: cm, mm, ug/m3, Cel, %RH, dB' })
+export const Metric = Type.Object({ name: MetricName, unit: Unit }, { additionalProperties: false })
+
+const Label = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 80 }), en: Type.String({ minLength: 1, maxLength: 80 }) },
   { additionalProperties: false },
 )
+const KindMetric = Type.Object(
+  {
+    name: MetricName,
+    label: Label,
+    unit: Unit,
+    min: Type.Union([Double(), Type.Null()], { description: 'Readings below are refused and counted; null = no bound' }),
+    max: Type.Union([Double(), Type.Null()], { description: 'Readings above are refused and counted; null = no bound' }),
+  },
+  { additionalProperties: false },
+)
+const KindRule = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 120 }),
+    metric: MetricName,
+    comparison: Type.Enum(COMPARISONS),
+    threshold: Double(),
+    durationSeconds: Type.Integer({ minimum: 0, maximum: 86_400 }),
+    hysteresis: Double({ minimum: 0 }),
+    severity: Type.Enum(SEVERITIES),
+    action: Type.Enum(RULE_ACTIONS),
+  },
+  { additionalProperties: false },
+)
+const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: '#rrggbb' })
+
+export const DeviceKind = Type.Object({
+  code: Type.String(),
+  label: Label,
+  metrics: Type.Array(KindMetric),
+  defaultRules: Type.Array(KindRule),
+  icon: Type.Enum(KIND_ICONS),
+  color: Type.String(),
+  isActive: Type.Boolean(),
+})
+
+export const PutDeviceKind = Type.Object(
+  {
+    label: Label,
+    metrics: Type.Array(KindMetric, { minItems: 1, maxItems: 30 }),
+    defaultRules: Type.Optional(Type.Array(KindRule, { maxItems: 30, description: 'Created as rules for every device of the kind (once, by name)' })),
+    icon: Type.Enum(KIND_ICONS),
+    color: Color,
+    isActive: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+export type PutDeviceKind = Static<typeof PutDeviceKind>
 
 export const CreateDevice = Type.Object(
   {
     name: Type.String({ minLength: 2, maxLength: 120 }),
-    kind: Type.Enum(DEVICE_KINDS),
-    metrics: Type.Array(Metric, { minItems: 1, maxItems: 30 }),
+    kind: KindCode,
+    metrics: Type.Optional(Type.Array(Metric, { minItems: 1, maxItems: 30, description: "Default: the kind's metrics" })),
     location: Point,
     agencyId: Type.Optional(Type.String({ format: 'uuid' })),
     intervalSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'How often the device reports' })),
@@ -89,15 +140,15 @@ export const IngestResult = Type.Object({
 export const CreateRule = Type.Object(
   {
     name: Type.String({ minLength: 2, maxLength: 120 }),
-    deviceKind: Type.Optional(Type.Enum(DEVICE_KINDS)),
+    deviceKind: Type.Optional(KindCode),
     deviceId: Type.Optional(Type.String({ maxLength: 100 })),
     metric: MetricName,
-    comparison: Type.Enum(['>', '>=', '<', '<='] as const),
+    comparison: Type.Enum(COMPARISONS),
     threshold: Double(),
     durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     hysteresis: Type.Optional(Double({ minimum: 0 })),
     severity: Type.Enum(SEVERITIES),
-    action: Type.Optional(Type.Enum(['alarm', 'incident', 'alert_draft'] as const)),
+    action: Type.Optional(Type.Enum(RULE_ACTIONS)),
   },
   { additionalProperties: false },
 )
@@ -107,12 +158,12 @@ export type CreateRule = Static<typeof CreateRule>
 export const UpdateRule = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
-    comparison: Type.Optional(Type.Enum(['>', '>=', '<', '<='] as const)),
+    comparison: Type.Optional(Type.Enum(COMPARISONS)),
     threshold: Type.Optional(Double()),
     durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     hysteresis: Type.Optional(Double({ minimum: 0 })),
     severity: Type.Optional(Type.Enum(SEVERITIES)),
-    action: Type.Optional(Type.Enum(['alarm', 'incident', 'alert_draft'] as const)),
+    action: Type.Optional(Type.Enum(RULE_ACTIONS)),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

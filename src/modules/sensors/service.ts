@@ -4,10 +4,11 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor, keysetPage } from '../../core/http/paging.ts'
 import type { DeviceIdentity } from '../../core/mqtt/hub.ts'
+import { type DeviceKind, mergeKinds } from './catalogue.ts'
 import { recordSensorEvent } from './events.ts'
 import { parsePayload, type Reading, type Rejection } from './payload.ts'
 import { evaluateRule } from './rules.ts'
-import type { Alarm, CreateDevice, CreateRule, Device, History, Rule, UpdateDevice, UpdateRule } from './schema.ts'
+import type { Alarm, CreateDevice, CreateRule, Device, History, PutDeviceKind, Rule, UpdateDevice, UpdateRule } from './schema.ts'
 import * as store from './store.ts'
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
@@ -55,8 +56,14 @@ export class SensorService {
     input: CreateDevice,
     fixed?: { id: string; token: string },
   ): Promise<Device & { token: string }> {
-    const names = input.metrics.map((m) => m.name)
+    const kind = await this.kind(db, tenant, input.kind)
+    const metrics = input.metrics ?? kind.metrics.map((m) => ({ name: m.name, unit: m.unit }))
+    const names = metrics.map((m) => m.name)
     if (new Set(names).size !== names.length) throw new Invalid('Each metric may be listed once', { field: 'metrics' })
+    for (const m of metrics) {
+      const known = kind.metrics.find((k) => k.name === m.name)
+      if (known && known.unit !== m.unit) throw new Invalid(`${m.name} of a ${input.kind} is measured in ${known.unit}, not ${m.unit}`, { field: 'metrics' })
+    }
     const token = fixed?.token ?? newToken()
     const id = fixed?.id ?? newDeviceId(input.kind)
     return db.transaction(async (tx) => {
@@ -64,7 +71,7 @@ export class SensorService {
         id,
         name: input.name,
         kind: input.kind,
-        metrics: input.metrics,
+        metrics,
         location: input.location,
         agencyId: input.agencyId ?? null,
         intervalSeconds: input.intervalSeconds ?? 300,
@@ -133,6 +140,56 @@ export class SensorService {
     return device
   }
 
+  // Device kinds
+
+  async kinds(db: Queryable, tenant: string): Promise<DeviceKind[]> {
+    return mergeKinds(await store.tenantKinds(db, tenant))
+  }
+
+  async kind(db: Queryable, tenant: string, code: string, field = 'kind'): Promise<DeviceKind> {
+    const found = (await this.kinds(db, tenant)).find((k) => k.code === code && k.isActive)
+    if (!found) throw new Invalid(`${code} is not a device kind of ${tenant} (see /device-kinds)`, { field })
+    return found
+  }
+
+  /** Adds or changes a kind; its default rules become kind-wide rules (once each, by name). */
+  async putKind(db: Database, tenant: string, actor: string, code: string, input: PutDeviceKind): Promise<DeviceKind> {
+    const names = input.metrics.map((m) => m.name)
+    if (new Set(names).size !== names.length) throw new Invalid('Each metric may be listed once', { field: 'metrics' })
+    for (const m of input.metrics)
+      if (m.min !== null && m.max !== null && m.min >= m.max)
+        throw new Invalid(`${m.name}: the lowest valid value must be below the highest`, { field: 'metrics' })
+    const defaultRules = input.defaultRules ?? []
+    for (const r of defaultRules)
+      if (!names.includes(r.metric)) throw new Invalid(`Rule ${r.name} watches ${r.metric}, which this kind does not measure`, { field: 'defaultRules' })
+    const kind: DeviceKind = {
+      code,
+      label: input.label,
+      metrics: input.metrics,
+      defaultRules,
+      icon: input.icon,
+      color: input.color.toLowerCase(),
+      isActive: input.isActive ?? true,
+    }
+    await db.transaction(async (tx) => {
+      await store.upsertKind(tx, tenant, kind)
+      if (kind.isActive) await store.ensureKindRules(tx, tenant, code, defaultRules)
+      await recordSensorEvent(this.events, tx, tenant, actor, { topic: 'sensors', type: 'device_kind.changed', entity: code, data: { code } })
+    })
+    return kind
+  }
+
+  /** Onboarding: the template's own kinds, each with its default rules. */
+  async copyKinds(db: Tx, from: string, to: string): Promise<number> {
+    const copied = await store.copyKinds(db, from, to)
+    const kinds = await this.kinds(db, to)
+    for (const code of copied) {
+      const kind = kinds.find((k) => k.code === code)
+      if (kind?.isActive) await store.ensureKindRules(db, to, code, kind.defaultRules)
+    }
+    return copied.length
+  }
+
   async listDevices(db: Queryable, tenant: string, limit: number, cursor?: string) {
     const items = await store.listDevices(db, tenant, limit, cursorKey(cursor))
     return keysetPage(items, await store.countDevices(db, tenant), limit, (d) => d.id)
@@ -157,12 +214,13 @@ export class SensorService {
   async ingestBatch(db: Database, tenant: string, deviceId: string, bodies: unknown[], now: Date = new Date()): Promise<IngestOutcome[]> {
     const device = await store.deviceForAuth(db, deviceId)
     if (!device || device.tenant !== tenant) throw new NotFound(`There is no device ${deviceId} in ${tenant}`)
-    const metrics = new Map(device.metrics.map((m) => [m.name, m.unit]))
+    const ranges = new Map((await this.kinds(db, tenant)).find((k) => k.code === device.kind)?.metrics.map((m) => [m.name, m]) ?? [])
+    const metrics = new Map(device.metrics.map((m) => [m.name, { unit: m.unit, min: ranges.get(m.name)?.min, max: ranges.get(m.name)?.max }]))
     const parsed = bodies.map((body) => parsePayload(body, metrics, now))
     const readings = parsed.flatMap((p) => p.readings)
     const reasons = new Map<string, number>()
     for (const r of parsed.flatMap((p) => p.rejected)) {
-      const reason = r.field.split('.')[0]
+      const reason = r.reason ?? r.field.split('.')[0]
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
     }
     await db.transaction(async (tx) => {
@@ -292,6 +350,7 @@ export class SensorService {
 
   async createRule(db: Database, tenant: string, input: CreateRule): Promise<Rule> {
     if (Boolean(input.deviceKind) === Boolean(input.deviceId)) throw new Invalid('A rule watches either a deviceKind or one deviceId', { field: 'deviceId' })
+    if (input.deviceKind) await this.kind(db, tenant, input.deviceKind, 'deviceKind')
     if (input.deviceId) {
       const device = await this.getDevice(db, tenant, input.deviceId)
       if (!device.metrics.some((m) => m.name === input.metric)) throw new Invalid(`Device ${input.deviceId} has no metric ${input.metric}`, { field: 'metric' })

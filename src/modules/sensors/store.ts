@@ -1,5 +1,6 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
+import type { DeviceKind, KindIcon, KindMetric, KindRule } from './catalogue.ts'
 import type { Reading } from './payload.ts'
 import type { Comparison } from './rules.ts'
 import type { Alarm, CreateRule, Device, Rule, UpdateDevice, UpdateRule } from './schema.ts'
@@ -377,4 +378,68 @@ export async function dropOldPartitions(db: Queryable, horizon: Date): Promise<s
   }
   await db.query('DELETE FROM readings_default WHERE at < $1', [horizon.toISOString()])
   return dropped
+}
+
+// Device kinds a tenant changed or added (the built-in ones are in catalogue.ts)
+
+interface KindRow {
+  code: string
+  label_id: string
+  label_en: string
+  metrics: KindMetric[]
+  default_rules: KindRule[]
+  icon: KindIcon
+  color: string
+  is_active: boolean
+}
+
+export async function tenantKinds(db: Queryable, tenant: string): Promise<DeviceKind[]> {
+  const rows = await db.query<KindRow>(
+    'SELECT code, label_id, label_en, metrics, default_rules, icon, color, is_active FROM device_kinds WHERE tenant = $1 ORDER BY code',
+    [tenant],
+  )
+  return rows.map((r) => ({
+    code: r.code,
+    label: { id: r.label_id, en: r.label_en },
+    metrics: r.metrics,
+    defaultRules: r.default_rules,
+    icon: r.icon,
+    color: r.color,
+    isActive: r.is_active,
+  }))
+}
+
+export async function upsertKind(db: Queryable, tenant: string, k: DeviceKind): Promise<void> {
+  await db.query(
+    `INSERT INTO device_kinds (tenant, code, label_id, label_en, metrics, default_rules, icon, color, is_active)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (tenant, code) DO UPDATE SET label_id = EXCLUDED.label_id, label_en = EXCLUDED.label_en, metrics = EXCLUDED.metrics,
+       default_rules = EXCLUDED.default_rules, icon = EXCLUDED.icon, color = EXCLUDED.color, is_active = EXCLUDED.is_active`,
+    [tenant, k.code, k.label.id, k.label.en, JSON.stringify(k.metrics), JSON.stringify(k.defaultRules), k.icon, k.color, k.isActive],
+  )
+}
+
+/** Creates a kind's default rules as kind-wide rules, each once: a rule of that name for the kind is left as it is. */
+export async function ensureKindRules(db: Queryable, tenant: string, kind: string, rules: KindRule[]): Promise<number> {
+  if (rules.length === 0) return 0
+  const inserted = await db.query(
+    `INSERT INTO rules (tenant, name, device_kind, metric, comparison, threshold, duration_seconds, hysteresis, severity, action)
+     SELECT $1, r.name, $2, r.metric, r.comparison, r.threshold, r."durationSeconds", r.hysteresis, r.severity, r.action
+     FROM jsonb_to_recordset($3::jsonb) AS r(name text, metric text, comparison text, threshold float8, "durationSeconds" int, hysteresis float8, severity text, action text)
+     WHERE NOT EXISTS (SELECT 1 FROM rules x WHERE x.tenant = $1 AND x.device_kind = $2 AND x.name = r.name)
+     RETURNING id`,
+    [tenant, kind, JSON.stringify(rules)],
+  )
+  return inserted.length
+}
+
+/** Onboarding: the kinds a template tenant changed or added; kinds the tenant already has stay as they are. */
+export async function copyKinds(db: Queryable, from: string, to: string): Promise<string[]> {
+  const rows = await db.query<{ code: string }>(
+    `INSERT INTO device_kinds (tenant, code, label_id, label_en, metrics, default_rules, icon, color, is_active)
+     SELECT $2, code, label_id, label_en, metrics, default_rules, icon, color, is_active FROM device_kinds WHERE tenant = $1
+     ON CONFLICT (tenant, code) DO NOTHING RETURNING code`,
+    [from, to],
+  )
+  return rows.map((r) => r.code)
 }

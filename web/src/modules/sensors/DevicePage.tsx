@@ -7,7 +7,9 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { api, type Tenant } from '../../app/api.ts'
 import { formatTime } from '../../app/time.ts'
-import type { Device } from './api.ts'
+import { type Device, metricLabel } from './api.ts'
+import { KindIcon } from './kindIcons.tsx'
+import { useKinds } from './useKinds.ts'
 
 echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer])
 
@@ -33,6 +35,9 @@ export function DevicePage() {
   const [history, setHistory] = useState<(History & { from: Date; to: Date }) | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const chartBox = useRef<HTMLDivElement>(null)
+  const { byCode } = useKinds(code)
+  const kind = device ? byCode.get(device.kind) : undefined
+  const labelOf = (name: string) => metricLabel(kind, name, i18n.language)
 
   useEffect(() => {
     Promise.all([api<Tenant>(`/api/t/${code}`), api<Device>(`/api/t/${code}/devices/${encodeURIComponent(id)}`)]).then(
@@ -56,6 +61,7 @@ export function DevicePage() {
     )
   }, [code, id, metric, range])
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: labelOf follows the kind, which is in the list
   useEffect(() => {
     if (!chartBox.current || !history || !tenant) return
     const chart = echarts.init(chartBox.current, 'dark')
@@ -72,7 +78,7 @@ export function DevicePage() {
     const series = raw
       ? [
           line(
-            history.metric,
+            labelOf(history.metric),
             history.points.map((p) => [p.t, p.value]),
           ),
         ]
@@ -117,7 +123,7 @@ export function DevicePage() {
       window.removeEventListener('resize', resize)
       chart.dispose()
     }
-  }, [history, tenant, t, i18n.language])
+  }, [history, tenant, t, i18n.language, kind])
 
   if (problem) return <main className="console-problem">{problem}</main>
   if (!device || !tenant) return <main className="loading">…</main>
@@ -125,13 +131,15 @@ export function DevicePage() {
     <main className="page">
       <header className="page-top">
         <Link to={`/t/${code}/console`}>← {t('console.title')}</Link>
+        {kind && <KindIcon icon={kind.icon} color={kind.color} size={28} />}
         <h1>{device.name}</h1>
+        {kind && <span className="muted">{kind.label[i18n.language === 'en' ? 'en' : 'id']}</span>}
         <span className={`pill status-${device.status}`}>{t(`sensors.status.${device.status}`)}</span>
       </header>
       <section className="latest" data-testid="device-latest">
         {device.metrics.map((m) => (
           <div key={m.name} className="metric">
-            <span className="muted">{m.name}</span>
+            <span className="muted">{labelOf(m.name)}</span>
             <strong>{device.latest[m.name] ? `${device.latest[m.name].value} ${m.unit}` : '—'}</strong>
             {device.latest[m.name] && <span className="muted">{formatTime(device.latest[m.name].at, tenant.timezone, i18n.language)}</span>}
           </div>
@@ -141,7 +149,7 @@ export function DevicePage() {
         <select value={metric ?? ''} onChange={(e) => setMetric(e.target.value)} aria-label={t('sensors.chart.metric')}>
           {device.metrics.map((m) => (
             <option key={m.name} value={m.name}>
-              {m.name} ({m.unit})
+              {labelOf(m.name)} ({m.unit})
             </option>
           ))}
         </select>

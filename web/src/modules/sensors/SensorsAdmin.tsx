@@ -7,11 +7,12 @@ import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
   archiveDevice,
-  DEVICE_KINDS,
   type Device,
   deleteRule,
   fetchDevices,
   fetchRules,
+  labelIn,
+  metricLabel,
   type Rule,
   type RuleInput,
   registerDevice,
@@ -20,6 +21,8 @@ import {
   saveRule,
   updateDevice,
 } from './api.ts'
+import { KindIcon } from './kindIcons.tsx'
+import { useKinds } from './useKinds.ts'
 
 const LEVELS = ['waspada', 'siaga', 'awas', 'info'] as const
 const COMPARISONS = ['>=', '>', '<=', '<'] as const
@@ -53,6 +56,7 @@ function useDevices(tenant: string) {
 function Devices({ tenant }: { tenant: Tenant }) {
   const { t, i18n } = useTranslation()
   const { devices, load } = useDevices(tenant.code)
+  const { kinds, byCode } = useKinds(tenant.code)
   const [token, setToken] = useState<{ name: string; id: string; token: string } | null>(null)
   const [editing, setEditing] = useState<Device | 'new' | null>(null)
   const [problem, setProblem] = useState('')
@@ -66,10 +70,13 @@ function Devices({ tenant }: { tenant: Tenant }) {
     const common = { name: text('name'), location, intervalSeconds: Number(text('interval')) }
     try {
       if (editing === 'new') {
+        // Empty: the kind's metrics.
         const metrics = text('metrics')
-          .split(',')
-          .map((m) => m.trim().split(':'))
-          .map(([name, unit]) => ({ name: name.trim(), unit: (unit ?? '').trim() }))
+          ? text('metrics')
+              .split(',')
+              .map((m) => m.trim().split(':'))
+              .map(([name, unit]) => ({ name: name.trim(), unit: (unit ?? '').trim() }))
+          : undefined
         const created = await registerDevice(tenant.code, { ...common, kind: text('kind'), metrics })
         setToken({ name: created.name, id: created.id, token: created.token })
       } else if (editing) await updateDevice(tenant.code, editing.id, common)
@@ -115,15 +122,17 @@ function Devices({ tenant }: { tenant: Tenant }) {
               <label>
                 {t('sensors.admin.kind')}
                 <select name="kind">
-                  {DEVICE_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {t(`sensors.admin.kinds.${k}`)}
-                    </option>
-                  ))}
+                  {kinds
+                    .filter((k) => k.isActive)
+                    .map((k) => (
+                      <option key={k.code} value={k.code}>
+                        {labelIn(k.label, i18n.language)}
+                      </option>
+                    ))}
                 </select>
               </label>
               <label>
-                {t('sensors.admin.metrics')} <input name="metrics" required placeholder="water_level:cm" />
+                {t('sensors.admin.metrics')} <input name="metrics" placeholder={t('sensors.admin.metricsDefault')} />
               </label>
             </>
           )}
@@ -164,7 +173,14 @@ function Devices({ tenant }: { tenant: Tenant }) {
                 <br />
                 <small className="muted">{d.id}</small>
               </td>
-              <td>{t(`sensors.admin.kinds.${d.kind}`)}</td>
+              <td>
+                {byCode.get(d.kind) && (
+                  <span className="kind-name">
+                    <KindIcon icon={byCode.get(d.kind)?.icon ?? 'sensor'} color={byCode.get(d.kind)?.color ?? '#6b7280'} size={18} />
+                    {labelIn(byCode.get(d.kind)?.label ?? { id: d.kind, en: d.kind }, i18n.language)}
+                  </span>
+                )}
+              </td>
               <td>
                 <span className={`device-status ${d.status}`}>{t(`sensors.admin.statuses.${d.status}`)}</span>
               </td>
@@ -198,8 +214,10 @@ function Devices({ tenant }: { tenant: Tenant }) {
 }
 
 function Rules({ tenant }: { tenant: Tenant }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { devices } = useDevices(tenant.code)
+  const { kinds, byCode } = useKinds(tenant.code)
+  const kindName = (code: string) => labelIn(byCode.get(code)?.label ?? { id: code, en: code }, i18n.language)
   const [rules, setRules] = useState<Rule[]>([])
   const [editing, setEditing] = useState<Rule | 'new' | null>(null)
   const [problem, setProblem] = useState('')
@@ -258,11 +276,13 @@ function Rules({ tenant }: { tenant: Tenant }) {
               <label>
                 {t('sensors.admin.watches')}
                 <select name="target">
-                  {DEVICE_KINDS.map((k) => (
-                    <option key={k} value={`kind:${k}`}>
-                      {t('sensors.admin.everyKind', { kind: t(`sensors.admin.kinds.${k}`) })}
-                    </option>
-                  ))}
+                  {kinds
+                    .filter((k) => k.isActive)
+                    .map((k) => (
+                      <option key={k.code} value={`kind:${k.code}`}>
+                        {t('sensors.admin.everyKind', { kind: labelIn(k.label, i18n.language) })}
+                      </option>
+                    ))}
                   {devices.map((d) => (
                     <option key={d.id} value={`device:${d.id}`}>
                       {d.name}
@@ -335,11 +355,10 @@ function Rules({ tenant }: { tenant: Tenant }) {
           {rules.map((r) => (
             <tr key={r.id} data-testid="rule-row">
               <td>{r.name}</td>
+              <td>{r.deviceKind ? t('sensors.admin.everyKind', { kind: kindName(r.deviceKind) }) : (names.get(r.deviceId ?? '') ?? r.deviceId)}</td>
               <td>
-                {r.deviceKind ? t('sensors.admin.everyKind', { kind: t(`sensors.admin.kinds.${r.deviceKind}`) }) : (names.get(r.deviceId ?? '') ?? r.deviceId)}
-              </td>
-              <td>
-                {r.metric} {r.comparison} {r.threshold}
+                {metricLabel(byCode.get(r.deviceKind ?? devices.find((d) => d.id === r.deviceId)?.kind ?? ''), r.metric, i18n.language)} {r.comparison}{' '}
+                {r.threshold}
                 {r.durationSeconds > 0 && ` · ${t('sensors.admin.forSeconds', { n: r.durationSeconds })}`}
               </td>
               <td>

@@ -12,7 +12,51 @@ export interface Device {
   intervalSeconds: number
 }
 
-export const DEVICE_KINDS = ['flood_level', 'rain_gauge', 'air_quality', 'traffic_counter', 'weather_station'] as const
+export interface Label {
+  id: string
+  en: string
+}
+
+export interface KindMetric {
+  name: string
+  label: Label
+  unit: string
+  min: number | null
+  max: number | null
+}
+
+export interface KindRule {
+  name: string
+  metric: string
+  comparison: string
+  threshold: number
+  durationSeconds: number
+  hysteresis: number
+  severity: string
+  action: string
+}
+
+/** A device kind of the tenant's catalogue: the built-in five (as changed) and the city's own. */
+export interface DeviceKind {
+  code: string
+  label: Label
+  metrics: KindMetric[]
+  defaultRules: KindRule[]
+  icon: string
+  color: string
+  isActive: boolean
+}
+
+export type KindInput = Omit<DeviceKind, 'code'>
+
+/** The label in the reader's language (Indonesian unless English is chosen). */
+export const labelIn = (label: Label, language: string) => (language === 'en' ? label.en : label.id)
+
+/** A metric's name as people read it: its kind's label when the kind knows the metric. */
+export function metricLabel(kind: DeviceKind | undefined, metric: string, language: string): string {
+  const known = kind?.metrics.find((m) => m.name === metric)
+  return known ? labelIn(known.label, language) : metric
+}
 
 export interface Rule {
   id: string
@@ -65,6 +109,9 @@ export interface Alarm {
 export const SEVERITY_COLORS: Record<string, string> = { info: '#4aa3ff', waspada: '#f5c542', siaga: '#ff8c1a', awas: '#e5484d' }
 const SEVERITY_RANK: Record<string, number> = { info: 1, waspada: 2, siaga: 3, awas: 4 }
 
+export const fetchKinds = (tenant: string) => api<Page<DeviceKind>>(`/api/t/${tenant}/device-kinds`)
+export const saveKind = (tenant: string, code: string, input: KindInput) =>
+  api<DeviceKind>(`/api/t/${tenant}/device-kinds/${encodeURIComponent(code)}`, { method: 'PUT', body: input })
 export const fetchDevices = (tenant: string) => api<Page<Device>>(`/api/t/${tenant}/devices?limit=1000`)
 export const fetchOpenAlarms = (tenant: string) => api<Page<Alarm>>(`/api/t/${tenant}/alarms?status=open&limit=200`)
 export const acknowledge = (tenant: string, id: string) => api<Alarm>(`/api/t/${tenant}/alarms/${id}/ack`, { method: 'POST' })
@@ -80,7 +127,7 @@ export function worstAlarm(alarms: Alarm[]): Map<string, Alarm> {
 }
 
 const device = (tenant: string, id: string) => `/api/t/${tenant}/devices/${encodeURIComponent(id)}`
-export const registerDevice = (tenant: string, input: DeviceInput & { kind: string; metrics: { name: string; unit: string }[] }) =>
+export const registerDevice = (tenant: string, input: DeviceInput & { kind: string; metrics?: { name: string; unit: string }[] }) =>
   api<Device & { token: string }>(`/api/t/${tenant}/devices`, { method: 'POST', body: input })
 export const updateDevice = (tenant: string, id: string, input: DeviceInput) => api<Device>(device(tenant, id), { method: 'PATCH', body: input })
 export const rotateToken = (tenant: string, id: string) => api<Device & { token: string }>(`${device(tenant, id)}/token`, { method: 'POST' })

@@ -15,6 +15,7 @@ const SensorsLayer = lazy(() => import('./SensorsLayer.tsx').then((m) => ({ defa
 // ECharts loads with the device page only.
 const DevicePage = lazy(() => import('./DevicePage.tsx').then((m) => ({ default: m.DevicePage })))
 const DevicesAdmin = lazy(() => import('./SensorsAdmin.tsx').then((m) => ({ default: m.DevicesAdmin })))
+const KindsAdmin = lazy(() => import('./KindsAdmin.tsx').then((m) => ({ default: m.KindsAdmin })))
 const RulesAdmin = lazy(() => import('./SensorsAdmin.tsx').then((m) => ({ default: m.RulesAdmin })))
 
 export const sensorsWeb: WebModule = {
@@ -25,9 +26,11 @@ export const sensorsWeb: WebModule = {
     { path: 'devices/:id', Component: DevicePage },
     { path: 'admin/devices', Component: DevicesAdmin },
     { path: 'admin/rules', Component: RulesAdmin },
+    { path: 'admin/device-kinds', Component: KindsAdmin },
   ],
   nav: [
     { path: 'admin/devices', labelKey: 'sensors.admin.devices', roles: ['admin'] },
     { path: 'admin/rules', labelKey: 'sensors.admin.rules', roles: ['admin'] },
+    { path: 'admin/device-kinds', labelKey: 'sensors.admin.kindsTitle', roles: ['admin'] },
   ],
 }
