@@ -9,7 +9,7 @@ export const SENSOR_TOPICS = {
 export type SensorEvent =
   | { topic: 'sensors'; type: 'device.created' | 'device.token_rotated' | 'device.updated'; entity: string; data: { name: string; kind: string } }
   | { topic: 'sensors'; type: 'device.offline' | 'device.online' | 'device.archived'; entity: string; data: { name: string } }
-  | { topic: 'sensors'; type: 'device_kind.changed'; entity: string; data: { code: string } }
+  | { topic: 'sensors'; type: 'device_kind.changed'; entity: string; data: { code: string; name: string } }
   | {
       topic: 'sensors'
       type: 'alarm.raised' | 'alarm.acknowledged' | 'alarm.cleared'

@@ -174,7 +174,12 @@ export class SensorService {
     await db.transaction(async (tx) => {
       await store.upsertKind(tx, tenant, kind)
       if (kind.isActive) await store.ensureKindRules(tx, tenant, code, defaultRules)
-      await recordSensorEvent(this.events, tx, tenant, actor, { topic: 'sensors', type: 'device_kind.changed', entity: code, data: { code } })
+      await recordSensorEvent(this.events, tx, tenant, actor, {
+        topic: 'sensors',
+        type: 'device_kind.changed',
+        entity: code,
+        data: { code, name: kind.label.id },
+      })
     })
     return kind
   }
