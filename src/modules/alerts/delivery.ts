@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import webpush from 'web-push'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Forbidden, Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { keysetPage } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import type { InboundMessage } from '../../core/messaging/channel.ts'
+import type { Messaging } from '../../core/messaging/messaging.ts'
 import type { Mailer } from '../../core/outbound/mail.ts'
 import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
 import { postWebhook } from '../../core/outbound/webhook.ts'
@@ -12,7 +14,7 @@ import type { Secrets } from '../../core/secrets.ts'
 import type { AlertService } from './alerts.ts'
 import { recordAlertEvent } from './events.ts'
 import type { TenancyLookups } from './ports.ts'
-import type { Subscribe, Subscription } from './schema.ts'
+import type { ConfirmSubscription, Delivery, Subscribe, Subscription } from './schema.ts'
 import * as store from './store.ts'
 
 export const JOB_DELIVER = 'alerts.deliver'
@@ -44,7 +46,15 @@ export interface Channels {
   mailer: Mailer | null
   outbound: OutboundPolicy
   vapidSubject: string
+  /** WhatsApp, Telegram and SMS, as the tenant configured them. */
+  messaging: Messaging
 }
+
+type MessagingChannel = 'whatsapp' | 'telegram' | 'sms'
+/** How long a code sent to a number, or a Telegram start link, stays valid. */
+const CODE_MINUTES = 60
+// What a person writes to stop (English and Bahasa Indonesia), whatever the case.
+const STOP_WORDS = new Set(['STOP', 'BERHENTI', 'UNREG', 'UNSUBSCRIBE'])
 
 /** How long a confirmation link stays valid. */
 const CONFIRM_HOURS = 48
@@ -95,6 +105,8 @@ export class DeliveryService {
     if (input.channel === 'webhook') this.channels.outbound.checkUrl(input.url, 'url')
     if (input.channel === 'email' && !this.channels.mailer)
       throw new Invalid('This city sends no e-mail: subscribe with notifications instead', { field: 'channel' })
+    if (input.channel === 'whatsapp' || input.channel === 'sms' || input.channel === 'telegram')
+      return this.subscribeByMessage(db, tenant, caller, input, region)
     const secret = input.channel === 'webhook' ? randomBytes(32).toString('base64url') : null
     // An e-mail address must confirm by a link before it gets alerts, so nobody subscribes someone else's.
     const confirmToken = input.channel === 'email' ? randomBytes(24).toString('base64url') : null
@@ -123,10 +135,124 @@ export class DeliveryService {
     }
   }
 
-  /** The address confirms by opening the link; an unknown or expired link is a 404. */
-  async confirm(db: Queryable, tenant: string, token: string): Promise<void> {
-    if (!(await store.confirmByToken(db, tenant, this.confirmHash(token))))
-      throw new NotFound('This confirmation link is unknown or has expired: subscribe again')
+  /**
+   * WhatsApp and SMS: a code goes to the number, which subscribes once the code comes back (entered on the portal or
+   * replied). Telegram: a start link; the bot learns the chat when the person starts it with the link's token.
+   */
+  private async subscribeByMessage(
+    db: Database,
+    tenant: string,
+    caller: { actor: string } | null,
+    input: Extract<Subscribe, { channel: MessagingChannel }>,
+    region: { code: string; parent: string | null; geometry: unknown },
+  ) {
+    const channel = input.channel
+    const config = await this.channels.messaging.channel(db, tenant, channel)
+    if (!config?.enabled)
+      throw new Invalid(`This city sends no ${channel === 'sms' ? 'SMS' : channel === 'whatsapp' ? 'WhatsApp' : 'Telegram'} messages`, { field: 'channel' })
+    const language = input.language ?? 'id'
+    const address = 'phone' in input ? this.channels.messaging.recipient(channel, input.phone, 'phone') : `pending:${randomBytes(12).toString('base64url')}`
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+    const startToken = randomBytes(24).toString('base64url')
+    return db.transaction(async (tx) => {
+      const row = await store.upsertSubscription(tx, tenant, {
+        kelurahan: region.code,
+        kecamatan: region.parent,
+        kelurahanGeom: JSON.stringify(await store.simplify(tx, JSON.stringify(region.geometry))),
+        channel,
+        address,
+        secret: null,
+        pushKeys: null,
+        language,
+        unsubscribeToken: randomBytes(24).toString('base64url'),
+        createdBy: caller?.actor ?? null,
+        confirmation: {
+          tokenHash: channel === 'telegram' ? this.confirmHash(startToken) : this.codeHash(channel, address, region.code, code),
+          expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
+        },
+      })
+      const base = { id: row.id, kelurahan: row.kelurahan, channel: row.channel, unsubscribeToken: row.unsubscribeToken, isConfirmed: row.confirmedAt !== null }
+      if (channel === 'telegram') {
+        const bot = (config.settings as { botUsername?: string }).botUsername
+        return { ...base, telegramLink: bot ? `https://t.me/${bot}?start=${startToken}` : `/start ${startToken}` }
+      }
+      if (!row.confirmedAt) {
+        const en = language === 'en'
+        const text = en
+          ? `Your code for warnings of kelurahan ${row.kelurahan}: ${code}. Enter it on the portal or reply with it within ${CODE_MINUTES} minutes. Not you? Ignore this.`
+          : `Kode Anda untuk peringatan dini kelurahan ${row.kelurahan}: ${code}. Masukkan di portal atau balas pesan ini dengan kode itu dalam ${CODE_MINUTES} menit. Bukan Anda? Abaikan.`
+        await this.channels.messaging.send(tx, tenant, {
+          channel,
+          to: address,
+          topic: `alerts-optin:${row.id}:${randomBytes(6).toString('hex')}`,
+          message: { text, template: { purpose: 'verification', parameters: [code] } },
+        })
+      }
+      return base
+    })
+  }
+
+  /** An e-mail address confirms by opening the link, a number by the code sent to it; unknown or expired is a 404. */
+  async confirm(db: Queryable, tenant: string, input: ConfirmSubscription): Promise<void> {
+    if ('token' in input) {
+      if (!(await store.confirmByToken(db, tenant, this.confirmHash(input.token))))
+        throw new NotFound('This confirmation link is unknown or has expired: subscribe again')
+      return
+    }
+    const sub = await store.findSubscription(db, tenant, input.id)
+    const confirmed =
+      sub &&
+      (sub.channel === 'whatsapp' || sub.channel === 'sms') &&
+      (await store.confirmByHash(db, tenant, this.codeHash(sub.channel, sub.address, sub.kelurahan, input.code)))
+    if (!confirmed) throw new NotFound('This code is wrong or has expired: check the message, or subscribe again')
+  }
+
+  private codeHash(channel: string, address: string, kelurahan: string, code: string): string {
+    return this.secrets.keyedHash('alert-subscription-code', `${channel}\0${address}\0${kelurahan}\0${code}`)
+  }
+
+  /**
+   * A person's message on a channel: STOP/BERHENTI ends every subscription of the address (and forgets it), a code
+   * or a Telegram /start token confirms; anything else is not for alerts (null).
+   */
+  async inbound(db: Database, tenant: string, m: InboundMessage): Promise<string | null> {
+    const text = m.text.trim()
+    if (STOP_WORDS.has(text.toUpperCase())) {
+      const ended = await db.transaction(async (tx) => {
+        const n = await store.deleteByAddress(tx, tenant, m.channel, m.from)
+        await this.channels.messaging.forgetRecipient(tx, tenant, m.channel, m.from)
+        return n
+      })
+      // Nothing to stop: another module may have something to end (complaint updates).
+      if (ended === 0) return null
+      return 'Anda berhenti berlangganan peringatan dini. Nomor Anda sudah kami hapus. / You are unsubscribed from warnings.'
+    }
+    const start = /^\/start\s+([A-Za-z0-9_-]{20,64})$/.exec(text)
+    if (start && m.channel === 'telegram') {
+      const hash = this.confirmHash(start[1])
+      const row = await store.confirmByHash(db, tenant, hash, m.from)
+      if (!row) {
+        const [pending] = await db.query<{ id: string }>('SELECT id FROM alert_subscriptions WHERE tenant = $1 AND confirm_token_hash = $2', [tenant, hash])
+        if (!pending) return 'Tautan ini tidak dikenal atau sudah kedaluwarsa. / This link is unknown or expired.'
+        // This chat already follows the kelurahan: the waiting duplicate goes.
+        await store.deleteSubscription(db, tenant, pending.id)
+        return 'Anda sudah berlangganan peringatan dini kelurahan ini. / You already get these warnings.'
+      }
+      return row.language === 'en'
+        ? `You will get warnings for kelurahan ${row.kelurahan}. Send STOP to end.`
+        : `Anda akan menerima peringatan dini kelurahan ${row.kelurahan}. Kirim BERHENTI untuk berhenti.`
+    }
+    if (/^[0-9]{6}$/.test(text) && m.channel !== 'telegram') {
+      for (const sub of await store.pendingOf(db, tenant, m.channel, m.from)) {
+        const row = await store.confirmByHash(db, tenant, this.codeHash(sub.channel, sub.address, sub.kelurahan, text))
+        if (row) {
+          return row.language === 'en'
+            ? `You will get warnings for kelurahan ${row.kelurahan}. Reply STOP to end.`
+            : `Anda akan menerima peringatan dini kelurahan ${row.kelurahan}. Balas BERHENTI untuk berhenti.`
+        }
+      }
+    }
+    return null
   }
 
   private unsubscribeLink(tenant: string, to: store.SubscriptionRow): string {
@@ -181,29 +307,72 @@ export class DeliveryService {
     return keysetPage(page.items.map(toSubscription), page.total, limit, (s) => s.id)
   }
 
-  async deliveries(db: Queryable, tenant: string, alertId: string) {
+  async deliveries(db: Queryable, tenant: string, alertId: string): Promise<Delivery[]> {
     await this.alerts.get(db, tenant, alertId)
-    return (await store.deliveriesOf(db, tenant, alertId)).map((d) => ({
-      id: d.id,
-      subscriptionId: d.subscriptionId,
-      channel: d.channel,
-      kelurahan: d.kelurahan,
-      status: d.status,
-      attempts: d.attempts,
-      lastError: d.lastError,
-      createdAt: d.createdAt.toISOString(),
-      deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null,
+    const byMessage = (await this.channels.messaging.records(db, tenant, `alert:${alertId}`)).map((m) => ({
+      id: m.id,
+      subscriptionId: '',
+      channel: m.channel,
+      kelurahan: '',
+      status: m.state === 'queued' ? ('pending' as const) : m.state,
+      attempts: m.attempts,
+      lastError: m.reason,
+      createdAt: m.createdAt.toISOString(),
+      deliveredAt: (m.deliveredAt ?? m.sentAt)?.toISOString() ?? null,
     }))
+    return [
+      ...(await store.deliveriesOf(db, tenant, alertId)).map((d) => ({
+        id: d.id,
+        subscriptionId: d.subscriptionId,
+        channel: d.channel,
+        kelurahan: d.kelurahan,
+        status: d.status,
+        attempts: d.attempts,
+        lastError: d.lastError,
+        createdAt: d.createdAt.toISOString(),
+        deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null,
+      })),
+      ...byMessage,
+    ]
   }
 
   /** Job: a published message reaches the subscribers of its regions and area, one durable job each. */
   async fanOut(db: Database, job: Job): Promise<void> {
     const { alertId } = job.payload as { alertId: string }
+    const alert = await store.findAlert(db, job.tenant, alertId)
     await db.transaction(async (tx) => {
       for (const d of await store.createDeliveries(tx, job.tenant, alertId)) {
         await this.jobs.enqueue(tx, job.tenant, JOB_DELIVER, { deliveryId: d.id }, { maxAttempts: DELIVERY_ATTEMPTS })
       }
+      if (!alert) return
+      // One message per alert and address: the messaging layer keeps a number subscribed by two kelurahan to one.
+      for (const to of await store.messagingSubscribers(tx, job.tenant, alertId)) {
+        const text = this.compose(job.tenant, alert, to.language)
+        await this.channels.messaging.send(tx, job.tenant, {
+          channel: to.channel,
+          to: to.address,
+          topic: `alert:${alertId}`,
+          message: { text: text.short, template: { purpose: 'alert', parameters: [text.subject, text.instruction || text.headline, text.portalUrl] } },
+        })
+      }
     })
+  }
+
+  /** The words of an alert for one language: the subject, the long text of e-mails, the short one of phones. */
+  private compose(tenant: string, alert: store.AlertRow, language: string) {
+    const portalUrl = `${this.baseUrl}/p/${tenant}/alerts`
+    const en = language === 'en' && alert.english
+    const event = en ? alert.english?.event : alert.info.event
+    const headline = (en ? alert.english?.headline : alert.info.headline) ?? event ?? alert.info.event
+    const description = (en ? alert.english?.description : alert.info.description) ?? ''
+    const instruction = (en ? alert.english?.instruction : alert.info.instruction) ?? ''
+    const prefix =
+      alert.msgType === 'Cancel' ? (en ? 'CANCELLED' : 'DIBATALKAN') : alert.msgType === 'Update' ? (en ? 'UPDATE' : 'PEMBARUAN') : alert.info.severity
+    const subject = `[${prefix}] ${headline}`
+    const text = [headline, description, instruction, alert.areaDesc, portalUrl].filter((t) => t !== '').join('\n\n')
+    const stop = en ? 'Reply STOP to unsubscribe.' : 'Balas BERHENTI untuk berhenti.'
+    const short = [subject, instruction, alert.areaDesc, portalUrl, stop].filter((t) => t !== '').join('\n')
+    return { subject, headline, description, instruction, text, short, portalUrl }
   }
 
   /** Job: one message to one subscriber. A failure is recorded and thrown, so the job retries with backoff. */
@@ -240,16 +409,8 @@ export class DeliveryService {
 
   private async send(db: Queryable, tenant: string, alert: store.AlertRow, to: store.SubscriptionRow, deliveryId: string): Promise<void> {
     const capUrl = `${this.baseUrl}/cap/${tenant}/alerts/${alert.identifier}.xml`
-    const portalUrl = `${this.baseUrl}/p/${tenant}/alerts`
     const en = to.language === 'en' && alert.english
-    const event = en ? alert.english?.event : alert.info.event
-    const headline = (en ? alert.english?.headline : alert.info.headline) ?? event ?? alert.info.event
-    const description = (en ? alert.english?.description : alert.info.description) ?? ''
-    const instruction = (en ? alert.english?.instruction : alert.info.instruction) ?? ''
-    const prefix =
-      alert.msgType === 'Cancel' ? (en ? 'CANCELLED' : 'DIBATALKAN') : alert.msgType === 'Update' ? (en ? 'UPDATE' : 'PEMBARUAN') : alert.info.severity
-    const subject = `[${prefix}] ${headline}`
-    const text = [headline, description, instruction, alert.areaDesc, portalUrl].filter((t) => t !== '').join('\n\n')
+    const { subject, description, instruction, text, portalUrl } = this.compose(tenant, alert, to.language)
     if (to.channel === 'email') {
       if (!this.channels.mailer) throw new DeliveryError('No mail server is configured (SMTP_URL)', true)
       const unsubscribe = this.unsubscribeLink(tenant, to)

@@ -46,7 +46,7 @@ export function alertsServices(ctx: CoreContext, opts: { clock?: Clock } = {}): 
     ctx.jobs,
     lookups,
     alerts,
-    { mailer: ctx.mailer, outbound: ctx.outbound, vapidSubject: `mailto:noreply@${senderDomain(ctx)}` },
+    { mailer: ctx.mailer, outbound: ctx.outbound, vapidSubject: `mailto:noreply@${senderDomain(ctx)}`, messaging: ctx.messaging },
     ctx.secrets,
     baseUrl,
   )
@@ -92,6 +92,7 @@ export function alertsModule(): KendaliModule {
       [JOB_DELIVER]: (job) => of(ctx).delivery.deliver(ctx.db, job),
       [JOB_ALARM_DRAFT]: (job) => draftForAlarm(ctx.db, of(ctx).alerts, job),
     }),
+    inbound: (ctx) => (db, tenant, message) => of(ctx).delivery.inbound(db, tenant, message),
     copyConfig: (_ctx, db, from, to) => store.copyTemplates(db, from, to),
     indicators: (ctx) => alertIndicators(ctx),
     seedDemo: async (ctx) => {

@@ -167,7 +167,9 @@ export const Delivery = Type.Object({
   subscriptionId: Type.String(),
   channel: Type.String(),
   kelurahan: Type.String(),
-  status: Type.Enum(['pending', 'delivered', 'failed'] as const),
+  status: Type.Enum(['pending', 'sent', 'delivered', 'read', 'failed'] as const, {
+    description: 'WhatsApp, Telegram and SMS: sent once the provider took it, then delivered and read as it reports',
+  }),
   attempts: Type.Integer(),
   lastError: NullableText,
   createdAt: Time,
@@ -186,6 +188,18 @@ export const PushSubscription = Type.Object(
   // Browsers add members (expirationTime) as the Push API grows: kept open on purpose.
   { description: 'The browser PushSubscription as JSON', additionalProperties: true },
 )
+
+/** WhatsApp or SMS: a code is sent to the number; the subscription starts once it is entered or replied. */
+const bySms = <C extends 'whatsapp' | 'sms'>(channel: C) =>
+  Type.Object(
+    {
+      kelurahan: RegionCode,
+      channel: Type.Literal(channel),
+      phone: Type.String({ minLength: 1, maxLength: 30, description: '08…, 62… or +62…; kept in E.164' }),
+      language: Type.Optional(Type.Enum(['id', 'en'] as const)),
+    },
+    { additionalProperties: false, description: `${channel}: a code is sent to the number; the subscription starts once it is entered or replied` },
+  )
 
 export const Subscribe = Type.Union(
   [
@@ -211,8 +225,14 @@ export const Subscribe = Type.Union(
       },
       { additionalProperties: false, description: 'SMS/WhatsApp gateways; needs an admin' },
     ),
+    bySms('whatsapp'),
+    bySms('sms'),
+    Type.Object(
+      { kelurahan: RegionCode, channel: Type.Literal('telegram'), language: Type.Optional(Type.Enum(['id', 'en'] as const)) },
+      { additionalProperties: false, description: "Answered with a t.me link: the subscription starts when the person starts the city's bot with it" },
+    ),
   ],
-  { description: 'Citizens subscribe with e-mail or Web Push; an admin adds a gateway webhook' },
+  { description: 'Citizens subscribe with e-mail, Web Push, WhatsApp, SMS or Telegram; an admin adds a gateway webhook' },
 )
 export type Subscribe = Static<typeof Subscribe>
 
@@ -237,9 +257,17 @@ export const Subscribed = Type.Object({
   ),
   isConfirmed: Type.Boolean({ description: 'E-mail: false until the address opens the confirmation link sent to it' }),
   secret: Type.Optional(Type.String({ description: 'Webhooks: the HMAC-SHA256 key of x-kendali-signature, shown once' })),
+  telegramLink: Type.Optional(Type.String({ description: "Telegram: open it and press Start to confirm (the city's bot learns the chat)" })),
 })
 
-export const ConfirmSubscription = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }, { additionalProperties: false })
+export const ConfirmSubscription = Type.Union([
+  Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }, { additionalProperties: false, description: 'E-mail: the token of the link' }),
+  Type.Object(
+    { id: Type.String({ format: 'uuid' }), code: Type.String({ pattern: '^[0-9]{6}$' }) },
+    { additionalProperties: false, description: 'WhatsApp and SMS: the subscription and the code sent to the number' },
+  ),
+])
+export type ConfirmSubscription = Static<typeof ConfirmSubscription>
 
 export const Unsubscribe = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }, { additionalProperties: false })
 

@@ -270,7 +270,7 @@ export interface SubscriptionRow {
   id: string
   kelurahan: string
   kecamatan: string | null
-  channel: 'email' | 'webhook' | 'push'
+  channel: 'email' | 'webhook' | 'push' | 'whatsapp' | 'telegram' | 'sms'
   address: string
   secret: string | null
   pushKeys: { p256dh: string; auth: string } | null
@@ -366,6 +366,10 @@ export async function findSubscription(db: Queryable, tenant: string, id: string
   return row ?? null
 }
 
+// Whether subscription `s` is in the reach of alert `a`.
+const REACHES = `(s.kelurahan = ANY(a.codes) OR s.kecamatan = ANY(a.codes)
+  OR (a.drawn AND s.kelurahan_geom IS NOT NULL AND ST_Intersects(s.kelurahan_geom, a.footprint)))`
+
 /**
  * Subscribers an alert reaches: their kelurahan (or its kecamatan) was chosen, or their kelurahan meets the
  * drawn area. Creates one pending delivery each (once) and returns the new ones.
@@ -377,11 +381,55 @@ export async function createDeliveries(db: Queryable, tenant: string, alertId: s
                 FROM alerts WHERE tenant = $1 AND id = $2)
      INSERT INTO alert_deliveries (tenant, alert_id, subscription_id, channel, status)
      SELECT $1, a.id, s.id, s.channel, 'pending' FROM alert_subscriptions s, a
-     WHERE s.tenant = $1 AND s.confirmed_at IS NOT NULL AND (s.kelurahan = ANY(a.codes) OR s.kecamatan = ANY(a.codes)
-       OR (a.drawn AND s.kelurahan_geom IS NOT NULL AND ST_Intersects(s.kelurahan_geom, a.footprint)))
+     WHERE s.tenant = $1 AND s.channel IN ('email', 'webhook', 'push') AND s.confirmed_at IS NOT NULL AND ${REACHES}
      ON CONFLICT DO NOTHING RETURNING id`,
     [tenant, alertId],
   )
+}
+
+/** The WhatsApp, Telegram and SMS subscribers an alert reaches: each address once, whatever number of kelurahan. */
+export async function messagingSubscribers(
+  db: Queryable,
+  tenant: string,
+  alertId: string,
+): Promise<{ channel: 'whatsapp' | 'telegram' | 'sms'; address: string; language: 'id' | 'en' }[]> {
+  return db.query(
+    `WITH a AS (SELECT id, footprint, area IS NOT NULL AS drawn,
+                  ARRAY(SELECT r->>'code' FROM jsonb_array_elements(regions) AS r) AS codes
+                FROM alerts WHERE tenant = $1 AND id = $2)
+     SELECT DISTINCT ON (s.channel, s.address) s.channel, s.address, s.language FROM alert_subscriptions s, a
+     WHERE s.tenant = $1 AND s.channel IN ('whatsapp', 'telegram', 'sms') AND s.confirmed_at IS NOT NULL AND ${REACHES}
+     ORDER BY s.channel, s.address, s.created_at`,
+    [tenant, alertId],
+  )
+}
+
+/** Waiting subscriptions of an address on a channel (a code replied on the channel confirms one of them). */
+export async function pendingOf(db: Queryable, tenant: string, channel: string, address: string): Promise<SubscriptionRow[]> {
+  return db.query<SubscriptionRow>(
+    `SELECT ${SUBSCRIPTION_COLUMNS} FROM alert_subscriptions
+     WHERE tenant = $1 AND channel = $2 AND address = $3 AND confirmed_at IS NULL AND confirm_expires_at > now()`,
+    [tenant, channel, address],
+  )
+}
+
+/** Confirms a waiting subscription whose hash matches; a Telegram one learns its chat (null when it already has one). */
+export async function confirmByHash(db: Queryable, tenant: string, tokenHash: string, address?: string): Promise<SubscriptionRow | null> {
+  const [row] = await db.query<SubscriptionRow>(
+    `UPDATE alert_subscriptions s SET confirmed_at = now(), confirm_token_hash = NULL, confirm_expires_at = NULL, address = coalesce($3, s.address)
+     WHERE s.tenant = $1 AND s.confirm_token_hash = $2 AND s.confirm_expires_at > now()
+       AND ($3::text IS NULL OR NOT EXISTS (SELECT 1 FROM alert_subscriptions o
+         WHERE o.tenant = s.tenant AND o.kelurahan = s.kelurahan AND o.channel = s.channel AND o.address = $3))
+     RETURNING ${SUBSCRIPTION_COLUMNS}`,
+    [tenant, tokenHash, address ?? null],
+  )
+  return row ?? null
+}
+
+/** STOP: every subscription of an address on a channel ends; returns how many. */
+export async function deleteByAddress(db: Queryable, tenant: string, channel: string, address: string): Promise<number> {
+  const rows = await db.query('DELETE FROM alert_subscriptions WHERE tenant = $1 AND channel = $2 AND address = $3 RETURNING id', [tenant, channel, address])
+  return rows.length
 }
 
 export interface DeliveryRow {

@@ -36,14 +36,14 @@ export function subscriptionRoutes(app: KendaliApp, ctx: CoreContext, s: AlertsS
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'Confirms an e-mail subscription with the token of the link sent to the address (valid 48 hours)',
+        summary: 'Confirms a subscription: e-mail with the token of the link (valid 48 hours), WhatsApp and SMS with the code sent (valid 1 hour)',
         params: TenantParams,
         body: ConfirmSubscription,
         response: { 204: Type.Null(), ...errors },
       },
     },
     async (request, reply) => {
-      await s.delivery.confirm(ctx.db, tenantOf(request).code, request.body.token)
+      await s.delivery.confirm(ctx.db, tenantOf(request).code, request.body)
       return reply.status(204).send(null)
     },
   )
