@@ -30,6 +30,8 @@ export interface IndicatorPeriod {
 export interface IndicatorValue {
   breakdown?: { by: Breakdown; key: string }
   value: number
+  /** How many records (the indicator's `records` noun) the value was computed from, shown beside it. */
+  records?: number
 }
 
 /** What a computation is given besides the module's own database access (through the CoreContext it captured). */
@@ -57,9 +59,12 @@ export interface ComputedIndicator {
   breakdowns: readonly Breakdown[]
   /** How the number is made, in words, shown one click away from it. */
   formula: { id: string; en: string }
+  /** What a value's `records` counts, in the plural ("dari 14 kejadian"): `{ id: 'kejadian', en: 'incidents' }`. */
+  records: { id: string; en: string }
   /**
-   * The indicator measures the present state (cameras online now), not events in the period: it is computed
-   * only while its period is current, and the stored value is kept once the period is over.
+   * The indicator measures the present state (cameras online now), not events in the period: the kpi module
+   * samples it through its period and stores the mean of the samples; once the period is over the value stands.
+   * A sample with nothing to judge by (no camera checked yet) is no sample, not a zero.
    */
   isSnapshot?: boolean
   /** Entered indicators this computation reads through `scope.entered` (e.g. `['population']`). */

@@ -42,13 +42,13 @@ describe('alerts indicators', () => {
     await message(tenant, 'Alert', 'expired', '2026-10-31T16:59:59Z') // 31 Oct 23:59:59 WIB
     await message(tenant, 'Alert', 'published', '2026-11-30T17:00:00Z') // 1 Dec 00:00 WIB
     await message(unique('t'), 'Alert', 'published', '2026-11-10T03:00:00Z') // another city
-    expect(await compute(scope(tenant))).toEqual([{ value: 3 }])
+    expect(await compute(scope(tenant))).toEqual([{ value: 3, records: 3 }])
   })
 
   it('gives zero for a month without warnings of a city that uses alerts, nothing for a city that never did', async () => {
     const quiet = unique('t')
     await message(quiet, 'Alert', 'expired', '2026-09-01T03:00:00Z')
-    expect(await compute(scope(quiet))).toEqual([{ value: 0 }])
+    expect(await compute(scope(quiet))).toEqual([{ value: 0, records: 0 }])
     expect(await compute(scope(unique('t')))).toEqual([])
   })
 

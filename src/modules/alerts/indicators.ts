@@ -12,6 +12,7 @@ export function alertIndicators(ctx: CoreContext): ComputedIndicator[] {
       direction: 'higher',
       frequency: 'monthly',
       breakdowns: [],
+      records: { id: 'peringatan', en: 'warnings' },
       formula: {
         id: 'Jumlah peringatan baru (CAP msgType Alert) yang disetujui dan diterbitkan pada periode ini; pembaruan dan pembatalan tidak dihitung',
         en: 'Number of new warnings (CAP msgType Alert) approved and published in the period; updates and cancels are not counted',
@@ -24,7 +25,7 @@ export function alertIndicators(ctx: CoreContext): ComputedIndicator[] {
           [scope.tenant, scope.period.start.toISOString(), scope.period.end.toISOString()],
         )
         // A city that has never written a warning has not started using alerts: no count rather than a zero.
-        return row.authored === 0 ? [] : [{ value: row.issued }]
+        return row.authored === 0 ? [] : [{ value: row.issued, records: row.issued }]
       },
     },
   ]

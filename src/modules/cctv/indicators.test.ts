@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 describe('cctv indicators', () => {
-  it('gives the share of active cameras online, city-wide and per OPD, as a snapshot', async () => {
+  it('gives the share of active cameras online among those checked, city-wide and per OPD, as a snapshot', async () => {
     const tenant = unique('t')
     const dishub = randomUUID()
     const satpol = randomUUID()
@@ -37,18 +37,22 @@ describe('cctv indicators', () => {
     await camera(tenant, null, 'online')
     await camera(tenant, satpol, 'online', true)
     const values = await compute(scope(tenant))
-    expect(values).toHaveLength(3)
+    // Checked: 3 of 4 online (the never-checked and the archived camera are left out); Satpol has none checked.
+    expect(values).toHaveLength(2)
     expect(values).toEqual(
       expect.arrayContaining([
-        { value: 60 },
-        { breakdown: { by: 'agency', key: dishub }, value: 66.7 },
-        { breakdown: { by: 'agency', key: satpol }, value: 0 },
+        { value: 75, records: 4 },
+        { breakdown: { by: 'agency', key: dishub }, value: 66.7, records: 3 },
       ]),
     )
     expect(server.kendali.ctx.indicators.get('cctv_online_pct')?.isSnapshot).toBe(true)
   })
 
-  it('has no share for a city without cameras', async () => {
+  it('has no share for a city without cameras, nor while none has been checked (a server starting)', async () => {
     expect(await compute(scope(unique('t')))).toEqual([])
+    const starting = unique('t')
+    await camera(starting, null, 'unknown')
+    await camera(starting, null, 'unknown')
+    expect(await compute(scope(starting))).toEqual([])
   })
 })

@@ -41,7 +41,11 @@ describe('data hub indicators', () => {
     const values = await compute(scope(tenant))
     expect(values).toHaveLength(3)
     expect(values).toEqual(
-      expect.arrayContaining([{ value: 3 }, { breakdown: { by: 'agency', key: dinkes }, value: 2 }, { breakdown: { by: 'agency', key: dlh }, value: 0 }]),
+      expect.arrayContaining([
+        { value: 3, records: 5 },
+        { breakdown: { by: 'agency', key: dinkes }, value: 2, records: 3 },
+        { breakdown: { by: 'agency', key: dlh }, value: 0, records: 1 },
+      ]),
     )
     expect(server.kendali.ctx.indicators.get('datasets_published')?.isSnapshot).toBe(true)
   })

@@ -13,9 +13,10 @@ export function datahubIndicators(ctx: CoreContext): ComputedIndicator[] {
       frequency: 'monthly',
       breakdowns: ['agency'],
       isSnapshot: true,
+      records: { id: 'dataset', en: 'datasets' },
       formula: {
-        id: 'Jumlah dataset publik (terbuka di portal data dan CKAN) yang tidak dihapus, diukur saat dihitung; per OPD pemilik data',
-        en: 'Number of public datasets (open on the data portal and CKAN) not deleted, measured when computed; per owning OPD',
+        id: 'Jumlah dataset publik (terbuka di portal data dan CKAN) yang tidak dihapus, diambil berkala sepanjang periode lalu dirata-rata; per OPD pemilik data',
+        en: 'Number of public datasets (open on the data portal and CKAN) not deleted, sampled through the period and averaged; per owning OPD',
       },
       compute: async (scope) => {
         const rows = await ctx.db.query<{ agency_id: string | null; is_total: number; datasets: number; published: number }>(
@@ -28,7 +29,11 @@ export function datahubIndicators(ctx: CoreContext): ComputedIndicator[] {
         // A city with no dataset at all has not started using the data hub: no count rather than a zero.
         return rows
           .filter((r) => r.datasets > 0 && (r.is_total || r.agency_id))
-          .map((r) => (r.is_total || !r.agency_id ? { value: r.published } : { breakdown: { by: 'agency' as const, key: r.agency_id }, value: r.published }))
+          .map((r) =>
+            r.is_total || !r.agency_id
+              ? { value: r.published, records: r.datasets }
+              : { breakdown: { by: 'agency' as const, key: r.agency_id }, value: r.published, records: r.datasets },
+          )
       },
     },
   ]

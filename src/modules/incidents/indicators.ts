@@ -9,8 +9,8 @@ const bounds = (scope: IndicatorScope) => [scope.tenant, scope.period.start.toIS
  * period that an ambulance was sent to: p50 and p90, city-wide and per kecamatan.
  */
 async function responseTimes(ctx: CoreContext, scope: IndicatorScope, percentile: number): Promise<IndicatorValue[]> {
-  const rows = await ctx.db.query<{ kecamatan_code: string | null; is_total: number; minutes: number | null }>(
-    `SELECT i.kecamatan_code, grouping(i.kecamatan_code) AS is_total,
+  const rows = await ctx.db.query<{ kecamatan_code: string | null; is_total: number; n: number; minutes: number | null }>(
+    `SELECT i.kecamatan_code, grouping(i.kecamatan_code) AS is_total, count(*)::int AS n,
        percentile_cont($4::float8) WITHIN GROUP (ORDER BY extract(epoch FROM i.on_scene_at - i.created_at) / 60) AS minutes
      FROM incidents i
      WHERE i.tenant = $1 AND i.created_at >= $2 AND i.created_at < $3 AND i.on_scene_at IS NOT NULL
@@ -23,8 +23,8 @@ async function responseTimes(ctx: CoreContext, scope: IndicatorScope, percentile
   for (const row of rows) {
     // The total row of an empty set has no percentile.
     if (row.minutes === null) continue
-    if (row.is_total) out.push({ value: round(row.minutes) })
-    else if (row.kecamatan_code) out.push({ breakdown: { by: 'kecamatan', key: row.kecamatan_code }, value: round(row.minutes) })
+    if (row.is_total) out.push({ value: round(row.minutes), records: row.n })
+    else if (row.kecamatan_code) out.push({ breakdown: { by: 'kecamatan', key: row.kecamatan_code }, value: round(row.minutes), records: row.n })
   }
   return out
 }
@@ -53,9 +53,9 @@ async function incidentRate(ctx: CoreContext, scope: IndicatorScope): Promise<In
     const n = counts.get(kelurahan) ?? 0
     people += inhabitants
     incidents += n
-    out.push({ breakdown: { by: 'kelurahan', key: kelurahan }, value: round((n * 10_000) / inhabitants, 2) })
+    out.push({ breakdown: { by: 'kelurahan', key: kelurahan }, value: round((n * 10_000) / inhabitants, 2), records: n })
   }
-  out.push({ value: round((incidents * 10_000) / people, 2) })
+  out.push({ value: round((incidents * 10_000) / people, 2), records: incidents })
   return out
 }
 
@@ -75,6 +75,7 @@ export function incidentIndicators(ctx: CoreContext): ComputedIndicator[] {
       direction: 'lower',
       frequency: 'monthly',
       breakdowns: ['kecamatan'],
+      records: { id: 'kejadian', en: 'incidents' },
       formula: RESPONSE_FORMULA('50'),
       compute: (scope) => responseTimes(ctx, scope, 0.5),
     },
@@ -86,6 +87,7 @@ export function incidentIndicators(ctx: CoreContext): ComputedIndicator[] {
       direction: 'lower',
       frequency: 'monthly',
       breakdowns: ['kecamatan'],
+      records: { id: 'kejadian', en: 'incidents' },
       formula: RESPONSE_FORMULA('90'),
       compute: (scope) => responseTimes(ctx, scope, 0.9),
     },
@@ -98,6 +100,7 @@ export function incidentIndicators(ctx: CoreContext): ComputedIndicator[] {
       frequency: 'monthly',
       breakdowns: ['kelurahan'],
       inputs: ['population'],
+      records: { id: 'kejadian', en: 'incidents' },
       formula: {
         id: 'Kejadian pada periode ini (tanpa yang dibatalkan) × 10.000 ÷ jumlah penduduk, atas kelurahan yang penduduknya diisi',
         en: 'Incidents in the period (cancelled aside) × 10,000 ÷ inhabitants, over the kelurahan whose population is entered',

@@ -78,6 +78,7 @@ export const DEFAULT_CATALOGUE: IndicatorDefinition[] = [
   ]),
   computed('alerts', 'alerts_issued', ['Peringatan dini diterbitkan', 'Public alerts issued'], 'society', 'count', 'higher'),
   computed('sensors', 'sensor_alarms', ['Alarm sensor', 'Sensor alarms raised'], 'environment', 'count', 'lower', 20),
+  computed('sensors', 'devices_online_pct', ['Perangkat sensor daring', 'Sensor devices online'], 'environment', '%', 'higher', 95, ['agency']),
   entered('population', ['Jumlah penduduk', 'Population'], 'society', 'people', 'higher', 'yearly', undefined, ['kelurahan']),
   entered('spbe_index', ['Indeks SPBE', 'E-government (SPBE) index'], 'governance', 'index', 'higher', 'yearly', 4),
   entered('tourist_visits', ['Kunjungan wisatawan', 'Tourist visits'], 'branding', 'visits', 'higher', 'monthly', 60_000),

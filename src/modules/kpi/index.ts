@@ -8,8 +8,11 @@ import { JOB_RECOMPUTE, KpiService } from './service.ts'
 import { tenancyPort, tenantExists } from './tenancy.ts'
 import { WALL_TOKEN_PREFIX, WallTokens } from './wall.ts'
 
-// Computed indicators of the current (and previous) month are refreshed this often.
-const COMPUTE_SECONDS = 3600
+// Computed indicators of the current (and previous) month are refreshed this often: a figure on the wall is at
+// most this old (it says when it was computed).
+const COMPUTE_SECONDS = 300
+// Snapshot indicators (cameras online) are sampled this often through their period and averaged.
+const SAMPLE_SECONDS = 600
 
 /** The services of this module. */
 export function kpiService(ctx: CoreContext): KpiService {
@@ -41,6 +44,7 @@ export function kpiModule(): KendaliModule {
       ctx.imports.register(of(ctx).valuesImporter)
       return {
         'kpi.compute': { everySeconds: COMPUTE_SECONDS, run: () => of(ctx).computeCurrent(ctx.db) },
+        'kpi.sample': { everySeconds: SAMPLE_SECONDS, run: async () => void (await of(ctx).sampleSnapshots(ctx.db)) },
         [JOB_RECOMPUTE]: (job) => of(ctx).runRecompute(ctx.db, job.tenant, String(job.payload.id)),
       }
     },

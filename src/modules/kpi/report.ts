@@ -31,6 +31,11 @@ const WORDS = {
     top: 'Indikator terbaik',
     bottom: 'Indikator terlemah',
     formula: 'Cara menghitung',
+    provisional: 'sementara, periode belum berakhir',
+    stale: 'nilai lama',
+    computed: (when: string, n: number, what: string) => `dihitung ${when} dari ${n} ${what}`,
+    samples: (n: number) => `rata-rata ${n} pengambilan`,
+    entered: (who: string, when: string) => `diisi ${who}, ${when}`,
   },
   en: {
     title: 'Monthly Smart City Performance Report',
@@ -47,6 +52,11 @@ const WORDS = {
     top: 'Best indicators',
     bottom: 'Weakest indicators',
     formula: 'How it is computed',
+    provisional: 'provisional, the period is not over',
+    stale: 'old value',
+    computed: (when: string, n: number, what: string) => `computed ${when} from ${n} ${what}`,
+    samples: (n: number) => `mean of ${n} samples`,
+    entered: (who: string, when: string) => `entered by ${who}, ${when}`,
   },
 }
 
@@ -66,6 +76,22 @@ export function kpiReportPdf(summary: Summary, city: { name: string; timezone: s
   const periodName = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1))
   const stamp = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: city.timezone }).format(generatedAt)
 
+  const moment = (iso: string) =>
+    `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: city.timezone }).format(new Date(iso))} ${ZONES[city.timezone] ?? city.timezone}`
+  /** Where a figure comes from, as the dashboard says it under the figure. */
+  const provenanceOf = (i: Summary['dimensions'][number]['indicators'][number]) => {
+    const p = i.provenance
+    if (!p) return null
+    const parts = [p.period]
+    if (p.provisional) parts.push(w.provisional)
+    if (p.stale) parts.push(w.stale)
+    if (i.source === 'computed') {
+      parts.push(w.computed(moment(p.computedAt), p.records ?? 0, p.recordsLabel?.[lang] ?? ''))
+      if (p.samples) parts.push(w.samples(p.samples))
+    } else parts.push(w.entered(p.enteredBy ?? '—', moment(p.computedAt)))
+    return parts.join(' · ')
+  }
+
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
@@ -80,7 +106,10 @@ export function kpiReportPdf(summary: Summary, city: { name: string; timezone: s
 
   doc.font('Helvetica-Bold').fontSize(18).text(w.title)
   doc.fontSize(14).text(city.name)
-  doc.font('Helvetica').fontSize(10).text(`${w.period}: ${periodName} (${summary.period})`)
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .text(`${w.period}: ${periodName} (${summary.period})${summary.provisional ? ` — ${w.provisional}` : ''}`)
   doc.text(`${w.generated}: ${stamp} ${ZONES[city.timezone] ?? city.timezone}`)
   doc.moveDown()
 
@@ -127,7 +156,8 @@ export function kpiReportPdf(summary: Summary, city: { name: string; timezone: s
     row([w.indicator, w.value, w.target, w.achievement], true)
     for (const i of d.indicators) {
       const value = i.status === 'not_available' ? w.notAvailable : i.status === 'missing' ? w.missing : number(i.value, i.unit)
-      row([i.name[lang], value, number(i.target, i.unit), i.achievement === null ? '—' : `${number(i.achievement)} %`])
+      const source = provenanceOf(i)
+      row([source ? `${i.name[lang]}\n${source}` : i.name[lang], value, number(i.target, i.unit), i.achievement === null ? '—' : `${number(i.achievement)} %`])
     }
   }
 

@@ -111,6 +111,21 @@ export const SeriesQuery = Type.Object({
   by: Type.Optional(BreakdownBy),
 })
 
+const Provenance = Type.Object(
+  {
+    period: Type.String({ description: 'The period the value is of: earlier than the one asked when an entered value is stale' }),
+    provisional: Type.Boolean({ description: 'The period is not over: the value may still change' }),
+    stale: Type.Boolean({ description: 'An entered value of an earlier period, shown because this one is not in; not scored' }),
+    computedAt: Type.String({ description: 'When it was computed (computed) or last entered (entered)' }),
+    records: Nullable(Type.Integer({ description: 'How many records a computed value was made of' })),
+    recordsLabel: Nullable(Label),
+    samples: Nullable(Type.Integer({ description: 'A snapshot indicator: how many samples through the period its mean is of' })),
+    enteredBy: Nullable(Type.String()),
+    evidenceUrl: Nullable(Type.String()),
+  },
+  { description: 'Where the value comes from' },
+)
+
 export const Series = Type.Object({
   indicator: Indicator,
   items: Type.Array(
@@ -126,6 +141,7 @@ export const Series = Type.Object({
       version: Type.Optional(Type.Integer()),
       updatedBy: Type.Optional(Nullable(Type.String())),
       updatedAt: Type.Optional(Type.String()),
+      provenance: Nullable(Provenance),
     }),
   ),
 })
@@ -170,10 +186,12 @@ const Assessed = Type.Object({
   target: Nullable(Type.Number()),
   status: ValueStatus,
   achievement: Nullable(Type.Number()),
+  provenance: Nullable(Provenance),
 })
 
 export const Summary = Type.Object({
   period: Type.String(),
+  provisional: Type.Boolean({ description: 'The month is not over: its scores may still change' }),
   formula: LongLabel,
   dimensions: Type.Array(
     Type.Object({

@@ -10,7 +10,6 @@ const NOW = new Date('2026-03-15T05:00:00Z')
 
 let server: TestServer
 let level = 40
-let snapshot = 70
 const probe: ComputedIndicator = {
   code: 'probe_level',
   name: { id: 'Level uji', en: 'Probe level' },
@@ -20,23 +19,35 @@ const probe: ComputedIndicator = {
   frequency: 'monthly',
   breakdowns: ['agency'],
   formula: { id: 'uji', en: 'probe' },
-  compute: async (scope) => [{ value: level }, { breakdown: { by: 'agency', key: `opd-${scope.period.key}` }, value: level / 2 }],
+  records: { id: 'uji', en: 'probes' },
+  compute: async (scope) => [
+    { value: level, records: 7 },
+    { breakdown: { by: 'agency', key: `opd-${scope.period.key}` }, value: level / 2 },
+  ],
 }
-const camera: ComputedIndicator = { ...probe, code: 'probe_snapshot', isSnapshot: true, breakdowns: [], compute: async () => [{ value: snapshot }] }
+// A snapshot with nothing to judge by (null) gives no sample.
+let snapshot: number | null = 70
+const camera: ComputedIndicator = {
+  ...probe,
+  code: 'probe_snapshot',
+  isSnapshot: true,
+  breakdowns: [],
+  compute: async () => (snapshot === null ? [] : [{ value: snapshot, records: 6 }]),
+}
 
 // Two OPDs of every made-up tenant.
 const DINAS_A = '0b7c4f52-1f7e-4d8a-9d38-6f1c2b3a4d01'
 const DINAS_B = '0b7c4f52-1f7e-4d8a-9d38-6f1c2b3a4d02'
 const admin = (actor: string): KpiCaller => ({ actor, agencies: 'all' })
 
-function service(registry = new IndicatorRegistry()): KpiService {
+function service(registry = new IndicatorRegistry(), clock = () => NOW, cities: string[] = []): KpiService {
   const tenancy = {
     timezone: async () => 'Asia/Jakarta',
     regionsOf: async () => [],
-    cities: async () => [],
+    cities: async () => cities,
     agencyExists: async (_db: unknown, _tenant: string, id: string) => [DINAS_A, DINAS_B].includes(id),
   }
-  return new KpiService(server.kendali.ctx.events, server.kendali.ctx.jobs, registry, tenancy, () => NOW)
+  return new KpiService(server.kendali.ctx.events, server.kendali.ctx.jobs, registry, tenancy, clock)
 }
 const fakeTenant = () => unique('kpi')
 
@@ -213,6 +224,30 @@ describe('scores', () => {
     expect(environment?.trend[0]).toEqual({ period: '2025-03', score: null })
     expect(summary.formula.en).toMatch(/mean/)
     expect(summary.dimensions.find((d) => d.dimension === 'branding')?.score).toBeNull()
+    const waste = environment?.indicators.find((i) => i.code === 'waste_managed_pct')
+    expect(waste?.provenance).toMatchObject({ period: '2026-02', stale: false, provisional: false, enteredBy: 'x', records: null })
+  })
+
+  it('shows an entered value not yet in for the period as the latest earlier one, marked stale and not scored', async () => {
+    const { kpi, tenant, db } = await freshCity()
+    await kpi.enter(db, tenant, admin('dlh.officer'), 'green_space_pct', { period: '2026', value: 15 })
+    await kpi.enter(db, tenant, admin('dlh.officer'), 'waste_managed_pct', {
+      period: '2026-02',
+      value: 80,
+      evidenceUrl: 'https://dlh.example.go.id/laporan-feb.pdf',
+    })
+    const environment = (await kpi.summary(db, tenant, '2026-03')).dimensions.find((d) => d.dimension === 'environment')
+    const waste = environment?.indicators.find((i) => i.code === 'waste_managed_pct')
+    expect(waste).toMatchObject({ status: 'ok', value: 80, achievement: 100 })
+    expect(waste?.provenance).toMatchObject({
+      period: '2026-02',
+      stale: true,
+      enteredBy: 'dlh.officer',
+      evidenceUrl: 'https://dlh.example.go.id/laporan-feb.pdf',
+    })
+    // Only green space (the year 2026, still running) is scored: 15 of 30.
+    expect(environment?.score).toBe(50)
+    expect(environment?.indicators.find((i) => i.code === 'green_space_pct')?.provenance).toMatchObject({ period: '2026', provisional: true, stale: false })
   })
 })
 
@@ -229,6 +264,12 @@ describe('computed values', () => {
     level = 60
     let series = await kpi.series(db, tenant, 'probe_level', '2026-01', '2026-01', 'agency')
     expect(series.items[0]).toMatchObject({ value: 40, target: 80, achievement: 50, breakdowns: [{ key: 'opd-2026-01', value: 20 }] })
+    // January is over (the clock is in March): not provisional; computed now, from the records the module counted.
+    expect(series.items[0].provenance).toMatchObject({ period: '2026-01', provisional: false, stale: false, records: 7, recordsLabel: probe.records })
+    expect(Date.parse(series.items[0].provenance?.computedAt ?? '')).toBeGreaterThan(Date.now() - 60_000)
+    await kpi.computeMonth(db, tenant, '2026-03')
+    const march = await kpi.series(db, tenant, 'probe_level', '2026-03', '2026-03')
+    expect(march.items[0].provenance).toMatchObject({ period: '2026-03', provisional: true })
 
     const run = await kpi.requestRecompute(db, tenant, 'admin', '2025-12', '2026-01')
     expect(run).toMatchObject({ status: 'pending', total: 2, done: 0 })
@@ -238,24 +279,42 @@ describe('computed values', () => {
     expect(series.items.map((p) => p.value)).toEqual([60, 60])
   })
 
-  it('computes a snapshot indicator only for the current period and keeps past values on recompute', async () => {
+  it('samples a snapshot indicator through its period (in the tenant zone) and keeps the mean; a recompute leaves it', async () => {
     const registry = new IndicatorRegistry()
     registry.register('probe', camera)
-    const kpi = service(registry)
     const tenant = fakeTenant()
+    let now = new Date('2026-02-27T03:00:00Z')
+    const kpi = service(registry, () => now, [tenant])
     const db = server.kendali.ctx.db
     await kpi.create(db, tenant, 'admin', { ...camera, source: 'computed', breakdowns: [] })
-    snapshot = 70
-    await kpi.computeMonth(db, tenant, '2026-03')
-    snapshot = 20
+    // February: a start with nothing checked yet (no sample, not a zero), then 100, 50, 60.
+    const samples: [string, number | null][] = [
+      ['2026-02-27T03:00:00Z', null],
+      ['2026-02-27T04:00:00Z', 100],
+      ['2026-02-28T10:00:00Z', 50],
+      // 23.59 WIB on 28 February: still February.
+      ['2026-02-28T16:59:00Z', 60],
+      // 00.00 WIB on 1 March: March, though UTC says 28 February.
+      ['2026-02-28T17:00:00Z', 20],
+      ['2026-03-02T00:00:00Z', 30],
+    ]
+    for (const [at, value] of samples) {
+      now = new Date(at)
+      snapshot = value
+      await kpi.sampleSnapshots(db)
+    }
+    // Hand count: February (100 + 50 + 60) / 3 = 70; March (20 + 30) / 2 = 25.
+    now = new Date('2026-03-15T05:00:00Z')
+    snapshot = 0
     await kpi.computeMonth(db, tenant, '2026-02')
-    const run = await kpi.requestRecompute(db, tenant, 'admin', '2026-02', '2026-02')
+    const run = await kpi.requestRecompute(db, tenant, 'admin', '2026-02', '2026-03')
     await kpi.runRecompute(db, tenant, run.id)
     const { items } = await kpi.series(db, tenant, 'probe_snapshot', '2026-02', '2026-03')
-    expect(items.map((p) => [p.period, p.status, p.value])).toEqual([
-      ['2026-02', 'missing', null],
-      ['2026-03', 'ok', 70],
+    expect(items.map((p) => [p.period, p.status, p.value, p.provenance?.samples, p.provenance?.provisional])).toEqual([
+      ['2026-02', 'ok', 70, 3, false],
+      ['2026-03', 'ok', 25, 2, true],
     ])
+    expect(items[1].provenance?.records).toBe(6)
   })
 
   it('refuses a recompute of months not begun and of more than three years', async () => {

@@ -2,7 +2,15 @@ import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { Importer, ImportRuns, ImportState, RowError } from '../../core/import-runs.ts'
-import { type Breakdown, DIMENSIONS, type Dimension, type IndicatorRegistry, type IndicatorValue } from '../../core/indicators.ts'
+import {
+  type Breakdown,
+  DIMENSIONS,
+  type Dimension,
+  type IndicatorPeriod,
+  type IndicatorRegistry,
+  type IndicatorScope,
+  type IndicatorValue,
+} from '../../core/indicators.ts'
 import type { JobQueue } from '../../core/jobs/jobs.ts'
 import { DEFAULT_CATALOGUE, type IndicatorDefinition } from './catalogue.ts'
 import { recordKpiEvent } from './events.ts'
@@ -69,6 +77,24 @@ export interface SeriesPoint {
   version?: number
   updatedBy?: string | null
   updatedAt?: string
+  provenance: Provenance | null
+}
+
+/**
+ * Where a shown value comes from: the period it is of (earlier than asked when an entered value is stale), whether
+ * that period is still running (provisional), when it was computed or entered, from how many records (computed)
+ * or by whom with which evidence (entered).
+ */
+export interface Provenance {
+  period: string
+  provisional: boolean
+  stale: boolean
+  computedAt: string
+  records: number | null
+  recordsLabel: { id: string; en: string } | null
+  samples: number | null
+  enteredBy: string | null
+  evidenceUrl: string | null
 }
 
 export interface NewValue {
@@ -123,20 +149,29 @@ export class KpiService {
       module: row.module,
       agencyId: row.agencyId,
       breakdowns: row.breakdowns,
-      // A module installed after the catalogue was made brings its own formula.
-      formula: row.formulaId || row.formulaEn ? { id: row.formulaId, en: row.formulaEn } : (this.registry.get(row.code)?.formula ?? { id: '', en: '' }),
+      // A computed indicator is explained by the module that computes it (its words follow its code); an entered
+      // one by what the catalogue says.
+      formula:
+        row.source === 'computed' && this.registry.get(row.code)
+          ? (this.registry.get(row.code)?.formula ?? { id: '', en: '' })
+          : { id: row.formulaId, en: row.formulaEn },
       isActive: row.isActive,
       availability: this.availability(row),
       targets,
     }
   }
 
-  /** Gives a city without a catalogue the default one, with this year's targets. */
+  /**
+   * Gives a city without a catalogue the default one, with this year's targets; a city that has one gets the
+   * default computed indicators it lacks whose module is installed (a module that learnt a new indicator).
+   */
   async ensureCatalogue(db: Database, tenant: string): Promise<void> {
-    if (await store.hasCatalogue(db, tenant)) return
+    const present = new Set((await store.listIndicators(db, tenant)).map((r) => r.code))
+    const missing = DEFAULT_CATALOGUE.filter((d) => !present.has(d.code) && (present.size === 0 || (d.source === 'computed' && this.registry.get(d.code))))
+    if (missing.length === 0) return
     const year = yearOf(periodAt(this.clock(), 'yearly', await this.tenancy.timezone(tenant)))
     await db.transaction(async (tx) => {
-      for (const definition of DEFAULT_CATALOGUE) {
+      for (const definition of missing) {
         const formula = this.registry.get(definition.code)?.formula ?? definition.formula
         if (!(await store.insertIndicator(tx, tenant, { ...definition, formula }))) continue
         if (definition.target !== undefined) {
@@ -381,7 +416,8 @@ export class KpiService {
     const rows = await store.values(db, tenant, [code], from, to, null)
     const years = [...new Set(keys.map(yearOf))]
     const targets = await store.targets(db, tenant, years)
-    const now = periodAt(this.clock(), indicator.frequency, await this.tenancy.timezone(tenant))
+    const timezone = await this.tenancy.timezone(tenant)
+    const now = periodAt(this.clock(), indicator.frequency, timezone)
     const items = keys
       .filter((key) => key <= now)
       .map((period): SeriesPoint => {
@@ -394,6 +430,7 @@ export class KpiService {
           value,
           target,
           achievement: achievement(value, target, indicator.direction),
+          provenance: whole ? this.provenanceOf(indicator, whole, timezone, false) : null,
         }
         if (whole && indicator.source === 'entered') {
           Object.assign(point, {
@@ -415,6 +452,26 @@ export class KpiService {
     return { indicator, items }
   }
 
+  private provenanceOf(
+    indicator: Pick<Indicator, 'code' | 'source'>,
+    row: Pick<store.MonthlyValue, 'period' | 'updatedAt' | 'records' | 'samples' | 'updatedBy' | 'evidenceUrl'>,
+    timezone: string,
+    stale: boolean,
+  ): Provenance {
+    const computed = indicator.source === 'computed'
+    return {
+      period: row.period,
+      provisional: periodOf(row.period, timezone).end > this.clock(),
+      stale,
+      computedAt: row.updatedAt,
+      records: computed ? row.records : null,
+      recordsLabel: computed ? (this.registry.get(indicator.code)?.records ?? null) : null,
+      samples: row.samples,
+      enteredBy: computed ? null : row.updatedBy,
+      evidenceUrl: computed ? null : row.evidenceUrl,
+    }
+  }
+
   // Computation
 
   /** Computes every available computed indicator of a tenant for the periods of one month. */
@@ -428,30 +485,57 @@ export class KpiService {
       for (const key of periodsInMonth(month, indicator.frequency)) {
         const period = periodOf(key, timezone)
         if (period.start > now) continue
-        // A snapshot of the present says nothing of a period already over: its stored value stands.
-        if (indicator.isSnapshot && period.end <= now) continue
-        const scope = {
-          tenant,
-          period,
-          entered: async (code: string): Promise<IndicatorValue[]> =>
-            (await store.latestValues(db, tenant, code, key)).map((v) =>
-              v.breakdownBy ? { breakdown: { by: v.breakdownBy as Breakdown, key: v.breakdownKey }, value: v.value } : { value: v.value },
-            ),
-        }
-        const values = await indicator.compute(scope)
-        await db.transaction((tx) =>
-          store.replaceComputed(
-            tx,
-            tenant,
-            row.code,
-            key,
-            values.map((v) => ({ by: v.breakdown?.by ?? '', key: v.breakdown?.key ?? '', value: v.value })),
-          ),
-        )
+        // A snapshot of the present is sampled by sampleSnapshots while its period runs, never recomputed.
+        if (indicator.isSnapshot) continue
+        const values = await indicator.compute(this.scopeOf(db, tenant, period))
+        await db.transaction((tx) => store.replaceComputed(tx, tenant, row.code, key, values.map(toComputedRow)))
         computed++
       }
     }
     return computed
+  }
+
+  private scopeOf(db: Queryable, tenant: string, period: IndicatorPeriod): IndicatorScope {
+    return {
+      tenant,
+      period,
+      entered: async (code: string): Promise<IndicatorValue[]> =>
+        (await store.latestValues(db, tenant, code, period.key)).map((v) =>
+          v.breakdownBy ? { breakdown: { by: v.breakdownBy as Breakdown, key: v.breakdownKey }, value: v.value } : { value: v.value },
+        ),
+    }
+  }
+
+  /**
+   * One sample of every snapshot indicator of every city, for the period running now: added to the period's
+   * running sums, the period's value becomes the mean of its samples. A sample with nothing to judge by is skipped.
+   */
+  async sampleSnapshots(db: Database): Promise<number> {
+    const now = this.clock()
+    let sampled = 0
+    for (const tenant of await this.tenancy.cities(db)) {
+      await this.ensureCatalogue(db, tenant)
+      const timezone = await this.tenancy.timezone(tenant)
+      for (const row of await store.listIndicators(db, tenant)) {
+        const indicator = row.source === 'computed' && row.isActive ? this.registry.get(row.code) : undefined
+        if (!indicator?.isSnapshot) continue
+        const period = periodOf(periodAt(now, indicator.frequency, timezone), timezone)
+        const values = await indicator.compute(this.scopeOf(db, tenant, period))
+        if (values.length === 0) continue
+        await db.transaction(async (tx) => {
+          const means = await store.addSample(tx, tenant, row.code, period.key, values.map(toComputedRow), now)
+          await store.replaceComputed(
+            tx,
+            tenant,
+            row.code,
+            period.key,
+            means.map((m) => ({ ...m, value: Math.round(m.value * 10) / 10 })),
+          )
+        })
+        sampled++
+      }
+    }
+    return sampled
   }
 
   /** The periodic run: every city's current month, and the month before for late data. */
@@ -530,25 +614,35 @@ export class KpiService {
     const months = [month]
     while (months.length < trendLength) months.unshift(previousMonth(months[0]))
     const indicators = (await this.list(db, tenant)).filter((i) => i.isActive)
+    const timezone = await this.tenancy.timezone(tenant)
+    // A year further back than the trend: an entered value may be carried (as stale) from a year before.
     const rows = await store.monthlyValues(
       db,
       tenant,
       indicators.map((i) => i.code),
-      months[0].slice(0, 4),
+      String(yearOf(months[0]) - 1),
       `${month}-99`,
     )
     const targets = await store.targets(db, tenant, [...new Set(months.map(yearOf))])
-    const byCode = new Map<string, { period: string; value: number }[]>()
+    const byCode = new Map<string, store.MonthlyValue[]>()
     for (const row of rows) byCode.set(row.code, [...(byCode.get(row.code) ?? []), row])
     const assess = (indicator: Indicator, m: string) => {
-      const value = indicator.availability === 'available' ? KpiService.valueIn(byCode.get(indicator.code) ?? [], indicator.frequency, m) : null
+      const own = byCode.get(indicator.code) ?? []
+      const key = indicator.frequency === 'yearly' ? m.slice(0, 4) : m
+      let row = indicator.availability === 'available' ? own.find((r) => r.period === key) : undefined
+      // An entered value not yet in for this period: the latest earlier one is shown, marked stale, and not scored.
+      const stale = !row && indicator.availability === 'available' && indicator.source === 'entered'
+      if (stale) row = own.filter((r) => r.period < key).sort((a, b) => b.period.localeCompare(a.period))[0]
+      const value = row?.value ?? null
       const target = targets.get(`${indicator.code}/${yearOf(m)}`) ?? null
       const status: ValueStatus = indicator.availability === 'not_available' ? 'not_available' : value === null ? 'missing' : 'ok'
-      return { value, target, status, achievement: achievement(value, target, indicator.direction) }
+      const provenance = row ? this.provenanceOf(indicator, row, timezone, Boolean(stale)) : null
+      const reached = achievement(value, target, indicator.direction)
+      return { value, target, status, achievement: reached, scored: stale ? null : reached, provenance }
     }
     const dimensions = DIMENSIONS.map((dimension) => {
       const own = indicators.filter((i) => i.dimension === dimension)
-      const trend = months.map((m) => ({ period: m, score: score(own.map((i) => assess(i, m).achievement)) }))
+      const trend = months.map((m) => ({ period: m, score: score(own.map((i) => assess(i, m).scored)) }))
       return {
         dimension,
         score: trend[trend.length - 1].score,
@@ -563,11 +657,11 @@ export class KpiService {
           source: i.source,
           module: i.module,
           formula: i.formula,
-          ...assess(i, month),
+          ...withoutScored(assess(i, month)),
         })),
       }
     })
-    return { period: month, formula: SCORE_FORMULA, dimensions }
+    return { period: month, provisional: periodOf(month, timezone).end > this.clock(), formula: SCORE_FORMULA, dimensions }
   }
 
   /** One indicator for every city and regency of a province, ranked by achievement. */
@@ -600,6 +694,15 @@ export class KpiService {
     return { indicator: code, period: month, items }
   }
 }
+
+const withoutScored = <T extends { scored: unknown }>({ scored: _, ...rest }: T) => rest
+
+const toComputedRow = (v: IndicatorValue): store.ComputedRow => ({
+  by: v.breakdown?.by ?? '',
+  key: v.breakdown?.key ?? '',
+  value: v.value,
+  records: v.records ?? null,
+})
 
 /** Every period key of a frequency from one to another. */
 function periodKeys(from: string, to: string, frequency: Indicator['frequency']): string[] {

@@ -31,6 +31,8 @@ export interface ValueRow {
   version: number
   updatedBy: string | null
   updatedAt: string
+  records: number | null
+  samples: number | null
 }
 
 export interface HistoryRow {
@@ -62,7 +64,7 @@ const INDICATOR = `code, name_id AS "nameId", name_en AS "nameEn", dimension, un
   ${iso('updated_at')} AS "updatedAt"`
 
 const VALUE = `code, period, breakdown_by AS "breakdownBy", breakdown_key AS "breakdownKey", value, note, evidence_url AS "evidenceUrl",
-  version, updated_by AS "updatedBy", ${iso('updated_at')} AS "updatedAt"`
+  version, updated_by AS "updatedBy", ${iso('updated_at')} AS "updatedAt", records, samples`
 
 export function listIndicators(db: Queryable, tenant: string): Promise<IndicatorRow[]> {
   return db.query(`SELECT ${INDICATOR} FROM kpi_indicators WHERE tenant = $1 ORDER BY dimension, code`, [tenant])
@@ -184,19 +186,27 @@ export function values(db: Queryable, tenant: string, codes: string[], from: str
   )
 }
 
+/** A whole-city value per month or year with where it comes from (of daily values: their mean, summed records). */
+export interface MonthlyValue {
+  code: string
+  period: string
+  value: number
+  updatedAt: string
+  records: number | null
+  samples: number | null
+  updatedBy: string | null
+  evidenceUrl: string | null
+}
+
 /**
  * Whole-city values of some indicators per month (`YYYY-MM`, daily values averaged in SQL) or per year
  * (`YYYY`), from `from` to `to` period keys: what the dashboard reads.
  */
-export function monthlyValues(
-  db: Queryable,
-  tenant: string,
-  codes: string[],
-  from: string,
-  to: string,
-): Promise<{ code: string; period: string; value: number }[]> {
+export function monthlyValues(db: Queryable, tenant: string, codes: string[], from: string, to: string): Promise<MonthlyValue[]> {
   return db.query(
-    `SELECT code, CASE WHEN length(period) = 10 THEN left(period, 7) ELSE period END AS period, avg(value) AS value
+    `SELECT code, CASE WHEN length(period) = 10 THEN left(period, 7) ELSE period END AS period, avg(value) AS value,
+       ${iso('max(updated_at)')} AS "updatedAt", sum(records)::int AS records, max(samples) AS samples,
+       max(updated_by) AS "updatedBy", max(evidence_url) AS "evidenceUrl"
      FROM kpi_values
      WHERE tenant = $1 AND code = ANY($2::text[]) AND period >= $3 AND period <= $4 AND breakdown_by = ''
      GROUP BY 1, 2`,
@@ -213,15 +223,52 @@ export async function latestValues(db: Queryable, tenant: string, code: string, 
   )
 }
 
-/** Replaces the computed values of one indicator and period with a fresh set. */
-export async function replaceComputed(db: Queryable, tenant: string, code: string, period: string, rows: { by: string; key: string; value: number }[]) {
+export interface ComputedRow {
+  by: string
+  key: string
+  value: number
+  records: number | null
+  samples?: number | null
+}
+
+/** Replaces the computed values of one indicator and period with a fresh set (their updated_at: when computed). */
+export async function replaceComputed(db: Queryable, tenant: string, code: string, period: string, rows: ComputedRow[]) {
   await db.query('DELETE FROM kpi_values WHERE tenant = $1 AND code = $2 AND period = $3', [tenant, code, period])
   if (rows.length === 0) return
   await db.query(
-    `INSERT INTO kpi_values (tenant, code, period, breakdown_by, breakdown_key, value, updated_by)
-     SELECT $1, $2, $3, by, key, value, 'system:kpi'
-     FROM unnest($4::text[], $5::text[], $6::float8[]) AS v(by, key, value)`,
-    [tenant, code, period, rows.map((r) => r.by), rows.map((r) => r.key), rows.map((r) => r.value)],
+    `INSERT INTO kpi_values (tenant, code, period, breakdown_by, breakdown_key, value, records, samples, updated_by)
+     SELECT $1, $2, $3, by, key, value, records, samples, 'system:kpi'
+     FROM unnest($4::text[], $5::text[], $6::float8[], $7::int[], $8::int[]) AS v(by, key, value, records, samples)`,
+    [
+      tenant,
+      code,
+      period,
+      rows.map((r) => r.by),
+      rows.map((r) => r.key),
+      rows.map((r) => r.value),
+      rows.map((r) => r.records),
+      rows.map((r) => r.samples ?? null),
+    ],
+  )
+}
+
+/**
+ * Adds one sample of a snapshot indicator to its period's running sums and answers the period's means so far
+ * (every breakdown ever sampled in the period, each over its own samples).
+ */
+export async function addSample(db: Queryable, tenant: string, code: string, period: string, rows: ComputedRow[], at: Date): Promise<ComputedRow[]> {
+  await db.query(
+    `INSERT INTO kpi_snapshot_samples (tenant, code, period, breakdown_by, breakdown_key, total, samples, records, first_at, last_at)
+     SELECT $1, $2, $3, by, key, value, 1, records, $7, $7 FROM unnest($4::text[], $5::text[], $6::float8[], $8::int[]) AS v(by, key, value, records)
+     ON CONFLICT (tenant, code, period, breakdown_by, breakdown_key) DO UPDATE SET
+       total = kpi_snapshot_samples.total + excluded.total, samples = kpi_snapshot_samples.samples + 1,
+       records = excluded.records, last_at = excluded.last_at`,
+    [tenant, code, period, rows.map((r) => r.by), rows.map((r) => r.key), rows.map((r) => r.value), at.toISOString(), rows.map((r) => r.records)],
+  )
+  return db.query(
+    `SELECT breakdown_by AS by, breakdown_key AS key, total / samples AS value, records, samples
+     FROM kpi_snapshot_samples WHERE tenant = $1 AND code = $2 AND period = $3 ORDER BY breakdown_by, breakdown_key`,
+    [tenant, code, period],
   )
 }
 

@@ -87,11 +87,19 @@ describe('levy indicators', () => {
     const byAgency = (key: string) => ({ by: 'agency', key })
     // Received in March: 60.000 + 40.000 + 200.000 + 50.000.
     expect(await compute('levy_realisation_rp', tenant)).toEqual(
-      expect.arrayContaining([{ value: 350_000 }, { breakdown: byAgency(disdagkop), value: 300_000 }, { breakdown: byAgency(upt), value: 50_000 }]),
+      expect.arrayContaining([
+        { value: 350_000, records: 4 },
+        { breakdown: byAgency(disdagkop), value: 300_000, records: 3 },
+        { breakdown: byAgency(upt), value: 50_000, records: 1 },
+      ]),
     )
     // Cashless: (40.000 + 200.000) ÷ 350.000 = 68,57 %; A 240.000 ÷ 300.000; B 0 ÷ 50.000.
     expect(await compute('levy_cashless_pct', tenant)).toEqual(
-      expect.arrayContaining([{ value: 68.6 }, { breakdown: byAgency(disdagkop), value: 80 }, { breakdown: byAgency(upt), value: 0 }]),
+      expect.arrayContaining([
+        { value: 68.6, records: 4 },
+        { breakdown: byAgency(disdagkop), value: 80, records: 3 },
+        { breakdown: byAgency(upt), value: 0, records: 1 },
+      ]),
     )
     for (const code of ['levy_realisation_rp', 'levy_cashless_pct']) expect(await compute(code, tenant)).toHaveLength(3)
     // Nobody set a target for 2026: the realisation is missing, not 100 % of what was billed.
@@ -126,7 +134,14 @@ describe('levy indicators', () => {
     // City: (1.000.000 + 2.000.000 + 600.000) ÷ (12.000.000 + 6.000.000) = 20 %; A 3.000.000 ÷ 12.000.000 = 25 %; B 600.000 ÷ 6.000.000 = 10 %.
     const values = await compute('levy_realisation_pct', tenant)
     expect(values).toHaveLength(3)
-    expect(values).toEqual(expect.arrayContaining([{ value: 20 }, { breakdown: byAgency(disdagkop), value: 25 }, { breakdown: byAgency(upt), value: 10 }]))
+    // Payments counted: A's 1 Jan and 31 Mar 23:59, B's February one.
+    expect(values).toEqual(
+      expect.arrayContaining([
+        { value: 20, records: 3 },
+        { breakdown: byAgency(disdagkop), value: 25, records: 2 },
+        { breakdown: byAgency(upt), value: 10, records: 1 },
+      ]),
+    )
   })
 
   it('answers nothing for a city without bills or payments, so the month shows as missing', async () => {

@@ -10,7 +10,10 @@ function values(rows: { agencyId: string; part: number; whole: number }[]): Indi
   if (counted.length === 0) return []
   const part = counted.reduce((sum, r) => sum + r.part, 0)
   const whole = counted.reduce((sum, r) => sum + r.whole, 0)
-  return [{ value: pct(part, whole) }, ...counted.map((r) => ({ breakdown: { by: 'agency' as const, key: r.agencyId }, value: pct(r.part, r.whole) }))]
+  return [
+    { value: pct(part, whole), records: whole },
+    ...counted.map((r) => ({ breakdown: { by: 'agency' as const, key: r.agencyId }, value: pct(r.part, r.whole), records: r.whole })),
+  ]
 }
 
 /** ASN on-time attendance and Rojak follow-ups closed on time, per month and OPD. */
@@ -24,6 +27,7 @@ export function patrolIndicators(ctx: CoreContext, s: () => PatrolsServices): Co
       direction: 'higher',
       frequency: 'monthly',
       breakdowns: ['agency'],
+      records: { id: 'hari kerja ASN', en: 'ASN working days' },
       formula: {
         id: 'Hari kerja ASN yang hadir tepat waktu (tanpa TL, PSW, TK) ÷ semua hari kerja ASN pada hari yang tercakup impor presensi × 100',
         en: 'ASN working days on time (no TL, PSW or TK) ÷ all ASN working days on days the attendance imports cover × 100',
@@ -41,6 +45,7 @@ export function patrolIndicators(ctx: CoreContext, s: () => PatrolsServices): Co
       direction: 'higher',
       frequency: 'monthly',
       breakdowns: ['agency'],
+      records: { id: 'temuan jatuh tempo', en: 'findings due' },
       formula: {
         id: 'Temuan ASN yang jatuh tempo pada bulan itu, dijawab kepala OPD sebelum jatuh tempo dan ditutup inspektorat ÷ semua temuan ASN yang jatuh tempo pada bulan itu × 100',
         en: 'ASN findings due in the month that the OPD head answered by the due date and the inspectorate closed ÷ all ASN findings due in the month × 100',

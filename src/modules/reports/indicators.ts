@@ -25,8 +25,8 @@ function values(rows: (Resolution & { is_total: number })[], pick: (r: Resolutio
   const out: IndicatorValue[] = []
   for (const row of rows) {
     if (row.resolved === 0) continue
-    if (row.is_total) out.push({ value: pick(row) })
-    else if (row.agency_id) out.push({ breakdown: { by: 'agency', key: row.agency_id }, value: pick(row) })
+    if (row.is_total) out.push({ value: pick(row), records: row.resolved })
+    else if (row.agency_id) out.push({ breakdown: { by: 'agency', key: row.agency_id }, value: pick(row), records: row.resolved })
   }
   return out
 }
@@ -44,6 +44,7 @@ export function reportIndicators(ctx: CoreContext): ComputedIndicator[] {
       direction: 'higher',
       frequency: 'monthly',
       breakdowns: ['agency'],
+      records: { id: 'aduan selesai', en: 'complaints resolved' },
       formula: {
         id: 'Aduan yang diselesaikan pada periode ini sebelum batas SLA ÷ semua aduan yang diselesaikan pada periode ini × 100',
         en: 'Complaints resolved in the period before their SLA deadline ÷ all complaints resolved in the period × 100',
@@ -58,6 +59,7 @@ export function reportIndicators(ctx: CoreContext): ComputedIndicator[] {
       direction: 'lower',
       frequency: 'monthly',
       breakdowns: ['agency'],
+      records: { id: 'aduan selesai', en: 'complaints resolved' },
       formula: {
         id: 'Median jam dari aduan masuk sampai selesai, atas aduan yang diselesaikan pada periode ini',
         en: 'Median hours from submission to resolution of the complaints resolved in the period',

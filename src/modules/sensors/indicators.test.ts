@@ -39,7 +39,7 @@ describe('sensor indicators', () => {
     await alarm(tenant, device, 'threshold', '2026-01-15T00:00:00Z')
     await alarm(tenant, device, 'threshold', '2026-01-31T17:00:00Z')
     await alarm(tenant, device, 'offline', '2026-01-16T00:00:00Z')
-    expect(await compute(scope(tenant))).toEqual([{ value: 2 }])
+    expect(await compute(scope(tenant))).toEqual([{ value: 2, records: 2 }])
   })
 
   it('shows a city without sensors as missing, not as zero alarms', async () => {

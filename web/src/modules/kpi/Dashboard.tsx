@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom'
 import { ApiError, api, type Page } from '../../app/api.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { currentMonth, type Dimension, downloadCsv, formatValue, type Indicator, labelOf, type Recompute, type Summary } from './api.ts'
+import { ProvenanceLine } from './Provenance.tsx'
 import { DimensionTiles } from './Tiles.tsx'
 import { WallTokensPanel } from './WallTokens.tsx'
 
@@ -132,9 +133,12 @@ function Dashboard({
                     <Link to={`/t/${tenant}/kpi/indicators/${i.code}`}>{labelOf(i.name, lang)}</Link>
                   </td>
                   <td>
-                    {i.status === 'ok'
-                      ? formatValue(i.value, i.unit, lang)
-                      : t(i.status === 'missing' && i.source === 'computed' ? 'kpi.noData' : `kpi.status.${i.status}`)}
+                    <span className="kpi-value">
+                      {i.status === 'ok'
+                        ? formatValue(i.value, i.unit, lang)
+                        : t(i.status === 'missing' && i.source === 'computed' ? 'kpi.noData' : `kpi.status.${i.status}`)}
+                    </span>
+                    <ProvenanceLine indicator={i} timeZone={timeZone} />
                   </td>
                   <td>{formatValue(i.target, i.unit, lang)}</td>
                   <td>{i.achievement === null ? '—' : `${i.achievement.toFixed(1)} %`}</td>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import type { Dimension, Summary } from './api.ts'
+import { type Dimension, formatPeriod, type Summary } from './api.ts'
 
 /** A score's trend over the months as a small line (missing months leave gaps). */
 function Sparkline({ trend }: { trend: { score: number | null }[] }) {
@@ -22,9 +22,13 @@ function Sparkline({ trend }: { trend: { score: number | null }[] }) {
 
 /** The six dimension tiles: score, arrow against last month, the 12-month trend. */
 export function DimensionTiles({ summary, selected, onSelect }: { summary: Summary; selected?: Dimension | null; onSelect?: (d: Dimension) => void }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   return (
     <div className="kpi-tiles">
+      <p className="kpi-tiles-period" data-testid="kpi-tiles-period">
+        {t('kpi.provenance.periodOf', { period: formatPeriod(summary.period, i18n.language) })}
+        {summary.provisional && <span className="kpi-badge provisional">{t('kpi.provenance.provisional')}</span>}
+      </p>
       {summary.dimensions.map((d) => {
         const delta = d.score !== null && d.previousScore !== null ? d.score - d.previousScore : null
         const arrow = delta === null ? '' : delta > 0.05 ? '▲' : delta < -0.05 ? '▼' : '▶'

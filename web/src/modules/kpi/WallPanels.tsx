@@ -9,6 +9,7 @@ import { CameraView } from '../cctv/CameraView.tsx'
 import { RevenuePanel } from '../levies/RevenuePanel.tsx'
 import { fetchAgencies, fetchReports } from '../reports/api.ts'
 import { formatValue, labelOf, type Summary } from './api.ts'
+import { ProvenanceLine } from './Provenance.tsx'
 import { DimensionTiles } from './Tiles.tsx'
 
 export type WallPanelKind = 'kpi' | 'map' | 'cameras' | 'reports' | 'levies'
@@ -40,7 +41,7 @@ const isForbidden = (err: unknown) => err instanceof ApiError && err.status === 
 export function WallPanelView({ kind, tenant, summary, styleUrl }: { kind: WallPanelKind; tenant: Tenant; summary: Summary | null; styleUrl: string | null }) {
   switch (kind) {
     case 'kpi':
-      return <KpiPanel summary={summary} />
+      return <KpiPanel summary={summary} timeZone={tenant.timezone} />
     case 'map':
       return (
         <div className="kpi-wall-map">
@@ -67,7 +68,7 @@ export function WallPanelView({ kind, tenant, summary, styleUrl }: { kind: WallP
 }
 
 /** The six dimensions and the indicators furthest from their targets. */
-function KpiPanel({ summary }: { summary: Summary | null }) {
+function KpiPanel({ summary, timeZone }: { summary: Summary | null; timeZone: string }) {
   const { t, i18n } = useTranslation()
   if (!summary) return null
   const ranked = summary.dimensions.flatMap((d) => d.indicators).filter((i) => i.achievement !== null && i.achievement < 100)
@@ -81,7 +82,10 @@ function KpiPanel({ summary }: { summary: Summary | null }) {
           <ol>
             {ranked.slice(0, 5).map((i) => (
               <li key={i.code}>
-                <span>{labelOf(i.name, i18n.language)}</span>
+                <span>
+                  {labelOf(i.name, i18n.language)}
+                  <ProvenanceLine indicator={i} timeZone={timeZone} />
+                </span>
                 <strong>{formatValue(i.value, i.unit, i18n.language)}</strong>
                 <em>{i.achievement?.toFixed(0)} %</em>
               </li>

@@ -6,6 +6,19 @@ export interface Label {
   en: string
 }
 
+/** Where a shown value comes from (see the server's Provenance). */
+export interface Provenance {
+  period: string
+  provisional: boolean
+  stale: boolean
+  computedAt: string
+  records: number | null
+  recordsLabel: Label | null
+  samples: number | null
+  enteredBy: string | null
+  evidenceUrl: string | null
+}
+
 export interface AssessedIndicator {
   code: string
   name: Label
@@ -19,10 +32,13 @@ export interface AssessedIndicator {
   target: number | null
   status: ValueStatus
   achievement: number | null
+  provenance: Provenance | null
 }
 
 export interface Summary {
   period: string
+  /** The month is not over: its figures may still change. */
+  provisional: boolean
   formula: Label
   dimensions: {
     dimension: Dimension
@@ -65,6 +81,7 @@ export interface Series {
     evidenceUrl?: string | null
     version?: number
     updatedBy?: string | null
+    provenance?: Provenance | null
   }[]
 }
 
@@ -101,6 +118,15 @@ export function currentMonth(timeZone: string, at = new Date()): string {
 export function previousMonth(month: string): string {
   const [y, m] = month.split('-').map(Number)
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+}
+
+/** A period key as people read it: `Desember 2026`, `2026`, `7 Des 2026`. */
+export function formatPeriod(key: string, language: string): string {
+  const locale = language === 'en' ? 'en-GB' : 'id-ID'
+  const [y, m, d] = key.split('-').map(Number)
+  if (!m) return String(y)
+  const at = new Date(Date.UTC(y, m - 1, d ?? 1, 12))
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', ...(d ? { day: 'numeric', month: 'short' } : { month: 'long' }), year: 'numeric' }).format(at)
 }
 
 /** A number as people read it here (id: 1.234,5). */
