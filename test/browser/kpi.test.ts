@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKendali, type Kendali } from '../../src/core/app.ts'
 import { allModules } from '../../src/modules/index.ts'
+import { kpiService } from '../../src/modules/kpi/index.ts'
 import { periodAt, previousMonth } from '../../src/modules/kpi/periods.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { testDatabase } from '../support/db.ts'
@@ -239,6 +240,59 @@ describe('executive dashboard and situation room in the browser', () => {
     await server.kendali.ctx.jobs.runDue(10)
     await expect.poll(() => page.getByTestId('kpi-recompute-progress').textContent()).toMatch(/1\/1 · selesai/)
     await page.screenshot({ path: join(SHOTS, 'kpi-wall-token-1920.png') })
+    await page.close()
+  })
+
+  it('shows on the dashboard the incident rate the raw incident and population lists give, with its record count', async () => {
+    const operator = await loginCookie(server.kendali, 'operator')
+    const inject = async (method: 'GET' | 'POST', url: string, cookie: string, payload?: object) => {
+      const res = await server.kendali.app.inject({ method, url, headers: { cookie }, payload })
+      if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
+      return JSON.parse(res.body)
+    }
+    // Three calls at demo places inside the city's kelurahan.
+    for (const coordinates of [
+      [110.225, -7.4868],
+      [110.2176, -7.4773],
+      [110.2285, -7.501],
+    ]) {
+      await inject('POST', '/api/t/33.71/incidents', operator, { type: 'medical', source: 'call_119', location: { type: 'Point', coordinates } })
+    }
+    // What the kpi job does every 5 minutes, now.
+    const month = periodAt(new Date(), 'monthly', 'Asia/Jakarta')
+    await kpiService(server.kendali.ctx).computeMonth(server.kendali.ctx.db, '33.71', month)
+
+    // The raw lists, counted here: this month's incidents (WIB) not cancelled, in a kelurahan whose population is in.
+    const year = month.slice(0, 4)
+    const population = await inject('GET', `/api/t/33.71/kpi/indicators/population/values?from=${year}&to=${year}&by=kelurahan`, operator)
+    const people = new Map<string, number>(population.items[0].breakdowns.map((b: { key: string; value: number }) => [b.key, b.value]))
+    const incidents = (await inject('GET', '/api/t/33.71/incidents?limit=1000', operator)).items as {
+      createdAt: string
+      status: string
+      kelurahan: { code: string } | null
+    }[]
+    const counted = incidents.filter(
+      (i) => periodAt(new Date(i.createdAt), 'monthly', 'Asia/Jakarta') === month && i.status !== 'cancelled' && i.kelurahan && people.has(i.kelurahan.code),
+    )
+    expect(counted.length).toBeGreaterThanOrEqual(3)
+    const inhabitants = [...people.values()].reduce((a, b) => a + b, 0)
+    const rate = Math.round((counted.length * 10_000 * 100) / inhabitants) / 100
+    const shown = `${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1 }).format(rate)} per 10k`
+
+    const page = await loggedIn('executive')
+    await page.goto(`${server.url}/t/33.71/kpi`)
+    await page.getByTestId('tile-society').click()
+    const row = page.getByTestId('kpi-indicators').getByRole('row').filter({ hasText: 'Kejadian per 10.000 penduduk' })
+    await expect.poll(() => row.locator('.kpi-value').textContent()).toBe(shown)
+    const provenance = await page.getByTestId('provenance-incidents_per_10k').textContent()
+    expect(provenance).toContain(`dari ${counted.length} kejadian`)
+    expect(provenance).toMatch(/sementara/)
+    expect(provenance).toMatch(/dihitung \d{1,2} \w{3} \d{4}.* WIB/)
+    // The tiles say which month they are and that it is not over.
+    await expect.poll(() => page.getByTestId('kpi-tiles-period').textContent()).toMatch(/sementara/)
+    await page.screenshot({ path: join(SHOTS, 'kpi-dashboard-provenance-1920.png'), fullPage: true })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: join(SHOTS, 'kpi-dashboard-provenance-390.png'), fullPage: true })
     await page.close()
   })
 
