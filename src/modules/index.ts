@@ -6,6 +6,7 @@ import { incidentsModule } from './incidents/index.ts'
 import { kpiModule } from './kpi/index.ts'
 import { leviesModule } from './levies/index.ts'
 import { patrolsModule } from './patrols/index.ts'
+import { placesModule } from './places/index.ts'
 import { postsModule } from './posts/index.ts'
 import { reportsModule } from './reports/index.ts'
 import { sensorsModule } from './sensors/index.ts'
@@ -25,5 +26,6 @@ export function allModules(): KendaliModule[] {
     leviesModule(),
     datahubModule(),
     kpiModule(),
+    placesModule(),
   ]
 }

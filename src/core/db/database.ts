@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { postgis } from '@electric-sql/pglite-postgis'
 import pg from 'pg'
 
@@ -145,7 +146,8 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
   mkdirSync(opts.dataDir, { recursive: true })
   const db = await PGlite.create({
     dataDir: `${opts.dataDir}/pglite`,
-    extensions: { postgis },
+    // pg_trgm: place search by trigram similarity (the places module creates the extension).
+    extensions: { postgis, pg_trgm },
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
   })
   return new PgliteDatabase(db)

@@ -1,4 +1,3 @@
-import type { MapMouseEvent } from 'maplibre-gl'
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
@@ -6,14 +5,15 @@ import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.t
 import { webModules } from '../../app/modules.ts'
 import { StaffNav } from '../../app/StaffNav.tsx'
 import { TenantLive } from '../../app/TenantLive.tsx'
-import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle } from '../../map/MapView.tsx'
+import { MapPicker, PickedSpot } from '../../map/Pick.tsx'
+import { PlaceSearch, usePointInWords } from '../places/PlaceSearch.tsx'
 import {
   attachCall,
   clock,
   createIncident,
   dispatchUnit,
   fetchDuplicates,
-  fetchFacilities,
   fetchRecommendations,
   fetchTypes,
   type Incident,
@@ -29,54 +29,6 @@ import { useDispatchData, useNow } from './useDispatchData.ts'
 const baseLayers = webModules.flatMap((m) => m.layers ?? []).filter((l) => l.id === 'regions')
 
 const SOURCES = ['call_119', 'call_112', 'operator', 'report', 'patrol', 'cctv', 'sensor', 'bmkg']
-
-interface Place {
-  name: string
-  coordinates: [number, number]
-}
-
-/** Clicks on the map set the call's location. */
-function MapPicker({ onPick }: { onPick: (c: [number, number]) => void }) {
-  const map = useMap()
-  useEffect(() => {
-    const onClick = (e: MapMouseEvent) => onPick([Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))])
-    map.on('click', onClick)
-    return () => {
-      map.off('click', onClick)
-    }
-  }, [map, onPick])
-  return null
-}
-
-/** Kelurahan centres and facilities, for finding a place by name. */
-function usePlaces(tenant: string): Place[] {
-  const [places, setPlaces] = useState<Place[]>([])
-  useEffect(() => {
-    type Regions = { features: { properties: { name: string }; geometry: { coordinates: unknown } }[] }
-    Promise.all([api<Regions>(`/api/t/${tenant}/regions?level=kelurahan`), fetchFacilities(tenant)]).then(
-      ([regions, facilities]) => {
-        const centre = (coordinates: unknown): [number, number] => {
-          const xs: number[] = []
-          const ys: number[] = []
-          const walk = (c: unknown): void => {
-            if (Array.isArray(c) && typeof c[0] === 'number') {
-              xs.push(c[0])
-              ys.push(Number(c[1]))
-            } else if (Array.isArray(c)) for (const x of c) walk(x)
-          }
-          walk(coordinates)
-          return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2]
-        }
-        setPlaces([
-          ...regions.features.map((f) => ({ name: `Kel. ${f.properties.name}`, coordinates: centre(f.geometry.coordinates) })),
-          ...facilities.items.map((f) => ({ name: f.name, coordinates: f.location.coordinates })),
-        ])
-      },
-      () => undefined,
-    )
-  }, [tenant])
-  return places
-}
 
 function Intake({
   tenant,
@@ -95,14 +47,18 @@ function Intake({
   const [priority, setPriority] = useState('')
   const [source, setSource] = useState('call_119')
   const [coords, setCoords] = useState('')
-  const [search, setSearch] = useState('')
   const [address, setAddress] = useState('')
   const [callerName, setCallerName] = useState('')
   const [callerPhone, setCallerPhone] = useState('')
   const [description, setDescription] = useState('')
   const [duplicates, setDuplicates] = useState<(Incident & { distanceM: number })[]>([])
   const [message, setMessage] = useState<string | null>(null)
-  const places = usePlaces(tenant.code)
+  // The address follows the pin in words until the call-taker writes or picks one themselves.
+  const [addressOwn, setAddressOwn] = useState(false)
+  const inWords = usePointInWords(tenant.code, location)
+  useEffect(() => {
+    if (inWords && !addressOwn) setAddress(inWords)
+  }, [inWords, addressOwn])
 
   useEffect(() => {
     fetchTypes(tenant.code).then(
@@ -121,11 +77,11 @@ function Intake({
     )
   }, [tenant.code, type, location])
 
-  const matches = search.length >= 2 ? places.filter((p) => p.name.toLowerCase().includes(search.toLowerCase())).slice(0, 6) : []
   const caller = { ...(callerName ? { name: callerName } : {}), ...(callerPhone ? { phone: callerPhone } : {}) }
 
   function reset() {
     setAddress('')
+    setAddressOwn(false)
     setCallerName('')
     setCallerPhone('')
     setDescription('')
@@ -214,30 +170,28 @@ function Intake({
           }}
         />
       </label>
-      <input name="search" placeholder={t('incidents.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
-      {matches.length > 0 && (
-        <ul className="matches">
-          {matches.map((p) => (
-            <li key={p.name}>
-              <button
-                type="button"
-                onClick={() => {
-                  setLocation(p.coordinates)
-                  setAddress(p.name)
-                  setSearch('')
-                }}
-              >
-                {p.name}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <PlaceSearch
+        tenant={tenant.code}
+        near={location}
+        onPick={(p) => {
+          setLocation(p.location.coordinates)
+          setAddress([p.name, p.context].filter(Boolean).join(', '))
+          setAddressOwn(true)
+        }}
+      />
       <p className="muted small">{t('incidents.locationHint')}</p>
       <label>
         {t('incidents.address')}
-        <input name="address" value={address} onChange={(e) => setAddress(e.target.value)} />
+        <input
+          name="address"
+          value={address}
+          onChange={(e) => {
+            setAddress(e.target.value)
+            setAddressOwn(e.target.value !== '')
+          }}
+        />
       </label>
+
       <div className="row">
         <label>
           {t('incidents.callerName')}
@@ -362,6 +316,7 @@ function Console({ tenant, config }: { tenant: Tenant; config: PlatformConfig })
           <Component key={id} tenant={tenant} visible />
         ))}
         <MapPicker onPick={pick} />
+        <PickedSpot at={location} />
         <IncidentMarkers incidents={incidents} visible onSelect={setSelectedId} now={now} />
         <UnitMarkers units={units} visible />
       </MapView>

@@ -1,50 +1,13 @@
-import type { MapMouseEvent } from 'maplibre-gl'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
 import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
-import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle } from '../../map/MapView.tsx'
+import { MapPicker, PickedSpot } from '../../map/Pick.tsx'
 import { PublicReportsLayer } from './ReportsLayer.tsx'
 
 // The boundaries come from the tenancy module's layer, through the registry.
 const baseLayers = webModules.flatMap((m) => m.layers ?? []).filter((l) => l.id === 'regions')
-
-function Picker({ onPick }: { onPick: (c: [number, number]) => void }) {
-  const map = useMap()
-  useEffect(() => {
-    const onClick = (e: MapMouseEvent) => onPick([Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))])
-    map.on('click', onClick)
-    return () => {
-      map.off('click', onClick)
-    }
-  }, [map, onPick])
-  return null
-}
-
-function Spot({ at }: { at: [number, number] | null }) {
-  const map = useMap()
-  const data = useMemo<GeoJSON.FeatureCollection>(
-    () => ({ type: 'FeatureCollection', features: at ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: at }, properties: {} }] : [] }),
-    [at],
-  )
-  useEffect(() => {
-    if (at) map.easeTo({ center: at, zoom: Math.max(map.getZoom(), 15) })
-  }, [map, at])
-  return (
-    <GeoJsonLayer
-      id="picked-spot"
-      data={data}
-      layers={[
-        {
-          id: 'picked-spot-circle',
-          type: 'circle',
-          source: 'picked-spot',
-          paint: { 'circle-radius': 9, 'circle-color': '#e5484d', 'circle-stroke-width': 3, 'circle-stroke-color': '#ffffff' },
-        },
-      ]}
-    />
-  )
-}
 
 /** The city's map for public pages (loaded only when shown): tap to pick a point, or show reports. */
 export function PublicMap({
@@ -69,8 +32,8 @@ export function PublicMap({
         {baseLayers.map(({ id, Component }) => (
           <Component key={id} tenant={tenant} visible />
         ))}
-        {onPick && <Picker onPick={onPick} />}
-        {onPick && <Spot at={picked} />}
+        {onPick && <MapPicker onPick={onPick} />}
+        {onPick && <PickedSpot at={picked} />}
         {children}
       </MapView>
     </div>

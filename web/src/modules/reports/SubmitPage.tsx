@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
+import { PlaceSearch, usePointInWords } from '../places/PlaceSearch.tsx'
 import {
   type Category,
   fetchCategories,
@@ -34,6 +35,12 @@ export function SubmitPage({ tenant }: PanelProps) {
   const [showMap, setShowMap] = useState(false)
   const [locating, setLocating] = useState(false)
   const [address, setAddress] = useState('')
+  // The address follows the pin in words until the citizen writes or picks one themselves.
+  const [addressOwn, setAddressOwn] = useState(false)
+  const inWords = usePointInWords(tenant.code, location)
+  useEffect(() => {
+    if (inWords && !addressOwn) setAddress(inWords)
+  }, [inWords, addressOwn])
   const [photos, setPhotos] = useState<File[]>([])
   const [reporter, setReporter] = useState<Reporter>({})
   const [consent, setConsent] = useState(false)
@@ -194,6 +201,16 @@ export function SubmitPage({ tenant }: PanelProps) {
         <fieldset>
           <legend>{t('reports.portal.location')}</legend>
           <p className="muted">{t('reports.portal.locationHint')}</p>
+          <PlaceSearch
+            tenant={tenant.code}
+            near={location}
+            onPick={(p) => {
+              setLocation(p.location.coordinates)
+              setAddress([p.name, p.context].filter(Boolean).join(', '))
+              setAddressOwn(true)
+              setShowMap(true)
+            }}
+          />
           <div className="row">
             <button type="button" className="button" onClick={locateByGps} disabled={locating}>
               {locating ? t('reports.portal.locating') : t('reports.portal.useGps')}
@@ -212,7 +229,15 @@ export function SubmitPage({ tenant }: PanelProps) {
           )}
           <label>
             {t('reports.portal.address')}
-            <input value={address} onChange={(e) => setAddress(e.target.value)} name="address" maxLength={300} />
+            <input
+              value={address}
+              onChange={(e) => {
+                setAddress(e.target.value)
+                setAddressOwn(e.target.value !== '')
+              }}
+              name="address"
+              maxLength={300}
+            />
           </label>
         </fieldset>
         <label>
