@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { placesServices } from '../../src/modules/places/index.ts'
 import { basemapArchiveOf, MAGELANG_BASEMAP } from '../support/basemap.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { loginCookie, startTestKendali, type TestServer } from '../support/server.ts'
@@ -61,6 +62,27 @@ describe('the basemap in the console, with no internet', () => {
     await expect.poll(() => drawnNames(page, 'pois-market-label')).toContain('Pasar Rejowinangun')
     await expect.poll(() => drawnNames(page, 'pois-health-label')).toContain('RSUD Tidar')
     await page.screenshot({ path: join(SHOTS, 'basemap-console.png') })
+    expect(outside).toEqual([])
+  })
+
+  it('finds "alun alun" and "jl ahmad yani" from the dispatch intake, drops the pin there and writes the address', async () => {
+    await placesServices(server.kendali.ctx).places.refresh(server.kendali.ctx.db, '33.71', { force: true })
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await page.goto(`${server.url}/t/33.71/dispatch`)
+    const search = page.locator('input[name=place]')
+    await search.fill('alun alun')
+    await page.locator('.place-results button', { hasText: 'Alun-alun Kota Magelang' }).first().click()
+    await expect.poll(() => page.locator('input[name=address]').inputValue()).toMatch(/^Alun-alun Kota Magelang, Kel\. /)
+    await expect.poll(() => page.locator('input[name=coordinates]').inputValue()).toMatch(/^110\.21\d*, -7\.47/)
+
+    await search.fill('jl ahmad yani')
+    const first = page.locator('.place-results button').first()
+    await expect.poll(() => first.textContent()).toContain('Jl. Ahmad Yani')
+    await expect.poll(() => first.textContent()).toContain('Jalan')
+    await first.click()
+    await expect.poll(() => page.locator('input[name=address]').inputValue()).toMatch(/^Jl\. Ahmad Yani/)
+    await expect.poll(() => drawnNames(page, 'roads-label')).toContain('Jl. Ahmad Yani')
+    await page.screenshot({ path: join(SHOTS, 'places-dispatch-1366.png') })
     expect(outside).toEqual([])
   })
 })
