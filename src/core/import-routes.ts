@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { rolesIn } from './http/access.ts'
 import { ErrorBody } from './http/errors.ts'
@@ -26,6 +27,14 @@ export const ImportStateSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 })
+
+// Room for MAX_IMPORT_ROWS rows with notes; the row limit is checked while reading.
+const MAX_CSV_BYTES = 16 * 1024 * 1024
+
+/** Lets the routes of `scope` take a CSV body as text (the import is read twice: counted, then written). */
+export function acceptCsv(scope: FastifyInstance, types: string[] = ['text/csv']): void {
+  scope.addContentTypeParser(types, { parseAs: 'string', bodyLimit: MAX_CSV_BYTES }, (_request, body, done) => done(null, body))
+}
 
 const Params = Type.Object({
   tenant: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$' }),

@@ -100,13 +100,35 @@ export class ImportRuns {
    * it now when small, or queues it as a job when it holds more than SYNC_IMPORT_ROWS rows (state `queued`).
    */
   async run<O>(db: Database, tenant: string, actor: string, importer: Importer<O>, source: string, options: O): Promise<ImportState> {
+    const total = await this.count(importer, source)
+    if (total > SYNC_IMPORT_ROWS) return this.queue(db, tenant, actor, importer, source, options, total)
+    return this.writeNow(db, tenant, actor, importer, source, options, total)
+  }
+
+  /** Like `run`, but writes the whole file within the caller however large it is (seeding a demo, tests). */
+  async runNow<O>(db: Database, tenant: string, actor: string, importer: Importer<O>, source: string, options: O): Promise<ImportState> {
+    return this.writeNow(db, tenant, actor, importer, source, options, await this.count(importer, source))
+  }
+
+  /** The data rows of a file, its header checked by the importer; a broken file or too many rows throw. */
+  private async count<O>(importer: Importer<O>, source: string): Promise<number> {
     let total = -1
     for await (const cells of csvRows(source)) {
       if (total === -1) importer.checkHeader?.(cells.map((c) => c.trim().toLowerCase()))
       total += 1
     }
-    total = Math.max(total, 0)
-    if (total > SYNC_IMPORT_ROWS) return this.queue(db, tenant, actor, importer, source, options, total)
+    return Math.max(total, 0)
+  }
+
+  private async writeNow<O>(
+    db: Database,
+    tenant: string,
+    actor: string,
+    importer: Importer<O>,
+    source: string,
+    options: O,
+    total: number,
+  ): Promise<ImportState> {
     const state: ImportState = {
       id: null,
       module: importer.module,

@@ -2,7 +2,11 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../src/core/db/database.ts'
+import { SYNC_IMPORT_ROWS } from '../../src/core/import-runs.ts'
+import { IMPORT_BATCH } from '../../src/core/imports.ts'
 import { samplePhoto } from '../../src/modules/reports/sample-photo.ts'
+import { tenancyServices } from '../../src/modules/tenancy/index.ts'
 import { launchBrowser } from '../support/browser.ts'
 import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
 import { ROOT } from '../support/template.ts'
@@ -141,6 +145,63 @@ describe('Rojak patrols in the browser', () => {
     expect(await admin.locator('[data-testid=discipline] tbody tr').count()).toBeGreaterThan(5)
     await admin.locator('[data-testid=asn-page] canvas').first().waitFor()
     await admin.screenshot({ path: join(SHOTS, 'patrols-asn.png'), fullPage: true })
+    await context.close()
+  })
+
+  it('imports a large staff list with a progress bar while the job writes it', async () => {
+    const ctx = server.kendali.ctx
+    const code = unique('opd_impor')
+      .replace(/[^a-z0-9]/g, '_')
+      .slice(0, 40)
+    await tenancyServices(ctx).agencies.create(ctx.db, '33.71', 'system:test', { code, name: `OPD ${code}` })
+    const rows = SYNC_IMPORT_ROWS + 100
+    const seq = String(1 + Math.floor(Math.random() * 998)).padStart(3, '0')
+    const csv = [
+      'nip,nama,opd,jabatan',
+      ...Array.from({ length: rows }, (_, i) => {
+        const born = new Date(Date.UTC(1962, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+        return `${born}2001022${seq},Pegawai ${i},${code},Pelaksana`
+      }),
+    ].join('\n')
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' })
+    const admin = await login(context, 'admin')
+    await admin.goto(`${server.url}/t/33.71/asn`)
+    const importer = admin.locator('[data-testid=asn-import]')
+    await importer.locator('select').selectOption('staff')
+    await importer.locator('input[type=file]').setInputFiles({ name: 'pegawai.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await importer.getByText(`Menyimpan baris: 0 dari ${rows.toLocaleString('id-ID')}`).waitFor()
+    const [queued] = await ctx.db.query<{ id: string }>(
+      "SELECT id::text FROM imports WHERE tenant = '33.71' AND kind = 'asn_staff' AND state = 'queued' AND total = $1",
+      [rows],
+    )
+    // The job writes 20 batches, then stops (as a restarted process would): the bar shows where it is.
+    let commits = 0
+    const real = ctx.db
+    const stopsAfter20: Database = {
+      kind: real.kind,
+      query: (sql, params) => real.query(sql, params),
+      exec: (sql) => real.exec(sql),
+      close: () => real.close(),
+      transaction: async (fn) => {
+        if (commits === 20) throw new Error('stopped')
+        const result = await real.transaction(fn)
+        commits += 1
+        return result
+      },
+    }
+    await expect(ctx.imports.resume(stopsAfter20, '33.71', queued.id)).rejects.toThrow('stopped')
+    await importer.getByText(`Menyimpan baris: ${(20 * IMPORT_BATCH).toLocaleString('id-ID')} dari ${rows.toLocaleString('id-ID')}`).waitFor()
+    expect(await importer.locator('progress[data-testid=import-progress]').getAttribute('value')).toBe(String(20 * IMPORT_BATCH))
+    await admin.screenshot({ path: join(SHOTS, 'patrols-asn-import-progress.png') })
+    await admin.setViewportSize({ width: 390, height: 844 })
+    await admin.screenshot({ path: join(SHOTS, 'patrols-asn-import-progress-phone.png') })
+    await admin.setViewportSize({ width: 1366, height: 768 })
+    await ctx.imports.resume(real, '33.71', queued.id)
+    await importer
+      .locator('[data-testid=import-result]')
+      .getByText(`${rows.toLocaleString('id-ID')} baris baru, 0 diperbarui, 0 ditolak`)
+      .waitFor()
+    await admin.screenshot({ path: join(SHOTS, 'patrols-asn-import-done.png') })
     await context.close()
   })
 

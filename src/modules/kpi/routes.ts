@@ -8,7 +8,7 @@ import { isSecureRequest, WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
 import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
-import { ImportStateSchema } from '../../core/import-routes.ts'
+import { acceptCsv, ImportStateSchema } from '../../core/import-routes.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { copyConfig } from './config-copy.ts'
 import { KPI_ACTIONS } from './permissions.ts'
@@ -48,9 +48,6 @@ import { type Indicator as CatalogueIndicator, type KpiCaller, type KpiService, 
 import type { WallTokens } from './wall.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
-
-// Room for MAX_IMPORT_ROWS rows with notes; the row limit is checked while reading.
-const MAX_CSV_BYTES = 16 * 1024 * 1024
 
 /** Who enters values: an OPD officer acts for the OPDs they work for, an admin for every one, a reader for none. */
 function callerOf(request: FastifyRequest): KpiCaller {
@@ -175,7 +172,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
 
   app.register(async (scope) => {
     const api = scope.withTypeProvider<TypeBoxTypeProvider>()
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_CSV_BYTES }, (_request, body, done) => done(null, body))
+    acceptCsv(scope)
     api.post(
       '/api/t/:tenant/kpi/values/import',
       {

@@ -1,26 +1,26 @@
-import type { Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Invalid } from '../../core/errors.ts'
+import { Type } from 'typebox'
 import { ErrorBody } from '../../core/http/errors.ts'
-import { tenantOf } from '../../core/http/request.ts'
+import { principalOf, tenantOf } from '../../core/http/request.ts'
+import { acceptCsv, ImportStateSchema } from '../../core/import-routes.ts'
+import { SYNC_IMPORT_ROWS } from '../../core/import-runs.ts'
 import { MAX_IMPORT_ROWS } from '../../core/imports.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
-import type { ImportKind } from './asn.ts'
+import { asnImportResult, type ImportKind } from './asn.ts'
 import { callerOf } from './caller.ts'
 import type { PatrolsServices } from './index.ts'
 import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, PersonMonth, StaffIdParams, TenantParams, YearQuery } from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
-const IMPORT_LIMIT = `; at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows (413 above, nothing stored)`
+const IMPORT_LIMIT = `; at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows (413 above, nothing stored). Over ${SYNC_IMPORT_ROWS.toLocaleString('en')} rows the answer is 202 with an import whose progress \`GET /api/t/{tenant}/imports/{id}\` shows`
 
-/** ASN imports (CSV streamed, never held in memory whole), the discipline view per OPD, a person's month and the ladder. */
+/** ASN imports (small files written in the request, large ones by a job), the discipline view per OPD, a person's month and the ladder. */
 export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices): void {
   const tags = ['asn']
 
   app.register(async (scope) => {
     const api = scope.withTypeProvider<TypeBoxTypeProvider>()
-    // The body stays a stream: rows are parsed and stored as they arrive.
-    scope.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => done(null, payload))
+    acceptCsv(scope, ['text/csv', 'application/csv'])
     const imports: [string, ImportKind, string][] = [
       ['staff', 'staff', 'Imports the staff list (CSV `nip,nama,opd,jabatan`; opd is the OPD code or name)'],
       ['attendance', 'attendance', 'Imports e-presensi attendance (CSV `nip,tanggal,jam_masuk,jam_pulang,keterangan`), one row per NIP and day'],
@@ -36,13 +36,13 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
             summary: summary + IMPORT_LIMIT,
             consumes: ['text/csv'],
             params: TenantParams,
-            response: { 200: ImportResult, 413: ErrorBody, ...errors },
+            body: Type.String({ minLength: 1 }),
+            response: { 200: ImportResult, 202: ImportStateSchema, 413: ErrorBody, ...errors },
           },
         },
-        async (request) => {
-          const body = request.body as Readable | undefined
-          if (!body || typeof (body as Readable).pipe !== 'function') throw new Invalid('Send the CSV as text/csv', { field: 'body' })
-          return s.asn.import(ctx.db, tenantOf(request).code, kind, body)
+        async (request, reply) => {
+          const state = await s.asn.importCsv(ctx.imports, ctx.db, tenantOf(request).code, principalOf(request).actor, kind, request.body)
+          return state.id ? reply.code(202).send(state) : asnImportResult(state)
         },
       )
     }

@@ -3,6 +3,8 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
+import { type ImportState, SYNC_IMPORT_ROWS } from '../../core/import-runs.ts'
+import { MAX_IMPORT_ROWS } from '../../core/imports.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
 type ImportResult = { imported: number; updated: number; rejectedCount: number; rejected: { row: number; field: string; message: string }[] }
@@ -120,6 +122,101 @@ describe('ASN imports', () => {
     expect((await upload('operator', 'staff', 'nip,nama,opd,jabatan\n')).statusCode).toBe(403)
     expect((await upload('malang_admin', 'staff', 'nip,nama,opd,jabatan\n')).statusCode).toBe(403)
     expect((await as('admin', { method: 'POST', url: '/api/t/33.71/asn/staff/import', payload: { nip: 'x' } })).statusCode).toBe(400)
+  })
+})
+
+describe('large ASN imports as jobs', () => {
+  // Distinct valid NIPs of this run: a birth date per index, appointment month and sequence random per run.
+  const run = {
+    appointed: `${1990 + Math.floor(Math.random() * 30)}${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`,
+    seq: 1 + Math.floor(Math.random() * 998),
+  }
+  const manyNips = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const born = new Date(Date.UTC(1960, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+      return `${born}${run.appointed}1${String(run.seq).padStart(3, '0')}`
+    })
+  const staffOf = async (agencyId: string) =>
+    (
+      await server.kendali.ctx.db.query<{ count: number }>('SELECT count(*)::int AS count FROM asn_staff WHERE tenant = $1 AND agency_id = $2', [
+        '33.71',
+        agencyId,
+      ])
+    )[0].count
+  const stateOf = async (id: string | null) => {
+    const res = await as('admin', { method: 'GET', url: `/api/t/33.71/imports/${id}` })
+    expect(res.statusCode, res.body).toBe(200)
+    return json<ImportState>(res)
+  }
+
+  it('answers a large staff list with 202, writes it in its job and shows its progress and refused rows', async () => {
+    const opd = await freshAgency()
+    const rows = SYNC_IMPORT_ROWS + 120
+    const nips = manyNips(rows)
+    // Every 500th row names an OPD that does not exist: refused by its line (row i is line i + 2).
+    const file = ['nip,nama,opd,jabatan', ...nips.map((n, i) => `${n},Pegawai ${i},${i % 500 === 7 ? 'opd_tidak_ada' : opd.code},Pelaksana`)].join('\n')
+    const res = await upload('admin', 'staff', file)
+    expect(res.statusCode, res.body).toBe(202)
+    const queued = json<ImportState>(res)
+    expect(queued).toMatchObject({ module: 'patrols', kind: 'asn_staff', state: 'queued', total: rows, done: 0, actor: 'admin' })
+    expect(await staffOf(opd.id)).toBe(0)
+    let ran = 1
+    while (ran > 0) ran = await server.kendali.ctx.jobs.runDue()
+    const bad = nips.map((_, i) => i).filter((i) => i % 500 === 7)
+    const state = await stateOf(queued.id)
+    expect(state).toMatchObject({ state: 'done', total: rows, done: rows, counts: { imported: rows - bad.length, updated: 0 }, errorCount: bad.length })
+    expect(state.errors.map((e) => [e.row, e.field])).toEqual(bad.map((i) => [i + 2, 'opd']))
+    expect(await staffOf(opd.id)).toBe(rows - bad.length)
+  })
+
+  it('keeps /api/health answering while the job writes a large attendance file', async () => {
+    const opd = await freshAgency()
+    const nips = manyNips(SYNC_IMPORT_ROWS + 1).slice(-700)
+    await imported('staff', ['nip,nama,opd,jabatan', ...nips.map((n, i) => `${n},Pegawai ${i},${opd.code},`)].join('\n'))
+    const days = ['2025-08-04', '2025-08-05', '2025-08-06']
+    const file = ['nip,tanggal,jam_masuk,jam_pulang,keterangan', ...days.flatMap((d) => nips.map((n) => `${n},${d},07:30,16:00,H`))].join('\n')
+    const res = await upload('admin', 'attendance', file)
+    expect(res.statusCode, res.body).toBe(202)
+    const { id } = json<ImportState>(res)
+    const finished: string[] = []
+    const written = server.kendali.ctx.imports.resume(server.kendali.ctx.db, '33.71', id ?? '').then(() => finished.push('import'))
+    const health = server.kendali.app.inject({ method: 'GET', url: '/api/health' }).then((r) => {
+      finished.push('health')
+      return r
+    })
+    expect((await health).statusCode).toBe(200)
+    await written
+    expect(finished).toEqual(['health', 'import'])
+    expect(await stateOf(id)).toMatchObject({ state: 'done', done: nips.length * 3, counts: { imported: nips.length * 3 }, errorCount: 0 })
+    const view = json<Discipline>(await as('admin', { method: 'GET', url: '/api/t/33.71/asn/discipline?month=2025-08' }))
+    expect(view.items.find((i) => i.agencyId === opd.id)).toMatchObject({ staff: nips.length, tkDays: 0 })
+  })
+
+  it('stores nothing of a file refused as a whole: too many rows, broken CSV past the first batches, a missing column', async () => {
+    const opd = await freshAgency()
+    const nips = manyNips(MAX_IMPORT_ROWS + 1)
+    const tooMany = await upload('admin', 'staff', ['nip,nama,opd,jabatan', ...nips.map((n, i) => `${n},P ${i},${opd.code},`)].join('\n'))
+    expect(tooMany.statusCode).toBe(413)
+    expect(json<{ error: { code: string; details: { maxRows: number } } }>(tooMany).error).toMatchObject({
+      code: 'payload_too_large',
+      details: { maxRows: MAX_IMPORT_ROWS },
+    })
+    // Rows enough for several batches, then an unclosed quote.
+    const broken = await upload(
+      'admin',
+      'staff',
+      ['nip,nama,opd,jabatan', ...nips.slice(0, 300).map((n, i) => `${n},P ${i},${opd.code},`), `"${nips[300]},P,${opd.code},`].join('\n'),
+    )
+    expect(broken.statusCode).toBe(400)
+    expect(json<{ error: { details: { field: string; line: number } } }>(broken).error.details).toMatchObject({ field: 'body', line: expect.any(Number) })
+    const headless = await upload('admin', 'staff', ['nip,nama', ...nips.slice(0, 300).map((n, i) => `${n},P ${i}`)].join('\n'))
+    expect(headless.statusCode).toBe(400)
+    expect(await staffOf(opd.id)).toBe(0)
+    const [{ count }] = await server.kendali.ctx.db.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM imports WHERE tenant = '33.71' AND kind = 'asn_staff' AND total > $1",
+      [MAX_IMPORT_ROWS],
+    )
+    expect(count).toBe(0)
   })
 })
 

@@ -1,8 +1,7 @@
-import type { Readable } from 'node:stream'
 import { zoneOffsetMinutes } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
-import { csvRecords, IMPORT_BATCH } from '../../core/imports.ts'
+import type { Importer, ImportRuns, ImportState, RowError } from '../../core/import-runs.ts'
 import * as store from './asn-store.ts'
 import {
   DEFAULT_LADDER,
@@ -22,30 +21,33 @@ import { checkNip, maskNip } from './nip.ts'
 import { type PatrolCaller, seesNipOf } from './patrols.ts'
 import type { AgencyRef, PatrolPorts } from './ports.ts'
 
-// Rows are validated one by one and upserted in batches inside one transaction: a file that cannot be read
-// at all (wrong header, broken CSV) stores nothing; a bad row is reported and skipped, the others stored.
-// The answer lists at most this many rejected rows (the count covers them all).
-const MAX_REJECTED_LISTED = 1000
-
-export interface Rejection {
-  row: number
-  field: string
-  message: string
-}
-
 export interface ImportResult {
   imported: number
   updated: number
   rejectedCount: number
-  rejected: Rejection[]
+  rejected: RowError[]
 }
+
+/** An import's state as the synchronous answer shows it. */
+export const asnImportResult = (state: ImportState): ImportResult => ({
+  imported: state.counts.imported ?? 0,
+  updated: state.counts.updated ?? 0,
+  rejectedCount: state.errorCount,
+  rejected: state.errors,
+})
 
 const HEADERS = {
   staff: ['nip', 'nama', 'opd', 'jabatan'],
   attendance: ['nip', 'tanggal', 'jam_masuk', 'jam_pulang', 'keterangan'],
   activities: ['nip', 'tanggal', 'mulai', 'selesai', 'aktivitas', 'output'],
 } as const
+const OPTIONAL = ['output', 'jabatan', 'keterangan'] as const
 export type ImportKind = keyof typeof HEADERS
+
+/** Kept with a queued import: dates after the importer's today (in the tenant's zone) are refused. */
+export interface AsnImportOptions {
+  today: string
+}
 
 class RowProblem extends Error {
   constructor(
@@ -101,50 +103,65 @@ export class AsnService {
     return input
   }
 
-  /** Streams a CSV export into the tables; answers what was stored and which rows were refused and why. */
-  async import(db: Database, tenant: string, kind: ImportKind, csv: Readable, now = new Date()): Promise<ImportResult> {
-    const timezone = await this.ports.timezone(db, tenant)
-    const today = localDate(now, timezone)
-    const agencies = await this.ports.agencies(db, tenant)
-    const byName = new Map<string, AgencyRef>()
-    for (const a of agencies.values()) {
-      byName.set(a.code.toLowerCase(), a)
-      byName.set(a.name.toLowerCase(), a)
+  /**
+   * The importers of staff, attendance and activities (ImportRuns reads the file, writes it in batches and queues a
+   * large one as a job): a file that cannot be read at all (wrong header, broken CSV, too many rows) stores nothing;
+   * a bad row is reported and skipped, the others stored.
+   */
+  readonly importers: Record<ImportKind, Importer<AsnImportOptions>> = {
+    staff: this.importer('staff'),
+    attendance: this.importer('attendance'),
+    activities: this.importer('activities'),
+  }
+
+  private importer(kind: ImportKind): Importer<AsnImportOptions> {
+    return {
+      module: 'patrols',
+      kind: `asn_${kind}`,
+      topic: 'asn',
+      checkHeader: (columns) => {
+        const missing = HEADERS[kind].filter((h) => !(OPTIONAL as readonly string[]).includes(h) && !columns.includes(h))
+        if (missing.length > 0) throw new Invalid(`The CSV lacks the columns ${missing.join(', ')} (expected ${HEADERS[kind].join(',')})`, { field: 'header' })
+      },
+      open: async (db, tenant, _actor, { today }) => {
+        const byName = new Map<string, AgencyRef>()
+        for (const a of (await this.ports.agencies(db, tenant)).values()) {
+          byName.set(a.code.toLowerCase(), a)
+          byName.set(a.name.toLowerCase(), a)
+        }
+        const known = kind === 'staff' ? null : await store.staffNips(db, tenant)
+        return async (tx, records) => {
+          const errors: RowError[] = []
+          // One statement cannot change a row twice: later rows of the same key win within a batch (a file may correct itself).
+          const batch = new Map<string, store.StaffRow | store.AttendanceRow | store.ActivityRow>()
+          for (const { row, record } of records) {
+            try {
+              const { key, value } = this.parseRow(kind, record, { today, known, byName })
+              batch.set(key, value)
+            } catch (err) {
+              if (!(err instanceof RowProblem)) throw err
+              errors.push({ row, field: err.field, message: err.message })
+            }
+          }
+          const counts = batch.size === 0 ? { inserted: 0, updated: 0 } : await this.store(tx, tenant, kind, [...batch.values()])
+          return { counts: { imported: counts.inserted, updated: counts.updated }, errors }
+        }
+      },
     }
-    const result: ImportResult = { imported: 0, updated: 0, rejectedCount: 0, rejected: [] }
-    await db.transaction(async (tx) => {
-      const known = kind === 'staff' ? null : await store.staffNips(tx, tenant)
-      // Later rows of the same key win within a batch (a file may correct itself).
-      let batch = new Map<string, store.StaffRow | store.AttendanceRow | store.ActivityRow>()
-      const flush = async () => {
-        if (batch.size === 0) return
-        const counts = await this.store(tx, tenant, kind, [...batch.values()])
-        result.imported += counts.inserted
-        result.updated += counts.updated
-        batch = new Map()
-      }
-      let isHeaderChecked = false
-      // More rows than the limit throw, and the transaction stores none of the file.
-      for await (const { row, record } of csvRecords(csv)) {
-        if (!isHeaderChecked) {
-          const missing = HEADERS[kind].filter((h) => h !== 'output' && h !== 'jabatan' && h !== 'keterangan' && !(h in record))
-          if (missing.length > 0)
-            throw new Invalid(`The CSV lacks the columns ${missing.join(', ')} (expected ${HEADERS[kind].join(',')})`, { field: 'header' })
-          isHeaderChecked = true
-        }
-        try {
-          const { key, value } = this.parseRow(kind, record, { today, known, byName })
-          batch.set(key, value)
-        } catch (err) {
-          if (!(err instanceof RowProblem)) throw err
-          result.rejectedCount += 1
-          if (result.rejected.length < MAX_REJECTED_LISTED) result.rejected.push({ row, field: err.field, message: err.message })
-        }
-        if (batch.size >= IMPORT_BATCH) await flush()
-      }
-      await flush()
-    })
-    return result
+  }
+
+  /** Imports a CSV export: written now when the file is small, else queued as a job (see ImportRuns). */
+  async importCsv(imports: ImportRuns, db: Database, tenant: string, actor: string, kind: ImportKind, csv: string, now = new Date()): Promise<ImportState> {
+    return imports.run(db, tenant, actor, this.importers[kind], csv, { today: await this.todayIn(db, tenant, now) })
+  }
+
+  /** Imports a CSV export within the caller however large (the demo's month of attendance). */
+  async importNow(imports: ImportRuns, db: Database, tenant: string, actor: string, kind: ImportKind, csv: string, now = new Date()): Promise<ImportResult> {
+    return asnImportResult(await imports.runNow(db, tenant, actor, this.importers[kind], csv, { today: await this.todayIn(db, tenant, now) }))
+  }
+
+  private async todayIn(db: Queryable, tenant: string, now: Date): Promise<string> {
+    return localDate(now, await this.ports.timezone(db, tenant))
   }
 
   private store(tx: Tx, tenant: string, kind: ImportKind, rows: (store.StaffRow | store.AttendanceRow | store.ActivityRow)[]) {
@@ -229,7 +246,7 @@ export class AsnService {
    */
   async tally(db: Queryable, tenant: string, agencyIds: string[] | null, month: string, now = new Date()) {
     const { from, to: monthEnd } = monthRange(month)
-    const today = localDate(now, await this.ports.timezone(db, tenant))
+    const today = await this.todayIn(db, tenant, now)
     const to = monthEnd < today ? monthEnd : today
     const { schedule } = await this.settings(db, tenant)
     const covered = await store.coveredDays(db, tenant, from, to)
@@ -251,7 +268,7 @@ export class AsnService {
     }
     const { nip } = person
     const { from, to: monthEnd } = monthRange(month)
-    const today = localDate(now, await this.ports.timezone(db, tenant))
+    const today = await this.todayIn(db, tenant, now)
     const to = monthEnd < today ? monthEnd : today
     const { schedule } = await this.settings(db, tenant)
     const covered = await store.coveredDays(db, tenant, from, to)
@@ -277,7 +294,7 @@ export class AsnService {
   /** Who has reached which step of the ladder in a year, with the TK days behind it and their Rojak findings. */
   async ladder(db: Queryable, tenant: string, caller: PatrolCaller, year: number, now = new Date()) {
     const from = `${year}-01-01`
-    const today = localDate(now, await this.ports.timezone(db, tenant))
+    const today = await this.todayIn(db, tenant, now)
     const to = `${year}-12-31` < today ? `${year}-12-31` : today
     const { schedule, ladder } = await this.settings(db, tenant)
     const staff = await store.listStaff(db, tenant, this.scope(caller))

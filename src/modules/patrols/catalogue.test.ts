@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { Readable } from 'node:stream'
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
@@ -273,7 +272,7 @@ describe('indicators', () => {
     const [a, b] = [await freshAgency(tenant), await freshAgency(tenant)]
     const [a1, a2, b1] = ['198503152010011001', '199002142015032002', '198807072012121003']
     const load = async (kind: 'staff' | 'attendance', csv: string) => {
-      const result = await s.asn.import(db, tenant, kind, Readable.from([csv]))
+      const result = await s.asn.importNow(server.kendali.ctx.imports, db, tenant, 'system:test', kind, csv)
       expect(result.rejected).toEqual([])
     }
     await load('staff', `nip,nama,opd,jabatan\n${a1},Andi,${a.code},Analis\n${a2},Ani,${a.code},Analis\n${b1},Budi,${b.code},Analis\n`)

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream'
 import type { Database } from '../../core/db/database.ts'
+import type { ImportRuns } from '../../core/import-runs.ts'
 import { localDate } from './asn.ts'
 import { hoursOn, minutesOf } from './attendance.ts'
 import type { PatrolsServices } from './index.ts'
@@ -8,6 +8,7 @@ import { teamMember } from './patrols.ts'
 const TENANT = '33.71'
 const TEAM = teamMember('patrol_officer')
 const HOUR = 3_600_000
+const ACTOR = 'system:demo'
 const point = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [lon, lat] as [number, number] })
 
 // Around Alun-alun Kota Magelang and Pasar Rejowinangun.
@@ -15,7 +16,7 @@ const ALUN_ALUN = point(110.2176, -7.4773)
 const PASAR_REJOWINANGUN = point(110.2265, -7.4862)
 
 /** Two Rojak patrols of the demo city (one finished this morning, one under way) and a month of ASN attendance; idempotent. */
-export async function seedPatrolsDemo(db: Database, s: PatrolsServices, now = new Date()): Promise<void> {
+export async function seedPatrolsDemo(db: Database, imports: ImportRuns, s: PatrolsServices, now = new Date()): Promise<void> {
   const existing = await s.patrols.list(db, TENANT, TEAM, { limit: 1000 })
   const officers = await s.ports.usersWithRole(db, TENANT, 'patrol_officer')
   if (!officers.has(TEAM.actor)) return
@@ -73,6 +74,7 @@ export async function seedPatrolsDemo(db: Database, s: PatrolsServices, now = ne
 
   await seedAttendance(
     db,
+    imports,
     s,
     agencies.map((a) => a.code),
     now,
@@ -112,7 +114,7 @@ function random(seed: number) {
 }
 
 /** A few hundred generated staff across the demo OPDs and last month's attendance and activities, via the imports. */
-async function seedAttendance(db: Database, s: PatrolsServices, agencyCodes: string[], now: Date): Promise<void> {
+async function seedAttendance(db: Database, imports: ImportRuns, s: PatrolsServices, agencyCodes: string[], now: Date): Promise<void> {
   if (agencyCodes.length === 0) return
   const next = random(33_71)
   const two = (n: number) => String(n).padStart(2, '0')
@@ -120,10 +122,12 @@ async function seedAttendance(db: Database, s: PatrolsServices, agencyCodes: str
     const nip = `19${70 + Math.floor(next() * 26)}${two(1 + Math.floor(next() * 12))}${two(1 + Math.floor(next() * 28))}${1995 + Math.floor(next() * 26)}${two(1 + Math.floor(next() * 12))}${1 + (i % 2)}${String(1 + (i % 999)).padStart(3, '0')}`
     return { nip, name: `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`, opd: agencyCodes[i % agencyCodes.length] }
   })
-  const lines = (header: string, rows: string[]) => Readable.from([`${header}\n`, ...rows.map((r) => `${r}\n`)])
-  await s.asn.import(
+  const lines = (header: string, rows: string[]) => [header, ...rows].join('\n')
+  await s.asn.importNow(
+    imports,
     db,
     TENANT,
+    ACTOR,
     'staff',
     lines(
       'nip,nama,opd,jabatan',
@@ -159,6 +163,6 @@ async function seedAttendance(db: Database, s: PatrolsServices, agencyCodes: str
       }
     }
   }
-  await s.asn.import(db, TENANT, 'attendance', lines('nip,tanggal,jam_masuk,jam_pulang,keterangan', attendance), now)
-  await s.asn.import(db, TENANT, 'activities', lines('nip,tanggal,mulai,selesai,aktivitas,output', activities), now)
+  await s.asn.importNow(imports, db, TENANT, ACTOR, 'attendance', lines('nip,tanggal,jam_masuk,jam_pulang,keterangan', attendance), now)
+  await s.asn.importNow(imports, db, TENANT, ACTOR, 'activities', lines('nip,tanggal,mulai,selesai,aktivitas,output', activities), now)
 }

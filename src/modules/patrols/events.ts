@@ -8,6 +8,8 @@ export const PATROL_TOPICS = {
   patrols: ['admin', 'operator', 'patrol_officer', 'executive'],
   /** Findings and every step of their follow-up. */
   patrol_findings: ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'],
+  /** Progress of large ASN imports (counts only), for the admins who import. */
+  asn: ['admin'],
 } as const
 
 export type PatrolSummary = { name: string; status: string; team: string[] }

@@ -43,13 +43,17 @@ export function patrolsModule(): KendaliModule {
       asnRoutes(app, ctx, of(ctx))
     },
     indicators: (ctx) => patrolIndicators(ctx, () => of(ctx)),
-    jobs: (ctx) => ({
-      [JOB_HANDOFF]: (job) => of(ctx).findings.onHandOff(ctx.db, job),
-      [JOB_FOLLOW_UP]: (job) => of(ctx).findings.onFollowUpDue(ctx.db, job),
-    }),
+    jobs: (ctx) => {
+      // The job that writes large imports finds the importer by module and kind.
+      for (const importer of Object.values(of(ctx).asn.importers)) ctx.imports.register(importer)
+      return {
+        [JOB_HANDOFF]: (job) => of(ctx).findings.onHandOff(ctx.db, job),
+        [JOB_FOLLOW_UP]: (job) => of(ctx).findings.onFollowUpDue(ctx.db, job),
+      }
+    },
     copyConfig: (_ctx, db, from, to) => copyPatrolConfig(db, from, to),
     seedDemo: async (ctx) => {
-      await seedPatrolsDemo(ctx.db, of(ctx))
+      await seedPatrolsDemo(ctx.db, ctx.imports, of(ctx))
       return []
     },
   }

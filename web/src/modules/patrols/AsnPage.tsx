@@ -4,7 +4,17 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { Role, Tenant } from '../../app/api.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
-import { type DisciplineRow, fetchDiscipline, fetchLadder, type ImportResult, type LadderRow, uploadCsv } from './api.ts'
+import {
+  type DisciplineRow,
+  fetchDiscipline,
+  fetchImport,
+  fetchLadder,
+  type ImportResult,
+  type ImportState,
+  type LadderRow,
+  resultOf,
+  uploadCsv,
+} from './api.ts'
 
 const KINDS = ['staff', 'attendance', 'activities'] as const
 
@@ -15,31 +25,57 @@ function lastMonth(): string {
   return d.toISOString().slice(0, 7)
 }
 
+// How often a queued import's progress is asked for while its job writes it.
+const POLL_MS = 1000
+
 function Importer({ tenant, onDone }: { tenant: Tenant; onDone: () => void }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const [kind, setKind] = useState<(typeof KINDS)[number]>('attendance')
-  const [progress, setProgress] = useState<number | null>(null)
+  // Sending the file, then (a large file) the server writing its rows.
+  const [progress, setProgress] = useState<{ phase: 'upload'; share: number } | { phase: 'write'; done: number; total: number } | null>(null)
   const [result, setResult] = useState<ImportResult | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
+  const alive = useRef(true)
+  useEffect(
+    () => () => {
+      alive.current = false
+    },
+    [],
+  )
+  async function written(queued: ImportState): Promise<ImportResult> {
+    let state = queued
+    while (state.state === 'queued' || state.state === 'running') {
+      if (alive.current) setProgress({ phase: 'write', done: state.done, total: state.total })
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+      if (!alive.current) break
+      state = await fetchImport(tenant.code, queued.id)
+    }
+    if (state.state === 'failed') throw new Error(t('patrols.asn.failed', { reason: state.failure ?? '' }))
+    return resultOf(state)
+  }
   async function send(file: File) {
     setProblem(null)
     setResult(null)
-    setProgress(0)
+    setProgress({ phase: 'upload', share: 0 })
     try {
-      setResult(await uploadCsv(tenant.code, kind, file, setProgress))
+      const answer = await uploadCsv(tenant.code, kind, file, (share) => setProgress({ phase: 'upload', share }))
+      const outcome = 'result' in answer ? answer.result : await written(answer.queued)
+      if (!alive.current) return
+      setResult(outcome)
       onDone()
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err))
+      if (alive.current) setProblem(err instanceof Error ? err.message : String(err))
     } finally {
-      setProgress(null)
+      if (alive.current) setProgress(null)
     }
   }
+  const number = (n: number) => n.toLocaleString(i18n.language)
   return (
     <section className="asn-import" data-testid="asn-import">
       <h2>{t('patrols.asn.import')}</h2>
       <label>
         {t('patrols.asn.kind')}
-        <select value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
+        <select value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])} disabled={progress !== null}>
           {KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`patrols.asn.kinds.${k}`)}
@@ -47,31 +83,44 @@ function Importer({ tenant, onDone }: { tenant: Tenant; onDone: () => void }) {
           ))}
         </select>
       </label>
-      <input type="file" accept=".csv,text/csv" onChange={(e) => e.target.files?.[0] && send(e.target.files[0])} />
-      {progress !== null && <progress max={1} value={progress} data-testid="import-progress" />}
+      <input type="file" accept=".csv,text/csv" disabled={progress !== null} onChange={(e) => e.target.files?.[0] && send(e.target.files[0])} />
+      {progress?.phase === 'upload' && (
+        <p className="import-progress">
+          <progress max={1} value={progress.share} data-testid="import-progress" aria-label={t('patrols.asn.uploading')} />
+          <span>{t('patrols.asn.uploading')}</span>
+        </p>
+      )}
+      {progress?.phase === 'write' && (
+        <p className="import-progress">
+          <progress max={Math.max(progress.total, 1)} value={progress.done} data-testid="import-progress" aria-label={t('patrols.asn.writing')} />
+          <span>{t('patrols.asn.writingRows', { done: number(progress.done), total: number(progress.total) })}</span>
+        </p>
+      )}
       {problem && <p className="error">{problem}</p>}
       {result && (
         <div data-testid="import-result">
-          <p>{t('patrols.asn.result', { imported: result.imported, updated: result.updated, rejectedCount: result.rejectedCount })}</p>
+          <p>{t('patrols.asn.result', { imported: number(result.imported), updated: number(result.updated), rejectedCount: number(result.rejectedCount) })}</p>
           {result.rejected.length > 0 && (
-            <table className="followups">
-              <thead>
-                <tr>
-                  <th>{t('patrols.asn.row')}</th>
-                  <th>{t('patrols.asn.field')}</th>
-                  <th>{t('patrols.asn.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rejected.map((r) => (
-                  <tr key={`${r.row}-${r.field}`}>
-                    <td>{r.row}</td>
-                    <td>{r.field}</td>
-                    <td>{r.message}</td>
+            <div className="table-scroll">
+              <table className="followups">
+                <thead>
+                  <tr>
+                    <th>{t('patrols.asn.row')}</th>
+                    <th>{t('patrols.asn.field')}</th>
+                    <th>{t('patrols.asn.reason')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {result.rejected.map((r) => (
+                    <tr key={`${r.row}-${r.field}`}>
+                      <td>{r.row}</td>
+                      <td>{r.field}</td>
+                      <td>{r.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </div>
       )}
@@ -99,7 +148,13 @@ function OnTimeChart({ items }: { items: DisciplineRow[] }) {
         { name: t('patrols.asn.tkDays'), type: 'line', yAxisIndex: 1, data: items.map((i) => i.tkDays), color: '#e5484d' },
       ],
     })
-    return () => chart.dispose()
+    // A phone turned or a window resized: the chart follows its box.
+    const resized = new ResizeObserver(() => chart.resize())
+    resized.observe(ref.current)
+    return () => {
+      resized.disconnect()
+      chart.dispose()
+    }
   }, [items, t])
   return <div ref={ref} style={{ height: 320 }} />
 }
@@ -129,67 +184,71 @@ function Asn({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
           <input type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} aria-label={t('patrols.asn.month')} />
         </h2>
         {rows.length > 0 && <OnTimeChart items={rows} />}
-        <table className="followups" data-testid="discipline">
-          <thead>
-            <tr>
-              <th>{t('patrols.findings.agency')}</th>
-              <th>{t('patrols.asn.staff')}</th>
-              <th>{t('patrols.asn.workdays')}</th>
-              <th>{t('patrols.asn.onTime')}</th>
-              <th>{t('patrols.asn.tkDays')}</th>
-              <th>TL ({t('patrols.asn.minutes')})</th>
-              <th>PSW ({t('patrols.asn.minutes')})</th>
-              <th>{t('patrols.asn.activityHours')}</th>
-              <th>{t('patrols.findings.list')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.agencyId}>
-                <td>{r.agency}</td>
-                <td>{r.staff}</td>
-                <td>{r.workdays}</td>
-                <td>{r.onTimePct === null ? '–' : `${r.onTimePct}%`}</td>
-                <td>{r.tkDays}</td>
-                <td>{r.tlMinutes}</td>
-                <td>{r.pswMinutes}</td>
-                <td>{r.activityHours}</td>
-                <td className={r.overdueFindings > 0 ? 'overdue' : ''}>
-                  {r.openFindings} / {r.overdueFindings}
-                </td>
+        <div className="table-scroll">
+          <table className="followups" data-testid="discipline">
+            <thead>
+              <tr>
+                <th>{t('patrols.findings.agency')}</th>
+                <th>{t('patrols.asn.staff')}</th>
+                <th>{t('patrols.asn.workdays')}</th>
+                <th>{t('patrols.asn.onTime')}</th>
+                <th>{t('patrols.asn.tkDays')}</th>
+                <th>TL ({t('patrols.asn.minutes')})</th>
+                <th>PSW ({t('patrols.asn.minutes')})</th>
+                <th>{t('patrols.asn.activityHours')}</th>
+                <th>{t('patrols.findings.list')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.agencyId}>
+                  <td>{r.agency}</td>
+                  <td>{r.staff}</td>
+                  <td>{r.workdays}</td>
+                  <td>{r.onTimePct === null ? '–' : `${r.onTimePct}%`}</td>
+                  <td>{r.tkDays}</td>
+                  <td>{r.tlMinutes}</td>
+                  <td>{r.pswMinutes}</td>
+                  <td>{r.activityHours}</td>
+                  <td className={r.overdueFindings > 0 ? 'overdue' : ''}>
+                    {r.openFindings} / {r.overdueFindings}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section>
         <h2>{t('patrols.asn.ladder', { year: month.slice(0, 4) })}</h2>
-        <table className="followups" data-testid="ladder">
-          <thead>
-            <tr>
-              <th>NIP</th>
-              <th>{t('patrols.field.asnName')}</th>
-              <th>{t('patrols.findings.agency')}</th>
-              <th>{t('patrols.asn.tkDays')}</th>
-              <th>{t('patrols.asn.step')}</th>
-              <th>{t('patrols.findings.list')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ladder.map((r) => (
-              <tr key={r.staffId}>
-                <td>{r.nip}</td>
-                <td>
-                  <Link to={`/t/${tenant.code}/asn/people/${r.staffId}?month=${month}`}>{r.name}</Link>
-                </td>
-                <td>{r.agency}</td>
-                <td title={r.tkDates.join(', ')}>{r.tkDays}</td>
-                <td>{t(`patrols.asn.steps.${r.step}`, { defaultValue: r.step })}</td>
-                <td>{r.findings}</td>
+        <div className="table-scroll">
+          <table className="followups" data-testid="ladder">
+            <thead>
+              <tr>
+                <th>NIP</th>
+                <th>{t('patrols.field.asnName')}</th>
+                <th>{t('patrols.findings.agency')}</th>
+                <th>{t('patrols.asn.tkDays')}</th>
+                <th>{t('patrols.asn.step')}</th>
+                <th>{t('patrols.findings.list')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {ladder.map((r) => (
+                <tr key={r.staffId}>
+                  <td>{r.nip}</td>
+                  <td>
+                    <Link to={`/t/${tenant.code}/asn/people/${r.staffId}?month=${month}`}>{r.name}</Link>
+                  </td>
+                  <td>{r.agency}</td>
+                  <td title={r.tkDates.join(', ')}>{r.tkDays}</td>
+                  <td>{t(`patrols.asn.steps.${r.step}`, { defaultValue: r.step })}</td>
+                  <td>{r.findings}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </main>
   )

@@ -177,16 +177,47 @@ export interface ImportResult {
 export const fetchDiscipline = (tenant: string, month: string) => api<{ items: DisciplineRow[] }>(`/api/t/${tenant}/asn/discipline?month=${month}`)
 export const fetchLadder = (tenant: string, year: number) => api<{ items: LadderRow[] }>(`/api/t/${tenant}/asn/ladder?year=${year}`)
 
-/** Sends a CSV export as it is read from disk, reporting the upload's progress (0–1). */
-export function uploadCsv(tenant: string, kind: 'staff' | 'attendance' | 'activities', file: File, onProgress: (share: number) => void): Promise<ImportResult> {
+/** A large import the server writes in a job (answered 202): its progress is asked for by id. */
+export interface ImportState {
+  id: string
+  state: 'queued' | 'running' | 'done' | 'failed'
+  total: number
+  done: number
+  counts: Record<string, number>
+  errorCount: number
+  errors: ImportResult['rejected']
+  failure: string | null
+}
+
+export const fetchImport = (tenant: string, id: string) => api<ImportState>(`/api/t/${tenant}/imports/${id}`)
+
+/** What a finished job wrote, as a small import answers it at once. */
+export const resultOf = (state: ImportState): ImportResult => ({
+  imported: state.counts.imported ?? 0,
+  updated: state.counts.updated ?? 0,
+  rejectedCount: state.errorCount,
+  rejected: state.errors,
+})
+
+/**
+ * Sends a CSV export as it is read from disk, reporting the upload's progress (0–1). A small file answers what it
+ * stored; a large one (202) answers the queued import, whose job writes it.
+ */
+export function uploadCsv(
+  tenant: string,
+  kind: 'staff' | 'attendance' | 'activities',
+  file: File,
+  onProgress: (share: number) => void,
+): Promise<{ result: ImportResult } | { queued: ImportState }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `/api/t/${tenant}/asn/${kind}/import`)
     xhr.setRequestHeader('content-type', 'text/csv')
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total)
     xhr.onload = () => {
-      const body = JSON.parse(xhr.responseText || '{}') as ImportResult & { error?: { message: string } }
-      if (xhr.status === 200) resolve(body)
+      const body = JSON.parse(xhr.responseText || '{}') as ImportResult & ImportState & { error?: { message: string } }
+      if (xhr.status === 200) resolve({ result: body })
+      else if (xhr.status === 202) resolve({ queued: body })
       else reject(new Error(body.error?.message ?? xhr.statusText))
     }
     xhr.onerror = () => reject(new Error('network'))
