@@ -12,6 +12,7 @@ import { eventRoutes } from './events/routes.ts'
 import { TopicRegistry } from './events/topics.ts'
 import { markDemoFolder } from './first-run.ts'
 import { pingDatabase, type ReadinessChecks } from './health.ts'
+import { expireIdempotencyKeys, idempotentCreates } from './http/idempotency.ts'
 import type { Identity } from './http/identity.ts'
 import { PermissionMatrix } from './http/permissions.ts'
 import { platformRoutes } from './http/platform-routes.ts'
@@ -164,6 +165,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   }
   platformRoutes(app, ctx, readiness, readinessChecks, packageVersion())
   metricsRoutes(app, ctx)
+  idempotentCreates(app, () => ctx.db)
+  ctx.jobs.every('core.idempotency_expiry', 3600, () => expireIdempotencyKeys(ctx.db))
   basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
   importRoutes(app, ctx)

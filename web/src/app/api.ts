@@ -20,14 +20,33 @@ interface ErrorBody {
  */
 export const sessionEnded = new EventTarget()
 
+/**
+ * A POST to a tenant's API carries an Idempotency-Key and is sent once more, with the same key, when the connection
+ * dropped before an answer came: the server answers the retry with the first answer instead of doing it twice.
+ */
+async function send(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<Response> {
+  const method = init.method ?? 'GET'
+  const headers: Record<string, string> = init.body === undefined ? {} : { 'content-type': 'application/json' }
+  const retried = method === 'POST' && path.startsWith('/api/t/')
+  if (retried) headers['idempotency-key'] = crypto.randomUUID()
+  const request = () =>
+    fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+    })
+  try {
+    return await request()
+  } catch (err) {
+    if (!retried || init.signal?.aborted) throw err
+    return request()
+  }
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const res = await fetch(path, {
-    method: init.method ?? 'GET',
-    credentials: 'same-origin',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: init.signal,
-  })
+  const res = await send(path, init)
   if (res.status === 204) return undefined as T
   const text = await res.text()
   const parsed: unknown = text ? JSON.parse(text) : undefined
