@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import { OPEN_STATUSES, UNIT_KINDS, type UnitKind } from './catalogue.ts'
+import { DEFAULT_INCIDENT_TYPES, OPEN_STATUSES, UNIT_KINDS, type UnitKind } from './catalogue.ts'
 import { recordIncidentEvent } from './events.ts'
 import { type Clock, type IncidentService, summary } from './incidents.ts'
 import type { Dispatch, Recommendation } from './schema.ts'
@@ -10,6 +10,8 @@ import { estimateTravel, type TravelTimes } from './travel.ts'
 
 // Candidates per kind taken from the spatial index before ranking by travel time.
 const CANDIDATES_PER_KIND = 10
+/** The unit kinds of each default incident type, for a tenant that has not made the type its own. */
+const DEFAULT_UNIT_KINDS = Object.fromEntries(DEFAULT_INCIDENT_TYPES.map((t) => [t.code, t.unitKinds]))
 
 /** Recommending the nearest available units for an incident, and sending them. */
 export class DispatchService {
@@ -22,14 +24,12 @@ export class DispatchService {
 
   /** The available units of the kinds the incident's type needs, fastest first, with distance and ETA. */
   async recommend(db: Queryable, tenant: string, incidentId: string, limit = 5): Promise<Recommendation[]> {
-    const incident = await this.incidents.get(db, tenant, incidentId)
-    const type = (await this.incidents.types(db, tenant)).find((t) => t.code === incident.type)
-    const kinds: readonly UnitKind[] = type && type.unitKinds.length > 0 ? type.unitKinds : UNIT_KINDS
-    const [lon, lat] = incident.location.coordinates
-    const candidates = await store.nearestAvailable(db, tenant, lon, lat, kinds, Math.max(limit, CANDIDATES_PER_KIND))
+    const nearest = await store.nearestAvailableTo(db, tenant, incidentId, DEFAULT_UNIT_KINDS, UNIT_KINDS, Math.max(limit, CANDIDATES_PER_KIND))
+    if (!nearest) throw new NotFound(`There is no incident ${incidentId} in ${tenant}`)
+    const { candidates, kinds } = nearest
     const travel = await this.travelTimes.travel(
       candidates.map((c) => ({ straightM: c.straightM, kind: c.kind, from: c.location.coordinates })),
-      [lon, lat],
+      nearest.to,
     )
     return candidates
       .map((c, i) => ({ ...c, distanceM: travel[i].distanceM, etaSeconds: travel[i].etaSeconds, etaSource: travel[i].source }))

@@ -234,6 +234,28 @@ describe('dispatch', () => {
     expect(recs.map((r) => r.etaSeconds)).toEqual([...recs.map((r) => r.etaSeconds)].sort((x, y) => x - y))
   })
 
+  it("recommends the unit kinds of the tenant's own type, and answers 404 for an incident it does not have", async () => {
+    const code = `own_${Date.now().toString(36)}`
+    const put = await as('admin', {
+      method: 'PUT',
+      url: `/api/t/33.71/incident-types/${code}`,
+      payload: { label: { id: 'Uji rekomendasi', en: 'Recommendation test' }, defaultPriority: 'P2', unitKinds: ['rescue'] },
+    })
+    expect(put.statusCode, put.body).toBe(200)
+    const spot = offset(ALUN_ALUN, -700, 500)
+    const incident = await newIncident({ type: code, location: point(spot) })
+    const rescue = await newUnit({ kind: 'rescue', location: point(offset(spot, 200)) })
+    await newUnit({ location: point(offset(spot, 20)) })
+    const recs = json<{ items: Recommendation[] }>(
+      await as('dispatcher', { method: 'GET', url: `/api/t/33.71/incidents/${incident.id}/recommendations?limit=50` }),
+    ).items
+    expect(recs.length).toBeGreaterThan(0)
+    expect(recs.every((r) => r.kind === 'rescue')).toBe(true)
+    expect(recs.map((r) => r.unitId)).toContain(rescue.id)
+    const missing = await as('dispatcher', { method: 'GET', url: '/api/t/33.71/incidents/00000000-0000-4000-8000-000000000000/recommendations' })
+    expect(missing.statusCode).toBe(404)
+  })
+
   it('gives one of two dispatchers racing for the same unit a 201 and the other a 409 naming the incident', async () => {
     for (let round = 0; round < 5; round++) {
       const unit = await newUnit({ location: point(ALUN_ALUN) })

@@ -519,21 +519,49 @@ export interface Candidate {
   straightM: number
 }
 
+/** Where an incident is, the unit kinds it needs (in order of preference), and the nearest available units of those kinds. */
+export interface NearestUnits {
+  to: [number, number]
+  kinds: UnitKind[]
+  candidates: Candidate[]
+}
+
 /**
- * The nearest available units of each kind (KNN on the GiST index, `perKind` each), with their
- * straight-line distance on the spheroid.
+ * In one statement: the incident's point, the unit kinds of its type (the tenant's own type, else the default
+ * `defaultKinds`, else every kind) and, per kind, the `perKind` nearest available units by KNN on the partial
+ * GiST index of available units, with their straight-line distance on the spheroid. Null: no such incident.
  */
-export async function nearestAvailable(db: Queryable, tenant: string, lon: number, lat: number, kinds: readonly UnitKind[], perKind: number) {
-  return db.query<Candidate>(
-    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
-     SELECT c.* FROM p, unnest($4::text[]) AS k(kind) CROSS JOIN LATERAL (
-       SELECT u.id AS "unitId", u.callsign, u.kind, u.status, ST_AsGeoJSON(u.location, 7)::json AS location,
-         round(ST_Distance(u.location::geography, p.g::geography))::int AS "straightM"
-       FROM units u
-       WHERE u.tenant = $1 AND u.archived_at IS NULL AND u.status = 'available' AND u.kind = k.kind AND u.location IS NOT NULL
-       ORDER BY u.location <-> p.g LIMIT $5) c`,
-    [tenant, lon, lat, kinds, perKind],
+export async function nearestAvailableTo(
+  db: Queryable,
+  tenant: string,
+  incidentId: string,
+  defaultKinds: Readonly<Record<string, readonly UnitKind[]>>,
+  allKinds: readonly UnitKind[],
+  perKind: number,
+): Promise<NearestUnits | null> {
+  const rows = await db.query<{ lon: number; lat: number; kinds: UnitKind[] } & ({ [K in keyof Candidate]: Candidate[K] } | { [K in keyof Candidate]: null })>(
+    `WITH i AS (
+       SELECT n.location AS g, ST_X(n.location) AS lon, ST_Y(n.location) AS lat,
+         coalesce(nullif(coalesce(
+           (SELECT t.unit_kinds FROM incident_types t WHERE t.tenant = n.tenant AND t.code = n.type),
+           ARRAY(SELECT jsonb_array_elements_text($3::jsonb -> n.type))), '{}'), $4::text[]) AS kinds
+       FROM incidents n WHERE n.tenant = $1 AND n.id = $2)
+     SELECT i.lon, i.lat, i.kinds, c.* FROM i LEFT JOIN LATERAL (
+       SELECT u.* FROM unnest(i.kinds) AS k(kind) CROSS JOIN LATERAL (
+         SELECT u.id AS "unitId", u.callsign, u.kind, u.status, ST_AsGeoJSON(u.location, 7)::json AS location,
+           round(ST_Distance(u.location::geography, i.g::geography))::int AS "straightM"
+         FROM units u
+         WHERE u.tenant = $1 AND u.status = 'available' AND u.archived_at IS NULL AND u.kind = k.kind AND u.location IS NOT NULL
+         ORDER BY u.location <-> i.g LIMIT $5) u) c ON true`,
+    [tenant, incidentId, JSON.stringify(defaultKinds), allKinds, perKind],
   )
+  if (rows.length === 0) return null
+  const candidates: Candidate[] = []
+  for (const r of rows) {
+    if (r.unitId !== null)
+      candidates.push({ unitId: r.unitId, callsign: r.callsign, kind: r.kind, status: r.status, location: r.location, straightM: r.straightM })
+  }
+  return { to: [rows[0].lon, rows[0].lat], kinds: rows[0].kinds, candidates }
 }
 
 // Dispatches
