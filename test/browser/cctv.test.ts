@@ -90,7 +90,7 @@ describe('cameras for admins and on the portal', () => {
     await expect.poll(() => row.count()).toBe(0)
   })
 
-  it('shows a camera going offline on the console live, as an alarm beside the sensor alarms', async () => {
+  it('shows a camera going offline on the console live as an alarm the operator acknowledges, and its outage on the admin page', async () => {
     const admin = await loginCookie(server.kendali, 'admin')
     const created = await server.kendali.app.inject({
       method: 'POST',
@@ -101,13 +101,34 @@ describe('cameras for admins and on the portal', () => {
     expect(created.statusCode).toBe(201)
     await page.goto(`${server.url}/t/33.71/console`)
     await page.getByTestId('alarms-panel').waitFor()
-    expect(await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).count()).toBe(0)
+    expect(await page.getByTestId('camera-alarm').filter({ hasText: 'Kamera Putus' }).count()).toBe(0)
     await new CameraService(server.kendali.ctx.events, server.kendali.ctx.secrets, {
       outbound: server.kendali.ctx.outbound,
       ownPort: server.kendali.ctx.config.port,
       timeoutMs: 1000,
     }).checkAll(server.kendali.ctx.db)
-    await page.getByTestId('camera-offline').filter({ hasText: 'Kamera Putus' }).waitFor()
-    await page.getByTestId('cameras-offline').screenshot({ path: join(SHOTS, 'cctv-offline-panel.png') })
+    const alarm = page.getByTestId('camera-alarm').filter({ hasText: 'Kamera Putus' })
+    await alarm.waitFor()
+    // The feed names it a camera's alarm, not a sensor's.
+    await page.getByTestId('event-item').filter({ hasText: 'Alarm kamera luring' }).first().waitFor()
+    await page.getByTestId('camera-alarms').screenshot({ path: join(SHOTS, 'cctv-alarms-panel.png') })
+    await alarm.getByRole('button', { name: 'Akui' }).click()
+    await expect.poll(() => alarm.getAttribute('data-status')).toBe('acknowledged')
+    await expect.poll(() => alarm.textContent()).toContain('diakui admin')
+
+    await page.goto(`${server.url}/t/33.71/admin/cameras`)
+    const row = page.getByTestId('camera-row').filter({ hasText: 'Kamera Putus' })
+    await row.getByRole('button', { name: 'Riwayat' }).click()
+    const history = page.getByTestId('camera-history')
+    await expect.poll(() => history.textContent()).toContain('Luring')
+    expect(await history.textContent()).toContain('sekarang')
+    for (const [width, height] of [
+      [390, 844],
+      [1366, 768],
+      [1920, 1080],
+    ]) {
+      await page.setViewportSize({ width, height })
+      await page.screenshot({ path: join(SHOTS, `cctv-admin-history-${width}.png`), fullPage: false })
+    }
   })
 })

@@ -5,5 +5,8 @@ export const CAMERA_ACTIONS = defineActions({
   'cctv.camera.write': { roles: ['admin'] },
   /** The stream addresses with their credentials masked. */
   'cctv.camera.sources': { roles: ['admin'] },
+  /** Camera alarms are read and acknowledged by whoever does so for sensor alarms. */
+  'cctv.alarm.read': { roles: 'any', wall: true },
+  'cctv.alarm.ack': { roles: ['admin', 'operator', 'dispatcher'] },
   'cctv.incident.read': { roles: ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'executive'] },
 })

@@ -194,12 +194,12 @@ describe('cameras', () => {
     expect(json(snap)).toMatchObject({ error: { code: 'upstream_unavailable' } })
     const events: string[] = []
     const stop = server.kendali.ctx.bus.subscribe((e) => {
-      if (e.entity === id) events.push(e.type)
+      if (e.entity === id || e.data.cameraId === id) events.push(e.type)
     })
     await checker().checkAll(server.kendali.ctx.db)
     stop()
     expect(json(await inject({ method: 'GET', url: `/api/t/33.71/cameras/${id}`, headers: { cookie: operator } }))).toMatchObject({ status: 'offline' })
-    expect(events).toEqual(['camera.offline'])
+    expect(events).toEqual(['camera.offline', 'alarm.raised'])
   })
 
   it('refuses a camera without any picture source, and registration by non-admins', async () => {

@@ -9,7 +9,7 @@ import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type IncidentsServices, incidentsServices } from '../incidents/index.ts'
 import { demoSnapshot } from './demo.ts'
 import { MEDIA_HEADERS } from './media.ts'
-import { Camera, CameraParams, CameraQuery, CameraSources, CreateCamera, TenantParams, UpdateCamera } from './schema.ts'
+import { AlarmParams, AlarmQuery, Camera, CameraAlarm, CameraParams, CameraQuery, CameraSources, CreateCamera, TenantParams, UpdateCamera } from './schema.ts'
 import type { CameraAccess, CameraService } from './service.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
@@ -130,6 +130,64 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
       await cameras.archive(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id)
       return reply.status(204).send(null)
     },
+  )
+
+  app.get(
+    '/api/t/:tenant/camera-alarms',
+    {
+      config: { action: 'cctv.alarm.read' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'Alarms of cameras that stopped answering, newest first (default: open ones); the next good check clears one',
+        params: TenantParams,
+        querystring: AlarmQuery,
+        response: { 200: Page(CameraAlarm), ...errors },
+      },
+    },
+    async (request) =>
+      cameras.alarms.list(ctx.db, tenantOf(request).code, {
+        status: request.query.status ?? 'open',
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      }),
+  )
+
+  app.get(
+    '/api/t/:tenant/cameras/:id/alarms',
+    {
+      config: { action: 'cctv.alarm.read' },
+      schema: {
+        tags: ['cctv'],
+        summary: "A camera's alarms, newest first (default: all of them, its outage history)",
+        params: CameraParams,
+        querystring: AlarmQuery,
+        response: { 200: Page(CameraAlarm), ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      await cameras.get(ctx.db, tenant, request.params.id, 'all')
+      return cameras.alarms.list(ctx.db, tenant, {
+        status: request.query.status ?? 'all',
+        cameraId: request.params.id,
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      })
+    },
+  )
+
+  app.post(
+    '/api/t/:tenant/camera-alarms/:id/ack',
+    {
+      config: { action: 'cctv.alarm.ack' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'Acknowledges an active camera alarm (who and when are kept); 409 when it is not active',
+        params: AlarmParams,
+        response: { 200: CameraAlarm, ...errors },
+      },
+    },
+    async (request) => cameras.alarms.acknowledge(ctx.db, tenantOf(request).code, principalOf(request).actor, request.params.id),
   )
 
   app.get(

@@ -60,6 +60,9 @@ export const Camera = Type.Object({
   status: Type.Union([Type.Literal('unknown'), Type.Literal('online'), Type.Literal('offline')]),
   lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   responseMs: Type.Union([Type.Integer(), Type.Null()]),
+  uptime30d: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+    description: 'Share of the last 30 days (or of its life, when shorter) the camera answered its checks; null until first checked',
+  }),
   distanceM: Type.Optional(Type.Number({ description: 'With ?near=: metres from that point' })),
 })
 export type Camera = Static<typeof Camera>
@@ -67,5 +70,29 @@ export type Camera = Static<typeof Camera>
 export const CameraQuery = Type.Object({
   near: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+$', description: 'lon,lat: nearest cameras first' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+})
+
+export const AlarmParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
+
+/** An alarm of a camera, with the lifecycle of sensor alarms: active, acknowledged (by someone), cleared. */
+export const CameraAlarm = Type.Object({
+  id: Type.String(),
+  cameraId: Type.String(),
+  cameraName: Type.String(),
+  kind: Type.Literal('offline'),
+  severity: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cleared')]),
+  location: Point,
+  raisedAt: Type.String({ format: 'date-time' }),
+  acknowledgedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  clearedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+})
+export type CameraAlarm = Static<typeof CameraAlarm>
+
+export const AlarmQuery = Type.Object({
+  status: Type.Optional(Type.Enum(['open', 'active', 'acknowledged', 'cleared', 'all'] as const, { description: 'open = active or acknowledged' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 })

@@ -4,6 +4,7 @@ import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
+import { CameraAlarms } from './alarms.ts'
 import { demoCameraNumber, demoSnapshot } from './demo.ts'
 import { type CameraMedia, CameraMediaRefused, mediaType } from './media.ts'
 import type { Camera, CameraSources, CreateCamera, UpdateCamera } from './schema.ts'
@@ -69,6 +70,7 @@ export class CameraService {
   private readonly outbound: OutboundPolicy
   private readonly ownPort: number
   private readonly fetchTimeoutMs: number
+  readonly alarms: CameraAlarms
 
   constructor(
     private readonly events: EventLog,
@@ -78,6 +80,7 @@ export class CameraService {
     this.outbound = fetching.outbound
     this.ownPort = fetching.ownPort
     this.fetchTimeoutMs = fetching.timeoutMs ?? CHECK_TIMEOUT_MS
+    this.alarms = new CameraAlarms(events)
   }
 
   /** Refuses a source at a private, loopback or link-local address OUTBOUND_ALLOW does not list. */
@@ -127,6 +130,7 @@ export class CameraService {
       const name = await store.archiveCamera(tx, tenant, id)
       if (name === null) throw new NotFound(`There is no camera ${id} in ${tenant}`)
       await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.archived', entity: id, data: { name } })
+      await this.alarms.clearAll(tx, tenant, actor, id)
     })
     this.snapshots.delete(`${tenant}/${id}`)
   }
@@ -266,6 +270,7 @@ export class CameraService {
             data: { name: camera.name },
           })
         }
+        await this.alarms.checked(tx, camera.tenant, camera.id, ok, new Date())
       })
     }
     const workers = Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, async () => {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { SealedColumn, Secrets } from '../../core/secrets.ts'
-import type { Camera, CreateCamera } from './schema.ts'
+import type { Camera, CameraAlarm, CreateCamera } from './schema.ts'
 
 // This module's SQL and nothing else.
 
@@ -15,9 +15,20 @@ function openSources<T extends { snapshot_url: string | null; mjpeg_url: string 
 }
 
 const iso = (column: string) => `to_json(${column}) #>> '{}'`
+/**
+ * The share of the last 30 days (or of the camera's life, when shorter) it was not in an outage: its offline
+ * alarms are its outages, from the check that found it down to the one that found it back.
+ */
+const UPTIME = `round((1 - coalesce((
+    SELECT sum(extract(epoch FROM coalesce(a.cleared_at, now()) - greatest(a.raised_at, w.since)))
+    FROM camera_alarms a
+    WHERE a.tenant = c.tenant AND a.camera_id = c.id AND a.kind = 'offline' AND coalesce(a.cleared_at, now()) > w.since
+  ), 0) / greatest(extract(epoch FROM now() - w.since), 1))::numeric, 4)::float8
+  FROM (SELECT greatest(now() - interval '30 days', c.created_at) AS since) w`
 const CAMERA = `c.id, c.name, ST_AsGeoJSON(c.location, 7)::json AS location, c.agency_id AS "agencyId", c.is_public AS "isPublic",
   json_build_object('snapshot', c.snapshot_url IS NOT NULL, 'mjpeg', c.mjpeg_url IS NOT NULL, 'hls', c.hls_url IS NOT NULL) AS views,
-  c.status, ${iso('c.last_seen_at')} AS "lastSeenAt", c.response_ms AS "responseMs"`
+  c.status, ${iso('c.last_seen_at')} AS "lastSeenAt", c.response_ms AS "responseMs",
+  CASE WHEN c.last_checked_at IS NOT NULL THEN (SELECT ${UPTIME}) END AS "uptime30d"`
 
 export interface CameraRow {
   name: string
@@ -152,4 +163,77 @@ export async function recordCheck(db: Queryable, tenant: string, id: string, onl
     [tenant, id, online ? 'online' : 'offline', responseMs],
   )
   return before?.status ?? 'unknown'
+}
+
+// Alarms of cameras that stop answering.
+
+const ALARM = `a.id, a.camera_id AS "cameraId", c.name AS "cameraName", a.kind, a.severity, a.status,
+  ST_AsGeoJSON(c.location, 7)::json AS location, ${iso('a.raised_at')} AS "raisedAt", ${iso('a.acknowledged_at')} AS "acknowledgedAt",
+  a.acknowledged_by AS "acknowledgedBy", ${iso('a.cleared_at')} AS "clearedAt"`
+const ALARM_FROM = 'camera_alarms a JOIN cameras c ON c.tenant = a.tenant AND c.id = a.camera_id'
+// The keyset of alarm lists: newest first.
+const ALARM_KEY = `${iso('a.raised_at')} || a.id::text`
+
+/** Opens the camera's offline alarm at `at`; null when one is already open. */
+export async function raiseOfflineAlarm(db: Queryable, tenant: string, cameraId: string, at: Date): Promise<CameraAlarm | null> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO camera_alarms (tenant, camera_id, kind, severity, raised_at) VALUES ($1, $2, 'offline', 'waspada', $3)
+     ON CONFLICT (tenant, camera_id, kind) WHERE status <> 'cleared' DO NOTHING RETURNING id`,
+    [tenant, cameraId, at],
+  )
+  return row ? findAlarm(db, tenant, row.id) : null
+}
+
+/** Clears the camera's open offline alarm; null when none was open. */
+export async function clearOfflineAlarm(db: Queryable, tenant: string, cameraId: string, at: Date): Promise<CameraAlarm | null> {
+  const [row] = await db.query<{ id: string }>(
+    `UPDATE camera_alarms SET status = 'cleared', cleared_at = $3 WHERE tenant = $1 AND camera_id = $2 AND kind = 'offline' AND status <> 'cleared' RETURNING id`,
+    [tenant, cameraId, at],
+  )
+  return row ? findAlarm(db, tenant, row.id) : null
+}
+
+/** Clears every open alarm of a camera (it is archived); gives them. */
+export async function clearCameraAlarms(db: Queryable, tenant: string, cameraId: string): Promise<CameraAlarm[]> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE camera_alarms SET status = 'cleared', cleared_at = now() WHERE tenant = $1 AND camera_id = $2 AND status <> 'cleared' RETURNING id`,
+    [tenant, cameraId],
+  )
+  return Promise.all(rows.map(async (r) => (await findAlarm(db, tenant, r.id)) as CameraAlarm))
+}
+
+export async function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<'ok' | 'missing' | 'not_active'> {
+  const rows = await db.query(
+    `UPDATE camera_alarms SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3 WHERE tenant = $1 AND id = $2 AND status = 'active' RETURNING id`,
+    [tenant, id, by],
+  )
+  if (rows.length) return 'ok'
+  return (await db.query('SELECT 1 FROM camera_alarms WHERE tenant = $1 AND id = $2', [tenant, id])).length ? 'not_active' : 'missing'
+}
+
+export async function findAlarm(db: Queryable, tenant: string, id: string): Promise<CameraAlarm | null> {
+  const [row] = await db.query<CameraAlarm>(`SELECT ${ALARM} FROM ${ALARM_FROM} WHERE a.tenant = $1 AND a.id = $2`, [tenant, id])
+  return row ?? null
+}
+
+/** Alarms newest first, of the tenant or of one camera (its history), in the given statuses. */
+export async function listAlarms(
+  db: Queryable,
+  tenant: string,
+  opts: { statuses: string[]; cameraId: string | null; limit: number; after: string | null },
+): Promise<(CameraAlarm & { key: string })[]> {
+  return db.query<CameraAlarm & { key: string }>(
+    `SELECT ${ALARM}, ${ALARM_KEY} AS key FROM ${ALARM_FROM}
+     WHERE a.tenant = $1 AND a.status = ANY($2::text[]) AND ($3::uuid IS NULL OR a.camera_id = $3) AND ($4::text IS NULL OR ${ALARM_KEY} < $4)
+     ORDER BY ${ALARM_KEY} DESC LIMIT $5`,
+    [tenant, opts.statuses, opts.cameraId, opts.after, opts.limit],
+  )
+}
+
+export async function countAlarms(db: Queryable, tenant: string, statuses: string[], cameraId: string | null): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM camera_alarms WHERE tenant = $1 AND status = ANY($2::text[]) AND ($3::uuid IS NULL OR camera_id = $3)',
+    [tenant, statuses, cameraId],
+  )
+  return row.n
 }

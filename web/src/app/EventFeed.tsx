@@ -26,7 +26,7 @@ export function EventFeed({ items, timezone }: { items: FeedItem[]; timezone: st
           <li key={e.seq} data-testid="event-item" data-type={e.type}>
             <span className="when">{formatTime(e.at, timezone, i18n.language)}</span>
             <span className="what">
-              {t(`events.${e.type}`, { defaultValue: e.type })}
+              {t([`events.${e.topic}/${e.type}`, `events.${e.type}`], { defaultValue: e.type })}
               {repeats > 1 && <span className="repeats">{t('console.repeats', { count: repeats })}</span>}
             </span>
             <span className="subject">{subject(e)}</span>

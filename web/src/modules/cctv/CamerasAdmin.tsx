@@ -4,7 +4,18 @@ import type { Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
-import { archiveCamera, type Camera, type CameraInput, type CameraSources, fetchCameras, fetchSources, registerCamera, updateCamera } from './api.ts'
+import {
+  archiveCamera,
+  type Camera,
+  type CameraAlarm,
+  type CameraInput,
+  type CameraSources,
+  fetchCameraHistory,
+  fetchCameras,
+  fetchSources,
+  registerCamera,
+  updateCamera,
+} from './api.ts'
 
 const SOURCES = ['snapshotUrl', 'mjpegUrl', 'hlsUrl', 'rtspUrl'] as const
 const EMPTY: CameraSources = { snapshotUrl: null, mjpegUrl: null, hlsUrl: null, rtspUrl: null }
@@ -17,9 +28,11 @@ export function CamerasAdmin() {
 
 function Cameras({ tenant }: { tenant: Tenant }) {
   const { t, i18n } = useTranslation()
+  const percent = new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 2 })
   const [cameras, setCameras] = useState<Camera[]>([])
   const [editing, setEditing] = useState<{ camera: Camera | null; sources: CameraSources } | null>(null)
   const [problem, setProblem] = useState('')
+  const [history, setHistory] = useState<{ camera: Camera; alarms: CameraAlarm[] } | null>(null)
   const load = useCallback(() => {
     fetchCameras(tenant.code).then(
       (page) => setCameras(page.items),
@@ -32,6 +45,13 @@ function Cameras({ tenant }: { tenant: Tenant }) {
   const edit = async (camera: Camera) => {
     try {
       setEditing({ camera, sources: await fetchSources(tenant.code, camera.id) })
+    } catch (err) {
+      setProblem(String(err))
+    }
+  }
+  const showHistory = async (camera: Camera) => {
+    try {
+      setHistory({ camera, alarms: (await fetchCameraHistory(tenant.code, camera.id)).items })
     } catch (err) {
       setProblem(String(err))
     }
@@ -58,6 +78,7 @@ function Cameras({ tenant }: { tenant: Tenant }) {
           }}
         />
       )}
+      {history && <OutageHistory tenant={tenant} camera={history.camera} alarms={history.alarms} onClose={() => setHistory(null)} />}
       <table className="cctv-admin-table" data-testid="camera-table">
         <thead>
           <tr>
@@ -65,6 +86,7 @@ function Cameras({ tenant }: { tenant: Tenant }) {
             <th>{t('cctv.admin.status')}</th>
             <th>{t('cctv.admin.lastSeen')}</th>
             <th>{t('cctv.admin.responseMs')}</th>
+            <th>{t('cctv.admin.uptime')}</th>
             <th>{t('cctv.admin.public')}</th>
             <th />
           </tr>
@@ -78,8 +100,12 @@ function Cameras({ tenant }: { tenant: Tenant }) {
               </td>
               <td>{c.lastSeenAt ? formatTime(c.lastSeenAt, tenant.timezone, i18n.language) : '—'}</td>
               <td>{c.responseMs ?? '—'}</td>
+              <td data-testid="camera-uptime">{c.uptime30d === null ? '—' : percent.format(c.uptime30d)}</td>
               <td>{c.isPublic ? t('cctv.admin.yes') : t('cctv.admin.no')}</td>
               <td>
+                <button type="button" onClick={() => showHistory(c)}>
+                  {t('cctv.history.show')}
+                </button>{' '}
                 <button type="button" onClick={() => edit(c)}>
                   {t('cctv.admin.edit')}
                 </button>{' '}
@@ -150,5 +176,28 @@ function CameraForm({ tenant, camera, sources, onDone }: { tenant: Tenant; camer
         {t('cctv.admin.cancel')}
       </button>
     </form>
+  )
+}
+
+/** A camera's outages, newest first: when it went down, when it came back, who acknowledged it. */
+function OutageHistory({ tenant, camera, alarms, onClose }: { tenant: Tenant; camera: Camera; alarms: CameraAlarm[]; onClose: () => void }) {
+  const { t, i18n } = useTranslation()
+  const time = (at: string) => formatTime(at, tenant.timezone, i18n.language)
+  return (
+    <section className="cctv-history" data-testid="camera-history">
+      <h2>{t('cctv.history.title', { name: camera.name })}</h2>
+      {alarms.length === 0 && <p className="muted">{t('cctv.history.none')}</p>}
+      <ol>
+        {alarms.map((a) => (
+          <li key={a.id} data-status={a.status}>
+            {t('cctv.history.down', { from: time(a.raisedAt), to: a.clearedAt ? time(a.clearedAt) : t('cctv.history.ongoing') })}
+            {a.acknowledgedBy && <span className="muted"> · {t('cctv.history.ack', { who: a.acknowledgedBy })}</span>}
+          </li>
+        ))}
+      </ol>
+      <button type="button" onClick={onClose}>
+        {t('cctv.portal.close')}
+      </button>
+    </section>
   )
 }

@@ -9,7 +9,21 @@ export interface Camera {
   status: 'unknown' | 'online' | 'offline'
   lastSeenAt: string | null
   responseMs: number | null
+  /** Share of the last 30 days it answered its checks; null until first checked. */
+  uptime30d: number | null
   distanceM?: number
+}
+
+export interface CameraAlarm {
+  id: string
+  cameraId: string
+  cameraName: string
+  kind: 'offline'
+  status: 'active' | 'acknowledged' | 'cleared'
+  raisedAt: string
+  acknowledgedAt: string | null
+  acknowledgedBy: string | null
+  clearedAt: string | null
 }
 
 export interface CameraSources {
@@ -30,3 +44,7 @@ export const registerCamera = (tenant: string, input: CameraInput) => api<Camera
 export const updateCamera = (tenant: string, id: string, input: CameraInput) =>
   api<Camera>(`${base(tenant)}/cameras/${encodeURIComponent(id)}`, { method: 'PATCH', body: input })
 export const archiveCamera = (tenant: string, id: string) => api<void>(`${base(tenant)}/cameras/${encodeURIComponent(id)}`, { method: 'DELETE' })
+export const fetchCameraAlarms = (tenant: string) => api<Page<CameraAlarm>>(`${base(tenant)}/camera-alarms?limit=200`)
+export const fetchCameraHistory = (tenant: string, id: string) => api<Page<CameraAlarm>>(`${base(tenant)}/cameras/${encodeURIComponent(id)}/alarms?limit=20`)
+export const acknowledgeCameraAlarm = (tenant: string, id: string) =>
+  api<CameraAlarm>(`${base(tenant)}/camera-alarms/${encodeURIComponent(id)}/ack`, { method: 'POST' })

@@ -1,14 +1,17 @@
 import i18n from 'i18next'
 import { lazy } from 'react'
 import type { WebModule } from '../../app/modules.ts'
+import { CameraAlarmsPanel } from './CameraAlarmsPanel.tsx'
 import en from './locales/en.json'
 import id from './locales/id.json'
-import { OfflineCamerasPanel } from './OfflineCamerasPanel.tsx'
 import { PublicCamerasPage, PublicCamerasSection } from './PublicCameras.tsx'
 import './cctv.css'
 
 i18n.addResourceBundle('id', 'translation', { cctv: id }, true, true)
 i18n.addResourceBundle('en', 'translation', { cctv: en }, true, true)
+// The event feed names a camera's alarms apart from a sensor's (same event types, another topic).
+i18n.addResourceBundle('id', 'translation', { events: id.events }, true, true)
+i18n.addResourceBundle('en', 'translation', { events: en.events }, true, true)
 
 // The map layer is loaded with the console, never by the public portal (which would pull MapLibre).
 const CamerasLayer = lazy(() => import('./CamerasLayer.tsx').then((m) => ({ default: m.CamerasLayer })))
@@ -18,7 +21,7 @@ const CamerasAdmin = lazy(() => import('./CamerasAdmin.tsx').then((m) => ({ defa
 export const cctvWeb: WebModule = {
   id: 'cctv',
   layers: [{ id: 'cameras', labelKey: 'layers.cameras', visibleByDefault: true, Component: CamerasLayer }],
-  panels: [{ id: 'cameras-offline', Component: OfflineCamerasPanel }],
+  panels: [{ id: 'camera-alarms', Component: CameraAlarmsPanel }],
   nav: [
     { path: 'cameras', labelKey: 'cctv.nav.wall', roles: ['admin', 'operator', 'dispatcher', 'executive'] },
     { path: 'admin/cameras', labelKey: 'cctv.nav.admin', roles: ['admin'] },
