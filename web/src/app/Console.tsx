@@ -11,6 +11,7 @@ import { useLive } from './live.ts'
 import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
 import { webModules } from './modules.ts'
 import { StaffNav } from './StaffNav.tsx'
+import { UserMenu } from './UserMenu.tsx'
 
 const FEED_SIZE = 100
 const allLayers = webModules.flatMap((m) => m.layers ?? [])
@@ -20,7 +21,7 @@ const allPanels = webModules.flatMap((m) => m.panels ?? [])
 export function Console() {
   const { t } = useTranslation()
   const { tenant: code = '' } = useParams()
-  const { me, logout } = useAuth()
+  const { me } = useAuth()
   const navigate = useNavigate()
   const [tenant, setTenant] = useState<Tenant | null>(null)
   const [config, setConfig] = useState<PlatformConfig | null>(null)
@@ -82,11 +83,8 @@ export function Console() {
           <span className={`live live-${liveState}`} data-testid="live-status" data-state={liveState}>
             {t(`live.${liveState}`)}
           </span>
-          <span className="user">{me.name}</span>
           <LanguageSwitch />
-          <button type="button" className="button" onClick={() => logout().then(() => navigate('/login'))}>
-            {t('console.logout')}
-          </button>
+          <UserMenu tenant={tenant.code} />
         </header>
         <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
           {/* Modules load their layers lazily (the public portal shares the module registry but not the map). */}

@@ -5,6 +5,7 @@ import { ApiError, api, type PlatformConfig, type Role, type Tenant } from './ap
 import { useAuth } from './auth.tsx'
 import { rolesIn, StaffNav } from './StaffNav.tsx'
 import { TenantLive } from './TenantLive.tsx'
+import { UserMenu } from './UserMenu.tsx'
 
 /** Answers fresh data and keeps it; without a network, what it kept last time (a module's offline store). */
 export type OfflineCache = <T>(key: string, load: () => Promise<T>) => Promise<{ value: T }>
@@ -55,6 +56,7 @@ export function StaffFrame({ title, offline, children }: { title: string; offlin
             </h1>
           </div>
           <StaffNav tenant={tenant.code} parent={tenant.parent} />
+          <UserMenu tenant={tenant.code} />
         </header>
         {children({ tenant, config, roles: rolesIn(me, tenant.code, tenant.parent) })}
       </div>

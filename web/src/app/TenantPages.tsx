@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router-dom'
+import { AccountPage } from './AccountPage.tsx'
 import { Console } from './Console.tsx'
 import { webModules } from './modules.ts'
 
@@ -7,6 +8,7 @@ export function TenantPages() {
   return (
     <Routes>
       <Route path="console" element={<Console />} />
+      <Route path="account" element={<AccountPage />} />
       {webModules
         .flatMap((m) => m.routes ?? [])
         .map(({ path, Component }) => (
