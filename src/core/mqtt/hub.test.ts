@@ -52,7 +52,7 @@ describe('embedded MQTT broker', () => {
   let url: string
 
   beforeAll(async () => {
-    hub = await openMqttHub({ mqttUrl: null, mqttPort: 0, maxPacketBytes: 4096, onPortTaken: failOnPortTaken })
+    hub = await openMqttHub({ mqttUrl: null, mqttPort: 0, maxPacketBytes: 4096, maxInFlightPerDevice: 1, onPortTaken: failOnPortTaken })
     url = `mqtt://127.0.0.1:${hub.port}`
     hub.setDeviceAuthenticator(knownDevices)
   })
@@ -77,7 +77,9 @@ describe('embedded MQTT broker', () => {
     const impostor = await mqtt.connectAsync(url, { username: 'awlr-01', password: 'rahasia-1', reconnectPeriod: 0 })
     const honest = await mqtt.connectAsync(url, { username: 'awlr-02', password: 'rahasia-2', reconnectPeriod: 0 })
     const seen: DeviceMessage[] = []
-    const stop = hub.onDeviceMessage((m) => seen.push(m))
+    const stop = hub.onDeviceMessage((m) => {
+      seen.push(m)
+    })
     impostor.publish('kendali/33.71/devices/awlr-02/readings', '{"level_cm":999}')
     impostor.publish('kendali/35.73/devices/awlr-01/readings', '{"level_cm":999}')
     const received = nextMessage(hub)
@@ -94,7 +96,7 @@ describe('embedded MQTT broker limits', () => {
   let hub: MqttHub
 
   beforeAll(async () => {
-    hub = await openMqttHub({ mqttUrl: null, mqttPort: 0, maxPacketBytes: 4096, onPortTaken: failOnPortTaken })
+    hub = await openMqttHub({ mqttUrl: null, mqttPort: 0, maxPacketBytes: 4096, maxInFlightPerDevice: 1, onPortTaken: failOnPortTaken })
     hub.setDeviceAuthenticator(knownDevices)
   })
   afterAll(() => hub.close())
@@ -102,7 +104,9 @@ describe('embedded MQTT broker limits', () => {
   it('closes the connection of a device that sends a packet over the size limit, and hands nothing on', async () => {
     const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.port}`, { username: 'awlr-01', password: 'rahasia-1', reconnectPeriod: 0 })
     const seen: DeviceMessage[] = []
-    const stop = hub.onDeviceMessage((m) => seen.push(m))
+    const stop = hub.onDeviceMessage((m) => {
+      seen.push(m)
+    })
     const closed = new Promise((resolve) => device.stream.once('close', resolve))
     device.publish('kendali/33.71/devices/awlr-01/up', Buffer.alloc(8192, 'x'), { qos: 0 })
     await closed
@@ -114,6 +118,43 @@ describe('embedded MQTT broker limits', () => {
   it('refuses a client without an id that asks to keep its session (MQTT-3.1.3-8), and takes one asking for a clean session', async () => {
     expect(await connectReturnCode(hub.port ?? 0, '', false, 'awlr-01', 'rahasia-1')).toBe(2)
     expect(await connectReturnCode(hub.port ?? 0, '', true, 'awlr-01', 'rahasia-1')).toBe(0)
+  })
+
+  it('acknowledges a QoS 1 publish only once its handler is done, reads no further from a device with too much in hand, and does not acknowledge when the handler fails', async () => {
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.port}`, { username: 'awlr-01', password: 'rahasia-1', reconnectPeriod: 0 })
+    let finish = () => {}
+    const handled = new Promise<void>((resolve) => {
+      finish = resolve
+    })
+    let calls = 0
+    const stop = hub.onDeviceMessage(async () => {
+      calls += 1
+      if (calls === 1) await handled
+      else throw new Error('the database is gone')
+    })
+    let acked = false
+    const published = device.publishAsync('kendali/33.71/devices/awlr-01/up', '{"level_cm":1}', { qos: 1 }).then(() => {
+      acked = true
+    })
+    await expect.poll(() => calls).toBe(1)
+    // While the handler holds the message (this broker's bound is one in hand), no PUBACK, and the broker reads
+    // nothing more from this device: a SUBSCRIBE sent after it is not answered either.
+    let subscribed = false
+    const subscribing = device.subscribeAsync('kendali/33.71/devices/awlr-01/down').then(() => {
+      subscribed = true
+    })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect([acked, subscribed]).toEqual([false, false])
+    finish()
+    await Promise.all([published, subscribing])
+    expect([acked, subscribed]).toEqual([true, true])
+
+    const closed = new Promise((resolve) => device.stream.once('close', resolve))
+    const refused = device.publishAsync('kendali/33.71/devices/awlr-01/up', '{"level_cm":2}', { qos: 1 })
+    await closed
+    stop()
+    device.end(true)
+    await expect(refused).rejects.toThrow()
   })
 })
 

@@ -20,7 +20,8 @@ export interface DeviceMessage {
   payload: Buffer
 }
 
-export type DeviceMessageHandler = (message: DeviceMessage) => void
+/** Handles a device's message; the embedded broker acknowledges (QoS 1) and reads on only once the promise settles. */
+export type DeviceMessageHandler = (message: DeviceMessage) => void | Promise<void>
 
 /**
  * Devices publish to `kendali/{tenant}/devices/{device}/{channel}`. The embedded broker lets a device
@@ -59,9 +60,9 @@ class Handlers {
     this.set.add(handler)
     return () => this.set.delete(handler)
   }
-  deliver(topic: string, payload: Buffer): void {
+  async deliver(topic: string, payload: Buffer): Promise<void> {
     const message = parseDeviceTopic(topic, payload)
-    if (message) for (const handler of this.set) handler(message)
+    if (message) await Promise.all([...this.set].map((handler) => handler(message)))
   }
 }
 
@@ -75,7 +76,11 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; certFile: string; keyFile: string } | null
   /** A packet whose header announces more bytes than this closes its connection before it is buffered. */
   maxPacketBytes: number
+  /** A device with this many messages not yet handled (stored) is read no further until one is. */
+  maxInFlightPerDevice?: number
 }
+
+const MAX_IN_FLIGHT_PER_DEVICE = 1000
 
 /**
  * Aedes has no packet size limit, and its parser buffers a packet whole before handing it on: the length in a
@@ -95,17 +100,22 @@ function limitPacketSize(client: Client, socket: Socket, maxBytes: number): void
   }
 }
 
+/** Aedes clients can stop reading their socket (pause) and start again (resume); its types leave that out. */
+const paused = (client: Client) => client as unknown as { pause(): void; resume(): void }
+
 class EmbeddedHub implements MqttHub {
   readonly kind = 'embedded' as const
   private authenticator: DeviceAuthenticator | null = null
   private readonly identities = new WeakMap<Client, DeviceIdentity>()
   private readonly handlers = new Handlers()
+  private readonly inFlight = new WeakMap<Client, number>()
 
   private constructor(
     private readonly broker: Aedes,
     private readonly servers: Server[],
     readonly port: number,
     readonly tlsPort: number | null,
+    private readonly maxInFlight: number,
   ) {}
 
   static async start(opts: EmbeddedBrokerOptions): Promise<EmbeddedHub> {
@@ -126,7 +136,7 @@ class EmbeddedHub implements MqttHub {
       const tlsPort = opts.tls
         ? await listen(createTlsServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handle), opts.tls.port)
         : null
-      const hub = new EmbeddedHub(broker, servers, port, tlsPort)
+      const hub = new EmbeddedHub(broker, servers, port, tlsPort, opts.maxInFlightPerDevice ?? MAX_IN_FLIGHT_PER_DEVICE)
       hub.guard()
       return hub
     } catch (err) {
@@ -169,15 +179,28 @@ class EmbeddedHub implements MqttHub {
       // Messages the platform itself publishes have no client.
       if (!client) return done(null)
       const prefix = ownPrefix(client)
-      done(prefix && packet.topic.startsWith(prefix) ? null : new Error('devices publish only under their own topic'))
+      if (!prefix || !packet.topic.startsWith(prefix)) return done(new Error('devices publish only under their own topic'))
+      // Aedes sends a QoS 1 PUBACK only after this is done: so a device's publish is acknowledged once handled
+      // (stored). Should storing fail, the connection closes without the PUBACK and the device sends it again.
+      // A device with too many messages in hand is read no further (back-pressure down to its TCP window).
+      const count = (this.inFlight.get(client) ?? 0) + 1
+      this.inFlight.set(client, count)
+      if (count === this.maxInFlight) paused(client).pause()
+      const settle = (err: Error | null) => {
+        const left = (this.inFlight.get(client) ?? 1) - 1
+        this.inFlight.set(client, left)
+        done(err)
+        if (left === this.maxInFlight - 1) paused(client).resume()
+      }
+      this.handlers.deliver(packet.topic, Buffer.from(packet.payload)).then(
+        () => settle(null),
+        (err: unknown) => settle(err instanceof Error ? err : new Error(String(err))),
+      )
     }
     this.broker.authorizeSubscribe = (client, subscription, done) => {
       const prefix = ownPrefix(client)
       done(null, prefix && subscription.topic.startsWith(prefix) ? subscription : null)
     }
-    this.broker.on('publish', (packet, client) => {
-      if (client) this.handlers.deliver(packet.topic, Buffer.from(packet.payload))
-    })
   }
 
   setDeviceAuthenticator(authenticate: DeviceAuthenticator): void {
@@ -262,7 +285,9 @@ class ExternalHub implements MqttHub {
     client.on('message', (topic, payload) => {
       this.envelopes.bodyOf(topic, payload).then(
         (body) => {
-          if (body) this.handlers.deliver(topic, body)
+          // Acknowledged to the broker on receipt, as before: mqtt.js hands messages on one at a time, so waiting
+          // here for each to be stored would write one message per transaction.
+          if (body) this.handlers.deliver(topic, body).catch(() => undefined)
         },
         () => undefined,
       )
@@ -325,11 +350,17 @@ export async function openMqttHub(opts: {
   mqttPort: number
   tls?: EmbeddedBrokerOptions['tls']
   maxPacketBytes?: number
+  maxInFlightPerDevice?: number
   onPortTaken: (err: Error) => void
 }): Promise<MqttHub> {
   if (opts.mqttUrl) return ExternalHub.connect(opts.mqttUrl)
   try {
-    return await EmbeddedHub.start({ port: opts.mqttPort, tls: opts.tls, maxPacketBytes: opts.maxPacketBytes ?? 64 * 1024 })
+    return await EmbeddedHub.start({
+      port: opts.mqttPort,
+      tls: opts.tls,
+      maxPacketBytes: opts.maxPacketBytes ?? 64 * 1024,
+      maxInFlightPerDevice: opts.maxInFlightPerDevice,
+    })
   } catch (err) {
     if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
       opts.onPortTaken(err)

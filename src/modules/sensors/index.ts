@@ -3,7 +3,6 @@ import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedSensorDemo } from './demo.ts'
 import { SENSOR_TOPICS } from './events.ts'
 import { sensorIndicators } from './indicators.ts'
-import { MqttIntake } from './mqtt-intake.ts'
 import { SENSOR_ACTIONS } from './permissions.ts'
 import { sensorRoutes } from './routes.ts'
 import { SensorService } from './service.ts'
@@ -14,23 +13,29 @@ import * as store from './store.ts'
 const PARTITION_MONTHS_AHEAD = 2
 const RETENTION_DAYS = 400
 
-/** Lets devices log in to the MQTT hub with their id and token, and stores what they publish on `…/up`. */
-export function connectMqtt(ctx: CoreContext, sensors: SensorService): { intake: MqttIntake; stop: () => void } {
+/**
+ * Lets devices log in to the MQTT hub with their id and token, and stores what they publish on `…/up` through
+ * the group commit: the hub acknowledges a QoS 1 publish only once it is stored.
+ */
+export function connectMqtt(ctx: CoreContext, sensors: SensorService): { stop: () => void; drain: () => Promise<void> } {
   ctx.mqtt.setDeviceAuthenticator((username, password) => sensors.authenticate(ctx.db, username, password))
-  const intake = new MqttIntake(
-    async (tenant, deviceId, bodies, unreadable) => {
-      if (unreadable > 0) await sensors.countUnreadable(ctx.db, tenant, deviceId, unreadable)
-      if (bodies.length > 0) await sensors.ingestBatch(ctx.db, tenant, deviceId, bodies)
-    },
-    (err) => ctx.log.warn({ err }, 'MQTT readings not stored'),
-  )
-  return { intake, stop: ctx.mqtt.onDeviceMessage((message) => intake.add(message)) }
+  const stop = ctx.mqtt.onDeviceMessage(async (message) => {
+    if (message.channel !== 'up') return
+    let body: unknown
+    try {
+      body = JSON.parse(message.payload.toString('utf8'))
+    } catch {
+      await sensors.submit(ctx.db, message.tenant, message.device, null, true)
+      return
+    }
+    await sensors.submit(ctx.db, message.tenant, message.device, body)
+  })
+  return { stop, drain: () => sensors.drain() }
 }
 
 /** Sensors: devices, MQTT/HTTP ingest (JSON and SenML), threshold rules and alarms. */
 export function sensorsModule(): KendaliModule {
   let service: SensorService | null = null
-  let intake: MqttIntake | null = null
   let stopListening: (() => void) | null = null
   let simulator: SensorSimulator | null = null
   const of = (ctx: CoreContext) => {
@@ -60,9 +65,7 @@ export function sensorsModule(): KendaliModule {
     indicators: (ctx) => sensorIndicators(ctx),
     seedDemo: (ctx) => seedSensorDemo(ctx.db, of(ctx), ctx.config.demoPassword),
     start: async (ctx) => {
-      const connection = connectMqtt(ctx, of(ctx))
-      intake = connection.intake
-      stopListening = connection.stop
+      stopListening = connectMqtt(ctx, of(ctx)).stop
       if (ctx.config.simulator && ctx.config.demo) {
         simulator = new SensorSimulator(ctx, of(ctx))
         if (!(await simulator.start())) simulator = null
@@ -71,7 +74,7 @@ export function sensorsModule(): KendaliModule {
     stop: async () => {
       await simulator?.stop()
       stopListening?.()
-      await intake?.drain()
+      await service?.drain()
     },
   }
 }

@@ -118,7 +118,7 @@ describe('device kinds a city defines', () => {
     expect((await raised).data).toMatchObject({ severity: 'waspada', metric: 'sound_level', value: 82.5, threshold: 70 })
     await client.endAsync()
     connection.stop()
-    await connection.intake.drain()
+    await connection.drain()
 
     const shown = json<{ latest: Record<string, { value: number }> }>(
       await inject({ method: 'GET', url: `/api/t/33.71/devices/${device.id}`, headers: { cookie: operator } }),

@@ -171,7 +171,8 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : ''
       const identity = token ? await sensors.authenticate(ctx.db, request.params.id, token) : null
       if (!identity || identity.tenant !== tenant) throw new Unauthorized('Send the device token as a bearer token')
-      return sensors.ingest(ctx.db, tenant, request.params.id, request.body)
+      // Answered once the batch it joins has committed.
+      return sensors.submit(ctx.db, tenant, request.params.id, request.body)
     },
   )
 

@@ -6,7 +6,8 @@ import { cursorKey, encodeCursor, keysetPage } from '../../core/http/paging.ts'
 import type { DeviceIdentity } from '../../core/mqtt/hub.ts'
 import { type DeviceKind, mergeKinds } from './catalogue.ts'
 import { recordSensorEvent } from './events.ts'
-import { parsePayload, type Reading, type Rejection } from './payload.ts'
+import { type IngestEntry, type IngestOutcome, IngestQueue } from './ingest-queue.ts'
+import { type Parsed, parsePayload, type Reading } from './payload.ts'
 import { evaluateRule } from './rules.ts'
 import type { Alarm, CreateDevice, CreateRule, Device, History, PutDeviceKind, Rule, UpdateDevice, UpdateRule } from './schema.ts'
 import * as store from './store.ts'
@@ -19,10 +20,14 @@ const RAW_LIMIT_MS = 6 * 3600_000
 const FIVE_MINUTE_LIMIT_MS = 7 * 86_400_000
 const OPEN = ['active', 'acknowledged']
 
-export interface IngestOutcome {
-  accepted: number
-  rejected: Rejection[]
+interface ParsedEntry {
+  entry: IngestEntry
+  device: store.DeviceRow
+  payloads: Parsed[]
 }
+
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)))
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 function alarmEventData(alarm: Alarm, action?: string) {
   return {
@@ -42,6 +47,8 @@ function alarmEventData(alarm: Alarm, action?: string) {
 
 /** Devices, their readings, threshold rules and alarms. */
 export class SensorService {
+  private readonly queues = new Map<Database, IngestQueue>()
+
   constructor(
     private readonly events: EventLog,
     /** Told how many readings each stored batch accepted and rejected (for metrics). */
@@ -207,57 +214,118 @@ export class SensorService {
     return { tenant: device.tenant, device: device.id }
   }
 
-  /**
-   * Parses a payload and stores every good reading in one transaction: readings, latest values, the
-   * device's online state, and the rules they trip. Bad items are counted, never stored.
-   */
+  /** One payload of one device, written at once (not through the queue). */
   async ingest(db: Database, tenant: string, deviceId: string, body: unknown, now: Date = new Date()): Promise<IngestOutcome> {
     return (await this.ingestBatch(db, tenant, deviceId, [body], now))[0]
   }
 
-  /** Several payloads of one device (e.g. MQTT messages gathered over a moment) in one transaction. */
+  /** Several payloads of one device in one transaction. */
   async ingestBatch(db: Database, tenant: string, deviceId: string, bodies: unknown[], now: Date = new Date()): Promise<IngestOutcome[]> {
-    const device = await store.deviceForAuth(db, deviceId)
-    if (!device || device.tenant !== tenant) throw new NotFound(`There is no device ${deviceId} in ${tenant}`)
-    const ranges = new Map((await this.kinds(db, tenant)).find((k) => k.code === device.kind)?.metrics.map((m) => [m.name, m]) ?? [])
-    const metrics = new Map(device.metrics.map((m) => [m.name, { unit: m.unit, min: ranges.get(m.name)?.min, max: ranges.get(m.name)?.max }]))
-    const parsed = bodies.map((body) => parsePayload(body, metrics, now))
-    const readings = parsed.flatMap((p) => p.readings)
-    const reasons = new Map<string, number>()
-    for (const r of parsed.flatMap((p) => p.rejected)) {
-      const reason = r.reason ?? r.field.split('.')[0]
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
-    }
-    await db.transaction(async (tx) => {
-      await store.countRejections(tx, tenant, deviceId, now.toISOString().slice(0, 10), reasons)
-      if (readings.length > 0) await this.store(tx, tenant, device, readings)
-    })
-    this.counted(
-      readings.length,
-      parsed.reduce((n, p) => n + p.rejected.length, 0),
-    )
-    return parsed.map((p) => ({ accepted: p.readings.length, rejected: p.rejected }))
+    const [result] = await this.ingestMany(db, [{ tenant, deviceId, bodies, unreadable: 0 }], now)
+    if (result instanceof Error) throw result
+    return result
   }
 
-  /** Counts payloads that could not even be read (not JSON), for a known device. */
-  async countUnreadable(db: Queryable, tenant: string, deviceId: string, count: number, now: Date = new Date()): Promise<void> {
-    await store.countRejections(db, tenant, deviceId, now.toISOString().slice(0, 10), new Map([['payload', count]]))
+  /**
+   * Queues a payload for the next group commit (see IngestQueue); resolves once it is stored, its bad items
+   * counted. MQTT acknowledges a QoS 1 publish, and HTTP answers, only then.
+   */
+  submit(db: Database, tenant: string, deviceId: string, body: unknown, unreadable = false): Promise<IngestOutcome> {
+    let queue = this.queues.get(db)
+    if (!queue) {
+      queue = new IngestQueue((entries) => this.ingestMany(db, entries))
+      this.queues.set(db, queue)
+    }
+    return queue.submit(tenant, deviceId, body, unreadable)
+  }
+
+  /** Resolves once every payload submitted so far is written. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.drain()))
+  }
+
+  /**
+   * Many devices' payloads in one transaction: readings, latest values, online states and the rules they trip,
+   * each a statement for the whole batch. Bad items are counted, never stored. Should the transaction fail, each
+   * device's payloads are tried alone, so one device cannot sink the others.
+   */
+  async ingestMany(db: Database, entries: IngestEntry[], now: Date = new Date()): Promise<(IngestOutcome[] | Error)[]> {
+    const devices = new Map((await store.devicesForIngest(db, [...new Set(entries.map((e) => e.deviceId))])).map((d) => [d.id, d]))
+    const kinds = new Map<string, DeviceKind[]>()
+    for (const tenant of new Set(entries.map((e) => e.tenant))) kinds.set(tenant, await this.kinds(db, tenant))
+    const parsed = entries.map((entry): ParsedEntry | Error => {
+      const device = devices.get(entry.deviceId)
+      if (!device || device.tenant !== entry.tenant) return new NotFound(`There is no device ${entry.deviceId} in ${entry.tenant}`)
+      const ranges = new Map(
+        kinds
+          .get(entry.tenant)
+          ?.find((k) => k.code === device.kind)
+          ?.metrics.map((m) => [m.name, m]) ?? [],
+      )
+      const metrics = new Map(device.metrics.map((m) => [m.name, { unit: m.unit, min: ranges.get(m.name)?.min, max: ranges.get(m.name)?.max }]))
+      return { entry, device, payloads: entry.bodies.map((body) => parsePayload(body, metrics, now)) }
+    })
+    const ready = parsed.filter((p): p is ParsedEntry => !(p instanceof Error))
+    const failed = new Map<ParsedEntry, Error>()
+    try {
+      if (ready.length > 0) await db.transaction((tx) => this.write(tx, ready, now))
+    } catch (err) {
+      if (ready.length === 1) failed.set(ready[0], asError(err))
+      else for (const one of ready) await db.transaction((tx) => this.write(tx, [one], now)).catch((alone: unknown) => failed.set(one, asError(alone)))
+    }
+    const stored = ready.filter((p) => !failed.has(p)).flatMap((p) => p.payloads)
+    this.counted(
+      stored.reduce((n, p) => n + p.readings.length, 0),
+      stored.reduce((n, p) => n + p.rejected.length, 0),
+    )
+    return parsed.map((p) =>
+      p instanceof Error ? p : (failed.get(p) ?? p.payloads.map((payload) => ({ accepted: payload.readings.length, rejected: payload.rejected }))),
+    )
   }
 
   rejections(db: Queryable, tenant: string, deviceId: string): Promise<Record<string, number>> {
     return store.rejectionCounts(db, tenant, deviceId)
   }
 
-  private async store(tx: Tx, tenant: string, device: store.DeviceRow, readings: Reading[]): Promise<void> {
-    readings.sort((a, b) => a.at.getTime() - b.at.getTime())
-    await store.insertReadings(tx, tenant, device.id, readings)
-    const latest = new Map<string, Reading>()
-    for (const r of readings) latest.set(r.metric, r)
-    await store.upsertLatest(tx, tenant, device.id, [...latest.values()])
-    const newest = readings[readings.length - 1].at
-    const before = await store.markSeen(tx, tenant, device.id, newest)
-    if (before === 'offline') await this.cameBack(tx, tenant, device.id, newest)
-    await this.applyRules(tx, tenant, device, readings)
+  private async write(tx: Tx, batch: ParsedEntry[], now: Date): Promise<void> {
+    const counts: { tenant: string; deviceId: string; reason: string; count: number }[] = []
+    for (const { entry, payloads } of batch) {
+      const reasons = new Map<string, number>(entry.unreadable > 0 ? [['payload', entry.unreadable]] : [])
+      for (const r of payloads.flatMap((p) => p.rejected)) {
+        const reason = r.reason ?? r.field.split('.')[0]
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
+      }
+      for (const [reason, count] of reasons) counts.push({ tenant: entry.tenant, deviceId: entry.deviceId, reason, count })
+    }
+    await store.countRejections(tx, now.toISOString().slice(0, 10), counts)
+
+    const reporting = batch
+      .map(({ device, payloads }) => ({ device, readings: payloads.flatMap((p) => p.readings).sort((a, b) => a.at.getTime() - b.at.getTime()) }))
+      .filter((d) => d.readings.length > 0)
+      // Key order, so concurrent batches lock devices in the same order.
+      .sort((a, b) => (a.device.tenant === b.device.tenant ? cmp(a.device.id, b.device.id) : cmp(a.device.tenant, b.device.tenant)))
+    if (reporting.length === 0) return
+    const all = reporting.flatMap(({ device, readings }) => readings.map((r) => ({ ...r, tenant: device.tenant, deviceId: device.id })))
+    await store.insertReadings(tx, all)
+    // Each device's readings are in time order, so the last of a metric is its newest.
+    const latest = new Map(all.map((r) => [`${r.tenant}/${r.deviceId}/${r.metric}`, r]))
+    await store.upsertLatest(tx, [...latest.values()])
+    const newest = new Map(reporting.map(({ device, readings }) => [device.id, readings[readings.length - 1].at]))
+    const back = await store.markSeen(
+      tx,
+      reporting.map(({ device }) => ({ tenant: device.tenant, id: device.id, at: newest.get(device.id) as Date })),
+    )
+    for (const device of back) await this.cameBack(tx, device.tenant, device.id, newest.get(device.id) as Date)
+    const rules = new Map<string, store.RuleWithState[]>()
+    for (const rule of await store.rulesForDevices(
+      tx,
+      reporting.map(({ device }) => device),
+    ))
+      rules.set(rule.device_id, [...(rules.get(rule.device_id) ?? []), rule])
+    for (const { device, readings } of reporting) {
+      const watching = rules.get(device.id)
+      if (watching) await this.applyRules(tx, device.tenant, device, readings, watching)
+    }
   }
 
   private async cameBack(tx: Tx, tenant: string, deviceId: string, at: Date): Promise<void> {
@@ -269,8 +337,7 @@ export class SensorService {
       await recordSensorEvent(this.events, tx, tenant, null, { topic: 'sensors', type: 'alarm.cleared', entity: cleared.id, data: alarmEventData(cleared) })
   }
 
-  private async applyRules(tx: Tx, tenant: string, device: store.DeviceRow, readings: Reading[]): Promise<void> {
-    const rules = await store.rulesForDevice(tx, tenant, device.id, device.kind, [...new Set(readings.map((r) => r.metric))])
+  private async applyRules(tx: Tx, tenant: string, device: store.DeviceRow, readings: Reading[], rules: store.RuleWithState[]): Promise<void> {
     for (const rule of rules) {
       let since = rule.breach_since
       let open = rule.open_alarm

@@ -85,43 +85,81 @@ export async function setTokenHash(db: Queryable, tenant: string, id: string, to
   )
 }
 
-export async function insertReadings(db: Queryable, tenant: string, deviceId: string, readings: Reading[]): Promise<number> {
-  const rows = await db.query(
-    `INSERT INTO readings (tenant, device_id, metric, at, value)
-     SELECT $1, $2, m, a, v FROM unnest($3::text[], $4::timestamptz[], $5::float8[]) AS r(m, a, v)
-     ON CONFLICT DO NOTHING RETURNING 1`,
-    [tenant, deviceId, readings.map((r) => r.metric), readings.map((r) => r.at.toISOString()), readings.map((r) => r.value)],
-  )
-  return rows.length
+/** A reading of one device, as a batch of many devices' readings carries it. */
+export interface DeviceReading extends Reading {
+  tenant: string
+  deviceId: string
 }
 
-export async function upsertLatest(db: Queryable, tenant: string, deviceId: string, latest: Reading[]): Promise<void> {
+/** The devices a batch names, by install-wide id (archived ones are left out). */
+export async function devicesForIngest(db: Queryable, ids: string[]): Promise<DeviceRow[]> {
+  return db.query<DeviceRow>('SELECT tenant, id, kind, metrics, status, token_hash FROM devices WHERE id = ANY($1::text[]) AND archived_at IS NULL', [ids])
+}
+
+const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick)
+
+/** Many devices' readings in one statement; a reading already stored (same device, metric and time) is kept. */
+export async function insertReadings(db: Queryable, readings: DeviceReading[]): Promise<void> {
+  await db.query(
+    `INSERT INTO readings (tenant, device_id, metric, at, value)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])
+     ON CONFLICT DO NOTHING`,
+    [
+      column(readings, (r) => r.tenant),
+      column(readings, (r) => r.deviceId),
+      column(readings, (r) => r.metric),
+      column(readings, (r) => r.at.toISOString()),
+      column(readings, (r) => r.value),
+    ],
+  )
+}
+
+/** The latest value per device and metric, from a batch's newest of each (one row per device and metric). */
+export async function upsertLatest(db: Queryable, latest: DeviceReading[]): Promise<void> {
   await db.query(
     `INSERT INTO latest_values (tenant, device_id, metric, at, value)
-     SELECT $1, $2, m, a, v FROM unnest($3::text[], $4::timestamptz[], $5::float8[]) AS r(m, a, v)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])
      ON CONFLICT (tenant, device_id, metric) DO UPDATE SET at = EXCLUDED.at, value = EXCLUDED.value
        WHERE latest_values.at < EXCLUDED.at`,
-    [tenant, deviceId, latest.map((r) => r.metric), latest.map((r) => r.at.toISOString()), latest.map((r) => r.value)],
+    [
+      column(latest, (r) => r.tenant),
+      column(latest, (r) => r.deviceId),
+      column(latest, (r) => r.metric),
+      column(latest, (r) => r.at.toISOString()),
+      column(latest, (r) => r.value),
+    ],
   )
 }
 
-/** Marks a device seen; returns its status before, to tell a device coming back online. */
-export async function markSeen(db: Queryable, tenant: string, deviceId: string, at: Date): Promise<string> {
-  const [before] = await db.query<{ status: string }>('SELECT status FROM devices WHERE tenant = $1 AND id = $2 FOR UPDATE', [tenant, deviceId])
-  await db.query(
-    `UPDATE devices SET status = 'online', last_seen_at = greatest(coalesce(last_seen_at, $3::timestamptz), $3::timestamptz) WHERE tenant = $1 AND id = $2`,
-    [tenant, deviceId, at.toISOString()],
+/**
+ * Marks devices seen (each once, with its newest reading); returns those that were offline before, to tell them
+ * coming back. Rows are locked in key order so concurrent batches cannot deadlock.
+ */
+export async function markSeen(db: Queryable, seen: { tenant: string; id: string; at: Date }[]): Promise<{ tenant: string; id: string }[]> {
+  const rows = await db.query<{ tenant: string; id: string; was_offline: boolean }>(
+    `WITH seen AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS s(tenant, id, at)),
+     before AS (SELECT d.tenant, d.id, d.status FROM devices d JOIN seen s ON s.tenant = d.tenant AND s.id = d.id ORDER BY d.tenant, d.id FOR UPDATE OF d)
+     UPDATE devices d SET status = 'online', last_seen_at = greatest(coalesce(d.last_seen_at, s.at), s.at)
+     FROM seen s, before b
+     WHERE d.tenant = s.tenant AND d.id = s.id AND b.tenant = d.tenant AND b.id = d.id
+     RETURNING d.tenant, d.id, b.status = 'offline' AS was_offline`,
+    [column(seen, (r) => r.tenant), column(seen, (r) => r.id), column(seen, (r) => r.at.toISOString())],
   )
-  return before?.status ?? 'unknown'
+  return rows.filter((r) => r.was_offline)
 }
 
-export async function countRejections(db: Queryable, tenant: string, deviceId: string, day: string, reasons: Map<string, number>): Promise<void> {
-  if (reasons.size === 0) return
+/** Adds to the per-device, day and reason counts of refused readings (one row per device and reason). */
+export async function countRejections(
+  db: Queryable,
+  day: string,
+  counts: { tenant: string; deviceId: string; reason: string; count: number }[],
+): Promise<void> {
+  if (counts.length === 0) return
   await db.query(
     `INSERT INTO ingest_rejections (tenant, device_id, day, reason, count)
-     SELECT $1, $2, $3::date, r, c FROM unnest($4::text[], $5::bigint[]) AS x(r, c)
+     SELECT t, d, $1::date, r, c FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(t, d, r, c)
      ON CONFLICT (tenant, device_id, day, reason) DO UPDATE SET count = ingest_rejections.count + EXCLUDED.count`,
-    [tenant, deviceId, day, [...reasons.keys()], [...reasons.values()]],
+    [day, column(counts, (c) => c.tenant), column(counts, (c) => c.deviceId), column(counts, (c) => c.reason), column(counts, (c) => c.count)],
   )
 }
 
@@ -230,17 +268,20 @@ export interface RuleWithState {
   open_alarm: string | null
 }
 
-/** The enabled rules that watch this device's metrics, with their state for this device; locked for the update. */
-export async function rulesForDevice(db: Queryable, tenant: string, deviceId: string, kind: string, metrics: string[]): Promise<RuleWithState[]> {
-  return db.query<RuleWithState>(
-    `SELECT r.id, r.name, r.metric, r.comparison, r.threshold, r.duration_seconds, r.hysteresis, r.severity, r.action,
+/** The enabled rules that watch a batch's devices (by id or kind), with their state for each device. */
+export async function rulesForDevices(
+  db: Queryable,
+  devices: { tenant: string; id: string; kind: string }[],
+): Promise<(RuleWithState & { device_id: string })[]> {
+  return db.query<RuleWithState & { device_id: string }>(
+    `SELECT x.device_id, r.id, r.name, r.metric, r.comparison, r.threshold, r.duration_seconds, r.hysteresis, r.severity, r.action,
        s.breach_since,
-       (SELECT a.id FROM alarms a WHERE a.tenant = r.tenant AND a.device_id = $2 AND a.rule_id = r.id AND a.status <> 'cleared') AS open_alarm
-     FROM rules r
-     LEFT JOIN rule_states s ON s.tenant = r.tenant AND s.rule_id = r.id AND s.device_id = $2
-     WHERE r.tenant = $1 AND r.enabled AND r.metric = ANY($4::text[]) AND (r.device_id = $2 OR r.device_kind = $3)
-     ORDER BY r.id`,
-    [tenant, deviceId, kind, metrics],
+       (SELECT a.id FROM alarms a WHERE a.tenant = r.tenant AND a.device_id = x.device_id AND a.rule_id = r.id AND a.status <> 'cleared') AS open_alarm
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS x(tenant, device_id, kind)
+     JOIN rules r ON r.tenant = x.tenant AND r.enabled AND (r.device_id = x.device_id OR r.device_kind = x.kind)
+     LEFT JOIN rule_states s ON s.tenant = r.tenant AND s.rule_id = r.id AND s.device_id = x.device_id
+     ORDER BY x.device_id, r.id`,
+    [column(devices, (d) => d.tenant), column(devices, (d) => d.id), column(devices, (d) => d.kind)],
   )
 }
 
