@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Static, Type } from 'typebox'
 import { Forbidden, Invalid, NotFound } from '../errors.ts'
 import { ErrorBody } from '../http/errors.ts'
+import { Int4 } from '../http/schema.ts'
 import { defineActions } from '../http/permissions.ts'
 import { principalOf, tenantOf } from '../http/request.ts'
 import type { CoreContext, KendaliApp } from '../module.ts'
@@ -26,7 +27,7 @@ const HttpsUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 
 const Common = {
   enabled: Type.Boolean(),
   ratePerSecond: Type.Integer({ minimum: 1, maximum: 10_000, description: "The provider's limit: messages handed over per second" }),
-  dailyBudget: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'Messages per day on this channel; none: no budget' })),
+  dailyBudget: Type.Optional(Type.Union([Int4({ minimum: 1 }), Type.Null()], { description: 'Messages per day on this channel; none: no budget' })),
 }
 const Secret = Type.String({ maxLength: 2000 })
 const Templates = Type.Record(
