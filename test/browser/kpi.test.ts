@@ -325,10 +325,8 @@ describe('executive dashboard and situation room in the browser', () => {
     await page.getByTestId('wall-stale').waitFor({ state: 'detached' })
     // The layers draw what they fetched while the panel is up.
     await expect.poll(() => page.getByTestId('wall-time-left').textContent()).toMatch(/[12] s/)
-    await page
-      .getByTestId('wall-panel-map')
-      .getByTestId('map')
-      .screenshot({ path: join(SHOTS, 'kpi-wall-map-1920.png') })
+    // The whole screen, not the map element: on a busy machine the panel may rotate away while the picture is taken.
+    await page.screenshot({ path: join(SHOTS, 'kpi-wall-map-1920.png') })
     await page.getByTestId('tile-environment').waitFor({ timeout: 10_000 })
     await page.screenshot({ path: join(SHOTS, 'kpi-wall-1920.png') })
     const snapshot = page.getByTestId('wall-cameras').getByAltText('Kamera Uji Ruang Situasi')
