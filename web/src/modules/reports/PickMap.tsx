@@ -1,7 +1,6 @@
-import { type ReactNode, useEffect, useMemo, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
-import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
 import { MapView, mapStyle } from '../../map/MapView.tsx'
 import { MapPicker, PickedSpot } from '../../map/Pick.tsx'
 import { PublicReportsLayer } from './ReportsLayer.tsx'
