@@ -37,6 +37,9 @@ const PUBLIC_ROUTES = [
   'GET /api/demo/cameras/:file',
   // Citizens report without an account; the reports module rate-limits them and shows only public fields (tested there).
   'GET /api/t/:tenant/report-categories',
+  // Place search and a point in words: the citizen's report form finds its street too.
+  'GET /api/t/:tenant/places',
+  'GET /api/t/:tenant/places/reverse',
   'GET /api/t/:tenant/reports/nearby',
   'GET /api/t/:tenant/reports/public',
   'POST /api/t/:tenant/reports',

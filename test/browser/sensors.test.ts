@@ -81,14 +81,15 @@ describe('sensor admin pages', () => {
     await form.locator('button[type=submit]').click()
     const row = page.getByTestId('rule-row').filter({ hasText: 'Siaga Kali Bening' })
     await row.waitFor()
-    expect(await row.textContent()).toContain('water_level >= 180')
+    // The metric in words, from the kind's catalogue, not its code.
+    expect(await row.textContent()).toContain('Tinggi muka air >= 180')
     expect(await row.textContent()).toContain('Siaga')
 
     await row.getByRole('button', { name: 'Ubah' }).click()
     await page.getByTestId('rule-form').locator('input[name=threshold]').fill('190')
     await page.getByTestId('rule-form').locator('select[name=severity]').selectOption('awas')
     await page.getByTestId('rule-form').locator('button[type=submit]').click()
-    await expect.poll(() => row.textContent()).toContain('water_level >= 190')
+    await expect.poll(() => row.textContent()).toContain('Tinggi muka air >= 190')
     expect(await row.textContent()).toContain('Awas')
     await page.screenshot({ path: join(SHOTS, 'sensors-admin-rules.png') })
 
