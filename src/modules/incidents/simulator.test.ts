@@ -65,8 +65,13 @@ describe('the demo dispatch simulator', () => {
     expect(path).toEqual(['dispatched', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'returning', 'available'])
     expect(events.filter((e) => e.entity === unitId && e.type === 'unit.moved').length).toBeGreaterThan(3)
     const unit = await s.units.get(ctx.db, DEMO_TENANT, unitId)
-    const home = unit.homeFacilityId ? await s.facilities.get(ctx.db, DEMO_TENANT, unit.homeFacilityId) : null
-    expect(home && unit.location && metresBetween(unit.location.coordinates, home.location.coordinates)).toBeLessThan(30)
+    // The nearest available ambulance may be one another test file made on this worker's database, without a home
+    // station: then it stays where it became available. A demo ambulance drives back to its station.
+    expect(unit.location).not.toBeNull()
+    if (unit.homeFacilityId && unit.location) {
+      const home = await s.facilities.get(ctx.db, DEMO_TENANT, unit.homeFacilityId)
+      expect(metresBetween(unit.location.coordinates, home.location.coordinates)).toBeLessThan(30)
+    }
     await simulator.stop()
   })
 })
