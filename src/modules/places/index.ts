@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 import { PLACE_ACTIONS } from './permissions.ts'
 import { PlaceService } from './places.ts'
 import { placeSources } from './ports.ts'
@@ -35,11 +34,7 @@ export function placesModule(): KendaliModule {
       [JOB_REFRESH]: {
         everySeconds: REFRESH_EVERY_SECONDS,
         run: async () => {
-          const tenants = await tenancyServices(ctx).tenants.list(ctx.db)
-          for (const t of tenants.filter((t) => t.kind !== 'provinsi' && t.bbox)) {
-            const counts = await of(ctx).places.refresh(ctx.db, t.code)
-            ctx.log.debug({ tenant: t.code, counts }, 'place index refreshed')
-          }
+          ctx.log.debug({ counts: await of(ctx).places.refreshAll(ctx.db) }, 'place index refreshed')
         },
       },
     }),

@@ -142,6 +142,13 @@ export class PlaceService {
     if (!(await store.deleteNamed(db, tenant, id))) throw new NotFound(`There is no named place ${id} in ${tenant}`)
   }
 
+  /** Refreshes every city's index (the recurring job). */
+  async refreshAll(db: Database): Promise<Record<string, Record<string, number>>> {
+    const counts: Record<string, Record<string, number>> = {}
+    for (const tenant of await this.sources.cities(db)) counts[tenant] = await this.refresh(db, tenant)
+    return counts
+  }
+
   sourcesOf(db: Queryable, tenant: string) {
     return store.sources(db, tenant)
   }

@@ -24,6 +24,8 @@ export interface NamedPoint {
 
 /** What the place index reads from other modules: their names and where they are, never their tables. */
 export interface PlaceSources {
+  /** The kota and kabupaten with boundaries: the tenants whose places are indexed. */
+  cities(db: Queryable): Promise<string[]>
   /** The tenant's area (its regions' bbox); null before boundaries are imported. */
   bbox(db: Queryable, tenant: string): Promise<Bbox | null>
   areas(db: Queryable, tenant: string): Promise<Area[]>
@@ -37,6 +39,7 @@ const FACILITY_PAGE = 500
 export function placeSources(ctx: CoreContext): PlaceSources {
   const tenancy = tenancyServices(ctx)
   return {
+    cities: async (db) => (await tenancy.tenants.list(db)).filter((t) => t.kind !== 'provinsi' && t.bbox).map((t) => t.code),
     bbox: async (db, tenant) => ((await tenancy.tenants.get(db, tenant))?.bbox as Bbox | null | undefined) ?? null,
     areas: async (db, tenant) =>
       (await tenancy.regions.features(db, tenant)).features.map((f) => ({
