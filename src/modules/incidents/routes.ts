@@ -159,7 +159,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/incidents',
     {
-      config: { action: 'incidents.incident.read' },
+      config: { action: 'incidents.incident.list' },
       schema: {
         tags,
         summary: 'Incidents, newest first, filtered by status, type, priority, bbox and since',
@@ -168,13 +168,17 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
         response: { 200: Page(Incident), ...errors },
       },
     },
-    async (request) => s.incidents.list(ctx.db, tenantOf(request).code, request.query, handlesCalls(request)),
+    async (request) => {
+      const page = await s.incidents.list(ctx.db, tenantOf(request).code, request.query, handlesCalls(request))
+      // A wall screen shows where and how urgent, never who called or what they said.
+      return principalOf(request).wall ? { ...page, items: page.items.map((i) => ({ ...i, caller: null, description: null })) } : page
+    },
   )
 
   app.get(
     '/api/t/:tenant/incidents/geojson',
     {
-      config: { action: 'incidents.incident.read' },
+      config: { action: 'incidents.incident.list' },
       schema: {
         tags,
         summary: 'Incidents as GeoJSON for the map (open ones by default)',
@@ -340,7 +344,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units',
     {
-      config: { action: 'incidents.unit.read' },
+      config: { action: 'incidents.unit.list' },
       schema: {
         tags: ['units'],
         summary: 'Units by callsign, filtered by kind and status',
@@ -355,7 +359,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
   app.get(
     '/api/t/:tenant/units/geojson',
     {
-      config: { action: 'incidents.unit.read' },
+      config: { action: 'incidents.unit.list' },
       schema: { tags: ['units'], summary: 'Units with a position, as GeoJSON for the map', params: TenantParams, response: { 200: UnitFeatures, ...errors } },
     },
     async (request) => s.units.features(ctx.db, tenantOf(request).code),

@@ -7,7 +7,9 @@ const ADMINS = ['admin'] as const
 // catalogue, run recomputes and issue wall tokens. A province grant reads its cities (inherited grants only read).
 // A wall screen passes only the actions marked `wall` here and in the modules whose data its panels show.
 export const KPI_ACTIONS = defineActions({
-  'kpi.indicator.read': { roles: READERS, wall: true },
+  'kpi.indicator.read': { roles: READERS },
+  /** The six dimensions' scores and figures; a wall screen reads them too (not the entered values behind them). */
+  'kpi.summary.read': { roles: READERS, wall: true },
   'kpi.indicator.write': { roles: ADMINS },
   'kpi.value.enter': { roles: ['admin', 'agency_officer'], opd: 'the indicator belongs to' },
   'kpi.recompute': { roles: ADMINS },

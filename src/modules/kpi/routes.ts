@@ -197,7 +197,7 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
   app.get(
     '/api/t/:tenant/kpi/summary',
     {
-      config: { action: 'kpi.indicator.read' },
+      config: { action: 'kpi.summary.read' },
       schema: {
         tags,
         summary: 'The six dimensions of a month: scores (with the formula), 12-month trend, each indicator against its target',

@@ -84,6 +84,63 @@ describe('wall tokens', () => {
     }
   })
 
+  it("reads the panels' lists, not the details behind them, and never a caller's or reporter's contact", async () => {
+    const screen = await screenOf((await newToken('Layar ruang rapat')).token)
+    const call = await as('operator', {
+      method: 'POST',
+      url: '/api/t/33.71/incidents',
+      payload: {
+        type: 'medical',
+        source: 'call_119',
+        location: { type: 'Point', coordinates: [110.2176, -7.4773] },
+        description: 'Pak Slamet pingsan di rumah, Jl. Pemuda 12',
+        caller: { name: 'Siti Aminah', phone: '081234567890' },
+      },
+    })
+    expect(call.statusCode, call.body).toBe(201)
+    const incident = json<{ id: string; number: string }>(call)
+    const reported = await anonymous({
+      method: 'POST',
+      url: '/api/t/33.71/reports',
+      payload: {
+        category: 'lampu_jalan_mati',
+        description: 'Lampu mati di depan rumah Bu Rini',
+        location: { type: 'Point', coordinates: [110.2181, -7.4781] },
+        consent: true,
+        reporter: { name: 'Rini Astuti', phone: '081298765432' },
+      },
+    })
+    expect(reported.statusCode, reported.body).toBe(201)
+    const report = json<{ number: string }>(reported)
+
+    type Listed = { number: string; caller?: unknown; reporter?: unknown; description: string | null }
+    const incidentsOnWall = json<{ items: Listed[] }>(await screen({ method: 'GET', url: '/api/t/33.71/incidents?status=open&limit=500' })).items
+    expect(incidentsOnWall.find((i) => i.number === incident.number)).toMatchObject({ caller: null, description: null })
+    const reportsOnWall = json<{ items: Listed[] }>(await screen({ method: 'GET', url: '/api/t/33.71/reports?limit=200' })).items
+    expect(reportsOnWall.find((r) => r.number === report.number)).toMatchObject({ reporter: null, description: '' })
+    // An executive still reads them (contacts masked): the wall's narrowing is its own.
+    const executiveSees = json<{ items: Listed[] }>(await as('executive', { method: 'GET', url: '/api/t/33.71/incidents?status=open&limit=500' })).items
+    expect(executiveSees.find((i) => i.number === incident.number)).toMatchObject({ caller: { name: 'S*** A***', phone: '0812*****890' } })
+
+    const [unit] = json<{ items: { id: string }[] }>(await screen({ method: 'GET', url: '/api/t/33.71/units?limit=1' })).items
+    const details = [
+      `/api/t/33.71/incidents/${incident.id}`,
+      '/api/t/33.71/incidents/targets',
+      `/api/t/33.71/units/${unit.id}`,
+      `/api/t/33.71/units/${unit.id}/track`,
+      '/api/t/33.71/levies/vendors',
+      '/api/t/33.71/levies/bills',
+      '/api/t/33.71/levies/payments',
+      '/api/t/33.71/levies/arrears?by=vendor',
+      '/api/t/33.71/kpi/indicators',
+      '/api/t/33.71/kpi/report.pdf?period=2026-01',
+    ]
+    for (const url of details) {
+      expect([url, (await screen({ method: 'GET', url })).statusCode]).toEqual([url, 403])
+      expect([url, (await as('executive', { method: 'GET', url })).statusCode]).not.toEqual([url, 403])
+    }
+  })
+
   it('is no bearer token, and the wall cookie holds no other token', async () => {
     const { token } = await newToken('Layar disalin')
     for (const url of ['/api/t/33.71/kpi/wall/settings', '/api/t/33.71/incidents', '/api/t/33.71/users']) {

@@ -9,7 +9,9 @@ const PAYERS = ['admin', 'agency_officer', 'collector'] as const
 const MARKET = 'manages this market'
 const ANY_MARKET = 'manages a market'
 export const LEVY_ACTIONS = defineActions({
-  'levies.read': { roles: ['admin', 'agency_officer', 'collector', 'operator', 'executive'], wall: true },
+  'levies.read': { roles: ['admin', 'agency_officer', 'collector', 'operator', 'executive'] },
+  /** Today's and the month's revenue; a wall screen reads it too (no vendor, bill or payment). */
+  'levies.revenue.read': { roles: ['admin', 'agency_officer', 'collector', 'operator', 'executive'], wall: true },
   'levies.settings.read': { roles: OFFICE, opd: ANY_MARKET },
   'levies.settings.write': { roles: ['admin'] },
   /** Markets, their stalls, permits and yearly targets. */

@@ -780,7 +780,7 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   app.get(
     `${base}/revenue`,
     {
-      config: { action: 'levies.read' },
+      config: { action: 'levies.revenue.read' },
       schema: {
         tags,
         summary: 'A day’s collection, cashless share and arrears per market',

@@ -339,7 +339,11 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
         response: { 200: Page(Report), ...errors },
       },
     },
-    async (request) => s.reports.list(ctx.db, tenantOf(request).code, request.query, callerOf(request)),
+    async (request) => {
+      const page = await s.reports.list(ctx.db, tenantOf(request).code, request.query, callerOf(request))
+      // A wall screen counts reports; who reported and what they wrote stay off the screen.
+      return principalOf(request).wall ? { ...page, items: page.items.map((r) => ({ ...r, reporter: null, description: '', attributes: {} })) } : page
+    },
   )
 
   app.get(
