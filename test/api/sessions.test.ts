@@ -99,6 +99,76 @@ describe('API tokens', () => {
   })
 })
 
+describe('API tokens carry no more than the person who issued them', () => {
+  const PASSWORD = 'Rahasia-panjang-2026'
+  const bearer = (token: string, opts: InjectOptions) => inject({ ...opts, headers: { ...opts.headers, authorization: `Bearer ${token}` } })
+  const asAdmin = (opts: InjectOptions) => inject({ ...opts, headers: { ...opts.headers, cookie: admin } })
+
+  async function issuer(roles: string[]) {
+    const username = unique('penerbit')
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '')
+    const made = await asAdmin({ method: 'POST', url: '/api/t/33.71/users', payload: { username, name: 'Penerbit Token', password: PASSWORD, roles } })
+    expect(made.statusCode, made.body).toBe(201)
+    return { id: json<{ id: string }>(made).id, cookie: await loginCookie(server.kendali, username, PASSWORD) }
+  }
+  const issue = async (cookie: string, payload: Record<string, unknown>) => {
+    const res = await inject({ method: 'POST', url: '/api/t/33.71/tokens', headers: { cookie }, payload: { name: unique('integrasi'), ...payload } })
+    expect(res.statusCode, res.body).toBe(201)
+    return json<{ id: string; token: string; agencies: string[] | null }>(res).token
+  }
+
+  it('follows its issuer: narrowed to the roles they keep when they stop administering, dead once they are disabled', async () => {
+    const person = await issuer(['admin'])
+    const token = await issue(person.cookie, { roles: ['admin', 'operator'] })
+    const users = { method: 'GET', url: '/api/t/33.71/users' } as const
+    const incidents = { method: 'GET', url: '/api/t/33.71/incidents?limit=1' } as const
+    expect((await bearer(token, users)).statusCode).toBe(200)
+
+    const demote = await asAdmin({ method: 'PATCH', url: `/api/t/33.71/users/${person.id}`, payload: { roles: ['operator'] } })
+    expect(demote.statusCode, demote.body).toBe(200)
+    expect((await bearer(token, users)).statusCode).toBe(403)
+    expect((await bearer(token, incidents)).statusCode).toBe(200)
+
+    expect((await asAdmin({ method: 'PATCH', url: `/api/t/33.71/users/${person.id}`, payload: { roles: ['executive'] } })).statusCode).toBe(200)
+    expect((await bearer(token, incidents)).statusCode).toBe(401)
+
+    expect((await asAdmin({ method: 'PATCH', url: `/api/t/33.71/users/${person.id}`, payload: { roles: ['admin'] } })).statusCode).toBe(200)
+    expect((await bearer(token, users)).statusCode).toBe(200)
+    expect((await asAdmin({ method: 'PATCH', url: `/api/t/33.71/users/${person.id}`, payload: { disabled: true } })).statusCode).toBe(200)
+    expect((await bearer(token, incidents)).statusCode).toBe(401)
+  })
+
+  it('is issued by a person, not by another token', async () => {
+    const token = await issue(admin, { roles: ['admin'] })
+    const minted = await bearer(token, { method: 'POST', url: '/api/t/33.71/tokens', payload: { name: 'turunan', roles: ['admin'] } })
+    expect(minted.statusCode, minted.body).toBe(403)
+    expect(json<{ items: { name: string }[] }>(await asAdmin({ method: 'GET', url: '/api/t/33.71/tokens' })).items.map((t) => t.name)).not.toContain('turunan')
+  })
+
+  it("acts for the OPDs it was issued for, and for no other OPD's reports", async () => {
+    const reports = json<{ items: { agencyId: string | null }[] }>(await asAdmin({ method: 'GET', url: '/api/t/33.71/reports?limit=200' })).items
+    const opd = reports.find((r) => r.agencyId !== null)?.agencyId as string
+    expect(new Set(reports.map((r) => r.agencyId)).size).toBeGreaterThan(1)
+    const token = await issue(admin, { roles: ['agency_officer'], agencies: [opd] })
+    const seen = json<{ items: { agencyId: string | null }[] }>(await bearer(token, { method: 'GET', url: '/api/t/33.71/reports?limit=200' })).items
+    expect(seen.length).toBeGreaterThan(0)
+    expect(new Set(seen.map((r) => r.agencyId))).toEqual(new Set([opd]))
+    // Without OPDs it acts for every OPD its issuer (an administrator) acts for.
+    const wide = await issue(admin, { roles: ['agency_officer'] })
+    const all = json<{ items: { agencyId: string | null }[] }>(await bearer(wide, { method: 'GET', url: '/api/t/33.71/reports?limit=200' })).items
+    expect(new Set(all.map((r) => r.agencyId)).size).toBeGreaterThan(1)
+
+    const unknown = await asAdmin({
+      method: 'POST',
+      url: '/api/t/33.71/tokens',
+      payload: { name: 'x-opd', roles: ['agency_officer'], agencies: ['00000000-0000-4000-8000-000000000000'] },
+    })
+    expect(unknown.statusCode).toBe(400)
+    expect(json<{ error: { details: unknown } }>(unknown).error.details).toMatchObject({ field: 'agencies' })
+  })
+})
+
 describe('cross-site requests', () => {
   const addAgency = (headers: Record<string, string>) =>
     inject({

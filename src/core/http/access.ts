@@ -25,6 +25,8 @@ export interface Principal {
    * reads only these live topics, whatever its grants would otherwise read.
    */
   wall?: { topics: readonly string[] }
+  /** An API token issued by someone who acts for every OPD of its tenant, and not narrowed to some of them. */
+  everyOpd?: boolean
 }
 
 /**
@@ -89,7 +91,7 @@ export function agenciesIn(principal: Principal, tenant: TenantRef): 'all' | str
   if (principal.isPlatformAdmin) return 'all'
   const grant = principal.grants.find((g) => g.tenant === tenant.code)
   if (!grant) return []
-  if (grant.roles.includes('admin') || grant.roles.includes('operator')) return 'all'
+  if (grant.roles.includes('admin') || grant.roles.includes('operator') || principal.everyOpd) return 'all'
   return grant.agencies
 }
 

@@ -104,8 +104,8 @@ export function opdScope(principal: Principal, tenant: TenantRef, rule: ActionRu
   const everyOpd = rule.everyOpd ?? named.filter((role) => role !== OPD_ROLE)
   if (direct.some((role) => everyOpd.includes(role))) return 'all'
   if (!direct.some((role) => named.includes(role))) return []
-  // API tokens carry no OPD link: the administrator who issued one let it act for the tenant's OPDs.
-  if (principal.kind === 'token') return 'all'
+  // An API token acts for the OPDs it was issued for, or for every one its issuer (an administrator) acts for.
+  if (principal.everyOpd) return 'all'
   return principal.grants.find((g) => g.tenant === tenant.code)?.agencies ?? []
 }
 

@@ -153,10 +153,31 @@ export class AccountService {
     return { kind: 'user', id: user.id, actor: user.username, isPlatformAdmin: user.is_platform_admin, grants: await store.grantsOf(db, user.id) }
   }
 
+  /**
+   * A token carries no more than the person who issued it, as that person is now: nothing once their account is
+   * disabled; its own roles and OPDs while they still administer the tenant (or the platform); else only the roles
+   * and OPDs they still hold there.
+   */
   async principalFromApiToken(db: Queryable, token: string): Promise<Principal | null> {
     const row = await store.tokenByHash(db, sha256(token))
     if (!row) return null
-    return { kind: 'token', id: row.id, actor: `token:${row.name}`, isPlatformAdmin: false, grants: [{ tenant: row.tenant, roles: row.roles, agencies: [] }] }
+    const issuer = row.issuerIsPlatformAdmin ? null : (await store.grantsOf(db, row.issuerId)).find((g) => g.tenant === row.tenant)
+    const administers = row.issuerIsPlatformAdmin || Boolean(issuer?.roles.includes('admin'))
+    const roles = administers ? row.roles : row.roles.filter((r) => issuer?.roles.includes(r))
+    if (roles.length === 0) return null
+    let agencies = row.agencies
+    if (!administers && !issuer?.roles.includes('operator')) {
+      const own = issuer?.agencies ?? []
+      agencies = agencies === null ? own : agencies.filter((a) => own.includes(a))
+    }
+    return {
+      kind: 'token',
+      id: row.id,
+      actor: `token:${row.name}`,
+      isPlatformAdmin: false,
+      everyOpd: agencies === null,
+      grants: [{ tenant: row.tenant, roles, agencies: agencies ?? [] }],
+    }
   }
 
   /** People of the tenant by username; `search` keeps those whose username or name contains it. */
@@ -239,25 +260,35 @@ export class AccountService {
     return null
   }
 
-  async createToken(db: Database, tenant: string, actor: string, input: CreateToken): Promise<ApiToken & { token: string }> {
+  async createToken(db: Database, tenant: string, caller: Principal, input: CreateToken): Promise<ApiToken & { token: string }> {
     if (input.expiresAt !== undefined && Date.parse(input.expiresAt) <= Date.now()) {
       throw new Invalid('A token must expire in the future', { field: 'expiresAt' })
     }
+    // A token is issued by a person, whose account it stays tied to: a token minting tokens would outlive its revocation.
+    if (caller.kind !== 'user') throw new Forbidden('Only a person signed in may issue API tokens, not another token')
+    const actor = caller.actor
     const token = newSecret('kdl_')
     return db.transaction(async (tx) => {
+      if (input.agencies) {
+        const live = new Set(await store.liveAgencyIds(tx, tenant, input.agencies))
+        const unknown = input.agencies.find((id) => !live.has(id))
+        if (unknown) throw new Invalid(`There is no agency ${unknown} in ${tenant}`, { field: 'agencies' })
+      }
       const created = await store.insertToken(tx, tenant, {
         name: input.name,
         roles: input.roles,
+        agencies: input.agencies ?? null,
         tokenHash: sha256(token),
         prefix: token.slice(0, 10),
         createdBy: actor,
+        createdByUser: caller.id,
         expiresAt: input.expiresAt ?? null,
       })
       await recordTenancyEvent(this.events, tx, tenant, actor, {
         topic: 'access',
         type: 'token.created',
         entity: created.id,
-        data: { name: created.name, roles: created.roles },
+        data: { name: created.name, roles: created.roles, agencies: created.agencies ?? undefined },
       })
       return { ...created, token }
     })

@@ -21,7 +21,7 @@ export type TenancyEvent =
       entity: string
       data: { username: string; roles?: string[]; agencies?: string[]; disabled?: boolean }
     }
-  | { topic: 'access'; type: 'token.created' | 'token.revoked'; entity: string; data: { name: string; roles: string[] } }
+  | { topic: 'access'; type: 'token.created' | 'token.revoked'; entity: string; data: { name: string; roles: string[]; agencies?: string[] } }
   /** A person changed their own password; their other sessions ended. */
   | { topic: 'access'; type: 'user.password_changed'; entity: string; data: { username: string } }
   /** Failed logins began to slow an account down: someone may be guessing its password. */

@@ -352,7 +352,7 @@ export function tenancyRoutes(app: KendaliApp, ctx: CoreContext, s: TenancyServi
         response: { 201: CreatedToken, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await s.accounts.createToken(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+    async (request, reply) => reply.status(201).send(await s.accounts.createToken(ctx.db, tenantOf(request).code, principalOf(request), request.body)),
   )
 
   app.delete(

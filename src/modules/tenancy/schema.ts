@@ -242,6 +242,7 @@ export const ApiToken = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'After this the token is refused; null: until revoked' }),
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    agencies: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'The OPDs the token acts for; null: every OPD its issuer acts for' }),
     revoked: Type.Boolean(),
   },
   {},
@@ -252,6 +253,7 @@ export const CreateToken = Type.Object(
   {
     name: Type.String({ minLength: 2, maxLength: 100 }),
     roles: Roles,
+    agencies: Type.Optional(AgencyIds),
     expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the token stops working; omitted: until revoked' })),
   },
   { additionalProperties: false },

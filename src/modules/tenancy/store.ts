@@ -380,16 +380,26 @@ export async function clearLoginFailures(db: Queryable, username: string, ip: st
 }
 
 const TOKEN = `id, name, roles, prefix, created_by AS "createdBy", to_json(created_at) #>> '{}' AS "createdAt",
-  to_json(expires_at) #>> '{}' AS "expiresAt", to_json(last_used_at) #>> '{}' AS "lastUsedAt", revoked_at IS NOT NULL AS revoked`
+  to_json(expires_at) #>> '{}' AS "expiresAt", to_json(last_used_at) #>> '{}' AS "lastUsedAt", agencies::text[] AS agencies, revoked_at IS NOT NULL AS revoked`
 
 export async function insertToken(
   db: Queryable,
   tenant: string,
-  t: { name: string; roles: readonly Role[]; tokenHash: string; prefix: string; createdBy: string; expiresAt: string | null },
+  t: {
+    name: string
+    roles: readonly Role[]
+    agencies: readonly string[] | null
+    tokenHash: string
+    prefix: string
+    createdBy: string
+    createdByUser: string
+    expiresAt: string | null
+  },
 ): Promise<ApiToken> {
   const [row] = await db.query<ApiToken>(
-    `INSERT INTO api_tokens (tenant, name, roles, token_hash, prefix, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${TOKEN}`,
-    [tenant, t.name, t.roles, t.tokenHash, t.prefix, t.createdBy, t.expiresAt],
+    `INSERT INTO api_tokens (tenant, name, roles, agencies, token_hash, prefix, created_by, created_by_user, expires_at)
+     VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9) RETURNING ${TOKEN}`,
+    [tenant, t.name, t.roles, t.agencies, t.tokenHash, t.prefix, t.createdBy, t.createdByUser, t.expiresAt],
   )
   return row
 }
@@ -406,10 +416,23 @@ export async function revokeToken(db: Queryable, tenant: string, id: string): Pr
   return row ?? null
 }
 
-export async function tokenByHash(db: Queryable, tokenHash: string): Promise<{ id: string; tenant: string; name: string; roles: Role[] } | null> {
-  const [row] = await db.query<{ id: string; tenant: string; name: string; roles: Role[] }>(
-    `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-     RETURNING id, tenant, name, roles`,
+export interface TokenRow {
+  id: string
+  tenant: string
+  name: string
+  roles: Role[]
+  agencies: string[] | null
+  issuerId: string
+  issuerIsPlatformAdmin: boolean
+}
+
+/** A live token (not revoked, not expired) whose issuer's account is still active; marks it used. */
+export async function tokenByHash(db: Queryable, tokenHash: string): Promise<TokenRow | null> {
+  const [row] = await db.query<TokenRow>(
+    `UPDATE api_tokens t SET last_used_at = now() FROM users u
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+        AND u.id = t.created_by_user AND u.disabled_at IS NULL
+     RETURNING t.id, t.tenant, t.name, t.roles, t.agencies::text[] AS agencies, u.id AS "issuerId", u.is_platform_admin AS "issuerIsPlatformAdmin"`,
     [tokenHash],
   )
   return row ?? null
