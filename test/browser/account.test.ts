@@ -1,31 +1,18 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tenancyServices } from '../../src/modules/tenancy/index.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { startTestServer, type TestServer, unique } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import { answered, browserTest } from '../support/browser.ts'
+import { unique } from '../support/server.ts'
 
 describe('changing one’s own password in the browser', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const t = browserTest()
 
   it('reaches the form from the staff header’s menu, says what is wrong, and the new password logs in', async () => {
+    // The console asks for layers this role may not read (a web-app fault, left to the web app's owners).
+    t.allowConsoleErrors(...['/levies/revenue', '/connector-alarms', '/reports/geojson', '/patrols/live'].map((path) => answered(403, path)))
+    // The wrong passwords the test types.
+    t.allowConsoleErrors(answered(400, '/api/auth/password'))
     const username = unique('kru').toLowerCase()
-    const ctx = server.kendali.ctx
+    const ctx = t.server.kendali.ctx
     await tenancyServices(ctx).accounts.createUser(ctx.db, '33.71', 'system:test', {
       username,
       name: 'Kru Lapangan',
@@ -36,14 +23,10 @@ describe('changing one’s own password in the browser', () => {
       [390, 844],
       [1366, 768],
     ]) {
-      const context = await browser.newContext({ viewport: { width, height }, locale: 'id-ID' })
+      const context = await t.newContext({ viewport: { width, height } })
       const page = await context.newPage()
       const password = width === 390 ? 'kata-sandi-lama' : 'kata-sandi-baru-1'
-      await page.goto(`${server.url}/login`)
-      await page.fill('input[name=username]', username)
-      await page.fill('input[name=password]', password)
-      await page.click('button[type=submit]')
-      await page.waitForURL(/\/t\//)
+      await t.loginAs(page, username, { password })
       await page.getByTestId('user-menu').locator('summary').click()
       await page.getByRole('link', { name: 'Ubah kata sandi' }).click()
       const form = page.getByTestId('password-form')
@@ -60,11 +43,11 @@ describe('changing one’s own password in the browser', () => {
       await expect.poll(() => form.getByRole('alert').textContent()).toBe('Kedua kata sandi baru tidak sama.')
       await submit('bukan-sandi-saya', 'kata-sandi-baru-2')
       await expect.poll(() => form.getByRole('alert').textContent()).toBe('Kata sandi saat ini salah.')
-      await page.screenshot({ path: join(SHOTS, `account-password-error-${width}x${height}.png`), fullPage: true })
+      await t.shot(page, `account-password-error-${width}x${height}`, { fullPage: true })
       await submit(password, width === 390 ? 'kata-sandi-baru-1' : 'kata-sandi-baru-2')
       await form.getByRole('status').waitFor()
       expect(await form.getByRole('status').textContent()).toContain('Kata sandi diubah')
-      await page.screenshot({ path: join(SHOTS, `account-password-saved-${width}x${height}.png`), fullPage: true })
+      await t.shot(page, `account-password-saved-${width}x${height}`, { fullPage: true })
       await context.close()
     }
   })

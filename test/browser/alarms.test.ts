@@ -1,30 +1,12 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { json, loginCookie, startTestServer, type TestServer } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import { describe, expect, it } from 'vitest'
+import { browserTest } from '../support/browser.ts'
+import { json, loginCookie } from '../support/server.ts'
 
 describe('sensor alarms on the console', () => {
-  let server: TestServer
-  let browser: Browser
-  let page: Page
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const t = browserTest()
 
   it('shows a flood alarm the moment a gauge crosses Awas, and lets the operator acknowledge it', async () => {
+    const { server } = t
     const admin = await loginCookie(server.kendali, 'admin')
     const inject = server.kendali.app.inject.bind(server.kendali.app)
     const created = await inject({
@@ -46,10 +28,7 @@ describe('sensor alarms on the console', () => {
       payload: { name: 'Awas peramban', deviceId: device.id, metric: 'water_level', comparison: '>', threshold: 300, severity: 'awas' },
     })
 
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', 'operator')
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
+    const page = await t.pageAs('operator')
     await page.waitForSelector('[data-testid=live-status][data-state=open]')
     const item = page.getByTestId('alarm-item').filter({ hasText: 'AWLR Uji Peramban' })
     expect(await item.count()).toBe(0)
@@ -63,7 +42,7 @@ describe('sensor alarms on the console', () => {
     expect(reading.statusCode).toBe(200)
     await item.waitFor()
     expect(await item.textContent()).toContain('Awas')
-    await page.screenshot({ path: join(SHOTS, 'console-alarm.png') })
+    await t.shot(page, 'console-alarm')
 
     await item.getByRole('button', { name: 'Akui' }).click()
     await page.getByTestId('alarm-item').filter({ hasText: 'AWLR Uji Peramban' }).and(page.locator('[data-status=acknowledged]')).waitFor()
@@ -72,6 +51,6 @@ describe('sensor alarms on the console', () => {
     await page.goto(`${server.url}/t/33.71/devices/${device.id}`)
     await expect.poll(() => page.getByTestId('device-latest').textContent()).toContain('315 cm')
     await page.locator('[data-testid=device-chart] canvas').waitFor()
-    await page.screenshot({ path: join(SHOTS, 'device-page.png') })
+    await t.shot(page, 'device-page')
   })
 })

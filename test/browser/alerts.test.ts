@@ -1,39 +1,26 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { answered, browserTest } from '../support/browser.ts'
+import { json, loginCookie, unique } from '../support/server.ts'
 
 describe('public warnings in the browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const t = browserTest()
   let operator: string
   let admin: string
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-    operator = await loginCookie(server.kendali, 'operator')
-    admin = await loginCookie(server.kendali, 'admin')
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+    operator = await loginCookie(t.server.kendali, 'operator')
+    admin = await loginCookie(t.server.kendali, 'admin')
   })
 
   it('shows an approved alert with its instruction on the open portal without reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
-    await page.goto(`${server.url}/p/33.71`)
+    const page = await t.newPage({ viewport: { width: 390, height: 844 } })
+    await page.goto(`${t.server.url}/p/33.71`)
     const section = page.getByTestId('active-alerts')
     await section.waitFor()
 
     const headline = unique('Banjir di Cacaban')
-    const drafted = await server.kendali.app.inject({
+    const drafted = await t.server.kendali.app.inject({
       method: 'POST',
       url: '/api/t/33.71/alerts',
       headers: { cookie: operator },
@@ -53,25 +40,23 @@ describe('public warnings in the browser', () => {
     const { id } = json<{ id: string }>(drafted)
     // A draft is not public.
     expect(await section.getByText(headline).count()).toBe(0)
-    const approved = await server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${id}/approve`, headers: { cookie: admin } })
+    const approved = await t.server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${id}/approve`, headers: { cookie: admin } })
     expect(approved.statusCode, approved.body).toBe(200)
 
     const card = section.getByTestId('active-alert').filter({ hasText: headline })
     await card.waitFor()
     expect(await card.textContent()).toContain('Jauhi bantaran Kali Progo.')
     expect(await card.textContent()).toContain('Cacaban')
-    await page.screenshot({ path: join(SHOTS, 'portal-alerts.png'), fullPage: true })
+    await t.shot(page, 'portal-alerts', { fullPage: true })
     await page.close()
   })
 
   it('lets an operator draft on the staff page, refuses their own approval, and shows a second person’s approval live', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'id-ID' })
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', 'operator')
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/t\//)
-    await page.goto(`${server.url}/t/33.71/alerts`)
+    // The operator's own approval, refused.
+    t.allowConsoleErrors(answered(403, '/approve'))
+    const page = await t.newPage({ viewport: { width: 1400, height: 900 } })
+    await t.loginAs(page, 'operator')
+    await page.goto(`${t.server.url}/t/33.71/alerts`)
     const form = page.getByTestId('alert-form')
     await form.waitFor()
     const event = unique('Angin kencang')
@@ -97,32 +82,28 @@ describe('public warnings in the browser', () => {
     await page.getByText('A second person must approve').waitFor()
 
     const list = json<{ items: { id: string; event: string; onset: string | null }[] }>(
-      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),
+      await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),
     )
     const mine = list.items.find((a) => a.event === event)
     if (!mine) throw new Error('the draft is not listed')
     expect(mine.onset).toBe(onset.toISOString())
-    await server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${mine.id}/approve`, headers: { cookie: admin } })
+    await t.server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${mine.id}/approve`, headers: { cookie: admin } })
     await card.getByTestId('alert-status').getByText('Terbit').waitFor()
-    await page.screenshot({ path: join(SHOTS, 'staff-alerts.png'), fullPage: true })
+    await t.shot(page, 'staff-alerts', { fullPage: true })
     await page.close()
   })
 
   async function staffPage(who = 'operator'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 }, locale: 'id-ID' })
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', who)
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/t\//)
-    await page.goto(`${server.url}/t/33.71/alerts`)
+    const page = await t.newPage({ viewport: { width: 1400, height: 1300 } })
+    await t.loginAs(page, who)
+    await page.goto(`${t.server.url}/t/33.71/alerts`)
     await page.getByTestId('alert-form').waitFor()
     return page
   }
 
   async function draftsNamed(event: string) {
     const list = json<{ items: { id: string; event: string; area: unknown; regions: { code: string }[] }[] }>(
-      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),
+      await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),
     )
     return list.items.filter((a) => a.event === event)
   }
@@ -148,7 +129,7 @@ describe('public warnings in the browser', () => {
     await page.mouse.click(...(await at(0.7, 0.3)))
     await page.mouse.click(...(await at(0.7, 0.7)))
     await page.mouse.dblclick(...(await at(0.3, 0.7)))
-    await page.screenshot({ path: join(SHOTS, 'staff-alert-polygon.png') })
+    await t.shot(page, 'staff-alert-polygon')
     await form.locator('button[type=submit]').click()
     await expect.poll(async () => (await draftsNamed(polygonEvent)).length).toBe(1)
     const [polygon] = await draftsNamed(polygonEvent)
@@ -176,13 +157,13 @@ describe('public warnings in the browser', () => {
     await card.getByRole('button', { name: 'Lihat wilayah di peta' }).click()
     await card.getByTestId('area-preview').locator('canvas').waitFor()
     await card.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(SHOTS, 'staff-alert-preview.png') })
+    await t.shot(page, 'staff-alert-preview')
     await page.close()
   })
 
   it('drafts an update referencing the published alert and a cancel with its reason, and links each message’s CAP XML', async () => {
     const headline = unique('Banjir Kali Elo')
-    const drafted = await server.kendali.app.inject({
+    const drafted = await t.server.kendali.app.inject({
       method: 'POST',
       url: '/api/t/33.71/alerts',
       headers: { cookie: operator },
@@ -199,13 +180,13 @@ describe('public warnings in the browser', () => {
     })
     const { id } = json<{ id: string }>(drafted)
     const published = json<{ identifier: string }>(
-      await server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${id}/approve`, headers: { cookie: admin } }),
+      await t.server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${id}/approve`, headers: { cookie: admin } }),
     )
 
     const page = await staffPage()
     const card = page.getByTestId('staff-alert').filter({ hasText: published.identifier })
     expect(await card.getByTestId('cap-link').getAttribute('href')).toBe(`/cap/33.71/alerts/${published.identifier}.xml`)
-    const cap = await page.request.get(`${server.url}/cap/33.71/alerts/${published.identifier}.xml`)
+    const cap = await page.request.get(`${t.server.url}/cap/33.71/alerts/${published.identifier}.xml`)
     expect(await cap.text()).toContain(`<identifier>${published.identifier}</identifier>`)
 
     await card.getByRole('button', { name: 'Perbarui' }).click()
@@ -235,7 +216,7 @@ describe('public warnings in the browser', () => {
         severity: string
         headline: string | null
       }[]
-    }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } })).items.filter((a) =>
+    }>(await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } })).items.filter((a) =>
       a.headline?.includes(headline),
     )
     const updateDraft = thread.find((a) => a.msgType === 'Update')
@@ -244,7 +225,7 @@ describe('public warnings in the browser', () => {
     expect(updateDraft?.references[0]).toContain(`,${published.identifier},`)
     expect(cancelDraft).toMatchObject({ description: 'Muka air Kali Elo sudah turun.' })
     expect(cancelDraft?.references[0]).toContain(`,${published.identifier},`)
-    await page.screenshot({ path: join(SHOTS, 'staff-alert-followups.png'), fullPage: true })
+    await t.shot(page, 'staff-alert-followups', { fullPage: true })
     await page.close()
   })
 
@@ -265,7 +246,7 @@ describe('public warnings in the browser', () => {
     await expect.poll(async () => (await draftsNamed('Tanah longsor')).length).toBe(1)
     const [drafted] = await draftsNamed('Tanah longsor')
     const draft = json<{ english: { event: string } | null; contact: string }>(
-      await server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${drafted.id}`, headers: { cookie: admin } }),
+      await t.server.kendali.app.inject({ method: 'GET', url: `/api/t/33.71/alerts/${drafted.id}`, headers: { cookie: admin } }),
     )
     expect(draft).toMatchObject({ english: { event: 'Landslide' }, contact: 'BPBD Kota Magelang, 112' })
     await page.close()
@@ -287,7 +268,7 @@ describe('public warnings in the browser', () => {
     await adminPage.getByTestId('alert-form').locator('select[name=template]').selectOption({ label: name })
     expect(await adminPage.getByTestId('alert-form').locator('input[name=headline]').inputValue()).toBe('Pohon tumbang menutup jalan')
     await panel.scrollIntoViewIfNeeded()
-    await adminPage.screenshot({ path: join(SHOTS, 'staff-alert-templates.png'), fullPage: true })
+    await t.shot(adminPage, 'staff-alert-templates', { fullPage: true })
     await panel.getByTestId('alert-template').filter({ hasText: name }).getByRole('button', { name: 'Hapus' }).click()
     await expect.poll(() => panel.getByTestId('alert-template').filter({ hasText: name }).count()).toBe(0)
     await adminPage.close()
@@ -297,8 +278,8 @@ describe('public warnings in the browser', () => {
   // answers a subscription of a made-up push service; everything else (permission, the service worker, the
   // VAPID key, the subscription stored on the server, the worker showing a pushed message) is real.
   it('subscribes this browser to Web Push for a kelurahan and shows a pushed warning as a notification', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })
-    await context.grantPermissions(['notifications'], { origin: server.url })
+    const context = await t.newContext({ viewport: { width: 390, height: 844 } })
+    await context.grantPermissions(['notifications'], { origin: t.server.url })
     const endpoint = `https://push.example.test/${unique('send')}`
     await context.addInitScript((fakeEndpoint) => {
       const w = window as unknown as { usedKey?: string }
@@ -314,7 +295,7 @@ describe('public warnings in the browser', () => {
       }
     }, endpoint)
     const page = await context.newPage()
-    await page.goto(`${server.url}/p/33.71/alerts`)
+    await page.goto(`${t.server.url}/p/33.71/alerts`)
     const form = page.locator('form.alert-subscribe')
     await form.locator('select[name=kelurahan] option[value="33.71.03.1002"]').waitFor({ state: 'attached' })
     await form.locator('select[name=kelurahan]').selectOption('33.71.03.1002')
@@ -324,28 +305,28 @@ describe('public warnings in the browser', () => {
     await page.getByTestId('subscribed').waitFor()
 
     const subscriptions = json<{ items: { channel: string; address: string; kelurahan: string }[] }>(
-      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/subscriptions?limit=1000', headers: { cookie: admin } }),
+      await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/subscriptions?limit=1000', headers: { cookie: admin } }),
     ).items
     expect(subscriptions.find((s) => s.address === endpoint)).toMatchObject({ channel: 'push', kelurahan: '33.71.03.1002' })
-    const { publicKey } = json<{ publicKey: string }>(await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/subscriptions/push-key' }))
+    const { publicKey } = json<{ publicKey: string }>(await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/subscriptions/push-key' }))
     const usedKey = await page.evaluate(() => (window as unknown as { usedKey: string }).usedKey)
     expect(Buffer.from(usedKey, 'base64').toString('base64url')).toBe(publicKey)
 
     // The service worker covers the portal and shows what the server pushes.
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)
-    expect(scope).toBe(`${server.url}/p/`)
+    expect(scope).toBe(`${t.server.url}/p/`)
     const cdp = await context.newCDPSession(page)
     await cdp.send('ServiceWorker.enable')
     const registrationId = await new Promise<string>((resolve) => {
       cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
-        const found = e.registrations.find((r) => r.scopeURL === `${server.url}/p/`)
+        const found = e.registrations.find((r) => r.scopeURL === `${t.server.url}/p/`)
         if (found) resolve(found.registrationId)
       })
     })
     const message = {
       title: '[Severe] Banjir di Cacaban',
       body: 'Jauhi bantaran Kali Progo.',
-      url: `${server.url}/p/33.71/alerts`,
+      url: `${t.server.url}/p/33.71/alerts`,
       identifier: '33.71-2026-99999',
     }
     const shown = () =>
@@ -357,11 +338,11 @@ describe('public warnings in the browser', () => {
     await expect
       .poll(async () => {
         if ((await shown()).length === 0)
-          await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(message) })
+          await cdp.send('ServiceWorker.deliverPushMessage', { origin: t.server.url, registrationId, data: JSON.stringify(message) })
         return shown()
       })
       .toEqual([{ title: message.title, body: message.body, tag: message.identifier, url: message.url }])
-    await page.screenshot({ path: join(SHOTS, 'portal-alerts-push.png'), fullPage: true })
+    await t.shot(page, 'portal-alerts-push', { fullPage: true })
     await context.close()
   })
 })

@@ -1,15 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { placesServices } from '../../src/modules/places/index.ts'
 import { basemapArchiveOf, MAGELANG_BASEMAP } from '../support/basemap.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { loginCookie, startTestKendali, type TestServer } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import { browserTest } from '../support/browser.ts'
+import { startTestServer } from '../support/server.ts'
 
 /** The names a map layer draws now (placed labels only: a label without glyphs is not placed). */
 function drawnNames(page: Page, layer: string): Promise<string[]> {
@@ -22,36 +19,31 @@ function drawnNames(page: Page, layer: string): Promise<string[]> {
 }
 
 describe('the basemap in the console, with no internet', () => {
-  let server: TestServer
-  let browser: Browser
+  const t = browserTest({
+    start: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kendali-basemap-'))
+      writeFileSync(join(dir, '33.71.pmtiles'), basemapArchiveOf(MAGELANG_BASEMAP, 10, 16))
+      return startTestServer({ env: { BASEMAP_DIR: dir } })
+    },
+  })
   let page: Page
   const outside: string[] = []
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    const dir = mkdtempSync(join(tmpdir(), 'kendali-basemap-'))
-    writeFileSync(join(dir, '33.71.pmtiles'), basemapArchiveOf(MAGELANG_BASEMAP, 10, 16))
-    server = await startTestKendali({ listen: true, env: { BASEMAP_DIR: dir } })
-    browser = await launchBrowser()
-    const context = await browser.newContext({ viewport: { width: 900, height: 650 }, locale: 'id-ID' })
-    const [name, value] = (await loginCookie(server.kendali, 'operator', 'kendali-demo')).split('=') as [string, string]
-    await context.addCookies([{ name, value, url: server.url }])
+    const context = await t.newContext({ viewport: { width: 900, height: 650 } })
+    await t.addSession(context, 'operator')
     // Only the Kendali server is reachable: anything else the map might ask for is refused and noted.
     await context.route('**/*', (route) => {
       const url = route.request().url()
-      if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue()
+      if (url.startsWith(t.server.url) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue()
       outside.push(url)
       return route.abort()
     })
     page = await context.newPage()
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
 
   it('draws named streets, the river and places from the served basemap at a street zoom', async () => {
-    await page.goto(`${server.url}/t/33.71/console`)
+    await page.goto(`${t.server.url}/t/33.71/console`)
     await page.waitForSelector('[data-testid=map][data-kelurahan-count="17"]')
     for (const layer of await page.locator('input[data-layer]').all()) await layer.uncheck()
     await page.evaluate(() => {
@@ -61,14 +53,14 @@ describe('the basemap in the console, with no internet', () => {
     await expect.poll(() => drawnNames(page, 'roads-label')).toEqual(expect.arrayContaining(['Jl. Pemuda', 'Jl. Tentara Pelajar']))
     await expect.poll(() => drawnNames(page, 'pois-market-label')).toContain('Pasar Rejowinangun')
     await expect.poll(() => drawnNames(page, 'pois-health-label')).toContain('RSUD Tidar')
-    await page.screenshot({ path: join(SHOTS, 'basemap-console.png') })
+    await t.shot(page, 'basemap-console')
     expect(outside).toEqual([])
   })
 
   it('finds "alun alun" and "jl ahmad yani" from the dispatch intake, drops the pin there and writes the address', async () => {
-    await placesServices(server.kendali.ctx).places.refresh(server.kendali.ctx.db, '33.71', { force: true })
+    await placesServices(t.server.kendali.ctx).places.refresh(t.server.kendali.ctx.db, '33.71', { force: true })
     await page.setViewportSize({ width: 1366, height: 768 })
-    await page.goto(`${server.url}/t/33.71/dispatch`)
+    await page.goto(`${t.server.url}/t/33.71/dispatch`)
     const search = page.locator('input[name=place]')
     await search.fill('alun alun')
     await page.locator('.place-results button', { hasText: 'Alun-alun Kota Magelang' }).first().click()
@@ -82,7 +74,7 @@ describe('the basemap in the console, with no internet', () => {
     await first.click()
     await expect.poll(() => page.locator('input[name=address]').inputValue()).toMatch(/^Jl\. Ahmad Yani/)
     await expect.poll(() => drawnNames(page, 'roads-label')).toContain('Jl. Ahmad Yani')
-    await page.screenshot({ path: join(SHOTS, 'places-dispatch-1366.png') })
+    await t.shot(page, 'places-dispatch-1366')
     expect(outside).toEqual([])
   })
 })

@@ -1,39 +1,26 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { browserTest } from '../support/browser.ts'
 import { startFakeCamera } from '../support/fake-camera.ts'
-import { loginCookie, startTestServer, type TestServer } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import { loginCookie } from '../support/server.ts'
 
 describe('cameras on the console', () => {
-  let server: TestServer
+  // The cameras are a fake one on loopback.
+  const t = browserTest({ server: { env: { OUTBOUND_ALLOW: '127.0.0.1' } } })
   let camera: Awaited<ReturnType<typeof startFakeCamera>>
-  let browser: Browser
   let page: Page
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    // The cameras are a fake one on loopback.
-    server = await startTestServer({ env: { OUTBOUND_ALLOW: '127.0.0.1' } })
     camera = await startFakeCamera()
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await camera?.close()
-    await server?.close()
+    t.onClose(() => camera.close())
+    page = await t.newPage()
   })
 
   it('shows a camera on the map and its live picture, through the server, on a click', async () => {
-    const tenant = await (await fetch(`${server.url}/api/t/33.71`)).json()
+    const tenant = await (await fetch(`${t.server.url}/api/t/33.71`)).json()
     const [minLon, minLat, maxLon, maxLat] = tenant.bbox as number[]
-    const admin = await loginCookie(server.kendali, 'admin')
-    const res = await server.kendali.app.inject({
+    const admin = await loginCookie(t.server.kendali, 'admin')
+    const res = await t.server.kendali.app.inject({
       method: 'POST',
       url: '/api/t/33.71/cameras',
       headers: { cookie: admin },
@@ -45,10 +32,7 @@ describe('cameras on the console', () => {
       },
     })
     expect(res.statusCode).toBe(201)
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', 'operator')
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
+    await t.loginAs(page, 'operator')
     await page.waitForSelector('[data-testid=map][data-kelurahan-count="17"]')
     const box = await page.getByTestId('map').boundingBox()
     if (!box) throw new Error('map has no box')
@@ -59,14 +43,14 @@ describe('cameras on the console', () => {
     const image = popup.locator('img.camera-view')
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64)
     expect(await image.getAttribute('src')).not.toContain(camera.url)
-    await page.screenshot({ path: join(SHOTS, 'console-camera.png') })
+    await t.shot(page, 'console-camera')
   })
 
   it('follows an incident on the camera wall: the nearest cameras fill the tiles, HLS plays through the server', async () => {
-    const admin = await loginCookie(server.kendali, 'admin')
+    const admin = await loginCookie(t.server.kendali, 'admin')
     const spot = [110.2231, -7.4935]
     const add = (payload: Record<string, unknown>) =>
-      server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/cameras', headers: { cookie: admin }, payload })
+      t.server.kendali.app.inject({ method: 'POST', url: '/api/t/33.71/cameras', headers: { cookie: admin }, payload })
     expect(
       (
         await add({
@@ -85,7 +69,7 @@ describe('cameras on the console', () => {
         })
       ).statusCode,
     ).toBe(201)
-    const incident = await server.kendali.app.inject({
+    const incident = await t.server.kendali.app.inject({
       method: 'POST',
       url: '/api/t/33.71/incidents',
       headers: { cookie: admin },
@@ -95,7 +79,7 @@ describe('cameras on the console', () => {
     const { id, number } = JSON.parse(incident.body) as { id: string; number: string }
 
     const segment = page.waitForRequest((r) => r.url().includes('/hls/seg0.ts'))
-    await page.goto(`${server.url}/t/33.71/cameras`)
+    await page.goto(`${t.server.url}/t/33.71/cameras`)
     await page.getByTestId('layout-4').click()
     await page.getByTestId('follow-incident').selectOption(id)
     const tiles = page.getByTestId('camera-tile')
@@ -103,7 +87,7 @@ describe('cameras on the console', () => {
     await expect.poll(() => tiles.nth(0).textContent()).toContain('Kamera HLS Terdekat')
     await expect.poll(() => tiles.nth(1).textContent()).toContain('Kamera Foto Kedua')
     // The player asks the server for the stream's segments; the camera's own address never reaches the page.
-    expect((await segment).url()).toContain(`${server.url}/api/t/33.71/cameras/`)
+    expect((await segment).url()).toContain(`${t.server.url}/api/t/33.71/cameras/`)
     await expect
       .poll(() =>
         tiles
@@ -114,6 +98,6 @@ describe('cameras on the console', () => {
       .toBe(64)
     expect(await page.content()).not.toContain(camera.url)
     expect(await page.getByTestId('follow-incident').textContent()).toContain(number)
-    await page.screenshot({ path: join(SHOTS, 'camera-wall.png') })
+    await t.shot(page, 'camera-wall')
   })
 })

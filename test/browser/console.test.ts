@@ -1,32 +1,19 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { answered, browserTest } from '../support/browser.ts'
+import { loginCookie, unique } from '../support/server.ts'
 
 describe('the command-center console in a browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const t = browserTest()
   let page: Page
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) })
+  const shot = (name: string) => t.shot(page, name)
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+    page = await t.newPage()
   })
 
   it('shows the city on the public landing page, in Bahasa Indonesia and in English', async () => {
-    await page.goto(`${server.url}/`)
+    await page.goto(`${t.server.url}/`)
     await expect.poll(() => page.getByTestId('city-name').textContent()).toBe('Ruang Kendali Kota Magelang')
     await shot('landing')
     await page.getByTestId('language').selectOption('en')
@@ -35,7 +22,8 @@ describe('the command-center console in a browser', () => {
   })
 
   it('refuses a wrong password with a clear message', async () => {
-    await page.goto(`${server.url}/login`)
+    t.allowConsoleErrors(answered(401, '/api/auth/login'))
+    await page.goto(`${t.server.url}/login`)
     await page.getByTestId('login-form').waitFor()
     await shot('login')
     await page.fill('input[name=username]', 'operator')
@@ -68,9 +56,9 @@ describe('the command-center console in a browser', () => {
   })
 
   it('shows an event caused elsewhere in the feed without reload', async () => {
-    const admin = await loginCookie(server.kendali, 'admin')
+    const admin = await loginCookie(t.server.kendali, 'admin')
     const name = `Dinas Uji Siaran ${unique('b')}`
-    const res = await server.kendali.app.inject({
+    const res = await t.server.kendali.app.inject({
       method: 'POST',
       url: '/api/t/33.71/agencies',
       headers: { cookie: admin },
@@ -95,14 +83,13 @@ describe('the command-center console in a browser', () => {
   })
 
   it("groups a module's several pages under its name in the staff menu", async () => {
-    const admin = await browser.newPage({ viewport: { width: 1400, height: 850 }, locale: 'id-ID' })
-    const [name, value] = (await loginCookie(server.kendali, 'admin')).split('=')
-    await admin.context().addCookies([{ name, value, url: server.url }])
-    await admin.goto(`${server.url}/t/33.71/console`)
+    const admin = await t.newPage()
+    await t.addSession(admin.context(), 'admin')
+    await admin.goto(`${t.server.url}/t/33.71/console`)
     const nav = admin.getByTestId('staff-nav')
     const rojak = nav.getByTestId('nav-group-patrols')
     await rojak.locator('summary').click()
-    await admin.screenshot({ path: join(SHOTS, 'staff-nav-group.png'), clip: { x: 0, y: 0, width: 1400, height: 420 } })
+    await t.shot(admin, 'staff-nav-group', { clip: { x: 0, y: 0, width: 1400, height: 420 } })
     expect(await rojak.getByRole('link').allTextContents()).toEqual(['Temuan Rojak', 'Disiplin ASN', 'Rencana Rojak', 'Jenis temuan Rojak'])
     await rojak.getByRole('link', { name: 'Rencana Rojak' }).click()
     await admin.waitForURL('**/t/33.71/patrols/plan')

@@ -1,27 +1,20 @@
-import { mkdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { datahubServices } from '../../src/modules/datahub/index.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { startTestKendali, type TestServer, unique } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import { answered, browserTest } from '../support/browser.ts'
+import { unique } from '../support/server.ts'
 
 describe('data hub admin pages', () => {
   /** A fake OPD system behind a token; `failing` makes it answer 500. */
   let failing = false
   let opd: Server
   let opdUrl = ''
-  let server: TestServer
-  let browser: Browser
+  const t = browserTest({ server: { env: { OUTBOUND_ALLOW: '127.0.0.1' } } })
   let page: Page
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     opd = createServer((req, res) => {
       if (failing) return void res.writeHead(500).end('Internal error')
       if (req.headers.authorization !== 'Bearer sim-pasar-token') return void res.writeHead(401).end()
@@ -39,33 +32,26 @@ describe('data hub admin pages', () => {
     })
     await new Promise<void>((resolve) => opd.listen(0, '127.0.0.1', resolve))
     opdUrl = `http://127.0.0.1:${(opd.address() as AddressInfo).port}/api/harga`
-    // The tests' own local OPD server is allowed, as OUTBOUND_ALLOW allows an OPD's LAN address in production.
-    server = await startTestKendali({ listen: true, env: { OUTBOUND_ALLOW: '127.0.0.1' } })
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'id-ID' })
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', 'admin')
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/console/)
+    page = await t.newPage({ viewport: { width: 1400, height: 900 } })
+    await t.loginAs(page, 'admin', { landing: /\/console/ })
   })
   /** Background work is off in tests: carries out the due jobs (a queued pull), then reads the page. */
   const afterJobs = async <T>(read: () => Promise<T>): Promise<T> => {
-    await server.kendali.ctx.jobs.runDue(1000)
+    await t.server.kendali.ctx.jobs.runDue(1000)
     return read()
   }
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
     await new Promise((resolve) => opd?.close(resolve))
   })
 
   it('adds a connector (a private URL refused naming the field), runs it to an ok run with its rows, edits it, and shows a failed run with its alarm live', async () => {
-    const { datasets } = datahubServices(server.kendali.ctx)
+    // The private URL, refused.
+    t.allowConsoleErrors(answered(400, '/api/t/33.71/connectors'))
+    const { datasets } = datahubServices(t.server.kendali.ctx)
     const dataset = unique('harga-pasar').toLowerCase()
-    await datasets.create(server.kendali.ctx.db, '33.71', 'test', { name: dataset, title: 'Harga pasar harian' })
-    await page.goto(`${server.url}/t/33.71/connectors?dataset=${dataset}`)
+    await datasets.create(t.server.kendali.ctx.db, '33.71', 'test', { name: dataset, title: 'Harga pasar harian' })
+    await page.goto(`${t.server.url}/t/33.71/connectors?dataset=${dataset}`)
     const form = page.getByTestId('connector-form')
     await form.waitFor()
     expect(await form.locator('select[name=dataset]').inputValue()).toBe(dataset)
@@ -87,7 +73,7 @@ describe('data hub admin pages', () => {
     await problem.waitFor()
     expect(await problem.getAttribute('data-field')).toBe('url')
     expect(await problem.textContent()).toMatch(/^URL: .*OUTBOUND_ALLOW/)
-    await page.screenshot({ path: join(SHOTS, 'datahub-connector-refused.png'), fullPage: true })
+    await t.shot(page, 'datahub-connector-refused', { fullPage: true })
 
     await form.locator('input[name=url]').fill(opdUrl)
     await form.locator('button[type=submit]').click()
@@ -106,10 +92,10 @@ describe('data hub admin pages', () => {
     // The page hears the run finish: no reload.
     await expect.poll(() => afterJobs(() => latest.getAttribute('data-status')), { timeout: 15_000, interval: 300 }).toBe('ok')
     expect(await latest.locator('td').nth(2).textContent()).toBe('2')
-    await page.screenshot({ path: join(SHOTS, 'datahub-connectors.png'), fullPage: true })
-    const { connectors } = datahubServices(server.kendali.ctx)
-    const [saved] = (await connectors.list(server.kendali.ctx.db, '33.71')).filter((c) => c.dataset === dataset)
-    const rows = await (await page.request.get(`${server.url}/api/t/33.71/datasets/${dataset}/resources/${saved.resourceId}/rows`)).json()
+    await t.shot(page, 'datahub-connectors', { fullPage: true })
+    const { connectors } = datahubServices(t.server.kendali.ctx)
+    const [saved] = (await connectors.list(t.server.kendali.ctx.db, '33.71')).filter((c) => c.dataset === dataset)
+    const rows = await (await page.request.get(`${t.server.url}/api/t/33.71/datasets/${dataset}/resources/${saved.resourceId}/rows`)).json()
     expect(rows.items).toEqual([
       { _id: 1, komoditas: 'Beras', harga: 13500 },
       { _id: 2, komoditas: 'Cabai', harga: 42000 },
@@ -129,15 +115,15 @@ describe('data hub admin pages', () => {
     await expect.poll(() => afterJobs(() => latest.getAttribute('data-status')), { timeout: 15_000, interval: 300 }).toBe('failed')
     expect(await latest.textContent()).toContain('The server answered 500')
     await runs.getByTestId('connector-open-alarm').getByText('1× gagal').waitFor()
-    await runs.screenshot({ path: join(SHOTS, 'datahub-connector-runs.png') })
+    await t.shot(runs, 'datahub-connector-runs')
     failing = false
   })
 
   it("edits a dataset's metadata and finds the new title in package_search and on the portal, then deletes it after confirming", async () => {
-    const { datasets } = datahubServices(server.kendali.ctx)
+    const { datasets } = datahubServices(t.server.kendali.ctx)
     const name = unique('apbd').toLowerCase()
-    await datasets.create(server.kendali.ctx.db, '33.71', 'test', { name, title: 'APBD lama', public: true })
-    await page.goto(`${server.url}/t/33.71/datasets`)
+    await datasets.create(t.server.kendali.ctx.db, '33.71', 'test', { name, title: 'APBD lama', public: true })
+    await page.goto(`${t.server.url}/t/33.71/datasets`)
     await page.getByRole('button', { name: 'APBD lama' }).click()
     const meta = page.getByTestId('dataset-metadata')
     await meta.waitFor()
@@ -150,15 +136,15 @@ describe('data hub admin pages', () => {
     await meta.locator('input[name=steward]').fill('Diskominsta')
     await meta.locator('button[type=submit]').click()
     await page.getByTestId('dataset-detail').getByRole('heading', { name: 'Realisasi APBD Kota Magelang' }).waitFor()
-    await page.screenshot({ path: join(SHOTS, 'datahub-dataset-metadata.png'), fullPage: true })
+    await t.shot(page, 'datahub-dataset-metadata', { fullPage: true })
 
-    const search = await (await fetch(`${server.url}/api/t/33.71/ckan/3/action/package_search?q=${name}`)).json()
+    const search = await (await fetch(`${t.server.url}/api/t/33.71/ckan/3/action/package_search?q=${name}`)).json()
     expect(search.result.results.map((p: { title: string; license_id: string }) => [p.title, p.license_id])).toEqual([
       ['Realisasi APBD Kota Magelang', 'odc-odbl'],
     ])
     expect(search.result.results[0].tags.map((tag: { name: string }) => tag.name).sort()).toEqual(['apbd', 'keuangan'])
-    const visitor = await browser.newPage({ viewport: { width: 1200, height: 850 }, locale: 'id-ID' })
-    await visitor.goto(`${server.url}/p/33.71/data/${name}`)
+    const visitor = await t.newPage({ viewport: { width: 1200, height: 850 } })
+    await visitor.goto(`${t.server.url}/p/33.71/data/${name}`)
     await visitor.getByTestId('open-dataset').getByText('Realisasi APBD Kota Magelang').first().waitFor()
     await visitor.close()
 
@@ -167,15 +153,15 @@ describe('data hub admin pages', () => {
     await page.getByTestId('dataset-detail').waitFor({ state: 'detached' })
     // The list reloads after the delete: wait for it rather than read it once.
     await expect.poll(() => page.getByRole('button', { name: 'Realisasi APBD Kota Magelang' }).count()).toBe(0)
-    const gone = await (await fetch(`${server.url}/api/t/33.71/ckan/3/action/package_show?id=${name}`)).json()
+    const gone = await (await fetch(`${t.server.url}/api/t/33.71/ckan/3/action/package_show?id=${name}`)).json()
     expect(gone.success).toBe(false)
   })
 
   it('edits an app and archives it from the apps page', async () => {
-    const { apps } = datahubServices(server.kendali.ctx)
+    const { apps } = datahubServices(t.server.kendali.ctx)
     const name = unique('SIM Lama')
-    await apps.create(server.kendali.ctx.db, '33.71', 'test', { name, url: 'https://sim-lama.invalid/' })
-    await page.goto(`${server.url}/t/33.71/apps`)
+    await apps.create(t.server.kendali.ctx.db, '33.71', 'test', { name, url: 'https://sim-lama.invalid/' })
+    await page.goto(`${t.server.url}/t/33.71/apps`)
     const row = page.locator('[data-testid=apps-table] tr', { hasText: name })
     await row.getByRole('button', { name: 'Ubah' }).click()
     const form = page.getByTestId('app-form')
@@ -186,12 +172,12 @@ describe('data hub admin pages', () => {
     await form.locator('button[type=submit]').click()
     const renamed = page.locator('[data-testid=apps-table] tr', { hasText: `${name} Baru` })
     await renamed.getByText('perizinan').waitFor()
-    await page.screenshot({ path: join(SHOTS, 'datahub-apps-edit.png'), fullPage: true })
+    await t.shot(page, 'datahub-apps-edit', { fullPage: true })
 
     page.once('dialog', (dialog) => void dialog.accept())
     await renamed.getByRole('button', { name: 'Arsipkan' }).click()
     await renamed.waitFor({ state: 'detached' })
-    const listed = await (await fetch(`${server.url}/api/t/33.71/apps`)).json()
+    const listed = await (await fetch(`${t.server.url}/api/t/33.71/apps`)).json()
     expect(listed.items.map((a: { name: string }) => a.name)).not.toContain(`${name} Baru`)
   })
 })

@@ -1,50 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { incidentsServices } from '../../src/modules/incidents/index.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { json, loginCookie, startTestServer, type TestServer } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
+import { browserTest } from '../support/browser.ts'
+import { json, loginCookie } from '../support/server.ts'
 
-const SHOTS = join(ROOT, 'test-results/screenshots')
 // The colour the console gives a dispatched unit (web/src/modules/incidents/api.ts).
 const DISPATCHED = '#ff8c1a'
 
 // Runs where Debian's Chromium is installed (CI installs it); it belongs with test/browser when that suite takes module folders.
 describe('dispatch in the browser', () => {
-  let server: TestServer
-  let browser: Browser
-
-  async function loggedIn(username: string, viewport = { width: 1400, height: 850 }): Promise<Page> {
-    const page = await browser.newPage({ viewport, locale: 'id-ID' })
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', username)
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/t\//)
-    return page
-  }
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const t = browserTest()
 
   it('takes a call at the intake form, sends the recommended ambulance, and another console sees the unit change colour without reload', async () => {
-    const operator = await loggedIn('operator')
-    await operator.goto(`${server.url}/t/33.71/console`)
+    const operator = await t.pageAs('operator')
+    await operator.goto(`${t.server.url}/t/33.71/console`)
     await operator.waitForSelector('[data-testid=live-status][data-state=open]')
     await operator.getByTestId('unit-item').first().waitFor()
 
-    const dispatcher = await loggedIn('dispatcher')
-    await dispatcher.goto(`${server.url}/t/33.71/dispatch`)
+    const dispatcher = await t.pageAs('dispatcher')
+    await dispatcher.goto(`${t.server.url}/t/33.71/dispatch`)
     await dispatcher.waitForSelector('[data-testid=live-status][data-state=open]', { state: 'attached' })
     const intake = dispatcher.getByTestId('intake')
     await intake.locator('select[name=type] option[value=traffic_accident]').waitFor({ state: 'attached' })
@@ -64,7 +38,7 @@ describe('dispatch in the browser', () => {
     expect(await dispatcher.getByTestId('recommendations').textContent()).toContain(number)
     const callsign = (await first.getAttribute('data-callsign')) ?? ''
     expect(await first.textContent()).toContain('Ambulans')
-    await dispatcher.screenshot({ path: join(SHOTS, 'dispatch-console.png') })
+    await t.shot(dispatcher, 'dispatch-console')
 
     const unitOnConsole = operator.locator(`[data-testid=unit-item][data-callsign="${callsign}"]`)
     expect(await unitOnConsole.getAttribute('data-status')).toBe('available')
@@ -73,16 +47,16 @@ describe('dispatch in the browser', () => {
     await operator.locator(`[data-testid=unit-item][data-callsign="${callsign}"][data-status=dispatched]`).waitFor()
     expect(await unitOnConsole.locator('.swatch').getAttribute('data-color')).toBe(DISPATCHED)
     await dispatcher.locator(`[data-testid=queue-item][data-number="${number}"]`).filter({ hasText: 'Ditangani' }).waitFor()
-    await operator.screenshot({ path: join(SHOTS, 'console-incidents.png') })
+    await t.shot(operator, 'console-incidents')
 
     await dispatcher.locator(`[data-testid=recommendations] a`).click()
     await dispatcher.getByTestId('timeline').filter({ hasText: callsign }).waitFor()
-    await dispatcher.screenshot({ path: join(SHOTS, 'incident-detail.png') })
+    await t.shot(dispatcher, 'incident-detail')
   })
 
   it('shows the crew its assignment, sends the phone’s position, and moves the unit with big buttons', async () => {
-    const { app } = server.kendali
-    const dispatcherCookie = await loginCookie(server.kendali, 'dispatcher')
+    const { app } = t.server.kendali
+    const dispatcherCookie = await loginCookie(t.server.kendali, 'dispatcher')
     const units = json<{ items: { id: string; callsign: string; status: string }[] }>(
       await app.inject({ method: 'GET', url: '/api/t/33.71/units?limit=1000', headers: { cookie: dispatcherCookie } }),
     )
@@ -104,19 +78,15 @@ describe('dispatch in the browser', () => {
     })
     expect(sent.statusCode).toBe(201)
 
-    const phone = await browser.newContext({
+    const phone = await t.newContext({
       viewport: { width: 390, height: 800 },
       locale: 'id-ID',
       geolocation: { longitude: 110.2151, latitude: -7.4823 },
       permissions: ['geolocation'],
     })
     const crew = await phone.newPage()
-    await crew.goto(`${server.url}/login`)
-    await crew.fill('input[name=username]', 'field_crew')
-    await crew.fill('input[name=password]', 'kendali-demo')
-    await crew.click('button[type=submit]')
-    await crew.waitForURL(/\/t\//)
-    await crew.goto(`${server.url}/t/33.71/field`)
+    await t.loginAs(crew, 'field_crew')
+    await crew.goto(`${t.server.url}/t/33.71/field`)
     await crew.getByTestId('assignment').filter({ hasText: incident.number }).waitFor()
     expect(await crew.locator('h1').textContent()).toContain('AMB-119-01')
     await crew.getByText('Posisi terkirim').waitFor()
@@ -128,7 +98,7 @@ describe('dispatch in the browser', () => {
     await crew.locator('[data-testid=unit-status][data-status=en_route]').waitFor()
     await crew.getByRole('button', { name: 'Di lokasi' }).click()
     await crew.locator('[data-testid=unit-status][data-status=on_scene]').waitFor()
-    await crew.screenshot({ path: join(SHOTS, 'field-page.png') })
+    await t.shot(crew, 'field-page')
     await crew.getByRole('button', { name: 'Kembali' }).click()
     await crew.locator('[data-testid=unit-status][data-status=returning]').waitFor()
     const closed = json<{ status: string; outcome: string }>(
@@ -142,20 +112,20 @@ describe('dispatch in the browser', () => {
 
   it('names the Rojak finding an incident came from, with a link to it', async () => {
     const finding = { id: randomUUID(), number: `RJK-${Date.now().toString(36)}` }
-    const incident = await incidentsServices(server.kendali.ctx).incidents.createFromFinding(
-      server.kendali.ctx.db,
+    const incident = await incidentsServices(t.server.kendali.ctx).incidents.createFromFinding(
+      t.server.kendali.ctx.db,
       '33.71',
       'patrol_officer',
       { type: 'public_order', source: 'patrol', location: { type: 'Point', coordinates: [110.2185, -7.4745] }, description: 'Baliho tanpa izin' },
       finding,
     )
-    const page = await loggedIn('dispatcher')
-    await page.goto(`${server.url}/t/33.71/incidents/${incident.id}`)
+    const page = await t.pageAs('dispatcher')
+    await page.goto(`${t.server.url}/t/33.71/incidents/${incident.id}`)
     const link = page.getByTestId('from-finding')
     await link.waitFor()
     expect(await link.textContent()).toBe(`Dari temuan Rojak ${finding.number}`)
     expect(await link.getAttribute('href')).toBe(`/t/33.71/patrols/findings?id=${finding.id}`)
-    await page.getByTestId('incident-detail').screenshot({ path: join(SHOTS, 'incident-from-finding.png') })
+    await t.shot(page.getByTestId('incident-detail'), 'incident-from-finding')
     await page.close()
   })
 })

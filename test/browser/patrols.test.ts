@@ -1,46 +1,28 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../../src/core/db/database.ts'
 import { SYNC_IMPORT_ROWS } from '../../src/core/import-runs.ts'
 import { IMPORT_BATCH } from '../../src/core/imports.ts'
 import { samplePhoto } from '../../src/modules/reports/sample-photo.ts'
 import { tenancyServices } from '../../src/modules/tenancy/index.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { json, loginCookie, startTestServer, type TestServer, unique } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import { answered, browserTest } from '../support/browser.ts'
+import { json, loginCookie, unique } from '../support/server.ts'
 
 describe('Rojak patrols in the browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const t = browserTest()
 
   async function login(context: BrowserContext, username: string): Promise<Page> {
     const page = await context.newPage()
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', username)
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/t\//)
+    await t.loginAs(page, username)
     return page
   }
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
   it('records a finding with a photo offline, syncs it when back online, and the OPD head sees it', async () => {
+    // The sends tried while the phone is offline.
+    t.allowConsoleErrors(/ERR_INTERNET_DISCONNECTED .*\/findings/)
     // A started patrol of the demo patrol officer, made through the API.
-    const app = server.kendali.app
-    const cookie = await loginCookie(server.kendali, 'patrol_officer')
+    const app = t.server.kendali.app
+    const cookie = await loginCookie(t.server.kendali, 'patrol_officer')
     const now = Date.now()
     const planned = await app.inject({
       method: 'POST',
@@ -62,7 +44,7 @@ describe('Rojak patrols in the browser', () => {
     const description = `ASN DPUPR di warung kopi pada jam kerja ${now}`
 
     // The officer's phone, near Alun-alun.
-    const phone = await browser.newContext({
+    const phone = await t.newContext({
       viewport: { width: 390, height: 844 },
       locale: 'id-ID',
       isMobile: true,
@@ -71,9 +53,9 @@ describe('Rojak patrols in the browser', () => {
       permissions: ['geolocation'],
     })
     const field = await login(phone, 'patrol_officer')
-    await field.goto(`${server.url}/t/33.71/patrols/field`)
+    await field.goto(`${t.server.url}/t/33.71/patrols/field`)
     await field.getByTestId('patrol-field').waitFor()
-    await field.screenshot({ path: join(SHOTS, 'patrols-field.png'), fullPage: true })
+    await t.shot(field, 'patrols-field', { fullPage: true })
     await field.locator(`select[name=patrol] option[value="${patrol.id}"]`).waitFor({ state: 'attached' })
     await field.locator('select[name=patrol]').selectOption(patrol.id)
     await field.locator('select[name=type] option[value=asn_di_luar_kantor]').waitFor({ state: 'attached' })
@@ -90,17 +72,17 @@ describe('Rojak patrols in the browser', () => {
     await field.locator('input[name=photo]').setInputFiles({ name: 'temuan.jpg', mimeType: 'image/jpeg', buffer: await samplePhoto('jpeg', 640, 480) })
     await field.getByRole('button', { name: 'Simpan temuan' }).click()
     await field.locator('[data-testid=outbox-count][data-count="1"]').waitFor()
-    await field.screenshot({ path: join(SHOTS, 'patrols-field-offline.png'), fullPage: true })
+    await t.shot(field, 'patrols-field-offline', { fullPage: true })
 
     // The signal returns: the outbox empties by itself.
     await phone.setOffline(false)
     await field.locator('[data-testid=outbox-count][data-count="0"]').waitFor()
-    await field.screenshot({ path: join(SHOTS, 'patrols-field-synced.png'), fullPage: true })
+    await t.shot(field, 'patrols-field-synced', { fullPage: true })
 
     // The DPUPR head finds it in the inbox, with its photo, and answers it.
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const desk = await t.newContext({ viewport: { width: 1280, height: 900 } })
     const head = await login(desk, 'agency_officer')
-    await head.goto(`${server.url}/t/33.71/patrols/findings`)
+    await head.goto(`${t.server.url}/t/33.71/patrols/findings`)
     const item = head.locator('[data-testid=finding]', { hasText: description })
     await item.waitFor()
     await item.locator('img').first().waitFor()
@@ -111,19 +93,19 @@ describe('Rojak patrols in the browser', () => {
     await head.locator('[data-testid=finding]', { hasText: description }).waitFor({ state: 'detached' })
     await head.getByRole('button', { name: 'Semua' }).click()
     await head.locator('[data-testid=finding][data-status=responded]', { hasText: description }).waitFor()
-    await head.screenshot({ path: join(SHOTS, 'patrols-inbox.png'), fullPage: true })
+    await t.shot(head, 'patrols-inbox', { fullPage: true })
 
     // The inspectorate (the demo auditor works for Inspektorat) reviews the answer and closes the finding.
-    const review = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const review = await t.newContext({ viewport: { width: 1280, height: 900 } })
     const auditor = await login(review, 'inspektorat')
-    await auditor.goto(`${server.url}/t/33.71/patrols/findings`)
+    await auditor.goto(`${t.server.url}/t/33.71/patrols/findings`)
     await auditor.getByRole('button', { name: 'sudah ditindaklanjuti' }).click()
     const answered = auditor.locator('[data-testid=finding][data-status=responded]', { hasText: description })
     await answered.waitFor()
     expect(await answered.textContent()).toContain('**************1001')
     await answered.getByTestId('close').click()
     await answered.waitFor({ state: 'detached' })
-    await auditor.screenshot({ path: join(SHOTS, 'patrols-review.png'), fullPage: true })
+    await t.shot(auditor, 'patrols-review', { fullPage: true })
     await review.close()
 
     // The finding was stored once, whatever the phone retried.
@@ -138,18 +120,18 @@ describe('Rojak patrols in the browser', () => {
   })
 
   it('shows the ASN discipline per OPD of the demo month to the admin', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const context = await t.newContext({ viewport: { width: 1280, height: 900 } })
     const admin = await login(context, 'admin')
-    await admin.goto(`${server.url}/t/33.71/asn`)
+    await admin.goto(`${t.server.url}/t/33.71/asn`)
     await admin.locator('[data-testid=discipline] tbody tr').first().waitFor()
     expect(await admin.locator('[data-testid=discipline] tbody tr').count()).toBeGreaterThan(5)
     await admin.locator('[data-testid=asn-page] canvas').first().waitFor()
-    await admin.screenshot({ path: join(SHOTS, 'patrols-asn.png'), fullPage: true })
+    await t.shot(admin, 'patrols-asn', { fullPage: true })
     await context.close()
   })
 
   it('imports a large staff list with a progress bar while the job writes it', async () => {
-    const ctx = server.kendali.ctx
+    const ctx = t.server.kendali.ctx
     const code = unique('opd_impor')
       .replace(/[^a-z0-9]/g, '_')
       .slice(0, 40)
@@ -163,9 +145,9 @@ describe('Rojak patrols in the browser', () => {
         return `${born}2001022${seq},Pegawai ${i},${code},Pelaksana`
       }),
     ].join('\n')
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' })
+    const context = await t.newContext({ viewport: { width: 1366, height: 768 } })
     const admin = await login(context, 'admin')
-    await admin.goto(`${server.url}/t/33.71/asn`)
+    await admin.goto(`${t.server.url}/t/33.71/asn`)
     const importer = admin.locator('[data-testid=asn-import]')
     await importer.locator('select').selectOption('staff')
     await importer.locator('input[type=file]').setInputFiles({ name: 'pegawai.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
@@ -192,23 +174,23 @@ describe('Rojak patrols in the browser', () => {
     await expect(ctx.imports.resume(stopsAfter20, '33.71', queued.id)).rejects.toThrow('stopped')
     await importer.getByText(`Menyimpan baris: ${(20 * IMPORT_BATCH).toLocaleString('id-ID')} dari ${rows.toLocaleString('id-ID')}`).waitFor()
     expect(await importer.locator('progress[data-testid=import-progress]').getAttribute('value')).toBe(String(20 * IMPORT_BATCH))
-    await admin.screenshot({ path: join(SHOTS, 'patrols-asn-import-progress.png') })
+    await t.shot(admin, 'patrols-asn-import-progress')
     await admin.setViewportSize({ width: 390, height: 844 })
-    await admin.screenshot({ path: join(SHOTS, 'patrols-asn-import-progress-phone.png') })
+    await t.shot(admin, 'patrols-asn-import-progress-phone')
     await admin.setViewportSize({ width: 1366, height: 768 })
     await ctx.imports.resume(real, '33.71', queued.id)
     await importer
       .locator('[data-testid=import-result]')
       .getByText(`${rows.toLocaleString('id-ID')} baris baru, 0 diperbarui, 0 ditolak`)
       .waitFor()
-    await admin.screenshot({ path: join(SHOTS, 'patrols-asn-import-done.png') })
+    await t.shot(admin, 'patrols-asn-import-done')
     await context.close()
   })
 
   it('lets a leader plan a patrol with checkpoints on the map and follow a patrol’s track', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'id-ID' })
+    const context = await t.newContext({ viewport: { width: 1280, height: 1000 } })
     const operator = await login(context, 'operator')
-    await operator.goto(`${server.url}/t/33.71/patrols/plan`)
+    await operator.goto(`${t.server.url}/t/33.71/patrols/plan`)
     const form = operator.locator('[data-testid=plan-form]')
     await form.locator('label', { hasText: 'patrol_officer' }).waitFor()
     const name = unique('Rojak Pasar Rejowinangun')
@@ -229,7 +211,7 @@ describe('Rojak patrols in the browser', () => {
     await form.getByRole('button', { name: 'Wilayah', exact: true }).click()
     await operator.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
     await expect.poll(() => area.locator('.area-chosen li').count()).toBe(2)
-    await operator.locator('.plan-map').screenshot({ path: join(SHOTS, 'patrols-plan-area.png') })
+    await t.shot(operator.locator('.plan-map'), 'patrols-plan-area')
     // Back to checkpoints: clicks on the map add them and leave the area as it is.
     await form.getByRole('button', { name: 'Titik periksa', exact: true }).click()
     await operator.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
@@ -237,9 +219,9 @@ describe('Rojak patrols in the browser', () => {
     await expect.poll(() => operator.locator('[data-testid=plan-checkpoints] li').count()).toBe(2)
     await form.getByRole('button', { name: 'Simpan rencana' }).click()
     await operator.locator('[data-testid=plan-list] tr', { hasText: name }).waitFor()
-    const cookie = await loginCookie(server.kendali, 'operator')
+    const cookie = await loginCookie(t.server.kendali, 'operator')
     const saved = json<{ items: { name: string; team: string[]; area: string[]; checkpoints: { radiusM: number }[] }[] }>(
-      await server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/patrols?limit=100', headers: { cookie } }),
+      await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/patrols?limit=100', headers: { cookie } }),
     ).items.find((p) => p.name === name)
     expect(saved).toMatchObject({ team: ['patrol_officer'], checkpoints: [{ radiusM: 100 }, { radiusM: 100 }] })
     expect(saved?.area).toHaveLength(2)
@@ -250,41 +232,43 @@ describe('Rojak patrols in the browser', () => {
     const row = operator.locator('[data-testid=plan-list] tr', { hasText: 'berjalan' }).first()
     await row.getByRole('button', { name: 'Jejak' }).click()
     await operator.locator('[data-testid=plan-track] li').first().waitFor()
-    await operator.screenshot({ path: join(SHOTS, 'patrols-plan.png'), fullPage: true })
+    await t.shot(operator, 'patrols-plan', { fullPage: true })
     await context.close()
   })
 
   it('drills down to one employee’s month, the NIP masked for the operator', async () => {
-    const [person] = await server.kendali.ctx.db.query<{ nip: string; id: string }>(
+    const [person] = await t.server.kendali.ctx.db.query<{ nip: string; id: string }>(
       `SELECT a.nip, s.id::text FROM asn_attendance a JOIN asn_staff s ON s.tenant = a.tenant AND s.nip = a.nip
        WHERE a.tenant = '33.71' AND a.check_in > '08:00' ORDER BY a.day DESC, a.nip LIMIT 1`,
     )
-    const [{ month }] = await server.kendali.ctx.db.query<{ month: string }>(
+    const [{ month }] = await t.server.kendali.ctx.db.query<{ month: string }>(
       "SELECT to_char(max(day), 'YYYY-MM') AS month FROM asn_attendance WHERE tenant = '33.71' AND nip = $1",
       [person.nip],
     )
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const context = await t.newContext({ viewport: { width: 1280, height: 900 } })
     const admin = await login(context, 'admin')
-    await admin.goto(`${server.url}/t/33.71/asn/people/${person.id}?month=${month}`)
+    await admin.goto(`${t.server.url}/t/33.71/asn/people/${person.id}?month=${month}`)
     await admin.locator('[data-testid=person-days] tbody tr').first().waitFor()
     expect(await admin.locator('[data-testid=person-nip]').textContent()).toBe(person.nip)
     expect(await admin.locator('[data-testid=person-days]').textContent()).toMatch(/TL[1-4]/)
-    await admin.screenshot({ path: join(SHOTS, 'patrols-person.png'), fullPage: true })
+    await t.shot(admin, 'patrols-person', { fullPage: true })
     await context.close()
 
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' })
+    const desk = await t.newContext({ viewport: { width: 1280, height: 900 } })
     const operator = await login(desk, 'operator')
     // The page is reached by the person's opaque id: the operator, who sees the NIP masked, opens it too.
-    await operator.goto(`${server.url}/t/33.71/asn/people/${person.id}?month=${month}`)
+    await operator.goto(`${t.server.url}/t/33.71/asn/people/${person.id}?month=${month}`)
     await operator.locator('[data-testid=person-days] tbody tr').first().waitFor()
     expect(await operator.locator('[data-testid=person-nip]').textContent()).toBe(`${'*'.repeat(14)}${person.nip.slice(-4)}`)
     await desk.close()
   })
 
   it('lets the admin add and retire a finding type and set the follow-up steps', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'id-ID' })
+    // The invalid finding type the test submits.
+    t.allowConsoleErrors(answered(400, '/finding-types'))
+    const context = await t.newContext({ viewport: { width: 1280, height: 1000 } })
     const admin = await login(context, 'admin')
-    await admin.goto(`${server.url}/t/33.71/patrols/catalogue`)
+    await admin.goto(`${t.server.url}/t/33.71/patrols/catalogue`)
     await admin.locator('[data-testid=type-sampah_liar]').waitFor()
     const code = unique('parkir')
       .replace(/[^a-z0-9]/g, '_')
@@ -305,7 +289,7 @@ describe('Rojak patrols in the browser', () => {
     await admin.locator(`[data-testid=type-${code}].retired`).waitFor()
     const settings = admin.locator('[data-testid=settings]')
     expect(await settings.getByLabel(/Eskalasi/).inputValue()).toBe('0, 3')
-    await admin.screenshot({ path: join(SHOTS, 'patrols-catalogue.png'), fullPage: true })
+    await t.shot(admin, 'patrols-catalogue', { fullPage: true })
     await context.close()
   })
 })

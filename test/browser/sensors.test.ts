@@ -1,37 +1,19 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
-
-const SHOTS = join(ROOT, 'test-results/screenshots')
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { browserTest } from '../support/browser.ts'
 
 describe('sensor admin pages', () => {
-  let server: TestServer
-  let browser: Browser
+  const t = browserTest()
   let page: Page
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'id-ID' })
+    page = await t.newPage({ viewport: { width: 1400, height: 900 } })
     page.on('dialog', (dialog) => void dialog.accept())
-    await page.goto(`${server.url}/login`)
-    await page.fill('input[name=username]', 'admin')
-    await page.fill('input[name=password]', 'kendali-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/console/)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+    await t.loginAs(page, 'admin', { landing: /\/console/ })
   })
 
   it('registers a device and shows its token once, which then works for readings; rotating gives a new one', async () => {
-    await page.goto(`${server.url}/t/33.71/admin/devices`)
+    await page.goto(`${t.server.url}/t/33.71/admin/devices`)
     await page.getByTestId('device-row').first().waitFor()
     await page.getByTestId('device-new').click()
     const form = page.getByTestId('device-form')
@@ -45,9 +27,9 @@ describe('sensor admin pages', () => {
     const row = page.getByTestId('device-row').filter({ hasText: 'AWLR Kali Bening' })
     await row.waitFor()
     const id = ((await row.locator('small').textContent()) ?? '').trim()
-    await page.screenshot({ path: join(SHOTS, 'sensors-admin-token.png') })
+    await t.shot(page, 'sensors-admin-token')
     const send = (bearer: string) =>
-      fetch(`${server.url}/api/t/33.71/devices/${id}/readings`, {
+      fetch(`${t.server.url}/api/t/33.71/devices/${id}/readings`, {
         method: 'POST',
         headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
         body: JSON.stringify({ ts: new Date().toISOString(), values: { water_level: 120 } }),
@@ -69,7 +51,7 @@ describe('sensor admin pages', () => {
   })
 
   it('adds a Siaga rule for every water-level gauge, changes it to Awas, and deletes it', async () => {
-    await page.goto(`${server.url}/t/33.71/admin/rules`)
+    await page.goto(`${t.server.url}/t/33.71/admin/rules`)
     await page.getByTestId('rule-table').waitFor()
     await page.getByTestId('rule-new').click()
     const form = page.getByTestId('rule-form')
@@ -91,7 +73,7 @@ describe('sensor admin pages', () => {
     await page.getByTestId('rule-form').locator('button[type=submit]').click()
     await expect.poll(() => row.textContent()).toContain('Tinggi muka air >= 190')
     expect(await row.textContent()).toContain('Awas')
-    await page.screenshot({ path: join(SHOTS, 'sensors-admin-rules.png') })
+    await t.shot(page, 'sensors-admin-rules')
 
     await row.getByRole('button', { name: 'Hapus' }).click()
     await expect.poll(() => row.count()).toBe(0)
