@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { postgis } from '@electric-sql/pglite-postgis'
 import pg from 'pg'
@@ -146,8 +147,9 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
   mkdirSync(opts.dataDir, { recursive: true })
   const db = await PGlite.create({
     dataDir: `${opts.dataDir}/pglite`,
-    // pg_trgm: place search by trigram similarity (the places module creates the extension).
-    extensions: { postgis, pg_trgm },
+    // pg_trgm: place search by trigram similarity; btree_gist: its index starts with the tenant (the places module
+    // creates both extensions).
+    extensions: { postgis, pg_trgm, btree_gist },
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
   })
   return new PgliteDatabase(db)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { basemapArchiveOf, MAGELANG_BASEMAP } from '../../../test/support/basemap.ts'
+import { testDatabase } from '../../../test/support/db.ts'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
 
 // The demo city with the Magelang basemap fixture (real street names, placed where they roughly are) in its folder.
@@ -14,7 +15,9 @@ const get = (url: string, cookie?: string) => server.kendali.app.inject({ method
 const search = async (q: string, extra = '') => {
   const res = await get(`/api/t/33.71/places?q=${encodeURIComponent(q)}${extra}`)
   expect(res.statusCode, res.body).toBe(200)
-  return json<{ items: { name: string; kind: string; source: string; context: string | null; location: { coordinates: [number, number] } }[] }>(res).items
+  return json<{
+    items: { name: string; kind: string; source: string; context: string | null; location: { coordinates: [number, number] }; distanceM: number | null }[]
+  }>(res).items
 }
 
 beforeAll(async () => {
@@ -79,6 +82,37 @@ describe('searching places', () => {
     const hits = await search('kelurahan cacaban')
     expect(hits[0]).toMatchObject({ name: expect.stringMatching(/cacaban/i), kind: 'kelurahan' })
     expect(hits[0].context).toMatch(/Kec\. /)
+  })
+
+  it('keeps to the kinds asked for', async () => {
+    const hits = await search('cacaban', '&kind=kelurahan,kecamatan')
+    expect(hits.length).toBeGreaterThan(0)
+    expect(hits[0].name).toMatch(/cacaban/i)
+    expect(new Set(hits.map((p) => p.kind))).toEqual(new Set(['kelurahan']))
+  })
+
+  it('answers the nearest first among hundreds of places of one name', async () => {
+    // 240 "Warung Sate Pak Kumis" 320 m apart on a line through the map centre (far enough apart to be different
+    // places), written in a shuffled order: more than a search ranks, so the index must hand over the nearest.
+    const db = await testDatabase()
+    const [lon, lat] = [110.2177, -7.4771]
+    await db.query(
+      `INSERT INTO places (tenant, source, source_ref, kind, name, folded, geom)
+       SELECT '33.71', 'basemap', 'test-warung:' || i, 'restaurant', 'Warung Sate Pak Kumis', 'warung sate pak kumis',
+         ST_SetSRID(ST_MakePoint($1 + (((i * 37) % 240) - 120) * 0.0029, $2), 4326)
+       FROM generate_series(0, 239) AS i`,
+      [lon, lat],
+    )
+    try {
+      const hits = await search('warung sate pak kumis', `&lon=${lon + 0.0001}&lat=${lat}&limit=5`)
+      expect(hits.map((p) => p.name)).toEqual(Array(5).fill('Warung Sate Pak Kumis'))
+      const metres = hits.map((p) => p.distanceM ?? Number.NaN)
+      expect(metres[0]).toBeLessThan(20)
+      expect(metres).toEqual([...metres].sort((a, b) => a - b))
+      expect(metres[4]).toBeLessThan(700)
+    } finally {
+      await db.query(`DELETE FROM places WHERE tenant = '33.71' AND source_ref LIKE 'test-warung:%'`)
+    }
   })
 
   it("keeps each tenant's places to itself", async () => {

@@ -120,9 +120,20 @@ export async function sources(db: Queryable, tenant: string): Promise<SourceSumm
   )
 }
 
+// How much of the query must match somewhere in a name (pg_trgm's word similarity, its default threshold).
+const MIN_SIMILARITY = 0.6
+// How many of the nearest names a search ranks: a few times the answers asked for, more when only some kinds count.
+const READ_PER_ANSWER = 4
+const MIN_READ = 80
+const READ_FOR_KINDS = 800
+
 /**
  * Places whose folded text holds the folded query as a word-wise trigram match (typos and word order forgiven),
  * best match first; with a map centre, nearer places rank higher among close matches.
+ *
+ * The trigram index hands over the names nearest the query (`<->>`, word-similarity distance; among equal names
+ * the nearer to the centre first) a few times more than asked, and only these are ranked: the work per search
+ * stays the same however many places the city has or match. A kind filter reads more of them before filtering.
  */
 export async function search(
   db: Queryable,
@@ -132,12 +143,19 @@ export async function search(
   kinds: string[] | null,
   limit: number,
 ): Promise<PlaceRow[]> {
+  const read = kinds ? READ_FOR_KINDS : Math.max(limit * READ_PER_ANSWER, MIN_READ)
   return db.query<PlaceRow>(
-    `WITH hit AS (
-       SELECT p.*, word_similarity($2, p.folded) AS similarity,
-         CASE WHEN $3::float8 IS NULL THEN NULL ELSE ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography) END AS distance
+    `WITH nearest_name AS MATERIALIZED (
+       SELECT p.id, p.source, p.kind, p.name, p.aliases, p.context, p.folded, p.geom, 1 - (p.folded <->> $2) AS similarity
        FROM places p
-       WHERE p.tenant = $1 AND $2 <% p.folded AND ($5::text[] IS NULL OR p.kind = ANY($5))
+       WHERE p.tenant = $1
+       ORDER BY p.folded <->> $2${near ? ', p.geom <-> ST_SetSRID(ST_MakePoint($3, $4), 4326)' : ''}
+       LIMIT $7
+     ), hit AS (
+       SELECT n.*,
+         CASE WHEN $3::float8 IS NULL THEN NULL ELSE ST_Distance(n.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography) END AS distance
+       FROM nearest_name n
+       WHERE n.similarity >= $8 AND ($5::text[] IS NULL OR n.kind = ANY($5))
      )
      SELECT ${COLUMNS}, round(p.similarity::numeric, 3)::float8 AS score, round(p.distance)::float8 AS "distanceM"
      FROM hit p
@@ -145,7 +163,7 @@ export async function search(
      ORDER BY p.similarity + CASE WHEN p.folded LIKE $2 || '%' OR p.folded LIKE '% | ' || $2 || '%' THEN 0.1 ELSE 0 END
        - coalesce(least(p.distance / 100000.0, 0.2), 0) DESC, p.name, p.id
      LIMIT $6`,
-    [tenant, folded, near?.[0] ?? null, near?.[1] ?? null, kinds, limit],
+    [tenant, folded, near?.[0] ?? null, near?.[1] ?? null, kinds, limit, read, MIN_SIMILARITY],
   )
 }
 
