@@ -30,7 +30,7 @@ import type { CoreContext, DemoLogin, KendaliApp, KendaliModule, ModuleTokens } 
 import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
 import { smtpMailer } from './outbound/mail.ts'
 import { OutboundPolicy } from './outbound/policy.ts'
-import { loadSecrets, resealColumns } from './secrets.ts'
+import { loadSecrets, resealColumns, type SealedColumn } from './secrets.ts'
 
 export interface KendaliOptions {
   /** An already open database (tests share one per worker); it is not closed with the app. */
@@ -77,6 +77,11 @@ function withModuleTokens(identity: Identity, tokens: ModuleTokens[]): Identity 
     ...identity,
     principalFromApiToken: (token) => (tokens.find((t) => token.startsWith(t.prefix)) ?? { principal: identity.principalFromApiToken }).principal(token),
   }
+}
+
+/** Every column of the install that holds sealed secrets: the messaging channels' credentials and the modules'. */
+export function sealedColumns(modules: readonly KendaliModule[]): SealedColumn[] {
+  return [{ table: 'messaging_channels', column: 'secrets', json: true }, ...modules.flatMap((m) => m.sealed ?? [])]
 }
 
 /** The platform's own actions (messaging channels), beside every module's. */
@@ -232,10 +237,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
       bus.join(await installId(ctx.db))
       const notices: string[] = secretsNotice ? [secretsNotice] : []
       // Plaintext from before sealing, and values sealed under a previous key, are sealed under the current key.
-      const resealed = await resealColumns(ctx.db, secrets, [
-        { table: 'messaging_channels', column: 'secrets', json: true },
-        ...modules.flatMap((m) => m.sealed ?? []),
-      ])
+      const resealed = await resealColumns(ctx.db, secrets, sealedColumns(modules))
       if (resealed > 0 && config.previousSecretKeys.length > 0) {
         notices.push(
           `${resealed} stored secrets were re-sealed with KENDALI_SECRET_KEY; once every instance runs with it, KENDALI_SECRET_KEY_PREVIOUS may be removed.`,

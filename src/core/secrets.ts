@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Config, parseSecretKey } from './config.ts'
-import type { Queryable } from './db/database.ts'
+import type { Database, Queryable } from './db/database.ts'
 
 /**
  * Secrets at rest (camera credentials, connector header values, webhook secrets, the VAPID private key) are sealed
@@ -129,4 +129,45 @@ export async function resealColumns(db: Queryable, secrets: Secrets, columns: re
     }
   }
   return count
+}
+
+/**
+ * Moves every sealed value to a new instance key (`npm run secrets:rotate`): values under the current key, a
+ * previous one or legacy plaintext are re-sealed under `next` in one transaction, so the database never holds a
+ * mix that no single configuration opens. Returns how many values it re-sealed.
+ */
+export async function rotateSecretKey(db: Database, columns: readonly SealedColumn[], next: Buffer, old: readonly Buffer[]): Promise<number> {
+  const secrets = createSecrets(next, old)
+  return db.transaction((tx) => resealColumns(tx, secrets, columns))
+}
+
+/** The key id a key seals under (`enc1:{id}:…`), to tell keys apart in messages without showing them. */
+export function keyId(key: Buffer): string {
+  return createSecrets(key).currentPrefix.slice(PREFIX.length, -1)
+}
+
+/** Where a rotation keeps the key it replaced, by that key's id: `secret.key.{id}.old`. */
+export const oldKeyFile = (dataDir: string, old: Buffer) => join(dataDir, `${SECRET_KEY_FILE}.${keyId(old)}.old`)
+
+/**
+ * Rotation of the embedded default's key file: `stage` writes the new key beside the current one (0600) before the
+ * database changes; `commit` then keeps the old key as `secret.key.{id}.old` (backups made before need it) and
+ * puts the new one in place; `abandon` removes the staged key when the database was left as it was.
+ */
+export function keyFileRotation(dataDir: string, old: Buffer) {
+  const file = join(dataDir, SECRET_KEY_FILE)
+  const staged = `${file}.new`
+  return {
+    stage(key: Buffer) {
+      writeFileSync(staged, `${key.toString('base64')}\n`, { mode: 0o600 })
+      chmodSync(staged, 0o600)
+    },
+    commit() {
+      if (existsSync(file)) renameSync(file, oldKeyFile(dataDir, old))
+      renameSync(staged, file)
+    },
+    abandon() {
+      rmSync(staged, { force: true })
+    },
+  }
 }
