@@ -1,3 +1,4 @@
+import { isoInZone } from '../../core/time.ts'
 import type { English } from './schema.ts'
 
 // OASIS CAP 1.2 (http://docs.oasis-open.org/emergency/cap/v1.2/CAP-v1.2-os.html) and its Atom index.
@@ -51,25 +52,7 @@ export function escapeXml(text: string): string {
 }
 
 /** CAP's dateTime: local time with its offset, no fractional seconds, never `Z` (CAP 1.2 §3.3.2). */
-export function capTime(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  )
-  const offset = parts.timeZoneName === 'GMT' ? '+00:00' : parts.timeZoneName.replace('GMT', '')
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`
-}
+export const capTime = isoInZone
 
 /** A CAP polygon: "lat,lon lat,lon …", the ring closed. */
 export function capPolygon(ring: [number, number][]): string {

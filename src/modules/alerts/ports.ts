@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { incidentsServices } from '../incidents/index.ts'
 import { SensorService } from '../sensors/service.ts'
 import { tenancyServices } from '../tenancy/index.ts'
@@ -66,7 +67,7 @@ export function tenancyLookups(ctx: CoreContext): TenancyLookups {
   const s = tenancyServices(ctx)
   return {
     cities: async (db) => (await s.tenants.list(db)).filter((t) => t.kind !== 'provinsi').map((t) => ({ code: t.code, name: t.name, timezone: t.timezone })),
-    timezone: async (db, tenant) => (await s.tenants.get(db, tenant))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (db, tenant) => zoneOrDefault((await s.tenants.get(db, tenant))?.timezone),
     regions: async (db, tenant) =>
       (await s.regions.features(db, tenant)).features
         .filter((f) => ['kecamatan', 'kelurahan', 'desa'].includes(f.properties.level))

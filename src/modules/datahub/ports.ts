@@ -1,5 +1,6 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
 // What the data hub asks of other modules, through their services (never their tables).
@@ -36,6 +37,6 @@ export function tenancyLookups(ctx: CoreContext): Lookups {
       const t = await s.tenants.info(code)
       return t ? { code: t.code, name: t.name } : null
     },
-    timezone: async (code) => (await s.tenants.info(code))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (code) => zoneOrDefault((await s.tenants.info(code))?.timezone),
   }
 }

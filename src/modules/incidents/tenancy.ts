@@ -1,6 +1,7 @@
 import type { Queryable } from '../../core/db/database.ts'
 import { NotFound } from '../../core/errors.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
 /** What this module asks of the tenancy module, through its services (never its tables). */
@@ -23,7 +24,7 @@ export function tenancyLookups(ctx: CoreContext): TenancyLookups {
   const s = tenancyServices(ctx)
   return {
     regionAt: (db, tenant, lon, lat) => s.regions.at(db, tenant, lon, lat),
-    timezone: async (tenant) => (await s.tenants.info(tenant))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (tenant) => zoneOrDefault((await s.tenants.info(tenant))?.timezone),
     agencyExists: async (db, tenant, id) => {
       try {
         await s.agencies.get(db, tenant, id)

@@ -1,42 +1,10 @@
 import { Invalid } from '../../core/errors.ts'
 import type { Frequency, IndicatorPeriod } from '../../core/indicators.ts'
+import { dateInZone, midnightInZone } from '../../core/time.ts'
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
 const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
 const YEAR = /^(\d{4})$/
-
-// Building a formatter costs far more than using one (an import checks thousands of periods): one per zone.
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatterOf(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone)
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-    formatters.set(timezone, formatter)
-  }
-  return formatter
-}
-
-/** Minutes the zone is ahead of UTC at an instant (Indonesia has no daylight saving, but ask the zone anyway). */
-function offsetMinutes(at: Date, timezone: string): number {
-  const parts = formatterOf(timezone).formatToParts(at)
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
-  return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000)
-}
-
-/** Local midnight of a calendar day in the zone, as an instant. */
-function midnight(year: number, month: number, day: number, timezone: string): Date {
-  const utc = Date.UTC(year, month - 1, day)
-  return new Date(utc - offsetMinutes(new Date(utc), timezone) * 60_000)
-}
 
 export function frequencyOf(key: string): Frequency {
   if (MONTH.test(key)) return 'monthly'
@@ -49,17 +17,17 @@ export function frequencyOf(key: string): Frequency {
 export function periodOf(key: string, timezone: string): IndicatorPeriod {
   const frequency = frequencyOf(key)
   const [y, m = 1, d = 1] = key.split('-').map(Number)
-  if (frequency === 'yearly') return { key, frequency, start: midnight(y, 1, 1, timezone), end: midnight(y + 1, 1, 1, timezone) }
-  if (frequency === 'monthly') return { key, frequency, start: midnight(y, m, 1, timezone), end: midnight(y, m + 1, 1, timezone) }
-  const start = midnight(y, m, d, timezone)
+  if (frequency === 'yearly') return { key, frequency, start: midnightInZone(y, 1, 1, timezone), end: midnightInZone(y + 1, 1, 1, timezone) }
+  if (frequency === 'monthly') return { key, frequency, start: midnightInZone(y, m, 1, timezone), end: midnightInZone(y, m + 1, 1, timezone) }
+  const start = midnightInZone(y, m, d, timezone)
   if (Number.isNaN(start.getTime()) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) throw new Invalid(`${key} is not a day`, { field: 'period' })
-  return { key, frequency, start, end: midnight(y, m, d + 1, timezone) }
+  return { key, frequency, start, end: midnightInZone(y, m, d + 1, timezone) }
 }
 
 /** The period of a frequency that contains an instant, in the tenant's zone. */
 export function periodAt(at: Date, frequency: Frequency, timezone: string): string {
-  const local = new Date(at.getTime() + offsetMinutes(at, timezone) * 60_000).toISOString()
-  return frequency === 'yearly' ? local.slice(0, 4) : frequency === 'monthly' ? local.slice(0, 7) : local.slice(0, 10)
+  const day = dateInZone(at, timezone)
+  return frequency === 'yearly' ? day.slice(0, 4) : frequency === 'monthly' ? day.slice(0, 7) : day
 }
 
 /** The month before `YYYY-MM`. */

@@ -1,5 +1,6 @@
 import { NotFound } from '../../core/errors.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 import type { TenancyPort } from './service.ts'
 
@@ -12,7 +13,7 @@ export function tenantExists(ctx: CoreContext): (code: string) => Promise<boolea
 export function tenancyPort(ctx: CoreContext): TenancyPort {
   const s = tenancyServices(ctx)
   return {
-    timezone: async (tenant) => (await s.tenants.info(tenant))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (tenant) => zoneOrDefault((await s.tenants.info(tenant))?.timezone),
     regionsOf: async (db, province) => (await s.tenants.list(db)).filter((t) => t.parent === province).map((t) => ({ code: t.code, name: t.name })),
     cities: async (db) => (await s.tenants.list(db)).filter((t) => t.kind !== 'provinsi').map((t) => t.code),
     agencyExists: (db, tenant, id) =>

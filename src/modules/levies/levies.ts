@@ -4,6 +4,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import { dateInZone } from '../../core/time.ts'
 import { recordLevyEvent } from './events.ts'
 import type { TenancyLookups } from './ports.ts'
 import { NoticeRejected, type PaymentMethod, type PaymentProvider } from './providers.ts'
@@ -47,11 +48,6 @@ export function managerFor(agencies: 'all' | string[], agencyId: string | null |
   }
   if (!agencies.includes(agencyId)) throw new Forbidden('A market can only be given to an OPD you work for', { field: 'agencyId' })
   return agencyId
-}
-
-/** Today's date in a time zone, `YYYY-MM-DD`. */
-export function dateIn(timezone: string, at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
 }
 
 /** `3271********0001`: enough to tell two vendors apart, not enough to use the number. */
@@ -101,7 +97,7 @@ export class LevyService {
   ) {}
 
   async today(db: Queryable, tenant: string): Promise<string> {
-    return dateIn(await this.tenancy.timezone(db, tenant))
+    return dateInZone(new Date(), await this.tenancy.timezone(db, tenant))
   }
 
   // Settings
@@ -693,7 +689,7 @@ export class LevyService {
 
   async payments(db: Queryable, tenant: string, q: { date?: string; cursor?: string | null; limit: number }) {
     const timezone = await this.tenancy.timezone(db, tenant)
-    return store.listPayments(db, tenant, { day: q.date ?? dateIn(timezone), timezone, after: q.cursor ?? null, limit: q.limit })
+    return store.listPayments(db, tenant, { day: q.date ?? dateInZone(new Date(), timezone), timezone, after: q.cursor ?? null, limit: q.limit })
   }
 
   /**
@@ -831,7 +827,7 @@ export class LevyService {
   /** Money received on a day, cashless share, and arrears per market. */
   async revenue(db: Queryable, tenant: string, date?: string) {
     const timezone = await this.tenancy.timezone(db, tenant)
-    const day = date ?? dateIn(timezone)
+    const day = date ?? dateInZone(new Date(), timezone)
     const rows = await store.revenueOn(db, tenant, day, timezone)
     const arrears = await this.arrears(db, tenant, 'market', day)
     const byMethod = { card: 0, qris: 0, cash: 0, transfer: 0 }

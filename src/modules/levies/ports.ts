@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
 // What this module asks of tenancy, through its services (never its tables).
@@ -21,7 +22,7 @@ export function tenancyLookups(ctx: CoreContext): TenancyLookups {
   const s = tenancyServices(ctx)
   const agencies = async (db: Queryable, tenant: string) => (await s.agencies.list(db, tenant, 1000)).items
   return {
-    timezone: async (db, tenant) => (await s.tenants.get(db, tenant))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (db, tenant) => zoneOrDefault((await s.tenants.get(db, tenant))?.timezone),
     kelurahanAt: async (db, tenant, lon, lat) => (await s.regions.at(db, tenant, lon, lat))?.kelurahan ?? null,
     hasAgency: async (db, tenant, id) => (await agencies(db, tenant)).some((a) => a.id === id),
     agencyByCode: async (db, tenant, code) => (await agencies(db, tenant)).find((a) => a.code === code)?.id ?? null,

@@ -1,7 +1,7 @@
-import { zoneOffsetMinutes } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
 import type { Importer, ImportRuns, ImportState, RowError } from '../../core/import-runs.ts'
+import { dateInZone } from '../../core/time.ts'
 import * as store from './asn-store.ts'
 import {
   DEFAULT_LADDER,
@@ -62,11 +62,6 @@ function isRealDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const d = new Date(`${value}T00:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value
-}
-
-/** Today's date in the tenant's zone. */
-export function localDate(now: Date, timezone: string): string {
-  return new Date(now.getTime() + zoneOffsetMinutes(timezone) * 60_000).toISOString().slice(0, 10)
 }
 
 function monthRange(month: string): { from: string; to: string } {
@@ -161,7 +156,7 @@ export class AsnService {
   }
 
   private async todayIn(db: Queryable, tenant: string, now: Date): Promise<string> {
-    return localDate(now, await this.ports.timezone(db, tenant))
+    return dateInZone(now, await this.ports.timezone(db, tenant))
   }
 
   private store(tx: Tx, tenant: string, kind: ImportKind, rows: (store.StaffRow | store.AttendanceRow | store.ActivityRow)[]) {

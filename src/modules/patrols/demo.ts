@@ -1,6 +1,6 @@
 import type { Database } from '../../core/db/database.ts'
 import type { ImportRuns } from '../../core/import-runs.ts'
-import { localDate } from './asn.ts'
+import { DEFAULT_TIME_ZONE, dateInZone } from '../../core/time.ts'
 import { hoursOn, minutesOf } from './attendance.ts'
 import type { PatrolsServices } from './index.ts'
 import { teamMember } from './patrols.ts'
@@ -136,7 +136,7 @@ async function seedAttendance(db: Database, imports: ImportRuns, s: PatrolsServi
     now,
   )
   const { schedule } = await s.asn.settings(db, TENANT)
-  const today = localDate(now, 'Asia/Jakarta')
+  const today = dateInZone(now, DEFAULT_TIME_ZONE)
   const first = new Date(`${today.slice(0, 7)}-01T00:00:00Z`)
   first.setUTCMonth(first.getUTCMonth() - 1)
   const days: { day: string; end: number }[] = []

@@ -1,10 +1,11 @@
-import { addSlaHours, type WorkCalendar, zoneOffsetMinutes } from '../../core/calendar.ts'
+import { addSlaHours, type WorkCalendar } from '../../core/calendar.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import { wallClock } from '../../core/time.ts'
 import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from '../reports/photos.ts'
 import { DEFAULT_FINDING_TYPES, DEFAULT_FOLLOW_UP_DAYS, FINDING_STATUSES, type FindingStatus, type FindingType, type ResponseAction } from './catalogue.ts'
 import { type FindingSummary, recordPatrolEvent } from './events.ts'
@@ -48,7 +49,7 @@ export function addWorkingDays(from: Date, workingDays: number, calendar: WorkCa
 }
 
 function yearIn(at: Date, calendar: WorkCalendar): number {
-  return new Date(at.getTime() + zoneOffsetMinutes(calendar.timezone) * 60_000).getUTCFullYear()
+  return Number(wallClock(at, calendar.timezone).year)
 }
 
 /** Findings of patrols: recording (idempotent by clientId), photos, hand-off to reports/incidents, ASN follow-up. */

@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { incidentsServices } from '../incidents/index.ts'
 import { reportsServices } from '../reports/index.ts'
 import type { ReportCaller } from '../reports/reports.ts'
@@ -64,7 +65,7 @@ export function patrolPorts(ctx: CoreContext): PatrolPorts {
       const page = await tenancy.agencies.list(db, tenant, 1000)
       return new Map(page.items.map((a) => [a.id, { id: a.id, code: a.code, name: a.name }]))
     },
-    timezone: async (db, tenant) => (await tenancy.tenants.get(db, tenant))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (db, tenant) => zoneOrDefault((await tenancy.tenants.get(db, tenant))?.timezone),
     usersWithRole: async (db, tenant, role) => {
       const page = await tenancy.accounts.listUsers(db, tenant, 1000)
       return new Set(page.items.filter((u) => !u.disabled && u.roles.includes(role)).map((u) => u.username))

@@ -1,8 +1,8 @@
 import type { Database } from '../../core/db/database.ts'
+import { isoInZone } from '../../core/time.ts'
 import type { AgencyDirectory } from './ports.ts'
 import type { PostService } from './posts.ts'
 import type { CreatePost } from './schema.ts'
-import { inZone } from './time.ts'
 
 const TENANT = { code: '33.71', timezone: 'Asia/Jakarta' }
 const ACTOR = 'system:demo'
@@ -102,8 +102,8 @@ const DEMO_POSTS: DemoPost[] = [
 export async function seedPostsDemo(db: Database, posts: PostService, directory: AgencyDirectory): Promise<void> {
   if ((await posts.list(db, TENANT, { limit: 1 })).total > 0) return
   const agencies = [...(await directory.agencies(db, TENANT.code)).values()]
-  const today = inZone(new Date(), TENANT.timezone).slice(0, 10)
-  const offset = inZone(new Date(), TENANT.timezone).slice(19)
+  const today = isoInZone(new Date(), TENANT.timezone).slice(0, 10)
+  const offset = isoInZone(new Date(), TENANT.timezone).slice(19)
   const at = (day: number, time: string) => {
     const date = new Date(`${today}T12:00:00Z`)
     date.setUTCDate(date.getUTCDate() + day)

@@ -2,12 +2,12 @@ import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
+import { isoInZone } from '../../core/time.ts'
 import { type AcceptedAttachment, MAX_ATTACHMENTS_PER_POST } from './attachments.ts'
 import { type PostEvent, recordPostEvent } from './events.ts'
 import type { AgencyDirectory, AgencyRef } from './ports.ts'
 import type { Attachment, CreatePost, Post, PostQuery, PublicPost, UpdatePost } from './schema.ts'
 import * as store from './store.ts'
-import { inZone } from './time.ts'
 
 /** The tenant as this module needs it: its code, and the zone its agenda is read in. */
 export interface PostTenant {
@@ -226,7 +226,7 @@ export class PostService {
       tenant.code,
       rows.map((r) => r.id),
     )
-    const zoned = (at: Date | null) => (at ? inZone(at, tenant.timezone) : null)
+    const zoned = (at: Date | null) => (at ? isoInZone(at, tenant.timezone) : null)
     return rows.map((r) => {
       const agency: AgencyRef | undefined = agencies.get(r.agencyId)
       return {
@@ -247,8 +247,8 @@ export class PostService {
         status: r.status,
         createdBy: r.createdBy,
         updatedBy: r.updatedBy,
-        createdAt: inZone(r.createdAt, tenant.timezone),
-        updatedAt: inZone(r.updatedAt, tenant.timezone),
+        createdAt: isoInZone(r.createdAt, tenant.timezone),
+        updatedAt: isoInZone(r.updatedAt, tenant.timezone),
       }
     })
   }

@@ -3,6 +3,7 @@ import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { Principal } from '../../core/http/access.ts'
 import type { TenantInfo } from '../../core/http/identity.ts'
 import type { CoreContext } from '../../core/module.ts'
+import { zoneOrDefault } from '../../core/time.ts'
 import { incidentsServices } from '../incidents/index.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 
@@ -53,7 +54,7 @@ export function tenancyLookups(ctx: CoreContext): TenancyLookups {
   const s = tenancyServices(ctx)
   return {
     tenant: (code) => s.tenants.info(code),
-    timezone: async (db, tenant) => (await s.tenants.get(db, tenant))?.timezone ?? 'Asia/Jakarta',
+    timezone: async (db, tenant) => zoneOrDefault((await s.tenants.get(db, tenant))?.timezone),
     regionAt: (db, tenant, lon, lat) => s.regions.at(db, tenant, lon, lat),
     agencies: async (db, tenant) => {
       const page = await s.agencies.list(db, tenant, 1000)
