@@ -150,7 +150,16 @@ describe('subscribers by region', () => {
     expect(stored.secret).not.toContain(secret)
     const [vapid] = await server.kendali.ctx.db.query<{ private_key: string }>('SELECT private_key FROM alert_vapid')
     expect(vapid.private_key.startsWith(server.kendali.ctx.secrets.currentPrefix)).toBe(true)
-    expect((await subscribe({ kelurahan: '33.71.03.1001', channel: 'push', push: pushSubscription(push) })).statusCode).toBe(201)
+    const browser = pushSubscription(push)
+    expect((await subscribe({ kelurahan: '33.71.03.1001', channel: 'push', push: browser })).statusCode).toBe(201)
+    // So are the browser's push keys (whoever holds them can write to that browser).
+    const [pushRow] = await server.kendali.ctx.db.query<{ push_keys: Record<string, string> }>(
+      'SELECT push_keys FROM alert_subscriptions WHERE tenant = $1 AND address = $2',
+      ['33.71', browser.endpoint],
+    )
+    expect(Object.keys(pushRow.push_keys).sort()).toEqual(['auth', 'p256dh'])
+    expect(JSON.stringify(pushRow.push_keys)).not.toContain(browser.keys.auth)
+    expect(Object.values(pushRow.push_keys).every((v) => v.startsWith(server.kendali.ctx.secrets.currentPrefix))).toBe(true)
 
     const alert = await publish({ regions: ['33.71.03'], headline: 'Banjir di Magelang Tengah', instruction: 'Jauhi sungai.' })
     await runJobs()

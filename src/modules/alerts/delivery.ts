@@ -117,7 +117,8 @@ export class DeliveryService {
       channel: input.channel,
       address: input.channel === 'email' ? input.email.toLowerCase() : input.channel === 'push' ? input.push.endpoint : input.url,
       secret: secret ? this.secrets.seal(secret) : null,
-      pushKeys: input.channel === 'push' ? input.push.keys : null,
+      // A browser's push keys let anyone who holds them write to that browser: stored sealed like the other secrets.
+      pushKeys: input.channel === 'push' ? (this.secrets.sealEach(input.push.keys) as typeof input.push.keys) : null,
       language: input.language ?? 'id',
       unsubscribeToken: randomBytes(24).toString('base64url'),
       createdBy: caller?.actor ?? null,
@@ -443,7 +444,7 @@ export class DeliveryService {
     const keys = await ensureVapidKeys(db, this.secrets)
     if (!to.pushKeys) throw new DeliveryError('The push subscription has no keys', true)
     const request = webpush.generateRequestDetails(
-      { endpoint: to.address, keys: to.pushKeys },
+      { endpoint: to.address, keys: this.secrets.openEach(to.pushKeys) as typeof to.pushKeys },
       JSON.stringify({ title: subject, body: instruction || description, url: portalUrl, identifier: alert.identifier }),
       { vapidDetails: { subject: this.channels.vapidSubject, ...keys }, TTL: PUSH_TTL_SECONDS },
     )

@@ -258,9 +258,10 @@ export async function expire(db: Queryable, now: Date): Promise<(AlertRow & { te
   )
 }
 
-/** A gateway webhook's signing secret and the Web Push private key are stored sealed. */
+/** A gateway webhook's signing secret, a browser's push keys and the Web Push private key are stored sealed. */
 export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'alert_subscriptions', column: 'secret' },
+  { table: 'alert_subscriptions', column: 'push_keys', json: true },
   { table: 'alert_vapid', column: 'private_key' },
 ]
 
