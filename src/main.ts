@@ -1,6 +1,10 @@
+import type { Server } from 'node:net'
 import { createKendali, type Kendali } from './core/app.ts'
+import { backUpAndPrune } from './core/backup/backup.ts'
+import { FolderInUseError, serveControl } from './core/backup/control.ts'
 import { ConfigError, isLoopback, readConfig } from './core/config.ts'
 import { NewerDataError } from './core/db/migrate.ts'
+import { packageVersion } from './core/http/server.ts'
 import { allModules } from './modules/index.ts'
 
 // config → server (listening, answering 503 while starting) → database → migrations → demo seed → ready.
@@ -18,6 +22,18 @@ async function main(): Promise<void> {
     throw err
   }
   const log = kendali.app.log
+  // `npm run backup` asks this process for a copy of the embedded database, which only it may open.
+  let control: Server | null = null
+  if (!config.databaseUrl) {
+    control = await serveControl(config.dataDir, {
+      // Into the folder and with the retention of the command that asked (BACKUP_DIR, BACKUP_KEEP, BACKUP_KEEP_DAYS).
+      backup: async (args) => {
+        if (!kendali.readiness.ready) throw new Error('Kendali is still starting: try again once /api/health answers ok')
+        return backUpAndPrune({ ...config, backup: { ...config.backup, ...(args as Partial<typeof config.backup>) } }, packageVersion(), kendali.ctx.db)
+      },
+    })
+    if (!control) log.warn(`DATA_DIR ${config.dataDir} is too long a path for the control socket: npm run backup cannot reach this server`)
+  }
   await kendali.app.listen({ port: config.port, host: config.host })
   const url = config.publicUrl ?? `http://localhost:${config.port}`
   log.info(`Kendali is starting at ${url} (database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`)
@@ -27,6 +43,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     log.info(`${signal}: stopping`)
+    control?.close()
     await kendali.close()
     process.exit(0)
   }
@@ -46,7 +63,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof NewerDataError) {
+  if (err instanceof NewerDataError || err instanceof FolderInUseError) {
     console.error(`Kendali refuses to start: ${err.message}`)
     process.exit(3)
   }

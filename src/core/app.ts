@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { backUpAndPrune, describeBackup } from './backup/backup.ts'
 import { basemapRoutes } from './basemap/routes.ts'
 import type { Config } from './config.ts'
 import { type Database, openDatabase } from './db/database.ts'
@@ -172,6 +173,11 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
   metricsRoutes(app, ctx)
   idempotentCreates(app, () => ctx.db)
   ctx.jobs.every('core.idempotency_expiry', 3600, () => expireIdempotencyKeys(ctx.db))
+  if (config.backup.everyHours > 0) {
+    ctx.jobs.every('core.backup', config.backup.everyHours * 3600, async () => {
+      app.log.info(describeBackup(await backUpAndPrune(config, packageVersion(), ctx.db)))
+    })
+  }
   basemapRoutes(app, ctx)
   eventRoutes(app, ctx, currentIdentity)
   importRoutes(app, ctx)

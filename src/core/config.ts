@@ -76,6 +76,8 @@ export interface Config {
   metricsToken: string | null
   /** Addresses and CIDR ranges that may scrape GET /metrics without the token (METRICS_ALLOW). */
   metricsAllow: string[]
+  /** Backups (`npm run backup`, and every `everyHours` when not 0): the folder and how many/how long they are kept (0: no limit). */
+  backup: { dir: string; everyHours: number; keep: number; keepDays: number }
 }
 
 export class ConfigError extends Error {}
@@ -259,5 +261,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousSecretKeys: list(env, 'KENDALI_SECRET_KEY_PREVIOUS').map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),
     metricsToken: text(env, 'METRICS_TOKEN'),
     metricsAllow: addressList(env, 'METRICS_ALLOW'),
+    backup: {
+      dir: resolve(text(env, 'BACKUP_DIR') ?? join(text(env, 'DATA_DIR') ?? './data', 'backups')),
+      everyHours: int(env, 'BACKUP_EVERY_HOURS', 0),
+      keep: int(env, 'BACKUP_KEEP', 7),
+      keepDays: int(env, 'BACKUP_KEEP_DAYS', 30),
+    },
   }
 }

@@ -95,6 +95,7 @@ export function timedDatabase(db: Database, metrics: Metrics): Database {
       db.transaction((tx) => fn({ query: (sql, params) => timed(() => tx.query(sql, params)), afterCommit: (hook) => tx.afterCommit(hook) } satisfies Tx)),
     close: () => db.close(),
     pool: db.pool ? () => db.pool?.() ?? null : undefined,
+    snapshot: db.snapshot?.bind(db),
   }
 }
 
