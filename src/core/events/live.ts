@@ -37,6 +37,8 @@ export interface LiveClientOptions {
   recheck: () => Promise<readonly string[] | null>
   recheckMs: number
   onError: (err: unknown) => void
+  /** What this caller may see of an event (a wall screen: no free text); the event as it is without. */
+  redact?: (event: KendaliEvent) => KendaliEvent
 }
 
 /**
@@ -277,7 +279,10 @@ export class LiveClient {
     // ws has no cork of its own: holding its TCP socket makes one write of all the frames.
     const raw = (this.socket as unknown as { _socket?: Socket })._socket
     raw?.cork()
-    for (const { event, bytes } of batch) if (this.topics.has(event.topic)) this.socket.send(bytes, { binary: false })
+    const { redact } = this.opts
+    for (const { event, bytes } of batch) {
+      if (this.topics.has(event.topic)) this.socket.send(redact ? JSON.stringify(redact(event)) : bytes, { binary: false })
+    }
     raw?.uncork()
   }
 

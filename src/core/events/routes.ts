@@ -7,7 +7,7 @@ import { principalOf, tenantOf } from '../http/request.ts'
 import { Int8 } from '../http/schema.ts'
 import type { CoreContext, KendaliApp } from '../module.ts'
 import { LiveHub } from './live.ts'
-import { countEvents, listEvents } from './log.ts'
+import { countEvents, type KendaliEvent, listEvents } from './log.ts'
 
 export const EventSchema = Type.Object(
   {
@@ -26,6 +26,16 @@ export const EventSchema = Type.Object(
 const TenantParams = Type.Object({ tenant: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2})?$' }) })
 const Seq = Int8({ minimum: 0 })
 const Topics = Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Comma-separated topics' })
+
+/**
+ * Free text in events (a note on an incident, a reason, what an officer wrote) may name people: a wall screen, in a
+ * room anyone may walk through, gets its events without it.
+ */
+const WALL_HIDDEN_FIELDS = ['text', 'note', 'reason', 'description', 'outcome', 'error']
+export function forWall(event: KendaliEvent): KendaliEvent {
+  if (!WALL_HIDDEN_FIELDS.some((field) => field in event.data)) return event
+  return { ...event, data: Object.fromEntries(Object.entries(event.data).filter(([field]) => !WALL_HIDDEN_FIELDS.includes(field))) }
+}
 
 /** The topics the caller reads: its roles', narrowed to a wall screen's own when it is one. */
 function topicsOf(ctx: CoreContext, principal: Principal, tenant: TenantRef): string[] {
@@ -117,6 +127,7 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
           }
         },
         recheckMs: ctx.config.liveRecheckSeconds * 1000,
+        ...(principalOf(request).wall ? { redact: forWall } : {}),
         onError: (err) => request.log.error({ err, tenant: tenant.code }, 'live channel failed'),
       })
     },

@@ -210,6 +210,31 @@ describe('wall tokens', () => {
     await expect(LiveProbe.open(server.url, '33.71', cookie)).rejects.toThrow(/401/)
   })
 
+  it('gets live events without their free text: a note on an incident reaches the command center, not the screen', async () => {
+    const cookie = wallCookie(await openSession((await newToken('Layar lobi live')).token))
+    const head = await headSeq(server.kendali.ctx.db, '33.71')
+    const live = await LiveProbe.open(server.url, '33.71', cookie, head)
+    const executive = await LiveProbe.open(server.url, '33.71', cookies.executive, head)
+    const created = await as('operator', {
+      method: 'POST',
+      url: '/api/t/33.71/incidents',
+      payload: { type: 'medical', source: 'call_119', location: { type: 'Point', coordinates: [110.2179, -7.4771] } },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const { id, number } = json<{ id: string; number: string }>(created)
+    const text = 'Korban Pak Slamet, 0812 3456 7890, riwayat jantung'
+    expect((await as('operator', { method: 'POST', url: `/api/t/33.71/incidents/${id}/notes`, payload: { text } })).statusCode).toBe(201)
+    const noted = (probe: LiveProbe) => probe.events.find((e) => e.type === 'incident.noted' && e.entity === id)
+    await expect.poll(() => noted(executive)).toBeDefined()
+    await expect.poll(() => noted(live)).toBeDefined()
+    expect(noted(executive)?.data).toMatchObject({ number, text })
+    expect(noted(live)?.data).toMatchObject({ number, priority: expect.any(String) })
+    expect(noted(live)?.data).not.toHaveProperty('text')
+    expect(JSON.stringify(live.events)).not.toContain('Slamet')
+    await live.close()
+    await executive.close()
+  })
+
   it('stops working once revoked or expired', async () => {
     const revoked = await newToken('Layar lama')
     const old = await screenOf(revoked.token)
