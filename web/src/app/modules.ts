@@ -6,6 +6,7 @@ import { incidentsWeb } from '../modules/incidents/index.ts'
 import { kpiWeb } from '../modules/kpi/index.ts'
 import { leviesWeb } from '../modules/levies/index.ts'
 import { patrolsWeb } from '../modules/patrols/index.ts'
+import { placesWeb } from '../modules/places/index.ts'
 import { postsWeb } from '../modules/posts/index.ts'
 import { reportsWeb } from '../modules/reports/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
@@ -52,4 +53,5 @@ export const webModules: WebModule[] = [
   leviesWeb,
   kpiWeb,
   datahubWeb,
+  placesWeb,
 ]
