@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto'
+import { createHash, randomBytes, randomInt } from 'node:crypto'
 import webpush from 'web-push'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Forbidden, Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
@@ -120,7 +120,7 @@ export class DeliveryService {
       // A browser's push keys let anyone who holds them write to that browser: stored sealed like the other secrets.
       pushKeys: input.channel === 'push' ? (this.secrets.sealEach(input.push.keys) as typeof input.push.keys) : null,
       language: input.language ?? 'id',
-      unsubscribeToken: randomBytes(24).toString('base64url'),
+      ...this.unsubscribeToken(),
       createdBy: caller?.actor ?? null,
       confirmation: confirmToken ? { tokenHash: this.confirmHash(confirmToken), expiresAt: new Date(Date.now() + CONFIRM_HOURS * 3_600_000) } : null,
     })
@@ -130,7 +130,7 @@ export class DeliveryService {
       kelurahan: row.kelurahan,
       channel: row.channel,
       // Whoever subscribes an e-mail address may not be its owner: the token to end it travels only by e-mail.
-      ...(row.channel === 'email' ? {} : { unsubscribeToken: row.unsubscribeToken }),
+      ...(row.channel === 'email' ? {} : { unsubscribeToken: this.secrets.open(row.unsubscribeToken) }),
       isConfirmed: row.confirmedAt !== null,
       ...(secret ? { secret } : {}),
     }
@@ -165,14 +165,20 @@ export class DeliveryService {
         secret: null,
         pushKeys: null,
         language,
-        unsubscribeToken: randomBytes(24).toString('base64url'),
+        ...this.unsubscribeToken(),
         createdBy: caller?.actor ?? null,
         confirmation: {
           tokenHash: channel === 'telegram' ? this.confirmHash(startToken) : this.codeHash(channel, address, region.code, code),
           expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
         },
       })
-      const base = { id: row.id, kelurahan: row.kelurahan, channel: row.channel, unsubscribeToken: row.unsubscribeToken, isConfirmed: row.confirmedAt !== null }
+      const base = {
+        id: row.id,
+        kelurahan: row.kelurahan,
+        channel: row.channel,
+        unsubscribeToken: this.secrets.open(row.unsubscribeToken),
+        isConfirmed: row.confirmedAt !== null,
+      }
       if (channel === 'telegram') {
         const bot = (config.settings as { botUsername?: string }).botUsername
         return { ...base, telegramLink: bot ? `https://t.me/${bot}?start=${startToken}` : `/start ${startToken}` }
@@ -257,7 +263,13 @@ export class DeliveryService {
   }
 
   private unsubscribeLink(tenant: string, to: store.SubscriptionRow): string {
-    return `${this.baseUrl}/p/${tenant}/alerts?unsubscribe=${to.unsubscribeToken}`
+    return `${this.baseUrl}/p/${tenant}/alerts?unsubscribe=${this.secrets.open(to.unsubscribeToken)}`
+  }
+
+  /** A new unsubscribe token: stored sealed (it goes into every e-mail's link) and found by its hash. */
+  private unsubscribeToken(): { unsubscribeToken: string; unsubscribeHash: string } {
+    const token = randomBytes(24).toString('base64url')
+    return { unsubscribeToken: this.secrets.seal(token), unsubscribeHash: createHash('sha256').update(token).digest('hex') }
   }
 
   private confirmHash(token: string): string {

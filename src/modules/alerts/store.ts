@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Queryable } from '../../core/db/database.ts'
 import { GEOM_TO_GEOJSON } from '../../core/geo/geojson.ts'
 import type { SealedColumn } from '../../core/secrets.ts'
@@ -258,10 +259,11 @@ export async function expire(db: Queryable, now: Date): Promise<(AlertRow & { te
   )
 }
 
-/** A gateway webhook's signing secret, a browser's push keys and the Web Push private key are stored sealed. */
+/** A gateway webhook's signing secret, a browser's push keys, unsubscribe tokens and the Web Push private key are stored sealed. */
 export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'alert_subscriptions', column: 'secret' },
   { table: 'alert_subscriptions', column: 'push_keys', json: true },
+  { table: 'alert_subscriptions', column: 'unsubscribe_token' },
   { table: 'alert_vapid', column: 'private_key' },
 ]
 
@@ -276,6 +278,7 @@ export interface SubscriptionRow {
   secret: string | null
   pushKeys: { p256dh: string; auth: string } | null
   language: 'id' | 'en'
+  /** Sealed; found by `unsubscribeHash`. */
   unsubscribeToken: string
   createdAt: Date
   /** Null for an e-mail address that has not confirmed yet: it gets no alerts. */
@@ -297,6 +300,7 @@ export async function upsertSubscription(
   s: Omit<SubscriptionRow, 'id' | 'createdAt' | 'confirmedAt'> & {
     kelurahanGeom: string | null
     createdBy: string | null
+    unsubscribeHash: string
     /** Null: the subscription is active at once (push, gateway webhooks). */
     confirmation: PendingConfirmation | null
   },
@@ -305,11 +309,12 @@ export async function upsertSubscription(
   // unsubscribe token (and, once confirmed, its language): anybody may ask to subscribe an address again.
   const [row] = await db.query<SubscriptionRow>(
     `INSERT INTO alert_subscriptions (tenant, kelurahan, kecamatan, kelurahan_geom, channel, address, secret, push_keys, language, unsubscribe_token, created_by,
-       confirmed_at, confirm_token_hash, confirm_expires_at)
-     VALUES ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12::text IS NULL THEN now() END, $12, $13)
+       confirmed_at, confirm_token_hash, confirm_expires_at, unsubscribe_hash)
+     VALUES ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12::text IS NULL THEN now() END, $12, $13, $14)
      ON CONFLICT (tenant, kelurahan, channel, address) DO UPDATE SET secret = EXCLUDED.secret, push_keys = EXCLUDED.push_keys,
        language = CASE WHEN alert_subscriptions.channel = 'email' AND alert_subscriptions.confirmed_at IS NOT NULL THEN alert_subscriptions.language ELSE EXCLUDED.language END,
        unsubscribe_token = CASE WHEN alert_subscriptions.channel = 'email' THEN alert_subscriptions.unsubscribe_token ELSE EXCLUDED.unsubscribe_token END,
+       unsubscribe_hash = CASE WHEN alert_subscriptions.channel = 'email' THEN alert_subscriptions.unsubscribe_hash ELSE EXCLUDED.unsubscribe_hash END,
        confirmed_at = coalesce(alert_subscriptions.confirmed_at, EXCLUDED.confirmed_at),
        confirm_token_hash = CASE WHEN alert_subscriptions.confirmed_at IS NULL THEN EXCLUDED.confirm_token_hash END,
        confirm_expires_at = CASE WHEN alert_subscriptions.confirmed_at IS NULL THEN EXCLUDED.confirm_expires_at END
@@ -328,6 +333,7 @@ export async function upsertSubscription(
       s.createdBy,
       s.confirmation?.tokenHash ?? null,
       s.confirmation?.expiresAt.toISOString() ?? null,
+      s.unsubscribeHash,
     ],
   )
   return row
@@ -353,7 +359,8 @@ export async function listSubscriptions(db: Queryable, tenant: string, limit: nu
 }
 
 export async function deleteByToken(db: Queryable, tenant: string, token: string): Promise<boolean> {
-  const rows = await db.query('DELETE FROM alert_subscriptions WHERE tenant = $1 AND unsubscribe_token = $2 RETURNING id', [tenant, token])
+  const hash = createHash('sha256').update(token).digest('hex')
+  const rows = await db.query('DELETE FROM alert_subscriptions WHERE tenant = $1 AND unsubscribe_hash = $2 RETURNING id', [tenant, hash])
   return rows.length > 0
 }
 
