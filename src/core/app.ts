@@ -32,6 +32,7 @@ import { openMqttHub, UnavailableHub } from './mqtt/hub.ts'
 import { smtpMailer } from './outbound/mail.ts'
 import { OutboundPolicy } from './outbound/policy.ts'
 import { loadSecrets, resealColumns, type SealedColumn } from './secrets.ts'
+import type { TenancyPort } from './tenancy.ts'
 
 export interface KendaliOptions {
   /** An already open database (tests share one per worker); it is not closed with the app. */
@@ -134,6 +135,8 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     },
   )
   const outbound = new OutboundPolicy(config.outboundAllow)
+  const tenancyProvider = modules.find((m) => m.tenancy)
+  let tenancy: TenancyPort | null = null
   const ctx: CoreContext = {
     config,
     db: options.db ? timedDatabase(options.db, metrics) : notOpenYet,
@@ -150,6 +153,11 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     secrets,
     metrics,
     indicators: new IndicatorRegistry(),
+    get tenancy(): TenancyPort {
+      if (!tenancyProvider?.tenancy) throw new Error('No module provides tenancy (the tenancy module must be registered)')
+      tenancy ??= tenancyProvider.tenancy(ctx)
+      return tenancy
+    },
     modules,
     permissions,
     holdsLease: (name) => holdLease(ctx.db, name, instance, LEASE_SECONDS),

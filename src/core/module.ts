@@ -18,6 +18,7 @@ import type { MqttHub } from './mqtt/hub.ts'
 import type { Mailer } from './outbound/mail.ts'
 import type { OutboundPolicy } from './outbound/policy.ts'
 import type { SealedColumn, Secrets } from './secrets.ts'
+import type { TenancyPort } from './tenancy.ts'
 
 export type KendaliApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 
@@ -49,6 +50,8 @@ export interface CoreContext {
   readonly indicators: IndicatorRegistry
   /** Every module's actions and who may do each (served by `/api/auth/me`). */
   readonly permissions: PermissionMatrix
+  /** Tenants, regions, OPDs and people as every module may read them; provided by the tenancy module, built once. */
+  readonly tenancy: TenancyPort
   /** Every loaded module, for platform-wide actions such as copying a template tenant's configuration. */
   readonly modules: readonly KendaliModule[]
   /**
@@ -103,6 +106,8 @@ export interface KendaliModule {
   /** Background work once the platform is ready (simulators, listeners). */
   start?(ctx: CoreContext): Promise<void>
   stop?(): Promise<void>
+  /** The module that knows tenants, regions, OPDs and people provides what the others read of them (`ctx.tenancy`). */
+  tenancy?(ctx: CoreContext): TenancyPort
   /** The module that knows tenants, users and tokens provides the identity the HTTP layer checks. */
   identity?(ctx: CoreContext): Identity
   /** Bearer tokens of this module's own (e.g. the kpi module's `kdw_` wall tokens), told apart by their prefix. */
@@ -114,4 +119,20 @@ export interface ModuleTokens {
   prefix: string
   /** The caller a valid token stands for; null when it is unknown, revoked or expired. */
   principal(token: string): Promise<Principal | null>
+}
+
+/**
+ * A module's services, built once per context: the module itself and every module that asks for them share one
+ * instance, instead of each building its own (and climbing through the services those build).
+ */
+export function perContext<T>(build: (ctx: CoreContext) => T): (ctx: CoreContext) => T {
+  const built = new WeakMap<CoreContext, T>()
+  return (ctx) => {
+    let services = built.get(ctx)
+    if (services === undefined) {
+      services = build(ctx)
+      built.set(ctx, services)
+    }
+    return services
+  }
 }

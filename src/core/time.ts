@@ -65,6 +65,11 @@ export function dateInZone(at: Date, timeZone: string): string {
   return `${c.year}-${c.month}-${c.day}`
 }
 
+/** The year of an instant in `timeZone` (the year in case numbers). */
+export function yearInZone(at: Date, timeZone: string): number {
+  return Number(wallClock(at, timeZone).year)
+}
+
 /** Minutes the zone is ahead of UTC at an instant (Indonesia has no daylight saving, but ask the zone anyway). */
 export function offsetMinutesAt(at: Date, timeZone: string): number {
   const [sign, hours, minutes] = /^([+-])(\d\d):(\d\d)$/.exec(wallClock(at, timeZone).offset)?.slice(1) ?? ['+', '0', '0']

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { samplePhoto } from '../../src/modules/reports/sample-photo.ts'
+import { samplePhoto } from '../../src/core/media/sample-photo.ts'
 import { browserTest } from '../support/browser.ts'
 
 describe('citizen reports in the browser', () => {

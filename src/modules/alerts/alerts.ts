@@ -5,6 +5,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { keysetPage } from '../../core/http/paging.ts'
 import type { JobQueue } from '../../core/jobs/jobs.ts'
+import { yearInZone } from '../../core/time.ts'
 import { type CapArea, type CapMessage, capTime, capXml, exteriorRings } from './cap.ts'
 import { type AlertSummary, recordAlertEvent } from './events.ts'
 import type { AlarmPort, IncidentPort, TenancyLookups } from './ports.ts'
@@ -226,7 +227,7 @@ export class AlertService {
   }
 
   private async identifier(tx: Tx, tenant: string): Promise<string> {
-    const year = Number(new Intl.DateTimeFormat('en', { timeZone: await this.tenancy.timezone(tx, tenant), year: 'numeric' }).format(this.clock()))
+    const year = yearInZone(this.clock(), await this.tenancy.timezone(tx, tenant))
     return `${tenant}-${year}-${String(await nextSerial(tx, 'alert_counters', tenant, year)).padStart(5, '0')}`
   }
 

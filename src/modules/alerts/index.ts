@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url'
 import { EventConsumer } from '../../core/events/consumer.ts'
 import type { TenantInfo } from '../../core/http/identity.ts'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 import { alarmDraftIntake, draftForAlarm, JOB_ALARM_DRAFT } from './alarm-drafts.ts'
 import { AlertService, type Clock, JOB_EXPIRE, JOB_FANOUT } from './alerts.ts'
 import { BmkgIntake } from './bmkg.ts'
@@ -37,7 +36,6 @@ function senderDomain(ctx: CoreContext): string {
 
 /** The services of this module; other modules (the public portal, kpi) use them, never the tables. */
 export function alertsServices(ctx: CoreContext, opts: { clock?: Clock } = {}): AlertsServices {
-  const tenancy = tenancyServices(ctx)
   const lookups = tenancyLookups(ctx)
   const alerts = new AlertService(ctx.events, ctx.jobs, lookups, incidentPort(ctx), alarmPort(ctx), senderDomain(ctx), opts.clock)
   const baseUrl = (ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`).replace(/\/$/, '')
@@ -51,7 +49,7 @@ export function alertsServices(ctx: CoreContext, opts: { clock?: Clock } = {}): 
     baseUrl,
   )
   const bmkg = new BmkgIntake({ ...ctx.config.bmkg }, ctx.events, lookups, incidentPort(ctx), alerts, ctx.outbound)
-  return { alerts, delivery, bmkg, templates: new TemplateService(ctx.events), tenancy: { tenant: (code) => tenancy.tenants.info(code) } }
+  return { alerts, delivery, bmkg, templates: new TemplateService(ctx.events), tenancy: { tenant: (code) => ctx.tenancy.tenant(code) } }
 }
 
 /** Public warnings in CAP 1.2 with two-person approval, BMKG intake, delivery to subscribers by kelurahan. */

@@ -1,10 +1,8 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { zoneOrDefault } from '../../core/time.ts'
 import { incidentsServices } from '../incidents/index.ts'
-import { SensorService } from '../sensors/service.ts'
-import { tenancyServices } from '../tenancy/index.ts'
+import { sensorsService } from '../sensors/index.ts'
 
 // What this module asks of other modules, through their services (never their tables).
 
@@ -64,15 +62,15 @@ export interface AlarmPort {
 }
 
 export function tenancyLookups(ctx: CoreContext): TenancyLookups {
-  const s = tenancyServices(ctx)
+  const t = ctx.tenancy
   return {
-    cities: async (db) => (await s.tenants.list(db)).filter((t) => t.kind !== 'provinsi').map((t) => ({ code: t.code, name: t.name, timezone: t.timezone })),
-    timezone: async (db, tenant) => zoneOrDefault((await s.tenants.get(db, tenant))?.timezone),
+    cities: async (db) => (await t.tenants(db)).filter((c) => c.kind !== 'provinsi').map((c) => ({ code: c.code, name: c.name, timezone: c.timezone })),
+    timezone: (db, tenant) => t.timeZone(tenant, db),
     regions: async (db, tenant) =>
-      (await s.regions.features(db, tenant)).features
+      (await t.regions(db, tenant))
         .filter((f) => ['kecamatan', 'kelurahan', 'desa'].includes(f.properties.level))
         .map((f) => ({ ...f.properties, geometry: f.geometry as RegionShape['geometry'] })),
-    regionAt: (db, tenant, lon, lat) => s.regions.at(db, tenant, lon, lat),
+    regionAt: (db, tenant, lon, lat) => t.regionAt(db, tenant, lon, lat),
   }
 }
 
@@ -104,7 +102,7 @@ export function incidentPort(ctx: CoreContext): IncidentPort {
 const ALARM_PAGE = 1000
 
 export function alarmPort(ctx: CoreContext): AlarmPort {
-  const sensors = new SensorService(ctx.events)
+  const sensors = sensorsService(ctx)
   return {
     find: async (db, tenant, id) => {
       const page = await sensors.listAlarms(db, tenant, undefined, ALARM_PAGE)

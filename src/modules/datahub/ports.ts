@@ -1,7 +1,5 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { zoneOrDefault } from '../../core/time.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 // What the data hub asks of other modules, through their services (never their tables).
 
@@ -27,16 +25,14 @@ export interface Lookups {
 }
 
 export function tenancyLookups(ctx: CoreContext): Lookups {
-  const s = tenancyServices(ctx)
+  const t = ctx.tenancy
   return {
-    organizations: async (db, tenant) => {
-      const page = await s.agencies.list(db, tenant, 1000)
-      return page.items.map((a) => ({ id: a.id, tenant, code: a.code, name: a.name, createdAt: new Date(a.createdAt).toISOString() }))
-    },
+    organizations: async (db, tenant) =>
+      (await t.agencies(db, tenant)).map((a) => ({ id: a.id, tenant, code: a.code, name: a.name, createdAt: new Date(a.createdAt).toISOString() })),
     tenant: async (code) => {
-      const t = await s.tenants.info(code)
-      return t ? { code: t.code, name: t.name } : null
+      const found = await t.tenant(code)
+      return found ? { code: found.code, name: found.name } : null
     },
-    timezone: async (code) => zoneOrDefault((await s.tenants.info(code))?.timezone),
+    timezone: (code) => t.timeZone(code),
   }
 }

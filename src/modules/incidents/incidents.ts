@@ -4,6 +4,7 @@ import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
+import { yearInZone } from '../../core/time.ts'
 import {
   DEFAULT_INCIDENT_TYPES,
   DEFAULT_TARGETS,
@@ -252,7 +253,7 @@ export class IncidentService {
     const region = await this.tenancy.regionAt(db, tenant, lon, lat)
     await this.checkAgencies(db, tenant, input.agencyIds ?? [])
     const now = this.clock()
-    const year = Number(new Intl.DateTimeFormat('en', { timeZone: await this.tenancy.timezone(tenant), year: 'numeric' }).format(now))
+    const year = yearInZone(now, await this.tenancy.timezone(tenant))
     return db.transaction(async (tx) => {
       const serial = await nextSerial(tx, 'incident_counters', tenant, year)
       const row = await store.insertIncident(tx, tenant, {

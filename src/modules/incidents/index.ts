@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { EventConsumer } from '../../core/events/consumer.ts'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { alarmIntake } from './alarm-intake.ts'
 import { copyIncidentTypes } from './config-copy.ts'
 import { seedIncidentDemo } from './demo.ts'
@@ -27,8 +27,17 @@ export interface IncidentsServices {
   facilities: FacilityService
 }
 
-/** The services of this module; other modules (reports, sensors, kpi) use them, never the tables. */
-export function incidentsServices(ctx: CoreContext, clock: Clock = () => new Date()): IncidentsServices {
+const shared = perContext((ctx) => build(ctx, () => new Date()))
+
+/**
+ * The services of this module, built once per context; other modules (reports, sensors, kpi) use them, never the
+ * tables. A test that sets the clock gets services of its own.
+ */
+export function incidentsServices(ctx: CoreContext, clock?: Clock): IncidentsServices {
+  return clock ? build(ctx, clock) : shared(ctx)
+}
+
+function build(ctx: CoreContext, clock: Clock): IncidentsServices {
   const tenancy = tenancyLookups(ctx)
   const travel = ctx.config.routingUrl
     ? new OsrmTravel(ctx.config.routingUrl, (err) => ctx.log.warn({ err }, 'routing service failed; using estimates'))
@@ -44,13 +53,9 @@ export function incidentsServices(ctx: CoreContext, clock: Clock = () => new Dat
 
 /** Incidents and emergency dispatch: one incident record whatever its source, units, facilities, timers. */
 export function incidentsModule(): KendaliModule {
-  let services: IncidentsServices | null = null
   let simulator: DispatchSimulator | null = null
   let alarmConsumer: EventConsumer | null = null
-  const of = (ctx: CoreContext) => {
-    services ??= incidentsServices(ctx)
-    return services
-  }
+  const of = (ctx: CoreContext) => incidentsServices(ctx)
   return {
     name: 'incidents',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),

@@ -1,8 +1,5 @@
 import type { Queryable } from '../../core/db/database.ts'
-import { NotFound } from '../../core/errors.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { zoneOrDefault } from '../../core/time.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 /** What this module asks of the tenancy module, through its services (never its tables). */
 export interface TenancyLookups {
@@ -21,22 +18,11 @@ interface Ref {
 }
 
 export function tenancyLookups(ctx: CoreContext): TenancyLookups {
-  const s = tenancyServices(ctx)
+  const t = ctx.tenancy
   return {
-    regionAt: (db, tenant, lon, lat) => s.regions.at(db, tenant, lon, lat),
-    timezone: async (tenant) => zoneOrDefault((await s.tenants.info(tenant))?.timezone),
-    agencyExists: async (db, tenant, id) => {
-      try {
-        await s.agencies.get(db, tenant, id)
-        return true
-      } catch (err) {
-        if (err instanceof NotFound) return false
-        throw err
-      }
-    },
-    agencyIdsByCode: async (db, tenant) => {
-      const page = await s.agencies.list(db, tenant, 1000)
-      return new Map(page.items.map((a) => [a.code, a.id]))
-    },
+    regionAt: (db, tenant, lon, lat) => t.regionAt(db, tenant, lon, lat),
+    timezone: (tenant) => t.timeZone(tenant),
+    agencyExists: (db, tenant, id) => t.hasAgency(db, tenant, id),
+    agencyIdsByCode: async (db, tenant) => new Map((await t.agencies(db, tenant)).map((a) => [a.code, a.id])),
   }
 }

@@ -1,6 +1,5 @@
 import type { Database } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 import { DEFAULT_CATALOGUE } from './catalogue.ts'
 import { periodAt, previousMonth } from './periods.ts'
 import type { KpiService } from './service.ts'
@@ -36,9 +35,8 @@ export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<vo
   const month = periodAt(new Date(), 'monthly', 'Asia/Jakarta')
   const months = [month]
   while (months.length < 12) months.unshift(previousMonth(months[0]))
-  const tenancy = tenancyServices(ctx)
-  const kelurahan = await tenancy.regions.features(db, DEMO, 'kelurahan')
-  const agencyIdOf = new Map((await tenancy.agencies.list(db, DEMO, 100)).items.map((a) => [a.code, a.id]))
+  const kelurahan = { features: await ctx.tenancy.regions(db, DEMO, 'kelurahan') }
+  const agencyIdOf = new Map((await ctx.tenancy.agencies(db, DEMO)).map((a) => [a.code, a.id]))
   await db.transaction(async (tx) => {
     for (const [code, agency] of Object.entries(OWNERS)) await store.updateIndicator(tx, DEMO, code, { agencyId: agencyIdOf.get(agency) ?? null })
     const entries: store.Entry[] = []

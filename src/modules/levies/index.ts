@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { seedLeviesDemo } from './demo.ts'
 import { LEVY_TOPICS } from './events.ts'
 import { levyIndicators } from './indicators.ts'
@@ -21,22 +21,19 @@ export interface LeviesServices {
   midtrans(): PaymentProvider | null
 }
 
-export function leviesServices(ctx: CoreContext): LeviesServices {
+/** The services of this module, built once per context and shared with the modules that use them. */
+export const leviesServices = perContext((ctx): LeviesServices => {
   const key = ctx.config.midtransServerKey ?? (ctx.config.demo ? DEMO_MIDTRANS_SERVER_KEY : null)
   const provider = key ? midtransProvider(key) : null
   return {
     levies: new LevyService(ctx.events, ctx.jobs, tenancyLookups(ctx)),
     midtrans: () => provider,
   }
-}
+})
 
 /** e-Retribusi: market levies billed per period and paid by card, QRIS, transfer or cash, revenue live. */
 export function leviesModule(): KendaliModule {
-  let services: LeviesServices | null = null
-  const of = (ctx: CoreContext) => {
-    services ??= leviesServices(ctx)
-    return services
-  }
+  const of = leviesServices
   return {
     name: 'levies',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),

@@ -1,7 +1,5 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { zoneOrDefault } from '../../core/time.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 // What this module asks of tenancy, through its services (never its tables).
 
@@ -19,15 +17,14 @@ export interface TenancyLookups {
 }
 
 export function tenancyLookups(ctx: CoreContext): TenancyLookups {
-  const s = tenancyServices(ctx)
-  const agencies = async (db: Queryable, tenant: string) => (await s.agencies.list(db, tenant, 1000)).items
+  const t = ctx.tenancy
   return {
-    timezone: async (db, tenant) => zoneOrDefault((await s.tenants.get(db, tenant))?.timezone),
-    kelurahanAt: async (db, tenant, lon, lat) => (await s.regions.at(db, tenant, lon, lat))?.kelurahan ?? null,
-    hasAgency: async (db, tenant, id) => (await agencies(db, tenant)).some((a) => a.id === id),
-    agencyByCode: async (db, tenant, code) => (await agencies(db, tenant)).find((a) => a.code === code)?.id ?? null,
+    timezone: (db, tenant) => t.timeZone(tenant, db),
+    kelurahanAt: async (db, tenant, lon, lat) => (await t.regionAt(db, tenant, lon, lat))?.kelurahan ?? null,
+    hasAgency: (db, tenant, id) => t.hasAgency(db, tenant, id),
+    agencyByCode: async (db, tenant, code) => (await t.agencies(db, tenant)).find((a) => a.code === code)?.id ?? null,
     addOfficer: async (db, tenant, p) => {
-      await s.accounts.createUser(db, tenant, 'system:demo', {
+      await t.addPerson(db, tenant, 'system:demo', {
         username: p.username,
         name: p.name,
         password: p.password,

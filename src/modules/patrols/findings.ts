@@ -5,8 +5,8 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { decodeCursor, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
-import { wallClock } from '../../core/time.ts'
-import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from '../reports/photos.ts'
+import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from '../../core/media/photos.ts'
+import { yearInZone } from '../../core/time.ts'
 import { DEFAULT_FINDING_TYPES, DEFAULT_FOLLOW_UP_DAYS, FINDING_STATUSES, type FindingStatus, type FindingType, type ResponseAction } from './catalogue.ts'
 import { type FindingSummary, recordPatrolEvent } from './events.ts'
 import { checkNip, maskNip } from './nip.ts'
@@ -49,7 +49,7 @@ export function addWorkingDays(from: Date, workingDays: number, calendar: WorkCa
 }
 
 function yearIn(at: Date, calendar: WorkCalendar): number {
-  return Number(wallClock(at, calendar.timezone).year)
+  return yearInZone(at, calendar.timezone)
 }
 
 /** Findings of patrols: recording (idempotent by clientId), photos, hand-off to reports/incidents, ASN follow-up. */

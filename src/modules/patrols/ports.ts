@@ -3,11 +3,9 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { zoneOrDefault } from '../../core/time.ts'
 import { incidentsServices } from '../incidents/index.ts'
+import type { ReportCaller } from '../reports/index.ts'
 import { reportsServices } from '../reports/index.ts'
-import type { ReportCaller } from '../reports/reports.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 // What this module asks of other modules, through their services (never their tables).
 
@@ -55,21 +53,15 @@ export interface HandOff {
 const COMMAND_CENTER: ReportCaller = { actor: 'system:patrols', isOperator: true, seesAll: true, agencyIds: 'all' }
 
 export function patrolPorts(ctx: CoreContext): PatrolPorts {
-  const tenancy = tenancyServices(ctx)
+  const tenancy = ctx.tenancy
   const reports = reportsServices(ctx).reports
   const incidents = incidentsServices(ctx).incidents
   return {
-    regionAt: (db, tenant, lon, lat) => tenancy.regions.at(db, tenant, lon, lat),
-    regionCodes: async (db, tenant) => new Set((await tenancy.regions.features(db, tenant)).features.map((f) => f.properties.code)),
-    agencies: async (db, tenant) => {
-      const page = await tenancy.agencies.list(db, tenant, 1000)
-      return new Map(page.items.map((a) => [a.id, { id: a.id, code: a.code, name: a.name }]))
-    },
-    timezone: async (db, tenant) => zoneOrDefault((await tenancy.tenants.get(db, tenant))?.timezone),
-    usersWithRole: async (db, tenant, role) => {
-      const page = await tenancy.accounts.listUsers(db, tenant, 1000)
-      return new Set(page.items.filter((u) => !u.disabled && u.roles.includes(role)).map((u) => u.username))
-    },
+    regionAt: (db, tenant, lon, lat) => tenancy.regionAt(db, tenant, lon, lat),
+    regionCodes: async (db, tenant) => new Set((await tenancy.regions(db, tenant)).map((f) => f.properties.code)),
+    agencies: async (db, tenant) => new Map((await tenancy.agencies(db, tenant)).map((a) => [a.id, { id: a.id, code: a.code, name: a.name }])),
+    timezone: (db, tenant) => tenancy.timeZone(tenant, db),
+    usersWithRole: (db, tenant, role) => tenancy.usersWithRole(db, tenant, role),
     calendar: (db, tenant) => reports.calendar(db, tenant),
     checkHandOff: async (db, tenant, to) => {
       try {

@@ -4,7 +4,6 @@ import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
 import { incidentsServices } from '../incidents/index.ts'
 import { leviesServices } from '../levies/index.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 export interface Area {
   code: string
@@ -37,19 +36,19 @@ export interface PlaceSources {
 const FACILITY_PAGE = 500
 
 export function placeSources(ctx: CoreContext): PlaceSources {
-  const tenancy = tenancyServices(ctx)
+  const tenancy = ctx.tenancy
   return {
-    cities: async (db) => (await tenancy.tenants.list(db)).filter((t) => t.kind !== 'provinsi' && t.bbox).map((t) => t.code),
-    bbox: async (db, tenant) => ((await tenancy.tenants.get(db, tenant))?.bbox as Bbox | null | undefined) ?? null,
+    cities: async (db) => (await tenancy.tenants(db)).filter((t) => t.kind !== 'provinsi' && t.bbox).map((t) => t.code),
+    bbox: async (db, tenant) => ((await tenancy.tenantOn(db, tenant))?.bbox as Bbox | null | undefined) ?? null,
     areas: async (db, tenant) =>
-      (await tenancy.regions.features(db, tenant)).features.map((f) => ({
+      (await tenancy.regions(db, tenant)).map((f) => ({
         code: f.properties.code,
         name: f.properties.name,
         level: f.properties.level,
         parent: f.properties.parent,
         geometry: JSON.stringify(f.geometry),
       })),
-    regionAt: (db, tenant, lon, lat) => tenancy.regions.at(db, tenant, lon, lat),
+    regionAt: (db, tenant, lon, lat) => tenancy.regionAt(db, tenant, lon, lat),
     facilities: async (db, tenant) => {
       const facilities = incidentsServices(ctx).facilities
       const out: NamedPoint[] = []

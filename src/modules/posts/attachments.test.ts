@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { MAX_PHOTO_BYTES } from '../reports/photos.ts'
-import { samplePhoto } from '../reports/sample-photo.ts'
+import { MAX_PHOTO_BYTES } from '../../core/media/photos.ts'
+import { samplePhoto } from '../../core/media/sample-photo.ts'
 import { acceptAttachment, cleanName, MAX_PDF_BYTES } from './attachments.ts'
 
 const PDF = readFileSync(new URL('../../../test/fixtures/posts/surat-edaran.pdf', import.meta.url))

@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path'
 import { DomainError, Invalid } from '../../core/errors.ts'
-import { MAX_PHOTO_BYTES, reencodePhoto } from '../reports/photos.ts'
+import { MAX_PHOTO_BYTES, reencodePhoto } from '../../core/media/photos.ts'
 
 // Attachments are PDFs (documents of a policy, an invitation) or pictures. What the file is comes from its
 // first bytes, never from its name or the Content-Type the browser sent. Pictures are re-encoded by the

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 // What this module asks of tenancy, through its services (never its tables).
 
@@ -17,11 +16,8 @@ export interface AgencyDirectory {
 }
 
 export function agencyDirectory(ctx: CoreContext): AgencyDirectory {
-  const { agencies } = tenancyServices(ctx)
   return {
-    agencies: async (db, tenant) => {
-      const page = await agencies.list(db, tenant, 1000)
-      return new Map(page.items.map((a) => [a.id, { id: a.id, code: a.code, name: a.name, shortName: a.shortName }]))
-    },
+    agencies: async (db, tenant) =>
+      new Map((await ctx.tenancy.agencies(db, tenant)).map((a) => [a.id, { id: a.id, code: a.code, name: a.name, shortName: a.shortName }])),
   }
 }

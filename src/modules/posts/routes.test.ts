@@ -4,7 +4,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
-import { samplePhoto } from '../reports/sample-photo.ts'
+import { samplePhoto } from '../../core/media/sample-photo.ts'
 import { tenancyServices } from '../tenancy/index.ts'
 import { MAX_PDF_BYTES } from './attachments.ts'
 

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRedirectTrap } from '../../../test/support/redirect-trap.ts'
 import { agencyIdsOf, startTestKendali, type TestServer } from '../../../test/support/server.ts'
 import { listEvents } from '../../core/events/log.ts'
+import { reencodePhoto } from '../../core/media/photos.ts'
+import { samplePhoto } from '../../core/media/sample-photo.ts'
 import { type ReportsServices, reportsServices } from './index.ts'
-import { reencodePhoto } from './photos.ts'
 import type { ReportCaller } from './reports.ts'
-import { samplePhoto } from './sample-photo.ts'
 
 // SLA clocks with a controlled clock: reports are made "in the past" (January 2026) and due jobs are run
 // with JobQueue.runDue(limit, now), so only this file's jobs are due and no test waits for time to pass.

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { copyReportCategories } from './config-copy.ts'
 import { seedReportsDemo } from './demo.ts'
 import { REPORT_TOPICS } from './events.ts'
@@ -12,25 +12,24 @@ import { JOB_AUTO_CLOSE, JOB_NOTIFY, JOB_RETENTION, JOB_SLA, ReportService } fro
 import { reportRoutes } from './routes.ts'
 import { SEALED_COLUMNS } from './store.ts'
 
+export type { ReportCaller } from './reports.ts'
+
 export interface ReportsServices {
   reports: ReportService
   tenancy: TenancyLookups
 }
 
 /** The services of this module; other modules (kpi, the public portal) use them, never the tables. */
-export function reportsServices(ctx: CoreContext): ReportsServices {
+/** The services of this module, built once per context and shared with the modules that use them. */
+export const reportsServices = perContext((ctx): ReportsServices => {
   const tenancy = tenancyLookups(ctx)
   const notifier = { canEmail: ctx.mailer !== null, publicUrl: ctx.config.publicUrl, outbound: ctx.outbound }
   return { reports: new ReportService(ctx.events, ctx.jobs, tenancy, incidentRaiser(ctx), ctx.secrets, notifier), tenancy }
-}
+})
 
 /** Citizen reports (aduan) routed to OPDs with SLAs and escalation, public tracking, Open311 GeoReport v2. */
 export function reportsModule(): KendaliModule {
-  let services: ReportsServices | null = null
-  const of = (ctx: CoreContext) => {
-    services ??= reportsServices(ctx)
-    return services
-  }
+  const of = reportsServices
   return {
     name: 'reports',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),

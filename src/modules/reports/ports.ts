@@ -3,9 +3,7 @@ import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { Principal } from '../../core/http/access.ts'
 import type { TenantInfo } from '../../core/http/identity.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { zoneOrDefault } from '../../core/time.ts'
 import { incidentsServices } from '../incidents/index.ts'
-import { tenancyServices } from '../tenancy/index.ts'
 
 // What this module asks of other modules, through their services (never their tables).
 
@@ -51,16 +49,13 @@ interface Ref {
 }
 
 export function tenancyLookups(ctx: CoreContext): TenancyLookups {
-  const s = tenancyServices(ctx)
+  const t = ctx.tenancy
   return {
-    tenant: (code) => s.tenants.info(code),
-    timezone: async (db, tenant) => zoneOrDefault((await s.tenants.get(db, tenant))?.timezone),
-    regionAt: (db, tenant, lon, lat) => s.regions.at(db, tenant, lon, lat),
-    agencies: async (db, tenant) => {
-      const page = await s.agencies.list(db, tenant, 1000)
-      return new Map(page.items.map((a) => [a.id, { id: a.id, code: a.code, name: a.name }]))
-    },
-    principalFromApiToken: (db, token) => s.accounts.principalFromApiToken(db, token),
+    tenant: (code) => t.tenant(code),
+    timezone: (db, tenant) => t.timeZone(tenant, db),
+    regionAt: (db, tenant, lon, lat) => t.regionAt(db, tenant, lon, lat),
+    agencies: async (db, tenant) => new Map((await t.agencies(db, tenant)).map((a) => [a.id, { id: a.id, code: a.code, name: a.name }])),
+    principalFromApiToken: (db, token) => t.principalFromApiToken(db, token),
   }
 }
 

@@ -7,10 +7,11 @@ import { Conflict, Forbidden, Invalid, NotFound, RateLimited } from '../../core/
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
+import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from '../../core/media/photos.ts'
 import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
+import { yearInZone } from '../../core/time.ts'
 import { type ReportSummary, recordReportEvent } from './events.ts'
-import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from './photos.ts'
 import type { AgencyRef, IncidentRaiser, TenancyLookups } from './ports.ts'
 import type { Category, PhotoInfo, PublicReport, PutCategory, PutSettings, Report, ReportQuery, Settings, SubmitReport, TimelineEntry } from './schema.ts'
 import * as store from './store.ts'
@@ -254,7 +255,7 @@ export class ReportService {
     const ipHash = this.addressHash(tenant, origin.ip)
     await this.checkRate(db, tenant, origin.isTrusted ? null : ipHash, phone, now)
     const calendar = await this.calendar(db, tenant)
-    const year = Number(new Intl.DateTimeFormat('en', { timeZone: calendar.timezone, year: 'numeric' }).format(now))
+    const year = yearInZone(now, calendar.timezone)
     return db.transaction(async (tx) => {
       const serial = await nextSerial(tx, 'report_counters', tenant, year)
       const row = await store.insertReport(tx, tenant, {

@@ -3,8 +3,8 @@ import type { InjectOptions } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, loginCookie, startTestKendali, type TestServer } from '../../../test/support/server.ts'
+import { samplePhoto } from '../../core/media/sample-photo.ts'
 import { reportsServices } from './index.ts'
-import { samplePhoto } from './sample-photo.ts'
 
 type Report = {
   id: string

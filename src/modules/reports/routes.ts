@@ -9,9 +9,9 @@ import { ErrorBody } from '../../core/http/errors.ts'
 import { Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import { multipartFailure } from '../../core/http/uploads.ts'
+import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from '../../core/media/photos.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { ReportsServices } from './index.ts'
-import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from './photos.ts'
 import type { ReportCaller } from './reports.ts'
 import {
   Assign,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { seedSensorDemo } from './demo.ts'
 import { SENSOR_TOPICS } from './events.ts'
 import { sensorIndicators } from './indicators.ts'
@@ -33,16 +33,22 @@ export function connectMqtt(ctx: CoreContext, sensors: SensorService): { stop: (
   return { stop, drain: () => sensors.drain() }
 }
 
+/** This module's service, built once per context; other modules (alerts) read alarms through it, never the tables. */
+export const sensorsService = perContext(
+  (ctx) =>
+    new SensorService(ctx.events, (accepted, rejected) => {
+      ctx.metrics.readings.inc({ result: 'accepted' }, accepted)
+      ctx.metrics.readings.inc({ result: 'rejected' }, rejected)
+    }),
+)
+
 /** Sensors: devices, MQTT/HTTP ingest (JSON and SenML), threshold rules and alarms. */
 export function sensorsModule(): KendaliModule {
   let service: SensorService | null = null
   let stopListening: (() => void) | null = null
   let simulator: SensorSimulator | null = null
   const of = (ctx: CoreContext) => {
-    service ??= new SensorService(ctx.events, (accepted, rejected) => {
-      ctx.metrics.readings.inc({ result: 'accepted' }, accepted)
-      ctx.metrics.readings.inc({ result: 'rejected' }, rejected)
-    })
+    service = sensorsService(ctx)
     return service
   }
   return {

@@ -15,6 +15,10 @@ export class AgencyService {
     return keysetPage(items, await store.countAgencies(db, tenant), limit, (a) => a.code)
   }
 
+  async exists(db: Queryable, tenant: string, id: string): Promise<boolean> {
+    return (await store.findAgency(db, tenant, id)) !== null
+  }
+
   async get(db: Queryable, tenant: string, id: string): Promise<Agency> {
     const agency = await store.findAgency(db, tenant, id)
     if (!agency) throw new NotFound(`There is no agency ${id} in ${tenant}`)

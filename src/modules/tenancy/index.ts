@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { AccountService } from './accounts.ts'
 import { AgencyService } from './agencies.ts'
 import { seedTenancyDemo } from './demo.ts'
 import { TENANCY_TOPICS } from './events.ts'
 import { ensurePlatformAdmin } from './install.ts'
 import { TENANCY_ACTIONS } from './permissions.ts'
+import { tenancyPortOf } from './port.ts'
 import { RegionService } from './regions.ts'
 import { tenancyRoutes } from './routes.ts'
 import { TenantService } from './tenants.ts'
@@ -17,22 +18,19 @@ export interface TenancyServices {
   accounts: AccountService
 }
 
-export function tenancyServices(ctx: CoreContext): TenancyServices {
-  return {
+/** This module's services, built once per context; other modules read tenancy through `ctx.tenancy`. */
+export const tenancyServices = perContext(
+  (ctx): TenancyServices => ({
     tenants: new TenantService(() => ctx.db, ctx.events),
     regions: new RegionService(ctx.events),
     agencies: new AgencyService(ctx.events),
     accounts: new AccountService(ctx.events, { days: ctx.config.sessionDays, idleMinutes: ctx.config.sessionIdleMinutes }),
-  }
-}
+  }),
+)
 
 /** Tenants, regions, agencies (OPD), people, roles, sessions and API tokens. */
 export function tenancyModule(): KendaliModule {
-  let services: TenancyServices | null = null
-  const of = (ctx: CoreContext) => {
-    services ??= tenancyServices(ctx)
-    return services
-  }
+  const of = tenancyServices
   return {
     name: 'tenancy',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
@@ -44,6 +42,7 @@ export function tenancyModule(): KendaliModule {
     }),
     install: (ctx) => ensurePlatformAdmin(ctx.db, of(ctx), ctx.config.adminPassword),
     seedDemo: (ctx) => seedTenancyDemo(ctx.db, of(ctx), ctx.config.demoPassword),
+    tenancy: (ctx) => tenancyPortOf(of(ctx)),
     identity: (ctx) => ({
       principalFromSession: (token) => of(ctx).accounts.principalFromSession(ctx.db, token),
       principalFromApiToken: (token) => of(ctx).accounts.principalFromApiToken(ctx.db, token),

@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { DomainError, Invalid } from '../../core/errors.ts'
+import { DomainError, Invalid } from '../errors.ts'
 
 // Photos arrive from phones: JPEG, PNG or WebP only, each at most 8 MB, at most 3 per report. Every photo
 // is decoded and re-encoded (auto-rotated, at most 1600 px, JPEG), which drops EXIF (GPS, device) and any
