@@ -226,7 +226,14 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     routes,
     readiness,
     async prepare() {
+      // Each start-up step's time, at debug (bench/startup.ts reads them).
+      let mark = performance.now()
+      const step = (name: string) => {
+        app.log.debug({ step: name, ms: Math.round(performance.now() - mark) }, 'start-up step')
+        mark = performance.now()
+      }
       if (!options.db) ctx.db = timedDatabase(await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }), metrics)
+      step('database')
       readiness.waitingFor = ['migrations']
       await migrate(
         ctx.db,
@@ -237,6 +244,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
         packageVersion(),
       )
       passed.migrations = true
+      step('migrations')
       if (wantsMqtt) {
         ctx.mqtt = await openMqttHub({
           mqttUrl: config.mqttUrl,
@@ -257,16 +265,20 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
           `${resealed} stored secrets were re-sealed with KENDALI_SECRET_KEY; once every instance runs with it, KENDALI_SECRET_KEY_PREVIOUS may be removed.`,
         )
       }
+      step('broker and secrets')
       readiness.waitingFor = ['demo seed']
       const demoLogins = await seedDemo()
       passed.demoSeed = true
+      step('demo seed')
       for (const module of modules) notices.push(...((await module.install?.(ctx)) ?? []))
+      step('module install')
       if (wantsJobs) {
         for (const module of modules) await module.start?.(ctx)
         await ctx.jobs.scheduleRecurring()
         ctx.jobs.start()
         passed.jobs = true
       }
+      step('jobs')
       readiness.waitingFor = []
       readiness.ready = true
       return { demoLogins, notices }

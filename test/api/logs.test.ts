@@ -42,6 +42,21 @@ describe('request logs', () => {
     })
   })
 
+  it('at info, health probes answered 503 while starting write nothing either', async () => {
+    const raw: string[] = []
+    const kendali = await createKendali(testConfig({ LOG_LEVEL: 'info' }), allModules(), {
+      logDestination: { write: (line) => raw.push(line) },
+      background: false,
+      mqtt: false,
+    })
+    try {
+      for (const url of ['/api/health', '/api/health/ready']) expect((await kendali.app.inject({ method: 'GET', url })).statusCode).toBe(503)
+      expect(raw).toEqual([])
+    } finally {
+      await kendali.close()
+    }
+  })
+
   it('at debug, one line per request with its id and tenant, and no password, token, cookie or secret query value', async () => {
     await withCapturedLogs({ LOG_LEVEL: 'debug' }, async (kendali, lines, raw) => {
       // Its own client address: failed logins of other tests on this worker's database from 127.0.0.1 must not

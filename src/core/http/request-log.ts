@@ -21,6 +21,7 @@ export function redactUrl(url: string): string {
 }
 
 const TENANT_IN_URL = /^\/api\/t\/([^/?]+)/
+const HEALTH = /^\/api\/health(\/|\?|$)/
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }
 
@@ -47,7 +48,7 @@ export function readableLines(out: { write(text: string): unknown }): LogDestina
 }
 
 /**
- * One line per request when it finished: at error for a 5xx, at warn when slower than slowMs, else at debug (so
+ * One line per request when it finished: at error for a 5xx (but a health probe's 503, at debug), at warn when slower than slowMs, else at debug (so
  * health probes and ordinary traffic, 4xx included, stay out of an info log). Fastify's incoming-request and
  * route-not-found lines are dropped: they would repeat it, the latter at info with the unredacted URL.
  */
@@ -61,7 +62,9 @@ class RequestLog extends LogController {
     const status = reply.statusCode
     const ms = Math.round(reply.elapsedTime)
     const line = { method: request.method, url: redactUrl(request.url), status, ms }
-    if (status >= 500 || error) request.log.error({ ...line, err: error ?? undefined }, 'request failed')
+    // A health probe answering 503 says "not ready yet" (starting, a dependency down): the probe's caller acts on it.
+    if (status === 503 && !error && HEALTH.test(request.url)) request.log.debug(line, 'request')
+    else if (status >= 500 || error) request.log.error({ ...line, err: error ?? undefined }, 'request failed')
     else if (ms >= this.slowMs) request.log.warn(line, 'slow request')
     else request.log.debug(line, 'request')
   }
