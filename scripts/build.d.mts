@@ -5,5 +5,6 @@ export function newest(paths: string[]): number
 export function webIsStale(): boolean
 export function serverIsStale(): boolean
 export function buildWeb(): void
-export function buildServer(): Promise<void>
+/** Into dist/, or outDir (inside the checkout, so packages resolve from its node_modules). */
+export function buildServer(outDir?: string): Promise<void>
 export function buildIfStale(opts?: { server?: boolean; web?: boolean }): Promise<boolean>

@@ -53,10 +53,10 @@ export function buildWeb() {
   })
 }
 
-/** Compiles src/ and the scripts into a new folder, copies the assets and the web app, then swaps it in. */
-export async function buildServer() {
+/** Compiles src/ and the scripts into a new folder, copies the assets and the web app, then swaps it in for outDir. */
+export async function buildServer(outDir = DIST) {
   const { build } = await import('esbuild')
-  const next = `${DIST}.next-${process.pid}`
+  const next = `${outDir}.next-${process.pid}`
   rmSync(next, { recursive: true, force: true })
   const sources = files(join(ROOT, 'src')).filter((f) => !isTest(f))
   const entryPoints = [...sources.filter((f) => f.endsWith('.ts')), ...SCRIPTS.map((s) => join(ROOT, 'scripts', s))]
@@ -92,8 +92,8 @@ export async function buildServer() {
   copyFileSync(join(ROOT, 'package.json'), join(next, 'package.json'))
   if (existsSync(join(ROOT, 'web/dist'))) cpSync(join(ROOT, 'web/dist'), join(next, 'web/dist'), { recursive: true })
   writeFileSync(join(next, 'BUILT'), `Kendali release built ${new Date().toISOString()} from ${ROOT}\n`)
-  rmSync(DIST, { recursive: true, force: true })
-  renameSync(next, DIST)
+  rmSync(outDir, { recursive: true, force: true })
+  renameSync(next, outDir)
 }
 
 /** Builds what is older than its sources (or, forced, the server or both); returns whether anything was built. */
