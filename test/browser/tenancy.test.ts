@@ -98,6 +98,31 @@ describe('tenancy administration in the browser', () => {
     await page.context().close()
   })
 
+  it("issues an OPD system's token for the OPDs chosen, and lists them", async () => {
+    const agencies = (
+      (await (await fetch(`${t.server.url}/api/t/33.71/agencies?limit=1000`)).json()) as { items: { id: string; name: string; shortName: string | null }[] }
+    ).items
+    const [opd] = agencies
+    const page = await loggedIn('admin')
+    await page.goto(`${t.server.url}/t/33.71/admin/tokens`)
+    await fillIn(page, 'token-form', { name: 'Sistem OPD Uji' })
+    await page.getByTestId('choices-token-roles').getByLabel('Petugas OPD').check()
+    await page.getByTestId('choices-token-agencies').getByLabel(opd.name, { exact: true }).check()
+    for (const [width, height] of [
+      [390, 844],
+      [1366, 768],
+      [1920, 1080],
+    ]) {
+      await page.setViewportSize({ width, height })
+      await t.shot(page, `tenancy-token-opd-${width}`, { fullPage: true })
+    }
+    await page.getByTestId('token-form').getByRole('button', { name: 'Buat token' }).click()
+    await page.getByTestId('token-value').waitFor()
+    const row = page.getByTestId('token-row').filter({ hasText: 'Sistem OPD Uji' })
+    await expect.poll(() => row.getByTestId('token-agencies').textContent()).toBe(opd.shortName ?? opd.name)
+    await page.context().close()
+  })
+
   it("lists the city's kecamatan and kelurahan and shows each refused feature of a boundary file", async () => {
     const page = await loggedIn('admin')
     await page.goto(`${t.server.url}/t/33.71/admin/regions`)

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { Role, Tenant } from '../../app/api.ts'
 import { formatTime } from '../../app/time.ts'
 import { adminPage, Choices, FormActions, Problem } from './AdminFrame.tsx'
-import { type ApiToken, createToken, fetchTokens, problemOf, ROLES, revokeToken } from './api.ts'
+import { type Agency, type ApiToken, createToken, fetchAgencies, fetchTokens, problemOf, ROLES, revokeToken } from './api.ts'
 
 /** Admin page: bearer tokens for other systems; a new token is shown once, with a copy button. */
 export const TokensPage = adminPage('tenancy.tokens.title', Tokens)
@@ -12,6 +12,8 @@ function Tokens({ tenant }: { tenant: Tenant }) {
   const { t, i18n } = useTranslation()
   const [items, setItems] = useState<ApiToken[]>([])
   const [roles, setRoles] = useState<Role[]>([])
+  const [agencies, setAgencies] = useState<Agency[]>([])
+  const [actsFor, setActsFor] = useState<string[]>([])
   const [created, setCreated] = useState<string | null>(null)
   const [copied, setCopied] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
@@ -20,6 +22,10 @@ function Tokens({ tenant }: { tenant: Tenant }) {
     fetchTokens(tenant.code).then((r) => setItems(r.items), fail)
   }, [tenant.code, fail])
   useEffect(load, [load])
+  useEffect(() => {
+    fetchAgencies(tenant.code).then((r) => setAgencies(r.items), fail)
+  }, [tenant.code, fail])
+  const agencyName = (id: string) => agencies.find((a) => a.id === id)?.shortName ?? agencies.find((a) => a.id === id)?.name ?? id
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = event.currentTarget
@@ -29,6 +35,8 @@ function Tokens({ tenant }: { tenant: Tenant }) {
       const token = await createToken(tenant.code, {
         name: String(data.get('name') ?? '').trim(),
         roles,
+        // An OPD system's token acts for the OPDs chosen; none chosen: for every OPD.
+        ...(roles.includes('agency_officer') && actsFor.length > 0 ? { agencies: actsFor } : {}),
         // The end of the chosen day, in the browser's time.
         ...(expiresOn ? { expiresAt: new Date(`${expiresOn}T23:59:59`).toISOString() } : {}),
       })
@@ -37,6 +45,7 @@ function Tokens({ tenant }: { tenant: Tenant }) {
       setProblem(null)
       form.reset()
       setRoles([])
+      setActsFor([])
       load()
     } catch (err) {
       fail(err)
@@ -59,6 +68,18 @@ function Tokens({ tenant }: { tenant: Tenant }) {
           <legend>{t('tenancy.users.roles')}</legend>
           <Choices name="token-roles" options={ROLES} selected={roles} onChange={setRoles} label={(r) => t(`tenancy.roles.${r}`)} />
         </fieldset>
+        {roles.includes('agency_officer') && agencies.length > 0 && (
+          <fieldset>
+            <legend>{t('tenancy.tokens.agencies')}</legend>
+            <Choices
+              name="token-agencies"
+              options={agencies.map((a) => a.id)}
+              selected={actsFor}
+              onChange={setActsFor}
+              label={(id) => agencies.find((a) => a.id === id)?.name ?? id}
+            />
+          </fieldset>
+        )}
         <FormActions submit={t('tenancy.tokens.create')} />
       </form>
       {created && (
@@ -77,6 +98,7 @@ function Tokens({ tenant }: { tenant: Tenant }) {
             <th>{t('tenancy.tokens.name')}</th>
             <th>{t('tenancy.tokens.prefix')}</th>
             <th>{t('tenancy.users.roles')}</th>
+            <th>{t('tenancy.users.agencies')}</th>
             <th>{t('tenancy.tokens.createdBy')}</th>
             <th>{t('tenancy.tokens.expires')}</th>
             <th>{t('tenancy.tokens.lastUsed')}</th>
@@ -91,6 +113,9 @@ function Tokens({ tenant }: { tenant: Tenant }) {
                 <code>{tk.prefix}…</code>
               </td>
               <td>{tk.roles.map((r) => t(`tenancy.roles.${r}`)).join(', ')}</td>
+              <td data-testid="token-agencies">
+                {tk.agencies ? tk.agencies.map(agencyName).join(', ') : tk.roles.includes('agency_officer') ? t('tenancy.tokens.everyAgency') : '—'}
+              </td>
               <td>
                 {tk.createdBy ?? '—'} · {formatTime(tk.createdAt, tenant.timezone, i18n.language)}
               </td>

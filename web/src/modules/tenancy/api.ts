@@ -46,6 +46,8 @@ export interface ApiToken {
   createdAt: string
   expiresAt: string | null
   lastUsedAt: string | null
+  /** The OPDs it acts for; null: every OPD its issuer acts for. */
+  agencies: string[] | null
   revoked: boolean
 }
 
@@ -92,7 +94,7 @@ export const updateAgency = (tenant: string, id: string, input: AgencyInput) => 
 export const archiveAgency = (tenant: string, id: string) => api<void>(`${base(tenant)}/agencies/${id}`, { method: 'DELETE' })
 
 export const fetchTokens = (tenant: string) => api<Page<ApiToken>>(`${base(tenant)}/tokens`)
-export const createToken = (tenant: string, input: { name: string; roles: Role[]; expiresAt?: string }) =>
+export const createToken = (tenant: string, input: { name: string; roles: Role[]; agencies?: string[]; expiresAt?: string }) =>
   api<ApiToken & { token: string }>(`${base(tenant)}/tokens`, { method: 'POST', body: input })
 export const revokeToken = (tenant: string, id: string) => api<void>(`${base(tenant)}/tokens/${id}`, { method: 'DELETE' })
 
