@@ -2,6 +2,7 @@ import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
+import { type CameraAlarmData, recordCctvEvent } from './events.ts'
 import type { CameraAlarm } from './schema.ts'
 import * as store from './store.ts'
 
@@ -13,7 +14,7 @@ const OPEN = ['active', 'acknowledged']
 const ALL = ['active', 'acknowledged', 'cleared']
 export type AlarmStatusFilter = 'open' | 'all' | CameraAlarm['status']
 
-function eventData(alarm: CameraAlarm) {
+function eventData(alarm: CameraAlarm): CameraAlarmData {
   return {
     name: alarm.cameraName,
     cameraId: alarm.cameraId,
@@ -28,7 +29,7 @@ export class CameraAlarms {
   constructor(private readonly events: EventLog) {}
 
   private record(tx: Tx, tenant: string, actor: string | null, type: 'alarm.raised' | 'alarm.acknowledged' | 'alarm.cleared', alarm: CameraAlarm) {
-    return this.events.record(tx, tenant, actor, { topic: 'cctv', type, entity: alarm.id, data: eventData(alarm) })
+    return recordCctvEvent(this.events, tx, tenant, actor, { topic: 'cctv', type, entity: alarm.id, data: eventData(alarm) })
   }
 
   /** After a health check: a camera that does not answer has its offline alarm open, one that answers has it cleared. */

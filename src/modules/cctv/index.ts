@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { CoreContext, KendaliModule } from '../../core/module.ts'
 import { seedCameraDemo } from './demo.ts'
+import { CCTV_TOPICS } from './events.ts'
 import { cameraIndicators } from './indicators.ts'
 import { CAMERA_ACTIONS } from './permissions.ts'
 import { cameraRoutes } from './routes.ts'
@@ -21,7 +22,7 @@ export function cctvModule(): KendaliModule {
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     sealed: SEALED_COLUMNS,
     actions: CAMERA_ACTIONS,
-    topics: { cctv: 'any' },
+    topics: CCTV_TOPICS,
     routes: (app, ctx) => cameraRoutes(app, ctx, of(ctx)),
     indicators: (ctx) => cameraIndicators(ctx),
     seedDemo: async (ctx) => {

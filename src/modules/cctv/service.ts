@@ -6,6 +6,7 @@ import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.t
 import type { Secrets } from '../../core/secrets.ts'
 import { CameraAlarms } from './alarms.ts'
 import { demoCameraNumber, demoSnapshot } from './demo.ts'
+import { recordCctvEvent } from './events.ts'
 import { type CameraMedia, CameraMediaRefused, mediaType } from './media.ts'
 import type { Camera, CameraSources, CreateCamera, UpdateCamera } from './schema.ts'
 import * as store from './store.ts'
@@ -93,7 +94,7 @@ export class CameraService {
     this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl })
     return db.transaction(async (tx) => {
       const id = await store.insertCamera(tx, this.secrets, tenant, input)
-      await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.created', entity: id, data: { name: input.name } })
+      await recordCctvEvent(this.events, tx, tenant, actor, { topic: 'cctv', type: 'camera.created', entity: id, data: { name: input.name } })
       return this.get(tx, tenant, id, 'all')
     })
   }
@@ -117,7 +118,7 @@ export class CameraService {
       this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl })
       if (!next.snapshot_url && !next.mjpeg_url && !next.hls_url) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
       await store.updateCamera(tx, this.secrets, tenant, id, next)
-      await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.updated', entity: id, data: { name: next.name } })
+      await recordCctvEvent(this.events, tx, tenant, actor, { topic: 'cctv', type: 'camera.updated', entity: id, data: { name: next.name } })
       return this.get(tx, tenant, id, 'all')
     })
     // The next picture comes from wherever the camera now is.
@@ -129,7 +130,7 @@ export class CameraService {
     await db.transaction(async (tx) => {
       const name = await store.archiveCamera(tx, tenant, id)
       if (name === null) throw new NotFound(`There is no camera ${id} in ${tenant}`)
-      await this.events.record(tx, tenant, actor, { topic: 'cctv', type: 'camera.archived', entity: id, data: { name } })
+      await recordCctvEvent(this.events, tx, tenant, actor, { topic: 'cctv', type: 'camera.archived', entity: id, data: { name } })
       await this.alarms.clearAll(tx, tenant, actor, id)
     })
     this.snapshots.delete(`${tenant}/${id}`)
@@ -263,7 +264,7 @@ export class CameraService {
         const before = await store.recordCheck(tx, camera.tenant, camera.id, ok, responseMs)
         const now = ok ? 'online' : 'offline'
         if (before !== now && !(before === 'unknown' && ok)) {
-          await this.events.record(tx, camera.tenant, null, {
+          await recordCctvEvent(this.events, tx, camera.tenant, null, {
             topic: 'cctv',
             type: ok ? 'camera.online' : 'camera.offline',
             entity: camera.id,

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { OutboundPolicy } from '../../core/outbound/policy.ts'
+import { recordDatahubEvent } from './events.ts'
 import type { Lookups, Organization } from './ports.ts'
 import { DEFAULT_PROBE_LIMITS, type ProbeLimits, probeEach, probeUrl } from './probe.ts'
 import type { App, CreateApp, UpdateApp } from './schema.ts'
@@ -58,7 +59,12 @@ export class AppService {
         audience: input.audience ?? ['citizen'],
         category: input.category ?? 'lainnya',
       })
-      await this.events.record(tx, tenant, actor, { topic: 'datahub', type: 'app.created', entity: id, data: { name: input.name, url: input.url } })
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'app.created',
+        entity: id,
+        data: { name: input.name, url: input.url },
+      })
       return this.get(tx, tenant, id)
     })
   }
@@ -85,7 +91,12 @@ export class AppService {
         },
         url !== current.url,
       )
-      await this.events.record(tx, tenant, actor, { topic: 'datahub', type: 'app.updated', entity: id, data: { name: input.name ?? current.name } })
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'app.updated',
+        entity: id,
+        data: { name: input.name ?? current.name },
+      })
       return this.get(tx, tenant, id)
     })
   }
@@ -94,7 +105,7 @@ export class AppService {
     return db.transaction(async (tx) => {
       const current = await this.row(tx, tenant, id)
       await store.archiveApp(tx, tenant, id)
-      await this.events.record(tx, tenant, actor, { topic: 'datahub', type: 'app.archived', entity: id, data: { name: current.name } })
+      await recordDatahubEvent(this.events, tx, tenant, actor, { topic: 'datahub', type: 'app.archived', entity: id, data: { name: current.name } })
       return this.get(tx, tenant, id)
     })
   }

@@ -2,6 +2,7 @@ import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { OutboundPolicy } from '../../core/outbound/policy.ts'
+import { recordDatahubEvent } from './events.ts'
 import { DEFAULT_PROBE_LIMITS, type ProbeLimits, probeEach, probeUrl } from './probe.ts'
 import type { AssetDetail, AssetFeature, AssetKind, CreateAsset, UpdateAsset } from './schema.ts'
 import * as store from './store.ts'
@@ -47,7 +48,12 @@ export class AssetService {
     return db.transaction(async (tx) => {
       const row = await this.insert(tx, tenant, input)
       if (!row) throw new Conflict(`There is a ${input.kind} asset named ${input.name} already`, { field: 'name' })
-      await this.events.record(tx, tenant, actor, { topic: 'datahub', type: 'asset.created', entity: row.id, data: { kind: row.kind, name: row.name } })
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'asset.created',
+        entity: row.id,
+        data: { kind: row.kind, name: row.name },
+      })
       return detail(row)
     })
   }
@@ -90,7 +96,12 @@ export class AssetService {
       }
       if (!(await store.updateAsset(tx, tenant, id, values)))
         throw new Conflict(`There is a ${values.kind} asset named ${values.name} already`, { field: 'name' })
-      await this.events.record(tx, tenant, actor, { topic: 'datahub', type: 'asset.updated', entity: id, data: { kind: values.kind, name: values.name } })
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'asset.updated',
+        entity: id,
+        data: { kind: values.kind, name: values.name },
+      })
       if (values.status !== current.status) await this.statusChanged(tx, tenant, actor, current, values.status)
       return this.get(tx, tenant, id)
     })
@@ -101,7 +112,12 @@ export class AssetService {
     await db.transaction(async (tx) => {
       const current = await this.row(tx, tenant, id)
       await store.archiveAsset(tx, tenant, id)
-      await this.events.record(tx, tenant, actor, { topic: 'datahub', type: 'asset.archived', entity: id, data: { kind: current.kind, name: current.name } })
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
+        topic: 'datahub',
+        type: 'asset.archived',
+        entity: id,
+        data: { kind: current.kind, name: current.name },
+      })
     })
   }
 
@@ -142,7 +158,7 @@ export class AssetService {
   }
 
   private statusChanged(tx: Tx, tenant: string, actor: string | null, asset: store.AssetRow, status: AssetStatus) {
-    return this.events.record(tx, tenant, actor, {
+    return recordDatahubEvent(this.events, tx, tenant, actor, {
       topic: 'datahub',
       type: 'asset.status_changed',
       entity: asset.id,

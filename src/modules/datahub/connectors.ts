@@ -7,6 +7,7 @@ import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
 import { cronMatches, parseCron } from './cron.ts'
 import type { DatasetService } from './datasets.ts'
+import { announceDatahubEvent, recordDatahubEvent } from './events.ts'
 import type { Lookups } from './ports.ts'
 import type { Connector, ConnectorAlarm, CreateConnector, Run, UpdateConnector } from './schema.ts'
 import * as store from './store.ts'
@@ -100,7 +101,7 @@ export class ConnectorService {
         mapping: input.mapping ?? null,
         schedule,
       })
-      await this.events.record(tx, tenant, actor, {
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
         topic: 'datahub',
         type: 'connector.created',
         entity: id,
@@ -145,7 +146,7 @@ export class ConnectorService {
         mapping: input.mapping === undefined ? current.mapping : input.mapping,
         schedule,
       })
-      await this.events.record(tx, tenant, actor, {
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
         topic: 'datahub',
         type: 'connector.updated',
         entity: id,
@@ -185,7 +186,7 @@ export class ConnectorService {
 
   /** Tells live consoles how a run goes (started, bytes so far, finished); announced, not logged. */
   private announceRun(tx: Tx, tenant: string, connectorId: string, data: { runId: string; status: Run['status']; bytes: number; rows?: number }) {
-    this.events.announce(tx, tenant, null, { topic: 'datahub', type: 'connector.run', entity: connectorId, data })
+    announceDatahubEvent(this.events, tx, tenant, null, { topic: 'datahub', type: 'connector.run', entity: connectorId, data })
   }
 
   onPullJob(db: Database, job: Job): Promise<Run> {
@@ -239,7 +240,7 @@ export class ConnectorService {
         this.announceRun(tx, tenant, connectorId, { runId, status: 'ok', bytes, rows: table.rows.length })
         const cleared = await store.clearAlarm(tx, tenant, connectorId)
         if (cleared)
-          await this.events.record(tx, tenant, null, {
+          await recordDatahubEvent(this.events, tx, tenant, null, {
             topic: 'datahub',
             type: 'connector.recovered',
             entity: connectorId,
@@ -254,7 +255,7 @@ export class ConnectorService {
         await store.finishRun(tx, tenant, runId, { status: 'failed', rows: 0, bytes, version: null, error: message })
         this.announceRun(tx, tenant, connectorId, { runId, status: 'failed', bytes })
         const alarm = await store.raiseAlarm(tx, tenant, connectorId, runId, message)
-        await this.events.record(tx, tenant, null, {
+        await recordDatahubEvent(this.events, tx, tenant, null, {
           topic: 'datahub',
           type: 'connector.failed',
           entity: connectorId,
@@ -281,7 +282,7 @@ export class ConnectorService {
       if (outcome === 'not_active') throw new Conflict('Only an active alarm can be acknowledged')
       const row = await store.findAlarm(tx, tenant, id)
       if (!row) throw new NotFound(`There is no alarm ${id} in ${tenant}`)
-      await this.events.record(tx, tenant, actor, {
+      await recordDatahubEvent(this.events, tx, tenant, actor, {
         topic: 'datahub',
         type: 'connector.alarm_acknowledged',
         entity: id,

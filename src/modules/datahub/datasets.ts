@@ -2,17 +2,13 @@ import { csvText } from '../../core/csv.ts'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import { type DatasetEventBody, recordDatahubEvent } from './events.ts'
 import type { Lookups, Organization } from './ports.ts'
 import { type CreateDataset, type Dataset, MAX_PUSHED_ROWS, type PushResult, type PushRows, type Resource, type UpdateDataset, type Version } from './schema.ts'
 import * as store from './store.ts'
 import { type Cell, type Column, convert, MEDIA_TYPES, parseCsvTable, pointsOf, type Table } from './tabular.ts'
 
 export type DatasetAccess = 'public-only' | 'all'
-
-export const DATAHUB_TOPICS = {
-  /** Datasets, their versions, pushed batches, and connector runs (a failed run is an alarm). */
-  datahub: ['admin', 'operator', 'agency_officer', 'executive'],
-} as const
 
 const PREVIEW_ROWS = 20
 
@@ -30,8 +26,8 @@ export class DatasetService {
     private readonly lookups: Lookups,
   ) {}
 
-  private async record(tx: Tx, tenant: string, actor: string | null, type: string, entity: string, data: Record<string, unknown>) {
-    await this.events.record(tx, tenant, actor, { topic: 'datahub', type, entity, data })
+  private async record(tx: Tx, tenant: string, actor: string | null, entity: string, event: DatasetEventBody) {
+    await recordDatahubEvent(this.events, tx, tenant, actor, { topic: 'datahub', entity, ...event })
   }
 
   private async organizationId(db: Queryable, tenant: string, code: string | null | undefined): Promise<string | null> {
@@ -58,7 +54,7 @@ export class DatasetService {
         steward: input.steward ?? null,
         isPublic: input.public ?? false,
       })
-      await this.record(tx, tenant, actor, 'dataset.created', row.id, { name: row.name, title: row.title, public: row.is_public })
+      await this.record(tx, tenant, actor, row.id, { type: 'dataset.created', data: { name: row.name, title: row.title, public: row.is_public } })
       return this.shape(tx, tenant, row)
     })
   }
@@ -80,7 +76,7 @@ export class DatasetService {
         steward: input.steward === undefined ? current.steward : input.steward,
         isPublic: input.public ?? current.is_public,
       })
-      await this.record(tx, tenant, actor, 'dataset.updated', row.id, { name: row.name, title: row.title, public: row.is_public })
+      await this.record(tx, tenant, actor, row.id, { type: 'dataset.updated', data: { name: row.name, title: row.title, public: row.is_public } })
       return this.shape(tx, tenant, row)
     })
   }
@@ -89,7 +85,7 @@ export class DatasetService {
     await db.transaction(async (tx) => {
       const current = await this.row(tx, tenant, name, 'all')
       await store.deleteDataset(tx, tenant, current.id)
-      await this.record(tx, tenant, actor, 'dataset.deleted', current.id, { name })
+      await this.record(tx, tenant, actor, current.id, { type: 'dataset.deleted', data: { name } })
     })
   }
 
@@ -184,7 +180,7 @@ export class DatasetService {
       const format = (link.format ?? new URL(link.url).pathname.split('.').pop() ?? 'html').toLowerCase().slice(0, 20)
       const id = await store.insertResource(tx, tenant, dataset.id, { name: link.name ?? link.url, kind: 'link', url: link.url, format, columns: [] })
       await store.touchDataset(tx, tenant, dataset.id)
-      await this.record(tx, tenant, actor, 'resource.added', id, { dataset: name, kind: 'link' })
+      await this.record(tx, tenant, actor, id, { type: 'resource.added', data: { dataset: name, kind: 'link' } })
       return this.resourceOut(tx, tenant, id)
     })
   }
@@ -223,7 +219,7 @@ export class DatasetService {
     await store.insertRows(tx, tenant, resourceId, version, table.rows, table.points)
     await store.setCurrentVersion(tx, tenant, resourceId, version, table.columns, table.format)
     await store.touchDataset(tx, tenant, dataset.id)
-    await this.record(tx, tenant, actor, 'resource.version_added', resourceId, { dataset: dataset.name, version, rows: table.rows.length })
+    await this.record(tx, tenant, actor, resourceId, { type: 'resource.version_added', data: { dataset: dataset.name, version, rows: table.rows.length } })
     return version
   }
 
@@ -329,7 +325,10 @@ export class DatasetService {
       await store.touchDataset(tx, tenant, dataset.id)
       const result = { stored: good.length, rejected, duplicate: false }
       await store.saveBatchResult(tx, tenant, target.id, input.batchId, result)
-      await this.record(tx, tenant, actor, 'rows.pushed', target.id, { dataset: name, batchId: input.batchId, stored: good.length, rejected: rejected.length })
+      await this.record(tx, tenant, actor, target.id, {
+        type: 'rows.pushed',
+        data: { dataset: name, batchId: input.batchId, stored: good.length, rejected: rejected.length },
+      })
       return result
     })
   }
