@@ -116,6 +116,15 @@ function random(seed: number) {
 /** A few hundred generated staff across the demo OPDs and last month's attendance and activities, via the imports. */
 async function seedAttendance(db: Database, imports: ImportRuns, s: PatrolsServices, agencyCodes: string[], now: Date): Promise<void> {
   if (agencyCodes.length === 0) return
+  const today = dateInZone(now, DEFAULT_TIME_ZONE)
+  const first = new Date(`${today.slice(0, 7)}-01T00:00:00Z`)
+  first.setUTCMonth(first.getUTCMonth() - 1)
+  // A restart finds last month's generated days there: importing them again (thousands of rows) would only slow start-up.
+  const seeded = await db.query(`SELECT 1 FROM asn_attendance WHERE tenant = $1 AND day >= $2::date AND day < $2::date + interval '1 month' LIMIT 1`, [
+    TENANT,
+    first.toISOString().slice(0, 10),
+  ])
+  if (seeded.length > 0) return
   const next = random(33_71)
   const two = (n: number) => String(n).padStart(2, '0')
   const staff = Array.from({ length: STAFF }, (_, i) => {
@@ -136,9 +145,6 @@ async function seedAttendance(db: Database, imports: ImportRuns, s: PatrolsServi
     now,
   )
   const { schedule } = await s.asn.settings(db, TENANT)
-  const today = dateInZone(now, DEFAULT_TIME_ZONE)
-  const first = new Date(`${today.slice(0, 7)}-01T00:00:00Z`)
-  first.setUTCMonth(first.getUTCMonth() - 1)
   const days: { day: string; end: number }[] = []
   for (let t = first.getTime(); new Date(t).getUTCMonth() === first.getUTCMonth(); t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10)
