@@ -465,10 +465,11 @@ export interface ConnectorRow {
   last_run_at: Date | null
 }
 
-/** Header values may carry a token: each is stored sealed, opened only here. */
+/** Header values may carry a token, a webhook receiver's URL often is one: each is stored sealed, opened only here. */
 export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'datahub_connectors', column: 'headers', json: true },
   { table: 'datahub_webhooks', column: 'secret' },
+  { table: 'datahub_webhooks', column: 'url' },
 ]
 
 const openHeaders = (secrets: Secrets, row: ConnectorRow): ConnectorRow => ({ ...row, headers: secrets.openEach(row.headers) })

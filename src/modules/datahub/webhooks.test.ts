@@ -62,8 +62,12 @@ describe('outbound webhooks', () => {
     expect(json<{ items: Webhook[] }>(await inject({ method: 'GET', url: '/api/t/33.71/webhooks' })).items.find((h) => h.id === hook.id)).not.toHaveProperty(
       'secret',
     )
-    const [raw] = await server.kendali.ctx.db.query('SELECT secret FROM datahub_webhooks WHERE tenant = $1 AND id = $2', ['33.71', hook.id])
+    const [raw] = await server.kendali.ctx.db.query('SELECT secret, url FROM datahub_webhooks WHERE tenant = $1 AND id = $2', ['33.71', hook.id])
+    // The secret and the receiver's URL (often a capability URL) are stored sealed; the list shows the URL.
     expect(JSON.stringify(raw)).not.toContain(hook.secret)
+    expect(JSON.stringify(raw)).not.toContain(receiverUrl)
+    expect(hook.url).toBe(receiverUrl)
+    expect(json<{ items: Webhook[] }>(await inject({ method: 'GET', url: '/api/t/33.71/webhooks' })).items.find((h) => h.id === hook.id)?.url).toBe(receiverUrl)
     expect((await newDataset()).statusCode).toBe(201)
     // Other tests' connectors in the same city fail on purpose (connector.failed is a datahub event too): pick this one.
     const created = async () => (await deliveries(hook.id)).find((d) => d.eventType === 'dataset.created')

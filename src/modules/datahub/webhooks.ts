@@ -40,8 +40,6 @@ interface WebhookRow {
   created_at: Date
 }
 
-const shape = (r: WebhookRow): Webhook => ({ id: r.id, name: r.name, url: r.url, topics: r.topics, createdAt: r.created_at.toISOString() })
-
 /** Outbound webhooks: events of chosen topics POSTed signed (core/outbound/webhook.ts), retried with backoff, then dead-lettered. */
 export class WebhookService {
   constructor(
@@ -51,6 +49,11 @@ export class WebhookService {
     private readonly secrets: Secrets,
   ) {}
 
+  /** The URL is stored sealed: a receiver's URL often carries its own token (a capability URL, a `?key=`). */
+  private shape(r: WebhookRow): Webhook {
+    return { id: r.id, name: r.name, url: this.secrets.open(r.url), topics: r.topics, createdAt: r.created_at.toISOString() }
+  }
+
   async create(db: Queryable, tenant: string, input: { name: string; url: string; topics: string[] }): Promise<Webhook & { secret: string }> {
     this.policy.checkUrl(input.url, 'url')
     const known = this.topics.all()
@@ -59,16 +62,16 @@ export class WebhookService {
     const secret = randomBytes(24).toString('base64url')
     const [row] = await db.query<WebhookRow>(
       'INSERT INTO datahub_webhooks (tenant, name, url, topics, secret) VALUES ($1, $2, $3, $4, $5) RETURNING id, name, url, topics, secret, created_at',
-      [tenant, input.name, input.url, input.topics, this.secrets.seal(secret)],
+      [tenant, input.name, this.secrets.seal(input.url), input.topics, this.secrets.seal(secret)],
     )
-    return { ...shape(row), secret }
+    return { ...this.shape(row), secret }
   }
 
   async list(db: Queryable, tenant: string): Promise<Webhook[]> {
     const rows = await db.query<WebhookRow>('SELECT id, name, url, topics, secret, created_at FROM datahub_webhooks WHERE tenant = $1 ORDER BY name, id', [
       tenant,
     ])
-    return rows.map(shape)
+    return rows.map((r) => this.shape(r))
   }
 
   async deliveries(db: Queryable, tenant: string, webhookId: string, status: Delivery['status'] | null, limit: number): Promise<Delivery[]> {
@@ -129,7 +132,7 @@ export class WebhookService {
     const body = JSON.stringify(d.payload)
     try {
       const status = await postWebhook(this.policy, {
-        url: d.url,
+        url: this.secrets.open(d.url),
         secret: this.secrets.open(d.secret),
         deliveryId: d.id,
         body,
