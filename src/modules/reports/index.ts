@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
+import { type KendaliModule, perContext } from '../../core/module.ts'
 import { copyReportCategories } from './config-copy.ts'
 import { seedReportsDemo } from './demo.ts'
 import { REPORT_TOPICS } from './events.ts'

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
+import { type KendaliModule, perContext } from '../../core/module.ts'
 import { AccountService } from './accounts.ts'
 import { AgencyService } from './agencies.ts'
 import { seedTenancyDemo } from './demo.ts'
