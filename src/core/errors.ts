@@ -1,6 +1,8 @@
 /**
  * Domain errors with stable machine codes. Services throw these; the HTTP layer maps them to
  * statuses in one place (core/http/errors.ts). Anything else is a bug and becomes a plain 500.
+ * A module names its own errors with codes of its own (a string enum), each declared once with the kind it is
+ * (`moduleErrors`); clients and tests switch on the code, never on the message.
  */
 export type ErrorCode =
   | 'not_found'
@@ -69,4 +71,22 @@ export class UpstreamUnavailable extends DomainError {
   constructor(message: string) {
     super('upstream_unavailable', message)
   }
+}
+
+/** An error a module names with a code of its own; its kind decides the HTTP status. */
+export class ModuleError<Code extends string = string> extends DomainError {
+  constructor(
+    readonly moduleCode: Code,
+    kind: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
+    super(kind, message, details)
+    this.name = 'ModuleError'
+  }
+}
+
+/** A module's catalogue of error codes, each with its kind, once: returns the function that makes its errors. */
+export function moduleErrors<Code extends string>(kinds: Record<Code, ErrorCode>) {
+  return (code: Code, message: string, details?: Record<string, unknown>) => new ModuleError(code, kinds[code], message, details)
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { DomainError, RateLimited } from '../errors.ts'
+import { DomainError, ModuleError, RateLimited } from '../errors.ts'
 
 export const ErrorBody = Type.Object(
   {
@@ -82,7 +82,8 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
   }
   if (err instanceof DomainError) {
     if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds))
-    reply.status(STATUS[err.code]).send({ error: { code: err.code, message: err.message, details: err.details } })
+    const code = err instanceof ModuleError ? err.moduleCode : err.code
+    reply.status(STATUS[err.code]).send({ error: { code, message: err.message, details: err.details } })
     return
   }
   const known = err.code ? FASTIFY_CODES[err.code] : undefined

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
+import { type KendaliModule, perContext } from '../../core/module.ts'
 import { seedLeviesDemo } from './demo.ts'
 import { LEVY_TOPICS } from './events.ts'
 import { levyIndicators } from './indicators.ts'

@@ -5,6 +5,7 @@ import type { EventLog } from '../../core/events/log.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import { dateInZone } from '../../core/time.ts'
+import { levyError } from './errors.ts'
 import { recordLevyEvent } from './events.ts'
 import type { TenancyLookups } from './ports.ts'
 import { NoticeRejected, type PaymentMethod, type PaymentProvider } from './providers.ts'
@@ -715,8 +716,7 @@ export class LevyService {
       notice = provider.read(body)
     } catch (err) {
       if (!(err instanceof NoticeRejected)) throw err
-      const isSignature = err.message.includes('signature')
-      return reject(err.message, err.fields, isSignature ? new Forbidden(`Notification refused: ${err.message}`) : new Invalid(err.message))
+      return reject(err.message, err.fields, levyError(err.code, `Notification refused: ${err.message}`))
     }
     const fields = { orderId: notice.billNumber, transactionId: notice.transactionId, status: notice.status }
     const bill = await store.findBill(db, tenant, notice.billNumber)

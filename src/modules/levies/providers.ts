@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { LevyError } from './errors.ts'
 
 export type PaymentMethod = 'card' | 'qris' | 'cash' | 'transfer'
 
@@ -16,8 +17,10 @@ export interface ProviderNotice {
   method: PaymentMethod
 }
 
+/** A notification the provider's rules refuse; `code` says why (forged, incomplete, malformed). */
 export class NoticeRejected extends Error {
   constructor(
+    readonly code: LevyError,
     message: string,
     readonly fields: { orderId: string | null; transactionId: string | null; status: string | null },
   ) {
@@ -64,14 +67,19 @@ export function midtransProvider(serverKey: string): PaymentProvider {
       const signature = text(body, 'signature_key')
       const fields = { orderId, transactionId, status }
       if (!orderId || !statusCode || !grossAmount || !status || !transactionId || !signature) {
-        throw new NoticeRejected('the notification lacks order_id, status_code, gross_amount, transaction_status, transaction_id or signature_key', fields)
+        throw new NoticeRejected(
+          LevyError.NoticeIncomplete,
+          'the notification lacks order_id, status_code, gross_amount, transaction_status, transaction_id or signature_key',
+          fields,
+        )
       }
       const expected = createHash('sha512')
         .update(orderId + statusCode + grossAmount + serverKey)
         .digest()
       const given = /^[0-9a-fA-F]{128}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0)
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new NoticeRejected('the signature_key does not match', fields)
-      if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(grossAmount)) throw new NoticeRejected(`gross_amount ${grossAmount} is not an amount`, fields)
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw new NoticeRejected(LevyError.NoticeSignature, 'the signature_key does not match', fields)
+      if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(grossAmount)) throw new NoticeRejected(LevyError.NoticeAmount, `gross_amount ${grossAmount} is not an amount`, fields)
       const fraud = text(body, 'fraud_status')
       const isPaid = statusCode === '200' && (status === 'settlement' || (status === 'capture' && fraud !== 'challenge' && fraud !== 'deny'))
       const paymentType = text(body, 'payment_type') ?? ''

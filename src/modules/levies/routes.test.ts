@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_MIDTRANS_SERVER_KEY } from '../../../test/support/fixtures.ts'
 import { json, loginCookie, startTestKendali, type TestServer, unique } from '../../../test/support/server.ts'
 import { testConfig } from '../../../test/support/template.ts'
+import { LevyError } from './errors.ts'
 import { DEMO_MIDTRANS_SERVER_KEY, leviesServices } from './index.ts'
 import { midtransSignature } from './providers.ts'
 import { parseQris } from './qris.ts'
@@ -646,6 +647,18 @@ describe('Midtrans notifications', () => {
     }
     expect((await get<Bill>('admin', `${MAGELANG}/bills/${bill.number}`)).paid).toBe(0)
     expect((await notifications(bill.number)).map((n) => n.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded'])
+  })
+
+  it('says by its code why a notification is refused: forged (403), incomplete or with no amount (400)', async () => {
+    const bill = await magelangBill()
+    const error = async (body: Record<string, string>) => {
+      const res = await callback('33.71', body)
+      return { status: res.statusCode, code: json<{ error: { code: string } }>(res).error.code }
+    }
+    expect(await error({ ...notice(bill.number, '300000.00'), signature_key: 'ab'.repeat(64) })).toEqual({ status: 403, code: LevyError.NoticeSignature })
+    const { transaction_id: _, ...incomplete } = notice(bill.number, '300000.00')
+    expect(await error(incomplete)).toEqual({ status: 400, code: LevyError.NoticeIncomplete })
+    expect(await error(notice(bill.number, 'tiga ratus ribu'))).toEqual({ status: 400, code: LevyError.NoticeAmount })
   })
 
   it('rejects and logs tampered, unknown, excessive and other-tenant notifications', async () => {
