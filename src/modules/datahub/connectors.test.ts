@@ -104,8 +104,11 @@ describe('pull connectors', () => {
     expect(connector.headerNames).toEqual(['authorization'])
     expect(JSON.stringify(connector)).not.toContain('opd-secret')
     // Stored sealed: the database holds no header value in clear.
-    const [raw] = await server.kendali.ctx.db.query('SELECT headers FROM datahub_connectors WHERE tenant = $1 AND id = $2', ['33.71', connector.id])
+    const [raw] = await server.kendali.ctx.db.query('SELECT headers, url FROM datahub_connectors WHERE tenant = $1 AND id = $2', ['33.71', connector.id])
     expect(JSON.stringify(raw)).not.toContain('opd-secret')
+    // Nor its URL, which may carry a token of its own (`?key=`); its owners still see it.
+    expect(JSON.stringify(raw)).not.toContain(new URL(opdUrl).host)
+    expect(connector.url).toBe(opdUrl)
     const strictServer = await startTestKendali({ listen: false })
     try {
       const strictCookie = await loginCookie(strictServer.kendali, 'admin')

@@ -465,14 +465,15 @@ export interface ConnectorRow {
   last_run_at: Date | null
 }
 
-/** Header values may carry a token, a webhook receiver's URL often is one: each is stored sealed, opened only here. */
+/** Header values and URLs may carry a token (a `?key=`, a capability URL): each is stored sealed, opened only here. */
 export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'datahub_connectors', column: 'headers', json: true },
+  { table: 'datahub_connectors', column: 'url' },
   { table: 'datahub_webhooks', column: 'secret' },
   { table: 'datahub_webhooks', column: 'url' },
 ]
 
-const openHeaders = (secrets: Secrets, row: ConnectorRow): ConnectorRow => ({ ...row, headers: secrets.openEach(row.headers) })
+const openHeaders = (secrets: Secrets, row: ConnectorRow): ConnectorRow => ({ ...row, url: secrets.open(row.url), headers: secrets.openEach(row.headers) })
 
 const CONNECTOR_SELECT = `SELECT c.tenant, c.id, c.name, c.dataset_id, d.name AS dataset, c.resource_id, c.url, c.format, c.rows_path, c.headers, c.mapping,
     c.schedule, c.last_run_at
@@ -503,7 +504,7 @@ export async function insertConnector(
       c.name,
       c.datasetId,
       c.resourceId,
-      c.url,
+      secrets.seal(c.url),
       c.format,
       c.rowsPath,
       JSON.stringify(secrets.sealEach(c.headers)),
@@ -517,7 +518,17 @@ export async function insertConnector(
 export async function updateConnector(db: Queryable, secrets: Secrets, tenant: string, id: string, c: ConnectorValues): Promise<void> {
   await db.query(
     `UPDATE datahub_connectors SET name = $3, url = $4, format = $5, rows_path = $6, headers = $7, mapping = $8, schedule = $9 WHERE tenant = $1 AND id = $2`,
-    [tenant, id, c.name, c.url, c.format, c.rowsPath, JSON.stringify(secrets.sealEach(c.headers)), c.mapping ? JSON.stringify(c.mapping) : null, c.schedule],
+    [
+      tenant,
+      id,
+      c.name,
+      secrets.seal(c.url),
+      c.format,
+      c.rowsPath,
+      JSON.stringify(secrets.sealEach(c.headers)),
+      c.mapping ? JSON.stringify(c.mapping) : null,
+      c.schedule,
+    ],
   )
 }
 
