@@ -20,6 +20,8 @@ export interface SentMessage {
   text: string
   template?: { name: string; language: string; parameters: string[] }
   id: string
+  /** The path the request came to (a channel's configured base URL shows in it). */
+  path: string
   headers: IncomingHttpHeaders
 }
 
@@ -133,6 +135,7 @@ export async function startFakeProviders(): Promise<FakeProviders> {
               }
             : {}),
           id,
+          path: url.pathname,
           headers: req.headers,
         })
         return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id: m.to }], messages: [{ id }] })
@@ -147,7 +150,7 @@ export async function startFakeProviders(): Promise<FakeProviders> {
         const m = JSON.parse(body) as { chat_id: string | number; text: string }
         if (fake.invalid.has(String(m.chat_id))) return answer(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' })
         const messageId = fake.accepted + 1
-        record({ provider: 'telegram', to: String(m.chat_id), text: m.text, id: `${m.chat_id}:${messageId}`, headers: req.headers })
+        record({ provider: 'telegram', to: String(m.chat_id), text: m.text, id: `${m.chat_id}:${messageId}`, path: url.pathname, headers: req.headers })
         return answer(200, {
           ok: true,
           result: { message_id: messageId, chat: { id: Number(m.chat_id), type: 'private' }, date: Math.floor(Date.now() / 1000), text: m.text },
@@ -162,7 +165,7 @@ export async function startFakeProviders(): Promise<FakeProviders> {
         const text = url.searchParams.get('msg') ?? ''
         if (fake.invalid.has(to)) return answer(400, { status: 'ERROR', message: 'invalid number' })
         const id = randomBytes(6).toString('hex')
-        record({ provider: 'sms', to, text, id, headers: req.headers })
+        record({ provider: 'sms', to, text, id, path: url.pathname, headers: req.headers })
         return answer(200, { status: 'OK', data: { id } })
       }
       answer(404, { error: 'no such fake endpoint' })

@@ -265,6 +265,11 @@ export class Messaging {
     await db.query(`DELETE FROM messages WHERE tenant = $1 AND channel = $2 AND recipient = $3 AND state <> 'queued'`, [tenant, channel, recipient])
   }
 
+  /** A module's retention ends: the messages of its topics (`report:<id>:`) go, and their numbers with them. */
+  async forgetTopic(db: Queryable, tenant: string, topicPrefix: string): Promise<void> {
+    await db.query('DELETE FROM messages WHERE tenant = $1 AND starts_with(topic, $2)', [tenant, topicPrefix])
+  }
+
   // --- dispatch (job) --------------------------------------------------------------------------------------------
 
   /** Job: hands the due messages of one tenant's channel to its provider, paced at the channel's rate. */

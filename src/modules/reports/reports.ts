@@ -8,9 +8,11 @@ import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import { type EncodedPhoto, MAX_PHOTOS_PER_REPORT } from '../../core/media/photos.ts'
+import type { Messaging } from '../../core/messaging/messaging.ts'
 import type { OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
 import { yearInZone } from '../../core/time.ts'
+import { CHANNEL_NAMES, chatTopicPrefix } from './chat-updates.ts'
 import { type ReportSummary, recordReportEvent } from './events.ts'
 import type { AgencyRef, IncidentRaiser, TenancyLookups } from './ports.ts'
 import type { Category, PhotoInfo, PublicReport, PutCategory, PutSettings, Report, ReportQuery, Settings, SubmitReport, TimelineEntry } from './schema.ts'
@@ -60,6 +62,8 @@ export interface Notifier {
   publicUrl: string | null
   /** Checks the gateway's URL when it is saved (it is checked again at every call). */
   outbound: OutboundPolicy
+  /** Status updates by WhatsApp, Telegram or SMS, when the reporter chose one. */
+  messaging: Messaging
 }
 
 /** Who is acting on a report: the command center (operators, admins) and/or officers of some OPDs. */
@@ -252,6 +256,7 @@ export class ReportService {
     const info = await this.tenancy.tenant(tenant)
     if (!region) throw new Invalid(`The location lies outside ${info?.name ?? tenant}`, { field: 'location' })
     const phone = input.reporter?.phone?.replace(/[^0-9+]/g, '') ?? null
+    const updates = input.updates ? await this.chatUpdates(db, tenant, input.updates) : null
     const ipHash = this.addressHash(tenant, origin.ip)
     await this.checkRate(db, tenant, origin.isTrusted ? null : ipHash, phone, now)
     const calendar = await this.calendar(db, tenant)
@@ -275,6 +280,8 @@ export class ReportService {
         reporterPhone: phone,
         reporterEmail: input.reporter?.email ?? null,
         reporterIpHash: ipHash,
+        updates,
+        language: input.language ?? 'id',
         consentAt: now,
         mediaUrl: origin.mediaUrl ?? null,
         attributes: origin.attributes ?? {},
@@ -289,6 +296,16 @@ export class ReportService {
         await this.jobs.enqueue(tx, tenant, JOB_SLA, { reportId: row.id, clock: 'total', level: 2, dueAt: row.dueAt }, { runAt: new Date(row.dueAt) })
       return row
     })
+  }
+
+  /** A chat channel the city offers, and a number (E.164) or chat id it can address; refused in words otherwise. */
+  private async chatUpdates(db: Queryable, tenant: string, input: NonNullable<SubmitReport['updates']>) {
+    const offered = await this.notifier.messaging.enabledKinds(db, tenant)
+    if (!offered.includes(input.channel)) {
+      const choice = offered.length > 0 ? `choose ${offered.join(', ')}` : 'leave updates out and follow the report by its tracking code'
+      throw new Invalid(`This city sends no report updates by ${CHANNEL_NAMES[input.channel]}: ${choice}`, { field: 'updates.channel' })
+    }
+    return { channel: input.channel, to: this.notifier.messaging.recipient(input.channel, input.to, 'updates.to') }
   }
 
   private async checkRate(db: Queryable, tenant: string, ipHash: string | null, phone: string | null, now: Date): Promise<void> {
@@ -513,7 +530,9 @@ export class ReportService {
     const closedBefore = new Date(now.getTime() - retentionDays * 86_400_000)
     for (const tenant of await store.tenantsWithExpiredContacts(db, closedBefore)) {
       await db.transaction(async (tx) => {
-        const erased = await store.eraseContacts(tx, tenant, closedBefore)
+        const { reportIds, ...erased } = await store.eraseContacts(tx, tenant, closedBefore)
+        // The updates sent by chat held the number too.
+        for (const id of reportIds) await this.notifier.messaging.forgetTopic(tx, tenant, chatTopicPrefix(id))
         await recordReportEvent(this.events, tx, tenant, null, {
           topic: 'report_config',
           type: 'report_contacts.erased',

@@ -175,6 +175,20 @@ export function reportRoutes(app: KendaliApp, ctx: CoreContext, s: ReportsServic
   )
 
   app.get(
+    '/api/t/:tenant/reports/update-channels',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The chat channels a reporter may choose for status updates (updates.channel of a new report)',
+        params: TenantParams,
+        response: { 200: Type.Object({ channels: Type.Array(Type.String()) }), ...errors },
+      },
+    },
+    async (request) => ({ channels: await ctx.messaging.enabledKinds(ctx.db, tenantOf(request).code) }),
+  )
+
+  app.get(
     '/api/t/:tenant/reports/nearby',
     {
       config: { access: 'public' },

@@ -96,6 +96,17 @@ export const Reporter = Type.Object(
 )
 export type Reporter = Static<typeof Reporter>
 
+/** Status updates by chat: giving the number is the opt-in for this one report. */
+export const ChatUpdates = Type.Object(
+  {
+    channel: Type.Union([Type.Literal('whatsapp'), Type.Literal('telegram'), Type.Literal('sms')], {
+      description: 'One of the channels the city offers (GET …/reports/update-channels)',
+    }),
+    to: Type.String({ minLength: 1, maxLength: 40, description: 'The WhatsApp or SMS number (08…, +62…), or the Telegram chat id' }),
+  },
+  { additionalProperties: false },
+)
+
 export const SubmitReport = Type.Object(
   {
     category: Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' }),
@@ -103,6 +114,8 @@ export const SubmitReport = Type.Object(
     location: Point,
     address: Type.Optional(Type.String({ maxLength: 300 })),
     reporter: Type.Optional(Reporter),
+    updates: Type.Optional(ChatUpdates),
+    language: Type.Optional(Type.Union([Type.Literal('id'), Type.Literal('en')], { description: 'The language of the status updates (default id)' })),
     consent: Type.Boolean({ description: 'The reporter agrees to the consent text (data kept and used to handle the report); must be true' }),
   },
   { additionalProperties: false },

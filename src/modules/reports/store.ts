@@ -1,5 +1,6 @@
 import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
+import type { ChannelKind } from '../../core/messaging/channel.ts'
 import type { SealedColumn, Secrets } from '../../core/secrets.ts'
 import type { Category, PhotoInfo, Settings, TimelineEntry } from './schema.ts'
 import type { ReportStatus } from './workflow.ts'
@@ -155,6 +156,9 @@ export interface NewReport {
   reporterPhone: string | null
   reporterEmail: string | null
   reporterIpHash: string | null
+  /** Where the reporter wants status updates (a normalised number or chat id), and in which language. */
+  updates: { channel: ChannelKind; to: string } | null
+  language: 'id' | 'en'
   consentAt: Date | null
   mediaUrl: string | null
   attributes: Record<string, unknown>
@@ -167,8 +171,9 @@ export async function insertReport(db: Queryable, tenant: string, n: NewReport):
   const [row] = await db.query<ReportRow>(
     `INSERT INTO reports AS r (tenant, number, code, category, source, location, address, kelurahan_code, kelurahan_name, kecamatan_code,
        kecamatan_name, description, agency_id, is_public, reporter_name, reporter_phone, reporter_email, reporter_ip_hash, consent_at, media_url,
-       attributes, status_since, status_due_at, due_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, ${point('$6')}, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $22, $22)
+       attributes, status_since, status_due_at, due_at, created_at, updated_at, updates_channel, updates_to, language)
+     VALUES ($1, $2, $3, $4, $5, ${point('$6')}, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $22, $22,
+       $25, $26, $27)
      RETURNING ${REPORT}`,
     [
       tenant,
@@ -195,6 +200,9 @@ export async function insertReport(db: Queryable, tenant: string, n: NewReport):
       n.at.toISOString(),
       n.statusDueAt?.toISOString() ?? null,
       n.dueAt?.toISOString() ?? null,
+      n.updates?.channel ?? null,
+      n.updates?.to ?? null,
+      n.language,
     ],
   )
   return row
@@ -528,7 +536,7 @@ export async function deliveriesOf(db: Queryable, tenant: string, reportId: stri
 export async function tenantsWithExpiredContacts(db: Queryable, before: Date): Promise<string[]> {
   const rows = await db.query<{ tenant: string }>(
     `SELECT DISTINCT r.tenant FROM reports r
-     WHERE r.closed_at < $1 AND (r.reporter_name IS NOT NULL OR r.reporter_phone IS NOT NULL OR r.reporter_email IS NOT NULL
+     WHERE r.closed_at < $1 AND (r.reporter_name IS NOT NULL OR r.reporter_phone IS NOT NULL OR r.reporter_email IS NOT NULL OR r.updates_to IS NOT NULL
        OR EXISTS (SELECT 1 FROM report_supporters s WHERE s.tenant = r.tenant AND s.report_id = r.id
                   AND (s.name IS NOT NULL OR s.phone IS NOT NULL OR s.email IS NOT NULL))
        OR EXISTS (SELECT 1 FROM report_deliveries d WHERE d.tenant = r.tenant AND d.report_id = r.id AND d.payload->'to' IS NOT NULL))`,
@@ -538,11 +546,12 @@ export async function tenantsWithExpiredContacts(db: Queryable, before: Date): P
 }
 
 /** Erases the reporter, supporter and notification contacts of a tenant's reports closed before `before`. */
-export async function eraseContacts(db: Queryable, tenant: string, before: Date): Promise<{ reports: number; supporters: number }> {
+export async function eraseContacts(db: Queryable, tenant: string, before: Date): Promise<{ reports: number; supporters: number; reportIds: string[] }> {
   const params = [tenant, before.toISOString()]
-  const reports = await db.query(
-    `UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL
-     WHERE tenant = $1 AND closed_at < $2 AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL) RETURNING id`,
+  const reports = await db.query<{ id: string }>(
+    `UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL, updates_channel = NULL, updates_to = NULL
+     WHERE tenant = $1 AND closed_at < $2
+       AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL OR updates_to IS NOT NULL) RETURNING id`,
     params,
   )
   const supporters = await db.query(
@@ -556,7 +565,21 @@ export async function eraseContacts(db: Queryable, tenant: string, before: Date)
      WHERE d.tenant = $1 AND r.tenant = d.tenant AND r.id = d.report_id AND r.closed_at < $2 AND d.payload->'to' IS NOT NULL`,
     params,
   )
-  return { reports: reports.length, supporters: supporters.length }
+  return { reports: reports.length, supporters: supporters.length, reportIds: reports.map((r) => r.id) }
+}
+
+/** Where a report's status updates go by chat (null when the reporter chose none, or retention erased it). */
+export async function chatUpdatesOf(
+  db: Queryable,
+  tenant: string,
+  id: string,
+): Promise<{ number: string; code: string; language: 'id' | 'en'; channel: ChannelKind; to: string } | null> {
+  const [row] = await db.query<{ number: string; code: string; language: 'id' | 'en'; channel: ChannelKind; to: string }>(
+    `SELECT number, code, language, updates_channel AS channel, updates_to AS "to" FROM reports
+     WHERE tenant = $1 AND id = $2 AND updates_channel IS NOT NULL AND updates_to IS NOT NULL`,
+    [tenant, id],
+  )
+  return row ?? null
 }
 
 /** Address hashes only serve the hourly submission limits: gone after `before`. */
