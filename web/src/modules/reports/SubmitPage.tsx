@@ -8,12 +8,14 @@ import {
   type Category,
   fetchCategories,
   fetchNearby,
+  fetchUpdateChannels,
   label,
   type PublicReport,
   type Reporter,
   type Submitted,
   submitReport,
   supportReport,
+  type UpdateChannel,
   uploadCitizenPhoto,
 } from './api.ts'
 
@@ -44,6 +46,9 @@ export function SubmitPage({ tenant }: PanelProps) {
   const [photos, setPhotos] = useState<File[]>([])
   const [reporter, setReporter] = useState<Reporter>({})
   const [consent, setConsent] = useState(false)
+  // Status updates by chat, on a channel the city offers; the number given is the opt-in for this report.
+  const [offered, setOffered] = useState<UpdateChannel[]>([])
+  const [updates, setUpdates] = useState<{ channel: UpdateChannel | ''; to: string }>({ channel: '', to: '' })
   const [duplicates, setDuplicates] = useState<(PublicReport & { distanceM: number })[] | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -53,6 +58,12 @@ export function SubmitPage({ tenant }: PanelProps) {
     fetchCategories(tenant.code).then(
       (p) => setCategories(p.items.filter((c) => c.isActive)),
       (err: unknown) => setProblem(String(err)),
+    )
+  }, [tenant.code])
+  useEffect(() => {
+    fetchUpdateChannels(tenant.code).then(
+      (r) => setOffered(r.channels),
+      () => setOffered([]),
     )
   }, [tenant.code])
 
@@ -112,6 +123,8 @@ export function SubmitPage({ tenant }: PanelProps) {
         location: { type: 'Point', coordinates: location },
         address: address.trim() || undefined,
         reporter: contact(),
+        updates: updates.channel && updates.to.trim() ? { channel: updates.channel, to: updates.to.trim() } : undefined,
+        language: i18n.language.startsWith('en') ? 'en' : 'id',
         consent,
       })
       const photoProblems: string[] = []
@@ -278,6 +291,31 @@ export function SubmitPage({ tenant }: PanelProps) {
               autoComplete="email"
             />
           </label>
+          {offered.length > 0 && (
+            <label>
+              {t('reports.portal.updatesBy')}
+              <select value={updates.channel} onChange={(e) => setUpdates({ ...updates, channel: e.target.value as UpdateChannel | '' })} name="updatesChannel">
+                <option value="">{t('reports.portal.updatesNone')}</option>
+                {offered.map((c) => (
+                  <option key={c} value={c}>
+                    {t(`reports.portal.updatesChannel.${c}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {updates.channel && (
+            <label>
+              {t(updates.channel === 'telegram' ? 'reports.portal.updatesChatId' : 'reports.portal.updatesNumber')}
+              <input
+                value={updates.to}
+                onChange={(e) => setUpdates({ ...updates, to: e.target.value })}
+                name="updatesTo"
+                inputMode={updates.channel === 'telegram' ? 'numeric' : 'tel'}
+                required
+              />
+            </label>
+          )}
         </fieldset>
         <label className="consent">
           <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} name="consent" required /> {t('reports.portal.consent')}

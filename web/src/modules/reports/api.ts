@@ -139,9 +139,21 @@ export const fetchTracking = (tenant: string, code: string) => api<Tracking>(`${
 
 export type Reporter = { name?: string; phone?: string; email?: string }
 
+export type UpdateChannel = 'whatsapp' | 'telegram' | 'sms'
+export const fetchUpdateChannels = (tenant: string) => api<{ channels: UpdateChannel[] }>(`${base(tenant)}/reports/update-channels`)
+
 export const submitReport = (
   tenant: string,
-  body: { category: string; description: string; location: Point; address?: string; reporter?: Reporter; consent: boolean },
+  body: {
+    category: string
+    description: string
+    location: Point
+    address?: string
+    reporter?: Reporter
+    updates?: { channel: UpdateChannel; to: string }
+    language?: 'id' | 'en'
+    consent: boolean
+  },
 ) => api<Submitted>(`${base(tenant)}/reports`, { method: 'POST', body })
 export const supportReport = (tenant: string, id: string, body: { reporter?: Reporter; consent: boolean }) =>
   api<{ id: string; number: string; supporters: number }>(`${base(tenant)}/reports/${id}/support`, { method: 'POST', body })
