@@ -3,11 +3,13 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { buildIfStale, ROOT } from '../scripts/build.mjs'
 
 // Start-up of the release (dist/, plain Node) beside a bare PGlite+PostGIS open of the same data folder:
 // first start on an empty folder (migrations and the demo seed), warm restarts on it, the same warm restart
-// through tsx from the sources, and resident memory once /api/health answers ok. Each start-up step's time
+// through tsx from the sources, and resident memory once /api/health answers ok; with BENCH_DATABASE_URL, the
+// same on PostgreSQL (a database made for it and dropped). Each start-up step's time
 // comes from the server's own debug lines. BENCH_STARTS sets the number of warm restarts (default 3).
 
 const WARM_STARTS = Number(process.env.BENCH_STARTS ?? 3)
@@ -38,9 +40,18 @@ interface Start {
 }
 
 /** Starts Kendali (`args` after node), waits for /api/health ok, reads its RSS, stops it with SIGTERM. */
-async function start(args: string[], dataDir: string): Promise<Start> {
+async function start(args: string[], dataDir: string, extraEnv: Record<string, string> = {}): Promise<Start> {
   const port = await freePort()
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), MQTT_PORT: String(await freePort()), DEMO: '1', SIMULATOR: '0', LOG_LEVEL: 'debug' }
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    MQTT_PORT: String(await freePort()),
+    DEMO: '1',
+    SIMULATOR: '0',
+    LOG_LEVEL: 'debug',
+    ...extraEnv,
+  }
   const began = performance.now()
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -104,6 +115,24 @@ const fmt = (s: Start) =>
     .join(', ')}`
 const median = (xs: Start[]) => [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)]
 
+/** The same with DATABASE_URL, in a database of its own made and dropped here. */
+async function postgres(base: string, dataDir: string): Promise<void> {
+  const name = `kendali_bench_startup_${Date.now().toString(36)}`
+  const admin = new pg.Client({ connectionString: base })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  const env = { DATABASE_URL: url.toString(), KENDALI_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') }
+  try {
+    console.log(`PostgreSQL, first start (demo seed)      ${fmt(await start(['scripts/start.mjs'], dataDir, env))}`)
+    console.log(`PostgreSQL, warm restart (npm start)     ${fmt(await start(['scripts/start.mjs'], dataDir, env))}`)
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
 const built = await buildIfStale()
 console.log(`Start-up (load average ${loadavg()[0].toFixed(1)}; release ${built ? 'rebuilt' : 'up to date'} in dist/)`)
 const work = mkdtempSync(join(tmpdir(), 'kendali-startup-'))
@@ -123,6 +152,7 @@ try {
   console.log(`bare PGlite+PostGIS open (same data)    ${bare.seconds.toFixed(1).padStart(6)} s  ${String(bare.rssMb).padStart(5)} MB`)
   const m = median(warm)
   console.log(`warm restart median ${m.seconds.toFixed(1)} s vs bare open ${bare.seconds.toFixed(1)} s; RSS ${m.rssMb} MB = bare + ${m.rssMb - bare.rssMb} MB`)
+  if (process.env.BENCH_DATABASE_URL) await postgres(process.env.BENCH_DATABASE_URL, join(work, 'pg'))
 } finally {
   if (existsSync(work)) rmSync(work, { recursive: true, force: true })
 }

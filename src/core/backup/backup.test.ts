@@ -161,8 +161,8 @@ describe('backup retention', () => {
 
 describe('control socket', () => {
   it('answers commands of its own user, and a second server on the same folder is refused', async () => {
-    const dir = target('control')
-    mkdirSync(dir, { recursive: true })
+    // A data folder not made yet (a first start with KENDALI_SECRET_KEY set) is made.
+    const dir = target('control/new')
     expect(await askServer(dir, 'backup')).toBeNull()
     const server = await serveControl(dir, { backup: async (args) => ({ made: 1, args }) })
     try {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { connect, createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 
@@ -50,6 +50,7 @@ export class FolderInUseError extends Error {}
 export async function serveControl(dataDir: string, handlers: ControlHandlers): Promise<Server | null> {
   const path = controlSocketPath(dataDir)
   if (path.length > MAX_SOCKET_PATH) return null
+  mkdirSync(dataDir, { recursive: true })
   if ((await askServer(dataDir, 'ping')) !== null) {
     throw new FolderInUseError(`Another Kendali is running on ${dataDir}: stop it first, or give this one its own DATA_DIR`)
   }
