@@ -88,7 +88,7 @@ describe('dispatch in the browser', () => {
     await t.loginAs(crew, 'field_crew')
     await crew.goto(`${t.server.url}/t/33.71/field`)
     await crew.getByTestId('assignment').filter({ hasText: incident.number }).waitFor()
-    expect(await crew.locator('h1').textContent()).toContain('AMB-119-01')
+    expect(await crew.getByTestId('field-page').locator('h2').first().textContent()).toContain('AMB-119-01')
     await crew.getByText('Posisi terkirim').waitFor()
     const moved = json<{ location: { coordinates: [number, number] } }>(
       await app.inject({ method: 'GET', url: `/api/t/33.71/units/${amb?.id}`, headers: { cookie: dispatcherCookie } }),

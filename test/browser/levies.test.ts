@@ -294,6 +294,8 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     t.allowConsoleErrors(answered(403, '/levies/collector-days'))
     const page = await t.newPage()
     await t.loginAs(page, 'executive')
+    // An executive starts on the dashboard; the console is one click away.
+    await page.goto(`${t.server.url}/t/33.71/console`)
     const panel = page.getByTestId('levy-revenue')
     await panel.waitFor()
     expect(await panel.textContent()).toContain('Pasar Rejowinangun')

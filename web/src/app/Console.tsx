@@ -6,12 +6,10 @@ import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type 
 import { useAuth } from './auth.tsx'
 import { EventFeed } from './EventFeed.tsx'
 import { addToFeed, type FeedItem, feedOf } from './feed.ts'
-import { LanguageSwitch } from './LanguageSwitch.tsx'
 import { useLive } from './live.ts'
-import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
+import { LiveEvents, LiveEventsProvider, LiveStateProvider } from './liveEvents.tsx'
 import { webModules } from './modules.ts'
-import { StaffNav } from './StaffNav.tsx'
-import { UserMenu } from './UserMenu.tsx'
+import { StaffHeader } from './StaffHeader.tsx'
 
 const FEED_SIZE = 100
 const allLayers = webModules.flatMap((m) => m.layers ?? [])
@@ -71,55 +69,44 @@ export function Console() {
 
   return (
     <LiveEventsProvider value={liveEvents}>
-      <div className="console">
-        <header className="console-top">
-          <div className="title">
-            <span className="brand">{t('app.name')}</span>
-            <h1>
-              {t('console.title')} · {tenant.name}
-            </h1>
-          </div>
-          <StaffNav tenant={tenant.code} parent={tenant.parent} />
-          <span className={`live live-${liveState}`} data-testid="live-status" data-state={liveState}>
-            {t(`live.${liveState}`)}
-          </span>
-          <LanguageSwitch />
-          <UserMenu tenant={tenant.code} />
-        </header>
-        <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
-          {/* Modules load their layers lazily (the public portal shares the module registry but not the map). */}
-          {allLayers.map(({ id, Component }) => (
-            <Suspense key={id} fallback={null}>
-              <Component tenant={tenant} visible={visible[id] ?? true} />
-            </Suspense>
-          ))}
-        </MapView>
-        <aside className="side">
-          {/* Layers and module panels scroll on their own, so the live feed below always stays in view. */}
-          <div className="side-panels">
-            <section className="layers">
-              <h2>{t('console.layers')}</h2>
-              {allLayers.map((layer) => (
-                <label key={layer.id}>
-                  <input
-                    type="checkbox"
-                    data-layer={layer.id}
-                    checked={visible[layer.id] ?? true}
-                    onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })}
-                  />
-                  {t(layer.labelKey)}
-                </label>
-              ))}
-            </section>
-            {allPanels.map(({ id, Component }) => (
+      <LiveStateProvider value={liveState}>
+        <div className="console">
+          <StaffHeader tenant={tenant} title={t('console.title')} />
+          <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
+            {/* Modules load their layers lazily (the public portal shares the module registry but not the map). */}
+            {allLayers.map(({ id, Component }) => (
               <Suspense key={id} fallback={null}>
-                <Component tenant={tenant} />
+                <Component tenant={tenant} visible={visible[id] ?? true} />
               </Suspense>
             ))}
-          </div>
-          <EventFeed items={feed} timezone={tenant.timezone} />
-        </aside>
-      </div>
+          </MapView>
+          <aside className="side">
+            {/* Layers and module panels scroll on their own, so the live feed below always stays in view. */}
+            <div className="side-panels">
+              <section className="layers">
+                <h2>{t('console.layers')}</h2>
+                {allLayers.map((layer) => (
+                  <label key={layer.id}>
+                    <input
+                      type="checkbox"
+                      data-layer={layer.id}
+                      checked={visible[layer.id] ?? true}
+                      onChange={(e) => setVisible({ ...visible, [layer.id]: e.target.checked })}
+                    />
+                    {t(layer.labelKey)}
+                  </label>
+                ))}
+              </section>
+              {allPanels.map(({ id, Component }) => (
+                <Suspense key={id} fallback={null}>
+                  <Component tenant={tenant} />
+                </Suspense>
+              ))}
+            </div>
+            <EventFeed items={feed} timezone={tenant.timezone} />
+          </aside>
+        </div>
+      </LiveStateProvider>
     </LiveEventsProvider>
   )
 }

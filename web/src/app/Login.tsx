@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router-dom'
 import { ApiError } from './api.ts'
 import { homeTenant, useAuth } from './auth.tsx'
+import { firstPage } from './firstPage.ts'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
+import { rolesIn } from './StaffNav.tsx'
 import { usePublicInfo } from './usePublic.ts'
 
 export function Login() {
@@ -27,7 +29,10 @@ export function Login() {
     setError(null)
     try {
       const me = await login(username, password)
-      navigate(`/t/${homeTenant(me, config?.defaultTenant ?? '33.71')}/console`)
+      // A platform administrator starts in the install's city, everyone else in their first grant's tenant.
+      const fallback = config?.defaultTenant ?? '33.71'
+      const tenant = me.isPlatformAdmin ? fallback : homeTenant(me, fallback)
+      navigate(await firstPage(me, tenant, rolesIn(me, tenant, null)))
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') setError(t('login.invalid'))
       else if (err instanceof ApiError && err.code === 'rate_limited') setError(retryMessage(err.details.retryAfter))

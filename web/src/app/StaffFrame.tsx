@@ -1,11 +1,10 @@
 import { type ReactNode, useEffect, useState } from 'react'
-import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router-dom'
+import { useNavigate, useParams } from 'react-router-dom'
 import { ApiError, api, type PlatformConfig, type Role, type Tenant } from './api.ts'
 import { useAuth } from './auth.tsx'
-import { rolesIn, StaffNav } from './StaffNav.tsx'
+import { StaffHeader } from './StaffHeader.tsx'
+import { rolesIn } from './StaffNav.tsx'
 import { TenantLive } from './TenantLive.tsx'
-import { UserMenu } from './UserMenu.tsx'
 
 /** Answers fresh data and keeps it; without a network, what it kept last time (a module's offline store). */
 export type OfflineCache = <T>(key: string, load: () => Promise<T>) => Promise<{ value: T }>
@@ -21,7 +20,6 @@ export interface StaffContext {
  * With `offline` the tenant and platform config come from that cache when the network is gone (the field phone).
  */
 export function StaffFrame({ title, offline, children }: { title: string; offline?: OfflineCache; children: (ctx: StaffContext) => ReactNode }) {
-  const { t } = useTranslation()
   const { tenant: code = '' } = useParams()
   const { me } = useAuth()
   const navigate = useNavigate()
@@ -46,18 +44,7 @@ export function StaffFrame({ title, offline, children }: { title: string; offlin
   return (
     <TenantLive tenant={tenant.code}>
       <div className="staff-page">
-        <header className="console-top">
-          <div className="title">
-            <Link className="brand" to={`/t/${tenant.code}/console`}>
-              {t('app.name')}
-            </Link>
-            <h1>
-              {title} · {tenant.name}
-            </h1>
-          </div>
-          <StaffNav tenant={tenant.code} parent={tenant.parent} />
-          <UserMenu tenant={tenant.code} />
-        </header>
+        <StaffHeader tenant={tenant} title={title} />
         {children({ tenant, config, roles: rolesIn(me, tenant.code, tenant.parent) })}
       </div>
     </TenantLive>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { NavLink, useLocation } from 'react-router-dom'
 import type { Me, Role } from './api.ts'
 import { useAuth } from './auth.tsx'
+import { rememberFirstPage } from './firstPage.ts'
 import { type WebModule, webModules } from './modules.ts'
 
 /** The roles a person holds in a tenant, directly or through the province that hosts it (read-only there). */
@@ -28,26 +29,30 @@ export function StaffNav({ tenant, parent = null }: { tenant: string; parent?: s
   const { me } = useAuth()
   if (!me) return null
   const roles = rolesIn(me, tenant, parent)
+  // The page a person picks from the menu is the one they start on next time.
+  const remember = (path: string) => rememberFirstPage(me, `/t/${tenant}/${path}`)
   const groups = webModules
     .map((m) => ({ id: m.id, links: (m.nav ?? []).filter((link) => (link.roles ? link.roles.some((r) => roles.has(r)) : roles.size > 0)) }))
     .filter((g) => g.links.length > 0)
   return (
     <nav className="staff-nav" aria-label={t('nav.label')} data-testid="staff-nav">
-      <NavLink to={`/t/${tenant}/console`}>{t('nav.console')}</NavLink>
+      <NavLink to={`/t/${tenant}/console`} onClick={() => remember('console')}>
+        {t('nav.console')}
+      </NavLink>
       {groups.map((g) =>
         g.links.length === 1 ? (
-          <NavLink key={g.id} to={`/t/${tenant}/${g.links[0].path}`}>
+          <NavLink key={g.id} to={`/t/${tenant}/${g.links[0].path}`} onClick={() => remember(g.links[0].path)}>
             {t(g.links[0].labelKey)}
           </NavLink>
         ) : (
-          <NavGroup key={g.id} id={g.id} tenant={tenant} links={g.links} />
+          <NavGroup key={g.id} id={g.id} tenant={tenant} links={g.links} onPick={remember} />
         ),
       )}
     </nav>
   )
 }
 
-function NavGroup({ id, tenant, links }: { id: string; tenant: string; links: NavLinkEntry[] }) {
+function NavGroup({ id, tenant, links, onPick }: { id: string; tenant: string; links: NavLinkEntry[]; onPick: (path: string) => void }) {
   const { t } = useTranslation()
   const { pathname } = useLocation()
   const details = useRef<HTMLDetailsElement>(null)
@@ -69,7 +74,7 @@ function NavGroup({ id, tenant, links }: { id: string; tenant: string; links: Na
       {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the links inside are the controls; this only closes the menu after one is followed */}
       <div className="nav-menu" onClick={close}>
         {links.map((link) => (
-          <NavLink key={link.path} to={`/t/${tenant}/${link.path}`}>
+          <NavLink key={link.path} to={`/t/${tenant}/${link.path}`} onClick={() => onPick(link.path)}>
             {t(link.labelKey)}
           </NavLink>
         ))}

@@ -1,7 +1,7 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react'
 import { api, type KendaliEvent, type Page } from './api.ts'
 import { useLive } from './live.ts'
-import { LiveEvents, LiveEventsProvider } from './liveEvents.tsx'
+import { LiveEvents, LiveEventsProvider, LiveStateProvider } from './liveEvents.tsx'
 
 /** The live channel for a page of its own (outside the console), from the log's head onward. */
 export function TenantLive({ tenant, children }: { tenant: string; children: ReactNode }) {
@@ -17,8 +17,8 @@ export function TenantLive({ tenant, children }: { tenant: string; children: Rea
   const state = useLive(tenant, after, onEvent)
   return (
     <LiveEventsProvider value={live}>
-      <span className={`live live-${state}`} data-testid="live-status" data-state={state} hidden />
-      {children}
+      {/* The staff header shows the state. */}
+      <LiveStateProvider value={state}>{children}</LiveStateProvider>
     </LiveEventsProvider>
   )
 }

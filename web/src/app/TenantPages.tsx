@@ -1,12 +1,34 @@
-import { Route, Routes } from 'react-router-dom'
+import { lazy, useEffect } from 'react'
+import { Route, Routes, useNavigate, useParams } from 'react-router-dom'
 import { AccountPage } from './AccountPage.tsx'
-import { Console } from './Console.tsx'
+import { useAuth } from './auth.tsx'
+import { PHONE_QUERY, rolePage } from './firstPage.ts'
 import { webModules } from './modules.ts'
+import { rolesIn } from './StaffNav.tsx'
+
+// The console draws the map: MapLibre loads with it, not with the phone pages of the field roles.
+const Console = lazy(() => import('./Console.tsx').then((m) => ({ default: m.Console })))
+
+/** `/t/:tenant` alone: the person's role page in that tenant. */
+function RolePage() {
+  const { tenant = '' } = useParams()
+  const { me } = useAuth()
+  const navigate = useNavigate()
+  useEffect(() => {
+    if (me === null) navigate('/login')
+    if (!me) return
+    // A city's province is the first part of its BPS code (33.71 is in 33).
+    const parent = tenant.includes('.') ? tenant.split('.')[0] : null
+    void rolePage(tenant, rolesIn(me, tenant, parent), window.matchMedia(PHONE_QUERY).matches).then((path) => navigate(path, { replace: true }))
+  }, [me, tenant, navigate])
+  return <main className="loading">…</main>
+}
 
 /** Everything under /t/:tenant/: the console and the modules' own pages (loaded apart from the public pages). */
 export function TenantPages() {
   return (
     <Routes>
+      <Route index element={<RolePage />} />
       <Route path="console" element={<Console />} />
       <Route path="account" element={<AccountPage />} />
       {webModules

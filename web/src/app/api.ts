@@ -60,6 +60,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 export type Role = 'admin' | 'operator' | 'dispatcher' | 'agency_officer' | 'field_crew' | 'patrol_officer' | 'collector' | 'executive'
 
+/** The roles in the order they are named to people. */
+export const ROLE_ORDER: Role[] = ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'patrol_officer', 'collector', 'executive']
+
 export interface Me {
   id: string
   username: string

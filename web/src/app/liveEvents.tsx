@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react'
 import type { KendaliEvent } from './api.ts'
+import type { LiveState } from './live.ts'
 
 type Listener = (event: KendaliEvent) => void
 
@@ -34,4 +35,16 @@ export function useLiveEvents(topics: readonly string[], onEvent: Listener): voi
       if (wanted.has(event.topic)) handler.current(event)
     })
   }, [live, key])
+}
+
+const LiveStateContext = createContext<LiveState | null>(null)
+
+/** The state of the page's live channel, for the staff header to show. */
+export function LiveStateProvider({ value, children }: { value: LiveState; children: ReactNode }) {
+  return <LiveStateContext.Provider value={value}>{children}</LiveStateContext.Provider>
+}
+
+/** Whether the page's live channel is connected, or null on a page without one. */
+export function useLiveState(): LiveState | null {
+  return useContext(LiveStateContext)
 }

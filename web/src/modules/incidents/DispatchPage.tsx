@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
-import { StaffNav } from '../../app/StaffNav.tsx'
+import { StaffHeader } from '../../app/StaffHeader.tsx'
 import { TenantLive } from '../../app/TenantLive.tsx'
 import { MapView, mapStyle } from '../../map/MapView.tsx'
 import { MapPicker, PickedSpot } from '../../map/Pick.tsx'
@@ -289,17 +289,7 @@ function Console({ tenant, config }: { tenant: Tenant; config: PlatformConfig })
 
   return (
     <div className="dispatch">
-      <header className="console-top">
-        <div className="title">
-          <Link className="brand" to={`/t/${tenant.code}/console`}>
-            {t('app.name')}
-          </Link>
-          <h1>
-            {t('incidents.dispatchTitle')} · {tenant.name}
-          </h1>
-        </div>
-        <StaffNav tenant={tenant.code} parent={tenant.parent} />
-      </header>
+      <StaffHeader tenant={tenant} title={t('incidents.dispatchTitle')} />
       <aside className="dispatch-left">
         <Intake
           tenant={tenant}

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useParams } from 'react-router-dom'
 import { ApiError } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
-import { TenantLive } from '../../app/TenantLive.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
   type Facility,
   fetchFacilities,
@@ -104,12 +103,12 @@ function Crew({ tenant }: { tenant: string }) {
   const destinationName = hospitals.find((h) => h.id === unit.destinationId)?.name
   return (
     <main className="field-page" data-testid="field-page">
-      <h1>
+      <h2 className="callsign">
         {unit.callsign}{' '}
         <span className="status-badge" data-testid="unit-status" data-status={unit.status} style={{ background: UNIT_STATUS_COLORS[unit.status] }}>
           {t(`incidents.unitStatus.${unit.status}`)}
         </span>
-      </h1>
+      </h2>
       <section>
         <h2>{t('incidents.assigned')}</h2>
         {incident ? (
@@ -165,10 +164,6 @@ function Crew({ tenant }: { tenant: string }) {
 
 /** The crew's phone page: big status buttons, the assignment and its destination; sends the position. */
 export function FieldPage() {
-  const { tenant = '' } = useParams()
-  return (
-    <TenantLive tenant={tenant}>
-      <Crew tenant={tenant} />
-    </TenantLive>
-  )
+  const { t } = useTranslation()
+  return <StaffFrame title={t('incidents.nav.field')}>{({ tenant }) => <Crew tenant={tenant.code} />}</StaffFrame>
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { ApiError, api, type Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
-import { TenantLive } from '../../app/TenantLive.tsx'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { addNote, clock, fetchIncident, fetchTypes, type IncidentDetail, type IncidentType, PRIORITY_COLORS, updateIncident } from './api.ts'
 import { useNow } from './useDispatchData.ts'
@@ -152,15 +152,7 @@ function Detail({ tenant, id }: { tenant: Tenant; id: string }) {
 
 /** One incident: its facts, timers, units, timeline and the dispatcher's actions. */
 export function IncidentPage() {
-  const { tenant: code = '', id = '' } = useParams()
-  const [tenant, setTenant] = useState<Tenant | null>(null)
-  useEffect(() => {
-    api<Tenant>(`/api/t/${code}`).then(setTenant, () => undefined)
-  }, [code])
-  if (!tenant) return <main className="loading">…</main>
-  return (
-    <TenantLive tenant={code}>
-      <Detail tenant={tenant} id={id} />
-    </TenantLive>
-  )
+  const { t } = useTranslation()
+  const { id = '' } = useParams()
+  return <StaffFrame title={t('incidents.detail')}>{({ tenant }) => <Detail tenant={tenant} id={id} />}</StaffFrame>
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from 'react'
+import { type FormEvent, lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, api, type Page } from '../../app/api.ts'
@@ -22,7 +22,9 @@ import {
   slaClass,
   uploadProofPhoto,
 } from './api.ts'
-import { ReportMap } from './ReportMap.tsx'
+
+// The map (MapLibre) loads when a report is opened, not with the list of reports.
+const ReportMap = lazy(() => import('./ReportMap.tsx').then((m) => ({ default: m.ReportMap })))
 
 type IncidentType = { code: string; label: { id: string; en: string } }
 
@@ -296,7 +298,9 @@ export function ReportView({ ctx, id, agencies, categories }: { ctx: StaffContex
           ))}
         </div>
       )}
-      <ReportMap tenant={tenant} config={ctx.config} location={report.location} status={s} />
+      <Suspense fallback={null}>
+        <ReportMap tenant={tenant} config={ctx.config} location={report.location} status={s} />
+      </Suspense>
 
       <h3>{t('reports.timeline')}</h3>
       <ol className="timeline" data-testid="timeline">

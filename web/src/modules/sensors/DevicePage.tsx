@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { api, type Tenant } from '../../app/api.ts'
+import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { type Device, metricLabel } from './api.ts'
 import { KindIcon } from './kindIcons.tsx'
@@ -25,7 +26,7 @@ const RANGES = { '6h': 6 * 3600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '3
 type Range = keyof typeof RANGES
 
 /** One device: latest values and the history of a metric over a chosen range, in the tenant's time zone. */
-export function DevicePage() {
+function DeviceView() {
   const { t, i18n } = useTranslation()
   const { tenant: code = '', id = '' } = useParams()
   const [tenant, setTenant] = useState<Tenant | null>(null)
@@ -163,4 +164,10 @@ export function DevicePage() {
       <div ref={chartBox} className="chart" data-testid="device-chart" />
     </main>
   )
+}
+
+/** One sensor's page, opened from the console's map: its latest values and their history. */
+export function DevicePage() {
+  const { t } = useTranslation()
+  return <StaffFrame title={t('layers.sensors')}>{() => <DeviceView />}</StaffFrame>
 }
