@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
+import { ROOT } from '../support/template.ts'
+
+const SHOTS = join(ROOT, 'test-results/screenshots')
+const PHONE = { width: 390, height: 844 }
+const LAPTOP = { width: 1366, height: 768 }
+// The console is also seen on a control room's screens.
+const WIDE = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+]
+
+/**
+ * Every demo person (src/modules/tenancy/demo.ts, levies/demo.ts), the page their roles start on, the element
+ * that page shows once loaded, and whether that page draws a map (MapLibre is loaded only then).
+ */
+const PEOPLE: { username: string; path: string; ready: string; map: boolean }[] = [
+  { username: 'superadmin', path: '/t/33.71/console', ready: 'map', map: true },
+  { username: 'admin', path: '/t/33.71/console', ready: 'map', map: true },
+  { username: 'operator', path: '/t/33.71/console', ready: 'map', map: true },
+  { username: 'dispatcher', path: '/t/33.71/dispatch', ready: 'intake', map: true },
+  { username: 'field_crew', path: '/t/33.71/field', ready: 'field-page', map: false },
+  { username: 'collector', path: '/t/33.71/levies/collect', ready: 'levy-search', map: false },
+  { username: 'patrol_officer', path: '/t/33.71/patrols/field', ready: 'patrol-field', map: false },
+  { username: 'agency_officer', path: '/t/33.71/reports/inbox', ready: 'staff-header', map: false },
+  { username: 'inspektorat', path: '/t/33.71/reports/inbox', ready: 'staff-header', map: false },
+  { username: 'market_officer', path: '/t/33.71/levies', ready: 'staff-header', map: true },
+  { username: 'executive', path: '/t/33.71/kpi', ready: 'tile-governance', map: true },
+  { username: 'pemprov', path: '/t/33/kpi/rollup', ready: 'rollup-table', map: true },
+]
+
+// Usernames are shown as they are (the feed's actor): they are not codes waiting for a word.
+const USERNAMES = new Set(PEOPLE.map((p) => p.username))
+
+/** Words of the page that look like codes (snake_case) rather than words for people. */
+async function codesOnPage(page: Page): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText)
+  return [...new Set(text.match(/\b[a-z]+(?:_[a-z0-9]+)+\b/g) ?? [])].filter((w) => !USERNAMES.has(w))
+}
+
+/** The staff header's tools (live state, language, the person's menu) are on screen and on one line. */
+async function expectHeaderFits(page: Page, size: string): Promise<void> {
+  const header = page.getByTestId('staff-header')
+  await header.waitFor()
+  const fits = await header.evaluate((el) => el.scrollWidth <= el.clientWidth)
+  expect(fits, `${size}: the header is wider than the screen`).toBe(true)
+  const menu = await page.getByTestId('user-menu').locator('summary').boundingBox()
+  const width = page.viewportSize()?.width ?? 0
+  expect(menu, `${size}: no user menu`).not.toBeNull()
+  if (menu) expect(menu.x + menu.width, `${size}: the user menu is off screen`).toBeLessThanOrEqual(width)
+  const tools = await page.locator('.staff-tools').boundingBox()
+  // One line: the name and role stacked are about 40 px; a wrapped line would double it.
+  expect(tools?.height ?? 0, `${size}: the header's tools wrap`).toBeLessThan(60)
+}
+
+describe("every role's first hour", () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  for (const person of PEOPLE) {
+    it(`${person.username} starts on their role's page, at a phone's and a laptop's size, without errors or refusals`, async () => {
+      for (const viewport of [PHONE, LAPTOP, ...(person.username === 'operator' ? WIDE : [])]) {
+        const context = await browser.newContext({ viewport, locale: 'id-ID' })
+        const page = await context.newPage()
+        const errors: string[] = []
+        const refused: string[] = []
+        const scripts: string[] = []
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text())
+        })
+        page.on('pageerror', (e) => errors.push(e.message))
+        page.on('response', (r) => {
+          if (r.url().includes('/api/') && (r.status() === 401 || r.status() === 403)) refused.push(`${r.status()} ${r.url()}`)
+        })
+        page.on('request', (r) => {
+          if (r.resourceType() === 'script') scripts.push(r.url())
+        })
+        await page.goto(`${server.url}/login`)
+        await page.fill('input[name=username]', person.username)
+        await page.fill('input[name=password]', 'kendali-demo')
+        // Before logging in, the anonymous visitor's 401 to "who am I" is expected.
+        refused.length = 0
+        errors.length = 0
+        await page.click('button[type=submit]')
+        const size = `${viewport.width}x${viewport.height}`
+        try {
+          await page.waitForURL((url) => url.pathname === person.path, { timeout: 10_000 })
+          await page.getByTestId(person.ready).first().waitFor({ timeout: 10_000 })
+          // Let the page's panels ask and answer.
+          await page.waitForTimeout(1500)
+        } finally {
+          await page.screenshot({ path: join(SHOTS, `first-hour-${person.username}-${size}.png`) })
+        }
+
+        expect(new URL(page.url()).pathname, size).toBe(person.path)
+        expect(errors, `${person.username} ${size}: console errors`).toEqual([])
+        expect(refused, `${person.username} ${size}: refused calls`).toEqual([])
+        expect(await codesOnPage(page), `${person.username} ${size}: codes on the page`).toEqual([])
+        const map = scripts.some((s) => /MapView|maplibre/.test(s))
+        if (!person.map) expect(map, `${person.username} ${size}: MapLibre loaded`).toBe(false)
+        // One staff header on every page: the person's menu (name, role, logout) inside the screen, nothing cut off.
+        await expectHeaderFits(page, size)
+        await context.close()
+      }
+    })
+  }
+})
