@@ -1,12 +1,7 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { ROOT } from '../support/template.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { browserTest } from '../support/browser.ts'
 
-const SHOTS = join(ROOT, 'test-results/screenshots')
 const PHONE = { width: 390, height: 844 }
 const LAPTOP = { width: 1366, height: 768 }
 // The console is also seen on a control room's screens.
@@ -59,43 +54,27 @@ async function expectHeaderFits(page: Page, size: string): Promise<void> {
 }
 
 describe("every role's first hour", () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  // Console errors fail the test (the harness watches every context it makes).
+  const t = browserTest()
 
   for (const person of PEOPLE) {
     it(`${person.username} starts on their role's page, at a phone's and a laptop's size, without errors or refusals`, async () => {
       for (const viewport of [PHONE, LAPTOP, ...(person.username === 'operator' ? WIDE : [])]) {
-        const context = await browser.newContext({ viewport, locale: 'id-ID' })
+        const context = await t.newContext({ viewport })
         const page = await context.newPage()
-        const errors: string[] = []
         const refused: string[] = []
         const scripts: string[] = []
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text())
-        })
-        page.on('pageerror', (e) => errors.push(e.message))
         page.on('response', (r) => {
           if (r.url().includes('/api/') && (r.status() === 401 || r.status() === 403)) refused.push(`${r.status()} ${r.url()}`)
         })
         page.on('request', (r) => {
           if (r.resourceType() === 'script') scripts.push(r.url())
         })
-        await page.goto(`${server.url}/login`)
+        await page.goto(`${t.server.url}/login`)
         await page.fill('input[name=username]', person.username)
         await page.fill('input[name=password]', 'kendali-demo')
         // Before logging in, the anonymous visitor's 401 to "who am I" is expected.
         refused.length = 0
-        errors.length = 0
         await page.click('button[type=submit]')
         const size = `${viewport.width}x${viewport.height}`
         try {
@@ -104,11 +83,10 @@ describe("every role's first hour", () => {
           // Let the page's panels ask and answer.
           await page.waitForTimeout(1500)
         } finally {
-          await page.screenshot({ path: join(SHOTS, `first-hour-${person.username}-${size}.png`) })
+          await t.shot(page, `first-hour-${person.username}-${size}`)
         }
 
         expect(new URL(page.url()).pathname, size).toBe(person.path)
-        expect(errors, `${person.username} ${size}: console errors`).toEqual([])
         expect(refused, `${person.username} ${size}: refused calls`).toEqual([])
         expect(await codesOnPage(page), `${person.username} ${size}: codes on the page`).toEqual([])
         const map = scripts.some((s) => /MapView|maplibre/.test(s))
