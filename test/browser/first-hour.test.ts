@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { Page, Request } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { browserTest } from '../support/browser.ts'
 
@@ -32,6 +32,20 @@ const PEOPLE: { username: string; path: string; ready: string; map: boolean }[] 
 // Usernames are shown as they are (the feed's actor): they are not codes waiting for a word.
 const USERNAMES = new Set(PEOPLE.map((p) => p.username))
 
+/**
+ * Collects the API calls answered 401 or 403 among the requests the page makes from now on (an anonymous page's
+ * "who am I" still under way is not one of them).
+ */
+function watchRefusals(page: Page): string[] {
+  const refused: string[] = []
+  const mine = new Set<Request>()
+  page.on('request', (r) => mine.add(r))
+  page.on('response', (r) => {
+    if (mine.has(r.request()) && r.url().includes('/api/') && (r.status() === 401 || r.status() === 403)) refused.push(`${r.status()} ${r.url()}`)
+  })
+  return refused
+}
+
 /** Words of the page that look like codes (snake_case) rather than words for people. */
 async function codesOnPage(page: Page): Promise<string[]> {
   const text = await page.evaluate(() => document.body.innerText)
@@ -62,11 +76,7 @@ describe("every role's first hour", () => {
       for (const viewport of [PHONE, LAPTOP, ...(person.username === 'operator' ? WIDE : [])]) {
         const context = await t.newContext({ viewport })
         const page = await context.newPage()
-        const refused: string[] = []
         const scripts: string[] = []
-        page.on('response', (r) => {
-          if (r.url().includes('/api/') && (r.status() === 401 || r.status() === 403)) refused.push(`${r.status()} ${r.url()}`)
-        })
         page.on('request', (r) => {
           if (r.resourceType() === 'script') scripts.push(r.url())
         })
@@ -74,7 +84,7 @@ describe("every role's first hour", () => {
         await page.fill('input[name=username]', person.username)
         await page.fill('input[name=password]', 'kendali-demo')
         // Before logging in, the anonymous visitor's 401 to "who am I" is expected.
-        refused.length = 0
+        const refused = watchRefusals(page)
         await page.click('button[type=submit]')
         const size = `${viewport.width}x${viewport.height}`
         try {
@@ -95,6 +105,22 @@ describe("every role's first hour", () => {
         await expectHeaderFits(page, size)
         await context.close()
       }
+    })
+  }
+
+  // The console is in everyone's menu: it shows each role only what it may read, without refused calls.
+  for (const person of PEOPLE.filter((p) => p.path.startsWith('/t/33.71/'))) {
+    it(`${person.username} opens the console without refused calls or console errors`, async () => {
+      const page = await t.newPage({ viewport: LAPTOP })
+      await t.loginAs(page, person.username, { landing: new RegExp(`${person.path.replaceAll('.', '\\.')}$`) })
+      const refused = watchRefusals(page)
+      await page.goto(`${t.server.url}/t/33.71/console`)
+      await page.getByTestId('map').waitFor()
+      await page.waitForTimeout(2000)
+      await t.shot(page, `first-hour-console-${person.username}`)
+      expect(refused, `${person.username}: refused calls on the console`).toEqual([])
+      expect(await codesOnPage(page), `${person.username}: codes on the console`).toEqual([])
+      await page.context().close()
     })
   }
 })

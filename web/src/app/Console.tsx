@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams } from 'react-router-dom'
 import { MapView, mapStyle } from '../map/MapView.tsx'
 import { ApiError, api, type KendaliEvent, type Page, type PlatformConfig, type Tenant } from './api.ts'
-import { useAuth } from './auth.tsx'
+import { useAuth, usePermitted } from './auth.tsx'
 import { EventFeed } from './EventFeed.tsx'
 import { addToFeed, type FeedItem, feedOf } from './feed.ts'
 import { useLive } from './live.ts'
@@ -27,6 +27,10 @@ export function Console() {
   const [after, setAfter] = useState<number | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [visible, setVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(allLayers.map((l) => [l.id, l.visibleByDefault])))
+  // Only the layers and panels the person may read: nothing that would be refused, nothing that would look empty.
+  const permitted = usePermitted(code)
+  const layers = useMemo(() => allLayers.filter((l) => !l.action || permitted?.has(l.action)), [permitted])
+  const panels = useMemo(() => allPanels.filter((p) => !p.action || permitted?.has(p.action)), [permitted])
 
   useEffect(() => {
     if (me === null) navigate('/login')
@@ -65,7 +69,7 @@ export function Console() {
   const liveState = useLive(code, after, onEvent)
 
   if (problem) return <main className="console-problem">{problem}</main>
-  if (!tenant || !config || !me) return <main className="loading">…</main>
+  if (!tenant || !config || !me || !permitted) return <main className="loading">…</main>
 
   return (
     <LiveEventsProvider value={liveEvents}>
@@ -74,7 +78,7 @@ export function Console() {
           <StaffHeader tenant={tenant} title={t('console.title')} />
           <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
             {/* Modules load their layers lazily (the public portal shares the module registry but not the map). */}
-            {allLayers.map(({ id, Component }) => (
+            {layers.map(({ id, Component }) => (
               <Suspense key={id} fallback={null}>
                 <Component tenant={tenant} visible={visible[id] ?? true} />
               </Suspense>
@@ -85,7 +89,7 @@ export function Console() {
             <div className="side-panels">
               <section className="layers">
                 <h2>{t('console.layers')}</h2>
-                {allLayers.map((layer) => (
+                {layers.map((layer) => (
                   <label key={layer.id}>
                     <input
                       type="checkbox"
@@ -97,7 +101,7 @@ export function Console() {
                   </label>
                 ))}
               </section>
-              {allPanels.map(({ id, Component }) => (
+              {panels.map(({ id, Component }) => (
                 <Suspense key={id} fallback={null}>
                   <Component tenant={tenant} />
                 </Suspense>

@@ -25,10 +25,13 @@ export interface PanelProps {
 /** What a module adds to the web app. Adding a module's pages is adding its folder and one line below. */
 export interface WebModule {
   id: string
-  /** Layers of the console map, each with an i18n key for its name in the layer list. */
-  layers?: { id: string; labelKey: string; visibleByDefault: boolean; Component: ComponentType<MapLayerProps> }[]
-  /** Panels of the console's side bar. */
-  panels?: { id: string; Component: ComponentType<PanelProps> }[]
+  /**
+   * Layers of the console map, each with an i18n key for its name in the layer list; `action` (of the permission
+   * matrix, README "Who may do what") leaves the layer out for people who may not read what it draws.
+   */
+  layers?: { id: string; labelKey: string; visibleByDefault: boolean; action?: string; Component: ComponentType<MapLayerProps> }[]
+  /** Panels of the console's side bar; `action` leaves a panel out for people who may not read it. */
+  panels?: { id: string; action?: string; Component: ComponentType<PanelProps> }[]
   /** Pages of their own for staff, under /t/:tenant/… (the API checks access; pages redirect to login on 401). */
   routes?: { path: string; Component: ComponentType }[]
   /** Links in the staff menu, shown to people holding one of `roles` in the tenant (everyone with a role if absent). */

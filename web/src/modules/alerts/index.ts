@@ -18,7 +18,7 @@ const ConsoleAlertsLayer = (props: MapLayerProps) => createElement(Suspense, { f
 
 export const alertsWeb: WebModule = {
   id: 'alerts',
-  layers: [{ id: 'alerts', labelKey: 'alerts.layer', visibleByDefault: true, Component: ConsoleAlertsLayer }],
+  layers: [{ id: 'alerts', labelKey: 'alerts.layer', visibleByDefault: true, action: 'alerts.alert.read', Component: ConsoleAlertsLayer }],
   nav: [{ path: 'alerts', labelKey: 'alerts.nav', roles: ['admin', 'operator', 'dispatcher', 'agency_officer', 'executive'] }],
   routes: [{ path: 'alerts', Component: AlertsPage }],
   publicRoutes: [{ path: 'alerts', Component: PublicAlertsPage }],

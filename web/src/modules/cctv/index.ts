@@ -21,7 +21,7 @@ const CamerasAdmin = lazy(() => import('./CamerasAdmin.tsx').then((m) => ({ defa
 export const cctvWeb: WebModule = {
   id: 'cctv',
   layers: [{ id: 'cameras', labelKey: 'layers.cameras', visibleByDefault: true, Component: CamerasLayer }],
-  panels: [{ id: 'camera-alarms', Component: CameraAlarmsPanel }],
+  panels: [{ id: 'camera-alarms', action: 'cctv.alarm.read', Component: CameraAlarmsPanel }],
   nav: [
     { path: 'cameras', labelKey: 'cctv.nav.wall', roles: ['admin', 'operator', 'dispatcher', 'executive'] },
     { path: 'admin/cameras', labelKey: 'cctv.nav.admin', roles: ['admin'] },

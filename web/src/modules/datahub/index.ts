@@ -33,7 +33,7 @@ export const datahubWeb: WebModule = {
     { id: 'assets-facility', labelKey: 'datahub.assets.facility', visibleByDefault: false, Component: FacilitiesLayer },
     { id: 'assets-evacuation', labelKey: 'datahub.assets.evacuation', visibleByDefault: false, Component: EvacuationLayer },
   ],
-  panels: [{ id: 'connector-alarms', Component: ConnectorAlarmsPanel }],
+  panels: [{ id: 'connector-alarms', action: 'datahub.connector.alarm.read', Component: ConnectorAlarmsPanel }],
   nav: [
     { path: 'datasets', labelKey: 'datahub.nav', roles: [...STAFF] },
     { path: 'connectors', labelKey: 'datahub.connectorsPage.nav', roles: [...STAFF] },

@@ -1,6 +1,7 @@
 import { useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router-dom'
+import { usePermitted } from '../../app/auth.tsx'
 import type { MapLayerProps, PanelProps } from '../../app/modules.ts'
 import { clock, PRIORITY_COLORS, PRIORITY_RANK, UNIT_STATUS_COLORS } from './api.ts'
 import { IncidentMarkers, UnitMarkers } from './Markers.tsx'
@@ -23,12 +24,14 @@ export function UnitsLayer({ tenant, visible }: MapLayerProps) {
 export function DispatchPanel({ tenant }: PanelProps) {
   const { t } = useTranslation()
   const { incidents, units } = useDispatchData(tenant.code)
+  const mayDispatch = usePermitted(tenant.code)?.has('incidents.dispatch') ?? false
   const now = useNow()
   const queue = [...incidents].sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt.localeCompare(b.createdAt))
   return (
     <section className="incidents-panel" data-testid="incidents-panel">
       <h2>
-        {t('incidents.queue')} <span className="count">{queue.length}</span> <Link to={`/t/${tenant.code}/dispatch`}>{t('incidents.openDispatch')}</Link>
+        {t('incidents.queue')} <span className="count">{queue.length}</span>{' '}
+        {mayDispatch && <Link to={`/t/${tenant.code}/dispatch`}>{t('incidents.openDispatch')}</Link>}
       </h2>
       {queue.length === 0 && <p className="muted">{t('incidents.noOpen')}</p>}
       <ol className="incident-queue">

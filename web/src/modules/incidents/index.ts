@@ -21,10 +21,10 @@ const FieldPage = lazy(() => import('./FieldPage.tsx').then((m) => ({ default: m
 export const incidentsWeb: WebModule = {
   id: 'incidents',
   layers: [
-    { id: 'incidents', labelKey: 'incidents.layers.incidents', visibleByDefault: true, Component: IncidentsLayer },
-    { id: 'units', labelKey: 'incidents.layers.units', visibleByDefault: true, Component: UnitsLayer },
+    { id: 'incidents', labelKey: 'incidents.layers.incidents', visibleByDefault: true, action: 'incidents.incident.read', Component: IncidentsLayer },
+    { id: 'units', labelKey: 'incidents.layers.units', visibleByDefault: true, action: 'incidents.unit.read', Component: UnitsLayer },
   ],
-  panels: [{ id: 'dispatch', Component: DispatchPanel }],
+  panels: [{ id: 'dispatch', action: 'incidents.incident.read', Component: DispatchPanel }],
   nav: [
     { path: 'dispatch', labelKey: 'incidents.nav.dispatch', roles: ['admin', 'operator', 'dispatcher'] },
     { path: 'field', labelKey: 'incidents.nav.field', roles: ['field_crew'] },

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, type Tenant } from '../../app/api.ts'
+import { usePermitted } from '../../app/auth.tsx'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
@@ -49,7 +50,10 @@ function Office({ tenant }: { tenant: Tenant }) {
   const [payments, reloadPayments] = useLoad<Payment[]>(`${code}:${payDate}`, () => fetchPayments(code, payDate).then((p) => p.items))
   const [arrears] = useLoad<Arrears[]>(`${code}:${by}`, () => fetchArrears(code, by).then((p) => p.items))
   const [tariffs, reloadTariffs] = useLoad<Tariff[]>(code, () => fetchTariffs(code).then((p) => p.items))
-  const [days, reloadDays] = useLoad<CollectorDay[]>(code, () => fetchDays(code).then((p) => p.items))
+  // Collectors' days are the OPD's to oversee: an executive reads the money, not the days (no tab, no refused call).
+  const mayReadDays = usePermitted(code)?.has('levies.collector_day.read') ?? false
+  const tabs = TABS.filter((name) => name !== 'days' || mayReadDays)
+  const [days, reloadDays] = useLoad<CollectorDay[]>(`${code}:${mayReadDays}`, () => (mayReadDays ? fetchDays(code).then((p) => p.items) : Promise.resolve([])))
   useLiveEvents(['levies'], (e) => {
     if (e.type === 'levy.payment_recorded') {
       reloadPayments()
@@ -69,7 +73,7 @@ function Office({ tenant }: { tenant: Tenant }) {
   return (
     <main className="page levy-office">
       <nav className="levy-tabs">
-        {TABS.map((name) => (
+        {tabs.map((name) => (
           <button key={name} type="button" className={`button${tab === name ? ' primary' : ''}`} onClick={() => setTab(name)}>
             {t(`levies.office.${name}`)}
           </button>

@@ -17,7 +17,7 @@ const ReceiptPage = lazy(() => import('./ReceiptPage.tsx').then((m) => ({ defaul
 
 export const leviesWeb: WebModule = {
   id: 'levies',
-  panels: [{ id: 'levy-revenue', Component: RevenuePanel }],
+  panels: [{ id: 'levy-revenue', action: 'levies.read', Component: RevenuePanel }],
   nav: [
     { path: 'levies', labelKey: 'levies.nav.office', roles: ['admin', 'agency_officer', 'operator', 'executive'] },
     { path: 'levies/collect', labelKey: 'levies.nav.collect', roles: ['collector', 'admin', 'agency_officer'] },

@@ -20,7 +20,7 @@ const PersonPage = lazy(() => import('./PersonPage.tsx').then((m) => ({ default:
 
 export const patrolsWeb: WebModule = {
   id: 'patrols',
-  layers: [{ id: 'patrols', labelKey: 'patrols.layer', visibleByDefault: true, Component: PatrolsLayer }],
+  layers: [{ id: 'patrols', labelKey: 'patrols.layer', visibleByDefault: true, action: 'patrols.patrol.read', Component: PatrolsLayer }],
   nav: [
     { path: 'patrols/field', labelKey: 'patrols.nav.field', roles: ['patrol_officer'] },
     { path: 'patrols/findings', labelKey: 'patrols.nav.findings', roles: ['admin', 'operator', 'patrol_officer', 'agency_officer', 'executive'] },

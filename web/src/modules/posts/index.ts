@@ -17,7 +17,7 @@ const PublicPostPage = lazy(() => import('./PublicPages.tsx').then((m) => ({ def
 
 export const postsWeb: WebModule = {
   id: 'posts',
-  panels: [{ id: 'agenda', Component: AgendaPanel }],
+  panels: [{ id: 'agenda', action: 'posts.post.read', Component: AgendaPanel }],
   nav: [{ path: 'posts', labelKey: 'posts.nav' }],
   routes: [{ path: 'posts', Component: PostsPage }],
   publicRoutes: [

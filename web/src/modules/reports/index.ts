@@ -20,7 +20,7 @@ const PublicMapPage = lazy(() => import('./PublicMapPage.tsx').then((m) => ({ de
 
 export const reportsWeb: WebModule = {
   id: 'reports',
-  layers: [{ id: 'reports', labelKey: 'reports.layer', visibleByDefault: true, Component: ConsoleReportsLayer }],
+  layers: [{ id: 'reports', labelKey: 'reports.layer', visibleByDefault: true, action: 'reports.report.list', Component: ConsoleReportsLayer }],
   nav: [
     { path: 'reports/queue', labelKey: 'reports.nav.queue', roles: ['admin', 'operator'] },
     { path: 'reports/inbox', labelKey: 'reports.nav.inbox', roles: ['admin', 'agency_officer'] },

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../app/api.ts'
+import { usePermitted } from '../../app/auth.tsx'
 import type { PanelProps } from '../../app/modules.ts'
 import { formatTime } from '../../app/time.ts'
 import { acknowledge, SEVERITY_COLORS } from './api.ts'
@@ -10,6 +11,7 @@ import { useSensorData } from './useSensorData.ts'
 export function AlarmsPanel({ tenant }: PanelProps) {
   const { t, i18n } = useTranslation()
   const { alarms, reload } = useSensorData(tenant.code)
+  const mayAck = usePermitted(tenant.code)?.has('sensors.alarm.ack') ?? false
   const [problem, setProblem] = useState<string | null>(null)
 
   async function ack(id: string) {
@@ -39,9 +41,11 @@ export function AlarmsPanel({ tenant }: PanelProps) {
             <span className="detail">{a.kind === 'offline' ? t('sensors.offline') : `${a.metric} ${a.value} (${t('sensors.threshold')} ${a.threshold})`}</span>
             <span className="when">{formatTime(a.raisedAt, tenant.timezone, i18n.language)}</span>
             {a.status === 'active' ? (
-              <button type="button" className="button small" onClick={() => ack(a.id)}>
-                {t('sensors.acknowledge')}
-              </button>
+              mayAck && (
+                <button type="button" className="button small" onClick={() => ack(a.id)}>
+                  {t('sensors.acknowledge')}
+                </button>
+              )
             ) : (
               <span className="muted">{t('sensors.acknowledgedBy', { who: a.acknowledgedBy })}</span>
             )}

@@ -20,8 +20,8 @@ const RulesAdmin = lazy(() => import('./SensorsAdmin.tsx').then((m) => ({ defaul
 
 export const sensorsWeb: WebModule = {
   id: 'sensors',
-  layers: [{ id: 'sensors', labelKey: 'layers.sensors', visibleByDefault: true, Component: SensorsLayer }],
-  panels: [{ id: 'alarms', Component: AlarmsPanel }],
+  layers: [{ id: 'sensors', labelKey: 'layers.sensors', visibleByDefault: true, action: 'sensors.device.read', Component: SensorsLayer }],
+  panels: [{ id: 'alarms', action: 'sensors.alarm.read', Component: AlarmsPanel }],
   routes: [
     { path: 'devices/:id', Component: DevicePage },
     { path: 'admin/devices', Component: DevicesAdmin },
