@@ -67,6 +67,19 @@ async function expectHeaderFits(page: Page, size: string): Promise<void> {
   expect(tools?.height ?? 0, `${size}: the header's tools wrap`).toBeLessThan(60)
 }
 
+/** Whether the element shows on the screen as it is (inside the viewport and not scrolled out of its panel). */
+function onScreen(page: Page, selector: string): Promise<boolean> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect()
+      const x = r.left + Math.min(r.width / 2, 20)
+      const y = r.top + Math.min(r.height / 2, 8)
+      return y >= 0 && y < window.innerHeight && el.contains(document.elementFromPoint(x, y))
+    })
+}
+
 describe("every role's first hour", () => {
   // Console errors fail the test (the harness watches every context it makes).
   const t = browserTest()
@@ -99,6 +112,13 @@ describe("every role's first hour", () => {
         expect(new URL(page.url()).pathname, size).toBe(person.path)
         expect(refused, `${person.username} ${size}: refused calls`).toEqual([])
         expect(await codesOnPage(page), `${person.username} ${size}: codes on the page`).toEqual([])
+        if (person.path.endsWith('/console') && viewport !== PHONE) {
+          // The operator's work is in view without scrolling: the incident queue, the units and the alarms.
+          await page.getByTestId('unit-item').first().waitFor()
+          for (const what of ['[data-testid=incidents-panel] h2', '[data-testid=unit-item]', '[data-testid=alarms-panel] h2']) {
+            expect(await onScreen(page, what), `${person.username} ${size}: ${what} on screen`).toBe(true)
+          }
+        }
         const map = scripts.some((s) => /MapView|maplibre/.test(s))
         if (!person.map) expect(map, `${person.username} ${size}: MapLibre loaded`).toBe(false)
         // One staff header on every page: the person's menu (name, role, logout) inside the screen, nothing cut off.

@@ -85,8 +85,13 @@ export function Console() {
             ))}
           </MapView>
           <aside className="side">
-            {/* Layers and module panels scroll on their own, so the live feed below always stays in view. */}
+            {/* The modules' panels (queue, units, alarms) first, then the layers; they scroll on their own, so the live feed below always stays in view. */}
             <div className="side-panels">
+              {panels.map(({ id, Component }) => (
+                <Suspense key={id} fallback={null}>
+                  <Component tenant={tenant} />
+                </Suspense>
+              ))}
               <section className="layers">
                 <h2>{t('console.layers')}</h2>
                 {layers.map((layer) => (
@@ -101,11 +106,6 @@ export function Console() {
                   </label>
                 ))}
               </section>
-              {panels.map(({ id, Component }) => (
-                <Suspense key={id} fallback={null}>
-                  <Component tenant={tenant} />
-                </Suspense>
-              ))}
             </div>
             <EventFeed items={feed} timezone={tenant.timezone} />
           </aside>
