@@ -69,6 +69,14 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     await page.keyboard.press('Enter')
     await page.getByText('Bu Sumini Peramban').click()
     const card = page.locator(`[data-testid=levy-bill][data-number="${bill.number}"]`)
+    // Cash is read back before it is recorded, the amount in rupiah; cancelling records nothing.
+    await card.getByRole('button', { name: 'Terima tunai' }).click()
+    const confirm = card.getByTestId('levy-confirm-cash')
+    const amount = `Rp${new Intl.NumberFormat('id-ID').format(bill.outstanding)}`
+    await expect.poll(() => confirm.textContent()).toContain(`Terima tunai ${amount} dari Bu Sumini Peramban?`)
+    await t.shot(page, 'levies-collector-confirm-cash', { fullPage: true })
+    await confirm.getByRole('button', { name: 'Batal' }).click()
+    await confirm.waitFor({ state: 'detached' })
     await card.getByRole('button', { name: 'Tampilkan QRIS' }).click()
     await page.getByTestId('levy-qris').waitFor()
     await t.shot(page, 'levies-collector-qris', { fullPage: true })

@@ -80,6 +80,8 @@ function BillCard({ tenant, bill, onPaid }: { tenant: string; bill: Bill; onPaid
   const [reference, setReference] = useState('')
   const [qris, setQris] = useState<string | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
+  // Cash is recorded only after the collector has read the amount back: one stray tap records nothing.
+  const [confirmCash, setConfirmCash] = useState(false)
   useLiveEvents(['levies'], (e) => {
     if (qris && e.type === 'levy.payment_recorded' && e.data.billNumber === bill.number) onPaid(String(e.data.receipt))
   })
@@ -109,9 +111,29 @@ function BillCard({ tenant, bill, onPaid }: { tenant: string; bill: Bill; onPaid
           {t('levies.collect.amount')}
           <input inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value.replace(/[^0-9]/g, ''))} />
         </label>
-        <button type="button" className="button primary" onClick={() => record('cash')}>
+        <button type="button" className="button primary" disabled={!Number(amount)} onClick={() => setConfirmCash(true)}>
           {t('levies.collect.payCash')}
         </button>
+        {confirmCash && (
+          <div className="levy-confirm" role="alertdialog" aria-labelledby={`confirm-${bill.number}`} data-testid="levy-confirm-cash">
+            <p id={`confirm-${bill.number}`}>
+              {t('levies.collect.confirmCash', { amount: rupiah(Number(amount), i18n.language), vendor: bill.vendor?.name ?? bill.stall.code })}
+            </p>
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => {
+                setConfirmCash(false)
+                void record('cash')
+              }}
+            >
+              {t('levies.collect.confirmYes')}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirmCash(false)}>
+              {t('levies.collect.confirmNo')}
+            </button>
+          </div>
+        )}
         <button
           type="button"
           className="button"
