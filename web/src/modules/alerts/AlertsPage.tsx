@@ -344,7 +344,8 @@ function AlertList({ tenant, regions }: { tenant: Tenant; regions: RegionFeature
         {items.map((a) => (
           <li key={a.id} className="alert-card" style={{ borderLeftColor: SEVERITY_COLORS[a.severity] ?? '#6b7280' }} data-testid="staff-alert">
             <div>
-              <strong>{a.headline ?? a.event}</strong> <span className="muted">{a.identifier}</span> · {a.msgType} ·{' '}
+              <strong>{a.headline ?? a.event}</strong> <span className="muted">{a.identifier}</span> ·{' '}
+              <span data-testid="alert-msg-type">{t(`alerts.msgType.${a.msgType}`)}</span> ·{' '}
               <span data-testid="alert-status">{t(`alerts.status.${a.status}`)}</span>
             </div>
             <div className="muted">

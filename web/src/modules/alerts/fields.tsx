@@ -8,6 +8,10 @@ export const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']
 export const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']
 export const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']
 
+/** A CAP code list a select offers; its name is also the bundle's key for the words of its codes (alerts.urgency.Immediate). */
+export type CapList = 'category' | 'urgency' | 'severity' | 'certainty'
+
+/** A CAP code list as a select: the codes are the values, the page's language shows their words. */
 export function Select({
   name,
   label,
@@ -15,19 +19,20 @@ export function Select({
   value,
   onChange,
 }: {
-  name: string
+  name: CapList
   label: string
   options: string[]
   value: string
   onChange: (v: string) => void
 }) {
+  const { t } = useTranslation()
   return (
     <label>
       {label}
       <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {t(`alerts.${name}.${o}`)}
           </option>
         ))}
       </select>
