@@ -62,6 +62,11 @@ describe('public warnings in the browser', () => {
     const event = unique('Angin kencang')
     await form.locator('input[name=event]').fill(event)
     await form.locator('select[name=severity]').selectOption('Moderate')
+    // The CAP codes are the values; the page says their words in Bahasa Indonesia.
+    expect(await form.locator('select[name=urgency] option[value=Immediate]').textContent()).toBe('Segera')
+    expect(await form.locator('select[name=category] option[value=Met]').textContent()).toBe('Cuaca')
+    expect(await form.locator('select[name=certainty] option[value=Observed]').textContent()).toBe('Teramati')
+    expect(await form.locator('select[name=severity] option:checked').textContent()).toBe('Sedang')
     await form.locator('textarea[name=instruction]').fill('Hindari berteduh di bawah pohon.')
     await form.locator('select[name=regions]').selectOption(['33.71.02.1003'])
     // The onset is a wall time in the city's zone (WIB), and must come before the warning expires (in 6 hours).
@@ -75,6 +80,7 @@ describe('public warnings in the browser', () => {
 
     const card = page.getByTestId('staff-alert').filter({ hasText: event })
     await card.getByTestId('alert-status').getByText('Konsep').waitFor()
+    expect(await card.getByTestId('alert-msg-type').textContent()).toBe('Peringatan')
     const times = await card.getByTestId('alert-times').textContent()
     expect(times).toContain('Kejadian mulai')
     expect(times).toContain(wib.slice(11, 16).replace(':', '.'))
@@ -90,6 +96,8 @@ describe('public warnings in the browser', () => {
     await t.server.kendali.app.inject({ method: 'POST', url: `/api/t/33.71/alerts/${mine.id}/approve`, headers: { cookie: admin } })
     await card.getByTestId('alert-status').getByText('Terbit').waitFor()
     await t.shot(page, 'staff-alerts', { fullPage: true })
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await t.shot(page, 'staff-alerts-1366')
     await page.close()
   })
 
@@ -194,7 +202,10 @@ describe('public warnings in the browser', () => {
     await update.locator('select[name=severity]').selectOption('Severe')
     await update.locator('textarea[name=instruction]').fill('Mengungsi ke balai kelurahan Gelangan.')
     await update.locator('button[type=submit]').click()
-    const updateCard = page.getByTestId('staff-alert').filter({ hasText: 'Update' }).filter({ hasText: headline })
+    const updateCard = page
+      .getByTestId('staff-alert')
+      .filter({ has: page.getByTestId('alert-msg-type').getByText('Pembaruan', { exact: true }) })
+      .filter({ hasText: headline })
     await updateCard.getByTestId('alert-references').getByText(published.identifier).waitFor()
 
     await card.getByRole('button', { name: 'Batalkan' }).click()

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ALERT_STATUSES, Alert, CATEGORIES, CERTAINTIES, SEVERITIES, URGENCIES } from '../../src/modules/alerts/schema.ts'
-import * as offered from '../../web/src/modules/alerts/fields.tsx'
+import * as offered from '../../web/src/modules/alerts/cap.ts'
 import { ROOT } from '../support/template.ts'
 
 // The alert pages show a CAP code (urgency "Immediate", category "Met", msgType "Cancel") by its word in the page's

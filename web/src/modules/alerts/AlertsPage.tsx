@@ -19,8 +19,9 @@ import {
   SEVERITY_COLORS,
   updateAlert,
 } from './api.ts'
+import { CATEGORIES, CERTAINTIES, SEVERITIES, URGENCIES } from './cap.ts'
 import type { Drawing } from './DrawMap.tsx'
-import { CATEGORIES, CERTAINTIES, EnglishFieldset, englishFields, englishOf, MessageFields, SEVERITIES, Select, templateFields, URGENCIES } from './fields.tsx'
+import { EnglishFieldset, englishFields, englishOf, MessageFields, Select, templateFields } from './fields.tsx'
 import { TemplatesPanel } from './TemplatesPanel.tsx'
 
 // MapLibre loads with the map, after the form is usable.

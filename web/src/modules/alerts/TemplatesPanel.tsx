@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../app/api.ts'
 import { type AlertTemplate, deleteTemplate, saveTemplate, type TemplateInput } from './api.ts'
-import { CATEGORIES, CERTAINTIES, EnglishFieldset, englishFields, englishOf, given, SEVERITIES, Select, templateFields, URGENCIES } from './fields.tsx'
+import { CATEGORIES, CERTAINTIES, SEVERITIES, URGENCIES } from './cap.ts'
+import { EnglishFieldset, englishFields, englishOf, given, Select, templateFields } from './fields.tsx'
 
 const EMPTY = {
   name: '',

@@ -1,15 +1,8 @@
 import { useTranslation } from 'react-i18next'
 import type { AlertTemplate, English } from './api.ts'
+import type { CapList } from './cap.ts'
 
-// The CAP code lists the alert forms offer, their select, and the optional English block.
-
-export const CATEGORIES = ['Met', 'Geo', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'Other']
-export const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']
-export const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']
-export const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']
-
-/** A CAP code list a select offers; its name is also the bundle's key for the words of its codes (alerts.urgency.Immediate). */
-export type CapList = 'category' | 'urgency' | 'severity' | 'certainty'
+// The select of a CAP code list, the message fields and the optional English block.
 
 /** A CAP code list as a select: the codes are the values, the page's language shows their words. */
 export function Select({
