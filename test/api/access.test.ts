@@ -42,6 +42,8 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/places/reverse',
   'GET /api/t/:tenant/reports/nearby',
   'GET /api/t/:tenant/reports/public',
+  // The report form offers only the chat channels the city has switched on.
+  'GET /api/t/:tenant/reports/update-channels',
   'POST /api/t/:tenant/reports',
   'POST /api/t/:tenant/reports/:id/support',
   'GET /api/t/:tenant/reports/:id/photos/:photoId',

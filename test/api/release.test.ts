@@ -12,7 +12,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe.runIf(process.env.KENDALI_TEST_DB !== 'postgres')('the built release', () => {
+describe('the built release', () => {
   it('runs with plain Node and NODE_ENV=production: health ok, the web app served, a clean stop on SIGTERM', async () => {
     mkdirSync(TMP, { recursive: true })
     await buildServer(release)
