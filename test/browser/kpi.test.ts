@@ -176,7 +176,7 @@ describe('executive dashboard and situation room in the browser', () => {
         })
         .toMatch(text)
     await hover('33.29', /^Kabupaten Brebes.*Belum bergabung/)
-    await hover('33.24', /^Kabupaten Kendal3 count \(Target 6 count\) · Capaian 50 %$/)
+    await hover('33.24', /^Kabupaten Kendal3 buah \(Target 6 buah\) · Capaian 50 %$/)
     await t.shot(map, 'kpi-rollup-map-1920')
     await t.shot(page, 'kpi-rollup-1920')
 
@@ -253,7 +253,7 @@ describe('executive dashboard and situation room in the browser', () => {
     expect(counted.length).toBeGreaterThanOrEqual(3)
     const inhabitants = [...people.values()].reduce((a, b) => a + b, 0)
     const rate = Math.round((counted.length * 10_000 * 100) / inhabitants) / 100
-    const shown = `${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1 }).format(rate)} per 10k`
+    const shown = `${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1 }).format(rate)} per 10.000`
 
     const page = await loggedIn('executive')
     await page.goto(`${t.server.url}/t/33.71/kpi`)

@@ -1,3 +1,4 @@
+import i18n from 'i18next'
 import { csvText } from '../../../../src/core/csv.ts'
 export type Dimension = 'governance' | 'branding' | 'economy' | 'living' | 'society' | 'environment'
 export type ValueStatus = 'ok' | 'missing' | 'not_available'
@@ -133,7 +134,8 @@ export function formatPeriod(key: string, language: string): string {
 export function formatValue(value: number | null, unit: string, language: string): string {
   if (value === null) return '—'
   const n = new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 1 }).format(value)
-  return unit === 'Rp' ? `Rp ${n}` : unit === '%' ? `${n} %` : `${n} ${unit}`
+  // A unit code of the catalogue ("count", "visits") in the page's language; a unit typed in by an admin as it is.
+  return unit === 'Rp' ? `Rp ${n}` : unit === '%' ? `${n} %` : `${n} ${i18n.t(`kpi.unit.${unit}`, { lng: language, defaultValue: unit })}`
 }
 
 /** Downloads rows as a CSV file (RFC 4180 quoting, formula-like text neutralised). */
