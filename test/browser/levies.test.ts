@@ -204,7 +204,7 @@ describe('market levies from bill to QRIS payment to receipt', () => {
     const inject = t.server.kendali.app.inject.bind(t.server.kendali.app)
     const get = async <T>(url: string) => json<T>(await inject({ method: 'GET', url: `/api/t/33.71/${url}`, headers: { cookie: admin } }))
     const disdagkop = (await get<{ items: { id: string; code: string }[] }>('agencies?limit=100')).items.find((a) => a.code === 'disdagkop_ukm')
-    const code = `sore_${Date.now().toString(36).slice(-5)}`
+    const code = `sore-${Date.now().toString(36).slice(-5)}`
 
     const page = await officePage('market_officer')
     await page.getByTestId('levy-markets').getByText('Pasar Rejowinangun').waitFor()

@@ -132,10 +132,11 @@ describe('Rojak patrols in the browser', () => {
 
   it('imports a large staff list with a progress bar while the job writes it', async () => {
     const ctx = t.server.kendali.ctx
-    const code = unique('opd_impor')
-      .replace(/[^a-z0-9]/g, '_')
+    // A code and a name as a city writes them: other files' pages on this worker's database may list this OPD.
+    const code = unique('opd-impor')
+      .replace(/[^a-z0-9-]/g, '-')
       .slice(0, 40)
-    await tenancyServices(ctx).agencies.create(ctx.db, '33.71', 'system:test', { code, name: `OPD ${code}` })
+    await tenancyServices(ctx).agencies.create(ctx.db, '33.71', 'system:test', { code, name: `Dinas Uji Impor ${code.slice(-6)}` })
     const rows = SYNC_IMPORT_ROWS + 100
     const seq = String(1 + Math.floor(Math.random() * 998)).padStart(3, '0')
     const csv = [
