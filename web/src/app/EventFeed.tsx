@@ -3,14 +3,16 @@ import type { KendaliEvent } from './api.ts'
 import type { FeedItem } from './feed.ts'
 import { formatTime } from './time.ts'
 
-/** A short human line for an event: the name, number or call sign its data carries, else its entity. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A short human line for an event: the name, number or call sign its data carries, else its entity (never a bare id). */
 function subject(event: KendaliEvent): string {
   const d = event.data
-  for (const key of ['name', 'title', 'number', 'callsign', 'username', 'code']) {
+  for (const key of ['name', 'title', 'number', 'callsign', 'username', 'code', 'dataset']) {
     const value = d[key]
     if (typeof value === 'string' && value) return value
   }
-  return event.entity ?? ''
+  return event.entity && !UUID.test(event.entity) ? event.entity : ''
 }
 
 const SYSTEM = 'system:'

@@ -137,7 +137,7 @@ function Intake({
         <label>
           {t('incidents.priority')}
           <select name="priority" value={priority} onChange={(e) => setPriority(e.target.value)}>
-            <option value="">{types.find((x) => x.code === type)?.defaultPriority ?? ''} ·</option>
+            <option value="">{t('incidents.priorityDefault', { priority: types.find((x) => x.code === type)?.defaultPriority ?? '' })}</option>
             {['P1', 'P2', 'P3', 'P4'].map((p) => (
               <option key={p} value={p}>
                 {p}

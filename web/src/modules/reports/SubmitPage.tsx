@@ -277,7 +277,7 @@ export function SubmitPage({ tenant }: PanelProps) {
               name="phone"
               type="tel"
               inputMode="tel"
-              pattern="[0-9+() \-]{6,20}"
+              pattern="[0-9+\(\) \-]{6,20}"
               autoComplete="tel"
             />
           </label>
