@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { api, type Tenant } from '../../app/api.ts'
+import { usePermitted } from '../../app/auth.tsx'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { type Agency, type Connector, type Dataset, datasetBase, type Preview, sendFile, type Version } from './api.ts'
@@ -159,13 +160,16 @@ function DatasetDetail({
   const [versions, setVersions] = useState<Record<string, Version[]>>({})
   const [connectors, setConnectors] = useState<Connector[]>([])
   const target = dataset.resources.find((r) => r.kind === 'file')
+  // Connector configurations are for their owners: someone who may not read them is not asked to (no refused call).
+  const mayReadConnectors = usePermitted(tenant.code)?.has('datahub.connector.read') ?? false
 
   useEffect(() => {
+    if (!mayReadConnectors) return setConnectors([])
     api<{ items: Connector[] }>(`/api/t/${tenant.code}/connectors`).then(
       (page) => setConnectors(page.items.filter((c) => c.dataset === dataset.name)),
       () => setConnectors([]),
     )
-  }, [tenant.code, dataset.name])
+  }, [tenant.code, dataset.name, mayReadConnectors])
 
   const choose = (f: File | null) => {
     setFile(f)
@@ -240,15 +244,19 @@ function DatasetDetail({
         </div>
       )}
 
-      <h3>{t('datahub.connectors')}</h3>
-      <ul data-testid="dataset-connectors">
-        {connectors.map((c) => (
-          <li key={c.id}>
-            <Link to={`/t/${tenant.code}/connectors?connector=${c.id}`}>{c.name}</Link> · {c.format.toUpperCase()} · {c.schedule}
-          </li>
-        ))}
-      </ul>
-      <Link to={`/t/${tenant.code}/connectors?dataset=${encodeURIComponent(dataset.name)}`}>{t('datahub.connectorsPage.add')}</Link>
+      {mayReadConnectors && (
+        <>
+          <h3>{t('datahub.connectors')}</h3>
+          <ul data-testid="dataset-connectors">
+            {connectors.map((c) => (
+              <li key={c.id}>
+                <Link to={`/t/${tenant.code}/connectors?connector=${c.id}`}>{c.name}</Link> · {c.format.toUpperCase()} · {c.schedule}
+              </li>
+            ))}
+          </ul>
+          <Link to={`/t/${tenant.code}/connectors?dataset=${encodeURIComponent(dataset.name)}`}>{t('datahub.connectorsPage.add')}</Link>
+        </>
+      )}
 
       <DatasetMetadata
         key={dataset.updatedAt}
