@@ -132,15 +132,16 @@ describe('executive dashboard and situation room in the browser', () => {
   })
 
   it('shows a province user its cities side by side on a map of its kabupaten/kota and drills into one read-only', async () => {
-    // Kendal joins the province with Magelang's catalogue and one value of its own, so two regions are coloured.
+    // Batang joins the province with Magelang's catalogue and one value of its own, so two regions are coloured.
+    // (Not Kendal: the onboarding API test creates 33.24, and a worker may run both files on one database.)
     const superadmin = await loginCookie(t.server.kendali, 'superadmin')
     const asSuperadmin = (method: 'POST', url: string, payload: object) =>
       t.server.kendali.app.inject({ method, url, payload, headers: { cookie: superadmin } })
     const month = previousMonth(periodAt(new Date(), 'monthly', 'Asia/Jakarta'))
     for (const [url, payload] of [
-      ['/api/tenants', { code: '33.24', name: 'Kabupaten Kendal', kind: 'kabupaten', parent: '33' }],
-      ['/api/t/33.24/config/copy', { from: '33.71' }],
-      ['/api/t/33.24/kpi/indicators/city_events/values', { period: month, value: 3 }],
+      ['/api/tenants', { code: '33.25', name: 'Kabupaten Batang', kind: 'kabupaten', parent: '33' }],
+      ['/api/t/33.25/config/copy', { from: '33.71' }],
+      ['/api/t/33.25/kpi/indicators/city_events/values', { period: month, value: 3 }],
     ] as const) {
       const res = await asSuperadmin('POST', url, payload)
       expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300)
@@ -153,15 +154,15 @@ describe('executive dashboard and situation room in the browser', () => {
     await table.getByRole('link', { name: 'Kota Magelang' }).waitFor()
     await page.locator('[data-testid=rollup-indicator] option[value=city_events]').waitFor({ state: 'attached' })
     await page.getByTestId('rollup-indicator').selectOption('city_events')
-    await table.getByRole('link', { name: 'Kabupaten Kendal' }).waitFor()
-    // All 35 kabupaten/kota of Jawa Tengah are drawn; Magelang and Kendal carry their achievement.
+    await table.getByRole('link', { name: 'Kabupaten Batang' }).waitFor()
+    // All 35 kabupaten/kota of Jawa Tengah are drawn; Magelang and Batang carry their achievement.
     const map = page.locator('[data-testid=kpi-choropleth][data-regions="35"][data-with-value="2"]')
     await map.locator('canvas').waitFor()
     await map.scrollIntoViewIfNeeded()
     await expect.poll(() => page.getByTestId('kpi-choropleth-legend').textContent()).toBe('0 %100 %Tanpa nilai')
 
     // Hovering a region shows its value against the target; a region not on the install says so.
-    const at = await pointsOnMap(page, ['33.24', '33.71', '33.29'])
+    const at = await pointsOnMap(page, ['33.25', '33.71', '33.29'])
     const hover = async (code: string, text: RegExp) =>
       expect
         .poll(async () => {
@@ -174,7 +175,7 @@ describe('executive dashboard and situation room in the browser', () => {
         })
         .toMatch(text)
     await hover('33.29', /^Kabupaten Brebes.*Belum bergabung/)
-    await hover('33.24', /^Kabupaten Kendal3 buah \(Target 6 buah\) · Capaian 50 %$/)
+    await hover('33.25', /^Kabupaten Batang3 buah \(Target 6 buah\) · Capaian 50 %$/)
     await t.shot(map, 'kpi-rollup-map-1920')
     await t.shot(page, 'kpi-rollup-1920')
 

@@ -7,9 +7,17 @@ export const KPI_TOPICS = {
   kpi: ['admin', 'executive', 'operator', 'agency_officer'],
 } as const
 
+type IndicatorName = { id: string; en: string }
+
 export type KpiEvent =
-  | { topic: 'kpi'; type: 'indicator.created' | 'indicator.updated'; entity: string; data: { code: string } }
-  | { topic: 'kpi'; type: 'value.entered'; entity: string; data: { code: string; period: string; breakdown: string; value: number; version: number } }
+  // An indicator's name in both languages, so the live feed names it in the reader's language, not by its code.
+  | { topic: 'kpi'; type: 'indicator.created' | 'indicator.updated'; entity: string; data: { code: string; name: IndicatorName } }
+  | {
+      topic: 'kpi'
+      type: 'value.entered'
+      entity: string
+      data: { code: string; name: IndicatorName; period: string; breakdown: string; value: number; version: number }
+    }
   | { topic: 'kpi'; type: 'values.imported'; entity: null; data: { codes: string[]; count: number } }
   | { topic: 'kpi'; type: 'config.copied'; entity: null; data: { from: string; copied: Record<string, number> } }
   | { topic: 'kpi'; type: 'wall_token.created' | 'wall_token.revoked'; entity: string; data: { name: string } }

@@ -213,7 +213,12 @@ export class KpiService {
     await db.transaction(async (tx) => {
       if (!(await store.insertIndicator(tx, tenant, definition))) throw new Conflict(`Indicator ${input.code} exists already`, { field: 'code' })
       if (input.target !== undefined) await store.putTarget(tx, tenant, input.code, year, input.target)
-      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'indicator.created', entity: input.code, data: { code: input.code } })
+      await recordKpiEvent(this.events, tx, tenant, actor, {
+        topic: 'kpi',
+        type: 'indicator.created',
+        entity: input.code,
+        data: { code: input.code, name: input.name },
+      })
     })
     return this.get(db, tenant, input.code)
   }
@@ -230,7 +235,9 @@ export class KpiService {
       if (!(await store.findIndicator(tx, tenant, code))) throw new NotFound(`There is no indicator ${code}`, { code })
       await store.updateIndicator(tx, tenant, code, change)
       for (const t of change.targets ?? []) await store.putTarget(tx, tenant, code, t.year, t.target)
-      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'indicator.updated', entity: code, data: { code } })
+      const updated = await store.findIndicator(tx, tenant, code)
+      const name = { id: updated?.nameId ?? code, en: updated?.nameEn ?? code }
+      await recordKpiEvent(this.events, tx, tenant, actor, { topic: 'kpi', type: 'indicator.updated', entity: code, data: { code, name } })
     })
     return this.get(db, tenant, code)
   }
@@ -296,7 +303,14 @@ export class KpiService {
         topic: 'kpi',
         type: 'value.entered',
         entity: code,
-        data: { code, period: v.period, breakdown: v.breakdown ? `${v.breakdown.by}:${v.breakdown.key}` : '', value: v.value, version: row.version },
+        data: {
+          code,
+          name: indicator.name,
+          period: v.period,
+          breakdown: v.breakdown ? `${v.breakdown.by}:${v.breakdown.key}` : '',
+          value: v.value,
+          version: row.version,
+        },
       })
       return row
     })
