@@ -1,3 +1,4 @@
+import { type Acknowledged, acknowledgeActive } from '../../core/db/acknowledge.ts'
 import type { Queryable } from '../../core/db/database.ts'
 import type { SealedColumn, Secrets } from '../../core/secrets.ts'
 import type { Camera, CameraAlarm, CreateCamera } from './schema.ts'
@@ -202,13 +203,8 @@ export async function clearCameraAlarms(db: Queryable, tenant: string, cameraId:
   return Promise.all(rows.map(async (r) => (await findAlarm(db, tenant, r.id)) as CameraAlarm))
 }
 
-export async function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<'ok' | 'missing' | 'not_active'> {
-  const rows = await db.query(
-    `UPDATE camera_alarms SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3 WHERE tenant = $1 AND id = $2 AND status = 'active' RETURNING id`,
-    [tenant, id, by],
-  )
-  if (rows.length) return 'ok'
-  return (await db.query('SELECT 1 FROM camera_alarms WHERE tenant = $1 AND id = $2', [tenant, id])).length ? 'not_active' : 'missing'
+export function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<Acknowledged> {
+  return acknowledgeActive(db, 'camera_alarms', tenant, id, by)
 }
 
 export async function findAlarm(db: Queryable, tenant: string, id: string): Promise<CameraAlarm | null> {

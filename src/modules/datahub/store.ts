@@ -1,3 +1,4 @@
+import { type Acknowledged, acknowledgeActive } from '../../core/db/acknowledge.ts'
 import type { Queryable } from '../../core/db/database.ts'
 import type { SealedColumn, Secrets } from '../../core/secrets.ts'
 import type { Run } from './schema.ts'
@@ -497,38 +498,30 @@ export async function insertConnector(
   c: ConnectorValues & { datasetId: string; resourceId: string },
 ): Promise<string> {
   const [row] = await db.query<{ id: string }>(
-    `INSERT INTO datahub_connectors (tenant, name, dataset_id, resource_id, url, format, rows_path, headers, mapping, schedule)
+    `INSERT INTO datahub_connectors (tenant, dataset_id, resource_id, name, url, format, rows_path, headers, mapping, schedule)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [
-      tenant,
-      c.name,
-      c.datasetId,
-      c.resourceId,
-      secrets.seal(c.url),
-      c.format,
-      c.rowsPath,
-      JSON.stringify(secrets.sealEach(c.headers)),
-      c.mapping ? JSON.stringify(c.mapping) : null,
-      c.schedule,
-    ],
+    [tenant, c.datasetId, c.resourceId, ...connectorColumns(secrets, c)],
   )
   return row.id
+}
+
+/** A connector's stored columns in order (name, url, format, rows_path, headers, mapping, schedule), secrets sealed. */
+function connectorColumns(secrets: Secrets, c: ConnectorValues): unknown[] {
+  return [
+    c.name,
+    secrets.seal(c.url),
+    c.format,
+    c.rowsPath,
+    JSON.stringify(secrets.sealEach(c.headers)),
+    c.mapping ? JSON.stringify(c.mapping) : null,
+    c.schedule,
+  ]
 }
 
 export async function updateConnector(db: Queryable, secrets: Secrets, tenant: string, id: string, c: ConnectorValues): Promise<void> {
   await db.query(
     `UPDATE datahub_connectors SET name = $3, url = $4, format = $5, rows_path = $6, headers = $7, mapping = $8, schedule = $9 WHERE tenant = $1 AND id = $2`,
-    [
-      tenant,
-      id,
-      c.name,
-      secrets.seal(c.url),
-      c.format,
-      c.rowsPath,
-      JSON.stringify(secrets.sealEach(c.headers)),
-      c.mapping ? JSON.stringify(c.mapping) : null,
-      c.schedule,
-    ],
+    [tenant, id, ...connectorColumns(secrets, c)],
   )
 }
 
@@ -861,13 +854,8 @@ export async function clearAlarm(db: Queryable, tenant: string, connectorId: str
   return row?.id ?? null
 }
 
-export async function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<'ok' | 'missing' | 'not_active'> {
-  const rows = await db.query(
-    `UPDATE datahub_alarms SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3 WHERE tenant = $1 AND id = $2 AND status = 'active' RETURNING id`,
-    [tenant, id, by],
-  )
-  if (rows.length) return 'ok'
-  return (await db.query('SELECT 1 FROM datahub_alarms WHERE tenant = $1 AND id = $2', [tenant, id])).length ? 'not_active' : 'missing'
+export function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<Acknowledged> {
+  return acknowledgeActive(db, 'datahub_alarms', tenant, id, by)
 }
 
 export async function findAlarm(db: Queryable, tenant: string, id: string): Promise<AlarmRow | null> {

@@ -1,3 +1,4 @@
+import { type Acknowledged, acknowledgeActive } from '../../core/db/acknowledge.ts'
 import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { DeviceKind, KindIcon, KindMetric, KindRule } from './catalogue.ts'
@@ -347,13 +348,8 @@ export async function openOfflineAlarm(db: Queryable, tenant: string, deviceId: 
   return row?.id ?? null
 }
 
-export async function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<'ok' | 'missing' | 'not_active'> {
-  const rows = await db.query(
-    `UPDATE alarms SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3 WHERE tenant = $1 AND id = $2 AND status = 'active' RETURNING id`,
-    [tenant, id, by],
-  )
-  if (rows.length) return 'ok'
-  return (await db.query('SELECT 1 FROM alarms WHERE tenant = $1 AND id = $2', [tenant, id])).length ? 'not_active' : 'missing'
+export function acknowledgeAlarm(db: Queryable, tenant: string, id: string, by: string): Promise<Acknowledged> {
+  return acknowledgeActive(db, 'alarms', tenant, id, by)
 }
 
 export async function listAlarms(db: Queryable, tenant: string, statuses: string[], limit: number, before: string | null): Promise<Alarm[]> {
