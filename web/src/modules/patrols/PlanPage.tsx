@@ -1,11 +1,11 @@
-import type { MapMouseEvent } from 'maplibre-gl'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
-import { MapView, mapStyle, useMap } from '../../map/MapView.tsx'
+import { MapView, mapStyle } from '../../map/MapView.tsx'
+import { MapPicker } from '../../map/Pick.tsx'
 import { AreaLayer, AreaList, useAreaRegions } from './AreaPicker.tsx'
 import { fetchOfficers, fetchPatrol, fetchPatrols, type Patrol, type PatrolDetail, planPatrol } from './api.ts'
 
@@ -31,18 +31,6 @@ function zoned(date: string, time: string, timeZone: string): string {
 
 function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
-}
-
-function Picker({ onPick }: { onPick: (c: [number, number]) => void }) {
-  const map = useMap()
-  useEffect(() => {
-    const onClick = (e: MapMouseEvent) => onPick([Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))])
-    map.on('click', onClick)
-    return () => {
-      map.off('click', onClick)
-    }
-  }, [map, onPick])
-  return null
 }
 
 /** Checkpoints as circles (radius in metres at the city's latitude) and the track as a line through the check-ins. */
@@ -274,7 +262,7 @@ function Plan({ tenant }: { tenant: Tenant }) {
         {config && (
           <MapView bbox={tenant.bbox} styleUrl={mapStyle(config, 'dark')}>
             <AreaLayer kelurahan={kelurahan} area={area} isPicking={mapPicks === 'area'} onToggle={toggleArea} />
-            {mapPicks === 'checkpoints' && <Picker onPick={onPick} />}
+            {mapPicks === 'checkpoints' && <MapPicker onPick={onPick} />}
             <Overlay
               checkpoints={
                 shown ? shown.checkpoints.map((c) => ({ key: c.id, name: c.name, location: c.location.coordinates, radiusM: c.radiusM })) : checkpoints
