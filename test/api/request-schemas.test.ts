@@ -23,6 +23,11 @@ afterAll(async () => {
   await server?.close()
 })
 
+// They compile on a route's first use, not at start-up (≈3 s of a restart): a broken schema must still be found here.
+it("compiles every route's validators and response serializers", () => {
+  expect(server.kendali.compileSchemas()).toBeGreaterThan(server.kendali.routes.length)
+})
+
 /** Every sub-schema with the path that leads to it. */
 function* walk(schema: unknown, path: string): Generator<{ schema: Schema; path: string }> {
   if (!schema || typeof schema !== 'object') return

@@ -13,6 +13,7 @@ import { type Access, authorize, type Principal } from './access.ts'
 import { handleError } from './errors.ts'
 import { hasCredentials, type Identity, principalFromRequest, SESSION_COOKIE, type TenantInfo, usesCookie } from './identity.ts'
 import { guardInput } from './input.ts'
+import { compileSchemasOnFirstUse } from './lazy-schemas.ts'
 import { assertSameOrigin } from './origin.ts'
 import type { PermissionMatrix } from './permissions.ts'
 import { type LogDestination, loggerOptions } from './request-log.ts'
@@ -74,7 +75,7 @@ export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('..
  * Assembles the HTTP server: one error shape, OpenAPI from the route schemas, access declared and
  * checked on every /api route, the tenant of every /api/t/:tenant route checked to exist.
  */
-export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliApp; routes: RouteAccess[] }> {
+export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliApp; routes: RouteAccess[]; schemas: { compileAll(): number } }> {
   const trusted = opts.trustProxy
   const app: KendaliApp = Fastify({
     ...(opts.logger === false ? { logger: false } : loggerOptions({ level: opts.logLevel, slowMs: opts.logSlowMs, destination: opts.logDestination })),
@@ -93,7 +94,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
   }
   const strictAjv = ajvFor(false)
   const coercingAjv = ajvFor('array')
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema))
+  const schemas = compileSchemasOnFirstUse(app, (httpPart) => (httpPart === 'body' ? strictAjv : coercingAjv))
 
   app.setErrorHandler(handleError)
   // First, so every answer carries them, the 400s and 503s of the next hooks included.
@@ -168,5 +169,5 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
     route.onRequest = [...[route.onRequest ?? []].flat(), check]
   })
 
-  return { app, routes }
+  return { app, routes, schemas }
 }

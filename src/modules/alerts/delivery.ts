@@ -1,5 +1,4 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto'
-import webpush from 'web-push'
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Forbidden, Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
@@ -33,6 +32,7 @@ export interface VapidKeys {
 export async function ensureVapidKeys(db: Queryable, secrets: Secrets): Promise<VapidKeys> {
   const existing = await store.vapidKeys(db)
   if (existing) return { ...existing, privateKey: secrets.open(existing.privateKey) }
+  const { default: webpush } = await import('web-push')
   const made = webpush.generateVAPIDKeys()
   await store.insertVapidKeys(db, { ...made, privateKey: secrets.seal(made.privateKey) })
   const stored = await store.vapidKeys(db)
@@ -455,6 +455,7 @@ export class DeliveryService {
     }
     const keys = await ensureVapidKeys(db, this.secrets)
     if (!to.pushKeys) throw new DeliveryError('The push subscription has no keys', true)
+    const { default: webpush } = await import('web-push')
     const request = webpush.generateRequestDetails(
       { endpoint: to.address, keys: this.secrets.openEach(to.pushKeys) as typeof to.pushKeys },
       JSON.stringify({ title: subject, body: instruction || description, url: portalUrl, identifier: alert.identifier }),

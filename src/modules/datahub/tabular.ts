@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs'
+import type { CellValue } from 'exceljs'
 import { Invalid } from '../../core/errors.ts'
 import { csvRows, MAX_IMPORT_ROWS, TooManyRows } from '../../core/imports.ts'
 import { checkWorkbook } from './workbook-limits.ts'
@@ -159,6 +159,8 @@ export async function readRecords(
 }
 
 async function parseXlsx(bytes: Buffer): Promise<Table> {
+  // Loaded when a workbook arrives: exceljs is the heaviest import of the server's start-up.
+  const { default: ExcelJS } = await import('exceljs')
   const workbook = new ExcelJS.Workbook()
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer)
@@ -184,11 +186,11 @@ async function parseXlsx(bytes: Buffer): Promise<Table> {
   )
 }
 
-function cellValue(value: ExcelJS.CellValue): unknown {
+function cellValue(value: CellValue): unknown {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return value.toISOString().slice(0, 10)
   if (typeof value === 'object') {
-    if ('result' in value) return cellValue(value.result as ExcelJS.CellValue)
+    if ('result' in value) return cellValue(value.result as CellValue)
     if ('richText' in value) return value.richText.map((t) => t.text).join('')
     if ('text' in value) return String(value.text)
     return null

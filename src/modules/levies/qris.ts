@@ -1,5 +1,3 @@
-import QRCode from 'qrcode'
-
 // QRIS: the EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode, as Bank Indonesia
 // profiles it. A payload is a row of TLV fields (2-digit id, 2-digit length, value); templates nest TLVs.
 
@@ -136,6 +134,7 @@ export function parseQris(payload: string): ParsedQris {
 }
 
 /** The payload as a PNG QR code, sized for a phone screen or a printed bill. */
-export function qrisPng(payload: string): Promise<Buffer> {
+export async function qrisPng(payload: string): Promise<Buffer> {
+  const { default: QRCode } = await import('qrcode')
   return QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 360 })
 }
