@@ -8,6 +8,7 @@ import { leviesModule } from './levies/index.ts'
 import { patrolsModule } from './patrols/index.ts'
 import { placesModule } from './places/index.ts'
 import { postsModule } from './posts/index.ts'
+import { provinceModule } from './province/index.ts'
 import { reportsModule } from './reports/index.ts'
 import { sensorsModule } from './sensors/index.ts'
 import { tenancyModule } from './tenancy/index.ts'
@@ -27,5 +28,6 @@ export function allModules(): KendaliModule[] {
     datahubModule(),
     kpiModule(),
     placesModule(),
+    provinceModule(),
   ]
 }

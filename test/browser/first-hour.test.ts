@@ -26,7 +26,7 @@ const PEOPLE: { username: string; path: string; ready: string; map: boolean }[] 
   { username: 'inspektorat', path: '/t/33.71/reports/inbox', ready: 'staff-header', map: false },
   { username: 'market_officer', path: '/t/33.71/levies', ready: 'staff-header', map: true },
   { username: 'executive', path: '/t/33.71/kpi', ready: 'tile-governance', map: true },
-  { username: 'pemprov', path: '/t/33/kpi/rollup', ready: 'rollup-table', map: true },
+  { username: 'pemprov', path: '/t/33/province', ready: 'province-ranking', map: true },
 ]
 
 // Usernames are shown as they are (the feed's actor): they are not codes waiting for a word.

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { seedCameraDemo } from './demo.ts'
 import { CCTV_TOPICS } from './events.ts'
 import { cameraIndicators } from './indicators.ts'
@@ -10,13 +10,12 @@ import { SEALED_COLUMNS } from './store.ts'
 
 const HEALTH_CHECK_SECONDS = 60
 
+/** This module's service, built once per context; other modules (the province picture) read cameras through it. */
+export const cameraService = perContext((ctx: CoreContext) => new CameraService(ctx.events, ctx.secrets, { outbound: ctx.outbound, ownPort: ctx.config.port }))
+
 /** CCTV: camera registry, health checks, snapshot and MJPEG through the server. */
 export function cctvModule(): KendaliModule {
-  let service: CameraService | null = null
-  const of = (ctx: CoreContext) => {
-    service ??= new CameraService(ctx.events, ctx.secrets, { outbound: ctx.outbound, ownPort: ctx.config.port })
-    return service
-  }
+  const of = cameraService
   return {
     name: 'cctv',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),

@@ -18,7 +18,7 @@ const DESK: [Role, string][] = [
 ]
 const FIELD: Role[] = ['field_crew', 'patrol_officer', 'collector']
 
-/** A province (two-digit BPS code) has no console of its own: its people start on the roll-up of its cities. */
+/** A province (two-digit BPS code) has no console of its own: its people start on the picture of its cities. */
 const isProvince = (tenant: string) => /^\d{2}$/.test(tenant)
 
 /** The page a person picked last from the staff menu, if they picked one (per person, on this browser). */
@@ -51,7 +51,7 @@ export function rememberFirstPage(me: Me, path: string): void {
  * the field roles. On a phone a field role comes before a desk role (but for an administrator).
  */
 export async function rolePage(tenant: string, roles: ReadonlySet<Role>, phone: boolean): Promise<string> {
-  if (isProvince(tenant)) return `/t/${tenant}/kpi/rollup`
+  if (isProvince(tenant)) return `/t/${tenant}/province`
   // An administrator (who holds every role's rights) keeps the console on any screen.
   const phoneFirst = phone && !roles.has('admin')
   const order = phoneFirst ? [...DESK.filter(([r]) => FIELD.includes(r)), ...DESK.filter(([r]) => !FIELD.includes(r))] : DESK

@@ -8,6 +8,7 @@ import { leviesWeb } from '../modules/levies/index.ts'
 import { patrolsWeb } from '../modules/patrols/index.ts'
 import { placesWeb } from '../modules/places/index.ts'
 import { postsWeb } from '../modules/posts/index.ts'
+import { provinceWeb } from '../modules/province/index.ts'
 import { reportsWeb } from '../modules/reports/index.ts'
 import { sensorsWeb } from '../modules/sensors/index.ts'
 import { tenancyWeb } from '../modules/tenancy/index.ts'
@@ -57,4 +58,5 @@ export const webModules: WebModule[] = [
   kpiWeb,
   datahubWeb,
   placesWeb,
+  provinceWeb,
 ]
