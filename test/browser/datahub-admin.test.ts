@@ -72,7 +72,7 @@ describe('data hub admin pages', () => {
     const problem = page.locator('p.error[role=alert]')
     await problem.waitFor()
     expect(await problem.getAttribute('data-field')).toBe('url')
-    expect(await problem.textContent()).toMatch(/^URL: .*OUTBOUND_ALLOW/)
+    expect(await problem.textContent()).toMatch(/^«URL» menunjuk ke alamat jaringan privat.*OUTBOUND_ALLOW/)
     await t.shot(page, 'datahub-connector-refused', { fullPage: true })
 
     await form.locator('input[name=url]').fill(opdUrl)

@@ -103,7 +103,7 @@ describe("the city's named places, kept by an admin in the browser", () => {
     await form.getByLabel('Bujur').fill('110.2038')
     await form.getByLabel('Lintang').fill('-7.6079')
     await form.getByRole('button', { name: 'Simpan' }).click()
-    await expect.poll(() => form.getByTestId('named-place-form-problem').textContent()).toMatch(/outside the city.*isian: location/)
+    await expect.poll(() => form.getByTestId('named-place-form-problem').textContent()).toBe('«Lokasi» berada di luar wilayah kota/kabupaten ini.')
     expect((await named()).items.map((p) => p.name)).not.toContain('Candi Borobudur')
   })
 

@@ -35,8 +35,8 @@ describe('tenancy administration in the browser', () => {
     await page.getByTestId('agency-new').click()
     await fillIn(page, 'agency-form', { code: 'Bukan Kode', name: 'Dinas Uji Coba' })
     await page.getByTestId('agency-form').getByRole('button', { name: 'Simpan' }).click()
-    // The API's 400 names the field at fault.
-    await expect.poll(() => page.getByTestId('tenancy-problem').textContent()).toContain('isian: code')
+    // The API's 400 names the field at fault; the page says it in words.
+    await expect.poll(() => page.getByTestId('tenancy-problem').textContent()).toBe('Ada isian yang belum benar. Periksa isian «Kode».')
     await fillIn(page, 'agency-form', { code })
     await page.getByTestId('agency-form').getByRole('button', { name: 'Simpan' }).click()
     await page.getByTestId('agency-row').filter({ hasText: code }).waitFor()
@@ -49,7 +49,7 @@ describe('tenancy administration in the browser', () => {
     await page.getByTestId('choices-roles').getByLabel('Petugas OPD').check()
     await page.getByTestId('choices-agencies').getByLabel('Dinas Uji Coba').check()
     await page.getByTestId('user-form').getByRole('button', { name: 'Simpan' }).click()
-    await expect.poll(() => page.getByTestId('user-form').getByTestId('tenancy-problem').textContent()).toContain('isian: username')
+    await expect.poll(() => page.getByTestId('user-form').getByTestId('tenancy-problem').textContent()).toBe('«Nama pengguna» sudah dipakai. Pilih yang lain.')
     await fillIn(page, 'user-form', { username })
     await page.getByTestId('user-form').getByRole('button', { name: 'Simpan' }).click()
     await page.getByTestId('user-form').waitFor({ state: 'detached' })

@@ -166,7 +166,10 @@ export class OutboundPolicy {
     const host = url.hostname.replace(/^\[|\]$/g, '')
     if (this.hostAllowed(host)) return
     if ((isIP(host) !== 0 && !this.addressAllowed(host)) || host === 'localhost' || host.endsWith('.localhost')) {
-      throw new Invalid(`${field} points at a private, loopback or link-local address; list it in OUTBOUND_ALLOW to allow it`, { field })
+      throw new Invalid(`${field} points at a private, loopback or link-local address; list it in OUTBOUND_ALLOW to allow it`, {
+        field,
+        reason: 'private_address',
+      })
     }
   }
 

@@ -124,7 +124,7 @@ export class PlaceService {
     if (!foldPlaceName(input.name)) throw new Invalid('A place name needs letters or digits', { field: 'name' })
     const [lon, lat] = input.location.coordinates
     const region = await this.sources.regionAt(db, tenant, lon, lat)
-    if (!region) throw new Invalid(`The point ${lon}, ${lat} lies outside the city`, { field: 'location' })
+    if (!region) throw new Invalid(`The point ${lon}, ${lat} lies outside the city`, { field: 'location', reason: 'outside_tenant' })
     const context = `Kel. ${region.kelurahan.name}${region.kecamatan ? `, Kec. ${region.kecamatan.name}` : ''}`
     const saved = await store.saveNamed(db, tenant, actor, id, {
       kind: input.kind ?? 'landmark',

@@ -195,7 +195,7 @@ export class AccountService {
   async createUser(db: Database, tenant: string, actor: string | null, input: CreateUser, opts: { isPlatformAdmin?: boolean } = {}): Promise<User> {
     const passwordHash = await hashPassword(input.password)
     return db.transaction(async (tx) => {
-      if (await store.findUserByUsername(tx, input.username)) throw new Conflict(`Username ${input.username} is taken`, { field: 'username' })
+      if (await store.findUserByUsername(tx, input.username)) throw new Conflict(`Username ${input.username} is taken`, { field: 'username', reason: 'taken' })
       const id = await store.insertUser(tx, tenant, {
         username: input.username,
         name: input.name,

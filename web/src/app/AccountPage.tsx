@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api } from './api.ts'
 import { useAuth } from './auth.tsx'
+import { problemText } from './problem.ts'
 import { StaffFrame } from './StaffFrame.tsx'
 
 // The server's rule (tenancy schema): a password has at least 10 characters.
@@ -10,12 +11,12 @@ const MIN_PASSWORD = 10
 
 /** The message for a refused change: the API's field and code, in the person's language. */
 function problemOf(err: unknown, t: TFunction): string {
-  if (!(err instanceof ApiError)) return t('account.failed', { message: err instanceof Error ? err.message : String(err) })
+  if (!(err instanceof ApiError)) return t('account.failed', { message: problemText(err) })
   if (err.status === 429) return t('account.wait', { seconds: Number(err.details.retryAfter ?? 60) })
   const field = String(err.details.field ?? '')
   if (err.status === 400 && field === 'currentPassword') return t('account.wrongCurrent')
   if (err.status === 400 && field.includes('newPassword')) return err.message.includes('differ') ? t('account.same') : t('account.tooShort')
-  return t('account.failed', { message: err.message })
+  return t('account.failed', { message: problemText(err) })
 }
 
 function PasswordForm() {

@@ -9,6 +9,7 @@ import { addToFeed, type FeedItem, feedOf } from './feed.ts'
 import { useLive } from './live.ts'
 import { LiveEvents, LiveEventsProvider, LiveStateProvider } from './liveEvents.tsx'
 import { webModules } from './modules.ts'
+import { problemText } from './problem.ts'
 import { StaffHeader } from './StaffHeader.tsx'
 
 const FEED_SIZE = 100
@@ -52,7 +53,7 @@ export function Console() {
       (err: unknown) => {
         if (err instanceof ApiError && err.status === 401) navigate('/login')
         else if (err instanceof ApiError && err.status === 403) setProblem(t('console.noAccess'))
-        else setProblem(t('console.loadFailed', { message: err instanceof Error ? err.message : String(err) }))
+        else setProblem(t('console.loadFailed', { message: problemText(err) }))
       },
     )
   }, [me, code, navigate, t])

@@ -5,6 +5,7 @@ import { ApiError } from './api.ts'
 import { homeTenant, useAuth } from './auth.tsx'
 import { firstPage } from './firstPage.ts'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
+import { problemText } from './problem.ts'
 import { rolesIn } from './StaffNav.tsx'
 import { usePublicInfo } from './usePublic.ts'
 
@@ -36,7 +37,7 @@ export function Login() {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') setError(t('login.invalid'))
       else if (err instanceof ApiError && err.code === 'rate_limited') setError(retryMessage(err.details.retryAfter))
-      else setError(t('login.failed', { message: err instanceof Error ? err.message : String(err) }))
+      else setError(t('login.failed', { message: problemText(err) }))
     } finally {
       setBusy(false)
     }

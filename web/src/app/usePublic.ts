@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { api, type Page, type PlatformConfig, type Tenant } from './api.ts'
+import { problemText } from './problem.ts'
 
 /** The install's public settings and tenants, for pages shown before login. */
 export function usePublicInfo() {
@@ -12,7 +13,7 @@ export function usePublicInfo() {
         setConfig(c)
         setTenants(t.items)
       },
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setError(problemText(err)),
     )
   }, [])
   return { config, tenants, error }

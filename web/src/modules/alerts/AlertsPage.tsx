@@ -1,7 +1,8 @@
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
@@ -124,7 +125,7 @@ function DraftForm({ tenant, regions, templates, onSaved }: { tenant: Tenant; re
       setMode('regions')
       onSaved()
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err))
+      setError(problemText(err))
     }
   }
   return (
@@ -320,7 +321,7 @@ function AlertList({ tenant, regions }: { tenant: Tenant; regions: RegionFeature
   useLiveEvents(['alerts'], load)
   const done = (err?: unknown) => {
     if (err) {
-      setError(err instanceof ApiError ? err.message : String(err))
+      setError(problemText(err))
       return
     }
     setError(null)

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { type AlertTemplate, deleteTemplate, saveTemplate, type TemplateInput } from './api.ts'
 import { CATEGORIES, CERTAINTIES, SEVERITIES, URGENCIES } from './cap.ts'
 import { EnglishFieldset, englishFields, englishOf, given, Select, templateFields } from './fields.tsx'
@@ -56,7 +56,7 @@ export function TemplatesPanel({ tenant, templates, onChanged }: { tenant: strin
         <input name={key} value={form[key]} onChange={(e) => set(key)(e.target.value)} />
       </label>
     )
-  const fail = (err: unknown) => setError(err instanceof ApiError ? err.message : String(err))
+  const fail = (err: unknown) => setError(problemText(err))
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     try {

@@ -1,8 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
-import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
 import { webModules } from '../../app/modules.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffHeader } from '../../app/StaffHeader.tsx'
 import { TenantLive } from '../../app/TenantLive.tsx'
 import { MapView, mapStyle } from '../../map/MapView.tsx'
@@ -108,7 +109,7 @@ function Intake({
       reset()
       onSaved(incident)
     } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : String(err))
+      setMessage(problemText(err))
     }
   }
 
@@ -248,7 +249,7 @@ function Recommendations({ tenant, incident }: { tenant: string; incident: Incid
     try {
       await dispatchUnit(tenant, incident.id, unitId)
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     }
     load()
   }

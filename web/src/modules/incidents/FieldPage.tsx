@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
   type Facility,
@@ -85,7 +85,7 @@ function Crew({ tenant }: { tenant: string }) {
       if (status === 'returning' && unit.status === 'at_hospital') body.outcome = 'transported'
       setUnit(await setUnitStatus(tenant, unit.id, body))
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
 

@@ -1,8 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { addNote, clock, fetchIncident, fetchTypes, type IncidentDetail, type IncidentType, PRIORITY_COLORS, updateIncident } from './api.ts'
@@ -43,7 +44,7 @@ function Detail({ tenant, id }: { tenant: Tenant; id: string }) {
       await fn()
       load()
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
   async function submitNote(e: FormEvent) {

@@ -1,8 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
   type Bill,
@@ -18,8 +19,6 @@ import {
   searchVendors,
   type Vendor,
 } from './api.ts'
-
-const problemOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
 
 /** The collector's day on the phone: open it, close it with the cash deposited. */
 function DayBar({ tenant }: { tenant: string }) {
@@ -39,7 +38,7 @@ function DayBar({ tenant }: { tenant: string }) {
     return (
       <div className="levy-day">
         {message && <p data-testid="day-closed">{message}</p>}
-        <button type="button" className="button" onClick={() => openDay(tenant).then(load, (err: unknown) => setMessage(problemOf(err)))}>
+        <button type="button" className="button" onClick={() => openDay(tenant).then(load, (err: unknown) => setMessage(problemText(err)))}>
           {t('levies.collect.dayOpen')}
         </button>
       </div>
@@ -56,7 +55,7 @@ function DayBar({ tenant }: { tenant: string }) {
       setDeposit('')
       load()
     } catch (err) {
-      setMessage(problemOf(err))
+      setMessage(problemText(err))
     }
   }
   return (
@@ -91,7 +90,7 @@ function BillCard({ tenant, bill, onPaid }: { tenant: string; bill: Bill; onPaid
       const receipt = await pay(tenant, bill.number, { amount: Number(amount), method, reference: method === 'cash' ? undefined : reference })
       onPaid(receipt.receipt)
     } catch (err) {
-      setProblem(problemOf(err))
+      setProblem(problemText(err))
     }
   }
   return (
@@ -140,7 +139,7 @@ function BillCard({ tenant, bill, onPaid }: { tenant: string; bill: Bill; onPaid
           onClick={() =>
             fetchQris(tenant, bill.number).then(
               (q) => setQris(q.imagePng),
-              (err: unknown) => setProblem(problemOf(err)),
+              (err: unknown) => setProblem(problemText(err)),
             )
           }
         >

@@ -1,6 +1,7 @@
 import { type FormEvent, lazy, Suspense, useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import {
   type Agency,
   fetchAgencies,
@@ -20,8 +21,6 @@ import { useLoad } from './useLoad.ts'
 
 // MapLibre comes with the form only, never with the rest of the office.
 const MarketMap = lazy(() => import('./MarketMap.tsx').then((m) => ({ default: m.MarketMap })))
-
-const problemOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
 
 function yearIn(timezone: string): number {
   return Number(new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric' }).format(new Date()))
@@ -85,7 +84,7 @@ function MarketForm({
       if (f.target && Number(f.target) !== target) await setTarget(tenant.code, saved.id, year, Number(f.target))
       onDone(saved)
     } catch (err) {
-      setProblem(problemOf(err))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
     }

@@ -1,9 +1,10 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
 import { usePermitted } from '../../app/auth.tsx'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
@@ -67,7 +68,7 @@ function Office({ tenant }: { tenant: Tenant }) {
       await generateBills(code, period)
       setMessage(t('levies.office.queued', { period }))
     } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : String(err))
+      setMessage(problemText(err))
     }
   }
   return (

@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type Page } from '../../app/api.ts'
+import type { Page } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { addStall, addStallRange, fetchStalls, type Market, type Stall, type StallKind, updateStall } from './api.ts'
 import { KindSelect } from './KindSelect.tsx'
 import { LevyTable } from './LevyTable.tsx'
 import { useLoad } from './useLoad.ts'
-
-const problemOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
 
 /** The code of number `n` in a range up to `to`, as the server numbers it: `A-`, 7, 20 → `A-07`. */
 function codeIn(prefix: string, n: number, to: number): string {
@@ -47,7 +46,7 @@ function StallRow({ tenant, stall, mayManage, onSaved }: { tenant: string; stall
       setEdit(null)
       onSaved()
     } catch (err) {
-      setProblem(problemOf(err))
+      setProblem(problemText(err))
     }
   }
   return (
@@ -132,7 +131,7 @@ export function StallsPanel({ tenant, market, onChanged }: { tenant: string; mar
       setMessage({ text: await act(), isProblem: false })
       changed()
     } catch (err) {
-      setMessage({ text: problemOf(err), isProblem: true })
+      setMessage({ text: problemText(err), isProblem: true })
     }
   }
   const addOne = (e: FormEvent) => {

@@ -1,12 +1,13 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, api, type Page } from '../../app/api.ts'
+import { api, type Page } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { fetchMarkets, type Market, type Stall, type StallKind, searchVendors, type Vendor } from './api.ts'
 import { KindSelect } from './KindSelect.tsx'
 
 type Permit = { id: string; stallId: string; startsOn: string; endsOn: string | null; stall: { code: string; marketName: string } }
 
-const message = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
+const message = (err: unknown) => problemText(err)
 
 /** The market office's vendors: find or add one, change name, phone or NIK, grant stalls and end permits early. */
 export function VendorsTab({ tenant }: { tenant: string }) {

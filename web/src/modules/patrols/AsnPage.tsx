@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { Role, Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
   type DisciplineRow,
@@ -64,7 +65,7 @@ function Importer({ tenant, onDone }: { tenant: Tenant; onDone: () => void }) {
       setResult(outcome)
       onDone()
     } catch (err) {
-      if (alive.current) setProblem(err instanceof Error ? err.message : String(err))
+      if (alive.current) setProblem(problemText(err))
     } finally {
       if (alive.current) setProgress(null)
     }

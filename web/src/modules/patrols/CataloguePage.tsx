@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { type Agency, addType, changeType, type FindingType, type FollowUpSettings, fetchAgencies, fetchAllTypes, fetchSettings, putSettings } from './api.ts'
 
@@ -21,7 +22,7 @@ function TypeRow({ tenant, type, onSaved }: { tenant: Tenant; type: FindingType;
       await changeType(tenant.code, type.code, body)
       onSaved(null)
     } catch (err) {
-      onSaved(err instanceof ApiError ? err.message : String(err))
+      onSaved(problemText(err))
     }
   }
   const handOff = kind === 'city' ? (target === 'report' ? { reportCategory: to, incidentType: null } : { incidentType: to, reportCategory: null }) : {}
@@ -106,7 +107,7 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
       setDraft({ code: '', labelId: '', labelEn: '', kind: 'other', target: 'report', to: '' })
       after(null)
     } catch (err) {
-      after(err instanceof ApiError ? err.message : String(err))
+      after(problemText(err))
     }
   }
   async function saveSettings(e: React.FormEvent) {
@@ -121,7 +122,7 @@ function Catalogue({ tenant }: { tenant: Tenant }) {
       await putSettings(tenant.code, { followUpDays: settings.followUpDays, escalationDays, inspectorateAgencyId: settings.inspectorateAgencyId })
       after(null)
     } catch (err) {
-      after(err instanceof ApiError ? err.message : String(err))
+      after(problemText(err))
     }
   }
   return (

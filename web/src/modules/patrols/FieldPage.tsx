@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Tenant } from '../../app/api.ts'
 import { ApiError } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { type Agency, type FindingType, fetchAgencies, fetchMyPatrols, fetchTypes, movePatrol, type Patrol, type Point } from './api.ts'
@@ -114,7 +115,7 @@ function Field({ tenant }: { tenant: Tenant }) {
       await refreshQueue()
       flush()
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
 
@@ -149,7 +150,7 @@ function Field({ tenant }: { tenant: Tenant }) {
       await refreshQueue()
       flush()
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
 

@@ -2,8 +2,9 @@ import * as echarts from 'echarts'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router-dom'
-import { ApiError, type Role, type Tenant } from '../../app/api.ts'
+import type { Role, Tenant } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
@@ -94,7 +95,7 @@ function Findings({ tenant, roles }: { tenant: Tenant; roles: Set<Role> }) {
       await actOnFinding(tenant.code, f.id, step, body)
       load()
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
 

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { fetchPerson, type PersonMonth } from './api.ts'
 
@@ -23,7 +24,7 @@ function Person({ tenant }: { tenant: Tenant }) {
     setProblem(null)
     fetchPerson(tenant.code, id, month).then(setPerson, (err: unknown) => {
       setPerson(null)
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     })
   }, [tenant.code, id, month])
   const workdays = person?.days.filter((d) => d.isWorkday) ?? []

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, api, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
@@ -172,7 +173,7 @@ function Plan({ tenant }: { tenant: Tenant }) {
       setTeam([])
       load()
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
 

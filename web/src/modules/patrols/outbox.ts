@@ -1,4 +1,5 @@
 import { ApiError, api } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import type { Finding, Point } from './api.ts'
 
 // The field phone's memory: plans and catalogues cached for when the network is gone, and an outbox of
@@ -101,7 +102,7 @@ export function sync(onFinding?: (f: Finding) => void): Promise<number> {
         } catch (err) {
           if (isTransient(err)) break
           // The server refused it for good (e.g. the patrol was never started): keep it visible, stop retrying it.
-          if (item.kind === 'finding') await enqueue({ ...item, error: err instanceof Error ? err.message : String(err) })
+          if (item.kind === 'finding') await enqueue({ ...item, error: problemText(err) })
           else await remove(item.clientId)
         }
       }

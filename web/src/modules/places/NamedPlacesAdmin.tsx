@@ -1,6 +1,7 @@
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type Tenant } from '../../app/api.ts'
+import type { Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
@@ -39,13 +40,6 @@ const KINDS = [
 
 type Page = { items: NamedPlace[]; total: number; next: string | null }
 
-/** The API's refusal in words, with the field it is about. */
-function problemOf(err: unknown, t: (key: string) => string): string {
-  if (!(err instanceof ApiError)) return String(err)
-  const field = err.details.field
-  return typeof field === 'string' ? `${err.message} (${t('places.admin.field')}: ${field})` : err.message
-}
-
 /** Admin page: the city's own named places and their aliases, paged by name, with a form on the map to add or change one. */
 export function NamedPlacesAdmin() {
   const { t } = useTranslation()
@@ -63,8 +57,8 @@ function NamedPlaces({ tenant }: { tenant: Tenant }) {
   const cursor = pages[pages.length - 1]
   const kindLabel = (kind: string) => t(`places.kind.${kind}`, { defaultValue: kind })
   const load = useCallback(() => {
-    fetchNamedPlaces(tenant.code, cursor, PAGE_SIZE).then(setPage, (err: unknown) => setProblem(problemOf(err, t)))
-  }, [tenant.code, cursor, t])
+    fetchNamedPlaces(tenant.code, cursor, PAGE_SIZE).then(setPage, (err: unknown) => setProblem(problemText(err)))
+  }, [tenant.code, cursor])
   useEffect(load, [load])
 
   const remove = async (place: NamedPlace) => {
@@ -76,7 +70,7 @@ function NamedPlaces({ tenant }: { tenant: Tenant }) {
       if (page?.items.length === 1 && pages.length > 1) setPages(pages.slice(0, -1))
       else load()
     } catch (err) {
-      setProblem(problemOf(err, t))
+      setProblem(problemText(err))
     }
   }
 
@@ -224,7 +218,7 @@ function NamedPlaceForm({
     try {
       onSaved(await (place ? changeNamedPlace(tenant.code, place.id, input) : addNamedPlace(tenant.code, input)))
     } catch (err) {
-      setProblem(problemOf(err, t))
+      setProblem(problemText(err))
     }
   }
 
@@ -294,9 +288,9 @@ function PlaceIndex({ tenant }: { tenant: Tenant }) {
   const load = useCallback(() => {
     fetchPlaceSources(tenant.code).then(
       (r) => setSources(r.items),
-      (err: unknown) => setProblem(problemOf(err, t)),
+      (err: unknown) => setProblem(problemText(err)),
     )
-  }, [tenant.code, t])
+  }, [tenant.code])
   useEffect(load, [load])
   const refresh = async () => {
     setBusy(true)
@@ -305,7 +299,7 @@ function PlaceIndex({ tenant }: { tenant: Tenant }) {
       setProblem(null)
       load()
     } catch (err) {
-      setProblem(problemOf(err, t))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
     }

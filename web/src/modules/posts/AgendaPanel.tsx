@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
 import type { PanelProps } from '../../app/modules.ts'
+import { problemText } from '../../app/problem.ts'
 import { formatHours, formatWhen, listPosts, type Post, todayIn } from './api.ts'
 
 // The newest posts of any kind shown under the agenda.
@@ -24,7 +25,7 @@ export function AgendaPanel({ tenant }: PanelProps) {
         setItems(page.items)
         setProblem(null)
       },
-      (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
     listPosts(tenant.code, { status: 'published', order: 'newest', limit: NEWEST }).then(
       (page) => setNewest(page.items),

@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router-dom'
 import { api, type Role, type Tenant } from '../../app/api.ts'
 import { useAuth } from '../../app/auth.tsx'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import {
@@ -31,8 +32,6 @@ const PickPlace = lazy(() => import('./PostMap.tsx').then((m) => ({ default: m.P
 
 const WRITERS: Role[] = ['admin', 'operator', 'agency_officer']
 const STATUSES = ['draft', 'published', 'archived'] as const
-
-const problemOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
 /** Staff write and manage the posts of their OPDs: agenda, activities, policies, announcements. */
 export function PostsPage() {
@@ -67,7 +66,7 @@ function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean })
         setItems(page.items)
         setNext(page.next)
       },
-      (err: unknown) => setProblem(problemOf(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
   }, [tenant.code, kind, status])
   useEffect(load, [load])
@@ -76,7 +75,7 @@ function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean })
     listAgencies(tenant.code).then(
       // An officer writes for their own OPDs: those come first, and the form starts with the first.
       (p) => setAgencyList(writable === 'all' ? p.items : [...p.items].sort((a, b) => Number(writable.includes(b.id)) - Number(writable.includes(a.id)))),
-      (err: unknown) => setProblem(problemOf(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
   }, [tenant.code, writable])
 
@@ -87,7 +86,7 @@ function PostsBoard({ tenant, mayWrite }: { tenant: Tenant; mayWrite: boolean })
         setItems((old) => [...old, ...page.items])
         setNext(page.next)
       },
-      (err: unknown) => setProblem(problemOf(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
   }
   const select = (id: string | null) => setSearch(id ? { id } : {})
@@ -188,7 +187,7 @@ function Editor(props: {
 
   useEffect(() => {
     if (!id) return
-    api<Post>(`/api/t/${tenant.code}/posts/${id}`).then(setPost, (err: unknown) => setProblem(problemOf(err)))
+    api<Post>(`/api/t/${tenant.code}/posts/${id}`).then(setPost, (err: unknown) => setProblem(problemText(err)))
   }, [tenant.code, id])
   useEffect(() => {
     if (id && !post) return
@@ -232,7 +231,7 @@ function Editor(props: {
       setPost(saved)
       onSaved(saved)
     } catch (err) {
-      setProblem(problemOf(err))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
     }
@@ -254,7 +253,7 @@ function Editor(props: {
       await uploadAttachment(tenant.code, post.id, file)
       setPost(await api<Post>(`/api/t/${tenant.code}/posts/${post.id}`))
     } catch (err) {
-      setProblem(problemOf(err))
+      setProblem(problemText(err))
     }
   }
   async function detach(url: string) {
@@ -263,7 +262,7 @@ function Editor(props: {
       await removeAttachment(url)
       setPost(await api<Post>(`/api/t/${tenant.code}/posts/${post.id}`))
     } catch (err) {
-      setProblem(problemOf(err))
+      setProblem(problemText(err))
     }
   }
 

@@ -1,8 +1,9 @@
 import { type FormEvent, lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError, api, type Page } from '../../app/api.ts'
+import { api, type Page } from '../../app/api.ts'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { problemText } from '../../app/problem.ts'
 import type { StaffContext } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { useNow } from '../incidents/useDispatchData.ts'
@@ -61,7 +62,7 @@ export function ReportView({ ctx, id, agencies, categories }: { ctx: StaffContex
   const now = useNow(30_000)
 
   const load = useCallback(() => {
-    fetchReport(tenant.code, id).then(setReport, (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)))
+    fetchReport(tenant.code, id).then(setReport, (err: unknown) => setProblem(problemText(err)))
   }, [tenant.code, id])
   useEffect(load, [load])
   useLiveEvents(['reports'], (e) => {
@@ -96,7 +97,7 @@ export function ReportView({ ctx, id, agencies, categories }: { ctx: StaffContex
       await fn()
       load()
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
     }

@@ -1,8 +1,8 @@
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
+import { problemText } from '../../app/problem.ts'
 import { PlaceSearch, usePointInWords } from '../places/PlaceSearch.tsx'
 import {
   type Category,
@@ -132,12 +132,12 @@ export function SubmitPage({ tenant }: PanelProps) {
         try {
           await uploadCitizenPhoto(tenant.code, submitted.code, photo)
         } catch (err) {
-          photoProblems.push(t('reports.portal.photoFailed', { name: photo.name, message: err instanceof ApiError ? err.message : String(err) }))
+          photoProblems.push(t('reports.portal.photoFailed', { name: photo.name, message: problemText(err) }))
         }
       }
       setOutcome({ kind: 'sent', submitted, photoProblems })
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
     }
@@ -150,7 +150,7 @@ export function SubmitPage({ tenant }: PanelProps) {
       const r = await supportReport(tenant.code, id, { reporter: contact(), consent })
       setOutcome({ kind: 'supported', number: r.number, supporters: r.supporters })
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
     }

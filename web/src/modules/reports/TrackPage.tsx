@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
 import { ApiError } from '../../app/api.ts'
 import type { PanelProps } from '../../app/modules.ts'
+import { problemText } from '../../app/problem.ts'
 import { formatTime } from '../../app/time.ts'
 import { fetchTracking, label, reopenReport, STATUS_COLORS, type Tracking } from './api.ts'
 import { TrackForm } from './PortalSection.tsx'
@@ -32,7 +33,7 @@ export function TrackPage({ tenant }: PanelProps) {
       setReason('')
       load()
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : String(err))
+      setProblem(problemText(err))
     }
   }
 

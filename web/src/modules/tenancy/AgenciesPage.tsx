@@ -1,9 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { formatTime } from '../../app/time.ts'
 import { adminPage, FormActions, Problem } from './AdminFrame.tsx'
-import { type Agency, archiveAgency, createAgency, fetchAgencies, problemOf, updateAgency } from './api.ts'
+import { type Agency, archiveAgency, createAgency, fetchAgencies, updateAgency } from './api.ts'
 
 /** Admin page: the city's OPDs (agencies), to add, rename or archive. */
 export const AgenciesPage = adminPage('tenancy.agencies.title', Agencies)
@@ -13,7 +14,7 @@ function Agencies({ tenant }: { tenant: Tenant }) {
   const [items, setItems] = useState<Agency[]>([])
   const [editing, setEditing] = useState<Agency | 'new' | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
-  const fail = useCallback((err: unknown) => setProblem(problemOf(err, t('tenancy.field'))), [t])
+  const fail = useCallback((err: unknown) => setProblem(problemText(err)), [])
   const load = useCallback(() => {
     fetchAgencies(tenant.code).then((r) => setItems(r.items), fail)
   }, [tenant.code, fail])
@@ -88,7 +89,7 @@ function AgencyForm({ tenant, agency, onDone }: { tenant: string; agency: Agency
       else await createAgency(tenant, { code: text('code'), name: text('name'), ...(shortName ? { shortName } : {}) })
       onDone()
     } catch (err) {
-      setProblem(problemOf(err, t('tenancy.field')))
+      setProblem(problemText(err))
     }
   }
   return (

@@ -1,8 +1,9 @@
 import { type ChangeEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { adminPage, Problem } from './AdminFrame.tsx'
-import { fetchRegions, type ImportResult, importRegions, problemOf, type RegionFeature } from './api.ts'
+import { fetchRegions, type ImportResult, importRegions, type RegionFeature } from './api.ts'
 
 /** Admin page: the city's kecamatan with their kelurahan/desa, and a boundary import from a GeoJSON file. */
 export const RegionsPage = adminPage('tenancy.regions.title', Regions)
@@ -14,9 +15,9 @@ function Regions({ tenant }: { tenant: Tenant }) {
   const load = useCallback(() => {
     fetchRegions(tenant.code).then(
       (r) => setRegions(r.features),
-      (err: unknown) => setProblem(problemOf(err, t('tenancy.field'))),
+      (err: unknown) => setProblem(problemText(err)),
     )
-  }, [tenant.code, t])
+  }, [tenant.code])
   useEffect(load, [load])
   const kecamatan = regions.filter((r) => r.properties.level === 'kecamatan')
   const villagesOf = (code: string) => regions.filter((r) => r.properties.parent === code)
@@ -76,7 +77,7 @@ export function BoundaryImport({ tenant, onImported }: { tenant: string; onImpor
       setResult(imported)
       onImported?.(imported)
     } catch (err) {
-      setProblem(problemOf(err, t('tenancy.field')))
+      setProblem(problemText(err))
     } finally {
       setBusy(false)
       event.target.value = ''

@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { Tenant } from '../../app/api.ts'
 import { useAuth } from '../../app/auth.tsx'
+import { problemText } from '../../app/problem.ts'
 import { AdminFrame, FormActions, Problem } from './AdminFrame.tsx'
-import { copyConfig, createTenant, fetchTenants, problemOf, type TenantInput, type User } from './api.ts'
+import { copyConfig, createTenant, fetchTenants, type TenantInput, type User } from './api.ts'
 import { BoundaryImport } from './RegionsPage.tsx'
 import { UserForm } from './UsersPage.tsx'
 
@@ -28,9 +29,9 @@ function Tenants() {
   const load = useCallback(() => {
     fetchTenants().then(
       (r) => setTenants(r.items),
-      (err: unknown) => setProblem(problemOf(err, t('tenancy.field'))),
+      (err: unknown) => setProblem(problemText(err)),
     )
-  }, [t])
+  }, [])
   useEffect(load, [load])
   return (
     <section className="tenancy-section">
@@ -86,7 +87,7 @@ function Onboarding({ tenants, onCreated }: { tenants: Tenant[]; onCreated: () =
       setProblem(null)
       onCreated()
     } catch (err) {
-      setProblem(problemOf(err, t('tenancy.field')))
+      setProblem(problemText(err))
     }
   }
   return (
@@ -170,7 +171,7 @@ function CopyConfig({ tenant, templates }: { tenant: Tenant; templates: Tenant[]
         setCopied(r.copied)
         setProblem(null)
       },
-      (err: unknown) => setProblem(problemOf(err, t('tenancy.field'))),
+      (err: unknown) => setProblem(problemText(err)),
     )
   return (
     <div className="tenancy-copy" data-testid="config-copy">

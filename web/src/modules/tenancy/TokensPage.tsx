@@ -1,9 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Role, Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { formatTime } from '../../app/time.ts'
 import { adminPage, Choices, FormActions, Problem } from './AdminFrame.tsx'
-import { type Agency, type ApiToken, createToken, fetchAgencies, fetchTokens, problemOf, ROLES, revokeToken } from './api.ts'
+import { type Agency, type ApiToken, createToken, fetchAgencies, fetchTokens, ROLES, revokeToken } from './api.ts'
 
 /** Admin page: bearer tokens for other systems; a new token is shown once, with a copy button. */
 export const TokensPage = adminPage('tenancy.tokens.title', Tokens)
@@ -17,7 +18,7 @@ function Tokens({ tenant }: { tenant: Tenant }) {
   const [created, setCreated] = useState<string | null>(null)
   const [copied, setCopied] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-  const fail = useCallback((err: unknown) => setProblem(problemOf(err, t('tenancy.field'))), [t])
+  const fail = useCallback((err: unknown) => setProblem(problemText(err)), [])
   const load = useCallback(() => {
     fetchTokens(tenant.code).then((r) => setItems(r.items), fail)
   }, [tenant.code, fail])

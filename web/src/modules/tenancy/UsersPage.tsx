@@ -1,9 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Role, Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { formatTime } from '../../app/time.ts'
 import { adminPage, Choices, FormActions, Problem } from './AdminFrame.tsx'
-import { type Agency, createUser, fetchAgencies, fetchUsers, problemOf, ROLES, type User, type UserInput, updateUser } from './api.ts'
+import { type Agency, createUser, fetchAgencies, fetchUsers, ROLES, type User, type UserInput, updateUser } from './api.ts'
 
 /** Admin page: the city's people, searchable and paged, with a form to add or change one. */
 export const UsersPage = adminPage('tenancy.users.title', Users)
@@ -18,18 +19,17 @@ function Users({ tenant }: { tenant: Tenant }) {
   const [problem, setProblem] = useState<string | null>(null)
   const cursor = pages[pages.length - 1]
   const load = useCallback(() => {
-    fetchUsers(tenant.code, search, cursor).then(setPage, (err: unknown) => setProblem(problemOf(err, t('tenancy.field'))))
-  }, [tenant.code, search, cursor, t])
+    fetchUsers(tenant.code, search, cursor).then(setPage, (err: unknown) => setProblem(problemText(err)))
+  }, [tenant.code, search, cursor])
   useEffect(load, [load])
   useEffect(() => {
     fetchAgencies(tenant.code).then(
       (r) => setAgencies(r.items),
-      (err: unknown) => setProblem(problemOf(err, t('tenancy.field'))),
+      (err: unknown) => setProblem(problemText(err)),
     )
-  }, [tenant.code, t])
+  }, [tenant.code])
   const agencyName = (id: string) => agencies.find((a) => a.id === id)?.shortName ?? agencies.find((a) => a.id === id)?.name ?? id
-  const toggle = (user: User) =>
-    updateUser(tenant.code, user.id, { disabled: !user.disabled }).then(load, (err: unknown) => setProblem(problemOf(err, t('tenancy.field'))))
+  const toggle = (user: User) => updateUser(tenant.code, user.id, { disabled: !user.disabled }).then(load, (err: unknown) => setProblem(problemText(err)))
 
   return (
     <section className="tenancy-section">
@@ -150,7 +150,7 @@ export function UserForm({
     try {
       onSaved(await (user ? updateUser(tenant.code, user.id, input) : createUser(tenant.code, { ...input, username: text('username') })))
     } catch (err) {
-      setProblem(problemOf(err, t('tenancy.field')))
+      setProblem(problemText(err))
     }
   }
   return (

@@ -1,4 +1,4 @@
-import { ApiError, api, type Page, type Role, type Tenant } from '../../app/api.ts'
+import { api, type Page, type Role, type Tenant } from '../../app/api.ts'
 
 export const ROLES: Role[] = ['admin', 'operator', 'dispatcher', 'agency_officer', 'field_crew', 'patrol_officer', 'collector', 'executive']
 
@@ -67,13 +67,6 @@ export interface TenantInput {
   kind: Tenant['kind']
   parent?: string
   timeZone: string
-}
-
-/** The API's message, with the field at fault when it names one. */
-export function problemOf(err: unknown, fieldLabel: string): string {
-  if (!(err instanceof ApiError)) return String(err)
-  const field = err.details.field
-  return typeof field === 'string' ? `${err.message} (${fieldLabel}: ${field})` : err.message
 }
 
 const base = (tenant: string) => `/api/t/${tenant}`
