@@ -1,3 +1,4 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks'
 import { parentPort } from 'node:worker_threads'
 import WebSocket from 'ws'
 import { type ClientsReply, type ClientsRequest, now, type Receipts } from './live-protocol.ts'
@@ -17,6 +18,7 @@ interface Measurement {
   problems: string[]
   stall: NodeJS.Timeout | null
   stallMs: number
+  elu: EventLoopUtilization
 }
 
 const port = parentPort
@@ -42,7 +44,8 @@ function finish(): void {
   if (m.stall) clearTimeout(m.stall)
   let missing = 0
   for (const t of m.times) if (Number.isNaN(t)) missing++
-  const receipts: Receipts = { times: m.times, missing, duplicates: m.duplicates, outOfOrder: m.outOfOrder, problems: m.problems }
+  const busy = performance.eventLoopUtilization(m.elu).utilization
+  const receipts: Receipts = { times: m.times, missing, duplicates: m.duplicates, outOfOrder: m.outOfOrder, problems: m.problems, busy }
   reply({ kind: 'received', receipts }, [m.times.buffer as ArrayBuffer])
 }
 
@@ -145,6 +148,7 @@ port.on('message', (request: ClientsRequest) => {
         problems: earlyProblems.slice(0, 5),
         stall: null,
         stallMs: 0,
+        elu: performance.eventLoopUtilization(),
       }
       earlyProblems = []
       reply({ kind: 'expecting' })

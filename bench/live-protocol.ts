@@ -27,6 +27,8 @@ export interface Receipts {
   outOfOrder: number
   /** A few of the problems, for the report. */
   problems: string[]
+  /** Share of the measurement the clients' thread was busy (its event loop utilisation, 0–1): near 1, the clients are the limit. */
+  busy: number
 }
 
 /** Monotonic milliseconds, the same clock in every thread of the process (performance.timeOrigin is per thread). */

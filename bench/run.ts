@@ -72,6 +72,12 @@ interface PacedRow {
   p50: number | null
   p99: number | null
   max: number | null
+  /** Deliveries that never came (events × consoles expected, minus those received). */
+  lost: number | null
+  /** Share of the POSTs' time the server's thread (HTTP, database, fan-out) was busy, 0–1. */
+  serverBusy: number
+  /** The same for the consoles' thread; null without consoles. */
+  clientsBusy: number | null
 }
 
 interface Section {
@@ -387,7 +393,9 @@ async function measurePaced(bus: string, writer: Kendali, writerUrl: string, rea
         const count = PACED_POSTS * perPost
         await clients?.ask({ kind: 'expect', from, count }, 'expecting')
         const received = clients?.reply('received')
+        const elu = performance.eventLoopUtilization()
         const posts = Float64Array.from(await postPaced(request(PACED_POSTS))).sort()
+        const serverBusy = performance.eventLoopUtilization(elu).utilization
         clients?.tell({ kind: 'written', stallMs: STALL_MS })
         const receipts = received ? (await received).receipts : null
         if (n === 0) basePostP99 = percentile(posts, 99)
@@ -413,6 +421,9 @@ async function measurePaced(bus: string, writer: Kendali, writerUrl: string, rea
           p50: sorted.length ? percentile(sorted, 50) : null,
           p99: sorted.length ? percentile(sorted, 99) : null,
           max: sorted.length ? sorted[sorted.length - 1] : null,
+          lost: receipts ? receipts.missing : null,
+          serverBusy,
+          clientsBusy: receipts ? receipts.busy : null,
         })
         console.error(`  paced ${bus} N=${n}: POST p99 ${percentile(posts, 99).toFixed(1)} ms, delivery p99 ${rows[rows.length - 1].p99?.toFixed(1) ?? '-'} ms`)
       } finally {
@@ -573,7 +584,10 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
     }
     if (section.paced.length > 0) {
       console.log(
-        `\n  incidents POSTed at ${PACED_PER_SECOND}/s; POST = send → answer (x base: p99 over the same POSTs with no console); delivery = commit → console`,
+        `\n  incidents POSTed at ${PACED_PER_SECOND}/s; POST = send → answer (x base: p99 over the same POSTs with no console); delivery = commit → console;`,
+      )
+      console.log(
+        "  lost = deliveries that never came; busy = share of the time the server thread / the consoles' thread was busy (near 100 %: that side is the limit)",
       )
       const pc: [string, number][] = [
         ['bus', -8],
@@ -585,6 +599,9 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
         ['deliv p50', 11],
         ['deliv p99', 11],
         ['max ms', 9],
+        ['lost', 6],
+        ['server busy', 13],
+        ['consoles busy', 15],
       ]
       const pline = (cells: string[]) => cells.map((cell, i) => (pc[i][1] < 0 ? cell.padEnd(-pc[i][1]) : cell.padStart(pc[i][1]))).join('')
       console.log(pline(pc.map(([name]) => name)))
@@ -600,6 +617,9 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
             fixed(r.p50, 2),
             fixed(r.p99, 2),
             fixed(r.max, 2),
+            r.lost === null ? '-' : String(r.lost),
+            `${(r.serverBusy * 100).toFixed(0)} %`,
+            r.clientsBusy === null ? '-' : `${(r.clientsBusy * 100).toFixed(0)} %`,
           ]),
         )
       }

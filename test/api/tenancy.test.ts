@@ -194,6 +194,26 @@ describe('tenants and regions', () => {
     expect(json(res)).toMatchObject({ kelurahan: { name: 'Cacaban' }, kecamatan: { code: '33.71.03', name: 'Magelang Tengah' }, distanceM: 0 })
   })
 
+  it('places a point just past the city border in the nearest kelurahan within 250 m, and no farther', async () => {
+    // Points due east of the city's easternmost edge at the latitude of the alun-alun, 100 m and 400 m out.
+    const [edge] = await server.kendali.ctx.db.query<{ lon: number; lat: number }>(
+      `WITH city AS (SELECT ST_Union(geom) AS g FROM regions WHERE tenant = '33.71' AND level IN ('kelurahan', 'desa')),
+       line AS (SELECT ST_Intersection(city.g, ST_SetSRID(ST_MakeLine(ST_MakePoint(110.0, -7.4773), ST_MakePoint(110.5, -7.4773)), 4326)) AS g FROM city)
+       SELECT ST_XMax(g) AS lon, -7.4773 AS lat FROM line`,
+    )
+    const east = (metres: number) => edge.lon + metres / (111_320 * Math.cos((edge.lat * Math.PI) / 180))
+    const near = await inject({ method: 'GET', url: `/api/t/33.71/regions/lookup?lon=${east(100)}&lat=${edge.lat}` })
+    expect(near.statusCode, near.body).toBe(200)
+    const found = json<{ kelurahan: { code: string }; kecamatan: { code: string; name: string }; distanceM: number }>(near)
+    // The border need not run north-south: the nearest kelurahan is at most the 100 m away, and not 0.
+    expect(found.distanceM).toBeGreaterThan(0)
+    expect(found.distanceM).toBeLessThanOrEqual(100)
+    expect(found.kelurahan.code.startsWith(`${found.kecamatan.code}.`)).toBe(true)
+    expect(found.kecamatan.name).toBeTruthy()
+    const far = await inject({ method: 'GET', url: `/api/t/33.71/regions/lookup?lon=${east(400)}&lat=${edge.lat}` })
+    expect(far.statusCode).toBe(404)
+  })
+
   it('answers 404 with a clear message for a point outside the city, and 400 for a bad coordinate', async () => {
     const outside = await inject({ method: 'GET', url: '/api/t/33.71/regions/lookup?lon=112.63&lat=-7.98' })
     expect(outside.statusCode).toBe(404)

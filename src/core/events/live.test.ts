@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events'
+import type { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { WebSocket } from 'ws'
+import { WebSocket } from 'ws'
 import { startTestKendali, type TestServer } from '../../../test/support/server.ts'
-import { LiveHub } from './live.ts'
+import { type LiveClientOptions, LiveHub } from './live.ts'
+import { forWall } from './routes.ts'
 
 let server: TestServer
 let hub: LiveHub
@@ -16,20 +18,41 @@ afterAll(async () => {
   await server.close()
 })
 
-/** A WebSocket as the hub sees it: what it was sent, and how far behind its reader is. */
+/** The messages in bytes written to a WebSocket's TCP socket (unmasked frames of at most 64 KiB, as the hub writes them). */
+function messages(bytes: Buffer): string[] {
+  const out: string[] = []
+  for (let at = 0; at < bytes.length; ) {
+    const short = bytes[at + 1] & 0x7f
+    const [length, header] = short === 126 ? [bytes.readUInt16BE(at + 2), 4] : [short, 2]
+    out.push(bytes.subarray(at + header, at + header + length).toString())
+    at += header + length
+  }
+  return out
+}
+
+/** A WebSocket as the hub sees it, over a TCP socket that records what it was sent and says how far behind its reader is. */
 class FakeSocket extends EventEmitter {
-  readonly sent: Buffer[] = []
+  readonly extensions = ''
+  readyState: number = WebSocket.OPEN
   closedWith: number | null = null
-  bufferedAmount = 0
-  send(data: Buffer): void {
-    this.sent.push(data)
+  readonly wire = Object.assign(new EventEmitter(), {
+    writes: [] as Buffer[],
+    writableLength: 0,
+    write(bytes: Buffer) {
+      this.writes.push(bytes)
+      return true
+    },
+  })
+  get sent(): Buffer[] {
+    return this.wire.writes
   }
   close(code: number): void {
     this.closedWith = code
+    this.readyState = WebSocket.CLOSING
     this.emit('close')
   }
   seqs(): number[] {
-    return this.sent.map((b) => (JSON.parse(b.toString()) as { seq: number }).seq)
+    return this.sent.flatMap((b) => messages(b).map((m) => (JSON.parse(m) as { seq: number }).seq))
   }
 }
 
@@ -39,15 +62,21 @@ const record = () =>
     server.kendali.ctx.events.record(tx, TENANT, 'test', { topic: 'agencies', type: 'agency.updated', entity: 'live-test' }),
   )
 
-function attach(socket: FakeSocket) {
-  return hub.attach(socket as unknown as WebSocket, {
+function attach(socket: FakeSocket, options: Partial<LiveClientOptions> = {}) {
+  const visibleTopics = options.visibleTopics ?? ['agencies']
+  return hub.attach(socket as unknown as WebSocket, socket.wire as unknown as Writable, {
     tenant: TENANT,
     after: null,
-    visibleTopics: ['agencies'],
-    recheck: async () => ['agencies'],
+    visibleTopics,
+    recheck: async () => visibleTopics,
     recheckMs: 60_000,
     onError: (err) => console.error(err),
+    ...options,
   })
+}
+
+const clear = (...sockets: FakeSocket[]) => {
+  for (const s of sockets) s.sent.length = 0
 }
 
 /** Records events until every socket has received one: from then on each has started on the stream. */
@@ -86,7 +115,7 @@ describe('the live hub', () => {
     attach(slow)
     attach(quick)
     await started(slow, quick)
-    slow.bufferedAmount = 64 * 1024 * 1024
+    slow.wire.writableLength = 64 * 1024 * 1024
     const event = await record()
     await expect.poll(() => quick.seqs().at(-1)).toBe(event.seq)
     expect(slow.closedWith).toBe(1013)
@@ -118,5 +147,69 @@ describe('the live hub', () => {
       ctx.db.query = query
     }
     for (const c of clients) c.close(1000)
+  })
+
+  it('writes the events of one commit to a client in one write, shared by every client reading the same topics', async () => {
+    const a = new FakeSocket()
+    const b = new FakeSocket()
+    const agenciesOnly = new FakeSocket()
+    attach(a, { visibleTopics: ['agencies', 'units'] })
+    attach(b, { visibleTopics: ['units', 'agencies'] })
+    attach(agenciesOnly)
+    await started(a, b, agenciesOnly)
+    clear(a, b, agenciesOnly)
+    const { ctx } = server.kendali
+    const [agency, unit] = await ctx.db.transaction(async (tx) => [
+      await ctx.events.record(tx, TENANT, 'test', { topic: 'agencies', type: 'agency.updated', entity: 'live-test' }),
+      await ctx.events.record(tx, TENANT, 'test', { topic: 'units', type: 'unit.updated', entity: 'live-test' }),
+    ])
+    await expect.poll(() => a.seqs()).toEqual([agency.seq, unit.seq])
+    expect(a.sent).toHaveLength(1)
+    expect(b.sent[0]).toBe(a.sent[0])
+    await expect.poll(() => agenciesOnly.seqs()).toEqual([agency.seq])
+    for (const s of [a, b, agenciesOnly]) s.close(1000)
+  })
+
+  it("leaves free text out of a wall's events, serialised once for every wall, and whole for the others", async () => {
+    const walls = [new FakeSocket(), new FakeSocket()]
+    const full = new FakeSocket()
+    for (const wall of walls) attach(wall, { redact: forWall })
+    attach(full)
+    await started(...walls, full)
+    clear(...walls, full)
+    const event = await server.kendali.ctx.db.transaction((tx) =>
+      server.kendali.ctx.events.record(tx, TENANT, 'test', {
+        topic: 'agencies',
+        type: 'agency.updated',
+        entity: 'live-test',
+        data: { note: 'Pak Budi', n: 1 },
+      }),
+    )
+    await expect.poll(() => walls.map((w) => w.seqs())).toEqual([[event.seq], [event.seq]])
+    expect(JSON.parse(messages(walls[0].sent[0])[0])).toMatchObject({ seq: event.seq, data: { n: 1 } })
+    expect(messages(walls[0].sent[0])[0]).not.toContain('Pak Budi')
+    expect(walls[1].sent[0]).toBe(walls[0].sent[0])
+    await expect.poll(() => full.sent.flatMap(messages).map((m) => JSON.parse(m).data)).toEqual([{ note: 'Pak Budi', n: 1 }])
+    for (const s of [...walls, full]) s.close(1000)
+  })
+
+  it('lets a client catch up on history at its own pace instead of cutting it off', async () => {
+    const { ctx } = server.kendali
+    // More than one page of the log behind.
+    const written = await ctx.db.transaction(async (tx) => {
+      const events = []
+      for (let i = 0; i < 1100; i++)
+        events.push(await ctx.events.record(tx, TENANT, 'test', { topic: 'agencies', type: 'agency.updated', entity: 'live-test' }))
+      return events
+    })
+    const slow = new FakeSocket()
+    slow.wire.writableLength = 64 * 1024 * 1024
+    attach(slow, { after: written[0].seq - 1 })
+    await expect.poll(() => slow.sent.length).toBe(1)
+    slow.wire.writableLength = 0
+    slow.wire.emit('drain')
+    await expect.poll(() => slow.seqs().slice(0, written.length)).toEqual(written.map((e) => e.seq))
+    expect(slow.closedWith).toBeNull()
+    slow.close(1000)
   })
 })

@@ -1,5 +1,5 @@
-import type { Socket } from 'node:net'
-import type { WebSocket } from 'ws'
+import type { Writable } from 'node:stream'
+import { WebSocket } from 'ws'
 import type { Queryable } from '../db/database.ts'
 import type { Bus } from './bus.ts'
 import { headSeq, type KendaliEvent, listEvents } from './log.ts'
@@ -9,13 +9,87 @@ import { headSeq, type KendaliEvent, listEvents } from './log.ts'
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 const CATCH_UP_PAGE = 1000
 
-/** An event as it goes out: serialised once, the same bytes for every client of the tenant. */
-interface Outgoing {
-  event: KendaliEvent
-  bytes: Buffer
+/**
+ * One WebSocket text message as it goes on the wire (RFC 6455 §5.2): FIN and opcode 1, the payload length,
+ * no mask (a server never masks). Framed once, the same bytes go to every client without ws framing each copy.
+ */
+export function textFrame(payload: Buffer): Buffer {
+  const n = payload.length
+  const header = n < 126 ? 2 : n <= 0xffff ? 4 : 10
+  const frame = Buffer.allocUnsafe(header + n)
+  frame[0] = 0x81
+  if (n < 126) frame[1] = n
+  else if (n <= 0xffff) {
+    frame[1] = 126
+    frame.writeUInt16BE(n, 2)
+  } else {
+    frame[1] = 127
+    frame.writeBigUInt64BE(BigInt(n), 2)
+  }
+  payload.copy(frame, header)
+  return frame
 }
 
-const outgoing = (event: KendaliEvent): Outgoing => ({ event, bytes: Buffer.from(JSON.stringify(event)) })
+type Redact = (event: KendaliEvent) => KendaliEvent
+
+/** An event as it goes out: serialised and framed once, the same bytes for every client of the tenant. */
+class Outgoing {
+  readonly frame: Buffer
+  /** The same event as each redaction makes it, serialised once for every client it applies to. */
+  private redacted: Map<Redact, Buffer> | null = null
+
+  constructor(readonly event: KendaliEvent) {
+    this.frame = textFrame(Buffer.from(JSON.stringify(event)))
+  }
+
+  frameFor(redact: Redact | undefined): Buffer {
+    if (!redact) return this.frame
+    this.redacted ??= new Map()
+    let frame = this.redacted.get(redact)
+    if (!frame) {
+      frame = textFrame(Buffer.from(JSON.stringify(redact(this.event))))
+      this.redacted.set(redact, frame)
+    }
+    return frame
+  }
+}
+
+/** Each redaction's number, so clients that see the same topics the same way share one key. */
+const redactions = new WeakMap<Redact, number>()
+let redactionCount = 0
+function viewKey(topics: ReadonlySet<string>, redact: Redact | undefined): string {
+  let id = 0
+  if (redact) {
+    id = redactions.get(redact) ?? ++redactionCount
+    redactions.set(redact, id)
+  }
+  return `${id}|${[...topics].sort().join(',')}`
+}
+
+/**
+ * A batch of events handed to every client of a tenant. Clients that read the same topics the same way (every
+ * operator, every wall of one layout) get one Buffer of all the batch's frames, built by the first of them.
+ */
+class Batch {
+  private readonly views = new Map<string, Buffer | null>()
+  constructor(readonly items: readonly Outgoing[]) {}
+
+  /** The wire bytes of the events a client with this view reads; null when it reads none of them. */
+  bytesFor(key: string, topics: ReadonlySet<string>, redact: Redact | undefined): Buffer | null {
+    let bytes = this.views.get(key)
+    if (bytes === undefined) {
+      bytes = concatFrames(this.items, topics, redact)
+      this.views.set(key, bytes)
+    }
+    return bytes
+  }
+}
+
+function concatFrames(items: readonly Outgoing[], topics: ReadonlySet<string>, redact: Redact | undefined): Buffer | null {
+  const frames: Buffer[] = []
+  for (const item of items) if (topics.has(item.event.topic)) frames.push(item.frameFor(redact))
+  return frames.length === 0 ? null : frames.length === 1 ? frames[0] : Buffer.concat(frames)
+}
 
 export interface LiveHubOptions {
   bus: Bus
@@ -55,8 +129,8 @@ export class LiveHub {
     this.unsubscribe = opts.bus.subscribe((event) => this.streams.get(event.tenant)?.push(event))
   }
 
-  /** Serves one WebSocket of a tenant's live channel until it closes. */
-  attach(socket: WebSocket, options: LiveClientOptions): LiveClient {
+  /** Serves one WebSocket (over its TCP socket `wire`) of a tenant's live channel until it closes. */
+  attach(socket: WebSocket, wire: Writable, options: LiveClientOptions): LiveClient {
     let stream = this.streams.get(options.tenant)
     if (!stream) {
       const created = new TenantStream(options.tenant, this.opts, () => {
@@ -65,7 +139,7 @@ export class LiveHub {
       this.streams.set(options.tenant, created)
       stream = created
     }
-    return new LiveClient(socket, stream, options, this.opts.db)
+    return new LiveClient(socket, wire, stream, options, this.opts.db)
   }
 
   close(): void {
@@ -129,9 +203,9 @@ class TenantStream {
     this.inbox = []
     const out: Outgoing[] = []
     for (const event of batch) {
-      if (event.volatile) out.push(outgoing(event))
+      if (event.volatile) out.push(new Outgoing(event))
       else if (event.seq === this.last + 1 && !this.filling) {
-        out.push(outgoing(event))
+        out.push(new Outgoing(event))
         this.last = event.seq
       } else if (event.seq > this.last) this.fillTo = Math.max(this.fillTo, event.seq)
     }
@@ -141,7 +215,8 @@ class TenantStream {
 
   private hand(out: Outgoing[]): void {
     if (out.length === 0) return
-    for (const client of this.clients) client.deliver(out)
+    const batch = new Batch(out)
+    for (const client of this.clients) client.deliver(batch)
   }
 
   private checkHead(): void {
@@ -172,7 +247,7 @@ class TenantStream {
           }
           const page = await listEvents(this.opts.db(), this.tenant, { after: this.last, upTo, order: 'asc', limit: CATCH_UP_PAGE })
           this.last = page.length === CATCH_UP_PAGE ? page[page.length - 1].seq : upTo
-          this.hand(page.map(outgoing))
+          this.hand(page.map((event) => new Outgoing(event)))
         }
       } catch (err) {
         this.opts.onError(err, this.tenant)
@@ -205,20 +280,31 @@ export class LiveClient {
   /** Until it has caught up with the stream, the client reads the log and the stream passes it by. */
   private isLive = false
   private topics: Set<string>
+  /** Clients with the same view share the bytes of a batch. */
+  private view: string
   private visible: readonly string[]
   /** What the client narrowed to with {"subscribe":[…]}; null for everything visible. */
   private wanted: Set<string> | null = null
   private readonly recheckTimer: NodeJS.Timeout
   private closed = false
+  /**
+   * Frames go straight to the TCP socket, one write per batch; ws frames them itself only when the client
+   * negotiated compression (permessage-deflate, off in this server).
+   */
+  private readonly isRaw: boolean
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP socket under `socket`. */
+    private readonly wire: Writable,
     private readonly stream: TenantStream,
     private readonly opts: LiveClientOptions,
     private readonly db: () => Queryable,
   ) {
+    this.isRaw = socket.extensions === ''
     this.visible = opts.visibleTopics
     this.topics = new Set(opts.visibleTopics)
+    this.view = viewKey(this.topics, opts.redact)
     this.recheckTimer = setInterval(() => this.guard(this.recheck()), opts.recheckMs)
     this.recheckTimer.unref()
     stream.clients.add(this)
@@ -254,36 +340,68 @@ export class LiveClient {
         order: 'asc',
         limit: CATCH_UP_PAGE,
       })
-      this.write(page.map(outgoing))
+      this.write(page.map((event) => new Outgoing(event)))
       this.last = page.length === CATCH_UP_PAGE ? page[page.length - 1].seq : upTo
+      await this.drained()
     }
     this.isLive = true
   }
 
+  /** Catching up waits for a slow reader instead of cutting it off: it asked for that much history. */
+  private async drained(): Promise<void> {
+    if (this.wire.writableLength < MAX_BUFFERED_BYTES / 4 || this.closed) return
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.wire.off('drain', done)
+        this.wire.off('close', done)
+        resolve()
+      }
+      this.wire.on('drain', done)
+      this.wire.on('close', done)
+    })
+  }
+
   /** A batch from the stream, in order: written with one socket write. */
-  deliver(batch: readonly Outgoing[]): void {
+  deliver(batch: Batch): void {
     if (!this.isLive || this.closed) return
-    const fresh = batch.filter(({ event }) => event.volatile || event.seq > this.last)
-    if (fresh.length === 0) return
-    for (const { event } of fresh) if (!event.volatile) this.last = event.seq
+    const after = this.last
+    const isNew = ({ event }: Outgoing) => event.volatile === true || event.seq > after
+    if (batch.items.every(isNew)) {
+      if (this.isBehind()) return
+      this.advance(batch.items)
+      this.write(batch.items, batch)
+      return
+    }
+    // Just after catching up from the log, the first batches may hold events the client already has.
+    const fresh = batch.items.filter(isNew)
+    if (fresh.length === 0 || this.isBehind()) return
+    this.advance(fresh)
     this.write(fresh)
   }
 
-  private write(batch: readonly Outgoing[]): void {
-    if (this.closed) return
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.socket.close(1013, 'too far behind; reconnect with after')
-      this.close()
+  private advance(items: readonly Outgoing[]): void {
+    for (const { event } of items) if (!event.volatile) this.last = event.seq
+  }
+
+  /** Whether the client reads too slowly to stay live; if so it is closed and resumes from the log. */
+  private isBehind(): boolean {
+    if (this.wire.writableLength <= MAX_BUFFERED_BYTES) return false
+    this.socket.close(1013, 'too far behind; reconnect with after')
+    this.close()
+    return true
+  }
+
+  /** Writes the items this client reads; `shared`: the batch they are all of, whose bytes clients of one view share. */
+  private write(items: readonly Outgoing[], shared?: Batch): void {
+    // Once a close frame has gone out, no message may follow it.
+    if (this.closed || this.socket.readyState !== WebSocket.OPEN) return
+    const { redact } = this.opts
+    if (!this.isRaw) {
+      for (const { event } of items) if (this.topics.has(event.topic)) this.socket.send(JSON.stringify(redact ? redact(event) : event))
       return
     }
-    // ws has no cork of its own: holding its TCP socket makes one write of all the frames.
-    const raw = (this.socket as unknown as { _socket?: Socket })._socket
-    raw?.cork()
-    const { redact } = this.opts
-    for (const { event, bytes } of batch) {
-      if (this.topics.has(event.topic)) this.socket.send(redact ? JSON.stringify(redact(event)) : bytes, { binary: false })
-    }
-    raw?.uncork()
+    const bytes = shared ? shared.bytesFor(this.view, this.topics, redact) : concatFrames(items, this.topics, redact)
+    if (bytes) this.wire.write(bytes)
   }
 
   private async recheck(): Promise<void> {
@@ -299,6 +417,7 @@ export class LiveClient {
 
   private narrow(): void {
     this.topics = new Set(this.visible.filter((t) => this.wanted === null || this.wanted.has(t)))
+    this.view = viewKey(this.topics, this.opts.redact)
   }
 
   private onMessage(raw: string): void {

@@ -38,17 +38,17 @@ export class EventLog {
   constructor(private readonly bus: Bus) {}
 
   async record(tx: Tx, tenant: string, actor: string | null, input: EventInput): Promise<KendaliEvent> {
-    // The counter row stays locked until commit: events of one tenant commit in sequence order.
-    const [counter] = await tx.query<{ last_seq: number }>(
-      `INSERT INTO event_counters (tenant, last_seq) VALUES ($1, 1)
-       ON CONFLICT (tenant) DO UPDATE SET last_seq = event_counters.last_seq + 1
-       RETURNING last_seq`,
-      [tenant],
-    )
+    // One statement (one round trip on the writer's path). The counter row stays locked until commit: events
+    // of one tenant commit in sequence order.
     const [row] = await tx.query<EventRow>(
-      `INSERT INTO events (tenant, seq, topic, type, entity, actor, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${EVENT_COLUMNS}`,
-      [tenant, counter.last_seq, input.topic, input.type, input.entity ?? null, actor, JSON.stringify(input.data ?? {})],
+      `WITH counter AS (
+         INSERT INTO event_counters (tenant, last_seq) VALUES ($1, 1)
+         ON CONFLICT (tenant) DO UPDATE SET last_seq = event_counters.last_seq + 1
+         RETURNING last_seq
+       )
+       INSERT INTO events (tenant, seq, topic, type, entity, actor, data)
+       SELECT $1, last_seq, $2, $3, $4, $5, $6 FROM counter RETURNING ${EVENT_COLUMNS}`,
+      [tenant, input.topic, input.type, input.entity ?? null, actor, JSON.stringify(input.data ?? {})],
     )
     const event = toEvent(row)
     tx.afterCommit(() => this.bus.publish(event))

@@ -113,7 +113,7 @@ export function eventRoutes(app: KendaliApp, ctx: CoreContext, identity: () => I
       const tenant = tenantOf(request)
       ctx.metrics.liveClients.inc()
       socket.on('close', () => ctx.metrics.liveClients.dec())
-      hub.attach(socket, {
+      hub.attach(socket, request.raw.socket, {
         tenant: tenant.code,
         after: request.query.after ?? null,
         visibleTopics: topicsOf(ctx, principalOf(request), tenant),

@@ -150,7 +150,7 @@ export class AccountService {
   async principalFromSession(db: Queryable, sessionToken: string): Promise<Principal | null> {
     const user = await store.sessionUser(db, sha256(sessionToken), this.sessions.idleMinutes)
     if (!user) return null
-    return { kind: 'user', id: user.id, actor: user.username, isPlatformAdmin: user.is_platform_admin, grants: await store.grantsOf(db, user.id) }
+    return { kind: 'user', id: user.id, actor: user.username, isPlatformAdmin: user.is_platform_admin, grants: user.grants }
   }
 
   /**

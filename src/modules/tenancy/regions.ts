@@ -118,8 +118,7 @@ export class RegionService {
     const kelurahan = await store.kelurahanAt(db, tenant, lon, lat, BORDER_SNAP_METRES)
     if (!kelurahan) return null
     // The kecamatan comes from the code hierarchy: the kecamatan layer is coarser and overlaps.
-    const kecamatan = kelurahan.parent ? await store.findRegion(db, tenant, kelurahan.parent) : null
-    return { kelurahan: { code: kelurahan.code, name: kelurahan.name }, kecamatan, distanceM: Math.round(kelurahan.distance_m) }
+    return { kelurahan: { code: kelurahan.code, name: kelurahan.name }, kecamatan: kelurahan.kecamatan, distanceM: Math.round(kelurahan.distance_m) }
   }
 
   async lookup(db: Queryable, tenant: { code: string; name: string }, lon: number, lat: number): Promise<RegionAtPoint> {

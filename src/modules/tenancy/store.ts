@@ -90,29 +90,44 @@ export async function storedRegionCodes(db: Queryable, tenant: string, codes: re
   return new Set(rows.map((r) => r.code))
 }
 
-export async function findRegion(db: Queryable, tenant: string, code: string): Promise<RegionRef | null> {
-  const [row] = await db.query<RegionRef>('SELECT code, name FROM regions WHERE tenant = $1 AND code = $2', [tenant, code])
-  return row ?? null
-}
-
-/** The kelurahan/desa covering a point, or else the nearest one within maxMetres (borders leave slivers). */
+/**
+ * The kelurahan/desa covering a point, or else the nearest one within maxMetres (borders leave slivers), with
+ * its kecamatan (its parent in the code hierarchy). One statement: it is on the path of every incident POST.
+ */
 export async function kelurahanAt(
   db: Queryable,
   tenant: string,
   lon: number,
   lat: number,
   maxMetres: number,
-): Promise<{ code: string; name: string; parent: string | null; distance_m: number } | null> {
-  const [row] = await db.query<{ code: string; name: string; parent: string | null; distance_m: number }>(
-    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
-     SELECT code, name, parent,
-       CASE WHEN ST_Covers(geom, p.g) THEN 0 ELSE ST_Distance(geom::geography, p.g::geography) END AS distance_m
-     FROM regions, p
-     WHERE tenant = $1 AND level IN ('kelurahan', 'desa') AND ST_DWithin(geom::geography, p.g::geography, $4)
-     ORDER BY distance_m, code LIMIT 1`,
+): Promise<{ code: string; name: string; kecamatan: RegionRef | null; distance_m: number } | null> {
+  // The covering test is planar, on the geometry's GiST index; only a point in no polygon (a sliver between
+  // borders) pays for distances on the spheroid, and only to polygons in a box sure to hold every one within
+  // maxMetres (a degree is at least 110 km north-south, and 110 km × cos(latitude) east-west).
+  const [row] = await db.query<{ code: string; name: string; parent: string | null; parent_name: string | null; distance_m: number }>(
+    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g),
+     covering AS (
+       SELECT code, name, parent, 0::float8 AS distance_m FROM regions, p
+       WHERE tenant = $1 AND level IN ('kelurahan', 'desa') AND ST_Covers(geom, p.g)
+       ORDER BY code LIMIT 1
+     ),
+     found AS (
+       SELECT * FROM covering
+       UNION ALL
+       (SELECT code, name, parent, ST_Distance(geom::geography, p.g::geography) FROM regions, p
+        WHERE NOT EXISTS (SELECT 1 FROM covering) AND tenant = $1 AND level IN ('kelurahan', 'desa')
+          AND geom && ST_Expand(p.g, $4 / (110000.0 * cos(radians($3))))
+          AND ST_DWithin(geom::geography, p.g::geography, $4)
+        ORDER BY 4, code LIMIT 1)
+     )
+     SELECT f.code, f.name, f.parent, k.name AS parent_name, f.distance_m
+     FROM found f LEFT JOIN regions k ON k.tenant = $1 AND k.code = f.parent
+     LIMIT 1`,
     [tenant, lon, lat, maxMetres],
   )
-  return row ?? null
+  if (!row) return null
+  const kecamatan = row.parent && row.parent_name !== null ? { code: row.parent, name: row.parent_name } : null
+  return { code: row.code, name: row.name, kecamatan, distance_m: row.distance_m }
 }
 
 // Agencies
@@ -192,14 +207,20 @@ export async function findUserById(db: Queryable, id: string): Promise<UserAuthR
   return row ?? null
 }
 
-export async function grantsOf(db: Queryable, userId: string): Promise<{ tenant: string; roles: Role[]; agencies: string[] }[]> {
-  return db.query<{ tenant: string; roles: Role[]; agencies: string[] }>(
-    `SELECT g.tenant, array_agg(g.role ORDER BY g.role) AS roles,
-       coalesce((SELECT array_agg(m.agency_id::text ORDER BY m.agency_id) FROM agency_members m
-                 WHERE m.user_id = $1 AND m.tenant = g.tenant), '{}') AS agencies
-     FROM role_grants g WHERE g.user_id = $1 GROUP BY g.tenant ORDER BY g.tenant`,
-    [userId],
-  )
+export interface Grant {
+  tenant: string
+  roles: Role[]
+  agencies: string[]
+}
+
+/** The grants of the user `userId` (an SQL expression), one row per tenant. */
+const grantsSql = (userId: string) => `SELECT g.tenant, array_agg(g.role ORDER BY g.role) AS roles,
+    coalesce((SELECT array_agg(m.agency_id::text ORDER BY m.agency_id) FROM agency_members m
+              WHERE m.user_id = ${userId} AND m.tenant = g.tenant), '{}') AS agencies
+  FROM role_grants g WHERE g.user_id = ${userId} GROUP BY g.tenant`
+
+export async function grantsOf(db: Queryable, userId: string): Promise<Grant[]> {
+  return db.query<Grant>(`${grantsSql('$1')} ORDER BY g.tenant`, [userId])
 }
 
 const USER = `u.id, u.username, u.name, u.tenant,
@@ -295,18 +316,20 @@ export async function insertSession(
 }
 
 /**
- * The person of a live session: not past its absolute end, not idle longer than `idleMinutes` (0: no idle end).
- * Using it counts as activity, written at most once a minute.
+ * The person of a live session and their grants: not past its absolute end, not idle longer than `idleMinutes`
+ * (0: no idle end). Using it counts as activity, written at most once a minute. One statement: every request
+ * with a session cookie waits for it.
  */
-export async function sessionUser(db: Queryable, tokenHash: string, idleMinutes: number): Promise<UserAuthRow | null> {
-  const [row] = await db.query<UserAuthRow>(
+export async function sessionUser(db: Queryable, tokenHash: string, idleMinutes: number): Promise<(UserAuthRow & { grants: Grant[] }) | null> {
+  const [row] = await db.query<UserAuthRow & { grants: Grant[] }>(
     `WITH live AS (
        SELECT token_hash, user_id, last_seen_at FROM sessions
        WHERE token_hash = $1 AND expires_at > now() AND ($2::int = 0 OR last_seen_at > now() - make_interval(mins => $2::int))
      ), seen AS (
        UPDATE sessions s SET last_seen_at = now() FROM live WHERE s.token_hash = live.token_hash AND live.last_seen_at < now() - interval '1 minute'
      )
-     SELECT u.id, u.tenant, u.username, u.name, u.password_hash, u.is_platform_admin, u.disabled_at
+     SELECT u.id, u.tenant, u.username, u.name, u.password_hash, u.is_platform_admin, u.disabled_at,
+       coalesce((SELECT json_agg(x ORDER BY x.tenant) FROM (${grantsSql('u.id')}) x), '[]'::json) AS grants
      FROM live JOIN users u ON u.id = live.user_id
      WHERE u.disabled_at IS NULL`,
     [tokenHash, idleMinutes],
