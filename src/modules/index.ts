@@ -1,5 +1,6 @@
 import type { KendaliModule } from '../core/module.ts'
 import { alertsModule } from './alerts/index.ts'
+import { analyticsModule } from './analytics/index.ts'
 import { cctvModule } from './cctv/index.ts'
 import { datahubModule } from './datahub/index.ts'
 import { incidentsModule } from './incidents/index.ts'
@@ -20,6 +21,7 @@ export function allModules(): KendaliModule[] {
     incidentsModule(),
     sensorsModule(),
     cctvModule(),
+    analyticsModule(),
     reportsModule(),
     postsModule(),
     patrolsModule(),

@@ -26,6 +26,8 @@ const PUBLIC_ROUTES = [
   'GET /api/t/:tenant/agencies/:id',
   // Devices authenticate with their own token, checked by the sensors module (tested there).
   'POST /api/t/:tenant/devices/:id/readings',
+  // Analytics vendors post detections signed with their source's secret, checked by the analytics module (tested there).
+  'POST /api/t/:tenant/analytics/sources/:id/events',
   // Public cameras are for everyone; the cctv module hides internal ones from callers without a role (tested there).
   'GET /api/t/:tenant/cameras',
   'GET /api/t/:tenant/cameras/:id',

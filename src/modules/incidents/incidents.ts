@@ -282,12 +282,12 @@ export class IncidentService {
     })
   }
 
-  /** The incident of a sensor alarm: created once, however often the alarm is heard of. */
-  async createFromAlarm(db: Database, tenant: string, input: CreateIncident & { alarmId: string }): Promise<Incident> {
+  /** The incident of an alarm (a sensor's, a video detection's): created once, however often the alarm is heard of. */
+  async createFromAlarm(db: Database, tenant: string, input: CreateIncident & { alarmId: string }, actor = SENSOR_ACTOR): Promise<Incident> {
     const existing = await store.findIncidentByAlarm(db, tenant, input.alarmId)
     if (existing) return (await this.withTimers(db, tenant, [existing]))[0]
     try {
-      return await this.create(db, tenant, SENSOR_ACTOR, input)
+      return await this.create(db, tenant, actor, input)
     } catch (err) {
       // Another instance created it between the look and the insert.
       const raced = await store.findIncidentByAlarm(db, tenant, input.alarmId)

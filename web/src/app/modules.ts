@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react'
 import { alertsWeb } from '../modules/alerts/index.ts'
+import { analyticsWeb } from '../modules/analytics/index.ts'
 import { cctvWeb } from '../modules/cctv/index.ts'
 import { datahubWeb } from '../modules/datahub/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
@@ -50,6 +51,7 @@ export const webModules: WebModule[] = [
   incidentsWeb,
   sensorsWeb,
   cctvWeb,
+  analyticsWeb,
   reportsWeb,
   postsWeb,
   patrolsWeb,
