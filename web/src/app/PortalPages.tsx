@@ -43,6 +43,15 @@ export function PortalPages() {
             .map(({ path, Component }) => (
               <Route key={path} path={path} element={<Component tenant={tenant} />} />
             ))}
+          <Route
+            path="*"
+            element={
+              <section className="not-found" data-testid="not-found">
+                <p>{t('app.notFound.portal')}</p>
+                <Link to={`/p/${tenant.code}`}>{t('app.notFound.portalHome')}</Link>
+              </section>
+            }
+          />
         </Routes>
       </main>
       <footer className="portal-foot">

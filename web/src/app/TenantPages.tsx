@@ -1,9 +1,11 @@
 import { lazy, useEffect } from 'react'
-import { Route, Routes, useNavigate, useParams } from 'react-router-dom'
+import { useTranslation } from 'react-i18next'
+import { Link, Route, Routes, useNavigate, useParams } from 'react-router-dom'
 import { AccountPage } from './AccountPage.tsx'
 import { useAuth } from './auth.tsx'
 import { PHONE_QUERY, rolePage } from './firstPage.ts'
 import { webModules } from './modules.ts'
+import { StaffFrame } from './StaffFrame.tsx'
 import { rolesIn } from './StaffNav.tsx'
 
 // The console draws the map: MapLibre loads with it, not with the phone pages of the field roles.
@@ -24,6 +26,24 @@ function RolePage() {
   return <main className="loading">…</main>
 }
 
+/** An address no page answers (an old bookmark, a mistyped link): said so, with the way to the person's own page. */
+function NoSuchPage() {
+  const { t } = useTranslation()
+  const { tenant = '' } = useParams()
+  return (
+    <StaffFrame title={t('app.notFound.title')}>
+      {() => (
+        <main className="not-found" data-testid="not-found">
+          <p>{t('app.notFound.staff')}</p>
+          <Link className="button" to={`/t/${tenant}`}>
+            {t('app.notFound.home')}
+          </Link>
+        </main>
+      )}
+    </StaffFrame>
+  )
+}
+
 /** Everything under /t/:tenant/: the console and the modules' own pages (loaded apart from the public pages). */
 export function TenantPages() {
   return (
@@ -36,6 +56,7 @@ export function TenantPages() {
         .map(({ path, Component }) => (
           <Route key={path} path={path} element={<Component />} />
         ))}
+      <Route path="*" element={<NoSuchPage />} />
     </Routes>
   )
 }
