@@ -94,7 +94,7 @@ function Field({ tenant }: { tenant: Tenant }) {
       await movePatrol(tenant.code, patrol.id, which)
       load()
     } catch (err) {
-      setProblem(err instanceof ApiError ? err.message : t('patrols.field.needsNetwork'))
+      setProblem(err instanceof ApiError ? problemText(err) : t('patrols.field.needsNetwork'))
     }
   }
 
