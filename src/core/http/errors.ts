@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { DomainError, ModuleError, RateLimited } from '../errors.ts'
+import { DomainError, ModuleError } from '../errors.ts'
 
 export const ErrorBody = Type.Object(
   {
@@ -81,7 +81,8 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     return
   }
   if (err instanceof DomainError) {
-    if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds))
+    // Rate limits and full queues say when to come back.
+    if ('retryAfterSeconds' in err && typeof err.retryAfterSeconds === 'number') reply.header('retry-after', String(err.retryAfterSeconds))
     const code = err instanceof ModuleError ? err.moduleCode : err.code
     reply.status(STATUS[err.code]).send({ error: { code, message: err.message, details: err.details } })
     return

@@ -25,7 +25,7 @@ export function connectMqtt(ctx: CoreContext, sensors: SensorService): { stop: (
     try {
       body = JSON.parse(message.payload.toString('utf8'))
     } catch {
-      await sensors.submit(ctx.db, message.tenant, message.device, null, true)
+      await sensors.submit(ctx.db, message.tenant, message.device, null, { unreadable: true })
       return
     }
     await sensors.submit(ctx.db, message.tenant, message.device, body)

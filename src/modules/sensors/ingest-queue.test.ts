@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type IngestEntry, type IngestOutcome, IngestQueue } from './ingest-queue.ts'
+import { IngestBusy, type IngestEntry, type IngestOutcome, IngestQueue } from './ingest-queue.ts'
 
 const ok = (entry: IngestEntry): IngestOutcome[] => entry.bodies.map(() => ({ accepted: 1, rejected: [] }))
 
@@ -75,11 +75,55 @@ describe('ingest queue (group commit)', () => {
     const [good, gone, unreadable] = await Promise.allSettled([
       queue.submit('33.71', 'awlr-1', { values: { water_level: 1 } }),
       queue.submit('33.71', 'gone', { values: { water_level: 1 } }),
-      queue.submit('33.71', 'awlr-1', null, true),
+      queue.submit('33.71', 'awlr-1', null, { unreadable: true }),
     ])
     expect(good).toEqual({ status: 'fulfilled', value: { accepted: 1, rejected: [] } })
     expect(gone).toMatchObject({ status: 'rejected', reason: new Error('There is no device gone') })
     expect(unreadable).toMatchObject({ status: 'fulfilled', value: { accepted: 0, rejected: [{ field: 'payload' }] } })
+    await queue.drain()
+  })
+
+  it('refuses at once, instead of waiting, a payload whose sender asked not to wait when the queue is full', async () => {
+    const stuck = gate()
+    const queue = new IngestQueue(
+      async (entries) => {
+        await stuck.opened
+        return entries.map(ok)
+      },
+      { maxQueued: 2, maxBatch: 2, lingerMs: 1 },
+    )
+    const held = [queue.submit('33.71', 'awlr-1', { values: { water_level: 1 } }), queue.submit('33.71', 'awlr-2', { values: { water_level: 2 } })]
+    await expect(queue.submit('33.71', 'awlr-3', { values: { water_level: 3 } }, { whenFull: 'refuse' })).rejects.toBeInstanceOf(IngestBusy)
+    stuck.open()
+    await Promise.all(held)
+    await expect(queue.submit('33.71', 'awlr-3', { values: { water_level: 3 } }, { whenFull: 'refuse' })).resolves.toEqual({ accepted: 1, rejected: [] })
+  })
+
+  it('with two writes in flight, keeps a device out of the second while the first holds it, so its payloads commit in order', async () => {
+    const gates = [gate(), gate(), gate()]
+    const writes: string[][] = []
+    const queue = new IngestQueue(
+      async (entries) => {
+        const n = writes.push(entries.map((e) => `${e.deviceId}:${e.bodies.length}`))
+        await gates[n - 1].opened
+        return entries.map(ok)
+      },
+      { maxQueued: 100, maxBatch: 1, lingerMs: 1, concurrency: 2 },
+    )
+    const first = queue.submit('33.71', 'awlr-1', { values: { water_level: 1 } })
+    await expect.poll(() => writes.length).toBe(1)
+    // awlr-1 is in the first write: its next payload waits; awlr-2 goes into the second write at once.
+    const later = queue.submit('33.71', 'awlr-1', { values: { water_level: 2 } })
+    const other = queue.submit('33.71', 'awlr-2', { values: { water_level: 3 } })
+    await expect.poll(() => writes.length).toBe(2)
+    expect(writes[1]).toEqual(['awlr-2:1'])
+    gates[1].open()
+    await other
+    expect(writes).toHaveLength(2)
+    gates[0].open()
+    gates[2].open()
+    await Promise.all([first, later])
+    expect(writes[2]).toEqual(['awlr-1:1'])
     await queue.drain()
   })
 })

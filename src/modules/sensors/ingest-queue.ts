@@ -1,3 +1,4 @@
+import { DomainError } from '../../core/errors.ts'
 import type { Rejection } from './payload.ts'
 
 /** What one payload came to: its good readings are stored, its bad items named (and counted, never stored). */
@@ -10,8 +11,26 @@ export interface IngestOutcome {
 export interface IngestEntry {
   tenant: string
   deviceId: string
+  /** The SHA-256 of the token an HTTP request carried, checked by the write (one query for the whole batch). */
+  tokenHash?: string
   bodies: unknown[]
   unreadable: number
+}
+
+/** Where a payload comes from: `tokenHash` when its credentials are still to be checked, `unreadable` when it was not JSON. */
+export interface IngestSource {
+  tokenHash?: string
+  unreadable?: boolean
+  /** When the queue is full: wait for room (MQTT: the broker stops reading the socket meanwhile), or refuse at once. */
+  whenFull?: 'wait' | 'refuse'
+}
+
+/** The queue is full and the caller asked not to wait: an HTTP client is told to come back (503, Retry-After). */
+export class IngestBusy extends DomainError {
+  readonly retryAfterSeconds = 1
+  constructor() {
+    super('unavailable', 'Too many readings are waiting to be stored; send them again in a moment')
+  }
 }
 
 /** Writes entries of many devices together; per entry, the outcome of each body, or why the entry was refused. */
@@ -36,6 +55,8 @@ export interface IngestQueueOptions {
   maxBatch: number
   /** How long a write waits for more payloads after the first one when the queue was idle. */
   lingerMs: number
+  /** Writes in flight at once: 1 on PGlite (one connection); more on PostgreSQL, so parsing overlaps the server's work. */
+  concurrency?: number
 }
 
 const UNREADABLE: IngestOutcome = { accepted: 0, rejected: [{ index: 0, field: 'payload', message: 'not JSON' }] }
@@ -49,7 +70,11 @@ const UNREADABLE: IngestOutcome = { accepted: 0, rejected: [{ index: 0, field: '
 export class IngestQueue {
   private pending = new Map<string, Pending>()
   private queued = 0
-  private writing = false
+  private writing = 0
+  /** Payloads not yet in a write. */
+  private waiting = 0
+  /** Devices (tenant/id) whose payloads a write in flight holds. */
+  private readonly inWrite = new Set<string>()
   private timer: ReturnType<typeof setTimeout> | null = null
   private readonly room: (() => void)[] = []
   private idle: (() => void)[] = []
@@ -62,14 +87,17 @@ export class IngestQueue {
     private readonly options: IngestQueueOptions = { maxQueued: 20_000, maxBatch: 5_000, lingerMs: 2 },
   ) {}
 
-  /** Queues a payload (`unreadable`: it was not JSON, to be counted); resolves once it is committed. */
-  async submit(tenant: string, deviceId: string, body: unknown, unreadable = false): Promise<IngestOutcome> {
+  /** Queues a payload; resolves once it is committed (or refused, its bad items named). */
+  async submit(tenant: string, deviceId: string, body: unknown, source: IngestSource = {}): Promise<IngestOutcome> {
+    const { tokenHash, unreadable = false, whenFull = 'wait' } = source
+    if (this.queued >= this.options.maxQueued && whenFull === 'refuse') throw new IngestBusy()
     while (this.queued >= this.options.maxQueued) await new Promise<void>((resolve) => this.room.push(resolve))
     this.queued += 1
-    const key = `${tenant}/${deviceId}`
+    this.waiting += 1
+    const key = `${tenant}/${deviceId}/${tokenHash ?? ''}`
     let pending = this.pending.get(key)
     if (!pending) {
-      pending = { entry: { tenant, deviceId, bodies: [], unreadable: 0 }, waiters: [] }
+      pending = { entry: { tenant, deviceId, tokenHash, bodies: [], unreadable: 0 }, waiters: [] }
       this.pending.set(key, pending)
     }
     const { entry, waiters } = pending
@@ -86,9 +114,13 @@ export class IngestQueue {
     return outcome
   }
 
+  private get concurrency(): number {
+    return this.options.concurrency ?? 1
+  }
+
   private schedule(): void {
-    if (this.writing || this.pending.size === 0) return
-    if (this.queued >= this.options.maxBatch) {
+    if (this.writing >= this.concurrency || this.pending.size === 0) return
+    if (this.waiting >= this.options.maxBatch) {
       if (this.timer) clearTimeout(this.timer)
       this.timer = null
       void this.flush()
@@ -101,11 +133,20 @@ export class IngestQueue {
   }
 
   private async flush(): Promise<void> {
-    if (this.writing) return
-    this.writing = true
-    const batch = [...this.pending.values()]
-    this.pending = new Map()
+    if (this.writing >= this.concurrency || this.pending.size === 0) return
+    // A device already in a write waits for the next one, so its readings are stored, and its rules see them, in order.
+    const batch: Pending[] = []
+    for (const [key, p] of this.pending) {
+      const device = `${p.entry.tenant}/${p.entry.deviceId}`
+      if (this.inWrite.has(device)) continue
+      batch.push(p)
+      this.pending.delete(key)
+      this.inWrite.add(device)
+    }
+    if (batch.length === 0) return
+    this.writing += 1
     const count = batch.reduce((n, p) => n + p.waiters.length, 0)
+    this.waiting -= count
     try {
       const results = await this.write(batch.map((p) => p.entry)).catch((err: unknown) =>
         batch.map(() => (err instanceof Error ? err : new Error(String(err)))),
@@ -120,17 +161,18 @@ export class IngestQueue {
       this.writes += 1
       this.written += count
     } finally {
+      for (const p of batch) this.inWrite.delete(`${p.entry.tenant}/${p.entry.deviceId}`)
       this.queued -= count
-      this.writing = false
+      this.writing -= 1
       for (const wake of this.room.splice(0, this.options.maxQueued - this.queued)) wake()
       if (this.pending.size > 0) void this.flush()
-      else for (const done of this.idle.splice(0)) done()
+      else if (this.writing === 0) for (const done of this.idle.splice(0)) done()
     }
   }
 
   /** Resolves once everything submitted so far is written. */
   drain(): Promise<void> {
-    if (!this.writing && this.pending.size === 0) return Promise.resolve()
+    if (this.writing === 0 && this.pending.size === 0) return Promise.resolve()
     return new Promise<void>((resolve) => {
       this.idle.push(resolve)
       if (this.timer) {

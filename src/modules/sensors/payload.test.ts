@@ -97,4 +97,22 @@ describe('device payloads', () => {
     expect(senml.readings).toEqual([{ metric: 'rainfall', at: now, value: 12 }])
     expect(senml.rejected.map((r) => [r.index, r.field, r.reason])).toEqual([[1, 'v', 'range']])
   })
+
+  it('refuses a SenML record with a must-understand label it does not know (RFC 8428 §12.3.1) and reads the others', () => {
+    const t = now.getTime() / 1000
+    const parsed = parsePayload(
+      [
+        { bn: 'urn:dev:ow:10e2073a01080063:', bt: t - 120, bu: 'cm', n: 'water_level', v: 180 },
+        { n: 'water_level', t: 60, v: 181, rt_: 'hourly' },
+        { n: 'water_level', t: 120, v: 182 },
+      ],
+      metrics,
+      now,
+    )
+    expect(parsed.readings.map((r) => [r.at.getTime() / 1000 - t, r.value])).toEqual([
+      [-120, 180],
+      [0, 182],
+    ])
+    expect(parsed.rejected).toMatchObject([{ index: 1, field: 'rt_' }])
+  })
 })

@@ -97,6 +97,12 @@ function parseSenml(pack: unknown[], metrics: Metrics, now: Date, out: Parsed): 
       out.rejected.push({ index, field: 'record', message: 'a SenML record must be an object' })
       continue
     }
+    // RFC 8428 §12.3.1: an unknown label ending in "_" must be understood, so its record is refused, not read without it.
+    const mustUnderstand = Object.keys(record).find((label) => label.endsWith('_'))
+    if (mustUnderstand) {
+      out.rejected.push({ index, field: mustUnderstand, message: `"${mustUnderstand}" must be understood (RFC 8428), and Kendali does not know it` })
+      continue
+    }
     if (typeof record.bn === 'string') bn = record.bn
     if (typeof record.bt === 'number') bt = record.bt
     if (typeof record.bu === 'string') bu = record.bu

@@ -1,18 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
-import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
+import { Conflict, Invalid, NotFound, Unauthorized } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, encodeCursor, keysetPage } from '../../core/http/paging.ts'
 import type { DeviceIdentity } from '../../core/mqtt/hub.ts'
 import { type DeviceKind, mergeKinds } from './catalogue.ts'
 import { recordSensorEvent } from './events.ts'
-import { type IngestEntry, type IngestOutcome, IngestQueue } from './ingest-queue.ts'
+import { type IngestEntry, type IngestOutcome, IngestQueue, type IngestSource } from './ingest-queue.ts'
 import { type Parsed, parsePayload, type Reading } from './payload.ts'
 import { evaluateRule } from './rules.ts'
 import type { Alarm, CreateDevice, CreateRule, Device, History, PutDeviceKind, Rule, UpdateDevice, UpdateRule } from './schema.ts'
 import * as store from './store.ts'
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
+/** How a device token is kept (and compared): its SHA-256, never the token. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex')
 const newToken = () => `kdd_${randomBytes(24).toString('base64url')}`
 const newDeviceId = (kind: string) => `${kind.split('_')[0]}-${randomBytes(5).toString('hex')}`
 
@@ -27,6 +28,8 @@ interface ParsedEntry {
 }
 
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)))
+const UNIQUE_VIOLATION = '23505'
+const sqlState = (err: unknown) => (err && typeof err === 'object' && 'code' in err ? err.code : undefined)
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 function alarmEventData(alarm: Alarm, action?: string) {
@@ -82,7 +85,7 @@ export class SensorService {
         location: input.location,
         agencyId: input.agencyId ?? null,
         intervalSeconds: input.intervalSeconds ?? 300,
-        tokenHash: sha256(token),
+        tokenHash: tokenHash(token),
       })
       await recordSensorEvent(this.events, tx, tenant, actor, {
         topic: 'sensors',
@@ -97,7 +100,7 @@ export class SensorService {
   async rotateToken(db: Database, tenant: string, actor: string, id: string): Promise<Device & { token: string }> {
     const token = newToken()
     return db.transaction(async (tx) => {
-      if (!(await store.setTokenHash(tx, tenant, id, sha256(token)))) throw new NotFound(`There is no device ${id} in ${tenant}`)
+      if (!(await store.setTokenHash(tx, tenant, id, tokenHash(token)))) throw new NotFound(`There is no device ${id} in ${tenant}`)
       const device = await this.getDevice(tx, tenant, id)
       await recordSensorEvent(this.events, tx, tenant, actor, {
         topic: 'sensors',
@@ -210,7 +213,7 @@ export class SensorService {
   /** Checks a device's credentials (MQTT username/password, or the HTTP bearer token). */
   async authenticate(db: Queryable, deviceId: string, token: string): Promise<DeviceIdentity | null> {
     const device = await store.deviceForAuth(db, deviceId)
-    if (!device || device.token_hash !== sha256(token)) return null
+    if (!device || device.token_hash !== tokenHash(token)) return null
     return { tenant: device.tenant, device: device.id }
   }
 
@@ -230,13 +233,15 @@ export class SensorService {
    * Queues a payload for the next group commit (see IngestQueue); resolves once it is stored, its bad items
    * counted. MQTT acknowledges a QoS 1 publish, and HTTP answers, only then.
    */
-  submit(db: Database, tenant: string, deviceId: string, body: unknown, unreadable = false): Promise<IngestOutcome> {
+  submit(db: Database, tenant: string, deviceId: string, body: unknown, source: IngestSource = {}): Promise<IngestOutcome> {
     let queue = this.queues.get(db)
     if (!queue) {
-      queue = new IngestQueue((entries) => this.ingestMany(db, entries))
+      // PostgreSQL takes a second write while one commits (the pool has the connections); PGlite has one.
+      const concurrency = db.kind === 'postgres' ? 2 : 1
+      queue = new IngestQueue((entries) => this.ingestMany(db, entries), { maxQueued: 20_000, maxBatch: 5_000, lingerMs: 2, concurrency })
       this.queues.set(db, queue)
     }
-    return queue.submit(tenant, deviceId, body, unreadable)
+    return queue.submit(tenant, deviceId, body, source)
   }
 
   /** Resolves once every payload submitted so far is written. */
@@ -255,6 +260,9 @@ export class SensorService {
     for (const tenant of new Set(entries.map((e) => e.tenant))) kinds.set(tenant, await this.kinds(db, tenant))
     const parsed = entries.map((entry): ParsedEntry | Error => {
       const device = devices.get(entry.deviceId)
+      // A request's token is checked here, with the batch's one look-up of its devices, not one query per request.
+      if (entry.tokenHash !== undefined && (!device || device.tenant !== entry.tenant || device.token_hash !== entry.tokenHash))
+        return new Unauthorized('Send the device token as a bearer token')
       if (!device || device.tenant !== entry.tenant) return new NotFound(`There is no device ${entry.deviceId} in ${entry.tenant}`)
       const ranges = new Map(
         kinds
@@ -267,11 +275,17 @@ export class SensorService {
     })
     const ready = parsed.filter((p): p is ParsedEntry => !(p instanceof Error))
     const failed = new Map<ParsedEntry, Error>()
+    // Readings go in with a plain insert; a reading sent again (a QoS 1 redelivery after a lost PUBACK) breaks the
+    // key, and then the batch is written again skipping what is stored (ON CONFLICT costs a third of the insert).
+    const commit = (batch: ParsedEntry[]) =>
+      db
+        .transaction((tx) => this.write(tx, batch, now, false))
+        .catch((err: unknown) => (sqlState(err) === UNIQUE_VIOLATION ? db.transaction((tx) => this.write(tx, batch, now, true)) : Promise.reject(err)))
     try {
-      if (ready.length > 0) await db.transaction((tx) => this.write(tx, ready, now))
+      if (ready.length > 0) await commit(ready)
     } catch (err) {
       if (ready.length === 1) failed.set(ready[0], asError(err))
-      else for (const one of ready) await db.transaction((tx) => this.write(tx, [one], now)).catch((alone: unknown) => failed.set(one, asError(alone)))
+      else for (const one of ready) await commit([one]).catch((alone: unknown) => failed.set(one, asError(alone)))
     }
     const stored = ready.filter((p) => !failed.has(p)).flatMap((p) => p.payloads)
     this.counted(
@@ -287,7 +301,7 @@ export class SensorService {
     return store.rejectionCounts(db, tenant, deviceId)
   }
 
-  private async write(tx: Tx, batch: ParsedEntry[], now: Date): Promise<void> {
+  private async write(tx: Tx, batch: ParsedEntry[], now: Date, isResent: boolean): Promise<void> {
     const counts: { tenant: string; deviceId: string; reason: string; count: number }[] = []
     for (const { entry, payloads } of batch) {
       const reasons = new Map<string, number>(entry.unreadable > 0 ? [['payload', entry.unreadable]] : [])
@@ -306,7 +320,7 @@ export class SensorService {
       .sort((a, b) => (a.device.tenant === b.device.tenant ? cmp(a.device.id, b.device.id) : cmp(a.device.tenant, b.device.tenant)))
     if (reporting.length === 0) return
     const all = reporting.flatMap(({ device, readings }) => readings.map((r) => ({ ...r, tenant: device.tenant, deviceId: device.id })))
-    await store.insertReadings(tx, all)
+    await store.insertReadings(tx, all, isResent)
     // Each device's readings are in time order, so the last of a metric is its newest.
     const latest = new Map(all.map((r) => [`${r.tenant}/${r.deviceId}/${r.metric}`, r]))
     await store.upsertLatest(tx, [...latest.values()])

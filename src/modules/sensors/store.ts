@@ -99,12 +99,14 @@ export async function devicesForIngest(db: Queryable, ids: string[]): Promise<De
 
 const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick)
 
-/** Many devices' readings in one statement; a reading already stored (same device, metric and time) is kept. */
-export async function insertReadings(db: Queryable, readings: DeviceReading[]): Promise<void> {
+/**
+ * Many devices' readings in one statement. `skipStored`: a reading already stored (same device, metric and time)
+ * is kept as it is; without it such a reading fails the statement (unique_violation).
+ */
+export async function insertReadings(db: Queryable, readings: DeviceReading[], skipStored: boolean): Promise<void> {
   await db.query(
     `INSERT INTO readings (tenant, device_id, metric, at, value)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])
-     ON CONFLICT DO NOTHING`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])${skipStored ? ' ON CONFLICT DO NOTHING' : ''}`,
     [
       column(readings, (r) => r.tenant),
       column(readings, (r) => r.deviceId),
