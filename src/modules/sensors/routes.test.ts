@@ -109,6 +109,25 @@ describe('readings over HTTP', () => {
     expect(json(res)).toMatchObject({ accepted: 2, rejected: [] })
   })
 
+  it('keeps a reading sent again (a redelivery) once, as first stored, and stores the new ones beside it', async () => {
+    const device = await newGauge()
+    const first = minutesAgo(5)
+    expect(json(await send(device, { ts: first, values: { water_level: 150 } }))).toMatchObject({ accepted: 1 })
+    const again = await send(device, [
+      { ts: first, values: { water_level: 999 } },
+      { ts: minutesAgo(4), values: { water_level: 151 } },
+    ])
+    expect(again.statusCode).toBe(200)
+    const history = json<{ points: { t: string; value: number }[] }>(
+      await inject({
+        method: 'GET',
+        url: `/api/t/33.71/devices/${device.id}/readings?metric=water_level&from=${minutesAgo(60)}&to=${minutesAgo(0)}`,
+        headers: { cookie: operator },
+      }),
+    )
+    expect(history.points.map((p) => p.value)).toEqual([150, 151])
+  })
+
   it('answers history raw for short ranges and in buckets for long ones', async () => {
     const device = await newGauge()
     await send(
