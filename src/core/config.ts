@@ -66,6 +66,8 @@ export interface Config {
   midtransServerKey: string | null
   /** Hosts and CIDR ranges outbound calls (connectors, webhooks, probes) may reach although private or loopback. */
   outboundAllow: string[]
+  /** RTSP cameras remuxed to HLS by ffmpeg: how many at once, and how long one runs on after its last viewer left. */
+  cameraStreams: { maxRemuxes: number; idleSeconds: number }
   /** Days after a report or incident is closed that its reporters', supporters' and callers' contacts are erased. */
   contactRetentionDays: number
   /** Seals secrets at rest (KENDALI_SECRET_KEY, 32 bytes); null: the embedded default keeps one in the data folder. */
@@ -256,6 +258,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     midtransServerKey: text(env, 'MIDTRANS_SERVER_KEY'),
     outboundAllow: list(env, 'OUTBOUND_ALLOW').map((s) => s.toLowerCase()),
+    cameraStreams: { maxRemuxes: int(env, 'CAMERA_MAX_REMUXES', 16), idleSeconds: int(env, 'CAMERA_REMUX_IDLE_SECONDS', 10) },
     contactRetentionDays: int(env, 'CONTACT_RETENTION_DAYS', 365),
     secretKey: env.KENDALI_SECRET_KEY ? parseSecretKey('KENDALI_SECRET_KEY', env.KENDALI_SECRET_KEY.trim()) : null,
     previousSecretKeys: list(env, 'KENDALI_SECRET_KEY_PREVIOUS').map((raw) => parseSecretKey('KENDALI_SECRET_KEY_PREVIOUS', raw)),

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress } from 'node:dns'
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { BlockList, isIP } from 'node:net'
@@ -155,14 +155,14 @@ export class OutboundPolicy {
   }
 
   /** Refuses, when saved, a URL whose host is a literal forbidden address (names are checked at every call). */
-  checkUrl(raw: string, field: string): void {
+  checkUrl(raw: string, field: string, protocols: readonly string[] = ['http:', 'https:']): void {
     let url: URL
     try {
       url = new URL(raw)
     } catch {
       throw new Invalid(`${field} is not a URL`, { field })
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Invalid(`${field} must be http or https`, { field })
+    if (!protocols.includes(url.protocol)) throw new Invalid(`${field} must be ${protocols.map((p) => p.slice(0, -1)).join(' or ')}`, { field })
     const host = url.hostname.replace(/^\[|\]$/g, '')
     if (this.hostAllowed(host)) return
     if ((isIP(host) !== 0 && !this.addressAllowed(host)) || host === 'localhost' || host.endsWith('.localhost')) {
@@ -171,6 +171,20 @@ export class OutboundPolicy {
         reason: 'private_address',
       })
     }
+  }
+
+  /**
+   * The address a client that connects by itself (ffmpeg reading a camera's RTSP) is to connect to: the host
+   * resolved once and checked as every call is, so the name cannot resolve elsewhere between check and connect.
+   */
+  async resolve(host: string): Promise<string> {
+    const bare = host.replace(/^\[|\]$/g, '')
+    const listed = this.hostAllowed(bare)
+    const addresses = isIP(bare) !== 0 ? [bare] : (await dnsPromises.lookup(bare, { all: true })).map((a) => a.address)
+    const bad = addresses.find((address) => !listed && !this.addressAllowed(address))
+    if (bad !== undefined) throw new OutboundError('forbidden_address', `${host} resolves to ${bad}, a private, loopback or link-local address`)
+    if (addresses.length === 0) throw new OutboundError('network', `${host} has no address`)
+    return addresses[0]
   }
 
   /** Fetches a URL under the policy, following redirects (each checked), within a time and size limit. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { seedCameraDemo } from './demo.ts'
@@ -11,9 +12,20 @@ import { SEALED_COLUMNS } from './store.ts'
 const HEALTH_CHECK_SECONDS = 60
 
 /** This module's service, built once per context; other modules (the province picture) read cameras through it. */
-export const cameraService = perContext((ctx: CoreContext) => new CameraService(ctx.events, ctx.secrets, { outbound: ctx.outbound, ownPort: ctx.config.port }))
+export const cameraService = perContext(
+  (ctx: CoreContext) =>
+    new CameraService(ctx.events, ctx.secrets, {
+      outbound: ctx.outbound,
+      ownPort: ctx.config.port,
+      streams: {
+        dir: join(ctx.config.dataDir, 'streams'),
+        max: ctx.config.cameraStreams.maxRemuxes,
+        idleMs: ctx.config.cameraStreams.idleSeconds * 1000,
+      },
+    }),
+)
 
-/** CCTV: camera registry, health checks, snapshot and MJPEG through the server. */
+/** CCTV: camera registry, health checks, snapshot, MJPEG and HLS through the server, RTSP remuxed to HLS. */
 export function cctvModule(): KendaliModule {
   const of = cameraService
   return {

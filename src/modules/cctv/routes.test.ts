@@ -60,7 +60,7 @@ describe('cameras', () => {
       name: 'Tidar',
       location: { type: 'Point', coordinates: [110.22, -7.48] },
       snapshotUrl: secretUrl,
-      rtspUrl: 'rtsp://admin:rahasia@10.0.0.9/1',
+      rtspUrl: 'rtsp://admin:rahasia@127.0.0.1:8554/1',
     })
     const [raw] = await server.kendali.ctx.db.query<Record<string, string>>('SELECT snapshot_url, rtsp_url FROM cameras WHERE tenant = $1 AND id = $2', [
       '33.71',

@@ -9,10 +9,23 @@ import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { type IncidentsServices, incidentsServices } from '../incidents/index.ts'
 import { demoSnapshot } from './demo.ts'
 import { MEDIA_HEADERS } from './media.ts'
-import { AlarmParams, AlarmQuery, Camera, CameraAlarm, CameraParams, CameraQuery, CameraSources, CreateCamera, TenantParams, UpdateCamera } from './schema.ts'
+import {
+  AlarmParams,
+  AlarmQuery,
+  Camera,
+  CameraAlarm,
+  CameraParams,
+  CameraQuery,
+  CameraSources,
+  CameraStreams,
+  CreateCamera,
+  StreamQuery,
+  TenantParams,
+  UpdateCamera,
+} from './schema.ts'
 import type { CameraAccess, CameraService } from './service.ts'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody, 503: ErrorBody }
 
 /** Anonymous callers see public cameras; anyone with a role in the tenant (or its province) sees all. */
 function accessOf(request: FastifyRequest): CameraAccess {
@@ -254,6 +267,21 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
   app.addHook('preClose', async () => {
     for (const abort of liveStreams) abort.abort()
   })
+  app.addHook('onClose', async () => cameras.close())
+
+  app.get(
+    '/api/t/:tenant/camera-streams',
+    {
+      config: { action: 'cctv.stream.read' },
+      schema: {
+        tags: ['cctv'],
+        summary: 'The RTSP cameras being remuxed to HLS now (one ffmpeg each, however many watch): health, bitrate, viewers',
+        params: TenantParams,
+        response: { 200: CameraStreams, ...errors },
+      },
+    },
+    async (request) => cameras.streamStatus(ctx.db, tenantOf(request).code),
+  )
 
   app.get(
     '/api/t/:tenant/cameras/:id/hls/*',
@@ -261,17 +289,23 @@ export function cameraRoutes(app: KendaliApp, ctx: CoreContext, cameras: CameraS
       config: { access: 'public' },
       schema: {
         tags: ['cctv'],
-        summary: 'The live HLS stream through the server: `hls/` is the playlist, the rest are its files (play with hls.js)',
+        summary:
+          'The live HLS stream through the server: `hls/` is the playlist, the rest are its files (play with hls.js). An RTSP camera is remuxed ' +
+          'for signed-in viewers (401 otherwise), one remux however many watch; 503 `remux_limit` when CAMERA_MAX_REMUXES run already',
         params: Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }), '*': Type.String({ maxLength: 300 }) }),
+        querystring: StreamQuery,
         response: { 200: Type.Unknown(), ...errors },
       },
     },
     async (request, reply) => {
       const abort = new AbortController()
       reply.raw.on('close', () => abort.abort())
-      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
-      const path = request.params['*'] + query
-      const file = await cameras.hls(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), path, abort.signal)
+      // The viewer id is Kendali's, not the camera's: it is not passed on.
+      const query = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '')
+      query.delete('viewer')
+      const path = request.params['*'] + (query.size > 0 ? `?${query}` : '')
+      const viewer = { id: request.query.viewer ?? `${request.ip} ${request.principal?.actor ?? ''}`, signedIn: Boolean(request.principal) }
+      const file = await cameras.hls(ctx.db, tenantOf(request).code, request.params.id, accessOf(request), path, viewer, abort.signal)
       reply.headers(MEDIA_HEADERS).header('content-type', file.contentType)
       // Playlists of a live stream change every segment; segments never change.
       if (file.kind === 'playlist') return reply.header('cache-control', 'no-cache').send(file.text)

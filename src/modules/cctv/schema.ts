@@ -5,7 +5,14 @@ export const TenantParams = Type.Object({ tenant: Type.String() })
 export const CameraParams = Type.Object({ tenant: Type.String(), id: Type.String({ format: 'uuid' }) })
 
 const SourceUrl = Type.String({ pattern: '^https?://', maxLength: 1000 })
-const RtspUrl = Type.String({ pattern: '^rtsps?://', maxLength: 1000, description: 'Kept for reference; browsers cannot play RTSP' })
+const RtspUrl = Type.String({
+  pattern: '^rtsps?://',
+  maxLength: 1000,
+  description: 'The camera’s RTSP stream (login included): Kendali remuxes it to HLS for signed-in viewers, and grabs snapshots from it',
+})
+const Transcode = Type.Boolean({
+  description: 'Allow re-encoding to H.264 when the RTSP stream’s codec is one browsers cannot play (H.265); costs server CPU. Default false',
+})
 
 export const CreateCamera = Type.Object(
   {
@@ -17,6 +24,7 @@ export const CreateCamera = Type.Object(
     mjpegUrl: Type.Optional(SourceUrl),
     hlsUrl: Type.Optional(SourceUrl),
     rtspUrl: Type.Optional(RtspUrl),
+    transcode: Type.Optional(Transcode),
   },
   { additionalProperties: false },
 )
@@ -35,6 +43,7 @@ export const UpdateCamera = Type.Object(
     mjpegUrl: Removable(SourceUrl),
     hlsUrl: Removable(SourceUrl),
     rtspUrl: Removable(RtspUrl),
+    transcode: Type.Optional(Transcode),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -46,6 +55,7 @@ export const CameraSources = Type.Object({
   mjpegUrl: Type.Union([Type.String(), Type.Null()]),
   hlsUrl: Type.Union([Type.String(), Type.Null()]),
   rtspUrl: Type.Union([Type.String(), Type.Null()]),
+  transcode: Type.Boolean(),
 })
 export type CameraSources = Static<typeof CameraSources>
 
@@ -56,7 +66,12 @@ export const Camera = Type.Object({
   location: Point,
   agencyId: Type.Union([Type.String(), Type.Null()]),
   isPublic: Type.Boolean(),
-  views: Type.Object({ snapshot: Type.Boolean(), mjpeg: Type.Boolean(), hls: Type.Boolean() }),
+  views: Type.Object({
+    snapshot: Type.Boolean(),
+    mjpeg: Type.Boolean(),
+    hls: Type.Boolean(),
+    rtsp: Type.Boolean({ description: 'Live through `hls/` as Kendali’s remux of the camera’s RTSP, for signed-in viewers' }),
+  }),
   status: Type.Union([Type.Literal('unknown'), Type.Literal('online'), Type.Literal('offline')]),
   lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   responseMs: Type.Union([Type.Integer(), Type.Null()]),
@@ -96,3 +111,32 @@ export const AlarmQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 })
+
+export const StreamQuery = Type.Object(
+  {
+    viewer: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{8,64}$', description: 'The player’s own id, so each viewer of a remuxed camera counts once' })),
+  },
+  { additionalProperties: true },
+)
+
+/** A camera's remux (RTSP to HLS) as its admins see it. */
+export const CameraStream = Type.Object({
+  cameraId: Type.String(),
+  cameraName: Type.String(),
+  health: Type.Union([Type.Literal('starting'), Type.Literal('live'), Type.Literal('stalled'), Type.Literal('failed')]),
+  viewers: Type.Integer({ minimum: 0 }),
+  bitrateKbps: Type.Union([Type.Integer(), Type.Null()], { description: 'Of the segments the playlist lists now' }),
+  codec: Type.Union([Type.String(), Type.Null()]),
+  transcoding: Type.Boolean(),
+  startedAt: Type.String({ format: 'date-time' }),
+  lastFrameAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'Why a failed stream ended (the camera’s login never shown)' }),
+})
+export type CameraStream = Static<typeof CameraStream>
+
+export const CameraStreams = Type.Object({
+  max: Type.Integer({ description: 'CAMERA_MAX_REMUXES: streams this server runs at once' }),
+  running: Type.Integer({ description: 'Streams running now (failed ones are listed but do not count)' }),
+  items: Type.Array(CameraStream),
+})
+export type CameraStreams = Static<typeof CameraStreams>

@@ -1,14 +1,18 @@
+import { isIP } from 'node:net'
+import { Readable } from 'node:stream'
 import type { Database, Queryable } from '../../core/db/database.ts'
-import { Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
+import { Forbidden, Invalid, NotFound, UpstreamUnavailable } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { OutboundError, type OutboundPolicy } from '../../core/outbound/policy.ts'
 import type { Secrets } from '../../core/secrets.ts'
 import { CameraAlarms } from './alarms.ts'
 import { demoCameraNumber, demoSnapshot } from './demo.ts'
+import { CctvError, cctvError } from './errors.ts'
 import { recordCctvEvent } from './events.ts'
 import { type CameraMedia, CameraMediaRefused, mediaType } from './media.ts'
-import type { Camera, CameraSources, CreateCamera, UpdateCamera } from './schema.ts'
+import { Remuxer, type RemuxOptions, type RemuxSource, rtspAnswers } from './remux.ts'
+import type { Camera, CameraSources, CameraStreams, CreateCamera, UpdateCamera } from './schema.ts'
 import * as store from './store.ts'
 
 const CHECK_TIMEOUT_MS = 5000
@@ -23,6 +27,7 @@ const MAX_STREAM_BYTES = Number.MAX_SAFE_INTEGER
 const STREAM_IDLE_MS = 15_000
 
 const MASK = '***'
+const NO_SOURCE = 'A camera needs a snapshot, MJPEG, HLS or RTSP URL'
 
 /** The URL with its password replaced by `***`: what an admin may see of a camera's login. */
 export function maskedUrl(source: string | null): string | null {
@@ -59,9 +64,16 @@ export interface CameraFetching {
   /** The port of this server, whose demo cameras' pictures are drawn here rather than fetched. */
   ownPort: number
   timeoutMs?: number
+  /** Where and how many RTSP cameras are remuxed; without it RTSP cameras have no live view (health checks still run). */
+  streams?: RemuxOptions
 }
 
 export type CameraAccess = 'public-only' | 'all'
+/** Who plays a stream: a player's own id (each counts once), and whether they are signed in at all. */
+export interface Viewer {
+  id: string
+  signedIn: boolean
+}
 
 /** CCTV cameras: registry, health checks, and pictures fetched on the server so credentials stay there. */
 export class CameraService {
@@ -71,6 +83,8 @@ export class CameraService {
   private readonly outbound: OutboundPolicy
   private readonly ownPort: number
   private readonly fetchTimeoutMs: number
+  private readonly streamOptions: RemuxOptions | null
+  private remuxer: Remuxer | null = null
   readonly alarms: CameraAlarms
 
   constructor(
@@ -81,17 +95,33 @@ export class CameraService {
     this.outbound = fetching.outbound
     this.ownPort = fetching.ownPort
     this.fetchTimeoutMs = fetching.timeoutMs ?? CHECK_TIMEOUT_MS
+    this.streamOptions = fetching.streams ?? null
     this.alarms = new CameraAlarms(events)
   }
 
+  /** The remuxes of RTSP cameras, made at the first one watched. */
+  private streams(): Remuxer {
+    if (!this.streamOptions) throw new UpstreamUnavailable('This server does not remux RTSP cameras')
+    this.remuxer ??= new Remuxer(this.streamOptions)
+    return this.remuxer
+  }
+
+  /** Stops every remux (the server is stopping). */
+  async close(): Promise<void> {
+    await this.remuxer?.close()
+  }
+
   /** Refuses a source at a private, loopback or link-local address OUTBOUND_ALLOW does not list. */
-  private checkSources(sources: Partial<Record<'snapshotUrl' | 'mjpegUrl' | 'hlsUrl', string | null>>): void {
-    for (const [field, url] of Object.entries(sources)) if (url && demoCameraNumber(url, this.ownPort) === null) this.outbound.checkUrl(url, field)
+  private checkSources(sources: Partial<Record<'snapshotUrl' | 'mjpegUrl' | 'hlsUrl' | 'rtspUrl', string | null>>): void {
+    for (const [field, url] of Object.entries(sources)) {
+      if (!url || demoCameraNumber(url, this.ownPort) !== null) continue
+      this.outbound.checkUrl(url, field, field === 'rtspUrl' ? ['rtsp:', 'rtsps:'] : undefined)
+    }
   }
 
   async create(db: Database, tenant: string, actor: string, input: CreateCamera): Promise<Camera> {
-    if (!input.snapshotUrl && !input.mjpegUrl && !input.hlsUrl) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
-    this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl })
+    if (!input.snapshotUrl && !input.mjpegUrl && !input.hlsUrl && !input.rtspUrl) throw new Invalid(NO_SOURCE, { field: 'snapshotUrl' })
+    this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl, rtspUrl: input.rtspUrl })
     return db.transaction(async (tx) => {
       const id = await store.insertCamera(tx, this.secrets, tenant, input)
       await recordCctvEvent(this.events, tx, tenant, actor, { topic: 'cctv', type: 'camera.created', entity: id, data: { name: input.name } })
@@ -114,15 +144,17 @@ export class CameraService {
         mjpeg_url: source(input.mjpegUrl, row.mjpeg_url, 'mjpegUrl'),
         hls_url: source(input.hlsUrl, row.hls_url, 'hlsUrl'),
         rtsp_url: source(input.rtspUrl, row.rtsp_url, 'rtspUrl'),
+        transcode: input.transcode ?? row.transcode,
       }
-      this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl })
-      if (!next.snapshot_url && !next.mjpeg_url && !next.hls_url) throw new Invalid('A camera needs a snapshot, MJPEG or HLS URL', { field: 'snapshotUrl' })
+      this.checkSources({ snapshotUrl: input.snapshotUrl, mjpegUrl: input.mjpegUrl, hlsUrl: input.hlsUrl, rtspUrl: input.rtspUrl })
+      if (!next.snapshot_url && !next.mjpeg_url && !next.hls_url && !next.rtsp_url) throw new Invalid(NO_SOURCE, { field: 'snapshotUrl' })
       await store.updateCamera(tx, this.secrets, tenant, id, next)
       await recordCctvEvent(this.events, tx, tenant, actor, { topic: 'cctv', type: 'camera.updated', entity: id, data: { name: next.name } })
       return this.get(tx, tenant, id, 'all')
     })
     // The next picture comes from wherever the camera now is.
     this.snapshots.delete(`${tenant}/${id}`)
+    await this.remuxer?.end(tenant, id)
     return camera
   }
 
@@ -134,6 +166,7 @@ export class CameraService {
       await this.alarms.clearAll(tx, tenant, actor, id)
     })
     this.snapshots.delete(`${tenant}/${id}`)
+    await this.remuxer?.end(tenant, id)
   }
 
   /** The source URLs, passwords masked, for the admin page's edit form. */
@@ -145,6 +178,7 @@ export class CameraService {
       mjpegUrl: maskedUrl(row.mjpeg_url),
       hlsUrl: maskedUrl(row.hls_url),
       rtspUrl: maskedUrl(row.rtsp_url),
+      transcode: row.transcode,
     }
   }
 
@@ -166,11 +200,15 @@ export class CameraService {
   /** The camera's current picture, fetched by the server (cached a few seconds). */
   async snapshot(db: Queryable, tenant: string, id: string, access: CameraAccess): Promise<Snapshot> {
     const sources = await this.sources(db, tenant, id, access)
-    if (!sources.snapshot_url) throw new NotFound(`Camera ${sources.name} has no snapshot`)
+    const rtsp = sources.rtsp_url
+    if (!sources.snapshot_url && !rtsp) throw new NotFound(`Camera ${sources.name} has no snapshot`)
     const key = `${tenant}/${id}`
     const cached = this.snapshots.get(key)
     if (cached && Date.now() - cached.at < SNAPSHOT_TTL_MS) return cached.snapshot
-    const snapshot = await this.fetchSnapshot(sources.snapshot_url)
+    // Without a snapshot URL, a frame of the RTSP stream (of the running remux, when there is one).
+    const snapshot = sources.snapshot_url
+      ? await this.fetchSnapshot(sources.snapshot_url)
+      : { body: await this.streams().snapshot(tenant, id, () => this.rtspSource(rtsp as string, false)), contentType: 'image/jpeg' }
     this.snapshots.set(key, { snapshot, at: Date.now() })
     return snapshot
   }
@@ -214,8 +252,9 @@ export class CameraService {
    * A file of the camera's HLS stream: `path` is relative to the folder of its playlist ('' is the playlist).
    * Playlists are rewritten so every URI stays relative and so passes through the server too.
    */
-  async hls(db: Queryable, tenant: string, id: string, access: CameraAccess, path: string, signal: AbortSignal): Promise<HlsFile> {
+  async hls(db: Database, tenant: string, id: string, access: CameraAccess, path: string, viewer: Viewer, signal: AbortSignal): Promise<HlsFile> {
     const sources = await this.sources(db, tenant, id, access)
+    if (!sources.hls_url && sources.rtsp_url) return this.remuxed(db, sources, access, path, viewer)
     if (!sources.hls_url) throw new NotFound(`Camera ${sources.name} has no HLS stream`)
     const playlist = new URL(sources.hls_url)
     const folder = new URL('.', playlist)
@@ -243,6 +282,49 @@ export class CameraService {
     }
   }
 
+  /** The camera's RTSP remuxed to HLS: `''` is the playlist (the viewer counted), the rest its segments. */
+  private async remuxed(db: Database, camera: store.CameraSources, access: CameraAccess, path: string, viewer: Viewer): Promise<HlsFile> {
+    const { tenant, id } = camera
+    // A remux costs the server a process: it is for the city's own staff, not for anyone on the internet.
+    if (access !== 'all') {
+      if (viewer.signedIn) throw new Forbidden(`Only the staff of ${tenant} watch its cameras live`)
+      throw cctvError(CctvError.LiveNeedsLogin, `Log in to watch camera ${camera.name} live`)
+    }
+    const name = path.split('?')[0]
+    if (name === '' || name === 'index.m3u8') {
+      const remux = await this.streams().watch(
+        tenant,
+        id,
+        viewer.id,
+        () => this.rtspSource(camera.rtsp_url as string, camera.transcode),
+        () => void this.recordHealth(db, { tenant, id, name: camera.name }, false, null).catch(() => {}),
+      )
+      return { kind: 'playlist', contentType: 'application/vnd.apple.mpegurl', text: await this.streams().playlist(remux, viewer.id) }
+    }
+    const segment = await this.streams().segment(tenant, id, name)
+    if (!segment) throw new NotFound('No such file in the camera’s stream')
+    return { kind: 'segment', contentType: 'video/mp2t', body: Readable.from([segment]) }
+  }
+
+  /**
+   * The RTSP URL ffmpeg is given: its host resolved and checked by the outbound guard (OUTBOUND_ALLOW lists the
+   * cameras' network), and replaced by that address so that a name cannot point elsewhere when ffmpeg connects.
+   */
+  private async rtspSource(raw: string, transcode: boolean): Promise<RemuxSource> {
+    const url = new URL(raw)
+    const address = await this.outbound.resolve(url.hostname)
+    url.hostname = isIP(address) === 6 ? `[${address}]` : address
+    return { url: url.href, transcode }
+  }
+
+  /** The tenant's remuxed camera streams with their health, bitrate and viewers, for its admins. */
+  async streamStatus(db: Queryable, tenant: string): Promise<CameraStreams> {
+    const remuxer = this.remuxer
+    const items = remuxer ? await remuxer.status(tenant) : []
+    const named = await Promise.all(items.map(async (s) => ({ ...s, cameraName: (await store.findCamera(db, tenant, s.cameraId))?.name ?? '' })))
+    return { max: this.streamOptions?.max ?? 0, running: items.filter((s) => s.health !== 'failed').length, items: named }
+  }
+
   private async sources(db: Queryable, tenant: string, id: string, access: CameraAccess) {
     const sources = await store.cameraSources(db, this.secrets, tenant, id)
     if (!sources || (access === 'public-only' && !sources.is_public)) throw new NotFound(`There is no camera ${id} in ${tenant}`)
@@ -255,30 +337,45 @@ export class CameraService {
     const queue = await store.allCameraSources(db, this.secrets)
     const check = async (camera: (typeof queue)[number]) => {
       const url = camera.snapshot_url ?? camera.hls_url ?? camera.mjpeg_url
-      if (!url) return
+      if (!url && !camera.rtsp_url) return
       const started = Date.now()
-      const ok = await this.answers(url)
+      const ok = url ? await this.answers(url) : await this.rtspAnswers(camera.tenant, camera.id, camera.rtsp_url as string)
       const responseMs = ok ? Date.now() - started : null
       counts[ok ? 'online' : 'offline']++
-      await db.transaction(async (tx) => {
-        const before = await store.recordCheck(tx, camera.tenant, camera.id, ok, responseMs)
-        const now = ok ? 'online' : 'offline'
-        if (before !== now && !(before === 'unknown' && ok)) {
-          await recordCctvEvent(this.events, tx, camera.tenant, null, {
-            topic: 'cctv',
-            type: ok ? 'camera.online' : 'camera.offline',
-            entity: camera.id,
-            data: { name: camera.name },
-          })
-        }
-        await this.alarms.checked(tx, camera.tenant, camera.id, ok, new Date())
-      })
+      await this.recordHealth(db, camera, ok, responseMs)
     }
     const workers = Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, async () => {
       for (let camera = queue.pop(); camera; camera = queue.pop()) await check(camera)
     })
     await Promise.all(workers)
     return counts
+  }
+
+  /** A camera found up or down (by the check, or by its stream ending): a change is an event, down is an alarm. */
+  private async recordHealth(db: Database, camera: { tenant: string; id: string; name: string }, ok: boolean, responseMs: number | null): Promise<void> {
+    await db.transaction(async (tx) => {
+      const before = await store.recordCheck(tx, camera.tenant, camera.id, ok, responseMs)
+      const now = ok ? 'online' : 'offline'
+      if (before !== now && !(before === 'unknown' && ok)) {
+        await recordCctvEvent(this.events, tx, camera.tenant, null, {
+          topic: 'cctv',
+          type: ok ? 'camera.online' : 'camera.offline',
+          entity: camera.id,
+          data: { name: camera.name },
+        })
+      }
+      await this.alarms.checked(tx, camera.tenant, camera.id, ok, new Date())
+    })
+  }
+
+  /** A camera being watched answers by its frames; else it must answer an RTSP OPTIONS. */
+  private async rtspAnswers(tenant: string, id: string, rtsp: string): Promise<boolean> {
+    if (this.remuxer?.flowing(tenant, id)) return true
+    try {
+      return await rtspAnswers((await this.rtspSource(rtsp, false)).url, this.fetchTimeoutMs)
+    } catch {
+      return false
+    }
   }
 
   private async answers(url: string): Promise<boolean> {

@@ -11,8 +11,17 @@ export const SEALED_COLUMNS: SealedColumn[] = ['snapshot_url', 'mjpeg_url', 'hls
 const seal = (secrets: Secrets, url: string | null | undefined) => (url ? secrets.seal(url) : null)
 const open = (secrets: Secrets, url: string | null) => (url ? secrets.open(url) : url)
 
-function openSources<T extends { snapshot_url: string | null; mjpeg_url: string | null; hls_url: string | null }>(secrets: Secrets, row: T): T {
-  return { ...row, snapshot_url: open(secrets, row.snapshot_url), mjpeg_url: open(secrets, row.mjpeg_url), hls_url: open(secrets, row.hls_url) }
+function openSources<T extends { snapshot_url: string | null; mjpeg_url: string | null; hls_url: string | null; rtsp_url: string | null }>(
+  secrets: Secrets,
+  row: T,
+): T {
+  return {
+    ...row,
+    snapshot_url: open(secrets, row.snapshot_url),
+    mjpeg_url: open(secrets, row.mjpeg_url),
+    hls_url: open(secrets, row.hls_url),
+    rtsp_url: open(secrets, row.rtsp_url),
+  }
 }
 
 const iso = (column: string) => `to_json(${column}) #>> '{}'`
@@ -27,7 +36,8 @@ const UPTIME = `round((1 - coalesce((
   ), 0) / greatest(extract(epoch FROM now() - w.since), 1))::numeric, 4)::float8
   FROM (SELECT greatest(now() - interval '30 days', c.created_at) AS since) w`
 const CAMERA = `c.id, c.name, ST_AsGeoJSON(c.location, 7)::json AS location, c.agency_id AS "agencyId", c.is_public AS "isPublic",
-  json_build_object('snapshot', c.snapshot_url IS NOT NULL, 'mjpeg', c.mjpeg_url IS NOT NULL, 'hls', c.hls_url IS NOT NULL) AS views,
+  json_build_object('snapshot', c.snapshot_url IS NOT NULL OR c.rtsp_url IS NOT NULL, 'mjpeg', c.mjpeg_url IS NOT NULL, 'hls', c.hls_url IS NOT NULL,
+    'rtsp', c.rtsp_url IS NOT NULL) AS views,
   c.status, ${iso('c.last_seen_at')} AS "lastSeenAt", c.response_ms AS "responseMs",
   CASE WHEN c.last_checked_at IS NOT NULL THEN (SELECT ${UPTIME}) END AS "uptime30d"`
 
@@ -40,21 +50,22 @@ export interface CameraRow {
   mjpeg_url: string | null
   hls_url: string | null
   rtsp_url: string | null
+  transcode: boolean
 }
 
 export async function cameraRow(db: Queryable, secrets: Secrets, tenant: string, id: string): Promise<CameraRow | null> {
   const [row] = await db.query<CameraRow>(
-    `SELECT name, ST_AsGeoJSON(location, 7)::json AS location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url
+    `SELECT name, ST_AsGeoJSON(location, 7)::json AS location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url, transcode
      FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE`,
     [tenant, id],
   )
-  return row ? { ...openSources(secrets, row), rtsp_url: open(secrets, row.rtsp_url) } : null
+  return row ? openSources(secrets, row) : null
 }
 
 export async function updateCamera(db: Queryable, secrets: Secrets, tenant: string, id: string, c: CameraRow): Promise<void> {
   await db.query(
     `UPDATE cameras SET name = $3, location = ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), agency_id = $5, is_public = $6,
-       snapshot_url = $7, mjpeg_url = $8, hls_url = $9, rtsp_url = $10
+       snapshot_url = $7, mjpeg_url = $8, hls_url = $9, rtsp_url = $10, transcode = $11
      WHERE tenant = $1 AND id = $2`,
     [
       tenant,
@@ -67,6 +78,7 @@ export async function updateCamera(db: Queryable, secrets: Secrets, tenant: stri
       seal(secrets, c.mjpeg_url),
       seal(secrets, c.hls_url),
       seal(secrets, c.rtsp_url),
+      c.transcode,
     ],
   )
 }
@@ -88,12 +100,14 @@ export interface CameraSources {
   snapshot_url: string | null
   mjpeg_url: string | null
   hls_url: string | null
+  rtsp_url: string | null
+  transcode: boolean
 }
 
 export async function insertCamera(db: Queryable, secrets: Secrets, tenant: string, c: CreateCamera): Promise<string> {
   const [row] = await db.query<{ id: string }>(
-    `INSERT INTO cameras (tenant, name, location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url)
-     VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), $4, $5, $6, $7, $8, $9) RETURNING id`,
+    `INSERT INTO cameras (tenant, name, location, agency_id, is_public, snapshot_url, mjpeg_url, hls_url, rtsp_url, transcode)
+     VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     [
       tenant,
       c.name,
@@ -104,6 +118,7 @@ export async function insertCamera(db: Queryable, secrets: Secrets, tenant: stri
       seal(secrets, c.mjpegUrl),
       seal(secrets, c.hlsUrl),
       seal(secrets, c.rtspUrl),
+      c.transcode ?? false,
     ],
   )
   return row.id
@@ -116,7 +131,7 @@ export async function findCamera(db: Queryable, tenant: string, id: string): Pro
 
 export async function cameraSources(db: Queryable, secrets: Secrets, tenant: string, id: string): Promise<CameraSources | null> {
   const [row] = await db.query<CameraSources>(
-    'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL',
+    'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url, rtsp_url, transcode FROM cameras WHERE tenant = $1 AND id = $2 AND archived_at IS NULL',
     [tenant, id],
   )
   return row ? openSources(secrets, row) : null
@@ -150,7 +165,7 @@ export async function countCameras(db: Queryable, tenant: string, publicOnly: bo
 
 export async function allCameraSources(db: Queryable, secrets: Secrets): Promise<CameraSources[]> {
   const rows = await db.query<CameraSources>(
-    'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url FROM cameras WHERE archived_at IS NULL ORDER BY tenant, id',
+    'SELECT id, tenant, name, is_public, status, snapshot_url, mjpeg_url, hls_url, rtsp_url, transcode FROM cameras WHERE archived_at IS NULL ORDER BY tenant, id',
   )
   return rows.map((row) => openSources(secrets, row))
 }

@@ -24,6 +24,11 @@ export interface PanelProps {
   tenant: Tenant
 }
 
+export interface IncidentSectionProps {
+  tenant: Tenant
+  incidentId: string
+}
+
 /** What a module adds to the web app. Adding a module's pages is adding its folder and one line below. */
 export interface WebModule {
   id: string
@@ -44,6 +49,8 @@ export interface WebModule {
   portalNav?: { path: string; labelKey: string }[]
   /** Blocks on the public portal's front page, by `order` (default 100; lower first), then in module order. */
   portalSections?: { id: string; order?: number; Component: ComponentType<PanelProps> }[]
+  /** Blocks on an incident's page from other modules (the cameras nearby); `action` as for panels. */
+  incidentSections?: { id: string; action?: string; Component: ComponentType<IncidentSectionProps> }[]
 }
 
 export const webModules: WebModule[] = [

@@ -10,15 +10,18 @@ import {
   type CameraAlarm,
   type CameraInput,
   type CameraSources,
+  type CameraStream,
   fetchCameraHistory,
   fetchCameras,
   fetchSources,
+  fetchStreams,
   registerCamera,
   updateCamera,
 } from './api.ts'
 
 const SOURCES = ['snapshotUrl', 'mjpegUrl', 'hlsUrl', 'rtspUrl'] as const
-const EMPTY: CameraSources = { snapshotUrl: null, mjpegUrl: null, hlsUrl: null, rtspUrl: null }
+const EMPTY: CameraSources = { snapshotUrl: null, mjpegUrl: null, hlsUrl: null, rtspUrl: null, transcode: false }
+const STREAMS_REFRESH_MS = 5000
 
 /** Admin page: every camera with its health, and a form to register or edit one (passwords of sources shown masked). */
 export function CamerasAdmin() {
@@ -79,6 +82,7 @@ function Cameras({ tenant }: { tenant: Tenant }) {
         />
       )}
       {history && <OutageHistory tenant={tenant} camera={history.camera} alarms={history.alarms} onClose={() => setHistory(null)} />}
+      <Streams tenant={tenant} />
       <table className="cctv-admin-table" data-testid="camera-table">
         <thead>
           <tr>
@@ -131,6 +135,7 @@ function CameraForm({ tenant, camera, sources, onDone }: { tenant: Tenant; camer
     const input: CameraInput = {
       name: text('name'),
       isPublic: form.get('isPublic') === 'on',
+      transcode: form.get('transcode') === 'on',
       location: { type: 'Point', coordinates: [Number(text('lon')), Number(text('lat'))] },
     }
     for (const key of SOURCES) {
@@ -169,6 +174,9 @@ function CameraForm({ tenant, camera, sources, onDone }: { tenant: Tenant; camer
           {t(`cctv.admin.${key}`)} <input name={key} type="text" defaultValue={sources[key] ?? ''} placeholder={key === 'rtspUrl' ? 'rtsp://…' : 'http://…'} />
         </label>
       ))}
+      <label>
+        <input type="checkbox" name="transcode" defaultChecked={sources.transcode} /> {t('cctv.admin.transcode')}
+      </label>
       <p className="muted">{t('cctv.admin.maskHint')}</p>
       {problem && <p className="problem">{problem}</p>}
       <button type="submit">{t('cctv.admin.save')}</button>{' '}
@@ -176,6 +184,68 @@ function CameraForm({ tenant, camera, sources, onDone }: { tenant: Tenant; camer
         {t('cctv.admin.cancel')}
       </button>
     </form>
+  )
+}
+
+/** The RTSP cameras the server remuxes now: one process each, whatever the number of viewers. */
+function Streams({ tenant }: { tenant: Tenant }) {
+  const { t, i18n } = useTranslation()
+  const [status, setStatus] = useState<{ max: number; running: number; items: CameraStream[] } | null>(null)
+  useEffect(() => {
+    let stopped = false
+    const load = () =>
+      fetchStreams(tenant.code).then(
+        (s) => !stopped && setStatus(s),
+        () => {},
+      )
+    load()
+    const timer = setInterval(load, STREAMS_REFRESH_MS)
+    return () => {
+      stopped = true
+      clearInterval(timer)
+    }
+  }, [tenant.code])
+  if (!status) return null
+  const number = new Intl.NumberFormat(i18n.language)
+  return (
+    <section className="cctv-streams" data-testid="camera-streams">
+      <h2>{t('cctv.streams.title', { running: status.running, max: status.max })}</h2>
+      {status.items.length === 0 ? (
+        <p className="muted">{t('cctv.streams.none')}</p>
+      ) : (
+        <table className="cctv-admin-table">
+          <thead>
+            <tr>
+              <th>{t('cctv.streams.camera')}</th>
+              <th>{t('cctv.streams.health')}</th>
+              <th>{t('cctv.streams.viewers')}</th>
+              <th>{t('cctv.streams.bitrate')}</th>
+              <th>{t('cctv.streams.codec')}</th>
+              <th>{t('cctv.streams.since')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.items.map((s) => (
+              <tr key={s.cameraId} data-testid="camera-stream" data-health={s.health}>
+                <td>{s.cameraName}</td>
+                <td title={s.error ?? undefined}>
+                  <span className={`camera-status ${s.health === 'failed' ? 'offline' : s.health === 'live' ? 'online' : 'unknown'}`}>
+                    {t(`cctv.streams.healthOf.${s.health}`)}
+                  </span>
+                </td>
+                <td data-testid="stream-viewers">{number.format(s.viewers)}</td>
+                <td>{s.bitrateKbps === null ? '—' : t('cctv.streams.kbps', { value: number.format(s.bitrateKbps) })}</td>
+                <td>
+                  {s.codec ? s.codec.toUpperCase().replace('HEVC', 'H.265').replace('H264', 'H.264') : '—'}
+                  {s.transcoding && <span className="muted"> · {t('cctv.streams.transcoding')}</span>}
+                </td>
+                <td>{formatTime(s.startedAt, tenant.timezone, i18n.language)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   )
 }
 

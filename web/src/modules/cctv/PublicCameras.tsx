@@ -51,7 +51,7 @@ function CameraGrid({ tenant, limit }: { tenant: string; limit?: number }) {
     <>
       {live && (
         <figure className="public-camera-live" data-testid="public-camera-live">
-          <CameraView tenant={tenant} camera={live} />
+          <CameraView tenant={tenant} camera={live} anonymous />
           <figcaption>
             {live.name}{' '}
             <button type="button" onClick={() => setLive(null)}>

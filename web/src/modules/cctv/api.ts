@@ -5,7 +5,7 @@ export interface Camera {
   name: string
   location: { type: 'Point'; coordinates: [number, number] }
   isPublic: boolean
-  views: { snapshot: boolean; mjpeg: boolean; hls: boolean }
+  views: { snapshot: boolean; mjpeg: boolean; hls: boolean; rtsp: boolean }
   status: 'unknown' | 'online' | 'offline'
   lastSeenAt: string | null
   responseMs: number | null
@@ -31,9 +31,25 @@ export interface CameraSources {
   mjpegUrl: string | null
   hlsUrl: string | null
   rtspUrl: string | null
+  transcode: boolean
 }
 
-export type CameraInput = { name: string; isPublic: boolean; location: Camera['location'] } & { [K in keyof CameraSources]?: string | null }
+type SourceField = 'snapshotUrl' | 'mjpegUrl' | 'hlsUrl' | 'rtspUrl'
+export type CameraInput = { name: string; isPublic: boolean; transcode: boolean; location: Camera['location'] } & { [K in SourceField]?: string | null }
+
+/** An RTSP camera's remux on the server, for its admins. */
+export interface CameraStream {
+  cameraId: string
+  cameraName: string
+  health: 'starting' | 'live' | 'stalled' | 'failed'
+  viewers: number
+  bitrateKbps: number | null
+  codec: string | null
+  transcoding: boolean
+  startedAt: string
+  lastFrameAt: string | null
+  error: string | null
+}
 
 const base = (tenant: string) => `/api/t/${encodeURIComponent(tenant)}`
 export const fetchCameras = (tenant: string) => api<Page<Camera>>(`${base(tenant)}/cameras?limit=1000`)
@@ -48,3 +64,4 @@ export const fetchCameraAlarms = (tenant: string) => api<Page<CameraAlarm>>(`${b
 export const fetchCameraHistory = (tenant: string, id: string) => api<Page<CameraAlarm>>(`${base(tenant)}/cameras/${encodeURIComponent(id)}/alarms?limit=20`)
 export const acknowledgeCameraAlarm = (tenant: string, id: string) =>
   api<CameraAlarm>(`${base(tenant)}/camera-alarms/${encodeURIComponent(id)}/ack`, { method: 'POST' })
+export const fetchStreams = (tenant: string) => api<{ max: number; running: number; items: CameraStream[] }>(`${base(tenant)}/camera-streams`)

@@ -17,6 +17,7 @@ i18n.addResourceBundle('en', 'translation', { events: en.events }, true, true)
 const CamerasLayer = lazy(() => import('./CamerasLayer.tsx').then((m) => ({ default: m.CamerasLayer })))
 const CameraWall = lazy(() => import('./CameraWall.tsx').then((m) => ({ default: m.CameraWall })))
 const CamerasAdmin = lazy(() => import('./CamerasAdmin.tsx').then((m) => ({ default: m.CamerasAdmin })))
+const IncidentCameras = lazy(() => import('./IncidentCameras.tsx').then((m) => ({ default: m.IncidentCameras })))
 
 export const cctvWeb: WebModule = {
   id: 'cctv',
@@ -33,4 +34,5 @@ export const cctvWeb: WebModule = {
   publicRoutes: [{ path: 'cctv', Component: PublicCamerasPage }],
   portalNav: [{ path: 'cctv', labelKey: 'cctv.nav.portal' }],
   portalSections: [{ id: 'cameras', Component: PublicCamerasSection }],
+  incidentSections: [{ id: 'cameras-nearby', action: 'cctv.incident.read', Component: IncidentCameras }],
 }

@@ -2,7 +2,9 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import type { Tenant } from '../../app/api.ts'
+import { usePermitted } from '../../app/auth.tsx'
 import { useLiveEvents } from '../../app/liveEvents.tsx'
+import { webModules } from '../../app/modules.ts'
 import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
@@ -120,6 +122,7 @@ function Detail({ tenant, id }: { tenant: Tenant; id: string }) {
           )}
         </div>
       )}
+      <OtherSections tenant={tenant} id={id} />
       <h2>{t('incidents.dispatches')}</h2>
       <ul>
         {incident.dispatches.map((d) => (
@@ -148,6 +151,19 @@ function Detail({ tenant, id }: { tenant: Tenant; id: string }) {
         </button>
       </form>
     </main>
+  )
+}
+
+/** What other modules show on an incident's page (the cameras nearby), to people who may read it. */
+function OtherSections({ tenant, id }: { tenant: Tenant; id: string }) {
+  const permitted = usePermitted(tenant.code)
+  const sections = webModules.flatMap((m) => m.incidentSections ?? []).filter((s) => !s.action || permitted?.has(s.action))
+  return (
+    <>
+      {sections.map(({ id: key, Component }) => (
+        <Component key={key} tenant={tenant} incidentId={id} />
+      ))}
+    </>
   )
 }
 
