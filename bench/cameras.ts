@@ -42,7 +42,15 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
 }
 
-async function measure(count: number, url: string): Promise<{ ttff: number[]; cpuPercent: number; rssMb: number; processes: number }> {
+/** Proportional set size: shared libraries counted once across the processes sharing them. */
+function pssKb(pid: number): number {
+  return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0)
+}
+
+async function measure(
+  count: number,
+  url: string,
+): Promise<{ ttff: number[]; cpuPercent: number; rssMb: number; pssMb: number; kbps: number; processes: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'kendali-bench-streams-'))
   const remuxer = new Remuxer({ dir, max: count, idleMs: 60_000 })
   try {
@@ -79,7 +87,9 @@ async function measure(count: number, url: string): Promise<{ ttff: number[]; cp
     const after = pids.map(cpuTicks)
     const cpu = after.reduce((sum, t, i) => sum + t - before[i], 0) / TICKS
     const rss = pids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024
-    return { ttff, cpuPercent: (cpu / elapsed) * 100, rssMb: rss, processes: pids.length }
+    const pss = pids.reduce((sum, pid) => sum + pssKb(pid), 0) / 1024
+    const kbps = median((await remuxer.status('bench')).map((s) => s.bitrateKbps ?? 0))
+    return { ttff, cpuPercent: (cpu / elapsed) * 100, rssMb: rss, pssMb: pss, kbps, processes: pids.length }
   } finally {
     await remuxer.close()
     await rm(dir, { recursive: true, force: true })
@@ -94,17 +104,19 @@ try {
   console.log(`RTSP camera: H.264 ${SIZE} at ${FPS} fps (local RTSP server); CPU counted over ${SECONDS} s of watching; 1-second segments`)
   const one = await measure(1, camera.url)
   const many = await measure(16, camera.url)
-  console.log('remuxes | ffmpeg processes | CPU (% of one core) | CPU per remux | memory (RSS) | per remux | time-to-first-frame median / max')
+  console.log(
+    'remuxes | ffmpeg processes | stream kbit/s | CPU (% of one core) | CPU per remux | memory RSS (PSS) | PSS per remux | time-to-first-frame median / max',
+  )
   for (const [n, r] of [
     [1, one],
     [16, many],
   ] as const) {
     console.log(
-      `${String(n).padStart(7)} | ${String(r.processes).padStart(16)} | ${fmt(r.cpuPercent, 1).padStart(19)} | ${fmt(r.cpuPercent / n, 2).padStart(12)}% | ${fmt(r.rssMb, 1).padStart(9)} MB | ${fmt(r.rssMb / n, 1).padStart(6)} MB | ${fmt(median(r.ttff))} ms / ${fmt(Math.max(...r.ttff))} ms`,
+      `${String(n).padStart(7)} | ${String(r.processes).padStart(16)} | ${fmt(r.kbps).padStart(13)} | ${fmt(r.cpuPercent, 1).padStart(19)} | ${fmt(r.cpuPercent / n, 2).padStart(12)}% | ${fmt(r.rssMb)} MB (${fmt(r.pssMb)} MB) | ${fmt(r.pssMb / n, 1).padStart(10)} MB | ${fmt(median(r.ttff))} ms / ${fmt(Math.max(...r.ttff))} ms`,
     )
   }
   console.log(
-    `16 vs 1: CPU per remux ×${fmt(many.cpuPercent / 16 / Math.max(one.cpuPercent, 0.01), 2)}, memory per remux ×${fmt(many.rssMb / 16 / one.rssMb, 2)}, ` +
+    `16 vs 1: CPU per remux ×${fmt(many.cpuPercent / 16 / Math.max(one.cpuPercent, 0.01), 2)}, PSS per remux ×${fmt(many.pssMb / 16 / one.pssMb, 2)}, ` +
       `median time-to-first-frame ×${fmt(median(many.ttff) / median(one.ttff), 2)}`,
   )
 } finally {
