@@ -26,6 +26,11 @@ declare module 'fastify' {
     access?: Access
     /** The action of the permission matrix the route performs (e.g. `levies.tariff.write`). */
     action?: string
+    /**
+     * A public route whose bearer token is its own kind of credential (a device's token), which the route checks:
+     * the token is not looked up as a person's or system's API token.
+     */
+    ownBearer?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -154,6 +159,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
     }
     const isTenantRoute = route.url === TENANT_ROUTE || route.url.startsWith(`${TENANT_ROUTE}/`)
     const isWebSocket = Boolean(route.websocket)
+    const ownBearer = access === 'public' && route.config?.ownBearer === true
     const check = async (request: FastifyRequest) => {
       // Before anything else: a cross-site page must not act with the browser's cookie.
       if ((isWebSocket || !READ_METHODS.has(request.method)) && usesCookie(request)) assertSameOrigin(request, opts.publicUrl)
@@ -162,7 +168,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
         request.tenant = await opts.identity().tenant(code)
         if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
       }
-      if (access === 'public' && !hasCredentials(request)) return
+      if (access === 'public' && (ownBearer || !hasCredentials(request))) return
       request.principal = await principalFromRequest(request, opts.identity())
       authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
     }

@@ -155,7 +155,7 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
     '/api/t/:tenant/devices/:id/readings',
     {
       // The device's own token is the credential here, checked below, not a person's or system's role.
-      config: { access: 'public' },
+      config: { access: 'public', ownBearer: true },
       bodyLimit: 1024 * 1024,
       schema: {
         tags: ['sensors'],
