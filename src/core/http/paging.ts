@@ -42,3 +42,15 @@ export function cursorKey(cursor: string | undefined): string | null {
 export function keysetPage<T>(items: T[], total: number, limit: number, keyOf: (item: T) => string) {
   return { items, total, next: items.length === limit && items.length > 0 ? encodeCursor({ k: keyOf(items[items.length - 1]) }) : null }
 }
+
+/** Reads a keyset-paged list to its end: for a port that answers whole lists, never a silent first page. */
+export async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+  const out: T[] = []
+  let cursor: string | undefined
+  do {
+    const p = await page(cursor)
+    out.push(...p.items)
+    cursor = p.next ?? undefined
+  } while (cursor)
+  return out
+}

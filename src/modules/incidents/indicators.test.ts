@@ -88,9 +88,10 @@ describe('incident indicators', () => {
       { breakdown: { by: 'kelurahan' as const, key: 'K2.1' }, value: 5_000 },
       { breakdown: { by: 'kelurahan' as const, key: 'K3.1' }, value: 10_000 },
     ]
-    // K1.1: 2 incidents (the cancelled one aside); K2.1: 3; K3.1: none, a true zero; city 5 × 10,000 ÷ 35,000.
+    // K1.1: 2 incidents (the cancelled one aside); K2.1: 3; K3.1: none, a true zero; the city counts the one
+    // outside every kelurahan too: 6 × 10,000 ÷ 35,000.
     expect(sorted(await compute('incidents_per_10k', scope(tenant, population)))).toEqual([
-      ['city', 1.43],
+      ['city', 1.71],
       ['K1.1', 1],
       ['K2.1', 6],
       ['K3.1', 0],

@@ -31,7 +31,8 @@ async function responseTimes(ctx: CoreContext, scope: IndicatorScope, percentile
 
 /**
  * Incidents created in the period (cancelled ones aside) per 10,000 inhabitants of each kelurahan, and of the
- * city (the sum of the kelurahan populations). Without entered populations there is nothing to judge by.
+ * city: every incident of the city (those outside any mapped kelurahan too) over the sum of the kelurahan
+ * populations. Without entered populations there is nothing to judge by.
  */
 async function incidentRate(ctx: CoreContext, scope: IndicatorScope): Promise<IndicatorValue[]> {
   const population = new Map<string, number>()
@@ -48,13 +49,12 @@ async function incidentRate(ctx: CoreContext, scope: IndicatorScope): Promise<In
   const counts = new Map(rows.map((r) => [r.kelurahan_code, r.n]))
   const out: IndicatorValue[] = []
   let people = 0
-  let incidents = 0
   for (const [kelurahan, inhabitants] of population) {
     const n = counts.get(kelurahan) ?? 0
     people += inhabitants
-    incidents += n
     out.push({ breakdown: { by: 'kelurahan', key: kelurahan }, value: round((n * 10_000) / inhabitants, 2), records: n })
   }
+  const incidents = rows.reduce((sum, r) => sum + r.n, 0)
   out.push({ value: round((incidents * 10_000) / people, 2), records: incidents })
   return out
 }
@@ -102,8 +102,8 @@ export function incidentIndicators(ctx: CoreContext): ComputedIndicator[] {
       inputs: ['population'],
       records: { id: 'kejadian', en: 'incidents' },
       formula: {
-        id: 'Kejadian pada periode ini (tanpa yang dibatalkan) × 10.000 ÷ jumlah penduduk, atas kelurahan yang penduduknya diisi',
-        en: 'Incidents in the period (cancelled aside) × 10,000 ÷ inhabitants, over the kelurahan whose population is entered',
+        id: 'Kejadian kota pada periode ini (tanpa yang dibatalkan) × 10.000 ÷ jumlah penduduk kelurahan yang diisi; per kelurahan: kejadian di kelurahan itu × 10.000 ÷ penduduknya',
+        en: "The city's incidents in the period (cancelled aside) × 10,000 ÷ the entered kelurahan populations' sum; per kelurahan: its incidents × 10,000 ÷ its inhabitants",
       },
       compute: (scope) => incidentRate(ctx, scope),
     },

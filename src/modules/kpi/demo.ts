@@ -1,3 +1,4 @@
+import sharp from 'sharp'
 import type { Database } from '../../core/db/database.ts'
 import type { CoreContext } from '../../core/module.ts'
 import { DEFAULT_CATALOGUE } from './catalogue.ts'
@@ -44,8 +45,14 @@ export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<vo
       entries.push({ code, period, by, key, value, note: null, evidenceUrl: null })
     }
     for (const year of new Set(months.map((m) => m.slice(0, 4)))) {
-      for (const [i, feature] of kelurahan.features.entries())
-        enter('population', year, 6000 + Math.round(wobble(i + 1) * 9000), 'kelurahan', feature.properties.code)
+      let people = 0
+      for (const [i, feature] of kelurahan.features.entries()) {
+        const inhabitants = 6000 + Math.round(wobble(i + 1) * 9000)
+        people += inhabitants
+        enter('population', year, inhabitants, 'kelurahan', feature.properties.code)
+      }
+      // The city's own figure is entered too, as Disdukcapil publishes it: the sum of its kelurahan.
+      enter('population', year, people)
       enter('spbe_index', year, 3.4 + wobble(Number(year)) * 0.6)
       enter('poverty_rate_pct', year, 6.5 + wobble(Number(year) + 1) * 1.5)
       enter('green_space_pct', year, 20 + wobble(Number(year) + 2) * 6)
@@ -61,4 +68,23 @@ export async function seedKpiDemo(ctx: CoreContext, kpi: KpiService): Promise<vo
     await store.enterValues(tx, DEMO, ACTOR, entries)
   })
   for (const m of months) await kpi.computeMonth(db, DEMO, m)
+  await store.putReportSettings(db, DEMO, ACTOR, {
+    heading: ['PEMERINTAH KOTA MAGELANG', 'DINAS KOMUNIKASI, INFORMATIKA DAN STATISTIK'],
+    address: 'Jl. Sarwo Edie Wibowo No. 2, Magelang 56117 · Telp. (0293) 362211',
+    // The name is written by hand above the dotted line until an admin sets it.
+    signerName: null,
+    signerTitle: 'Wali Kota Magelang',
+    signerNip: null,
+  })
+  await store.putReportLogo(db, DEMO, ACTOR, await demoLogo())
+}
+
+/** A stand-in emblem for the demo letterhead (a real city uploads its own lambang daerah). */
+function demoLogo(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="280" viewBox="0 0 240 280">
+    <path d="M120 8 L228 44 L216 176 Q200 236 120 272 Q40 236 24 176 L12 44 Z" fill="#0f766e" stroke="#f59e0b" stroke-width="10"/>
+    <path d="M60 190 L95 110 L120 150 L145 95 L180 190 Z" fill="#fde68a"/>
+    <circle cx="120" cy="70" r="18" fill="#fde68a"/>
+  </svg>`
+  return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer()
 }

@@ -209,7 +209,8 @@ async function sample() {
 function byHand(month: string): Record<string, [number, number]> {
   const incidents = INCIDENTS.filter((i) => monthOf(i.created) === month)
   const runs = incidents.filter((i) => i.ambulance && i.onSceneMinutes !== undefined).map((i) => i.onSceneMinutes as number)
-  const counted = incidents.filter((i) => i.status !== 'cancelled' && i.kelurahan)
+  // Every incident of the city counts, the one outside any kelurahan too.
+  const counted = incidents.filter((i) => i.status !== 'cancelled')
   const people = KELURAHAN.reduce((sum, k) => sum + k.population, 0)
   const resolved = REPORTS.filter((r) => monthOf(r.resolved) === month)
   const hours = resolved.map((r) => (Date.parse(r.resolved) - Date.parse(r.created)) / 3600_000)

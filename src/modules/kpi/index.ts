@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import type { CoreContext, KendaliModule } from '../../core/module.ts'
+import { type CoreContext, type KendaliModule, perContext } from '../../core/module.ts'
 import { seedKpiDemo } from './demo.ts'
 import { KPI_TOPICS } from './events.ts'
+import { OverviewService } from './overview.ts'
 import { KPI_ACTIONS } from './permissions.ts'
+import { overviewSources } from './ports.ts'
+import type { Language } from './report.ts'
+import { buildReport } from './report-builder.ts'
 import { kpiRoutes } from './routes.ts'
 import { JOB_RECOMPUTE, KpiService } from './service.ts'
 import { tenancyPort, tenantExists } from './tenancy.ts'
@@ -17,6 +21,16 @@ const SAMPLE_SECONDS = 600
 /** The services of this module. */
 export function kpiService(ctx: CoreContext): KpiService {
   return new KpiService(ctx.events, ctx.jobs, ctx.indicators, tenancyPort(ctx))
+}
+
+const overviews = perContext((ctx) => new OverviewService(kpiService(ctx), overviewSources(ctx), (tenant) => ctx.tenancy.timeZone(tenant)))
+
+/**
+ * The leader's KPI report of a tenant for a month (`YYYY-MM`), quarter (`YYYY-Qn`) or year (`YYYY`) as a PDF, in
+ * Bahasa Indonesia or English: what scheduled reports attach.
+ */
+export function buildKpiReportPdf(ctx: CoreContext, tenant: string, period: string, lang: Language): Promise<Buffer> {
+  return buildReport(ctx.db, ctx.tenancy, overviews(ctx), tenant, period, lang)
 }
 
 /** Six-dimension smart-city KPIs: catalogue, entered and computed series, scores, province roll-up. */
@@ -36,7 +50,7 @@ export function kpiModule(): KendaliModule {
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     actions: KPI_ACTIONS,
     topics: KPI_TOPICS,
-    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), wallsOf(ctx), tenantExists(ctx)),
+    routes: (app, ctx) => kpiRoutes(app, ctx, of(ctx), overviews(ctx), wallsOf(ctx), tenantExists(ctx)),
     // Situation-room screens read with their wall token (read-only, as an executive of their tenant).
     tokens: (ctx) => ({ prefix: WALL_TOKEN_PREFIX, principal: (token) => wallsOf(ctx).principal(ctx.db, token) }),
     jobs: (ctx) => {

@@ -53,3 +53,38 @@ export function periodsInMonth(month: string, frequency: Frequency): string[] {
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate()
   return Array.from({ length: days }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`)
 }
+
+/** How the dashboard and the report group months: a month, a quarter or a year. */
+export type ReportPeriodKind = 'month' | 'quarter' | 'year'
+const QUARTER = /^(\d{4})-Q([1-4])$/
+
+/** A dashboard period (`2026-12`, `2026-Q4`, `2026`) and its months, oldest first. */
+export function reportPeriod(key: string): { key: string; kind: ReportPeriodKind; months: string[] } {
+  const quarter = QUARTER.exec(key)
+  if (quarter) {
+    const first = (Number(quarter[2]) - 1) * 3 + 1
+    return { key, kind: 'quarter', months: [0, 1, 2].map((i) => `${quarter[1]}-${String(first + i).padStart(2, '0')}`) }
+  }
+  if (MONTH.test(key)) return { key, kind: 'month', months: [key] }
+  if (YEAR.test(key)) return { key, kind: 'year', months: Array.from({ length: 12 }, (_, i) => `${key}-${String(i + 1).padStart(2, '0')}`) }
+  throw new Invalid(`${key} is not a period (YYYY-MM, YYYY-Qn or YYYY)`, { field: 'period' })
+}
+
+/** The period `steps` periods of the same kind before (negative) or after a dashboard period. */
+export function shiftReportPeriod(key: string, steps: number): string {
+  const { kind, months } = reportPeriod(key)
+  const [y, m] = months[0].split('-').map(Number)
+  if (kind === 'year') return String(y + steps)
+  const size = kind === 'quarter' ? 3 : 1
+  const index = y * 12 + (m - 1) + steps * size
+  const year = Math.floor(index / 12)
+  const month = (index % 12) + 1
+  return kind === 'quarter' ? `${year}-Q${Math.ceil(month / 3)}` : `${year}-${String(month).padStart(2, '0')}`
+}
+
+/** The dashboard period of a kind that holds a month. */
+export function reportPeriodOf(month: string, kind: ReportPeriodKind): string {
+  if (kind === 'month') return month
+  if (kind === 'year') return month.slice(0, 4)
+  return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`
+}

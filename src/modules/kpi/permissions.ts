@@ -10,6 +10,8 @@ export const KPI_ACTIONS = defineActions({
   'kpi.indicator.read': { roles: READERS },
   /** The six dimensions' scores and figures; a wall screen reads them too (not the entered values behind them). */
   'kpi.summary.read': { roles: READERS, wall: true },
+  /** The executive dashboard: the scores and what the other modules count (incidents, complaints, levies, findings). */
+  'kpi.overview.read': { roles: READERS },
   'kpi.indicator.write': { roles: ADMINS },
   'kpi.value.enter': { roles: ['admin', 'agency_officer'], opd: 'the indicator belongs to' },
   'kpi.recompute': { roles: ADMINS },

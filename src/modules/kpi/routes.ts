@@ -1,18 +1,22 @@
+import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { Invalid } from '../../core/errors.ts'
+import { Invalid, NotFound } from '../../core/errors.ts'
 import { headSeq } from '../../core/events/log.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { isSecureRequest, WALL_COOKIE } from '../../core/http/identity.ts'
 import { Page } from '../../core/http/paging.ts'
 import { opdScope } from '../../core/http/permissions.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
+import { multipartFailure } from '../../core/http/uploads.ts'
 import { acceptCsv, ImportStateSchema } from '../../core/import-routes.ts'
+import { type EncodedPhoto, MAX_PHOTO_BYTES, PhotoTooLarge, reencodePhoto } from '../../core/media/photos.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { copyConfig } from './config-copy.ts'
+import type { OverviewService } from './overview.ts'
 import { KPI_ACTIONS } from './permissions.ts'
-import { kpiReportPdf } from './report.ts'
+import { buildReport } from './report-builder.ts'
 import {
   CodeParams,
   ConfigCopied,
@@ -25,10 +29,14 @@ import {
   ImportResult,
   Indicator,
   NewValue,
+  Overview,
+  OverviewQuery,
   PeriodQuery,
   Recompute,
   RecomputeRequest,
   ReportQuery,
+  ReportSettings,
+  ReportSettingsView,
   Rollup,
   RollupQuery,
   RunParams,
@@ -45,7 +53,27 @@ import {
   WallTokenParams,
 } from './schema.ts'
 import { type Indicator as CatalogueIndicator, type KpiCaller, type KpiService, mayEnter, valuesImportResult } from './service.ts'
+import * as store from './store.ts'
 import type { WallTokens } from './wall.ts'
+
+/** Reads the one picture of a multipart request and re-encodes it as the report's logo. */
+async function logoOf(request: FastifyRequest): Promise<EncodedPhoto> {
+  if (!request.isMultipart()) throw new Invalid('Send the logo as multipart/form-data in a field named logo', { field: 'logo' })
+  let bytes: Buffer
+  try {
+    const file = await request.file()
+    if (!file) throw new Invalid('Send the logo in a field named logo', { field: 'logo' })
+    bytes = await file.toBuffer()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new PhotoTooLarge()
+    throw multipartFailure(err)
+  }
+  return reencodePhoto(bytes)
+}
+
+/** The settings as the API shows them; a city without any gets empty ones. */
+const settingsView = (row: store.ReportSettingsRow | null) =>
+  row ?? { heading: [], address: null, signerName: null, signerTitle: null, signerNip: null, hasLogo: false, updatedBy: null, updatedAt: null }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
@@ -58,7 +86,14 @@ function callerOf(request: FastifyRequest): KpiCaller {
 /** An indicator as its caller sees it: whether they may enter its values travels with it. */
 const forCaller = (request: FastifyRequest, indicator: CatalogueIndicator) => ({ ...indicator, mayEnter: mayEnter(callerOf(request), indicator) })
 
-export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, walls: WallTokens, tenantExists: (code: string) => Promise<boolean>): void {
+export function kpiRoutes(
+  app: KendaliApp,
+  ctx: CoreContext,
+  kpi: KpiService,
+  overview: OverviewService,
+  walls: WallTokens,
+  tenantExists: (code: string) => Promise<boolean>,
+): void {
   const tags = ['kpi']
 
   app.get(
@@ -209,6 +244,22 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     async (request) => kpi.summary(ctx.db, tenantOf(request).code, request.query.period),
   )
 
+  app.get(
+    '/api/t/:tenant/kpi/overview',
+    {
+      config: { action: 'kpi.overview.read' },
+      schema: {
+        tags,
+        summary:
+          "The executive dashboard of a month, quarter or year: six dimensions with 12 periods of trend and last year's, what needs attention, incidents, complaints SLA per OPD, levies against target, Rojak findings per OPD",
+        params: TenantParams,
+        querystring: OverviewQuery,
+        response: { 200: Overview, ...errors },
+      },
+    },
+    async (request) => overview.overview(ctx.db, tenantOf(request).code, request.query.period),
+  )
+
   app.post(
     '/api/t/:tenant/kpi/recompute',
     {
@@ -261,7 +312,8 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
       config: { action: 'kpi.indicator.read' },
       schema: {
         tags,
-        summary: "The leader's monthly report as PDF: six dimension scores, best and weakest indicators, each indicator against its target",
+        summary:
+          "The leader's report of a month, quarter or year as an A4 PDF: letterhead and logo, the six dimensions with charts, what needs attention, incidents, complaints, levies and findings tables, each indicator against its target, page numbers, signature block",
         produces: ['application/pdf'],
         params: TenantParams,
         querystring: ReportQuery,
@@ -271,11 +323,82 @@ export function kpiRoutes(app: KendaliApp, ctx: CoreContext, kpi: KpiService, wa
     async (request, reply) => {
       const tenant = tenantOf(request)
       const lang = request.query.lang ?? (/^en\b/i.test(request.headers['accept-language'] ?? '') ? 'en' : 'id')
-      const summary = await kpi.summary(ctx.db, tenant.code, request.query.period)
-      const pdf = await kpiReportPdf(summary, tenant, lang, new Date())
+      const pdf = await buildReport(ctx.db, ctx.tenancy, overview, tenant.code, request.query.period, lang)
       return reply.type('application/pdf').header('content-disposition', `inline; filename="kpi-${tenant.code}-${request.query.period}.pdf"`).send(pdf)
     },
   )
+
+  // The report's letterhead, logo and signature block, set by an admin.
+  app.get(
+    '/api/t/:tenant/kpi/report-settings',
+    {
+      config: { action: 'kpi.indicator.read' },
+      schema: { tags, summary: "The report's letterhead and signature block", params: TenantParams, response: { 200: ReportSettingsView, ...errors } },
+    },
+    async (request) => settingsView(await store.reportSettings(ctx.db, tenantOf(request).code)),
+  )
+
+  app.put(
+    '/api/t/:tenant/kpi/report-settings',
+    {
+      config: { action: 'kpi.indicator.write' },
+      schema: {
+        tags,
+        summary: "Sets the report's letterhead lines, address and who signs it",
+        params: TenantParams,
+        body: ReportSettings,
+        response: { 200: ReportSettingsView, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request).code
+      await store.putReportSettings(ctx.db, tenant, principalOf(request).actor, request.body)
+      return settingsView(await store.reportSettings(ctx.db, tenant))
+    },
+  )
+
+  app.get(
+    '/api/t/:tenant/kpi/report-settings/logo',
+    {
+      config: { action: 'kpi.indicator.read' },
+      schema: {
+        tags,
+        summary: "The city's logo on the report (JPEG)",
+        produces: ['image/jpeg'],
+        params: TenantParams,
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const logo = await store.reportLogo(ctx.db, tenantOf(request).code)
+      if (!logo) throw new NotFound('No logo is set')
+      return reply.type('image/jpeg').header('cache-control', 'private, no-cache').send(logo)
+    },
+  )
+
+  app.register(async (scope) => {
+    const api = scope.withTypeProvider<TypeBoxTypeProvider>()
+    await scope.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 2, parts: 3 } })
+    api.put(
+      '/api/t/:tenant/kpi/report-settings/logo',
+      {
+        config: { action: 'kpi.indicator.write' },
+        schema: {
+          tags,
+          summary: "Sets the city's logo on the report: a JPEG, PNG or WebP picture (up to 8 MB) in a multipart field named logo, re-encoded",
+          consumes: ['multipart/form-data'],
+          params: TenantParams,
+          response: { 200: ReportSettingsView, ...errors, 413: ErrorBody },
+        },
+      },
+      async (request) => {
+        const tenant = tenantOf(request).code
+        const logo = await logoOf(request)
+        await store.putReportLogo(ctx.db, tenant, principalOf(request).actor, logo.bytes)
+        return settingsView(await store.reportSettings(ctx.db, tenant))
+      },
+    )
+  })
 
   // The situation room's screens open the wall with a read-only token instead of a person's login.
   app.get(

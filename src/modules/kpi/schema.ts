@@ -244,7 +244,7 @@ export const ConfigCopied = Type.Object({
 })
 
 export const ReportQuery = Type.Object({
-  period: Month,
+  period: Type.String({ pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$', description: 'A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`' }),
   lang: Type.Optional(Type.Enum(['id', 'en'], { description: 'Bahasa Indonesia unless asked (or Accept-Language) for English' })),
 })
 
@@ -287,4 +287,105 @@ export const WallSettings = Type.Object(
 export const WallSchedule = Type.Object({
   panels: WallSettings.properties.panels,
   after: Type.Integer({ minimum: 0, description: "The tenant's latest event sequence: the wall's live channel continues after it" }),
+})
+
+const DashboardPeriod = Type.String({
+  pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$',
+  description: 'A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`',
+})
+export const OverviewQuery = Type.Object({ period: DashboardPeriod })
+const Agency = { agencyId: Nullable(Type.String()), agency: Nullable(Type.String({ description: 'The OPD name; null when not routed to one' })) }
+const IncidentFact = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  type: Type.String(),
+  priority: Type.String(),
+  status: Type.String(),
+  kecamatan: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  createdAt: Type.String(),
+  onSceneAt: Nullable(Type.String()),
+})
+const Tally = {
+  count: Type.Integer({ description: 'Incidents created in the period, cancelled ones aside' }),
+  responded: Type.Integer({ description: 'Of them, reached by a unit' }),
+  responseP50: Nullable(Type.Number({ description: 'Median minutes from the call to the first unit on scene' })),
+}
+const Offline = Nullable(Type.Object({ total: Type.Integer({ description: 'Checked' }), offline: Type.Integer() }))
+
+export const Overview = Type.Object({
+  period: Type.Object({
+    key: Type.String(),
+    kind: Type.Enum(['month', 'quarter', 'year']),
+    months: Type.Array(Type.String()),
+    latestMonth: Type.String({ description: 'The month whose indicator values are shown (the latest that has started)' }),
+    provisional: Type.Boolean({ description: 'The period is not over: its figures may still change' }),
+    lastYear: Type.String({ description: 'The same period a year before, compared with' }),
+    start: Type.String({ format: 'date-time' }),
+    end: Type.String({ format: 'date-time' }),
+  }),
+  computedAt: Type.String({ format: 'date-time' }),
+  formula: Type.Object({ score: LongLabel, period: LongLabel }),
+  dimensions: Type.Array(
+    Type.Object({
+      dimension: Dimension,
+      score: Nullable(Type.Number()),
+      previousScore: Nullable(Type.Number()),
+      lastYearScore: Nullable(Type.Number()),
+      trend: Type.Array(Type.Object({ period: Type.String(), score: Nullable(Type.Number()) }), { description: '12 periods of the same kind' }),
+      indicators: Type.Array(Assessed),
+    }),
+  ),
+  attention: Type.Object({
+    indicators: Type.Array(Type.Intersect([Assessed, Type.Object({ dimension: Dimension })]), { description: 'Furthest below target first' }),
+    overdueComplaints: Type.Array(Type.Object({ ...Agency, count: Type.Integer() })),
+    openP1: Type.Object({ count: Type.Integer(), items: Type.Array(Type.Intersect([IncidentFact, Type.Object({ typeName: LongLabel })])) }),
+    warnings: Type.Array(Type.Object({ id: Type.String(), headline: Type.String(), severity: Type.String(), expires: Type.String() })),
+    cameras: Offline,
+    devices: Offline,
+  }),
+  incidents: Type.Object({
+    ...Tally,
+    lastYearCount: Type.Integer(),
+    cancelled: Type.Integer(),
+    byType: Type.Array(Type.Object({ type: Type.String(), name: LongLabel, ...Tally })),
+    byKecamatan: Type.Array(Type.Object({ code: Nullable(Type.String()), name: Nullable(Type.String()), ...Tally })),
+  }),
+  complaints: Type.Object({
+    slaPct: Nullable(Type.Number()),
+    resolved: Type.Number(),
+    byAgency: Type.Array(Type.Object({ ...Agency, resolved: Type.Integer(), slaPct: Nullable(Type.Number()) })),
+  }),
+  levies: Type.Object({
+    realised: Type.Number(),
+    payments: Type.Integer(),
+    target: Nullable(Type.Number({ description: "The markets' yearly targets, pro rata for the period's months" })),
+    pct: Nullable(Type.Number()),
+    lastYearRealised: Type.Number(),
+    markets: Type.Array(Type.Object({ market: Type.String(), amount: Nullable(Type.Number()) })),
+  }),
+  findings: Type.Array(Type.Object({ ...Agency, open: Type.Integer(), overdue: Type.Integer() })),
+})
+
+export const ReportSettings = Type.Object(
+  {
+    heading: Type.Array(Type.String({ minLength: 1, maxLength: 120 }), {
+      maxItems: 4,
+      description: 'Letterhead lines, e.g. `PEMERINTAH KOTA MAGELANG`, `DINAS KOMUNIKASI, INFORMATIKA DAN STATISTIK`',
+    }),
+    address: Nullable(Type.String({ maxLength: 300 })),
+    signerName: Nullable(Type.String({ maxLength: 120 })),
+    signerTitle: Nullable(Type.String({ maxLength: 160, description: 'e.g. `Wali Kota Magelang`' })),
+    signerNip: Nullable(Type.String({ pattern: '^[0-9 ]{0,24}$' })),
+  },
+  { additionalProperties: false },
+)
+export const ReportSettingsView = Type.Object({
+  heading: Type.Array(Type.String()),
+  address: Nullable(Type.String()),
+  signerName: Nullable(Type.String()),
+  signerTitle: Nullable(Type.String()),
+  signerNip: Nullable(Type.String()),
+  hasLogo: Type.Boolean(),
+  updatedBy: Nullable(Type.String()),
+  updatedAt: Nullable(Type.String()),
 })

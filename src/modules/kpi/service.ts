@@ -552,6 +552,19 @@ export class KpiService {
     return sampled
   }
 
+  /**
+   * A snapshot indicator's whole-city value now (cameras online of those checked, and how many were checked),
+   * asked of the module that computes it; null when it is not installed or has nothing to judge by.
+   */
+  async snapshotNow(db: Queryable, tenant: string, code: string): Promise<{ value: number; records: number } | null> {
+    const indicator = this.registry.get(code)
+    if (!indicator?.isSnapshot) return null
+    const timezone = await this.tenancy.timezone(tenant)
+    const period = periodOf(periodAt(this.clock(), indicator.frequency, timezone), timezone)
+    const whole = (await indicator.compute(this.scopeOf(db, tenant, period))).find((v) => !v.breakdown)
+    return whole ? { value: whole.value, records: whole.records ?? 0 } : null
+  }
+
   /** The periodic run: every city's current month, and the month before for late data. */
   async computeCurrent(db: Database): Promise<void> {
     for (const tenant of await this.tenancy.cities(db)) {

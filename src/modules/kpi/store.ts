@@ -345,3 +345,53 @@ export async function progressRecompute(db: Queryable, tenant: string, id: strin
     [tenant, id, done, status, error],
   )
 }
+
+/** The letterhead and signature block of a tenant's report; null before an admin sets them. */
+export interface ReportSettingsRow {
+  heading: string[]
+  address: string | null
+  signerName: string | null
+  signerTitle: string | null
+  signerNip: string | null
+  hasLogo: boolean
+  updatedBy: string
+  updatedAt: string
+}
+
+export async function reportSettings(db: Queryable, tenant: string): Promise<ReportSettingsRow | null> {
+  const [row] = await db.query<ReportSettingsRow>(
+    `SELECT heading, address, signer_name AS "signerName", signer_title AS "signerTitle", signer_nip AS "signerNip",
+       logo IS NOT NULL AS "hasLogo", updated_by AS "updatedBy", ${iso('updated_at')} AS "updatedAt"
+     FROM kpi_report_settings WHERE tenant = $1`,
+    [tenant],
+  )
+  return row ?? null
+}
+
+export async function putReportSettings(
+  db: Queryable,
+  tenant: string,
+  actor: string,
+  s: Pick<ReportSettingsRow, 'heading' | 'address' | 'signerName' | 'signerTitle' | 'signerNip'>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO kpi_report_settings (tenant, heading, address, signer_name, signer_title, signer_nip, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (tenant) DO UPDATE SET heading = $2, address = $3, signer_name = $4, signer_title = $5, signer_nip = $6,
+       updated_by = $7, updated_at = now()`,
+    [tenant, s.heading, s.address, s.signerName, s.signerTitle, s.signerNip, actor],
+  )
+}
+
+export async function putReportLogo(db: Queryable, tenant: string, actor: string, logo: Buffer | null): Promise<void> {
+  await db.query(
+    `INSERT INTO kpi_report_settings (tenant, logo, updated_by) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant) DO UPDATE SET logo = $2, updated_by = $3, updated_at = now()`,
+    [tenant, logo, actor],
+  )
+}
+
+export async function reportLogo(db: Queryable, tenant: string): Promise<Buffer | null> {
+  const [row] = await db.query<{ logo: Buffer | Uint8Array | null }>('SELECT logo FROM kpi_report_settings WHERE tenant = $1', [tenant])
+  return row?.logo ? Buffer.from(row.logo) : null
+}

@@ -1,20 +1,10 @@
+import { everyPage } from '../../core/http/paging.ts'
 import type { TenancyPort } from '../../core/tenancy.ts'
 import { zoneOrDefault } from '../../core/time.ts'
 import type { TenancyServices } from './index.ts'
 
 // A page of a list at a time: the port answers whole lists, never a silent first thousand.
 const PAGE = 500
-
-async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
-  const out: T[] = []
-  let cursor: string | undefined
-  do {
-    const p = await page(cursor)
-    out.push(...p.items)
-    cursor = p.next ?? undefined
-  } while (cursor)
-  return out
-}
 
 /** What other modules read of tenancy (see core/tenancy.ts), over this module's services. */
 export function tenancyPortOf(s: TenancyServices): TenancyPort {

@@ -3,12 +3,29 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, api, type Page } from '../../app/api.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
-import { currentMonth, type Dimension, downloadCsv, formatValue, type Indicator, labelOf, type Recompute, type Summary } from './api.ts'
-import { ProvenanceLine } from './Provenance.tsx'
-import { DimensionTiles } from './Tiles.tsx'
+import {
+  currentMonth,
+  type Dimension,
+  downloadCsv,
+  formatPeriod,
+  formatValue,
+  type Indicator,
+  labelOf,
+  type Overview,
+  type PeriodKind,
+  periodOfKind,
+  type Recompute,
+  type Summary,
+} from './api.ts'
+import { Attention, ComplaintsPanel, DimensionCards, FindingsPanel, IncidentsPanel, LeviesPanel } from './Executive.tsx'
+import { formatMoment, ProvenanceLine } from './Provenance.tsx'
+import { ReportSettingsPanel } from './ReportSettings.tsx'
 import { WallTokensPanel } from './WallTokens.tsx'
 
-/** The executive dashboard: six dimension tiles, then the indicators of the chosen dimension. */
+/**
+ * The executive dashboard of a month, quarter or year: the six dimensions with their trend, what needs attention,
+ * then incidents, complaints, levies and findings, each linking to its page.
+ */
 export function DashboardPage() {
   const { t } = useTranslation()
   return (
@@ -40,17 +57,19 @@ function Dashboard({
   isProvince: boolean
 }) {
   const { t, i18n } = useTranslation()
-  const [period, setPeriod] = useState(() => currentMonth(timeZone))
-  const [summary, setSummary] = useState<Summary | null>(null)
+  const now = currentMonth(timeZone)
+  const [kind, setKind] = useState<PeriodKind>('month')
+  const [period, setPeriod] = useState(now)
+  const [overview, setOverview] = useState<Overview | null>(null)
   const [dimension, setDimension] = useState<Dimension | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [showFormula, setShowFormula] = useState(false)
 
   const load = useCallback(() => {
     if (isProvince) return
-    api<Summary>(`/api/t/${tenant}/kpi/summary?period=${period}`).then(
-      (s) => {
-        setSummary(s)
+    api<Overview>(`/api/t/${tenant}/kpi/overview?period=${period}`).then(
+      (o) => {
+        setOverview(o)
         setProblem(null)
       },
       (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
@@ -67,55 +86,124 @@ function Dashboard({
       </main>
     )
   }
-  const chosen = summary?.dimensions.find((d) => d.dimension === dimension)
   const lang = i18n.language
+  // The indicator table and an officer's own list read the period's latest month, as the API assessed it.
+  const summary: Summary | null = overview && {
+    period: overview.period.latestMonth,
+    provisional: overview.period.provisional,
+    formula: overview.formula.score,
+    dimensions: overview.dimensions,
+  }
+  const chosen = overview?.dimensions.find((d) => d.dimension === dimension)
+  const years = Array.from({ length: 6 }, (_, i) => String(Number(now.slice(0, 4)) - i))
+  const choose = (k: PeriodKind) => {
+    setKind(k)
+    setPeriod(periodOfKind(now, k))
+  }
   return (
-    <main className="page kpi-dashboard">
-      <div className="page-top">
-        <label>
-          {t('kpi.period')}{' '}
-          <input
-            type="month"
-            value={period}
-            max={currentMonth(timeZone)}
-            onChange={(e) => e.target.value && setPeriod(e.target.value)}
-            data-testid="kpi-period"
-          />
-        </label>
-        <button type="button" className="link" onClick={() => setShowFormula((v) => !v)}>
-          {t('kpi.howScored')}
-        </button>
-        <Link to={`/t/${tenant}/kpi/wall`}>{t('kpi.wall.open')}</Link>
-        <a href={`/api/t/${tenant}/kpi/report.pdf?period=${period}&lang=${lang === 'en' ? 'en' : 'id'}`} target="_blank" rel="noreferrer">
-          {t('kpi.pdf')}
-        </a>
-        {summary && (
-          <button
-            type="button"
-            onClick={() =>
-              downloadCsv(`kpi-${tenant}-${period}.csv`, [
-                ['dimension', 'score', 'indicator', 'value', 'unit', 'target', 'achievement', 'status'],
-                ...summary.dimensions.flatMap((d) =>
-                  d.indicators.map((i) => [d.dimension, d.score, i.code, i.value, i.unit, i.target, i.achievement, i.status]),
-                ),
-              ])
-            }
-          >
-            {t('kpi.csv')}
+    <main className="page kpi-dashboard kpi-exec">
+      <div className="kpi-toolbar">
+        <fieldset className="kpi-segmented">
+          <legend className="kpi-sr">{t('kpi.exec.periodKind')}</legend>
+          {(['month', 'quarter', 'year'] as const).map((k) => (
+            <button type="button" key={k} className={`button${kind === k ? ' primary' : ''}`} aria-pressed={kind === k} onClick={() => choose(k)}>
+              {t(`kpi.exec.kind.${k}`)}
+            </button>
+          ))}
+        </fieldset>
+        <div className="kpi-period-pick">
+          {kind === 'month' && (
+            <input
+              type="month"
+              aria-label={t('kpi.period')}
+              value={period}
+              max={now}
+              onChange={(e) => e.target.value && setPeriod(e.target.value)}
+              data-testid="kpi-period"
+            />
+          )}
+          {kind === 'quarter' && (
+            <select aria-label={t('kpi.period')} value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="kpi-period">
+              {years.flatMap((y) =>
+                [4, 3, 2, 1]
+                  .map((q) => `${y}-Q${q}`)
+                  .filter((key) => key <= periodOfKind(now, 'quarter'))
+                  .map((key) => (
+                    <option key={key} value={key}>
+                      {formatPeriod(key, lang)}
+                    </option>
+                  )),
+              )}
+            </select>
+          )}
+          {kind === 'year' && (
+            <select aria-label={t('kpi.period')} value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="kpi-period">
+              {years.map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          )}
+        </div>
+        <div className="kpi-actions">
+          <button type="button" className="button" onClick={() => setShowFormula((v) => !v)} aria-expanded={showFormula}>
+            {t('kpi.howScored')}
           </button>
-        )}
+          <Link className="button" to={`/t/${tenant}/kpi/wall`}>
+            {t('kpi.wall.open')}
+          </Link>
+          <a
+            className="button primary"
+            href={`/api/t/${tenant}/kpi/report.pdf?period=${period}&lang=${lang === 'en' ? 'en' : 'id'}`}
+            target="_blank"
+            rel="noreferrer"
+            data-testid="kpi-pdf"
+          >
+            {t('kpi.pdf')}
+          </a>
+          {overview && (
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                downloadCsv(`kpi-${tenant}-${period}.csv`, [
+                  ['dimension', 'score', 'indicator', 'value', 'unit', 'target', 'achievement', 'status'],
+                  ...overview.dimensions.flatMap((d) =>
+                    d.indicators.map((i) => [d.dimension, d.score, i.code, i.value, i.unit, i.target, i.achievement, i.status]),
+                  ),
+                ])
+              }
+            >
+              {t('kpi.csv')}
+            </button>
+          )}
+        </div>
       </div>
-      {showFormula && summary && (
-        <p className="kpi-formula" data-testid="kpi-formula">
-          {labelOf(summary.formula, lang)}
+      {overview && (
+        <p className="kpi-period-line" data-testid="kpi-tiles-period">
+          {t('kpi.provenance.periodOf', { period: formatPeriod(overview.period.key, lang) })}
+          {overview.period.provisional && <span className="kpi-badge provisional">{t('kpi.provenance.provisional')}</span>}{' '}
+          <span className="kpi-muted">
+            {t('kpi.exec.computedAt', { when: formatMoment(overview.computedAt, timeZone, lang) })}
+            {overview.period.kind !== 'month' && ` · ${t('kpi.exec.valuesOf', { month: formatPeriod(overview.period.latestMonth, lang) })}`}
+          </span>
         </p>
+      )}
+      {showFormula && overview && (
+        <div className="kpi-formula" data-testid="kpi-formula">
+          <p>{labelOf(overview.formula.score, lang)}</p>
+          {overview.period.kind !== 'month' && <p>{labelOf(overview.formula.period, lang)}</p>}
+        </div>
       )}
       {problem && <p className="error">{problem}</p>}
       {isOfficer && !isAdmin && summary && <OwnIndicators tenant={tenant} summary={summary} />}
-      {summary && <DimensionTiles summary={summary} selected={dimension} onSelect={setDimension} />}
+      {overview && <DimensionCards overview={overview} selected={dimension} onSelect={(d) => setDimension((now) => (now === d ? null : d))} />}
       {chosen && (
-        <section className="kpi-indicators" data-testid="kpi-indicators">
-          <h2>{t(`kpi.dimension.${chosen.dimension}`)}</h2>
+        <section className="kpi-indicators kpi-panel" data-testid="kpi-indicators">
+          <h2>
+            {t(`kpi.dimension.${chosen.dimension}`)} · {formatPeriod(overview?.period.latestMonth ?? period, lang)}
+          </h2>
           <table>
             <thead>
               <tr>
@@ -146,7 +234,7 @@ function Dashboard({
                     <details className="kpi-source">
                       <summary>
                         {t(`kpi.sourceKind.${i.source}`)}
-                        {i.module ? ` · ${i.module}` : ''}
+                        {i.module ? ` · ${t(`kpi.modules.${i.module}`, { defaultValue: i.module })}` : ''}
                       </summary>
                       {labelOf(i.formula, lang) || t('kpi.noFormula')}
                     </details>
@@ -157,6 +245,16 @@ function Dashboard({
           </table>
         </section>
       )}
+      {overview && (
+        <div className="kpi-exec-grid">
+          <Attention overview={overview} tenant={tenant} timeZone={timeZone} />
+          <IncidentsPanel overview={overview} tenant={tenant} />
+          <ComplaintsPanel overview={overview} tenant={tenant} />
+          <LeviesPanel overview={overview} tenant={tenant} />
+          <FindingsPanel overview={overview} tenant={tenant} />
+        </div>
+      )}
+      {isAdmin && <ReportSettingsPanel tenant={tenant} />}
       {isAdmin && <RecomputePanel tenant={tenant} timeZone={timeZone} onDone={load} />}
       {isAdmin && <WallTokensPanel tenant={tenant} timeZone={timeZone} />}
     </main>
@@ -188,6 +286,7 @@ function OwnIndicators({ tenant, summary }: { tenant: string; summary: Summary }
         <>
           <button
             type="button"
+            className="button"
             onClick={() =>
               downloadCsv(`kpi-${tenant}-own-${summary.period}.csv`, [
                 ['indicator', 'frequency', 'value', 'unit', 'target', 'status'],
@@ -260,7 +359,9 @@ function RecomputePanel({ tenant, timeZone, onDone }: { tenant: string; timeZone
       >
         <input type="month" value={from} max={month} onChange={(e) => setFrom(e.target.value)} aria-label={t('kpi.recompute.from')} />
         <input type="month" value={to} max={month} onChange={(e) => setTo(e.target.value)} aria-label={t('kpi.recompute.to')} />
-        <button type="submit">{t('kpi.recompute.start')}</button>
+        <button type="submit" className="button primary">
+          {t('kpi.recompute.start')}
+        </button>
       </form>
       {run && (
         <p data-testid="kpi-recompute-progress">

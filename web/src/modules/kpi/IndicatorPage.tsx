@@ -113,6 +113,7 @@ function IndicatorView({ tenant: tenantInfo, config, isAdmin }: { tenant: Tenant
         <OwnerField tenant={tenant} code={indicator.code} agencyId={indicator.agencyId} isAdmin={isAdmin} onSaved={load} />
         <button
           type="button"
+          className="button"
           onClick={() =>
             downloadCsv(`${indicator.code}-${tenant}.csv`, [
               ['period', 'value', 'target', 'achievement', 'status'],
@@ -143,6 +144,7 @@ function IndicatorView({ tenant: tenantInfo, config, isAdmin }: { tenant: Tenant
             {latest?.breakdowns && latest.breakdowns.length > 0 && (
               <button
                 type="button"
+                className="button"
                 onClick={() =>
                   downloadCsv(`${indicator.code}-${tenant}-${latest.period}-${by}.csv`, [
                     ['period', 'by', 'key', 'value'],
@@ -313,7 +315,9 @@ function EntryForm({ tenant, code, frequency, onSaved }: { tenant: string; code:
       />
       <input value={note} onChange={(e) => setNote(e.target.value)} aria-label={t('kpi.note')} placeholder={t('kpi.note')} />
       <input type="url" value={evidenceUrl} onChange={(e) => setEvidenceUrl(e.target.value)} aria-label={t('kpi.evidence')} placeholder="https://…" />
-      <button type="submit">{t('kpi.save')}</button>
+      <button type="submit" className="button primary">
+        {t('kpi.save')}
+      </button>
       {problem && <p className="error">{problem}</p>}
     </form>
   )

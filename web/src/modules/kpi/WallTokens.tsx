@@ -51,7 +51,9 @@ export function WallTokensPanel({ tenant, timeZone }: { tenant: string; timeZone
         <label>
           {t('kpi.wallTokens.days')} <input type="number" min={1} max={366} value={days} onChange={(e) => setDays(Number(e.target.value))} />
         </label>
-        <button type="submit">{t('kpi.wallTokens.create')}</button>
+        <button type="submit" className="button primary">
+          {t('kpi.wallTokens.create')}
+        </button>
       </form>
       {address && (
         <p data-testid="kpi-wall-address">
@@ -133,7 +135,9 @@ function WallSchedule({ tenant }: { tenant: string }) {
           </li>
         ))}
       </ol>
-      <button type="submit">{t('kpi.wallTokens.save')}</button>
+      <button type="submit" className="button primary">
+        {t('kpi.wallTokens.save')}
+      </button>
       {message && <p data-testid="kpi-wall-schedule-message">{message}</p>}
     </form>
   )

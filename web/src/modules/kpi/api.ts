@@ -50,6 +50,74 @@ export interface Summary {
   }[]
 }
 
+export type PeriodKind = 'month' | 'quarter' | 'year'
+type Tally = { count: number; responded: number; responseP50: number | null }
+interface IncidentFact {
+  id: string
+  number: string
+  type: string
+  priority: string
+  status: string
+  kecamatan: { code: string; name: string } | null
+  createdAt: string
+  onSceneAt: string | null
+}
+
+/** The executive dashboard of a month, quarter or year (GET /kpi/overview). */
+export interface Overview {
+  period: { key: string; kind: PeriodKind; months: string[]; latestMonth: string; provisional: boolean; lastYear: string; start: string; end: string }
+  computedAt: string
+  formula: { score: Label; period: Label }
+  dimensions: (Summary['dimensions'][number] & { lastYearScore: number | null })[]
+  attention: {
+    indicators: (AssessedIndicator & { dimension: Dimension })[]
+    overdueComplaints: { agencyId: string | null; agency: string | null; count: number }[]
+    openP1: { count: number; items: (IncidentFact & { typeName: Label })[] }
+    warnings: { id: string; headline: string; severity: string; expires: string }[]
+    cameras: { total: number; offline: number } | null
+    devices: { total: number; offline: number } | null
+  }
+  incidents: Tally & {
+    lastYearCount: number
+    cancelled: number
+    byType: (Tally & { type: string; name: Label })[]
+    byKecamatan: (Tally & { code: string | null; name: string | null })[]
+  }
+  complaints: {
+    slaPct: number | null
+    resolved: number
+    byAgency: { agencyId: string | null; agency: string | null; resolved: number; slaPct: number | null }[]
+  }
+  levies: {
+    realised: number
+    payments: number
+    target: number | null
+    pct: number | null
+    lastYearRealised: number
+    markets: { market: string; amount: number | null }[]
+  }
+  findings: { agencyId: string | null; agency: string | null; open: number; overdue: number }[]
+}
+
+/** The report's letterhead and signature block. */
+export interface ReportSettings {
+  heading: string[]
+  address: string | null
+  signerName: string | null
+  signerTitle: string | null
+  signerNip: string | null
+  hasLogo: boolean
+  updatedBy: string | null
+  updatedAt: string | null
+}
+
+/** The dashboard period of a kind that holds a month: `2026-12`, `2026-Q4`, `2026`. */
+export function periodOfKind(month: string, kind: PeriodKind): string {
+  if (kind === 'month') return month
+  if (kind === 'year') return month.slice(0, 4)
+  return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`
+}
+
 export interface Indicator {
   code: string
   name: Label
@@ -121,9 +189,11 @@ export function previousMonth(month: string): string {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
 }
 
-/** A period key as people read it: `Desember 2026`, `2026`, `7 Des 2026`. */
+/** A period key as people read it: `Desember 2026`, `Triwulan IV 2026`, `2026`, `7 Des 2026`. */
 export function formatPeriod(key: string, language: string): string {
   const locale = language === 'en' ? 'en-GB' : 'id-ID'
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(key)
+  if (quarter) return language === 'en' ? `Q${quarter[2]} ${quarter[1]}` : `Triwulan ${['I', 'II', 'III', 'IV'][Number(quarter[2]) - 1]} ${quarter[1]}`
   const [y, m, d] = key.split('-').map(Number)
   if (!m) return String(y)
   const at = new Date(Date.UTC(y, m - 1, d ?? 1, 12))
