@@ -31,6 +31,7 @@ export function DimensionTiles({ summary, selected, onSelect }: { summary: Summa
       </p>
       {summary.dimensions.map((d) => {
         const delta = d.score !== null && d.previousScore !== null ? d.score - d.previousScore : null
+        const previous = d.trend.at(-2)?.period
         const arrow = delta === null ? '' : delta > 0.05 ? '▲' : delta < -0.05 ? '▼' : '▶'
         return (
           <button
@@ -44,6 +45,8 @@ export function DimensionTiles({ summary, selected, onSelect }: { summary: Summa
             <span className="kpi-tile-score">{d.score === null ? '—' : `${d.score.toFixed(1)}`}</span>
             <span className={`kpi-tile-delta${delta === null ? '' : delta < 0 ? ' down' : ' up'}`}>
               {arrow} {delta === null ? t('kpi.noPrevious') : `${delta > 0 ? '+' : ''}${delta.toFixed(1)}`}
+              {/* Against which month the change is, so "▼ -53,3" never stands without its period. */}
+              {previous && delta !== null && ` · ${t('kpi.exec.vs', { period: formatPeriod(previous, i18n.language) })}`}
             </span>
             <Sparkline trend={d.trend} />
           </button>
