@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { ApiError, api, type Page } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
   currentMonth,
@@ -72,7 +73,7 @@ function Dashboard({
         setOverview(o)
         setProblem(null)
       },
-      (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
   }, [tenant, period, isProvince])
   useEffect(load, [load])

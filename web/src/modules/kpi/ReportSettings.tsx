@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, api } from '../../app/api.ts'
+import { api } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import type { ReportSettings } from './api.ts'
 
 const formOf = (s: ReportSettings) => ({
@@ -10,7 +11,7 @@ const formOf = (s: ReportSettings) => ({
   signerTitle: s.signerTitle ?? '',
   signerNip: s.signerNip ?? '',
 })
-const messageOf = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : String(err))
+const messageOf = (err: unknown) => problemText(err)
 
 /** An admin sets the report's letterhead (lines, address, logo) and who signs it. */
 export function ReportSettingsPanel({ tenant }: { tenant: string }) {
