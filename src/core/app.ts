@@ -42,6 +42,7 @@ export interface KendaliOptions {
   /** Log lines go here instead of stdout (tests read them). */
   logDestination?: LogDestination
   rateLimitPerMinute?: number
+  rateLimitAuthenticatedPerMinute?: number
   /** Start background work (job polling, module start hooks such as the simulator). */
   background?: boolean
   /** Open the MQTT hub (embedded broker on MQTT_PORT, or MQTT_URL). */
@@ -116,6 +117,7 @@ export async function createKendali(config: Config, modules: KendaliModule[], op
     mapStyleUrl: config.mapStyleUrl,
     wallFrameAncestors: config.wallFrameAncestors,
     rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
+    rateLimitAuthenticatedPerMinute: options.rateLimitAuthenticatedPerMinute ?? config.rateLimitAuthenticatedPerMinute,
     version: packageVersion(),
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     readiness,

@@ -39,6 +39,8 @@ export interface Config {
   wallFrameAncestors: string[]
   bodyLimitBytes: number
   rateLimitPerMinute: number
+  /** Requests per minute of one logged-in caller (session or API token), counted apart from its address. */
+  rateLimitAuthenticatedPerMinute: number
   /** How often an open live channel re-checks its session (logout, disabled account, changed roles). */
   liveRecheckSeconds: number
   /** A routing service speaking the OSRM HTTP API, for travel times; straight-line estimates without it. */
@@ -243,6 +245,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wallFrameAncestors: origins(env, 'WALL_FRAME_ANCESTORS'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 5 * 1024 * 1024),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200),
+    rateLimitAuthenticatedPerMinute: int(env, 'RATE_LIMIT_AUTHENTICATED_PER_MINUTE', 12_000),
     liveRecheckSeconds: int(env, 'LIVE_RECHECK_SECONDS', 30),
     routingUrl: text(env, 'ROUTING_URL'),
     smtpUrl: text(env, 'SMTP_URL'),

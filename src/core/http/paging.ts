@@ -14,6 +14,26 @@ export function Page<T extends TSchema>(item: T) {
   })
 }
 
+/** Rows a large list counts exactly before its `total` becomes an estimate. */
+export const EXACT_TOTAL_UP_TO = 1000
+
+export const TotalMode = Type.Union([Type.Literal('estimate'), Type.Literal('exact')], {
+  default: 'estimate',
+  description: `How \`total\` is found: \`estimate\` (default) counts up to ${EXACT_TOTAL_UP_TO.toLocaleString('en')} matches exactly and estimates beyond (fast on any size); \`exact\` counts every match (slow on millions of rows)`,
+})
+
+/** A page whose `total` may be an estimate on a large set; `totalIsExact` says which. */
+export function EstimatedPage<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer({
+      description: `Matching items: exact up to ${EXACT_TOTAL_UP_TO.toLocaleString('en')} (or with \`total=exact\`), else the database's estimate (at least ${(EXACT_TOTAL_UP_TO + 1).toLocaleString('en')})`,
+    }),
+    totalIsExact: Type.Boolean({ description: 'false when `total` is an estimate' }),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page; null on the last page' }),
+  })
+}
+
 /** Cursors are opaque to clients: base64url JSON of whatever the list needs to continue. */
 export function encodeCursor(position: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url')

@@ -59,7 +59,10 @@ export interface ServerOptions {
   publicUrl: string | null
   mapStyleUrl: string | null
   wallFrameAncestors: string[]
+  /** Requests per minute of one client address without valid credentials; 0 turns every limit off. */
   rateLimitPerMinute: number
+  /** Requests per minute of one logged-in caller (session or API token); 0: no limit for them. */
+  rateLimitAuthenticatedPerMinute: number
   version: string
   webDist: string
   identity: () => Identity
@@ -116,8 +119,32 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
 
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  // The caller is read once per request, by the rate limit (first) and the access check.
+  const principals = new WeakMap<FastifyRequest, Promise<Principal | null>>()
+  const callerOf = (request: FastifyRequest) => {
+    let principal = principals.get(request)
+    if (!principal) {
+      principal = principalFromRequest(request, opts.identity())
+      principals.set(request, principal)
+    }
+    return principal
+  }
   if (opts.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, { max: opts.rateLimitPerMinute, timeWindow: '1 minute' })
+    const perCaller = opts.rateLimitAuthenticatedPerMinute
+    await app.register(rateLimit, {
+      timeWindow: '1 minute',
+      // A logged-in caller (session or API token) has a budget of its own, larger than an address's: a system
+      // loading data through the API is no anonymous flood, and it shares nothing with others behind its NAT.
+      // Credentials that do not hold count as none: their requests share the address's budget.
+      keyGenerator: async (request) => {
+        // A route that reads its own bearer (a device's token) is keyed by address, its token never looked up as a caller's.
+        const isCaller = hasCredentials(request) && request.url.startsWith('/api/') && request.routeOptions.config?.ownBearer !== true
+        const principal = isCaller ? await callerOf(request).catch(() => null) : null
+        return principal ? `caller:${principal.actor}` : `address:${request.ip}`
+      },
+      max: (_request, key) => (key.startsWith('caller:') ? perCaller : opts.rateLimitPerMinute),
+      allowList: (_request, key) => perCaller === 0 && key.startsWith('caller:'),
+    })
   }
   await app.register(swagger, {
     openapi: {
@@ -169,7 +196,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: KendaliAp
         if (!request.tenant) throw new NotFound(`There is no tenant "${code}"`, { field: 'tenant' })
       }
       if (access === 'public' && (ownBearer || !hasCredentials(request))) return
-      request.principal = await principalFromRequest(request, opts.identity())
+      request.principal = await callerOf(request)
       authorize(request.principal, access, request.tenant, !READ_METHODS.has(request.method))
     }
     route.onRequest = [...[route.onRequest ?? []].flat(), check]

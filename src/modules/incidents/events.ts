@@ -46,6 +46,8 @@ export type IncidentEvent =
       data: IncidentSummary & { unitId: string; callsign: string; etaSeconds: number | null }
     }
   | { topic: 'units'; type: 'unit.created' | 'unit.updated'; entity: string; data: UnitSummary }
+  // One event for a bulk load: the console reloads its units instead of taking a thousand events.
+  | { topic: 'units'; type: 'unit.bulk_saved'; entity: null; data: { created: number; updated: number } }
   | { topic: 'units'; type: 'unit.status_changed'; entity: string; data: UnitSummary & { from: string; destinationId: string | null } }
   | {
       topic: 'facilities'

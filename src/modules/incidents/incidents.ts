@@ -3,7 +3,7 @@ import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
-import { cursorKey, encodeCursor } from '../../core/http/paging.ts'
+import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { yearInZone } from '../../core/time.ts'
 import {
   DEFAULT_INCIDENT_TYPES,
@@ -192,7 +192,10 @@ export class IncidentService {
     }
   }
 
-  /** Newest first, filtered, in keyset pages. */
+  /**
+   * Newest first, filtered, in keyset pages. The total is exact on a first page that holds everything, and
+   * otherwise counted up to EXACT_TOTAL_UP_TO then estimated, unless the caller asks for the exact count.
+   */
   async list(db: Queryable, tenant: string, q: IncidentQuery, showsCallers: boolean) {
     const limit = q.limit ?? 50
     const f = this.filter(q)
@@ -200,12 +203,9 @@ export class IncidentService {
     const [at, id] = key ? key.split('|') : []
     const rows = await store.listIncidents(db, tenant, f, limit, key ? { at, id } : null)
     const items = (await this.withTimers(db, tenant, rows)).map((i) => withCaller(i, showsCallers))
-    const last = items[items.length - 1]
-    return {
-      items,
-      total: await store.countIncidents(db, tenant, f),
-      next: items.length === limit && last ? encodeCursor({ k: `${last.createdAt}|${last.id}` }) : null,
-    }
+    const isAll = !key && items.length < limit && q.total !== 'exact'
+    const { total, isExact } = isAll ? { total: items.length, isExact: true } : await store.countIncidents(db, tenant, f, q.total === 'exact')
+    return { ...keysetPage(items, total, limit, (i) => `${i.createdAt}|${i.id}`), totalIsExact: isExact }
   }
 
   /** Incidents as a GeoJSON FeatureCollection for the map (open ones unless asked otherwise). */

@@ -183,6 +183,37 @@ describe('lists and the map', () => {
     expect(geojson.features.map((f) => f.id)).not.toContain(far.id)
   })
 
+  it('pages through incidents created at the same instant without losing or repeating one, with an exact small total', async () => {
+    const spot = offset(ALUN_ALUN, 730, -910)
+    const made = []
+    for (let i = 0; i < 5; i++) made.push(await newIncident({ type: 'fire', location: point(offset(spot, i * 5)) }))
+    // Ties on created_at: the id breaks them, and the cursor carries both.
+    await server.kendali.ctx.db.query('UPDATE incidents SET created_at = $2 WHERE tenant = $1 AND id = ANY($3::uuid[])', [
+      '33.71',
+      '2026-03-01T02:00:00Z',
+      made.map((i) => i.id),
+    ])
+    const [minLon, minLat] = offset(spot, -50, -50)
+    const [maxLon, maxLat] = offset(spot, 100, 50)
+    const url = `/api/t/33.71/incidents?bbox=${minLon},${minLat},${maxLon},${maxLat}&limit=2`
+    const seen: string[] = []
+    let page = json<{ items: Incident[]; total: number; totalIsExact: boolean; next: string | null }>(await as('executive', { method: 'GET', url }))
+    expect(page).toMatchObject({ total: 5, totalIsExact: true })
+    for (;;) {
+      seen.push(...page.items.map((i) => i.id))
+      if (!page.next) break
+      page = json(await as('executive', { method: 'GET', url: `${url}&cursor=${page.next}` }))
+    }
+    expect(seen).toEqual(
+      made
+        .map((i) => i.id)
+        .sort()
+        .reverse(),
+    )
+    expect(json<{ total: number }>(await as('executive', { method: 'GET', url: `${url}&total=exact` })).total).toBe(5)
+    expect((await as('executive', { method: 'GET', url: `${url}&total=roughly` })).statusCode).toBe(400)
+  })
+
   it("keeps each city's incidents to itself", async () => {
     const incident = await newIncident()
     expect((await as('malang_operator', { method: 'GET', url: `/api/t/33.71/incidents/${incident.id}` })).statusCode).toBe(403)

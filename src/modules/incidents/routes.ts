@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { FeatureCollection } from '../../core/geo/geojson.ts'
 import { rolesIn } from '../../core/http/access.ts'
+import { BulkBody, BulkResult } from '../../core/http/bulk.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
-import { Page } from '../../core/http/paging.ts'
+import { EstimatedPage, Page } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import type { IncidentsServices } from './index.ts'
@@ -165,7 +166,7 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
         summary: 'Incidents, newest first, filtered by status, type, priority, bbox and since',
         params: TenantParams,
         querystring: IncidentQuery,
-        response: { 200: Page(Incident), ...errors },
+        response: { 200: EstimatedPage(Incident), ...errors },
       },
     },
     async (request) => {
@@ -389,6 +390,21 @@ export function incidentRoutes(app: KendaliApp, ctx: CoreContext, s: IncidentsSe
       schema: { tags: ['units'], summary: 'Registers a unit', params: TenantParams, body: CreateUnit, response: { 201: Unit, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await s.units.create(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+  )
+
+  app.post(
+    '/api/t/:tenant/units/bulk',
+    {
+      config: { action: 'incidents.unit.write' },
+      schema: {
+        tags: ['units'],
+        summary: 'Registers many units, or updates those whose callsign exists (agency, base, crew), each answered on its own',
+        params: TenantParams,
+        body: BulkBody(CreateUnit, 'Units; a position is set only on a new unit, and fields left out keep their value'),
+        response: { 200: BulkResult(), ...errors },
+      },
+    },
+    async (request) => s.units.bulkSave(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body.items),
   )
 
   app.get(

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Point } from '../../core/geo/geojson.ts'
+import { TotalMode } from '../../core/http/paging.ts'
 import { Int4 } from '../../core/http/schema.ts'
 import { FACILITY_KINDS, INCIDENT_STATUSES, OUTCOMES, PRIORITIES, SOURCES, UNIT_KINDS, UNIT_STATUSES } from './catalogue.ts'
 
@@ -187,6 +188,7 @@ export const IncidentQuery = Type.Object({
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  total: Type.Optional(TotalMode),
 })
 export type IncidentQuery = Static<typeof IncidentQuery>
 

@@ -1,5 +1,7 @@
+import { countExactly, countOrEstimate } from '../../core/db/count.ts'
 import type { Queryable } from '../../core/db/database.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
+import { EXACT_TOTAL_UP_TO } from '../../core/http/paging.ts'
 import type { IncidentStatus, IncidentType, Priority, Targets, UnitKind, UnitStatus } from './catalogue.ts'
 import type { CreateFacility, Dispatch, Facility, Incident, IncidentOrigin, MetricsRow, TimelineEntry, Unit } from './schema.ts'
 
@@ -217,9 +219,10 @@ export async function listIncidents(db: Queryable, tenant: string, f: IncidentFi
   )
 }
 
-export async function countIncidents(db: Queryable, tenant: string, f: IncidentFilter): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM incidents i WHERE ${FILTER}`, filterParams(tenant, f))
-  return row.n
+/** The list's total: exact when asked, else exact up to `EXACT_TOTAL_UP_TO` and estimated beyond. */
+export function countIncidents(db: Queryable, tenant: string, f: IncidentFilter, isExactAsked: boolean) {
+  const from = `FROM incidents i WHERE ${FILTER}`
+  return isExactAsked ? countExactly(db, from, filterParams(tenant, f)) : countOrEstimate(db, from, filterParams(tenant, f), EXACT_TOTAL_UP_TO)
 }
 
 export interface IncidentFeature {
@@ -366,6 +369,40 @@ export async function insertUnit(db: Queryable, tenant: string, u: NewUnit): Pro
     [tenant, u.callsign, u.kind, u.agencyId, u.homeFacilityId, JSON.stringify(u.crew), u.location ? JSON.stringify(u.location) : null],
   )
   return row ?? null
+}
+
+/**
+ * Creates units and updates those whose callsign the tenant has (agency, base and crew given replace theirs; a
+ * position is set only on a new unit); a callsign held by a unit of another kind is left alone and not returned.
+ */
+export async function upsertUnits(db: Queryable, tenant: string, units: NewUnit[]): Promise<{ id: string; callsign: string; isCreated: boolean }[]> {
+  return db.query(
+    `INSERT INTO units AS u (tenant, callsign, kind, agency_id, home_facility_id, crew, location, position_at)
+     SELECT $1, x.callsign, x.kind, x.agency_id, x.facility_id, coalesce(x.crew, '[]')::jsonb,
+       CASE WHEN x.location IS NULL THEN NULL ELSE ${point('x.location')} END, CASE WHEN x.location IS NULL THEN NULL ELSE now() END
+     FROM unnest($2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[]) AS x(callsign, kind, agency_id, facility_id, crew, location)
+     ON CONFLICT (tenant, callsign) WHERE archived_at IS NULL DO UPDATE SET
+       agency_id = coalesce(EXCLUDED.agency_id, u.agency_id), home_facility_id = coalesce(EXCLUDED.home_facility_id, u.home_facility_id),
+       crew = CASE WHEN EXCLUDED.crew = '[]'::jsonb THEN u.crew ELSE EXCLUDED.crew END
+     WHERE u.kind = EXCLUDED.kind
+     RETURNING u.id, u.callsign, (u.xmax = 0) AS "isCreated"`,
+    [
+      tenant,
+      units.map((u) => u.callsign),
+      units.map((u) => u.kind),
+      units.map((u) => u.agencyId),
+      units.map((u) => u.homeFacilityId),
+      units.map((u) => (u.crew.length > 0 ? JSON.stringify(u.crew) : null)),
+      units.map((u) => (u.location ? JSON.stringify(u.location) : null)),
+    ],
+  )
+}
+
+/** Which of these facility ids the tenant has. */
+export async function existingFacilities(db: Queryable, tenant: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.query<{ id: string }>('SELECT id FROM facilities WHERE tenant = $1 AND id = ANY($2::uuid[]) AND archived_at IS NULL', [tenant, ids])
+  return new Set(rows.map((r) => r.id))
 }
 
 export async function findUnit(db: Queryable, tenant: string, id: string, lock = false): Promise<Unit | null> {

@@ -48,6 +48,30 @@ describe('travel from an OSRM-compatible routing service', () => {
     expect(travel[1]).toEqual(estimateTravel(1200, 'ambulance'))
   })
 
+  it('asks again only for the legs it has not routed in the last ten minutes', async () => {
+    answer = (url) => {
+      const sources = new URL(url, 'http://x').searchParams.get('sources')?.split(';') ?? []
+      return { status: 200, body: { code: 'Ok', durations: sources.map(() => [300]), distances: sources.map(() => [2500]) } }
+    }
+    let clock = 1_000_000
+    const osrm = new OsrmTravel(
+      base,
+      () => undefined,
+      2000,
+      () => clock,
+    )
+    const to: [number, number] = [110.2, -7.4]
+    await osrm.travel(legs, to)
+    const before = asked.length
+    const moved = { straightM: 500, kind: 'rescue' as const, from: [110.23, -7.49] as [number, number] }
+    const travel = await osrm.travel([...legs, moved], to)
+    expect(asked.slice(before)).toEqual(['/table/v1/driving/110.200000,-7.400000;110.230000,-7.490000?sources=1&destinations=0&annotations=duration,distance'])
+    expect(travel.map((t) => t.source)).toEqual(['routing', 'routing', 'routing'])
+    clock += 10 * 60_000 + 1
+    await osrm.travel(legs, to)
+    expect(asked.at(-1)).toContain('sources=1;2&')
+  })
+
   it('falls back to estimates, and says so, when the service fails', async () => {
     answer = () => ({ status: 503, body: {} })
     const failures: unknown[] = []

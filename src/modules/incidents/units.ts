@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../../core/db/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import { BulkOutcome, problem } from '../../core/http/bulk.ts'
 import { cursorKey, keysetPage } from '../../core/http/paging.ts'
 import { UNIT_KINDS, UNIT_STATUSES } from './catalogue.ts'
 import { announceUnitMoved, recordIncidentEvent, type UnitSummary } from './events.ts'
@@ -86,6 +87,76 @@ export class UnitService {
       await recordIncidentEvent(this.events, tx, tenant, actor, { topic: 'units', type: 'unit.created', entity: unit.id, data: unitSummary(unit) })
       return unit
     })
+  }
+
+  /**
+   * Creates units and updates those whose callsign exists, each item answered on its own: an unknown agency or
+   * base, a callsign twice in the request or held by a unit of another kind fails that item only.
+   */
+  async bulkSave(db: Database, tenant: string, actor: string, items: CreateUnit[]) {
+    const out = new BulkOutcome()
+    const agencyIds = [...new Set(items.flatMap((i) => (i.agencyId ? [i.agencyId] : [])))]
+    const agencies = new Set<string>()
+    for (const id of agencyIds) if (await this.tenancy.agencyExists(db, tenant, id)) agencies.add(id)
+    const facilities = await store.existingFacilities(db, tenant, [...new Set(items.flatMap((i) => (i.homeFacilityId ? [i.homeFacilityId] : [])))])
+    items.forEach((item, index) => {
+      if (item.agencyId && !agencies.has(item.agencyId))
+        out.fail(index, problem('invalid', 'agencyId', `OPD ${item.agencyId} tidak ada di ${tenant}`, `There is no agency ${item.agencyId} in ${tenant}`))
+      else if (item.homeFacilityId && !facilities.has(item.homeFacilityId))
+        out.fail(
+          index,
+          problem(
+            'invalid',
+            'homeFacilityId',
+            `Fasilitas ${item.homeFacilityId} tidak ada di ${tenant}`,
+            `There is no facility ${item.homeFacilityId} in ${tenant}`,
+          ),
+        )
+    })
+    out.firstOfEach(
+      items.map((i) => i.callsign),
+      'callsign',
+      { id: 'Kode panggil', en: 'Callsign' },
+    )
+    const rows = items.flatMap((item, index) => (out.isFailed(index) ? [] : [{ index, item }]))
+    if (rows.length === 0) return out.answer(items.length)
+    await db.transaction(async (tx) => {
+      const saved = new Map(
+        (
+          await store.upsertUnits(
+            tx,
+            tenant,
+            rows.map(({ item }) => ({
+              callsign: item.callsign,
+              kind: item.kind,
+              agencyId: item.agencyId ?? null,
+              homeFacilityId: item.homeFacilityId ?? null,
+              crew: item.crew ?? [],
+              location: item.location ?? null,
+            })),
+          )
+        ).map((u) => [u.callsign, u]),
+      )
+      for (const { index, item } of rows) {
+        const unit = saved.get(item.callsign)
+        if (unit) out.stored(index, unit.id, unit.isCreated)
+        else
+          out.fail(
+            index,
+            problem('conflict', 'kind', `Kode panggil ${item.callsign} dipakai unit jenis lain`, `Callsign ${item.callsign} belongs to a unit of another kind`),
+          )
+      }
+      const answer = out.answer(items.length)
+      if (answer.created + answer.updated > 0) {
+        await recordIncidentEvent(this.events, tx, tenant, actor, {
+          topic: 'units',
+          type: 'unit.bulk_saved',
+          entity: null,
+          data: { created: answer.created, updated: answer.updated },
+        })
+      }
+    })
+    return out.answer(items.length)
   }
 
   async update(db: Database, tenant: string, actor: string, id: string, input: UpdateUnit): Promise<Unit> {

@@ -46,6 +46,8 @@ export type LevyEvent =
       entity: string
       data: Record<string, unknown>
     }
+  // One event for a bulk load of stalls or vendors (which the items' own results detail).
+  | { topic: 'levy_config'; type: 'levy_stall.bulk_saved' | 'levy_vendor.bulk_saved'; entity: null; data: { created: number; updated: number } }
 
 export function recordLevyEvent(log: EventLog, tx: Tx, tenant: string, actor: string | null, event: LevyEvent) {
   return log.record(tx, tenant, actor, event)

@@ -3,6 +3,7 @@ import { nextSerial } from '../../core/db/serial.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
+import { BulkOutcome, problem } from '../../core/http/bulk.ts'
 import type { Job, JobQueue } from '../../core/jobs/jobs.ts'
 import { dateInZone } from '../../core/time.ts'
 import { levyError } from './errors.ts'
@@ -336,6 +337,91 @@ export class LevyService {
       if (!stall) throw new NotFound(`There is no stall ${id}`)
       return stall
     })
+  }
+
+  /**
+   * Adds stalls, or changes the class and area of those a market has, each item answered on its own: a market
+   * not in the tenant or not kept by the caller's OPDs, a repeated code, or a code held by another kind of stall
+   * fails that item only.
+   */
+  async bulkSaveStalls(
+    db: Database,
+    tenant: string,
+    actor: string,
+    agencies: 'all' | string[],
+    items: { marketId: string; code: string; kind: StallKind; class: string; areaM2: number }[],
+  ) {
+    const out = new BulkOutcome()
+    const markets = new Map<string, store.MarketRow | null>()
+    for (const id of new Set(items.map((i) => i.marketId))) markets.set(id, await store.findMarket(db, tenant, id))
+    items.forEach((item, index) => {
+      const market = markets.get(item.marketId)
+      if (!market)
+        out.fail(index, problem('invalid', 'marketId', `Pasar ${item.marketId} tidak ada di ${tenant}`, `There is no market ${item.marketId} in ${tenant}`))
+      else if (agencies !== 'all' && (market.agencyId === null || !agencies.includes(market.agencyId)))
+        out.fail(index, problem('forbidden', 'marketId', `Pasar ${market.name} bukan kelolaan OPD Anda`, `Market ${market.name} is not kept by your OPD`))
+    })
+    out.firstOfEach(
+      items.map((i) => `${i.marketId}/${i.code}`),
+      'code',
+      { id: 'Los/kios', en: 'Stall' },
+    )
+    const rows = items.flatMap((item, index) => (out.isFailed(index) ? [] : [{ index, item }]))
+    if (rows.length === 0) return out.answer(items.length)
+    await db.transaction(async (tx) => {
+      const saved = new Map(
+        (
+          await store.saveStalls(
+            tx,
+            tenant,
+            rows.map((r) => r.item),
+          )
+        ).map((r) => [`${r.marketId}/${r.code}`, r]),
+      )
+      for (const { index, item } of rows) {
+        const stall = saved.get(`${item.marketId}/${item.code}`)
+        if (stall) out.stored(index, stall.id, stall.isCreated)
+        else out.fail(index, problem('conflict', 'kind', `Kode ${item.code} dipakai tempat jenis lain`, `Code ${item.code} belongs to a stall of another kind`))
+      }
+      const { created, updated } = out.answer(items.length)
+      if (created + updated > 0)
+        await recordLevyEvent(this.events, tx, tenant, actor, { topic: 'levy_config', type: 'levy_stall.bulk_saved', entity: null, data: { created, updated } })
+    })
+    return out.answer(items.length)
+  }
+
+  /** Adds vendors, or changes the name, phone and NIK of those whose code exists, each item answered on its own. */
+  async bulkSaveVendors(db: Database, tenant: string, actor: string, items: { code: string; name: string; phone?: string | null; nik?: string | null }[]) {
+    const out = new BulkOutcome()
+    out.firstOfEach(
+      items.map((i) => i.code),
+      'code',
+      { id: 'Kode pedagang', en: 'Vendor code' },
+    )
+    const rows = items.flatMap((item, index) => (out.isFailed(index) ? [] : [{ index, item }]))
+    if (rows.length === 0) return out.answer(items.length)
+    await db.transaction(async (tx) => {
+      const saved = await store.saveVendors(
+        tx,
+        tenant,
+        rows.map(({ item }) => ({ code: item.code, name: item.name, phone: item.phone ? item.phone.replace(/[^0-9+]/g, '') : null, nik: item.nik ?? null })),
+      )
+      const byCode = new Map(saved.map((v) => [v.code, v]))
+      for (const { index, item } of rows) {
+        const vendor = byCode.get(item.code)
+        if (vendor) out.stored(index, vendor.id, vendor.isCreated)
+      }
+      const { created, updated } = out.answer(items.length)
+      // Counts only: the NIKs and phones stay out of the event log.
+      if (created + updated > 0)
+        await recordLevyEvent(this.events, tx, tenant, actor, {
+          topic: 'levy_config',
+          type: 'levy_vendor.bulk_saved',
+          entity: null,
+          data: { created, updated },
+        })
+    })
+    return out.answer(items.length)
   }
 
   /** Vendors with the NIK masked unless the caller may see it. */

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError, Forbidden } from '../../core/errors.ts'
 import { rolesIn } from '../../core/http/access.ts'
+import { BulkResult as BulkAnswer, BulkBody } from '../../core/http/bulk.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { cursorKey, decodeCursor, encodeCursor, Page, PageQuery } from '../../core/http/paging.ts'
 import { opdScope } from '../../core/http/permissions.ts'
@@ -225,6 +226,22 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
   )
 
   app.post(
+    `${base}/stalls/bulk`,
+    {
+      config: { action: 'levies.market.write' },
+      schema: {
+        tags,
+        summary: 'Adds stalls to markets, or changes the class and area of those they have (by market and code), each item answered on its own',
+        params: TenantParams,
+        body: BulkBody(CreateStall, 'Stalls'),
+        response: { 200: BulkAnswer(), ...errors },
+      },
+    },
+    async (request) =>
+      levies.bulkSaveStalls(ctx.db, tenantOf(request).code, principalOf(request).actor, agenciesOf(request, 'levies.market.write'), request.body.items),
+  )
+
+  app.post(
     `${base}/stalls/range`,
     {
       config: { action: 'levies.market.write' },
@@ -307,6 +324,24 @@ export function levyRoutes(app: KendaliApp, ctx: CoreContext, s: LeviesServices)
       await office(request, 'levies.vendor.write')
       reply.status(201)
       return levies.createVendor(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body, showsNik(request))
+    },
+  )
+
+  app.post(
+    `${base}/vendors/bulk`,
+    {
+      config: { action: 'levies.vendor.write' },
+      schema: {
+        tags,
+        summary: 'Adds vendors, or changes the name, phone and NIK of those whose code exists, each item answered on its own',
+        params: TenantParams,
+        body: BulkBody(CreateVendor, 'Vendors'),
+        response: { 200: BulkAnswer(), ...errors },
+      },
+    },
+    async (request) => {
+      await office(request, 'levies.vendor.write')
+      return levies.bulkSaveVendors(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body.items)
     },
   )
 

@@ -214,6 +214,24 @@ export async function insertStallRange(
   return rows.map((r) => r.code)
 }
 
+/**
+ * Adds stalls and changes the class and area of those the market has; a code held by a stall of another kind
+ * is left alone and not returned.
+ */
+export function saveStalls(
+  db: Queryable,
+  tenant: string,
+  stalls: { marketId: string; code: string; kind: StallKind; class: string; areaM2: number }[],
+): Promise<{ id: string; marketId: string; code: string; isCreated: boolean }[]> {
+  return db.query(
+    `INSERT INTO levy_stalls AS s (tenant, market_id, code, kind, class, area_m2)
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::numeric[])
+     ON CONFLICT (tenant, market_id, code) DO UPDATE SET class = EXCLUDED.class, area_m2 = EXCLUDED.area_m2 WHERE s.kind = EXCLUDED.kind
+     RETURNING s.id::text, s.market_id::text AS "marketId", s.code, (s.xmax = 0) AS "isCreated"`,
+    [tenant, stalls.map((s) => s.marketId), stalls.map((s) => s.code), stalls.map((s) => s.kind), stalls.map((s) => s.class), stalls.map((s) => s.areaM2)],
+  )
+}
+
 // Yearly levy targets per market
 
 export interface TargetRow {
@@ -287,6 +305,21 @@ export async function insertVendor(db: Queryable, tenant: string, v: { code: str
     [tenant, v.code, v.name, v.phone, v.nik],
   )
   return row?.id ?? null
+}
+
+/** Adds vendors and changes the name, phone and NIK of those whose code exists. */
+export function saveVendors(
+  db: Queryable,
+  tenant: string,
+  vendors: { code: string; name: string; phone: string | null; nik: string | null }[],
+): Promise<{ id: string; code: string; isCreated: boolean }[]> {
+  return db.query(
+    `INSERT INTO levy_vendors AS v (tenant, code, name, phone, nik)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+     ON CONFLICT (tenant, code) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, nik = EXCLUDED.nik
+     RETURNING v.id::text, v.code, (v.xmax = 0) AS "isCreated"`,
+    [tenant, vendors.map((v) => v.code), vendors.map((v) => v.name), vendors.map((v) => v.phone), vendors.map((v) => v.nik)],
+  )
 }
 
 export async function updateVendor(db: Queryable, tenant: string, id: string, v: Partial<Pick<VendorRow, 'name' | 'phone' | 'nik'>>): Promise<void> {

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { BulkBody, BulkResult } from '../../core/http/bulk.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
 import { acceptCsv, ImportStateSchema } from '../../core/import-routes.ts'
@@ -9,7 +10,19 @@ import type { CoreContext, KendaliApp } from '../../core/module.ts'
 import { asnImportResult, type ImportKind } from './asn.ts'
 import { callerOf } from './caller.ts'
 import type { PatrolsServices } from './index.ts'
-import { AsnSettings, Discipline, ImportResult, Ladder, MonthQuery, NipParams, PersonMonth, StaffIdParams, TenantParams, YearQuery } from './schema.ts'
+import {
+  AsnSettings,
+  Discipline,
+  ImportResult,
+  Ladder,
+  MonthQuery,
+  NipParams,
+  PersonMonth,
+  StaffIdParams,
+  StaffItem,
+  TenantParams,
+  YearQuery,
+} from './schema.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const IMPORT_LIMIT = `; at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows (413 above, nothing stored). Over ${SYNC_IMPORT_ROWS.toLocaleString('en')} rows the answer is 202 with an import whose progress \`GET /api/t/{tenant}/imports/{id}\` shows`
@@ -47,6 +60,21 @@ export function asnRoutes(app: KendaliApp, ctx: CoreContext, s: PatrolsServices)
       )
     }
   })
+
+  app.post(
+    '/api/t/:tenant/asn/staff/bulk',
+    {
+      config: { action: 'patrols.asn.import' },
+      schema: {
+        tags,
+        summary: 'Creates or updates staff by NIP (what the staff CSV does, as JSON), each item answered on its own',
+        params: TenantParams,
+        body: BulkBody(StaffItem, 'Staff'),
+        response: { 200: BulkResult(), ...errors },
+      },
+    },
+    async (request) => s.asn.bulkSaveStaff(ctx.db, tenantOf(request).code, request.body.items),
+  )
 
   app.get(
     '/api/t/:tenant/asn/discipline',

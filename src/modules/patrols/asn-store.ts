@@ -46,6 +46,17 @@ export function upsertStaff(db: Queryable, tenant: string, rows: StaffRow[]) {
   )
 }
 
+/** Saves staff rows and answers each with its opaque id and whether it is new. */
+export function saveStaff(db: Queryable, tenant: string, rows: StaffRow[]): Promise<{ id: string; nip: string; isCreated: boolean }[]> {
+  return db.query(
+    `INSERT INTO asn_staff (tenant, nip, name, agency_id, position)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[])
+     ON CONFLICT (tenant, nip) DO UPDATE SET name = EXCLUDED.name, agency_id = EXCLUDED.agency_id, position = EXCLUDED.position, updated_at = now()
+     RETURNING id::text, nip, (xmax = 0) AS "isCreated"`,
+    [tenant, rows.map((r) => r.nip), rows.map((r) => r.name), rows.map((r) => r.agencyId), rows.map((r) => r.position)],
+  )
+}
+
 export function upsertAttendance(db: Queryable, tenant: string, rows: AttendanceRow[]) {
   return upsert(
     db,
@@ -107,12 +118,91 @@ export function attendanceBetween(db: Queryable, tenant: string, from: string, t
 
 /** The days the imports cover: a working day in them without a row for a person is that person's TK. */
 export async function coveredDays(db: Queryable, tenant: string, from: string, to: string): Promise<Set<string>> {
-  const rows = await db.query<{ day: string }>(`SELECT DISTINCT ${iso('day')} AS day FROM asn_attendance WHERE tenant = $1 AND day BETWEEN $2 AND $3`, [
+  const rows = await db.query<{ day: string }>(`SELECT ${iso('day')} AS day FROM asn_attendance_days WHERE tenant = $1 AND day BETWEEN $2 AND $3`, [
     tenant,
     from,
     to,
   ])
   return new Set(rows.map((r) => r.day))
+}
+
+/** Keeps the covered days (asn_attendance_days) up to date with a batch of attendance rows. */
+export async function coverDays(db: Queryable, tenant: string, days: string[]): Promise<void> {
+  await db.query('INSERT INTO asn_attendance_days (tenant, day) SELECT $1, unnest($2::date[]) ON CONFLICT DO NOTHING', [tenant, days])
+}
+
+/** Working days (with hours) as the arrays the summary and tally statements unnest. */
+export type WorkingDays = { day: string; start: string; end: string }[]
+
+// One person's month from their rows on working days, by the rules of `dayCodes` (attendance.ts), as tallyByAgency.
+const MONTH_SUMS = `WITH days AS (SELECT * FROM unnest($2::date[], $3::time[], $4::time[]) AS d(day, starts, ends)),
+  person_days AS (
+    SELECT k.nip, k.month, a.check_in, a.check_out,
+      CASE WHEN a.nip IS NULL THEN NULL
+        WHEN a.remark = ANY($5::text[]) THEN 'excused'
+        WHEN a.remark = 'TK' OR (a.check_in IS NULL AND a.check_out IS NULL) THEN 'tk'
+        ELSE 'present' END AS kind,
+      COALESCE(GREATEST(0, extract(epoch FROM a.check_in - d.starts) / 60), 0)::int AS late,
+      COALESCE(GREATEST(0, extract(epoch FROM d.ends - a.check_out) / 60), 0)::int AS early
+    FROM keys k LEFT JOIN (asn_attendance a JOIN days d ON d.day = a.day)
+      ON a.tenant = $1 AND a.nip = k.nip AND a.day >= k.month AND a.day < k.month + interval '1 month')
+  INSERT INTO asn_attendance_months (tenant, nip, month, present, excused, on_time, late_minutes, early_minutes)
+  SELECT $1, nip, month, count(*) FILTER (WHERE kind = 'present'), count(*) FILTER (WHERE kind = 'excused'),
+    count(*) FILTER (WHERE kind = 'present' AND check_in IS NOT NULL AND check_out IS NOT NULL AND late = 0 AND early = 0),
+    COALESCE(sum(late) FILTER (WHERE kind = 'present'), 0), COALESCE(sum(early) FILTER (WHERE kind = 'present'), 0)
+  FROM person_days GROUP BY nip, month
+  ON CONFLICT (tenant, month, nip) DO UPDATE SET present = EXCLUDED.present, excused = EXCLUDED.excused, on_time = EXCLUDED.on_time,
+    late_minutes = EXCLUDED.late_minutes, early_minutes = EXCLUDED.early_minutes`
+const dayParams = (days: WorkingDays) => [days.map((d) => d.day), days.map((d) => d.start), days.map((d) => d.end)]
+
+/** Serialises a tenant's summary writers, so a month being built sees every import that committed before it. */
+export async function lockSummary(tx: Queryable, tenant: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`asn-summary:${tenant}`])
+}
+
+/** Re-sums the given people's months that are already summarised (the others are built when first read). */
+export async function resumMonths(db: Queryable, tenant: string, days: WorkingDays, keys: { nip: string; month: string }[], excused: readonly string[]) {
+  await db.query(
+    `WITH keys AS (SELECT DISTINCT k.nip, k.month FROM unnest($6::text[], $7::date[]) AS k(nip, month)
+       JOIN asn_summary_months s ON s.tenant = $1 AND s.month = k.month), ${MONTH_SUMS.slice(5)}`,
+    [tenant, ...dayParams(days), excused, keys.map((k) => k.nip), keys.map((k) => k.month)],
+  )
+}
+
+/** Whether a month's summary is complete. */
+export async function isMonthSummarised(db: Queryable, tenant: string, month: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM asn_summary_months WHERE tenant = $1 AND month = $2', [tenant, month])).length > 0
+}
+
+/** Sums every person with rows in a month and marks the month summarised. */
+export async function summariseMonth(db: Queryable, tenant: string, month: string, days: WorkingDays, excused: readonly string[]): Promise<void> {
+  await db.query(
+    `WITH keys AS (SELECT DISTINCT nip, $6::date AS month FROM asn_attendance WHERE tenant = $1 AND day >= $6::date AND day < $6::date + interval '1 month'),
+     ${MONTH_SUMS.slice(5)}`,
+    [tenant, ...dayParams(days), excused, month],
+  )
+  await db.query('INSERT INTO asn_summary_months (tenant, month) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenant, month])
+}
+
+/** New working hours change every sum: the months are rebuilt when next read. */
+export async function forgetSummaries(db: Queryable, tenant: string): Promise<void> {
+  await db.query('DELETE FROM asn_summary_months WHERE tenant = $1', [tenant])
+  await db.query('DELETE FROM asn_attendance_months WHERE tenant = $1', [tenant])
+}
+
+/**
+ * Per OPD from a month's summary: staff, and the sums of present, excused, on-time days and late/early minutes
+ * (a person without a row was absent on every covered working day).
+ */
+export function summaryByAgency(db: Queryable, tenant: string, agencyIds: string[] | null, month: string) {
+  return db.query<{ agencyId: string; staff: number; present: number; excused: number; onTime: number; tlMinutes: number; pswMinutes: number }>(
+    `SELECT s.agency_id::text AS "agencyId", count(*)::int AS staff, COALESCE(sum(m.present), 0)::int AS present,
+       COALESCE(sum(m.excused), 0)::int AS excused, COALESCE(sum(m.on_time), 0)::int AS "onTime",
+       COALESCE(sum(m.late_minutes), 0)::int AS "tlMinutes", COALESCE(sum(m.early_minutes), 0)::int AS "pswMinutes"
+     FROM asn_staff s LEFT JOIN asn_attendance_months m ON m.tenant = s.tenant AND m.month = $2 AND m.nip = s.nip
+     WHERE s.tenant = $1 AND ($3::uuid[] IS NULL OR s.agency_id = ANY($3)) GROUP BY s.agency_id`,
+    [tenant, month, agencyIds],
+  )
 }
 
 /**

@@ -6,6 +6,9 @@ import { json, loginCookie, startTestKendali, type TestServer, unique } from '..
 import { type ImportState, SYNC_IMPORT_ROWS } from '../../core/import-runs.ts'
 import { MAX_IMPORT_ROWS } from '../../core/imports.ts'
 import { tenancyServices } from '../tenancy/index.ts'
+import * as asnStore from './asn-store.ts'
+import { EXCUSED, hoursOn } from './attendance.ts'
+import { patrolsServices } from './index.ts'
 
 type ImportResult = { imported: number; updated: number; rejectedCount: number; rejected: { row: number; field: string; message: string }[] }
 type Discipline = {
@@ -305,6 +308,45 @@ describe('discipline per OPD', () => {
     expect(json<Person>(await as('admin', { method: 'GET', url: `/api/t/33.71/asn/people/${fajar?.staffId}?month=2024-06` })).nip).toBe(a)
     expect((await as('executive', { method: 'GET', url: `/api/t/33.71/asn/people/${randomUUID()}?month=2024-06` })).statusCode).toBe(404)
     expect((await as('executive', { method: 'GET', url: '/api/t/33.71/asn/people/not-an-id?month=2024-06' })).statusCode).toBe(400)
+  })
+
+  it('keeps the monthly summary equal to the day-by-day tally through new rows, corrections and new working hours', async () => {
+    const { db } = server.kendali.ctx
+    const s = patrolsServices(server.kendali.ctx)
+    const opd = await freshAgency()
+    const [a, b, c] = [nip(), nip(), nip()]
+    await imported('staff', `nip,nama,opd,jabatan\n${a},Joko,${opd.code},\n${b},Kartika,${opd.code},\n${c},Lina,${opd.code},\n`)
+    await imported('attendance', `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${a},2022-03-01,07:30,16:00,H\n${b},2022-03-01,07:50,15:00,H\n`)
+    const live = async () => {
+      const { schedule } = await s.asn.settings(db, '33.71')
+      const covered = [...(await asnStore.coveredDays(db, '33.71', '2022-03-01', '2022-03-31'))].sort()
+      const days = covered.flatMap((day) => {
+        const hours = hoursOn(day, schedule)
+        return hours ? [{ day, start: hours.start, end: hours.end }] : []
+      })
+      const [{ agencyId: _, ...row }] = await asnStore.tallyByAgency(db, '33.71', [opd.id], days, EXCUSED)
+      return { ...row, workdays: days.length }
+    }
+    const summarised = async () => {
+      const { per, workdays } = await s.asn.tally(db, '33.71', [opd.id], '2022-03')
+      return { ...per.get(opd.id), workdays }
+    }
+    // The first read builds the month; the imports after it update the people they touch.
+    expect(await summarised()).toEqual(await live())
+    await imported(
+      'attendance',
+      `nip,tanggal,jam_masuk,jam_pulang,keterangan\n${a},2022-03-02,08:10,16:00,H\n${b},2022-03-01,07:30,16:00,H\n${c},2022-03-02,,,S\n${c},2022-03-03,,,TK\n`,
+    )
+    const after = await summarised()
+    expect(after).toMatchObject({ staff: 3, workdays: 3, tlMinutes: 40 })
+    expect(after).toEqual(await live())
+    // New working hours (a holiday on the 2nd) re-sum the month when it is next read.
+    const current = json<{ schedule: { holidays: string[] } }>(await as('admin', { method: 'GET', url: '/api/t/33.71/asn/settings' }))
+    const next = { ...current, schedule: { ...current.schedule, holidays: [...current.schedule.holidays, '2022-03-02'] } }
+    expect((await as('admin', { method: 'PUT', url: '/api/t/33.71/asn/settings', payload: next })).statusCode).toBe(200)
+    const holiday = await summarised()
+    expect(holiday).toMatchObject({ workdays: 2, tlMinutes: 0 })
+    expect(holiday).toEqual(await live())
   })
 
   it('follows the tenant’s holidays and hours set by the admin', async () => {

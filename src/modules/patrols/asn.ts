@@ -1,5 +1,6 @@
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Invalid, NotFound } from '../../core/errors.ts'
+import { BulkOutcome, problem } from '../../core/http/bulk.ts'
 import type { Importer, ImportRuns, ImportState, RowError } from '../../core/import-runs.ts'
 import { dateInZone } from '../../core/time.ts'
 import * as store from './asn-store.ts'
@@ -17,7 +18,7 @@ import {
   type Remark,
   type WorkSchedule,
 } from './attendance.ts'
-import { checkNip, maskNip } from './nip.ts'
+import { checkNip, maskNip, type NipPart } from './nip.ts'
 import { type PatrolCaller, seesNipOf } from './patrols.ts'
 import type { AgencyRef, PatrolPorts } from './ports.ts'
 
@@ -58,6 +59,15 @@ class RowProblem extends Error {
   }
 }
 
+/** What is wrong with a NIP, in Bahasa Indonesia (nip.ts says it in English). */
+const NIP_PART_ID: Record<NipPart, string> = {
+  length: 'NIP terdiri dari tepat 18 angka',
+  birthDate: 'angka 1–8 bukan tanggal lahir TTTTBBHH',
+  appointment: 'angka 9–14 bukan bulan pengangkatan TTTTBB',
+  sex: 'angka 15 (jenis kelamin) harus 1 atau 2',
+  sequence: 'angka 16–18 (nomor urut) mulai dari 001',
+}
+
 function isRealDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const d = new Date(`${value}T00:00:00Z`)
@@ -82,6 +92,17 @@ function daysBetween(from: string, to: string): string[] {
   return days
 }
 
+/** The working days (with their hours) of whole months, for the monthly summary. */
+function workingDaysOf(months: Iterable<string>, schedule: WorkSchedule): store.WorkingDays {
+  return [...months].flatMap((month) => {
+    const { from, to } = monthRange(month)
+    return daysBetween(from, to).flatMap((day) => {
+      const hours = hoursOn(day, schedule)
+      return hours ? [{ day, start: hours.start, end: hours.end }] : []
+    })
+  })
+}
+
 /** ASN staff, attendance and activity imports, the day codes, the discipline view per OPD and the ladder. */
 export class AsnService {
   constructor(private readonly ports: PatrolPorts) {}
@@ -94,7 +115,11 @@ export class AsnService {
     for (const hours of [input.schedule.weekdays, ...input.schedule.overrides.map((o) => o.weekdays)].flatMap((w) => Object.values(w))) {
       if (minutesOf(hours.end) <= minutesOf(hours.start)) throw new Invalid('Working hours must end after they start', { field: 'schedule' })
     }
-    await store.putSettings(db, tenant, input.schedule, input.ladder)
+    await db.transaction(async (tx) => {
+      await store.lockSummary(tx, tenant)
+      await store.putSettings(tx, tenant, input.schedule, input.ladder)
+      await store.forgetSummaries(tx, tenant)
+    })
     return input
   }
 
@@ -125,6 +150,7 @@ export class AsnService {
           byName.set(a.name.toLowerCase(), a)
         }
         const known = kind === 'staff' ? null : await store.staffNips(db, tenant)
+        const { schedule } = await this.settings(db, tenant)
         return async (tx, records) => {
           const errors: RowError[] = []
           // One statement cannot change a row twice: later rows of the same key win within a batch (a file may correct itself).
@@ -139,10 +165,43 @@ export class AsnService {
             }
           }
           const counts = batch.size === 0 ? { inserted: 0, updated: 0 } : await this.store(tx, tenant, kind, [...batch.values()])
+          if (kind === 'attendance' && batch.size > 0) await this.summarise(tx, tenant, [...batch.values()] as store.AttendanceRow[], schedule)
           return { counts: { imported: counts.inserted, updated: counts.updated }, errors }
         }
       },
     }
+  }
+
+  /** Creates or updates staff by NIP (the API twin of the staff CSV), each item answered on its own. */
+  async bulkSaveStaff(db: Database, tenant: string, items: { nip: string; name: string; agencyId: string; position?: string | null }[]) {
+    const out = new BulkOutcome()
+    const agencies = await this.ports.agencies(db, tenant)
+    items.forEach((item, index) => {
+      const check = checkNip(item.nip)
+      if (!check.isValid) out.fail(index, problem('invalid', 'nip', `NIP ${item.nip} tidak sah (${NIP_PART_ID[check.part]})`, check.message))
+      else if (!agencies.has(item.agencyId))
+        out.fail(index, problem('invalid', 'agencyId', `OPD ${item.agencyId} tidak ada di ${tenant}`, `There is no agency ${item.agencyId} in ${tenant}`))
+    })
+    out.firstOfEach(
+      items.map((i) => i.nip),
+      'nip',
+      { id: 'NIP', en: 'NIP' },
+    )
+    const rows = items.flatMap((item, index) => (out.isFailed(index) ? [] : [{ index, item }]))
+    if (rows.length === 0) return out.answer(items.length)
+    const saved = await db.transaction((tx) =>
+      store.saveStaff(
+        tx,
+        tenant,
+        rows.map(({ item }) => ({ nip: item.nip, name: item.name, agencyId: item.agencyId, position: item.position ?? null })),
+      ),
+    )
+    const byNip = new Map(saved.map((r) => [r.nip, r]))
+    for (const { index, item } of rows) {
+      const row = byNip.get(item.nip)
+      if (row) out.stored(index, row.id, row.isCreated)
+    }
+    return out.answer(items.length)
   }
 
   /** Imports a CSV export: written now when the file is small, else queued as a job (see ImportRuns). */
@@ -157,6 +216,14 @@ export class AsnService {
 
   private async todayIn(db: Queryable, tenant: string, now: Date): Promise<string> {
     return dateInZone(now, await this.ports.timezone(db, tenant))
+  }
+
+  /** Keeps the covered days and the summarised months up to date with a batch of attendance rows. */
+  private async summarise(tx: Tx, tenant: string, rows: store.AttendanceRow[], schedule: WorkSchedule): Promise<void> {
+    await store.coverDays(tx, tenant, [...new Set(rows.map((r) => r.day))])
+    const keys = rows.map((r) => ({ nip: r.nip, month: `${r.day.slice(0, 7)}-01` }))
+    await store.lockSummary(tx, tenant)
+    await store.resumMonths(tx, tenant, workingDaysOf(new Set(rows.map((r) => r.day.slice(0, 7))), schedule), keys, EXCUSED)
   }
 
   private store(tx: Tx, tenant: string, kind: ImportKind, rows: (store.StaffRow | store.AttendanceRow | store.ActivityRow)[]) {
@@ -213,7 +280,7 @@ export class AsnService {
   }
 
   /** Per OPD for a month: staff, working days, on-time %, TK days, TL/PSW minutes, activity hours, Rojak findings. */
-  async discipline(db: Queryable, tenant: string, caller: PatrolCaller, month: string, now = new Date()) {
+  async discipline(db: Database, tenant: string, caller: PatrolCaller, month: string, now = new Date()) {
     const { per, workdays } = await this.tally(db, tenant, this.scope(caller), month, now)
     const hours = new Map((await store.activityHoursByAgency(db, tenant, ...monthBounds(month))).map((r) => [r.agencyId, r.hours]))
     const findings = new Map((await store.findingsByAgency(db, tenant, now)).map((f) => [f.agencyId, f]))
@@ -239,18 +306,36 @@ export class AsnService {
    * on time, TK, and TL/PSW minutes (the discipline view and the `asn_on_time_pct` indicator). The sums run in
    * SQL: a month of 5,000 staff is 100,000 person-days.
    */
-  async tally(db: Queryable, tenant: string, agencyIds: string[] | null, month: string, now = new Date()) {
+  async tally(db: Database, tenant: string, agencyIds: string[] | null, month: string, now = new Date()) {
     const { from, to: monthEnd } = monthRange(month)
     const today = await this.todayIn(db, tenant, now)
     const to = monthEnd < today ? monthEnd : today
     const { schedule } = await this.settings(db, tenant)
-    const covered = await store.coveredDays(db, tenant, from, to)
+    const covered = await store.coveredDays(db, tenant, from, monthEnd)
     const days = daysBetween(from, to).flatMap((day) => {
       const hours = covered.has(day) ? hoursOn(day, schedule) : null
       return hours ? [{ day, start: hours.start, end: hours.end }] : []
     })
-    const rows = await store.tallyByAgency(db, tenant, agencyIds, days, EXCUSED)
-    return { per: new Map(rows.map(({ agencyId, ...r }) => [agencyId, r])), workdays: days.length }
+    // The summary holds whole months; rows dated after "today" (a clock set back) need the day-by-day tally.
+    const isWhole = ![...covered].some((day) => day > to)
+    if (!isWhole) {
+      const rows = await store.tallyByAgency(db, tenant, agencyIds, days, EXCUSED)
+      return { per: new Map(rows.map(({ agencyId, ...r }) => [agencyId, r])), workdays: days.length }
+    }
+    const monthStart = `${month}-01`
+    if (!(await store.isMonthSummarised(db, tenant, monthStart))) {
+      await db.transaction(async (tx) => {
+        await store.lockSummary(tx, tenant)
+        if (!(await store.isMonthSummarised(tx, tenant, monthStart)))
+          await store.summariseMonth(tx, tenant, monthStart, workingDaysOf([month], schedule), EXCUSED)
+      })
+    }
+    const rows = await store.summaryByAgency(db, tenant, agencyIds, monthStart)
+    const per = rows.map(({ agencyId, staff, present, excused, onTime, tlMinutes, pswMinutes }) => {
+      const counted = staff * days.length
+      return [agencyId, { staff, counted, onTime, tkDays: counted - present - excused, tlMinutes, pswMinutes }] as const
+    })
+    return { per: new Map(per), workdays: days.length }
   }
 
   /** One person's month (by NIP, or by opaque id for those who see NIPs masked): each day with its codes and activities. */

@@ -253,6 +253,16 @@ export const ImportResult = Type.Object({
 
 export const MonthQuery = Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }) })
 export const YearQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) })
+export const StaffItem = Type.Object(
+  {
+    nip: Type.String({ pattern: '^[0-9]{18}$', description: 'NIP: 18 digits' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    agencyId: Type.String({ format: 'uuid', description: 'The OPD' }),
+    position: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: 'Jabatan' })),
+  },
+  { additionalProperties: false },
+)
+
 export const NipParams = Type.Object({ tenant: TenantCode, nip: Type.String({ pattern: '^[0-9]{18}$' }) })
 export const StaffIdParams = Type.Object({ tenant: TenantCode, id: Uuid })
 

@@ -8,6 +8,8 @@ export const SENSOR_TOPICS = {
 
 export type SensorEvent =
   | { topic: 'sensors'; type: 'device.created' | 'device.token_rotated' | 'device.updated'; entity: string; data: { name: string; kind: string } }
+  // One event for a bulk load (the items' own results detail it).
+  | { topic: 'sensors'; type: 'device.bulk_saved'; entity: null; data: { created: number; updated: number } }
   | { topic: 'sensors'; type: 'device.offline' | 'device.online' | 'device.archived'; entity: string; data: { name: string } }
   | { topic: 'sensors'; type: 'device_kind.changed'; entity: string; data: { code: string; name: string } }
   | {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Unauthorized } from '../../core/errors.ts'
+import { BulkBody, BulkResult } from '../../core/http/bulk.ts'
 import { ErrorBody } from '../../core/http/errors.ts'
 import { Page, PageQuery } from '../../core/http/paging.ts'
 import { principalOf, tenantOf } from '../../core/http/request.ts'
@@ -74,6 +75,32 @@ export function sensorRoutes(app: KendaliApp, ctx: CoreContext, sensors: SensorS
       },
     },
     async (request, reply) => reply.status(201).send(await sensors.createDevice(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body)),
+  )
+
+  app.post(
+    '/api/t/:tenant/devices/bulk',
+    {
+      config: { action: 'sensors.device.write' },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Registers many devices (each new one answered with its token, shown once) and changes those named by id, each item answered on its own',
+        params: TenantParams,
+        body: BulkBody(
+          Type.Object(
+            {
+              id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', description: 'A device to change; left out: a new device' })),
+              ...CreateDevice.properties,
+            },
+            {
+              additionalProperties: false,
+            },
+          ),
+          'Devices',
+        ),
+        response: { 200: BulkResult(Type.Object({ token: Type.String({ description: 'A new device’s token, shown once' }) })), ...errors },
+      },
+    },
+    async (request) => sensors.bulkSaveDevices(ctx.db, tenantOf(request).code, principalOf(request).actor, request.body.items),
   )
 
   app.get(

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Database, Queryable, Tx } from '../../core/db/database.ts'
 import { Conflict, Invalid, NotFound, Unauthorized } from '../../core/errors.ts'
 import type { EventLog } from '../../core/events/log.ts'
+import type { GeoPoint } from '../../core/geo/geojson.ts'
+import { BulkOutcome, problem } from '../../core/http/bulk.ts'
 import { cursorKey, encodeCursor, keysetPage } from '../../core/http/paging.ts'
 import type { DeviceIdentity } from '../../core/mqtt/hub.ts'
 import { type DeviceKind, mergeKinds } from './catalogue.ts'
@@ -124,6 +126,71 @@ export class SensorService {
       })
       return device
     })
+  }
+
+  /**
+   * Registers devices (an item without `id`, answered with its new id and token) and changes those named by `id`
+   * (name, place, agency, interval; the kind must be theirs), each item answered on its own.
+   */
+  async bulkSaveDevices(db: Database, tenant: string, actor: string, items: (CreateDevice & { id?: string })[]) {
+    const out = new BulkOutcome<{ token: string }>()
+    const kinds = new Map((await this.kinds(db, tenant)).filter((k) => k.isActive).map((k) => [k.code, k]))
+    const existing = await store.kindsOfDevices(db, tenant, [...new Set(items.flatMap((i) => (i.id ? [i.id] : [])))])
+    const created: (store.NewDevice & { index: number; token: string })[] = []
+    const updated: { index: number; id: string; name: string; location: GeoPoint; agencyId: string | null; intervalSeconds: number }[] = []
+    out.firstOfEach(
+      items.map((i, index) => i.id ?? `#${index}`),
+      'id',
+      { id: 'Perangkat', en: 'Device' },
+    )
+    /** What is wrong with an item, or null when it may be stored. */
+    const wrongWith = (item: CreateDevice & { id?: string }, kind: DeviceKind | undefined) => {
+      if (!kind) return problem('invalid', 'kind', `${item.kind} bukan jenis perangkat di ${tenant}`, `${item.kind} is not a device kind of ${tenant}`)
+      if (item.id) {
+        const kindOf = existing.get(item.id)
+        if (!kindOf) return problem('not_found', 'id', `Perangkat ${item.id} tidak ada di ${tenant}`, `There is no device ${item.id} in ${tenant}`)
+        if (kindOf !== item.kind)
+          return problem('conflict', 'kind', `Perangkat ${item.id} berjenis ${kindOf}; jenisnya tetap`, `Device ${item.id} is a ${kindOf}; its kind stays`)
+        return null
+      }
+      const metrics = item.metrics ?? []
+      if (new Set(metrics.map((m) => m.name)).size !== metrics.length)
+        return problem('invalid', 'metrics', 'Setiap metrik hanya boleh disebut sekali', 'Each metric may be listed once')
+      const wrong = metrics.find((m) => kind.metrics.some((k) => k.name === m.name && k.unit !== m.unit))
+      if (wrong)
+        return problem('invalid', 'metrics', `Satuan ${wrong.name} bukan ${wrong.unit}`, `${wrong.name} of a ${item.kind} is not measured in ${wrong.unit}`)
+      return null
+    }
+    for (const [index, item] of items.entries()) {
+      if (out.isFailed(index)) continue
+      const kind = kinds.get(item.kind)
+      const wrong = wrongWith(item, kind)
+      if (wrong || !kind) {
+        if (wrong) out.fail(index, wrong)
+        continue
+      }
+      const base = { name: item.name, location: item.location, agencyId: item.agencyId ?? null, intervalSeconds: item.intervalSeconds ?? 300 }
+      if (item.id) updated.push({ index, id: item.id, ...base })
+      else {
+        const token = newToken()
+        const metrics = item.metrics ?? kind.metrics.map((m) => ({ name: m.name, unit: m.unit }))
+        created.push({ index, token, id: newDeviceId(item.kind), kind: item.kind, metrics, tokenHash: tokenHash(token), ...base })
+      }
+    }
+    if (created.length + updated.length === 0) return out.answer(items.length)
+    await db.transaction(async (tx) => {
+      if (created.length > 0) await store.insertDevices(tx, tenant, created)
+      if (updated.length > 0) await store.updateDevices(tx, tenant, updated)
+      await recordSensorEvent(this.events, tx, tenant, actor, {
+        topic: 'sensors',
+        type: 'device.bulk_saved',
+        entity: null,
+        data: { created: created.length, updated: updated.length },
+      })
+    })
+    for (const d of created) out.stored(d.index, d.id, true, { token: d.token })
+    for (const d of updated) out.stored(d.index, d.id, false)
+    return out.answer(items.length)
   }
 
   async archiveDevice(db: Database, tenant: string, actor: string, id: string): Promise<void> {

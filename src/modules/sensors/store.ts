@@ -36,6 +36,62 @@ export async function insertDevice(
   )
 }
 
+export interface NewDevice {
+  id: string
+  name: string
+  kind: string
+  metrics: unknown
+  location: GeoPoint
+  agencyId: string | null
+  intervalSeconds: number
+  tokenHash: string
+}
+
+/** Registers many devices in one statement. */
+export async function insertDevices(db: Queryable, tenant: string, d: NewDevice[]): Promise<void> {
+  await db.query(
+    `INSERT INTO devices (tenant, id, name, kind, metrics, location, agency_id, interval_seconds, token_hash)
+     SELECT $1, x.id, x.name, x.kind, x.metrics::jsonb, ST_SetSRID(ST_GeomFromGeoJSON(x.location), 4326), x.agency_id, x.interval_seconds, x.token_hash
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::int[], $9::text[])
+       AS x(id, name, kind, metrics, location, agency_id, interval_seconds, token_hash)`,
+    [
+      tenant,
+      d.map((x) => x.id),
+      d.map((x) => x.name),
+      d.map((x) => x.kind),
+      d.map((x) => JSON.stringify(x.metrics)),
+      d.map((x) => JSON.stringify(x.location)),
+      d.map((x) => x.agencyId),
+      d.map((x) => x.intervalSeconds),
+      d.map((x) => x.tokenHash),
+    ],
+  )
+}
+
+/** The kinds of the tenant's devices among these ids (archived ones aside). */
+export async function kindsOfDevices(db: Queryable, tenant: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.query<{ id: string; kind: string }>('SELECT id, kind FROM devices WHERE tenant = $1 AND id = ANY($2::text[]) AND archived_at IS NULL', [
+    tenant,
+    ids,
+  ])
+  return new Map(rows.map((r) => [r.id, r.kind]))
+}
+
+/** Changes the name, place, agency and interval of many devices in one statement. */
+export async function updateDevices(
+  db: Queryable,
+  tenant: string,
+  d: { id: string; name: string; location: GeoPoint; agencyId: string | null; intervalSeconds: number }[],
+): Promise<void> {
+  await db.query(
+    `UPDATE devices SET name = x.name, location = ST_SetSRID(ST_GeomFromGeoJSON(x.location), 4326), agency_id = x.agency_id, interval_seconds = x.interval_seconds
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::int[]) AS x(id, name, location, agency_id, interval_seconds)
+     WHERE devices.tenant = $1 AND devices.id = x.id AND devices.archived_at IS NULL`,
+    [tenant, d.map((x) => x.id), d.map((x) => x.name), d.map((x) => JSON.stringify(x.location)), d.map((x) => x.agencyId), d.map((x) => x.intervalSeconds)],
+  )
+}
+
 export async function findDevice(db: Queryable, tenant: string, id: string): Promise<Device | null> {
   const [row] = await db.query<Device>(`SELECT ${DEVICE} FROM devices d WHERE d.tenant = $1 AND d.id = $2 AND d.archived_at IS NULL`, [tenant, id])
   return row ?? null

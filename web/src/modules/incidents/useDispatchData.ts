@@ -35,7 +35,7 @@ export function useDispatchData(tenant: string) {
   useLiveEvents(['incidents', 'units'], (event: KendaliEvent) => {
     if (event.topic === 'units') {
       const d = event.data as { status?: string; location?: Point | null; incidentId?: string | null; destinationId?: string | null }
-      if (event.type === 'unit.created' || event.type === 'unit.updated') return loadUnits()
+      if (event.type === 'unit.created' || event.type === 'unit.updated' || event.type === 'unit.bulk_saved') return loadUnits()
       setUnits((list) =>
         list.map((u) =>
           u.id === event.entity
