@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../core/db/database.ts'
 import { NotFound } from '../../core/errors.ts'
 import type { GeoPoint } from '../../core/geo/geojson.ts'
 import type { CoreContext } from '../../core/module.ts'
-import { CameraService } from '../cctv/service.ts'
+import { cameraService } from '../cctv/index.ts'
 import { incidentsServices } from '../incidents/index.ts'
 
 // What this module asks of other modules, through their services (never their tables).
@@ -32,8 +32,7 @@ export interface AnalyticsPorts {
 
 export function analyticsPorts(ctx: CoreContext): AnalyticsPorts {
   const incidents = incidentsServices(ctx).incidents
-  // Camera reads only (no fetching): the cctv module exports no shared instance yet, so this one is built here.
-  const cameras = new CameraService(ctx.events, ctx.secrets, { outbound: ctx.outbound, ownPort: ctx.config.port })
+  const cameras = cameraService(ctx)
   return {
     timezone: (db, tenant) => ctx.tenancy.timeZone(tenant, db),
     camera: async (db, tenant, id) => {
