@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /**
- * An RTSP camera on loopback for tests, as an IP camera serves it: ffmpeg encodes a test pattern (H.264, tiny)
- * and sends it as RTP to a UDP port here; this server answers RTSP (OPTIONS, DESCRIBE, SETUP over TCP, PLAY,
+ * An RTSP camera on loopback for tests, as an IP camera serves it: ffmpeg encodes a test pattern (H.264, tiny,
+ * or H.265 as some cameras send) and sends it as RTP to a UDP port here; this server answers RTSP (OPTIONS, DESCRIBE, SETUP over TCP, PLAY,
  * TEARDOWN) and relays the packets, interleaved, to every client playing. Unlike `ffmpeg -rtsp_flags listen`
  * (an input option that takes one publisher) it serves several clients, one after another or at once, and can die
  * mid-stream (`kill`: every connection cut, the port closed) as a camera losing power does.
  */
-export async function startFakeRtsp(opts: { size?: string; rate?: number } = {}): Promise<{
+export async function startFakeRtsp(opts: { size?: string; rate?: number; codec?: 'h264' | 'h265' } = {}): Promise<{
   url: string
   /** RTSP sessions that reached PLAY so far. */
   plays: () => number
@@ -31,7 +31,11 @@ export async function startFakeRtsp(opts: { size?: string; rate?: number } = {})
     [
       ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc=size=${opts.size ?? '160x120'}:rate=${rate}`],
       // A keyframe every second: a client that joins late has a picture within a second.
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(rate), '-pix_fmt', 'yuv420p'],
+      ...(opts.codec === 'h265'
+        ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(rate), '-x265-params', 'log-level=error']
+        : ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(rate)]),
+      '-pix_fmt',
+      'yuv420p',
       ...['-f', 'rtp', '-sdp_file', join(dir, 'stream.sdp'), `rtp://127.0.0.1:${rtpPort}?rtcpport=${rtpPort}&pkt_size=1200`],
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

@@ -15,8 +15,8 @@ const cameras: Awaited<ReturnType<typeof startFakeRtsp>>[] = []
 const inject = (opts: InjectOptions) => server.kendali.app.inject(opts)
 const LONG = { timeout: 60_000, interval: 200 }
 
-async function rtspCamera() {
-  const camera = await startFakeRtsp()
+async function rtspCamera(codec: 'h264' | 'h265' = 'h264') {
+  const camera = await startFakeRtsp({ codec })
   cameras.push(camera)
   return camera
 }
@@ -136,6 +136,32 @@ describe('RTSP cameras remuxed to HLS', () => {
     expect(refused.statusCode).toBe(503)
     expect(json(refused)).toMatchObject({ error: { code: 'remux_limit', details: { max: 2 } } })
     await expect.poll(async () => (await streams()).items.length, LONG).toBe(0)
+  })
+
+  it('re-encodes an H.265 camera only where an admin allowed it', async () => {
+    const camera = await rtspCamera('h265')
+    const refused = await register(camera.url)
+    await expect
+      .poll(async () => {
+        const res = await playlist(refused, 'hevc-00001')
+        return `${res.statusCode} ${json<{ error?: { code: string } }>(res).error?.code ?? ''}`
+      }, LONG)
+      .toBe('502 codec_unsupported')
+    // Not an outage: the camera answers, in a codec browsers do not play.
+    const alarms = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${refused}/alarms`, headers: { cookie: operator } })
+    expect(json<{ items: unknown[] }>(alarms).items).toEqual([])
+
+    const allowed = await register(camera.url, { transcode: true })
+    const res = await playlist(allowed, 'hevc-00002')
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.body).toContain('#EXTINF')
+    expect(await streamOf(allowed)).toMatchObject({ codec: 'hevc', transcoding: true })
+    const segment = res.body.split('\n').find((line) => /^seg\d+\.ts$/.test(line))
+    const file = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${allowed}/hls/${segment}`, headers: { cookie: operator } })
+    expect(file.rawPayload[0]).toBe(0x47)
+    const sources = await inject({ method: 'GET', url: `/api/t/33.71/cameras/${allowed}/sources`, headers: { cookie: admin } })
+    expect(json(sources)).toMatchObject({ transcode: true })
+    await expect.poll(async () => (await streams()).running, LONG).toBe(0)
   })
 
   it('knows a camera that dies mid-stream: the remux ends, its health says so, an outage alarm is raised', async () => {
