@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -76,6 +77,8 @@ interface PacedRow {
   lost: number | null
   /** Share of the POSTs' time the server's thread (HTTP, database, fan-out) was busy, 0–1. */
   serverBusy: number
+  /** CPU time of the server's thread per POST (its database work, its events' fan-out): unlike latency, not inflated by a busy machine. */
+  serverCpuPerPost: number | null
   /** The same for the consoles' thread; null without consoles. */
   clientsBusy: number | null
 }
@@ -352,6 +355,26 @@ async function measureBus(bus: string, writer: Kendali, readerUrl: string, cooki
   return rows
 }
 
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU milliseconds (user + system) the main thread has used, where Linux says (/proc); null elsewhere. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces, closed by the last ')'): utime and stime are 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return null
+  }
+}
+
 /** POSTs in a thread of their own (live-writers.ts), timed there. */
 function postPaced(request: WritersRequest): Promise<Float64Array> {
   const worker = tsWorker('./live-writers.ts')
@@ -394,8 +417,10 @@ async function measurePaced(bus: string, writer: Kendali, writerUrl: string, rea
         await clients?.ask({ kind: 'expect', from, count }, 'expecting')
         const received = clients?.reply('received')
         const elu = performance.eventLoopUtilization()
+        const cpu = mainThreadCpuMs()
         const posts = Float64Array.from(await postPaced(request(PACED_POSTS))).sort()
         const serverBusy = performance.eventLoopUtilization(elu).utilization
+        const cpuAfter = mainThreadCpuMs()
         clients?.tell({ kind: 'written', stallMs: STALL_MS })
         const receipts = received ? (await received).receipts : null
         if (n === 0) basePostP99 = percentile(posts, 99)
@@ -423,6 +448,7 @@ async function measurePaced(bus: string, writer: Kendali, writerUrl: string, rea
           max: sorted.length ? sorted[sorted.length - 1] : null,
           lost: receipts ? receipts.missing : null,
           serverBusy,
+          serverCpuPerPost: cpu === null || cpuAfter === null ? null : (cpuAfter - cpu) / PACED_POSTS,
           clientsBusy: receipts ? receipts.busy : null,
         })
         console.error(`  paced ${bus} N=${n}: POST p99 ${percentile(posts, 99).toFixed(1)} ms, delivery p99 ${rows[rows.length - 1].p99?.toFixed(1) ?? '-'} ms`)
@@ -586,8 +612,9 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
       console.log(
         `\n  incidents POSTed at ${PACED_PER_SECOND}/s; POST = send → answer (x base: p99 over the same POSTs with no console); delivery = commit → console;`,
       )
+      console.log("  lost = deliveries that never came; server CPU/POST = the server thread's CPU time per POST, its own work and its events' fan-out")
       console.log(
-        "  lost = deliveries that never came; busy = share of the time the server thread / the consoles' thread was busy (near 100 %: that side is the limit)",
+        "  (other load on the machine does not inflate it); busy = share of the time the server / the consoles' thread was busy (near 100 %: that side is the limit)",
       )
       const pc: [string, number][] = [
         ['bus', -8],
@@ -600,6 +627,7 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
         ['deliv p99', 11],
         ['max ms', 9],
         ['lost', 6],
+        ['server CPU/POST', 17],
         ['server busy', 13],
         ['consoles busy', 15],
       ]
@@ -618,6 +646,7 @@ function print(sections: Section[], seconds: number, loadAtStart: number): void 
             fixed(r.p99, 2),
             fixed(r.max, 2),
             r.lost === null ? '-' : String(r.lost),
+            r.serverCpuPerPost === null ? '-' : `${r.serverCpuPerPost.toFixed(1)} ms`,
             `${(r.serverBusy * 100).toFixed(0)} %`,
             r.clientsBusy === null ? '-' : `${(r.clientsBusy * 100).toFixed(0)} %`,
           ]),

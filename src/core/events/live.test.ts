@@ -90,6 +90,22 @@ async function started(...sockets: FakeSocket[]): Promise<void> {
     .toBe(true)
 }
 
+/** Runs `work` with the reads of the event log counted. */
+async function countingLogReads(work: (reads: () => number) => Promise<void>): Promise<void> {
+  const { ctx } = server.kendali
+  let reads = 0
+  const query = ctx.db.query.bind(ctx.db)
+  ctx.db.query = ((sql: string, params?: readonly unknown[]) => {
+    if (sql.includes('FROM events')) reads++
+    return query(sql, params)
+  }) as typeof ctx.db.query
+  try {
+    await work(() => reads)
+  } finally {
+    ctx.db.query = query
+  }
+}
+
 describe('the live hub', () => {
   it('hands an event to clients after the writer has moved on, as the same bytes for every client', async () => {
     const a = new FakeSocket()
@@ -129,23 +145,15 @@ describe('the live hub', () => {
     await started(...clients)
     const { ctx } = server.kendali
     // Two events whose bus messages are lost, then one that arrives: the hub reads the two from the log.
-    let reads = 0
-    const query = ctx.db.query.bind(ctx.db)
-    ctx.db.query = ((sql: string, params?: readonly unknown[]) => {
-      if (sql.includes('FROM events')) reads++
-      return query(sql, params)
-    }) as typeof ctx.db.query
-    try {
+    await countingLogReads(async (reads) => {
       const publish = ctx.bus.publish.bind(ctx.bus)
       ctx.bus.publish = () => undefined
       const lost = [await record(), await record()]
       ctx.bus.publish = publish
       const last = await record()
       for (const c of clients) await expect.poll(() => c.seqs().slice(-3)).toEqual([lost[0].seq, lost[1].seq, last.seq])
-      expect(reads).toBe(1)
-    } finally {
-      ctx.db.query = query
-    }
+      expect(reads()).toBe(1)
+    })
     for (const c of clients) c.close(1000)
   })
 
@@ -191,6 +199,24 @@ describe('the live hub', () => {
     expect(walls[1].sent[0]).toBe(walls[0].sent[0])
     await expect.poll(() => full.sent.flatMap(messages).map((m) => JSON.parse(m).data)).toEqual([{ note: 'Pak Budi', n: 1 }])
     for (const s of [...walls, full]) s.close(1000)
+  })
+
+  it('lets a client back after a short break catch up from the stream, without reading the log', async () => {
+    const staying = new FakeSocket()
+    attach(staying)
+    await started(staying)
+    const missed = [await record(), await record(), await record()]
+    await expect.poll(() => staying.seqs().slice(-3)).toEqual(missed.map((e) => e.seq))
+    await countingLogReads(async (reads) => {
+      const back = new FakeSocket()
+      attach(back, { after: missed[0].seq - 1 })
+      await expect.poll(() => back.seqs()).toEqual(missed.map((e) => e.seq))
+      const next = await record()
+      await expect.poll(() => back.seqs().at(-1)).toBe(next.seq)
+      expect(reads()).toBe(0)
+      back.close(1000)
+    })
+    staying.close(1000)
   })
 
   it('lets a client catch up on history at its own pace instead of cutting it off', async () => {

@@ -8,6 +8,8 @@ import { headSeq, type KendaliEvent, listEvents } from './log.ts'
 // console must neither hold memory without bound nor slow the others, which share nothing with it but the Buffer.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 const CATCH_UP_PAGE = 1000
+// Logged events a tenant's stream keeps: a client back after a short break catches up from them, not from the log.
+const RECENT_EVENTS = 1000
 
 /**
  * One WebSocket text message as it goes on the wire (RFC 6455 §5.2): FIN and opcode 1, the payload length,
@@ -165,6 +167,8 @@ class TenantStream {
   private fillTo = 0
   private filling = false
   private readonly headCheck: NodeJS.Timeout
+  /** The newest logged events handed on, consecutive, the last one `last` (up to twice RECENT_EVENTS, trimmed in bulk). */
+  private recent: Outgoing[] = []
 
   constructor(
     readonly tenant: string,
@@ -217,6 +221,20 @@ class TenantStream {
     if (out.length === 0) return
     const batch = new Batch(out)
     for (const client of this.clients) client.deliver(batch)
+    for (const item of out) {
+      if (item.event.volatile) continue
+      if (this.recent.at(-1)?.event.seq !== item.event.seq - 1) this.recent = []
+      this.recent.push(item)
+    }
+    if (this.recent.length > 2 * RECENT_EVENTS) this.recent = this.recent.slice(-RECENT_EVENTS)
+  }
+
+  /** The logged events after `after` up to `last`, when the stream still holds every one of them; else null. */
+  since(after: number): Outgoing[] | null {
+    if (after >= this.last) return []
+    const first = this.recent[0]?.event.seq
+    if (first === undefined || after < first - 1) return null
+    return this.recent.slice(after - first + 1)
   }
 
   private checkHead(): void {
@@ -331,6 +349,13 @@ export class LiveClient {
     }
     // The stream may trail the log by events still on the bus: a client never gets back what it already has.
     this.last = this.opts.after <= this.stream.last ? this.opts.after : Math.min(this.opts.after, await headSeq(this.db(), this.opts.tenant))
+    const recent = this.stream.since(this.last)
+    if (recent) {
+      this.write(recent)
+      this.last = Math.max(this.last, this.stream.last)
+      this.isLive = true
+      return
+    }
     while (this.last < this.stream.last && !this.closed) {
       const upTo = this.stream.last
       const page = await listEvents(this.db(), this.opts.tenant, {
