@@ -85,7 +85,7 @@ describe('public warnings in the browser', () => {
     expect(times).toContain('Kejadian mulai')
     expect(times).toContain(wib.slice(11, 16).replace(':', '.'))
     await card.getByRole('button', { name: 'Setujui & terbitkan' }).click()
-    await page.getByText('A second person must approve').waitFor()
+    await page.getByText('Orang kedua harus menyetujuinya').waitFor()
 
     const list = json<{ items: { id: string; event: string; onset: string | null }[] }>(
       await t.server.kendali.app.inject({ method: 'GET', url: '/api/t/33.71/alerts?status=draft&limit=1000', headers: { cookie: admin } }),

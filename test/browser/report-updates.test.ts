@@ -45,7 +45,7 @@ describe('report updates by chat on the portal form', () => {
       await t.shot(page, `report-updates-form-${width}`, { fullPage: true })
       if (width !== 390) continue
       await page.getByTestId('send-report').click()
-      await page.getByRole('alert').filter({ hasText: 'is not a phone number' }).waitFor()
+      await page.getByRole('alert').filter({ hasText: '«Nomor untuk kabar aduan» bukan nomor telepon' }).waitFor()
       await t.shot(page, 'report-updates-refused-390', { fullPage: true })
       await page.locator('input[name=updatesTo]').fill('0812 9876 5432')
       await page.getByTestId('send-report').click()

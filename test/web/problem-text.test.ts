@@ -43,6 +43,9 @@ describe('problem text on an Indonesian page', () => {
     expect(problemText(outside)).toBe('«Lokasi» berada di luar wilayah kota/kabupaten ini.')
     const taken = new ApiError(409, 'conflict', 'Username operator is taken', { field: 'username', reason: 'taken' })
     expect(problemText(taken)).toBe('«Nama pengguna» sudah dipakai. Pilih yang lain.')
+    // A field's whole path comes before its last part: updates.to is a phone number, not a "to" date.
+    const phone = new ApiError(400, 'invalid', '0812 is not a phone number', { field: 'updates.to', reason: 'phone_number' })
+    expect(problemText(phone)).toBe('«Nomor untuk kabar aduan» bukan nomor telepon: tulis 08… atau dengan kode negara, +62…')
     // A reason without words falls back to the code's sentence.
     expect(problemText(new ApiError(409, 'conflict', 'x', { reason: 'something_new' }))).toMatch(/^Data ini bentrok/)
   })

@@ -15,6 +15,7 @@ export function toE164(raw: string, field = 'phone'): string {
   const refuse = () =>
     new Invalid(`${raw.trim() || 'An empty value'} is not a phone number: write it as 08… or with the country code, +62…`, {
       field,
+      reason: 'phone_number',
     })
   if (!/^(\+|00)?\d+$/.test(compact)) throw refuse()
   let digits: string

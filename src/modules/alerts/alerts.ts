@@ -311,6 +311,7 @@ export class AlertService {
       if (draft.status !== 'draft') throw new Conflict(`Only a draft can be approved; this one is ${draft.status}`, { status: draft.status })
       if (draft.author === actor || draft.editors.includes(actor)) {
         throw new Forbidden('A second person must approve: no one who wrote or changed the draft may approve it', {
+          reason: 'second_approver',
           author: draft.author,
           editors: draft.editors,
         })

@@ -35,7 +35,13 @@ function fieldName(field: unknown, fields: Record<string, string>): string | nul
   const last = field.split('.').at(-1) ?? field
   const named = fields[field] ?? fields[last]
   if (named) return named
-  return i18n.exists(`problem.field.${last}`) ? i18n.t(`problem.field.${last}`) : null
+  // The whole path first (`updates.to` is the number for updates, not a "to" date), then its last part.
+  for (const key of [field, last]) {
+    const word: unknown =
+      i18n.getResource(i18n.language, 'translation', `problem.field.${key}`) ?? i18n.getResource('id', 'translation', `problem.field.${key}`)
+    if (typeof word === 'string') return word
+  }
+  return null
 }
 
 function statusGroup(status: number): string {
