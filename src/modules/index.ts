@@ -1,6 +1,7 @@
 import type { KendaliModule } from '../core/module.ts'
 import { alertsModule } from './alerts/index.ts'
 import { analyticsModule } from './analytics/index.ts'
+import { briefingsModule } from './briefings/index.ts'
 import { cctvModule } from './cctv/index.ts'
 import { datahubModule } from './datahub/index.ts'
 import { incidentsModule } from './incidents/index.ts'
@@ -31,5 +32,6 @@ export function allModules(): KendaliModule[] {
     kpiModule(),
     placesModule(),
     provinceModule(),
+    briefingsModule(),
   ]
 }

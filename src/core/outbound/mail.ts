@@ -4,7 +4,13 @@ const TIMEOUT_MS = 10_000
 
 /** Outgoing e-mail: one transport for every module (alerts, reports), from SMTP_URL. */
 export interface Mailer {
-  send(mail: { to: string; subject: string; text: string }): Promise<void>
+  send(mail: { to: string; subject: string; text: string; attachments?: MailAttachment[] }): Promise<void>
+}
+
+export interface MailAttachment {
+  filename: string
+  content: Buffer
+  contentType: string
 }
 
 /** E-mail through the SMTP server of `SMTP_URL` (smtp:// with STARTTLS when offered, smtps:// for TLS). */

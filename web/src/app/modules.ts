@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react'
 import { alertsWeb } from '../modules/alerts/index.ts'
 import { analyticsWeb } from '../modules/analytics/index.ts'
+import { briefingsWeb } from '../modules/briefings/index.ts'
 import { cctvWeb } from '../modules/cctv/index.ts'
 import { datahubWeb } from '../modules/datahub/index.ts'
 import { incidentsWeb } from '../modules/incidents/index.ts'
@@ -68,4 +69,5 @@ export const webModules: WebModule[] = [
   datahubWeb,
   placesWeb,
   provinceWeb,
+  briefingsWeb,
 ]

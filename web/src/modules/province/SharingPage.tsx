@@ -61,7 +61,7 @@ function SharingView({ tenant }: { tenant: Tenant }) {
         </ul>
       )}
       {mayChange ? (
-        <button type="button" className="primary" disabled={Object.keys(draft).length === 0} onClick={save}>
+        <button type="button" className="button primary" disabled={Object.keys(draft).length === 0} onClick={save}>
           {t('province.sharing.save')}
         </button>
       ) : (
