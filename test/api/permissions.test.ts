@@ -105,7 +105,8 @@ describe('the permission matrix, route by route and person by person', () => {
       }
     }
     expect(mismatches).toEqual([])
-  })
+    // Every person against every route (several thousand requests): minutes on a busy 2-core machine.
+  }, 300_000)
 
   it('lets another city’s administrator do nothing in the city', () => {
     const malang = people.find((p) => p.name === 'malang_admin')
