@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, type Page, type Tenant } from '../../app/api.ts'
 import { usePermitted } from '../../app/auth.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 
@@ -64,7 +65,7 @@ function BriefingsView({ tenant }: { tenant: Tenant }) {
     )
   }, [tenant.code, load])
 
-  const fail = (err: unknown) => setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) })
+  const fail = (err: unknown) => setMessage({ ok: false, text: problemText(err) })
   const when = (b: Pick<Briefing, 'frequency' | 'day' | 'atTime'>) =>
     t(`briefings.when.${b.frequency}`, {
       time: `${b.atTime.replace(':', '.')} ${zone}`,

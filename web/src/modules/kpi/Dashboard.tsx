@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError, api, type Page } from '../../app/api.ts'
+import { api, type Page } from '../../app/api.ts'
 import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import {
@@ -354,7 +354,7 @@ function RecomputePanel({ tenant, timeZone, onDone }: { tenant: string; timeZone
               setRun(r)
               setProblem(null)
             },
-            (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)),
+            (err: unknown) => setProblem(problemText(err)),
           )
         }}
       >

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router-dom'
-import { ApiError, api, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { api, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { currentMonth, downloadCsv, formatValue, labelOf, type Series } from './api.ts'
 import { Choropleth, type ChoroplethScale } from './Choropleth.tsx'
@@ -50,7 +51,7 @@ function IndicatorView({ tenant: tenantInfo, config, isAdmin }: { tenant: Tenant
         const query = `from=${r.from}&to=${r.to}${(by ?? breakdown) ? `&by=${by ?? breakdown}` : ''}`
         return api<Series>(`/api/t/${tenant}/kpi/indicators/${code}/values?${query}`).then(setSeries)
       })
-      .catch((err: unknown) => setProblem(err instanceof Error ? err.message : String(err)))
+      .catch((err: unknown) => setProblem(problemText(err)))
   }, [tenant, code, timeZone, by])
   useEffect(load, [load])
 
@@ -257,7 +258,7 @@ function OwnerField({
               setProblem(null)
               onSaved()
             },
-            (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)),
+            (err: unknown) => setProblem(problemText(err)),
           )
         }
       >
@@ -292,7 +293,7 @@ function EntryForm({ tenant, code, frequency, onSaved }: { tenant: string; code:
             setProblem(null)
             onSaved()
           },
-          (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)),
+          (err: unknown) => setProblem(problemText(err)),
         )
       }}
     >

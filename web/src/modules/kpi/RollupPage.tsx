@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router-dom'
 import { api, type Page, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { currentMonth, downloadCsv, formatValue, type Indicator, labelOf, previousMonth, type Rollup } from './api.ts'
 import { Choropleth, type ChoroplethScale } from './Choropleth.tsx'
@@ -42,7 +43,7 @@ function RollupView({ tenant, config }: { tenant: Tenant; config: PlatformConfig
             () => undefined,
           )
       },
-      (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
   }, [province, indicator, period, catalogue.length])
 

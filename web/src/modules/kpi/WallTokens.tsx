@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, api } from '../../app/api.ts'
+import { api } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { formatTime } from '../../app/time.ts'
 import { WALL_PANELS, type WallPanel } from './WallPanels.tsx'
 
@@ -13,7 +14,7 @@ interface WallToken {
   lastUsedAt: string | null
 }
 
-const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err))
+const messageOf = (err: unknown) => problemText(err)
 
 /** Admins give each situation-room screen its own read-only wall token; the token is shown once. */
 export function WallTokensPanel({ tenant, timeZone }: { tenant: string; timeZone: string }) {

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router-dom'
 import { api, type PlatformConfig, type Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { GeoJsonLayer } from '../../map/GeoJsonLayer.tsx'
@@ -50,9 +51,7 @@ function ProvinceView({ tenant, config }: { tenant: Tenant; config: PlatformConf
 
   useEffect(() => {
     const load = () => {
-      api<ProvincePicture>(`/api/t/${tenant.code}/province/cities`).then(setPicture, (err: unknown) =>
-        setProblem(err instanceof Error ? err.message : String(err)),
-      )
+      api<ProvincePicture>(`/api/t/${tenant.code}/province/cities`).then(setPicture, (err: unknown) => setProblem(problemText(err)))
       api<GeoJSON.FeatureCollection>(`/api/t/${tenant.code}/province/warnings`).then(setWarnings, () => setWarnings(null))
     }
     load()

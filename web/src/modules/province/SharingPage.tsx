@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, type Tenant } from '../../app/api.ts'
 import { usePermitted } from '../../app/auth.tsx'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import type { SharedModule, Sharing } from './api.ts'
@@ -29,7 +30,7 @@ function SharingView({ tenant }: { tenant: Tenant }) {
       setDraft({})
       setMessage({ ok: true, text: t('province.sharing.saved') })
     } catch (err) {
-      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) })
+      setMessage({ ok: false, text: problemText(err) })
     }
   }
 

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { api, type Tenant } from '../../app/api.ts'
+import { problemText } from '../../app/problem.ts'
 import { StaffFrame } from '../../app/StaffFrame.tsx'
 import { formatTime } from '../../app/time.ts'
 import { type Device, metricLabel } from './api.ts'
@@ -47,7 +48,7 @@ function DeviceView() {
         setDevice(d)
         setMetric(d.metrics[0]?.name ?? null)
       },
-      (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setProblem(problemText(err)),
     )
   }, [code, id])
 
