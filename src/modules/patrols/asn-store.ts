@@ -182,6 +182,9 @@ export async function summariseMonth(db: Queryable, tenant: string, month: strin
     [tenant, ...dayParams(days), excused, month],
   )
   await db.query('INSERT INTO asn_summary_months (tenant, month) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenant, month])
+  // A month's thousands of new rows, told to the planner now: PGlite runs no autovacuum, and with the table's
+  // empty statistics it joined staff and summaries pair by pair (5 s for 5,000 staff instead of 13 ms).
+  await db.query('ANALYZE asn_attendance_months')
 }
 
 /** New working hours change every sum: the months are rebuilt when next read. */
