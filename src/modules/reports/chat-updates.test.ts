@@ -86,6 +86,8 @@ beforeAll(async () => {
   server = await startTestKendali({ listen: false, env: { OUTBOUND_ALLOW: '127.0.0.1', PUBLIC_URL } })
   s = reportsServices(server.kendali.ctx)
   for (const who of ['admin', 'malang_admin']) cookies[who] = await loginCookie(server.kendali, who)
+  // The city offers WhatsApp only: other test files on this worker's database give 33.71 Telegram and SMS too.
+  await server.kendali.ctx.db.query(`DELETE FROM messaging_channels WHERE tenant = '33.71' AND kind <> 'whatsapp'`)
   const res = await as('admin', { method: 'PUT', url: '/api/t/33.71/messaging/channels', payload: whatsapp('v21.0') })
   expect(res.statusCode, res.body).toBe(200)
   const { ctx } = server.kendali
