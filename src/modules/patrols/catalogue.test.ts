@@ -308,7 +308,8 @@ describe('indicators', () => {
 async function freshTenant(): Promise<string> {
   const tenants = tenancyServices(server.kendali.ctx).tenants
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const code = `33.${String(20 + Math.floor(Math.random() * 50))}`
+    // 33.40–33.69 are no real kabupaten/kota: other test files onboard real ones (Kendal 33.24) on this database.
+    const code = `33.${String(40 + Math.floor(Math.random() * 30))}`
     if (await tenants.get(server.kendali.ctx.db, code)) continue
     await tenants.create(server.kendali.ctx.db, 'system:test', { code, name: `Kota Uji ${code}`, kind: 'kota', parent: '33' })
     return code
